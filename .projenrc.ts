@@ -1,0 +1,86 @@
+import { javascript, typescript } from 'projen';
+
+/**
+ * cdk8s-fleet: a whole Kubernetes compute platform as typed code.
+ *
+ * Not jsii on purpose: the prop types use string-literal unions, discriminated
+ * unions and readonly maps that jsii cannot express.
+ */
+const project = new typescript.TypeScriptProject({
+  name: 'cdk8s-fleet',
+  packageName: 'cdk8s-fleet',
+  description: 'A fleet of Kubernetes clusters as typed cdk8s constructs: machines, clusters, tenancy, workloads, guardrails and the control plane, synthesized into deterministic GitOps manifests.',
+  keywords: ['cdk8s', 'kubernetes', 'fleet', 'gitops', 'platform'],
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  releaseToNpm: true,
+  github: true,
+  githubOptions: { mergify: false },
+  minNodeVersion: '20.0.0',
+  // the example fleet is synthesized into dist/, so npm tarballs go elsewhere
+  artifactsDirectory: 'artifacts',
+  typescriptVersion: '~5.9.0',
+
+  deps: [
+    'cdk8s@^2.70.0',
+    'cdk8s-plus-28@^2.5.0',
+    'constructs@^10.4.0',
+    'yaml@^2.8.0',
+    'ajv@^8.17.0',
+  ],
+  peerDeps: [],
+  devDeps: [
+    'fast-check@^4',
+    '@marcbachmann/cel-js@^8',
+  ],
+
+  jestOptions: {
+    // a changed snapshot must fail the test run, never be silently rewritten
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testTimeout: 120_000,
+      coverageProvider: 'v8',
+      testPathIgnorePatterns: ['/node_modules/', '/lib/', '/dist/', '/artifacts/'],
+      // the CEL engine ships as ES modules only; compile it to CommonJS for jest
+      transformIgnorePatterns: ['/node_modules/(?!@marcbachmann/cel-js/)'],
+      transform: {
+        '^.+/node_modules/@marcbachmann/cel-js/.+\\.js$': new javascript.Transform('ts-jest', {
+          tsconfig: { allowJs: true, module: 'commonjs', target: 'es2022' },
+          diagnostics: false,
+        }),
+      },
+    },
+  },
+  tsconfig: {
+    compilerOptions: {
+      skipLibCheck: true,
+    },
+  },
+  tsconfigDev: {
+    // paths are relative to test/, where projen keeps the dev tsconfig
+    include: ['../examples/**/*.ts', '../bench/**/*.ts'],
+    compilerOptions: {
+      skipLibCheck: true,
+    },
+  },
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'bench'] },
+  gitignore: ['/dist/', '/artifacts/', '/bench/results/'],
+});
+
+// `npm ci` on a fresh clone fails on unrs-resolver@1.13.0, whose platform
+// bindings are missing from the registry; 1.12.2 installs cleanly.
+project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
+
+// The main job: synthesize the example fleet into dist/.
+for (const pattern of ['/examples/', '/bench/', '/docs/', '/.ci/']) {
+  project.addPackageIgnore(pattern);
+}
+
+project.addTask('example', {
+  description: 'Synthesize the example fleet (examples/) into dist/',
+  exec: 'ts-node --transpile-only --project test/tsconfig.json examples/main.ts',
+});
+
+project.synth();

@@ -1,0 +1,62 @@
+/**
+ * Cluster: a Kubernetes cluster of the fleet, its pools, and (as a cdk8s
+ * Chart) any extra objects the platform team adds to it by hand.
+ */
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { KubernetesPool, KubernetesPoolProps } from './kubernetes-pool';
+
+/** Props of {@link Cluster}. */
+export interface ClusterProps {
+  /** Cluster name, unique in the fleet (DNS-1123 label); also its output directory. @default - the construct id */
+  readonly name?: string;
+  /** Region or datacenter the cluster runs in (e.g. `lva1`). */
+  readonly region: string;
+  /** Kubernetes version of the control plane (`1.28.9`). @default - the fleet's `kubernetesVersion` */
+  readonly kubernetesVersion?: string;
+  /** The cluster runs OpenKruise; workloads use CloneSet and Advanced StatefulSet. @default false */
+  readonly openKruise?: boolean;
+  /** Labels recorded on the cluster's objects on the hub. @default {} */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** Role of a cluster in the fleet. */
+export type ClusterRole = 'hub' | 'workload';
+
+/**
+ * A Kubernetes cluster. Its capacity is the sum of its pools; the control plane
+ * and placement are derived from it. As a cdk8s Chart it also accepts any
+ * `ApiObject` (or cdk8s-plus construct) added to it, synthesized with the rest.
+ */
+export class Cluster extends Chart {
+  /** Cluster name. */
+  public readonly clusterName: string;
+  /** The props as given. */
+  public readonly props: ClusterProps;
+  /** Role in the fleet. */
+  public readonly role: ClusterRole = 'workload';
+
+  constructor(scope: Construct, id: string, props: ClusterProps) {
+    super(scope, id, { disableResourceNameHashes: true });
+    this.clusterName = props.name ?? id;
+    this.props = props;
+  }
+
+  /** Adds a pool of nodes to the cluster. */
+  public addPool(id: string, props: KubernetesPoolProps): KubernetesPool {
+    return new KubernetesPool(this, id, props);
+  }
+
+  /** The cluster's pools, in the order they were added. */
+  public get pools(): KubernetesPool[] {
+    return this.node.children.filter((c): c is KubernetesPool => c instanceof KubernetesPool);
+  }
+}
+
+/**
+ * The hub cluster: holds the fleet's inventory (ComputeBrokerPool and
+ * KubernetesPool records, their CRDs) and the routing records of tenancy.
+ */
+export class HubCluster extends Cluster {
+  public readonly role: ClusterRole = 'hub';
+}

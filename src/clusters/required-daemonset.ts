@@ -1,0 +1,126 @@
+/**
+ * RequiredDaemonSet: a node agent that must run on every node of the pools
+ * that list it (log shipper, metrics exporter, local-volume provisioner...).
+ */
+import { Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { ResourceAmounts, cpuToMillis, memoryToMiB } from '../core/resources';
+
+/** Compute resources of the agent's container. */
+export interface DaemonSetResources {
+  /** CPU request. */
+  readonly cpu: Cpu;
+  /** Memory request; the memory limit always equals it. */
+  readonly memory: Size;
+  /** CPU limit. @default - equal to the request (Guaranteed QoS) */
+  readonly cpuLimit?: Cpu;
+}
+
+/** A host directory mounted into the agent. */
+export interface HostPathMount {
+  /** Volume name (DNS-1123 label). */
+  readonly name: string;
+  /** Directory on the node. */
+  readonly hostPath: string;
+  /** Where it appears in the container. */
+  readonly mountPath: string;
+  /** Mount read-only. @default true */
+  readonly readOnly?: boolean;
+  /** Mount propagation (a local-volume provisioner needs `HostToContainer`). @default - none */
+  readonly mountPropagation?: 'None' | 'HostToContainer' | 'Bidirectional';
+}
+
+/** A container port of the agent. */
+export interface DaemonSetPort {
+  /** Port name (at most 15 characters). */
+  readonly name: string;
+  /** Container port. */
+  readonly containerPort: number;
+  /** Expose on the node's IP at this port. @default - not exposed on the host */
+  readonly hostPort?: number;
+}
+
+/** An RBAC rule granted to the agent's service account, cluster-wide. */
+export interface AgentPolicyRule {
+  /** API groups (`''` is the core group). No wildcards. */
+  readonly apiGroups: readonly string[];
+  /** Resources. No wildcards. */
+  readonly resources: readonly string[];
+  /** Verbs. No wildcards. */
+  readonly verbs: readonly string[];
+}
+
+/** Props of {@link RequiredDaemonSet}. */
+export interface RequiredDaemonSetProps {
+  /** Name (DNS-1123 label); the per-pool DaemonSet is `<name>-<pool>`. @default - the construct id */
+  readonly name?: string;
+  /** Container image with a pinned tag or digest (`registry/log-shipper:2.3.1`). */
+  readonly image: string;
+  /** Command. @default - the image's entrypoint */
+  readonly command?: readonly string[];
+  /** Arguments. @default [] */
+  readonly args?: readonly string[];
+  /** Environment variables. @default {} */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Resources; requests and limits are always set. */
+  readonly resources: DaemonSetResources;
+  /** Host directories to mount. @default [] */
+  readonly hostPaths?: readonly HostPathMount[];
+  /** Container ports. @default [] */
+  readonly ports?: readonly DaemonSetPort[];
+  /**
+   * Run as root (uid 0). Unsafe; needed by agents that read root-owned host
+   * files. The namespace's Pod Security level is lowered accordingly.
+   * @default false
+   */
+  readonly runAsRoot?: boolean;
+  /**
+   * Run privileged. Unsafe; needed only by agents that manage node devices or
+   * mounts (e.g. a local-volume provisioner).
+   * @default false
+   */
+  readonly privileged?: boolean;
+  /** Maximum nodes whose agent is down at once during a rollout, a count or a percentage (at most 25%). @default '10%' */
+  readonly maxUnavailable?: number | string;
+  /** Priority class of the agent's pods. @default 'system-node-critical' */
+  readonly priorityClassName?: string;
+  /** Cluster-wide RBAC rules the agent needs. @default [] (no API access) */
+  readonly clusterRules?: readonly AgentPolicyRule[];
+  /** HTTP readiness probe path and port name. @default - no readiness probe */
+  readonly readinessProbe?: { readonly path: string; readonly port: string };
+}
+
+/** Default rollout bound of a required DaemonSet. */
+export const DEFAULT_DAEMONSET_MAX_UNAVAILABLE = '10%';
+/** Upper bound of maxUnavailable as a percentage. */
+export const MAX_DAEMONSET_MAX_UNAVAILABLE_PERCENT = 25;
+
+/**
+ * A DaemonSet that must run on every node of the pools that list it. The
+ * library synthesizes one DaemonSet per (cluster, pool), selecting exactly the
+ * pool's nodes and tolerating its taints.
+ */
+export class RequiredDaemonSet extends Construct {
+  /** Agent name. */
+  public readonly daemonSetName: string;
+  /** The props as given. */
+  public readonly props: RequiredDaemonSetProps;
+
+  constructor(scope: Construct, id: string, props: RequiredDaemonSetProps) {
+    super(scope, id);
+    this.daemonSetName = props.name ?? id;
+    this.props = props;
+  }
+
+  /** What one pod of the agent requests on each node. */
+  public get requests(): ResourceAmounts {
+    return { cpuMillis: cpuToMillis(this.props.resources.cpu), memoryMiB: memoryToMiB(this.props.resources.memory), gpus: 0 };
+  }
+
+  /** True when the agent needs a Pod Security level below `restricted`. */
+  public get needsPrivilegedNamespace(): boolean {
+    return (this.props.hostPaths?.length ?? 0) > 0 || this.props.runAsRoot === true
+      || this.props.privileged === true || (this.props.ports ?? []).some(p => p.hostPort !== undefined);
+  }
+}

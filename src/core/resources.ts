@@ -1,0 +1,106 @@
+/**
+ * Compute resources: typed units at the API (cdk8s-plus `Cpu`, cdk8s `Size`),
+ * integers inside (CPU in millicores, memory in MiB, GPUs as a count), and
+ * Kubernetes quantity strings in the output.
+ */
+import { Size, SizeRoundingBehavior } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
+
+/** An amount of compute in the library's internal integer units. */
+export interface ResourceAmounts {
+  /** CPU in millicores (1000 = one core). */
+  readonly cpuMillis: number;
+  /** Memory in MiB. */
+  readonly memoryMiB: number;
+  /** Whole GPUs. */
+  readonly gpus: number;
+}
+
+/** The zero amount. */
+export const ZERO: ResourceAmounts = Object.freeze({ cpuMillis: 0, memoryMiB: 0, gpus: 0 });
+
+/** Adds amounts field by field. */
+export function addResources(...amounts: ResourceAmounts[]): ResourceAmounts {
+  let cpuMillis = 0, memoryMiB = 0, gpus = 0;
+  for (const a of amounts) {
+    cpuMillis += a.cpuMillis;
+    memoryMiB += a.memoryMiB;
+    gpus += a.gpus;
+  }
+  return { cpuMillis, memoryMiB, gpus };
+}
+
+/** `a - b` field by field (may go negative). */
+export function subtractResources(a: ResourceAmounts, b: ResourceAmounts): ResourceAmounts {
+  return { cpuMillis: a.cpuMillis - b.cpuMillis, memoryMiB: a.memoryMiB - b.memoryMiB, gpus: a.gpus - b.gpus };
+}
+
+/** Multiplies every field by a whole factor. */
+export function scaleResources(a: ResourceAmounts, factor: number): ResourceAmounts {
+  return { cpuMillis: a.cpuMillis * factor, memoryMiB: a.memoryMiB * factor, gpus: a.gpus * factor };
+}
+
+/** True when `need` fits in `available` on every dimension. */
+export function fitsIn(need: ResourceAmounts, available: ResourceAmounts): boolean {
+  return need.cpuMillis <= available.cpuMillis && need.memoryMiB <= available.memoryMiB && need.gpus <= available.gpus;
+}
+
+/** Names of the dimensions where `need` exceeds `available`, with both values. */
+export function shortfalls(need: ResourceAmounts, available: ResourceAmounts): string[] {
+  const out: string[] = [];
+  if (need.cpuMillis > available.cpuMillis) out.push(`cpu ${formatCpu(need.cpuMillis)} > ${formatCpu(available.cpuMillis)}`);
+  if (need.memoryMiB > available.memoryMiB) out.push(`memory ${formatMemory(need.memoryMiB)} > ${formatMemory(available.memoryMiB)}`);
+  if (need.gpus > available.gpus) out.push(`gpus ${need.gpus} > ${available.gpus}`);
+  return out;
+}
+
+/** Parses a Kubernetes CPU quantity (`500m`, `2`, `1.5`) or a cdk8s-plus `Cpu` into millicores. */
+export function cpuToMillis(cpu: Cpu | string | number): number {
+  const raw = typeof cpu === 'object' ? cpu.amount : cpu;
+  if (typeof raw === 'number') return Math.round(raw * 1000);
+  const m = /^([0-9]+(?:\.[0-9]+)?)(m?)$/.exec(raw.trim());
+  if (!m) throw new Error(`'${raw}' is not a CPU quantity (expected e.g. '500m' or '2')`);
+  const n = Number(m[1]);
+  return m[2] === 'm' ? Math.round(n) : Math.round(n * 1000);
+}
+
+const MEMORY_UNITS: Record<string, number> = {
+  '': 1 / (1024 * 1024),
+  'Ki': 1 / 1024,
+  'Mi': 1,
+  'Gi': 1024,
+  'Ti': 1024 * 1024,
+  'Pi': 1024 * 1024 * 1024,
+  'k': 1000 / (1024 * 1024),
+  'M': 1e6 / (1024 * 1024),
+  'G': 1e9 / (1024 * 1024),
+  'T': 1e12 / (1024 * 1024),
+};
+
+/** Parses a Kubernetes memory quantity (`512Mi`, `2Gi`, `1G`) or a cdk8s `Size` into MiB. */
+export function memoryToMiB(memory: Size | string): number {
+  if (typeof memory === 'object') {
+    return memory.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
+  }
+  const m = /^([0-9]+(?:\.[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|k|M|G|T)?$/.exec(memory.trim());
+  if (!m) throw new Error(`'${memory}' is not a memory quantity (expected e.g. '512Mi' or '2Gi')`);
+  return Number(m[1]) * MEMORY_UNITS[m[2] ?? ''];
+}
+
+/** Formats millicores as a Kubernetes quantity: whole cores as `4`, otherwise `1500m`. */
+export function formatCpu(millis: number): string {
+  return millis % 1000 === 0 ? String(millis / 1000) : `${Math.round(millis)}m`;
+}
+
+/** Formats MiB as a Kubernetes quantity: `Gi` when whole, `Mi` otherwise (rounded up to a whole MiB). */
+export function formatMemory(mib: number): string {
+  const whole = Math.ceil(mib);
+  return whole % 1024 === 0 ? `${whole / 1024}Gi` : `${whole}Mi`;
+}
+
+/** The amounts as a Kubernetes resource list (`cpu`, `memory`, and `nvidia.com/gpu` when non-zero). */
+export function toResourceList(a: ResourceAmounts, gpuResource = 'nvidia.com/gpu'): Record<string, string> {
+  const out: Record<string, string> = { cpu: formatCpu(a.cpuMillis), memory: formatMemory(a.memoryMiB) };
+  if (a.gpus > 0) out[gpuResource] = String(a.gpus);
+  return out;
+}

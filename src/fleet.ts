@@ -1,0 +1,107 @@
+/**
+ * Fleet: the root of a platform description and its synth entry point.
+ */
+import { App } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { HubCluster } from './clusters/cluster';
+import { FleetValidationError, formatViolation } from './core/errors';
+import { DEFAULT_MAINTENANCE_ZONE_COUNT, maintenanceZoneNames } from './machines/maintenance-zones';
+import { SynthResult, synthesizeFleet } from './synth/pipeline';
+import { writeOutputAtomically } from './synth/write';
+
+/** Props of the hub cluster. */
+export interface HubProps {
+  /** Hub cluster name (its output directory). @default 'hub' */
+  readonly name?: string;
+  /** Region the hub runs in. @default 'global' */
+  readonly region?: string;
+  /** Kubernetes version of the hub. @default - the fleet's `kubernetesVersion` */
+  readonly kubernetesVersion?: string;
+}
+
+/** Props of {@link Fleet}. */
+export interface FleetProps {
+  /** Output directory of `synth()`. @default 'dist' */
+  readonly outdir?: string;
+  /** Maintenance zones each datacenter is striped into: a count (named `mz-01`…) or explicit names. @default 20 */
+  readonly maintenanceZones?: number | readonly string[];
+  /** Default Kubernetes version of clusters and kubelets. @default '1.28.9' */
+  readonly kubernetesVersion?: string;
+  /** The hub cluster. @default - named 'hub' in region 'global' */
+  readonly hub?: HubProps;
+  /** Namespace of the platform's own agents in every cluster. @default 'fleet-system' */
+  readonly systemNamespace?: string;
+}
+
+/** Default Kubernetes version of the fleet. */
+export const DEFAULT_KUBERNETES_VERSION = '1.28.9';
+
+/**
+ * The root of a fleet: maintenance zones, node profiles, the hub and the
+ * workload clusters. `synth()` writes every cluster's manifests in one pass.
+ */
+export class Fleet extends App {
+  /** Finds the fleet a construct belongs to. */
+  public static of(c: IConstruct): Fleet {
+    const root = c.node.root;
+    if (!(root instanceof Fleet)) {
+      throw new Error(`${c.node.path} is not part of a Fleet`);
+    }
+    return root;
+  }
+
+  /** The fleet's maintenance zone names, in order. */
+  public readonly maintenanceZones: readonly string[];
+  /** The hub cluster. */
+  public readonly hub: HubCluster;
+  /** Default Kubernetes version. */
+  public readonly kubernetesVersion: string;
+  /** Namespace of the platform's agents. */
+  public readonly systemNamespace: string;
+  /** Output directory. */
+  public readonly fleetOutdir: string;
+
+  constructor(props: FleetProps = {}) {
+    super({ outdir: props.outdir ?? 'dist' });
+    this.fleetOutdir = props.outdir ?? 'dist';
+    const zones = props.maintenanceZones ?? DEFAULT_MAINTENANCE_ZONE_COUNT;
+    this.maintenanceZones = typeof zones === 'number' ? maintenanceZoneNames(zones) : [...zones];
+    this.kubernetesVersion = props.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
+    this.systemNamespace = props.systemNamespace ?? 'fleet-system';
+    const hubName = props.hub?.name ?? 'hub';
+    this.hub = new HubCluster(this, hubName, {
+      name: hubName,
+      region: props.hub?.region ?? 'global',
+      kubernetesVersion: props.hub?.kubernetesVersion,
+    });
+  }
+
+  /**
+   * Synthesizes the whole fleet in memory: validates everything, renders every
+   * object once, and returns the files of the output tree. Throws a
+   * {@link FleetValidationError} listing every error; writes nothing.
+   */
+  public synthesize(): SynthResult {
+    return synthesizeFleet(this);
+  }
+
+  /**
+   * Synthesizes the fleet and writes it to `outdir` atomically: the new tree is
+   * built beside the old one and swapped in; on any error the previous output
+   * is left untouched. Warnings are printed to stderr.
+   */
+  public synth(): void {
+    const result = this.synthesize();
+    for (const w of result.warnings) {
+      process.stderr.write(`${formatViolation(w)}\n`);
+    }
+    writeOutputAtomically(this.fleetOutdir, result.files);
+  }
+
+  /** All synthesized manifests as one multi-document YAML string (cdk8s compatibility). */
+  public synthYaml(): string {
+    return this.synthesize().objects.map(o => o.yaml).join('---\n');
+  }
+}
+
+export { FleetValidationError };

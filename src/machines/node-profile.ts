@@ -1,0 +1,187 @@
+/**
+ * NodeProfile: the minimum machine type of a class of nodes and the kubelet
+ * configuration they run with.
+ */
+import { Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { ResourceAmounts, cpuToMillis, memoryToMiB } from '../core/resources';
+import { allocatable, defaultKubeReservedCpuMillis, defaultKubeReservedMemoryMiB, defaultMaxPods } from './sizing';
+
+/** The minimum machine a node of a profile has. */
+export interface MachineType {
+  /** A name for the hardware SKU, recorded in node labels. @default - the profile name */
+  readonly sku?: string;
+  /** Physical CPU cores (whole cores). */
+  readonly cpuCores: number;
+  /** Memory of the machine. */
+  readonly memory: Size;
+  /** GPUs on the machine. @default 0 */
+  readonly gpus?: number;
+  /** Extended resource name GPUs are advertised under. @default 'nvidia.com/gpu' */
+  readonly gpuResourceName?: string;
+  /** Local SSD capacity; a profile with local SSD can host local persistent volumes. @default - no local SSD */
+  readonly localSsd?: Size;
+}
+
+/** A reservation of CPU and memory. */
+export interface Reservation {
+  /** CPU reserved. */
+  readonly cpu: Cpu;
+  /** Memory reserved. */
+  readonly memory: Size;
+}
+
+/** Hard eviction thresholds of the kubelet. */
+export interface EvictionThresholds {
+  /** Evict when available memory falls below this. @default 500Mi */
+  readonly memoryAvailable?: Size;
+  /** Evict when the node filesystem's free space falls below this percentage. @default 10 */
+  readonly nodefsAvailablePercent?: number;
+  /** Evict when the image filesystem's free space falls below this percentage. @default 15 */
+  readonly imagefsAvailablePercent?: number;
+  /** Evict when free inodes on the node filesystem fall below this percentage. @default 5 */
+  readonly nodefsInodesFreePercent?: number;
+}
+
+/** CPU manager policy: `static` pins whole cores to Guaranteed pods with integer CPU requests. */
+export type CpuManagerPolicy = 'none' | 'static';
+
+/** Topology manager policy, for NUMA-aligned CPU/GPU allocation. */
+export type TopologyManagerPolicy = 'none' | 'best-effort' | 'restricted' | 'single-numa-node';
+
+/** Node configuration: kubelet version and a typed subset of KubeletConfiguration. */
+export interface NodeConfig {
+  /** Kubelet version of nodes of this profile (`1.28.9`); must not be newer than a cluster's control plane. @default - the cluster's Kubernetes version */
+  readonly kubeletVersion?: string;
+  /** Maximum pods per node. @default min(110, 10 × cpuCores) */
+  readonly maxPods?: number;
+  /** kube-reserved. @default - derived from the machine (6%/1%/0.5%/0.25% CPU tiers; 25%/20%/10%/6%/2% memory tiers) */
+  readonly kubeReserved?: Reservation;
+  /** system-reserved. @default - 100m CPU, 512Mi memory */
+  readonly systemReserved?: Reservation;
+  /** Hard eviction thresholds. @default - see {@link EvictionThresholds} */
+  readonly evictionHard?: EvictionThresholds;
+  /** CPU manager policy. @default 'none' */
+  readonly cpuManagerPolicy?: CpuManagerPolicy;
+  /** Topology manager policy. @default 'none', or 'single-numa-node' for GPU profiles with the static CPU manager */
+  readonly topologyManagerPolicy?: TopologyManagerPolicy;
+  /** Rotate the kubelet's client certificate before it expires. @default true */
+  readonly rotateCertificates?: boolean;
+  /** Request the kubelet's serving certificate from the cluster (CSR) instead of self-signing. @default true */
+  readonly serverTLSBootstrap?: boolean;
+  /** Kubelet feature gates. @default {} */
+  readonly featureGates?: Readonly<Record<string, boolean>>;
+}
+
+/** A taint put on every node of a pool or profile. */
+export interface NodeTaint {
+  /** Taint key. */
+  readonly key: string;
+  /** Taint value. @default '' */
+  readonly value?: string;
+  /** Taint effect. */
+  readonly effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+}
+
+/** Props of {@link NodeProfile}. */
+export interface NodeProfileProps {
+  /** Profile name (DNS-1123 label). @default - the construct id */
+  readonly name?: string;
+  /** The minimum machine type. */
+  readonly machine: MachineType;
+  /** Node (kubelet) configuration. @default - sized from the machine */
+  readonly nodeConfig?: NodeConfig;
+  /** Taints every node of this profile carries (e.g. `gpu=true:NoSchedule`). @default [] */
+  readonly taints?: readonly NodeTaint[];
+  /** Labels every node of this profile carries, besides the library's own. @default {} */
+  readonly nodeLabels?: Readonly<Record<string, string>>;
+}
+
+/** Default system-reserved CPU, in millicores. */
+export const DEFAULT_SYSTEM_RESERVED_CPU_MILLIS = 100;
+/** Default system-reserved memory, in MiB. */
+export const DEFAULT_SYSTEM_RESERVED_MEMORY_MIB = 512;
+/** Default hard eviction threshold for memory, in MiB. */
+export const DEFAULT_EVICTION_MEMORY_MIB = 500;
+
+/**
+ * A class of nodes: the minimum machine type and the kubelet configuration.
+ * Pools reference profiles; workloads request a profile; placement uses the
+ * profile's allocatable capacity.
+ */
+export class NodeProfile extends Construct {
+  /** Profile name. */
+  public readonly profileName: string;
+  /** The props as given. */
+  public readonly props: NodeProfileProps;
+
+  constructor(scope: Construct, id: string, props: NodeProfileProps) {
+    super(scope, id);
+    this.profileName = props.name ?? id;
+    this.props = props;
+  }
+
+  /** What the machine has. */
+  public get capacity(): ResourceAmounts {
+    const m = this.props.machine;
+    return { cpuMillis: m.cpuCores * 1000, memoryMiB: memoryToMiB(m.memory), gpus: m.gpus ?? 0 };
+  }
+
+  /** kube-reserved, as configured or derived from the machine. */
+  public get kubeReserved(): ResourceAmounts {
+    const r = this.props.nodeConfig?.kubeReserved;
+    const m = this.props.machine;
+    return {
+      cpuMillis: r ? cpuToMillis(r.cpu) : defaultKubeReservedCpuMillis(m.cpuCores),
+      memoryMiB: r ? memoryToMiB(r.memory) : defaultKubeReservedMemoryMiB(memoryToMiB(m.memory)),
+      gpus: 0,
+    };
+  }
+
+  /** system-reserved, as configured or the default. */
+  public get systemReserved(): ResourceAmounts {
+    const r = this.props.nodeConfig?.systemReserved;
+    return {
+      cpuMillis: r ? cpuToMillis(r.cpu) : DEFAULT_SYSTEM_RESERVED_CPU_MILLIS,
+      memoryMiB: r ? memoryToMiB(r.memory) : DEFAULT_SYSTEM_RESERVED_MEMORY_MIB,
+      gpus: 0,
+    };
+  }
+
+  /** The hard memory eviction threshold in MiB. */
+  public get evictionHardMemoryMiB(): number {
+    const m = this.props.nodeConfig?.evictionHard?.memoryAvailable;
+    return m ? memoryToMiB(m) : DEFAULT_EVICTION_MEMORY_MIB;
+  }
+
+  /** What pods can use on one node of this profile. */
+  public get allocatable(): ResourceAmounts {
+    return allocatable({
+      capacity: this.capacity,
+      kubeReserved: this.kubeReserved,
+      systemReserved: this.systemReserved,
+      evictionHardMemoryMiB: this.evictionHardMemoryMiB,
+    });
+  }
+
+  /** Maximum pods per node. */
+  public get maxPods(): number {
+    return this.props.nodeConfig?.maxPods ?? defaultMaxPods(this.props.machine.cpuCores);
+  }
+
+  /** Extended resource name for GPUs. */
+  public get gpuResourceName(): string {
+    return this.props.machine.gpuResourceName ?? 'nvidia.com/gpu';
+  }
+
+  /** True when the machine has local SSD (hosts local persistent volumes). */
+  public get hasLocalSsd(): boolean {
+    return this.props.machine.localSsd !== undefined;
+  }
+
+  /** Taints of the profile's nodes. */
+  public get taints(): readonly NodeTaint[] {
+    return this.props.taints ?? [];
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * The model: immutable facts read off the construct tree in one walk.
+ * Every later stage (plan, render, validate) reads the model, never the tree.
+ */
+import { IConstruct } from 'constructs';
+import { Cluster, HubCluster } from './clusters/cluster';
+import { KubernetesPool } from './clusters/kubernetes-pool';
+import { RequiredDaemonSet } from './clusters/required-daemonset';
+import type { Fleet } from './fleet';
+import { NodeProfile } from './machines/node-profile';
+
+/** A class whose instances the model can list. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ConstructClass<T> = abstract new (...args: any[]) => T;
+
+/** Facts of a fleet, read once. */
+export class FleetModel {
+  /** Every construct of the fleet, in tree (pre-)order. */
+  public readonly constructs: readonly IConstruct[];
+  private readonly byType = new Map<unknown, unknown[]>();
+  private readonly profilesByName = new Map<string, NodeProfile>();
+
+  constructor(public readonly fleet: Fleet) {
+    this.constructs = fleet.node.findAll();
+    for (const p of this.nodeProfiles) {
+      if (!this.profilesByName.has(p.profileName)) this.profilesByName.set(p.profileName, p);
+    }
+  }
+
+  /** Every construct that is an instance of `cls`, in tree order (cached: one scan per class). */
+  public ofType<T>(cls: ConstructClass<T>): T[] {
+    let found = this.byType.get(cls) as T[] | undefined;
+    if (!found) {
+      found = this.constructs.filter((c): c is T & IConstruct => c instanceof cls) as T[];
+      this.byType.set(cls, found);
+    }
+    return found;
+  }
+
+  /** Node profiles. */
+  public get nodeProfiles(): NodeProfile[] {
+    return this.ofType(NodeProfile);
+  }
+
+  /** All clusters, the hub first. */
+  public get clusters(): Cluster[] {
+    return this.ofType(Cluster);
+  }
+
+  /** Workload clusters (all but the hub). */
+  public get workloadClusters(): Cluster[] {
+    return this.clusters.filter(c => !(c instanceof HubCluster));
+  }
+
+  /** Pools of every cluster. */
+  public get pools(): KubernetesPool[] {
+    return this.ofType(KubernetesPool);
+  }
+
+  /** Required DaemonSets. */
+  public get daemonSets(): RequiredDaemonSet[] {
+    return this.ofType(RequiredDaemonSet);
+  }
+
+  /** The node profile with a name, if any. */
+  public profile(name: string): NodeProfile | undefined {
+    return this.profilesByName.get(name);
+  }
+
+  /** The profile a pool uses, if it is known to this fleet. */
+  public profileOf(pool: KubernetesPool): NodeProfile | undefined {
+    const p = pool.props.nodeProfile;
+    if (typeof p !== 'string') {
+      return this.profilesByName.get(p.profileName) === p ? p : undefined;
+    }
+    return this.profilesByName.get(p);
+  }
+
+  /** The cluster a pool belongs to. */
+  public clusterOf(pool: KubernetesPool): Cluster {
+    return pool.node.scope as Cluster;
+  }
+
+  /** The Kubernetes version a cluster runs. */
+  public versionOf(cluster: Cluster): string {
+    return cluster.props.kubernetesVersion ?? this.fleet.kubernetesVersion;
+  }
+
+  /** The kubelet version of a profile's nodes in a cluster. */
+  public kubeletVersionOf(profile: NodeProfile, cluster: Cluster): string {
+    return profile.props.nodeConfig?.kubeletVersion ?? this.versionOf(cluster);
+  }
+
+  /** The zones a pool is striped over. */
+  public zonesOf(pool: KubernetesPool): readonly string[] {
+    return pool.props.maintenanceZones ?? this.fleet.maintenanceZones;
+  }
+}
+
+/** The construct path used in messages (`<fleet>` for the root). */
+export function pathOf(c: IConstruct): string {
+  return c.node.path === '' ? '<fleet>' : c.node.path;
+}

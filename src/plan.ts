@@ -1,0 +1,36 @@
+/**
+ * The plan: decisions derived from the model by pure functions (zone
+ * striping, capacity, placement...). Layers fill it in order; rendering reads it.
+ */
+import { Cluster } from './clusters/cluster';
+import { ClusterCapacity } from './clusters/capacity';
+import { KubernetesPool } from './clusters/kubernetes-pool';
+import { NodeProfile } from './machines/node-profile';
+import { ZoneShare } from './machines/maintenance-zones';
+
+/** The planned shape of one pool. */
+export interface PoolPlan {
+  /** The pool. */
+  readonly pool: KubernetesPool;
+  /** Its cluster. */
+  readonly cluster: Cluster;
+  /** Its node profile. */
+  readonly profile: NodeProfile;
+  /** Nodes per maintenance zone. */
+  readonly zones: readonly ZoneShare[];
+}
+
+/** Decisions of one synth. */
+export class FleetPlan {
+  /** Striped pools, by pool. */
+  public readonly pools = new Map<KubernetesPool, PoolPlan>();
+  /** Capacity per cluster. */
+  public readonly capacity = new Map<Cluster, ClusterCapacity>();
+  /** The cluster each tenant namespace (or other placed construct) was routed to. */
+  public readonly placement = new Map<object, Cluster>();
+
+  /** The pools of a cluster, in the order they were declared. */
+  public poolsOf(cluster: Cluster): PoolPlan[] {
+    return cluster.pools.map(p => this.pools.get(p)).filter((p): p is PoolPlan => p !== undefined);
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * What a layer renders into: Kubernetes objects per cluster and plain files,
+ * each remembered with the construct it came from.
+ */
+import { IConstruct } from 'constructs';
+import { Cluster } from '../clusters/cluster';
+import { Violations } from '../core/errors';
+import { LABEL_PREFIX, Labels, MANAGED_BY_VALUE } from '../core/names';
+import { FleetModel, pathOf } from '../model';
+import { FleetPlan } from '../plan';
+import { identityKey, objectFilePath } from './layout';
+
+/** A Kubernetes object as plain JSON. */
+export type KubeObject = Record<string, unknown> & {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; [k: string]: unknown };
+};
+
+/** One rendered object. */
+export interface RenderedObject {
+  /** Cluster (output directory) the object belongs to. */
+  readonly cluster: string;
+  /** The object. */
+  readonly object: KubeObject;
+  /** Construct path of the construct that produced it. */
+  readonly source: string;
+  /** Relative path of its file in the output. */
+  readonly file: string;
+}
+
+/** A rendered non-object file (kubelet config, static pod, etcd config...). */
+export interface RenderedFile {
+  /** Relative path in the output. */
+  readonly file: string;
+  /** The document (serialized as YAML) or raw text. */
+  readonly content: unknown;
+  /** Construct path of the construct that produced it. */
+  readonly source: string;
+}
+
+/** Annotation recording which construct produced an object. */
+export const SOURCE_ANNOTATION = `${LABEL_PREFIX}/source`;
+
+/** The render stage's sink: layers add objects and files; the pipeline emits them. */
+export class RenderContext {
+  /** Rendered objects, in the order added. */
+  public readonly objects: RenderedObject[] = [];
+  /** Rendered files, in the order added. */
+  public readonly files: RenderedFile[] = [];
+  private readonly identities = new Map<string, string>();
+
+  constructor(
+    /** Facts of the fleet. */
+    public readonly model: FleetModel,
+    /** Decisions of the plan stage. */
+    public readonly plan: FleetPlan,
+    /** Where to report problems found while rendering. */
+    public readonly violations: Violations,
+  ) {}
+
+  /**
+   * Adds an object to a cluster's output. Namespaced objects must carry
+   * `metadata.namespace`. Every object gets the managed-by label.
+   */
+  public add(cluster: Cluster | string, object: KubeObject, source: IConstruct): RenderedObject {
+    const clusterName = typeof cluster === 'string' ? cluster : cluster.clusterName;
+    const md = object.metadata;
+    md.labels = { ...(md.labels ?? {}), [Labels.MANAGED_BY]: MANAGED_BY_VALUE };
+    const id = { apiVersion: object.apiVersion, kind: object.kind, namespace: md.namespace, name: md.name };
+    const key = identityKey(clusterName, id);
+    const sourcePath = pathOf(source);
+    const previous = this.identities.get(key);
+    if (previous !== undefined) {
+      this.violations.error(sourcePath, 'output.duplicate-object',
+        `${object.kind} '${md.namespace ? md.namespace + '/' : ''}${md.name}' in cluster '${clusterName}' is also produced by ${previous}`,
+        'give one of the two constructs another name');
+    } else {
+      this.identities.set(key, sourcePath);
+    }
+    const rendered: RenderedObject = { cluster: clusterName, object, source: sourcePath, file: objectFilePath(clusterName, id) };
+    this.objects.push(rendered);
+    return rendered;
+  }
+
+  /** Adds a non-object file (YAML document or raw text) at a relative path. */
+  public addFile(file: string, content: unknown, source: IConstruct): void {
+    this.files.push({ file, content, source: pathOf(source) });
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * Deterministic YAML emission: the same object always gives the same bytes.
+ * Top-level keys in the conventional Kubernetes order, labels and annotations
+ * sorted, no timestamps, no line folding.
+ */
+import { stringify } from 'yaml';
+
+const TOP_ORDER = ['apiVersion', 'kind', 'metadata'];
+const METADATA_ORDER = ['name', 'namespace', 'labels', 'annotations'];
+
+function sortedMap(m: unknown): unknown {
+  if (!m || typeof m !== 'object' || Array.isArray(m)) return m;
+  return Object.fromEntries(Object.entries(m as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+function ordered(obj: Record<string, unknown>, first: readonly string[], last: readonly string[] = []): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of first) if (obj[k] !== undefined) out[k] = obj[k];
+  for (const [k, v] of Object.entries(obj)) {
+    if (!first.includes(k) && !last.includes(k) && v !== undefined) out[k] = v;
+  }
+  for (const k of last) if (obj[k] !== undefined) out[k] = obj[k];
+  return out;
+}
+
+/** A Kubernetes object with its keys in canonical order (labels and annotations sorted). */
+export function canonicalObject(obj: Record<string, unknown>): Record<string, unknown> {
+  const out = ordered(obj, TOP_ORDER, ['status']);
+  const md = out.metadata as Record<string, unknown> | undefined;
+  if (md && typeof md === 'object') {
+    const m = ordered(md, METADATA_ORDER);
+    if (m.labels) m.labels = sortedMap(m.labels);
+    if (m.annotations) m.annotations = sortedMap(m.annotations);
+    out.metadata = m;
+  }
+  return out;
+}
+
+/** Serializes one document to YAML, deterministically. */
+export function toYaml(doc: unknown): string {
+  return stringify(doc, { lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false });
+}

@@ -1,0 +1,64 @@
+import { parse } from 'yaml';
+import { buildExampleFleet } from '../../examples/fleet';
+import { Labels } from '../../src';
+import { describeWithSchemas, validateAll } from '../support/schemas';
+import { tmpOutdir } from '../support/fleet';
+
+const result = buildExampleFleet({ outdir: tmpOutdir() }).synthesize();
+
+describeWithSchemas('the example fleet is schema-valid', () => {
+  test('every object validates strictly against Kubernetes v1.28.0 and the generated CRDs (CEL rules included)', () => {
+    expect(result.objects.length).toBeGreaterThan(50);
+    expect(validateAll(result.objects)).toEqual([]);
+  });
+
+  test('the YAML files parse back to the same objects', () => {
+    for (const o of result.objects) {
+      expect(parse(result.files.get(o.file)!)).toEqual(JSON.parse(JSON.stringify(o.object)));
+    }
+  });
+});
+
+describe('example fleet layout', () => {
+  test('one directory per cluster, the hub included, each with a kustomization listing its objects', () => {
+    const clusters = new Set([...result.files.keys()].map(f => f.split('/')[0]));
+    expect([...clusters].sort()).toEqual(['hub', 'ltx1-prod-1', 'lva1-prod-1', 'lva1-prod-2', 'node-profiles']);
+    for (const c of ['hub', 'ltx1-prod-1', 'lva1-prod-1', 'lva1-prod-2']) {
+      const k = parse(result.files.get(`${c}/kustomization.yaml`)!);
+      const own = result.objects.filter(o => o.cluster === c).map(o => o.file.slice(c.length + 1)).sort();
+      expect(k.resources).toEqual(own);
+    }
+  });
+
+  test('four node profiles, each with a KubeletConfiguration', () => {
+    const kubelet = [...result.files.keys()].filter(f => f.startsWith('node-profiles/'));
+    expect(kubelet).toEqual([
+      'node-profiles/general/kubelet-config.yaml',
+      'node-profiles/gpu/kubelet-config.yaml',
+      'node-profiles/high-memory/kubelet-config.yaml',
+      'node-profiles/local-ssd/kubelet-config.yaml',
+    ]);
+  });
+
+  test('pools of 1,000+ nodes striped over 20 maintenance zones, zone recorded in node labels', () => {
+    const pools = result.objects.filter(o => o.object.kind === 'KubernetesPool').map(o => o.object as any);
+    expect(pools.length).toBe(13);
+    expect(pools.some(p => p.spec.poolTemplate.capacity >= 1000)).toBe(true);
+    for (const p of pools) {
+      const caps = p.spec.maintenanceZones.map((z: any) => z.capacity);
+      expect(caps.length).toBe(20);
+      expect(Math.max(...caps) - Math.min(...caps)).toBeLessThanOrEqual(1);
+      expect(caps.reduce((a: number, b: number) => a + b, 0)).toBe(p.spec.poolTemplate.capacity);
+      for (const z of p.spec.maintenanceZones) expect(z.nodeLabels[Labels.MAINTENANCE_ZONE]).toBe(z.zone);
+    }
+  });
+
+  test('the local-volume provisioner runs only on storage pools; log shipper and metrics on every pool', () => {
+    const ds = result.objects.filter(o => o.object.kind === 'DaemonSet' && o.cluster === 'lva1-prod-1').map(o => o.object.metadata.name).sort();
+    expect(ds).toEqual([
+      'local-volume-provisioner-local-ssd',
+      'log-shipper-general', 'log-shipper-gpu', 'log-shipper-high-memory', 'log-shipper-local-ssd',
+      'node-metrics-general', 'node-metrics-gpu', 'node-metrics-high-memory', 'node-metrics-local-ssd',
+    ]);
+  });
+});

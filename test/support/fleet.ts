@@ -1,0 +1,50 @@
+/**
+ * Test support: small fleets and helpers to synthesize them.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Cluster, Cpu, Fleet, FleetProps, FleetValidationError, NodeProfile, RequiredDaemonSet, Size } from '../../src';
+
+/** A minimal valid fleet: one general profile, one workload cluster with one pool of 40 nodes over 20 zones. */
+export function smallFleet(props: FleetProps = {}) {
+  const fleet = new Fleet({ outdir: tmpOutdir(), ...props });
+  const general = new NodeProfile(fleet, 'general', { machine: { cpuCores: 32, memory: Size.gibibytes(128) } });
+  const logs = new RequiredDaemonSet(fleet, 'log-shipper', {
+    image: 'registry.internal/log-shipper:1.0.0',
+    resources: { cpu: Cpu.millis(100), memory: Size.mebibytes(128) },
+  });
+  const cluster = new Cluster(fleet, 'prod-1', { region: 'lva1' });
+  const pool = cluster.addPool('general', { nodeProfile: general, capacity: 40, requiredDaemonSets: [logs] });
+  return { fleet, general, logs, cluster, pool };
+}
+
+/** A fresh temporary output directory path (not created). */
+export function tmpOutdir(): string {
+  return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-test-')), 'dist');
+}
+
+/** Synthesizes and returns the FleetValidationError it throws (fails the test when it does not throw). */
+export function synthErrors(fleet: Fleet): FleetValidationError {
+  try {
+    fleet.synthesize();
+  } catch (e) {
+    if (e instanceof FleetValidationError) return e;
+    throw e;
+  }
+  throw new Error('expected the synth to fail with a FleetValidationError');
+}
+
+/** Reads every file below a directory as relative path → content. */
+export function readTree(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.set(path.relative(dir, p), fs.readFileSync(p, 'utf8'));
+    }
+  };
+  if (fs.existsSync(dir)) walk(dir);
+  return out;
+}
