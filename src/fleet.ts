@@ -33,6 +33,37 @@ export interface FleetProps {
   readonly systemNamespace?: string;
 }
 
+/** Options of one synth, for the GitOps pipeline (the CLI sets them through the environment). */
+export interface SynthOptions {
+  /**
+   * The previous synthesized output (the last output directory, as committed in
+   * the GitOps repo), for change-aware guardrails.
+   * @default - env CDK8S_FLEET_PREVIOUS, else no previous state (change rules are skipped)
+   */
+  readonly previousOutdir?: string;
+  /**
+   * Names of explicit overrides this change carries (e.g. `allow-scale-down:feed`).
+   * @default - env CDK8S_FLEET_OVERRIDES (comma-separated), else none
+   */
+  readonly overrides?: readonly string[];
+}
+
+/** Environment variables the `cdk8s-fleet` CLI uses to steer a fleet program's synth. */
+export const SynthEnv = {
+  /** Output directory (overrides the fleet's `outdir`). */
+  OUTDIR: 'CDK8S_FLEET_OUTDIR',
+  /** Previous output directory (see {@link SynthOptions.previousOutdir}). */
+  PREVIOUS: 'CDK8S_FLEET_PREVIOUS',
+  /** Comma-separated overrides (see {@link SynthOptions.overrides}). */
+  OVERRIDES: 'CDK8S_FLEET_OVERRIDES',
+} as const;
+
+/** The synth options given, completed from the environment. */
+export function synthOptionsFromEnv(options: SynthOptions = {}, env: NodeJS.ProcessEnv = process.env): SynthOptions {
+  const overrides = options.overrides ?? (env[SynthEnv.OVERRIDES] ?? '').split(',').map(s => s.trim()).filter(s => s.length > 0);
+  return { previousOutdir: options.previousOutdir ?? env[SynthEnv.PREVIOUS] ?? undefined, overrides };
+}
+
 /** Default Kubernetes version of the fleet. */
 export const DEFAULT_KUBERNETES_VERSION = '1.28.9';
 
@@ -58,12 +89,13 @@ export class Fleet extends App {
   public readonly kubernetesVersion: string;
   /** Namespace of the platform's agents. */
   public readonly systemNamespace: string;
-  /** Output directory. */
+  /** Output directory (env CDK8S_FLEET_OUTDIR overrides the prop). */
   public readonly fleetOutdir: string;
 
   constructor(props: FleetProps = {}) {
-    super({ outdir: props.outdir ?? 'dist' });
-    this.fleetOutdir = props.outdir ?? 'dist';
+    const outdir = process.env[SynthEnv.OUTDIR] ?? props.outdir ?? 'dist';
+    super({ outdir });
+    this.fleetOutdir = outdir;
     const zones = props.maintenanceZones ?? DEFAULT_MAINTENANCE_ZONE_COUNT;
     this.maintenanceZones = typeof zones === 'number' ? maintenanceZoneNames(zones) : [...zones];
     this.kubernetesVersion = props.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
@@ -81,8 +113,8 @@ export class Fleet extends App {
    * object once, and returns the files of the output tree. Throws a
    * {@link FleetValidationError} listing every error; writes nothing.
    */
-  public synthesize(): SynthResult {
-    return synthesizeFleet(this);
+  public synthesize(options: SynthOptions = {}): SynthResult {
+    return synthesizeFleet(this, synthOptionsFromEnv(options));
   }
 
   /**
@@ -90,8 +122,8 @@ export class Fleet extends App {
    * built beside the old one and swapped in; on any error the previous output
    * is left untouched. Warnings are printed to stderr.
    */
-  public synth(): void {
-    const result = this.synthesize();
+  public synth(options: SynthOptions = {}): void {
+    const result = this.synthesize(options);
     for (const w of result.warnings) {
       process.stderr.write(`${formatViolation(w)}\n`);
     }

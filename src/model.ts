@@ -6,7 +6,7 @@ import { IConstruct } from 'constructs';
 import { Cluster, HubCluster } from './clusters/cluster';
 import { KubernetesPool } from './clusters/kubernetes-pool';
 import { RequiredDaemonSet } from './clusters/required-daemonset';
-import type { Fleet } from './fleet';
+import type { Fleet, SynthOptions } from './fleet';
 import { NodeProfile } from './machines/node-profile';
 
 /** A class whose instances the model can list. */
@@ -20,7 +20,7 @@ export class FleetModel {
   private readonly byType = new Map<unknown, unknown[]>();
   private readonly profilesByName = new Map<string, NodeProfile>();
 
-  constructor(public readonly fleet: Fleet) {
+  constructor(public readonly fleet: Fleet, public readonly options: SynthOptions = {}) {
     this.constructs = fleet.node.findAll();
     for (const p of this.nodeProfiles) {
       if (!this.profilesByName.has(p.profileName)) this.profilesByName.set(p.profileName, p);

@@ -2,11 +2,11 @@
  * The plan: decisions derived from the model by pure functions (zone
  * striping, capacity, placement...). Layers fill it in order; rendering reads it.
  */
-import { Cluster } from './clusters/cluster';
 import { ClusterCapacity } from './clusters/capacity';
+import { Cluster } from './clusters/cluster';
 import { KubernetesPool } from './clusters/kubernetes-pool';
-import { NodeProfile } from './machines/node-profile';
 import { ZoneShare } from './machines/maintenance-zones';
+import { NodeProfile } from './machines/node-profile';
 
 /** The planned shape of one pool. */
 export interface PoolPlan {

@@ -4,12 +4,12 @@
  * agent's ServiceAccount and least-privilege RBAC.
  */
 import { k8s } from 'cdk8s-plus-28';
+import { DEFAULT_DAEMONSET_MAX_UNAVAILABLE, RequiredDaemonSet } from './required-daemonset';
 import { Labels } from '../core/names';
 import { formatCpu, formatMemory, cpuToMillis } from '../core/resources';
 import { NodeTaint } from '../machines/node-profile';
 import { PoolPlan } from '../plan';
 import { KubeObject } from '../synth/context';
-import { DEFAULT_DAEMONSET_MAX_UNAVAILABLE, RequiredDaemonSet } from './required-daemonset';
 
 /** Non-root user the agents run as unless `runAsRoot` is set. */
 export const AGENT_USER_ID = 65532;

@@ -2,15 +2,15 @@
  * The hub's inventory records: a ComputeBrokerPool and a KubernetesPool per
  * (cluster, pool), and the CRDs that define them.
  */
-import { FLEET_API_VERSION } from '../crds/pools';
+import { poolTaints } from './daemonsets';
 import { Labels } from '../core/names';
 import { formatMemory, memoryToMiB } from '../core/resources';
+import { FLEET_API_VERSION } from '../crds/pools';
 import { renderKubeletConfiguration } from '../machines/kubelet-config';
 import { FleetModel } from '../model';
 import { PoolPlan } from '../plan';
 import { KubeObject } from '../synth/context';
 import { NODE_PROFILES_DIR } from '../synth/layout';
-import { poolTaints } from './daemonsets';
 
 /** Name of a pool's inventory records on the hub: `<cluster>-<pool>`. */
 export function inventoryName(plan: PoolPlan): string {

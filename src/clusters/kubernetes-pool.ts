@@ -2,8 +2,8 @@
  * KubernetesPool: a pool of identical nodes (one node profile) in a cluster.
  */
 import { Construct } from 'constructs';
-import { NodeProfile, NodeTaint } from '../machines/node-profile';
 import { RequiredDaemonSet } from './required-daemonset';
+import { NodeProfile, NodeTaint } from '../machines/node-profile';
 
 /** Props of {@link KubernetesPool}. */
 export interface KubernetesPoolProps {

@@ -3,6 +3,12 @@
  * DaemonSets, and the hub's inventory.
  */
 import { ApiObject } from 'cdk8s';
+import { clusterCapacity } from './capacity';
+import { Cluster } from './cluster';
+import { renderAgentDaemonSet, renderAgentIdentity, renderSystemNamespace } from './daemonsets';
+import { renderComputeBrokerPool, renderKubernetesPool } from './inventory';
+import { KubernetesPool } from './kubernetes-pool';
+import { MAX_DAEMONSET_MAX_UNAVAILABLE_PERCENT, RequiredDaemonSet } from './required-daemonset';
 import { Violations } from '../core/errors';
 import { Labels, dns1123LabelFix, isDns1123Label } from '../core/names';
 import { addResources, fitsIn, shortfalls } from '../core/resources';
@@ -14,12 +20,6 @@ import { FleetPlan, PoolPlan } from '../plan';
 import { KubeObject, RenderContext } from '../synth/context';
 import { Layer } from '../synth/layer';
 import { RESERVED_CLUSTER_NAMES } from '../synth/layout';
-import { clusterCapacity } from './capacity';
-import { Cluster } from './cluster';
-import { renderAgentDaemonSet, renderAgentIdentity, renderSystemNamespace } from './daemonsets';
-import { renderComputeBrokerPool, renderKubernetesPool } from './inventory';
-import { KubernetesPool } from './kubernetes-pool';
-import { MAX_DAEMONSET_MAX_UNAVAILABLE_PERCENT, RequiredDaemonSet } from './required-daemonset';
 
 const RESERVED_NODE_LABELS: readonly string[] = [Labels.POOL, Labels.NODE_PROFILE, Labels.MAINTENANCE_ZONE];
 

@@ -34,6 +34,8 @@ export const Labels = {
   NODE_PROFILE: `${LABEL_PREFIX}/node-profile`,
   /** Cluster an object was synthesized for. */
   CLUSTER: `${LABEL_PREFIX}/cluster`,
+  /** Release track of a workload object: `stable` or `canary`. */
+  TRACK: `${LABEL_PREFIX}/track`,
   /** Set on every object the library synthesizes. */
   MANAGED_BY: 'app.kubernetes.io/managed-by',
 } as const;

@@ -5,8 +5,8 @@
  * anonymous auth off, webhook authentication and authorization, no read-only
  * port, kernel defaults protected, certificate rotation on.
  */
-import { formatCpu, formatMemory } from '../core/resources';
 import { NodeProfile } from './node-profile';
+import { formatCpu, formatMemory } from '../core/resources';
 
 /** Strong TLS cipher suites for the kubelet's server (CIS 4.2.13). */
 export const KUBELET_TLS_CIPHER_SUITES = [

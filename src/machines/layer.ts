@@ -5,9 +5,9 @@ import { Violations } from '../core/errors';
 import { dns1123LabelFix, isDns1123Label } from '../core/names';
 import { formatCpu, formatMemory } from '../core/resources';
 import { FleetModel, pathOf } from '../model';
+import { renderKubeletConfiguration } from './kubelet-config';
 import { Layer } from '../synth/layer';
 import { NODE_PROFILES_DIR } from '../synth/layout';
-import { renderKubeletConfiguration } from './kubelet-config';
 
 function validate(model: FleetModel, v: Violations): void {
   const fleetPath = pathOf(model.fleet);

@@ -5,8 +5,8 @@
 import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ResourceAmounts, cpuToMillis, memoryToMiB } from '../core/resources';
 import { allocatable, defaultKubeReservedCpuMillis, defaultKubeReservedMemoryMiB, defaultMaxPods } from './sizing';
+import { ResourceAmounts, cpuToMillis, memoryToMiB } from '../core/resources';
 
 /** The minimum machine a node of a profile has. */
 export interface MachineType {

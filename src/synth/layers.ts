@@ -2,10 +2,10 @@
  * The fleet's layers, bottom up. The pipeline runs each stage over all layers
  * in this order.
  */
+import { Layer } from './layer';
 import { clustersLayer } from '../clusters/layer';
 import { machinesLayer } from '../machines/layer';
 import { tenancyLayer } from '../tenancy/layer';
-import { Layer } from './layer';
 
 /** Every layer of the platform, bottom up. */
 export const FLEET_LAYERS: readonly Layer[] = [

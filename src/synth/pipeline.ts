@@ -7,7 +7,7 @@
  * whole app for every chart).
  */
 import { Violation, Violations } from '../core/errors';
-import type { Fleet } from '../fleet';
+import type { Fleet, SynthOptions } from '../fleet';
 import { FleetModel } from '../model';
 import { FleetPlan } from '../plan';
 import { RenderContext, RenderedObject } from './context';
@@ -40,8 +40,8 @@ export interface SynthResult {
  * Synthesizes a fleet in memory. Throws a FleetValidationError listing every
  * error found; nothing is written by this function.
  */
-export function synthesizeFleet(fleet: Fleet, layers: readonly Layer[] = FLEET_LAYERS): SynthResult {
-  const model = new FleetModel(fleet);
+export function synthesizeFleet(fleet: Fleet, options: SynthOptions = {}, layers: readonly Layer[] = FLEET_LAYERS): SynthResult {
+  const model = new FleetModel(fleet, options);
   const violations = new Violations();
 
   for (const layer of layers) layer.validate?.(model, violations);

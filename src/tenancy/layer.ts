@@ -7,9 +7,9 @@ import { Violations } from '../core/errors';
 import { LABEL_PREFIX, dns1123LabelFix, isDns1123Label } from '../core/names';
 import { FleetModel, pathOf } from '../model';
 import { FleetPlan } from '../plan';
+import { AppNamespace } from './app-namespace';
 import { KubeObject } from '../synth/context';
 import { Layer } from '../synth/layer';
-import { AppNamespace } from './app-namespace';
 
 function validate(model: FleetModel, v: Violations): void {
   const apps = new Map<string, string>();

@@ -26,6 +26,15 @@ export interface SchemaValidatorOptions {
 type JsonSchema = { [k: string]: unknown };
 type Gvk = { group: string; version: string; kind: string };
 
+/** The part of a CustomResourceDefinition the validator reads. */
+export interface CrdDocument {
+  readonly spec: {
+    readonly group: string;
+    readonly names: { readonly kind: string };
+    readonly versions: ReadonlyArray<{ readonly name: string; readonly schema?: { readonly openAPIV3Schema?: JsonSchema } }>;
+  };
+}
+
 interface CelCheck {
   readonly rules: ReadonlyArray<{ rule: string; message: string }>;
 }
@@ -146,7 +155,7 @@ export class SchemaValidator {
   }
 
   /** Adds a CRD (apiextensions.k8s.io/v1 object): its served versions validate their custom resources. */
-  public addCrd(crd: { spec: { group: string; names: { kind: string }; versions: Array<{ name: string; schema?: { openAPIV3Schema?: JsonSchema } }> } }): void {
+  public addCrd(crd: CrdDocument): void {
     for (const version of crd.spec.versions) {
       const structural = version.schema?.openAPIV3Schema;
       if (!structural) continue;

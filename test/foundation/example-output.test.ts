@@ -1,8 +1,8 @@
 import { parse } from 'yaml';
 import { buildExampleFleet } from '../../examples/fleet';
 import { Labels } from '../../src';
-import { describeWithSchemas, validateAll } from '../support/schemas';
 import { tmpOutdir } from '../support/fleet';
+import { describeWithSchemas, validateAll } from '../support/schemas';
 
 const result = buildExampleFleet({ outdir: tmpOutdir() }).synthesize();
 

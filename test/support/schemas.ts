@@ -8,8 +8,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { SCHEMAS_ENV, SchemaValidator } from '../../src/validation/schema-validator';
 import { celRuleEvaluator } from './cel';
+import { SCHEMAS_ENV, SchemaValidator } from '../../src/validation/schema-validator';
 
 /** The schema directory, or undefined when it is not there. */
 export function schemasDir(): string | undefined {
