@@ -28,7 +28,8 @@ describe('node sizing', () => {
       (cores, memoryMiB, gpus) => {
         const kube = { cpuMillis: defaultKubeReservedCpuMillis(cores), memoryMiB: defaultKubeReservedMemoryMiB(memoryMiB), gpus: 0 };
         const sys = { cpuMillis: 100, memoryMiB: 512, gpus: 0 };
-        const a = allocatable({ capacity: { cpuMillis: cores * 1000, memoryMiB, gpus }, kubeReserved: kube, systemReserved: sys, evictionHardMemoryMiB: 500 });
+        const capacity = { cpuMillis: cores * 1000, memoryMiB, gpus };
+        const a = allocatable({ capacity, kubeReserved: kube, systemReserved: sys, evictionHardMemoryMiB: 500 });
         expect(a.cpuMillis + kube.cpuMillis + sys.cpuMillis).toBe(cores * 1000);
         expect(a.memoryMiB + kube.memoryMiB + sys.memoryMiB + 500).toBeCloseTo(memoryMiB, 6);
         expect(a.gpus).toBe(gpus);
