@@ -29,6 +29,15 @@ export type ClusterRole = 'hub' | 'workload';
  * `ApiObject` (or cdk8s-plus construct) added to it, synthesized with the rest.
  */
 export class Cluster extends Chart {
+  /**
+   * Plain prototype-chain `instanceof`. cdk8s's Chart answers `instanceof`
+   * for any chart, which would make every Chart a Cluster and every Cluster a
+   * HubCluster.
+   */
+  public static [Symbol.hasInstance](instance: unknown): boolean {
+    return Function.prototype[Symbol.hasInstance].call(this, instance);
+  }
+
   /** Cluster name. */
   public readonly clusterName: string;
   /** The props as given. */
