@@ -30,12 +30,11 @@ export type ClusterRole = 'hub' | 'workload';
  */
 export class Cluster extends Chart {
   /**
-   * Plain prototype-chain `instanceof`. cdk8s's Chart answers `instanceof`
-   * for any chart, which would make every Chart a Cluster and every Cluster a
-   * HubCluster.
+   * `instanceof` by prototype chain: cdk8s's Chart answers `instanceof` for any
+   * chart, which would make every Cluster a HubCluster.
    */
-  public static [Symbol.hasInstance](instance: unknown): boolean {
-    return Function.prototype[Symbol.hasInstance].call(this, instance);
+  public static [Symbol.hasInstance](o: unknown): o is Chart {
+    return Function.prototype[Symbol.hasInstance].call(this, o);
   }
 
   /** Cluster name. */
