@@ -29,6 +29,14 @@ export type ClusterRole = 'hub' | 'workload';
  * `ApiObject` (or cdk8s-plus construct) added to it, synthesized with the rest.
  */
 export class Cluster extends Chart {
+  /**
+   * `instanceof` by prototype chain: cdk8s's Chart answers `instanceof` for any
+   * chart, which would make every Cluster a HubCluster.
+   */
+  public static [Symbol.hasInstance](o: unknown): o is Chart {
+    return Function.prototype[Symbol.hasInstance].call(this, o);
+  }
+
   /** Cluster name. */
   public readonly clusterName: string;
   /** The props as given. */
