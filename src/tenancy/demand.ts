@@ -20,7 +20,7 @@ export function workloadPeak(d: WorkloadDemand): Capacity {
 
 function ceilPercent(value: number, percent: number): number {
   // integer arithmetic where possible, so 10% of 1000m is exactly 1100m
-  return Math.ceil((value * (100 + percent)) / 100 - 1e-9);
+  return Math.max(0, Math.ceil((value * (100 + percent)) / 100 - 1e-9));
 }
 
 /**
