@@ -33,13 +33,23 @@ const SCALE = 4;
 function apps(): ExampleApp[] {
   const out: ExampleApp[] = [];
   STATELESS.forEach((app, i) => out.push({
-    app, tenant: 'stateless', profile: 'general', cores: 400 + 150 * (i % 7), memoryGi: 1600 + 600 * (i % 5), pods: 400 + 40 * (i % 9),
+    app,
+    tenant: 'stateless',
+    profile: 'general',
+    cores: 400 + 150 * (i % 7),
+    memoryGi: 1600 + 600 * (i % 5),
+    pods: 400 + 40 * (i % 9),
     // feed and its derived-data store are pinned together, so feed may reach it directly
     talksTo: app === 'feed' ? ['venice-feed'] : undefined,
     pin: app === 'identity' || app === 'feed' ? 'lva1-prod-1' : undefined,
   }));
   STATEFUL.forEach((app, i) => out.push({
-    app, tenant: 'stateful', profile: 'local-ssd', cores: 1500 + 500 * (i % 4), memoryGi: 4000 + 1000 * (i % 3), pods: 300 + 60 * (i % 4),
+    app,
+    tenant: 'stateful',
+    profile: 'local-ssd',
+    cores: 1500 + 500 * (i % 4),
+    memoryGi: 4000 + 1000 * (i % 3),
+    pods: 300 + 60 * (i % 4),
     pin: app === 'zookeeper-main' ? 'ltx1-prod-1' : app === 'venice-feed' ? 'lva1-prod-1' : undefined,
   }));
   BATCH_GPU.forEach((app, i) => out.push({

@@ -4,9 +4,9 @@
  * taken their share of every node, and what the placed namespaces reserve.
  * Pure: plain data in, plain data out.
  */
+import { Capacity, CandidateCluster, NO_CAPACITY, addCapacity, subtractCapacity } from './placement';
 import { ResourceAmounts, scaleResources, subtractResources } from '../core/resources';
 import { ZoneShare } from '../machines/maintenance-zones';
-import { Capacity, CandidateCluster, NO_CAPACITY, addCapacity, subtractCapacity } from './placement';
 
 /** One striped pool, as tenancy accounting sees it. */
 export interface TenancyPoolFacts {
@@ -65,7 +65,10 @@ const emptyAcc = (): Acc => ({ nodes: 0, allocatable: NO_CAPACITY, daemonSets: N
 function addNodes(acc: Acc, p: TenancyPoolFacts, nodes: number, namespaces: Capacity): void {
   acc.nodes += nodes;
   acc.allocatable = addCapacity(acc.allocatable, { resources: scaleResources(p.allocatablePerNode, nodes), pods: p.maxPodsPerNode * nodes });
-  acc.daemonSets = addCapacity(acc.daemonSets, { resources: scaleResources(p.daemonSetRequestsPerNode, nodes), pods: p.daemonSetPodsPerNode * nodes });
+  acc.daemonSets = addCapacity(acc.daemonSets, {
+    resources: scaleResources(p.daemonSetRequestsPerNode, nodes),
+    pods: p.daemonSetPodsPerNode * nodes,
+  });
   acc.namespaces = addCapacity(acc.namespaces, namespaces);
 }
 
@@ -76,7 +79,11 @@ function line(acc: Acc): CapacityLine {
 function share(c: Capacity, nodes: number, of: number): Capacity {
   if (of === 0 || nodes === 0) return NO_CAPACITY;
   const f = nodes / of;
-  const r: ResourceAmounts = { cpuMillis: Math.round(c.resources.cpuMillis * f), memoryMiB: Math.round(c.resources.memoryMiB * f), gpus: Math.round(c.resources.gpus * f) };
+  const r: ResourceAmounts = {
+    cpuMillis: Math.round(c.resources.cpuMillis * f),
+    memoryMiB: Math.round(c.resources.memoryMiB * f),
+    gpus: Math.round(c.resources.gpus * f),
+  };
   return { resources: r, pods: Math.round(c.pods * f) };
 }
 
@@ -88,7 +95,10 @@ export function candidateClusters(clusters: readonly string[], pools: readonly T
     if (!m) continue;
     const nodes = p.zones.reduce((s, z) => s + z.nodes, 0);
     if (nodes === 0) continue;
-    const perNode: Capacity = { resources: subtractResources(p.allocatablePerNode, p.daemonSetRequestsPerNode), pods: p.maxPodsPerNode - p.daemonSetPodsPerNode };
+    const perNode: Capacity = {
+      resources: subtractResources(p.allocatablePerNode, p.daemonSetRequestsPerNode),
+      pods: p.maxPodsPerNode - p.daemonSetPodsPerNode,
+    };
     const add: Capacity = { resources: scaleResources(perNode.resources, nodes), pods: perNode.pods * nodes };
     m.set(p.nodeProfile, addCapacity(m.get(p.nodeProfile) ?? NO_CAPACITY, add));
   }

@@ -2,8 +2,8 @@
  * NamespacePlacement: the hub's routing record of an app namespace, so that
  * multi-cluster workload routing and tooling can find where an app lives.
  */
-import { CrdSpec, customResourceDefinition, integer, list, object, optional, required, statusSchema, string } from '../crds/schema';
 import { FLEET_GROUP, FLEET_VERSION } from '../crds/pools';
+import { CrdSpec, customResourceDefinition, integer, list, object, optional, required, statusSchema, string } from '../crds/schema';
 
 const dnsLabel = (d: string) => string(d, { minLength: 1, maxLength: 63, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$' });
 const quantity = (d: string) => string(d, { pattern: '^[0-9]+(\\.[0-9]+)?(m|Ki|Mi|Gi|Ti|Pi|k|M|G|T)?$' });

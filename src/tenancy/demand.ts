@@ -5,9 +5,9 @@
  * ResourceQuota and what routing reserves on its cluster, so the sum of the
  * quotas of a cluster never exceeds what its pools offer to apps.
  */
+import { Capacity } from './placement';
 import { ResourceAmounts, ZERO, addResources, scaleResources } from '../core/resources';
 import { WorkloadDemand } from '../core/workload';
-import { Capacity } from './placement';
 
 /** Default headroom added on top of the declared demand, in percent. */
 export const DEFAULT_QUOTA_HEADROOM_PERCENT = 10;

@@ -4,7 +4,7 @@
  * LimitRange, RBAC, NetworkPolicies, and the hub's routing records.
  */
 import * as fs from 'fs';
-import * as path from 'path';
+import { join as joinPath } from 'path';
 import { TenancyPoolFacts, ClusterCapacityReport, candidateClusters, capacityReport, largestPodPerProfile } from './accounting';
 import { APP_ROLES, AppNamespace, TENANT_POLICIES } from './app-namespace';
 import { namespacePlacementCrd } from './crd';
@@ -61,8 +61,8 @@ export interface NamespacePlan {
 const plans = new WeakMap<FleetPlan, TenancyPlan>();
 
 /** The tenancy decisions recorded in a plan (after the plan stage), e.g. `tenancyPlanOf(fleet.synthesize().plan)`. */
-export function tenancyPlanOf(plan: FleetPlan): TenancyPlan | undefined {
-  return plans.get(plan);
+export function tenancyPlanOf(fleetPlan: FleetPlan): TenancyPlan | undefined {
+  return plans.get(fleetPlan);
 }
 
 function reserveOf(ns: AppNamespace): Capacity | undefined {
@@ -235,7 +235,7 @@ function readLock(model: FleetModel, v: Violations): { placements: Map<string, L
     if (lock.props.file !== undefined) readFile(lock.filePath!, lock.props.file, at, true);
   }
   const previous = model.options.previousOutdir;
-  if (previous) readFile(path.join(previous, PLACEMENT_RECORD_FILE), `the previous output (${PLACEMENT_RECORD_FILE})`, lock ? pathOf(lock) : '<fleet>', false);
+  if (previous) readFile(joinPath(previous, PLACEMENT_RECORD_FILE), `the previous output (${PLACEMENT_RECORD_FILE})`, lock ? pathOf(lock) : '<fleet>', false);
   return { placements: out, source: lock?.props.file ?? PLACEMENT_RECORD_FILE };
 }
 
@@ -368,7 +368,12 @@ export function renderNamespacePlacement(p: NamespacePlan): KubeObject {
     kind: 'NamespacePlacement',
     metadata: {
       name: ns.appName,
-      labels: { [APP_LABEL]: ns.appName, [TENANT_LABEL]: ns.props.tenant, [Labels.CLUSTER]: p.cluster.clusterName, [Labels.NODE_PROFILE]: ns.nodeProfileName },
+      labels: {
+        [APP_LABEL]: ns.appName,
+        [TENANT_LABEL]: ns.props.tenant,
+        [Labels.CLUSTER]: p.cluster.clusterName,
+        [Labels.NODE_PROFILE]: ns.nodeProfileName,
+      },
     },
     spec: {
       app: ns.appName,
@@ -417,8 +422,8 @@ function render(ctx: RenderContext): void {
 }
 
 /** The capacity report of a synth (per cluster, node profile, pool and zone), for callers and the CLI. */
-export function fleetCapacityReport(plan: FleetPlan): readonly ClusterCapacityReport[] {
-  return tenancyPlanOf(plan)?.capacity ?? [];
+export function fleetCapacityReport(fleetPlan: FleetPlan): readonly ClusterCapacityReport[] {
+  return tenancyPlanOf(fleetPlan)?.capacity ?? [];
 }
 
 /** Formats the capacity report as text lines (one per cluster and node profile). */

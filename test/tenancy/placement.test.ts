@@ -108,7 +108,10 @@ describe('routing properties', () => {
     fc.assert(fc.property(scenario, ({ clusters, first, added, removeMask, growMask, growth }) => {
       const before = placeNamespaces(clusters, first);
       const lock = lockOf(before);
-      const grow = (r: PlacementRequest) => ({ ...r, demand: { resources: { ...r.demand.resources, cpuMillis: r.demand.resources.cpuMillis * growth }, pods: r.demand.pods * growth } });
+      const grow = (r: PlacementRequest) => ({
+        ...r,
+        demand: { resources: { ...r.demand.resources, cpuMillis: r.demand.resources.cpuMillis * growth }, pods: r.demand.pods * growth },
+      });
       // some recorded apps are removed, some grow; new apps arrive
       const kept = first.filter((_, i) => !removeMask[i]);
       const keptGrown = kept.map((r, i) => (growMask[i] ? grow(r) : r));
@@ -136,7 +139,10 @@ describe('routing properties', () => {
   });
 });
 
-const cap = (cpu: number, memGi: number, pods: number, gpus = 0): Capacity => ({ resources: { cpuMillis: cpu * 1000, memoryMiB: memGi * 1024, gpus }, pods });
+const cap = (cpu: number, memGi: number, pods: number, gpus = 0): Capacity => ({
+  resources: { cpuMillis: cpu * 1000, memoryMiB: memGi * 1024, gpus },
+  pods,
+});
 
 describe('routing decisions', () => {
   const clusters: CandidateCluster[] = [

@@ -1,12 +1,15 @@
-import { AppNamespace, AppRole, APP_ROLES } from '../../src';
 import { TestWorkload, twoClusterFleet } from './support';
+import { AppNamespace, AppRole, APP_ROLES } from '../../src';
 
 type Rule = { apiGroups: string[]; resources: string[]; verbs: string[] };
 
 function synth() {
   const { fleet, general, a, b } = twoClusterFleet();
   const feed = new AppNamespace(fleet, 'feed', {
-    app: 'feed', tenant: 'stateless', nodeProfile: general, cluster: a,
+    app: 'feed',
+    tenant: 'stateless',
+    nodeProfile: general,
+    cluster: a,
     authorization: [
       { role: 'viewer', groups: ['engineering', 'feed-oncall'] },
       { role: 'deployer', groups: ['feed-team'], serviceAccounts: [{ name: 'deploy-bot', namespace: 'ci' }] },
@@ -48,31 +51,56 @@ function effectiveRules(cluster: string, role: AppRole): Map<string, Set<string>
 const R = ['get', 'list', 'watch'];
 const W = ['create', 'delete', 'patch', 'update'];
 const VIEWER: Record<string, string[]> = {
-  'core/configmaps': R, 'core/endpoints': R, 'core/events': R, 'core/limitranges': R, 'core/persistentvolumeclaims': R,
-  'core/pods': R, 'core/pods/log': R, 'core/resourcequotas': R, 'core/serviceaccounts': R, 'core/services': R,
-  'apps/controllerrevisions': R, 'apps/deployments': R, 'apps/replicasets': R, 'apps/statefulsets': R,
-  'autoscaling/horizontalpodautoscalers': R, 'batch/cronjobs': R, 'batch/jobs': R,
-  'discovery.k8s.io/endpointslices': R, 'networking.k8s.io/ingresses': R, 'networking.k8s.io/networkpolicies': R,
+  'core/configmaps': R,
+  'core/endpoints': R,
+  'core/events': R,
+  'core/limitranges': R,
+  'core/persistentvolumeclaims': R,
+  'core/pods': R,
+  'core/pods/log': R,
+  'core/resourcequotas': R,
+  'core/serviceaccounts': R,
+  'core/services': R,
+  'apps/controllerrevisions': R,
+  'apps/deployments': R,
+  'apps/replicasets': R,
+  'apps/statefulsets': R,
+  'autoscaling/horizontalpodautoscalers': R,
+  'batch/cronjobs': R,
+  'batch/jobs': R,
+  'discovery.k8s.io/endpointslices': R,
+  'networking.k8s.io/ingresses': R,
+  'networking.k8s.io/networkpolicies': R,
   'policy/poddisruptionbudgets': R,
 };
 const DEPLOYER: Record<string, string[]> = {
   ...VIEWER,
-  'core/configmaps': [...R, ...W], 'core/persistentvolumeclaims': [...R, ...W], 'core/services': [...R, ...W],
+  'core/configmaps': [...R, ...W],
+  'core/persistentvolumeclaims': [...R, ...W],
+  'core/services': [...R, ...W],
   'core/pods': [...R, 'delete'],
-  'apps/deployments': [...R, ...W], 'apps/statefulsets': [...R, ...W],
-  'apps/deployments/scale': ['get', 'patch', 'update'], 'apps/statefulsets/scale': ['get', 'patch', 'update'],
-  'autoscaling/horizontalpodautoscalers': [...R, ...W], 'batch/cronjobs': [...R, ...W], 'batch/jobs': [...R, ...W],
+  'apps/deployments': [...R, ...W],
+  'apps/statefulsets': [...R, ...W],
+  'apps/deployments/scale': ['get', 'patch', 'update'],
+  'apps/statefulsets/scale': ['get', 'patch', 'update'],
+  'autoscaling/horizontalpodautoscalers': [...R, ...W],
+  'batch/cronjobs': [...R, ...W],
+  'batch/jobs': [...R, ...W],
   'policy/poddisruptionbudgets': [...R, ...W],
 };
 const ADMIN: Record<string, string[]> = {
   ...DEPLOYER,
   'core/secrets': [...R, ...W],
-  'core/pods/attach': ['create', 'get'], 'core/pods/exec': ['create', 'get'], 'core/pods/portforward': ['create', 'get'],
+  'core/pods/attach': ['create', 'get'],
+  'core/pods/exec': ['create', 'get'],
+  'core/pods/portforward': ['create', 'get'],
 };
 const KRUISE_VIEWER = { 'apps.kruise.io/clonesets': R, 'apps.kruise.io/statefulsets': R };
 const KRUISE_DEPLOYER = {
-  'apps.kruise.io/clonesets': [...R, ...W], 'apps.kruise.io/statefulsets': [...R, ...W],
-  'apps.kruise.io/clonesets/scale': ['get', 'patch', 'update'], 'apps.kruise.io/statefulsets/scale': ['get', 'patch', 'update'],
+  'apps.kruise.io/clonesets': [...R, ...W],
+  'apps.kruise.io/statefulsets': [...R, ...W],
+  'apps.kruise.io/clonesets/scale': ['get', 'patch', 'update'],
+  'apps.kruise.io/statefulsets/scale': ['get', 'patch', 'update'],
 };
 
 function asSorted(m: Map<string, Set<string>>): Record<string, string[]> {

@@ -1,14 +1,17 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { TestWorkload, twoClusterFleet } from './support';
 import { AppNamespace, Cpu, NodeProfile, PLACEMENT_RECORD_FILE, PlacementLock, Size, fleetCapacityReport, tenancyPlanOf, updatePlacementLock } from '../../src';
 import { synthErrors, tmpOutdir } from '../support/fleet';
 import { describeWithSchemas, validateAll } from '../support/schemas';
-import { TestWorkload, twoClusterFleet } from './support';
 
 function onboardSample() {
   const f = twoClusterFleet();
   const feed = new AppNamespace(f.fleet, 'feed', {
-    app: 'feed', tenant: 'stateless', nodeProfile: f.general, owners: ['feed-team', 'alice@example.com'],
+    app: 'feed',
+    tenant: 'stateless',
+    nodeProfile: f.general,
+    owners: ['feed-team', 'alice@example.com'],
     authorization: [{ role: 'viewer', groups: ['engineering'] }, { role: 'deployer', groups: ['feed-team'] }],
     network: {
       ingress: [{ namespaces: ['ingress-gateway'], ports: [{ port: 8080 }] }, { apps: ['profile'] }],
@@ -19,8 +22,13 @@ function onboardSample() {
   new TestWorkload(feed, 'web', { replicas: 10, canaries: 2, surge: 2, cpuMillis: 500, memoryMiB: 1024 });
   new AppNamespace(f.fleet, 'profile', { app: 'profile', tenant: 'stateful', nodeProfile: 'general', cluster: f.a, reserve: { cpu: Cpu.units(2), memory: Size.gibibytes(4), pods: 4 } });
   new AppNamespace(f.fleet, 'etl', {
-    app: 'etl', tenant: 'batch', nodeProfile: f.gpu, podSecurity: 'baseline', podSecurityReason: 'vendor CUDA image needs a fixed root group',
-    reserve: { cpu: Cpu.units(8), memory: Size.gibibytes(64), gpus: 4, pods: 8 }, quotaHeadroomPercent: 0,
+    app: 'etl',
+    tenant: 'batch',
+    nodeProfile: f.gpu,
+    podSecurity: 'baseline',
+    podSecurityReason: 'vendor CUDA image needs a fixed root group',
+    reserve: { cpu: Cpu.units(8), memory: Size.gibibytes(64), gpus: 4, pods: 8 },
+    quotaHeadroomPercent: 0,
   });
   return f;
 }
@@ -100,8 +108,14 @@ describe('namespace objects', () => {
 describe('routing records', () => {
   test('the hub holds a NamespacePlacement per app with its cluster, reason and reservation', () => {
     expect(obj('hub/cluster/namespaceplacement-feed.yaml').spec).toEqual({
-      app: 'feed', namespace: 'feed', tenant: 'stateless', nodeProfile: 'general', cluster: 'east-1', reason: 'pinned',
-      owners: ['alice@example.com', 'feed-team'], podSecurity: 'restricted',
+      app: 'feed',
+      namespace: 'feed',
+      tenant: 'stateless',
+      nodeProfile: 'general',
+      cluster: 'east-1',
+      reason: 'pinned',
+      owners: ['alice@example.com', 'feed-team'],
+      podSecurity: 'restricted',
       reservation: { cpu: '7700m', memory: '15770Mi', gpus: 0, pods: 16 },
     });
     expect(obj('hub/cluster/namespaceplacement-etl.yaml').spec).toMatchObject({ cluster: 'west-1', reason: 'routed', podSecurity: 'baseline' });
