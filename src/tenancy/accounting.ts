@@ -141,7 +141,11 @@ export function capacityReport(
   }
   const out: ClusterCapacityReport[] = [];
   const poolsByCluster = new Map<string, TenancyPoolFacts[]>();
-  for (const p of pools) poolsByCluster.set(p.cluster, [...(poolsByCluster.get(p.cluster) ?? []), p]);
+  for (const p of pools) {
+    const list = poolsByCluster.get(p.cluster);
+    if (list) list.push(p);
+    else poolsByCluster.set(p.cluster, [p]);
+  }
   for (const cluster of [...clusters].sort()) {
     const total = emptyAcc();
     const byProfile = new Map<string, Acc>();

@@ -309,7 +309,9 @@ function plan(model: FleetModel, fleetPlan: FleetPlan, v: Violations): void {
     fleetPlan.placement.set(ns, cluster);
     namespaces.set(ns, { ns, cluster, decision, demand: demands.get(ns)!, largestPod, gpuResourceName: profile.gpuResourceName });
     record.set(ns.appName, { cluster: decision.cluster, namespace: ns.namespaceName, nodeProfile: ns.nodeProfileName });
-    namespacesByCluster.set(decision.cluster, [...(namespacesByCluster.get(decision.cluster) ?? []), ns.namespaceName]);
+    const onCluster = namespacesByCluster.get(decision.cluster);
+    if (onCluster) onCluster.push(ns.namespaceName);
+    else namespacesByCluster.set(decision.cluster, [ns.namespaceName]);
     if (decision.movedFrom) {
       v.warning(pathOf(ns), 'tenancy.routing.move', `the namespace moves from '${decision.movedFrom}' to '${decision.cluster}' (approved by override '${moveOverride(ns.appName)}')`,
         'migrate the app\'s state and traffic before the old namespace is pruned');

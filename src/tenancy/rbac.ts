@@ -115,7 +115,11 @@ function uniqueSorted(items: readonly string[]): string[] {
 /** One RoleBinding per role named in the app's authorization rules (subjects merged, sorted, deduplicated). */
 export function renderAppRoleBindings(ns: AppNamespace): KubeObject[] {
   const byRole = new Map<AppRole, AuthorizationRule[]>();
-  for (const r of ns.props.authorization ?? []) byRole.set(r.role, [...(byRole.get(r.role) ?? []), r]);
+  for (const r of ns.props.authorization ?? []) {
+    const list = byRole.get(r.role);
+    if (list) list.push(r);
+    else byRole.set(r.role, [r]);
+  }
   const out: KubeObject[] = [];
   for (const role of APP_ROLES) {
     const rules = byRole.get(role);

@@ -117,7 +117,7 @@ describe('routing properties', () => {
       const keptGrown = kept.map((r, i) => (growMask[i] ? grow(r) : r));
       const next = [...keptGrown, ...added.map(grow)].map(r => (lock.has(r.key) ? { ...r, locked: lock.get(r.key) } : r));
       const after = placeNamespaces(clusters, next);
-      kept.forEach((r, i) => {
+      kept.forEach(r => {
         if (!lock.has(r.key)) return;
         const d = after.decisions.get(r.key);
         if (growth > 1 && kept.some((_, j) => growMask[j])) {
