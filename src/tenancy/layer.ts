@@ -274,6 +274,10 @@ function plan(model: FleetModel, fleetPlan: FleetPlan, v: Violations): void {
     byApp.set(ns.appName, ns);
     const demand = demandOf(ns);
     demands.set(ns, demand);
+    if (demand.pods === 0) {
+      v.warning(pathOf(ns), 'tenancy.quota.empty', 'the namespace declares no workloads and no reserve: its quota admits no pods',
+        'add the app\'s workloads to the namespace, or set reserve (pods, cpu, memory)');
+    }
     const locked = lock.placements.get(ns.appName);
     const approved = overrides.has(moveOverride(ns.appName));
     if (locked && locked.namespace !== ns.namespaceName && !approved) {

@@ -278,6 +278,14 @@ describe('bad input: clear aggregated errors, nothing written', () => {
     expect(noRoom).toMatch(/west-1: general \[.*\]; gpu \[.*gpus 16.*\]/);
   });
 
+  test('a namespace without workloads or reserve is onboarded with a warning: its quota admits no pods', () => {
+    const f = twoClusterFleet();
+    new AppNamespace(f.fleet, 'empty', { app: 'empty', tenant: 'stateless', nodeProfile: f.general });
+    const r = f.fleet.synthesize();
+    expect(r.warnings.filter(w => w.path === 'empty').map(w => w.rule)).toEqual(['tenancy.quota.empty']);
+    expect((r.objects.find(o => o.object.kind === 'ResourceQuota')!.object as any).spec.hard.pods).toBe('0');
+  });
+
   test('a pod larger than any node of its profile is rejected', () => {
     const f = twoClusterFleet();
     const ns = new AppNamespace(f.fleet, 'fat', { app: 'fat', tenant: 'stateless', nodeProfile: f.general, cluster: f.a });
