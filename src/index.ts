@@ -14,7 +14,7 @@ export * from './clusters/required-daemonset';
 export * from './clusters/capacity';
 export * from './crds/schema';
 export * from './crds/pools';
-export * from './tenancy/app-namespace';
+export * from './tenancy';
 export * from './model';
 export * from './plan';
 export * from './synth/context';

@@ -1,72 +1,446 @@
 /**
- * The tenancy layer: app namespaces, their routing to a workload cluster, and
- * the Namespace objects.
+ * The tenancy layer: app namespaces, their routing to a workload cluster (kept
+ * stable by the placement lock), and their objects: Namespace, ResourceQuota,
+ * LimitRange, RBAC, NetworkPolicies, and the hub's routing records.
  */
-import { k8s } from 'cdk8s-plus-28';
+import * as fs from 'fs';
+import { join as joinPath } from 'path';
+import { TenancyPoolFacts, ClusterCapacityReport, candidateClusters, capacityReport, largestPodPerProfile } from './accounting';
+import { APP_ROLES, AppNamespace, TENANT_POLICIES } from './app-namespace';
+import { namespacePlacementCrd } from './crd';
+import { DEFAULT_QUOTA_HEADROOM_PERCENT, namespaceDemand } from './demand';
+import { LockedPlacement, PLACEMENT_RECORD_FILE, PlacementLock, parsePlacementLock, serializePlacementLock } from './lock';
+import { APP_LABEL, TENANT_LABEL, renderAppLimitRange, renderAppNamespace, renderAppResourceQuota } from './namespace';
+import { isCidr, isWholeInternet, renderAppNetworkPolicies } from './network';
+import { Capacity, PlacementDecision, PlacementRequest, describePlacementProblem, formatCapacity, placeNamespaces } from './placement';
+import { FORBIDDEN_SUBJECTS, renderAppClusterRoles, renderAppRoleBindings } from './rbac';
+import { Cluster, HubCluster } from '../clusters/cluster';
 import { Violations } from '../core/errors';
-import { LABEL_PREFIX, dns1123LabelFix, isDns1123Label } from '../core/names';
+import { Labels, dns1123LabelFix, isDns1123Label } from '../core/names';
+import { ResourceAmounts, ZERO, cpuToMillis, fitsIn, formatCpu, formatMemory, memoryToMiB, shortfalls, addResources } from '../core/resources';
+import { FLEET_API_VERSION } from '../crds/pools';
 import { FleetModel, pathOf } from '../model';
 import { FleetPlan } from '../plan';
-import { AppNamespace } from './app-namespace';
-import { KubeObject } from '../synth/context';
+import { KubeObject, RenderContext } from '../synth/context';
 import { Layer } from '../synth/layer';
 
+/** Synth override that approves moving an app's namespace: `move-namespace:<app>`. */
+export function moveOverride(app: string): string {
+  return `move-namespace:${app}`;
+}
+
+/** Namespaces an app may not take. */
+export const RESERVED_NAMESPACES: readonly string[] = ['default', 'kube-node-lease', 'kube-public', 'kube-system'];
+
+/** The tenancy decisions of one synth. */
+export interface TenancyPlan {
+  /** Each placed namespace: its reservation, where it went and why. */
+  readonly namespaces: ReadonlyMap<AppNamespace, NamespacePlan>;
+  /** The placement record after this synth, by app name. */
+  readonly record: ReadonlyMap<string, LockedPlacement>;
+  /** Capacity per cluster, node profile, pool and maintenance zone, after placement. */
+  readonly capacity: readonly ClusterCapacityReport[];
+}
+
+/** One placed namespace. */
+export interface NamespacePlan {
+  /** The namespace. */
+  readonly ns: AppNamespace;
+  /** Its cluster. */
+  readonly cluster: Cluster;
+  /** The routing decision. */
+  readonly decision: PlacementDecision;
+  /** What it reserves (its quota). */
+  readonly demand: Capacity;
+  /** The largest container the node profile can hold in that cluster. */
+  readonly largestPod: ResourceAmounts;
+  /** Extended resource name of the profile's GPUs. */
+  readonly gpuResourceName: string;
+}
+
+const plans = new WeakMap<FleetPlan, TenancyPlan>();
+
+/** The tenancy decisions recorded in a plan (after the plan stage), e.g. `tenancyPlanOf(fleet.synthesize().plan)`. */
+export function tenancyPlanOf(fleetPlan: FleetPlan): TenancyPlan | undefined {
+  return plans.get(fleetPlan);
+}
+
+function reserveOf(ns: AppNamespace): Capacity | undefined {
+  const r = ns.props.reserve;
+  if (!r) return undefined;
+  return {
+    resources: { cpuMillis: r.cpu ? cpuToMillis(r.cpu) : 0, memoryMiB: r.memory ? memoryToMiB(r.memory) : 0, gpus: r.gpus ?? 0 },
+    pods: r.pods ?? 0,
+  };
+}
+
+/** What a namespace reserves: its workloads' peaks, its reserve and its headroom. */
+export function demandOf(ns: AppNamespace): Capacity {
+  return namespaceDemand(ns.workloads.map(w => w.workloadDemand), reserveOf(ns), ns.props.quotaHeadroomPercent ?? DEFAULT_QUOTA_HEADROOM_PERCENT);
+}
+
+function isNonNegativeInteger(n: number | undefined): boolean {
+  return n === undefined || (Number.isInteger(n) && n >= 0);
+}
+
+function validateNamespace(model: FleetModel, ns: AppNamespace, apps: ReadonlyMap<string, AppNamespace>, v: Violations): void {
+  const path = pathOf(ns);
+  const p = ns.props;
+  if (!isDns1123Label(ns.appName)) v.error(path, 'tenancy.app.name', `app name '${ns.appName}' is not a DNS-1123 label`, dns1123LabelFix(ns.appName));
+  if (!isDns1123Label(ns.namespaceName)) v.error(path, 'tenancy.namespace.name', `namespace '${ns.namespaceName}' is not a DNS-1123 label`, dns1123LabelFix(ns.namespaceName));
+  if (RESERVED_NAMESPACES.includes(ns.namespaceName) || ns.namespaceName === model.fleet.systemNamespace) {
+    v.error(path, 'tenancy.namespace.reserved', `namespace '${ns.namespaceName}' is reserved for the cluster or the platform`, 'give the app a namespace of its own');
+  }
+  if (!model.profile(ns.nodeProfileName)) {
+    const known = model.nodeProfiles.map(n => n.profileName).sort().join(', ') || '(none)';
+    v.error(path, 'tenancy.node-profile.known', `node profile '${ns.nodeProfileName}' is not declared in this fleet`, `use one of: ${known}`);
+  }
+  const policy = (TENANT_POLICIES as Record<string, (typeof TENANT_POLICIES)[keyof typeof TENANT_POLICIES] | undefined>)[p.tenant];
+  if (!policy) {
+    v.error(path, 'tenancy.tenant.known', `tenant class '${p.tenant}' is unknown`, `use one of: ${Object.keys(TENANT_POLICIES).join(', ')}`);
+  }
+  const level = ns.podSecurity;
+  if (level !== 'restricted' && level !== 'baseline') {
+    v.error(path, 'tenancy.pod-security.level', `Pod Security level '${level}' is not allowed for app namespaces`, "use 'restricted' (or 'baseline' where the tenant class allows it)");
+  } else if (level === 'baseline') {
+    if (policy && !policy.baselineAllowed) {
+      v.error(path, 'tenancy.pod-security.allowed', `tenant class '${p.tenant}' must run Pod Security 'restricted'`,
+        `make the app's pods restricted-compliant; only tenant classes ${Object.entries(TENANT_POLICIES).filter(([, t]) => t.baselineAllowed).map(([k]) => k).join(', ')} may run 'baseline'`);
+    }
+    if (!p.podSecurityReason || p.podSecurityReason.trim() === '') {
+      v.error(path, 'tenancy.pod-security.reason', "the namespace lowers Pod Security to 'baseline' without a reason", 'set podSecurityReason to say why the app cannot run restricted');
+    }
+  }
+  if (p.cluster instanceof HubCluster) {
+    v.error(path, 'tenancy.routing.pinned-hub', `app namespaces cannot be pinned to the hub cluster '${p.cluster.clusterName}'`, 'pin the app to a workload cluster, or let the hub route it');
+  }
+  for (const o of p.owners ?? []) {
+    if (typeof o !== 'string' || o.trim() === '') v.error(path, 'tenancy.owners', 'an owner is empty', 'name each owner (a team or a person)');
+  }
+
+  // authorization rules
+  (p.authorization ?? []).forEach((rule, i) => {
+    const at = `authorization[${i}]`;
+    if (!(APP_ROLES as readonly string[]).includes(rule.role)) {
+      v.error(path, 'tenancy.rbac.role.known', `${at} names unknown role '${rule.role}'`, `use one of the app roles: ${APP_ROLES.join(', ')}`);
+    }
+    const subjects = [...(rule.groups ?? []), ...(rule.users ?? [])];
+    if (subjects.length + (rule.serviceAccounts ?? []).length === 0) {
+      v.error(path, 'tenancy.rbac.subjects', `${at} grants '${rule.role}' to nobody`, 'list groups, users or serviceAccounts');
+    }
+    for (const s of subjects) {
+      if (s.trim() === '' || s !== s.trim()) v.error(path, 'tenancy.rbac.subject.name', `${at} has an empty or padded subject '${s}'`, 'name each subject exactly');
+      if (FORBIDDEN_SUBJECTS.includes(s) || s.startsWith('system:serviceaccounts')) {
+        v.error(path, 'tenancy.rbac.subject.too-broad', `${at} grants '${rule.role}' to '${s}'`, 'grant app roles to named groups, users or service accounts only');
+      }
+    }
+    for (const sa of rule.serviceAccounts ?? []) {
+      if (!isDns1123Label(sa.name) && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(sa.name)) v.error(path, 'tenancy.rbac.service-account', `${at}: service account '${sa.name}' is not a valid name`, dns1123LabelFix(sa.name));
+      if (sa.namespace !== undefined && !isDns1123Label(sa.namespace)) v.error(path, 'tenancy.rbac.service-account', `${at}: namespace '${sa.namespace}' is not a DNS-1123 label`, dns1123LabelFix(sa.namespace));
+    }
+  });
+
+  // network allowances
+  const net = p.network ?? {};
+  for (const [dir, list] of [['ingress', net.ingress ?? []], ['egress', net.egress ?? []]] as const) {
+    list.forEach((a, i) => {
+      const at = `network.${dir}[${i}]`;
+      if ((a.apps ?? []).length + (a.namespaces ?? []).length + (a.cidrs ?? []).length === 0) {
+        v.error(path, 'tenancy.network.peer', `${at} names no apps, namespaces or CIDRs`, 'list who may talk to (or be reached by) the app; an allowance cannot be open-ended');
+      }
+      for (const app of a.apps ?? []) {
+        if (!apps.has(app)) v.error(path, 'tenancy.network.app.known', `${at} names app '${app}', which is not onboarded`, `onboard '${app}' or use one of: ${[...apps.keys()].sort().join(', ')}`);
+      }
+      for (const n of a.namespaces ?? []) if (!isDns1123Label(n)) v.error(path, 'tenancy.network.namespace', `${at}: '${n}' is not a namespace name`, dns1123LabelFix(n));
+      for (const c of a.cidrs ?? []) {
+        if (!isCidr(c)) v.error(path, 'tenancy.network.cidr', `${at}: '${c}' is not a CIDR block`, "use CIDR notation, e.g. '10.20.0.0/16'");
+        else if (isWholeInternet(c)) v.warning(path, 'tenancy.network.open', `${at} allows ${dir} ${dir === 'ingress' ? 'from' : 'to'} every address (${c})`, 'narrow the CIDR to the networks the app really talks to');
+      }
+      for (const port of a.ports ?? []) {
+        if (!Number.isInteger(port.port) || port.port < 1 || port.port > 65535) v.error(path, 'tenancy.network.port', `${at}: port ${port.port} is not between 1 and 65535`, 'use a port number between 1 and 65535');
+      }
+    });
+  }
+
+  // reservation
+  const r = p.reserve;
+  if (r) {
+    if (!isNonNegativeInteger(r.gpus) || !isNonNegativeInteger(r.pods)) v.error(path, 'tenancy.reserve.whole', 'reserve.gpus and reserve.pods must be whole numbers, 0 or more', 'use whole GPUs and pods');
+    try {
+      reserveOf(ns);
+    } catch (e) {
+      v.error(path, 'tenancy.reserve.parse', (e as Error).message, 'use Cpu.millis(…) and Size.gibibytes(…)');
+    }
+  }
+  const h = p.quotaHeadroomPercent;
+  if (h !== undefined && !(Number.isFinite(h) && h >= 0 && h <= 500)) {
+    v.error(path, 'tenancy.quota.headroom', `quotaHeadroomPercent is ${h}`, 'use a percentage between 0 and 500');
+  }
+}
+
 function validate(model: FleetModel, v: Violations): void {
-  const apps = new Map<string, string>();
+  const all = model.ofType(AppNamespace);
+  const apps = new Map<string, AppNamespace>();
   const namespaces = new Map<string, string>();
-  for (const ns of model.ofType(AppNamespace)) {
+  for (const ns of all) {
     const path = pathOf(ns);
-    if (!isDns1123Label(ns.appName)) v.error(path, 'tenancy.app.name', `app name '${ns.appName}' is not a DNS-1123 label`, dns1123LabelFix(ns.appName));
-    if (!isDns1123Label(ns.namespaceName)) v.error(path, 'tenancy.namespace.name', `namespace '${ns.namespaceName}' is not a DNS-1123 label`, dns1123LabelFix(ns.namespaceName));
     const otherApp = apps.get(ns.appName);
-    if (otherApp) v.error(path, 'tenancy.app.unique', `app '${ns.appName}' is also onboarded at ${otherApp}`, 'onboard each app once');
-    else apps.set(ns.appName, path);
+    if (otherApp) v.error(path, 'tenancy.app.unique', `app '${ns.appName}' is also onboarded at ${pathOf(otherApp)}`, 'onboard each app once');
+    else apps.set(ns.appName, ns);
     const otherNs = namespaces.get(ns.namespaceName);
     if (otherNs) v.error(path, 'tenancy.namespace.unique', `namespace '${ns.namespaceName}' is also used by ${otherNs}`, 'give each app its own namespace');
     else namespaces.set(ns.namespaceName, path);
-    if (!model.profile(ns.nodeProfileName)) {
-      const known = model.nodeProfiles.map(p => p.profileName).sort().join(', ') || '(none)';
-      v.error(path, 'tenancy.node-profile.known', `node profile '${ns.nodeProfileName}' is not declared in this fleet`, `use one of: ${known}`);
+  }
+  for (const ns of all) validateNamespace(model, ns, apps, v);
+  const locks = model.ofType(PlacementLock);
+  for (const extra of locks.slice(1)) {
+    v.error(pathOf(extra), 'tenancy.lock.unique', `the fleet already has a placement lock at ${pathOf(locks[0])}`, 'declare one PlacementLock per fleet');
+  }
+}
+
+/** Reads the lock file, inline placements and the previous output's record, merged. */
+function readLock(model: FleetModel, v: Violations): { placements: Map<string, LockedPlacement>; source: string } {
+  const out = new Map<string, LockedPlacement>();
+  const origin = new Map<string, string>();
+  const lock = model.ofType(PlacementLock)[0];
+  const merge = (from: ReadonlyMap<string, LockedPlacement>, where: string, at: string) => {
+    for (const [app, p] of from) {
+      const prev = out.get(app);
+      if (prev && (prev.cluster !== p.cluster || prev.namespace !== p.namespace)) {
+        v.error(at, 'tenancy.lock.conflict', `the placement of '${app}' is ${prev.namespace}@${prev.cluster} in ${origin.get(app)} but ${p.namespace}@${p.cluster} in ${where}`,
+          'make the records agree: the previous output is what is deployed; update the lock file from it');
+        continue;
+      }
+      if (!prev) {
+        out.set(app, p);
+        origin.set(app, where);
+      }
+    }
+  };
+  const readFile = (file: string, where: string, at: string, missingIsWarning: boolean) => {
+    if (!fs.existsSync(file)) {
+      if (missingIsWarning) v.warning(at, 'tenancy.lock.missing', `placement lock file ${where} does not exist; every namespace is routed afresh`, `after the synth, commit <outdir>/${PLACEMENT_RECORD_FILE} as ${where} (or call updatePlacementLock)`);
+      return;
+    }
+    const parsed = parsePlacementLock(fs.readFileSync(file, 'utf8'));
+    if ('error' in parsed) {
+      v.error(at, 'tenancy.lock.parse', `placement lock ${where}: ${parsed.error}`, `restore the file from version control or from <outdir>/${PLACEMENT_RECORD_FILE}`);
+      return;
+    }
+    merge(parsed.placements, where, at);
+  };
+  if (lock) {
+    const at = pathOf(lock);
+    merge(new Map(Object.entries(lock.props.placements ?? {})), 'the PlacementLock props', at);
+    if (lock.props.file !== undefined) readFile(lock.filePath!, lock.props.file, at, true);
+  }
+  const previous = model.options.previousOutdir;
+  if (previous) readFile(joinPath(previous, PLACEMENT_RECORD_FILE), `the previous output (${PLACEMENT_RECORD_FILE})`, lock ? pathOf(lock) : '<fleet>', false);
+  return { placements: out, source: lock?.props.file ?? PLACEMENT_RECORD_FILE };
+}
+
+function poolFacts(model: FleetModel, fleetPlan: FleetPlan): TenancyPoolFacts[] {
+  const out: TenancyPoolFacts[] = [];
+  for (const cluster of model.workloadClusters) {
+    for (const pp of fleetPlan.poolsOf(cluster)) {
+      const agents = pp.pool.props.capacity > 0 ? pp.pool.requiredDaemonSets : [];
+      out.push({
+        cluster: cluster.clusterName,
+        pool: pp.pool.poolName,
+        nodeProfile: pp.profile.profileName,
+        allocatablePerNode: pp.profile.allocatable,
+        maxPodsPerNode: pp.profile.maxPods,
+        daemonSetRequestsPerNode: agents.length > 0 ? addResources(...agents.map(a => a.requests)) : ZERO,
+        daemonSetPodsPerNode: agents.length,
+        zones: pp.zones,
+      });
     }
   }
+  return out;
 }
 
 function plan(model: FleetModel, fleetPlan: FleetPlan, v: Violations): void {
-  for (const ns of model.ofType(AppNamespace)) {
-    const pinned = ns.props.cluster;
-    const candidates = model.workloadClusters.filter(c => c.pools.some(p => p.nodeProfileName === ns.nodeProfileName && p.props.capacity > 0));
-    const chosen = pinned ?? candidates[0];
-    if (!chosen) {
-      v.error(pathOf(ns), 'tenancy.routing.no-cluster', `no workload cluster has a non-empty pool of node profile '${ns.nodeProfileName}'`,
-        `add a pool of '${ns.nodeProfileName}' to a workload cluster, or onboard the app on another node profile`);
+  const all = model.ofType(AppNamespace);
+  const lock = readLock(model, v);
+  const facts = poolFacts(model, fleetPlan);
+  const clusterNames = model.workloadClusters.map(c => c.clusterName);
+  const clustersByName = new Map(model.workloadClusters.map(c => [c.clusterName, c]));
+  const overrides = new Set(model.options.overrides ?? []);
+
+  const demands = new Map<AppNamespace, Capacity>();
+  const requests: PlacementRequest[] = [];
+  const byApp = new Map<string, AppNamespace>();
+  for (const ns of all) {
+    byApp.set(ns.appName, ns);
+    const demand = demandOf(ns);
+    demands.set(ns, demand);
+    if (demand.pods === 0) {
+      v.warning(pathOf(ns), 'tenancy.quota.empty', 'the namespace declares no workloads and no reserve: its quota admits no pods',
+        'add the app\'s workloads to the namespace, or set reserve (pods, cpu, memory)');
+    }
+    const locked = lock.placements.get(ns.appName);
+    const approved = overrides.has(moveOverride(ns.appName));
+    if (locked && locked.namespace !== ns.namespaceName && !approved) {
+      v.error(pathOf(ns), 'tenancy.lock.namespace-renamed', `the app's namespace is recorded as '${locked.namespace}' on '${locked.cluster}' but is now '${ns.namespaceName}': renaming recreates it (an outage)`,
+        `keep namespace '${locked.namespace}', or approve the change with the synth override '${moveOverride(ns.appName)}'`);
       continue;
     }
-    if (pinned && !candidates.includes(pinned)) {
-      v.error(pathOf(ns), 'tenancy.routing.pinned-profile', `pinned cluster '${pinned.clusterName}' has no pool of node profile '${ns.nodeProfileName}'`,
-        `pin the app to a cluster with a '${ns.nodeProfileName}' pool, or add such a pool to '${pinned.clusterName}'`);
-      continue;
-    }
-    fleetPlan.placement.set(ns, chosen);
+    requests.push({
+      key: ns.appName,
+      nodeProfile: ns.nodeProfileName,
+      demand,
+      ...(ns.props.cluster ? { pinned: ns.props.cluster.clusterName } : {}),
+      ...(locked ? { locked: locked.cluster } : {}),
+      moveApproved: approved,
+    });
   }
+
+  const result = placeNamespaces(candidateClusters(clusterNames, facts), requests);
+  for (const problem of result.problems) {
+    const d = describePlacementProblem(problem);
+    v.error(pathOf(byApp.get(problem.key)!), d.rule, d.message, d.fix);
+  }
+
+  const largest = largestPodPerProfile(facts);
+  const namespaces = new Map<AppNamespace, NamespacePlan>();
+  const record = new Map<string, LockedPlacement>();
+  const namespacesByCluster = new Map<string, string[]>();
+  for (const decision of result.decisions.values()) {
+    const ns = byApp.get(decision.key)!;
+    const cluster = clustersByName.get(decision.cluster)!;
+    const profile = model.profile(ns.nodeProfileName)!;
+    const largestPod = largest.get(`${decision.cluster}/${ns.nodeProfileName}`) ?? ZERO;
+    fleetPlan.placement.set(ns, cluster);
+    namespaces.set(ns, { ns, cluster, decision, demand: demands.get(ns)!, largestPod, gpuResourceName: profile.gpuResourceName });
+    record.set(ns.appName, { cluster: decision.cluster, namespace: ns.namespaceName, nodeProfile: ns.nodeProfileName });
+    const onCluster = namespacesByCluster.get(decision.cluster);
+    if (onCluster) onCluster.push(ns.namespaceName);
+    else namespacesByCluster.set(decision.cluster, [ns.namespaceName]);
+    if (decision.movedFrom) {
+      v.warning(pathOf(ns), 'tenancy.routing.move', `the namespace moves from '${decision.movedFrom}' to '${decision.cluster}' (approved by override '${moveOverride(ns.appName)}')`,
+        'migrate the app\'s state and traffic before the old namespace is pruned');
+    }
+    for (const w of ns.workloads) {
+      const pod = w.workloadDemand.podRequests;
+      if (!fitsIn(pod, largestPod)) {
+        v.error(pathOf(w), 'tenancy.workload.fits-node', `one pod requests more than a '${ns.nodeProfileName}' node of '${decision.cluster}' has room for next to its node agents: ${shortfalls(pod, largestPod).join(', ')}`,
+          'lower the pod\'s requests or onboard the app on a larger node profile');
+      }
+    }
+  }
+
+  // network allowances only work within one cluster
+  for (const ns of namespaces.keys()) {
+    const here = fleetPlan.placement.get(ns);
+    const net = ns.props.network ?? {};
+    for (const a of [...(net.ingress ?? []), ...(net.egress ?? [])]) {
+      for (const app of a.apps ?? []) {
+        const other = byApp.get(app);
+        const there = other ? fleetPlan.placement.get(other) : undefined;
+        if (there && here && there !== here) {
+          v.warning(pathOf(ns), 'tenancy.network.cross-cluster', `network allowance for app '${app}' has no effect: '${app}' lives on '${there.clusterName}', '${ns.appName}' on '${here.clusterName}'`,
+            `reach '${app}' through its service endpoint (CIDR or ingress), or pin both apps to one cluster`);
+        }
+      }
+    }
+  }
+
+  const added = [...record.entries()].filter(([app, p]) => {
+    const before = lock.placements.get(app);
+    return !before || before.cluster !== p.cluster || before.namespace !== p.namespace;
+  });
+  const lockConstruct = model.ofType(PlacementLock)[0];
+  if (added.length > 0 && all.length > 0) {
+    v.warning(lockConstruct ? pathOf(lockConstruct) : '<fleet>', 'tenancy.lock.changed',
+      `${added.length} namespace placement(s) are new or changed: ${added.map(([app, p]) => `${app}→${p.cluster}`).join(', ')}`,
+      lockConstruct
+        ? `commit <outdir>/${PLACEMENT_RECORD_FILE} as ${lock.source} (updatePlacementLock(result) does it) so later synths keep them in place`
+        : `declare a PlacementLock with a file committed with the fleet program (or keep <outdir>/${PLACEMENT_RECORD_FILE} committed and pass it as the previous output) so later synths keep them in place`);
+  }
+
+  plans.set(fleetPlan, {
+    namespaces,
+    record,
+    capacity: capacityReport(clusterNames, facts, result.used, namespacesByCluster),
+  });
 }
 
-/** The Namespace object of an app. */
-export function renderAppNamespace(ns: AppNamespace): KubeObject {
-  return k8s.KubeNamespace.manifest({
+/** The hub's routing record of a placed namespace. */
+export function renderNamespacePlacement(p: NamespacePlan): KubeObject {
+  const ns = p.ns;
+  const owners = [...new Set(ns.props.owners ?? [])].sort();
+  return {
+    apiVersion: FLEET_API_VERSION,
+    kind: 'NamespacePlacement',
     metadata: {
-      name: ns.namespaceName,
+      name: ns.appName,
       labels: {
-        'app.kubernetes.io/part-of': ns.appName,
-        [`${LABEL_PREFIX}/app`]: ns.appName,
-        [`${LABEL_PREFIX}/tenant`]: ns.props.tenant,
-        [`${LABEL_PREFIX}/node-profile`]: ns.nodeProfileName,
-        'pod-security.kubernetes.io/enforce': 'restricted',
-        'pod-security.kubernetes.io/enforce-version': 'latest',
-        'pod-security.kubernetes.io/audit': 'restricted',
-        'pod-security.kubernetes.io/warn': 'restricted',
+        [APP_LABEL]: ns.appName,
+        [TENANT_LABEL]: ns.props.tenant,
+        [Labels.CLUSTER]: p.cluster.clusterName,
+        [Labels.NODE_PROFILE]: ns.nodeProfileName,
       },
     },
-  }) as KubeObject;
+    spec: {
+      app: ns.appName,
+      namespace: ns.namespaceName,
+      tenant: ns.props.tenant,
+      nodeProfile: ns.nodeProfileName,
+      cluster: p.cluster.clusterName,
+      reason: p.decision.reason,
+      ...(p.decision.movedFrom ? { movedFrom: p.decision.movedFrom } : {}),
+      owners,
+      podSecurity: ns.podSecurity,
+      ...(ns.podSecurity !== 'restricted' && ns.props.podSecurityReason ? { podSecurityReason: ns.props.podSecurityReason } : {}),
+      reservation: {
+        cpu: formatCpu(p.demand.resources.cpuMillis),
+        memory: formatMemory(p.demand.resources.memoryMiB),
+        gpus: p.demand.resources.gpus,
+        pods: p.demand.pods,
+      },
+    },
+  };
+}
+
+function render(ctx: RenderContext): void {
+  const tp = tenancyPlanOf(ctx.plan);
+  const all = ctx.model.ofType(AppNamespace);
+  const lock = ctx.model.ofType(PlacementLock)[0];
+  if (!tp || (all.length === 0 && !lock)) return;
+  const hub = ctx.model.fleet.hub;
+  ctx.add(hub, namespacePlacementCrd() as KubeObject, hub);
+  const namespaceOfApp = new Map(all.map(n => [n.appName, n.namespaceName]));
+  const withRoles = new Set<Cluster>();
+  for (const p of tp.namespaces.values()) {
+    const { ns, cluster } = p;
+    if (!withRoles.has(cluster)) {
+      withRoles.add(cluster);
+      for (const role of renderAppClusterRoles(cluster.props.openKruise === true)) ctx.add(cluster, role, cluster);
+    }
+    ctx.add(hub, renderNamespacePlacement(p), ns);
+    ctx.add(cluster, renderAppNamespace(ns), ns);
+    ctx.add(cluster, renderAppResourceQuota(ns, p.demand, p.gpuResourceName), ns);
+    ctx.add(cluster, renderAppLimitRange(ns, p.largestPod), ns);
+    for (const o of renderAppRoleBindings(ns)) ctx.add(cluster, o, ns);
+    for (const o of renderAppNetworkPolicies(ns, app => namespaceOfApp.get(app))) ctx.add(cluster, o, ns);
+  }
+  ctx.addFile(PLACEMENT_RECORD_FILE, serializePlacementLock(tp.record), lock ?? ctx.model.fleet);
+}
+
+/** The capacity report of a synth (per cluster, node profile, pool and zone), for callers and the CLI. */
+export function fleetCapacityReport(fleetPlan: FleetPlan): readonly ClusterCapacityReport[] {
+  return tenancyPlanOf(fleetPlan)?.capacity ?? [];
+}
+
+/** Formats the capacity report as text lines (one per cluster and node profile). */
+export function formatCapacityReport(report: readonly ClusterCapacityReport[]): string[] {
+  const out: string[] = [];
+  for (const c of report) {
+    for (const [profile, l] of c.byProfile) {
+      out.push(`${c.cluster} ${profile}: ${l.nodes} nodes; namespaces ${formatCapacity(l.namespaces)}; free ${formatCapacity(l.free)}`);
+    }
+  }
+  return out;
 }
 
 /** The tenancy layer. */
@@ -74,10 +448,5 @@ export const tenancyLayer: Layer = {
   name: 'tenancy',
   validate,
   plan,
-  render(ctx) {
-    for (const ns of ctx.model.ofType(AppNamespace)) {
-      const cluster = ctx.plan.placement.get(ns);
-      if (cluster) ctx.add(cluster, renderAppNamespace(ns), ns);
-    }
-  },
+  render,
 };

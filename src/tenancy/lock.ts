@@ -1,0 +1,115 @@
+/**
+ * The placement lock: the record of where every app namespace lives,
+ * committed with the fleet program, so routing never moves a namespace on its
+ * own (a move is an outage). See docs/tenancy.md.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { Construct } from 'constructs';
+import type { SynthResult } from '../synth/pipeline';
+
+/** Path of the updated placement record in the output tree. */
+export const PLACEMENT_RECORD_FILE = 'placements.lock.json';
+/** `kind` of the placement record document. */
+export const PLACEMENT_LOCK_KIND = 'PlacementLock';
+/** `apiVersion` of the placement record document. */
+export const PLACEMENT_LOCK_API_VERSION = 'fleet.cdk8s.io/v1alpha1';
+
+/** Where one namespace lives. */
+export interface LockedPlacement {
+  /** Workload cluster name. */
+  readonly cluster: string;
+  /** Namespace name. */
+  readonly namespace: string;
+  /** Node profile it was placed for. */
+  readonly nodeProfile: string;
+}
+
+/** Props of {@link PlacementLock}. */
+export interface PlacementLockProps {
+  /**
+   * The lock file committed with the fleet program (JSON, as written to
+   * `<outdir>/placements.lock.json`); relative paths resolve against the
+   * working directory. A missing file is an empty record (with a warning).
+   * @default - no file; only `placements`
+   */
+  readonly file?: string;
+  /** Placements given in code, by app name (take precedence over nothing; conflicting with the file is an error). @default {} */
+  readonly placements?: Readonly<Record<string, LockedPlacement>>;
+}
+
+/**
+ * The fleet's placement lock. Declare at most one, anywhere in the fleet:
+ * `new PlacementLock(fleet, 'placements', { file: 'fleet.lock.json' })`.
+ */
+export class PlacementLock extends Construct {
+  /** The props as given. */
+  public readonly props: PlacementLockProps;
+
+  constructor(scope: Construct, id: string, props: PlacementLockProps = {}) {
+    super(scope, id);
+    this.props = props;
+  }
+
+  /** The lock file's absolute path, if any. */
+  public get filePath(): string | undefined {
+    return this.props.file === undefined ? undefined : path.resolve(this.props.file);
+  }
+}
+
+/** A parsed record, or why it could not be parsed. */
+export type ParsedPlacementLock = { readonly placements: ReadonlyMap<string, LockedPlacement> } | { readonly error: string };
+
+/** Parses a placement record document. */
+export function parsePlacementLock(text: string): ParsedPlacementLock {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    return { error: `not JSON: ${(e as Error).message}` };
+  }
+  const d = doc as { apiVersion?: unknown; kind?: unknown; placements?: unknown };
+  if (!d || typeof d !== 'object' || d.kind !== PLACEMENT_LOCK_KIND || d.apiVersion !== PLACEMENT_LOCK_API_VERSION) {
+    return { error: `expected a document with apiVersion '${PLACEMENT_LOCK_API_VERSION}' and kind '${PLACEMENT_LOCK_KIND}'` };
+  }
+  if (!d.placements || typeof d.placements !== 'object' || Array.isArray(d.placements)) return { error: 'placements must be an object keyed by app name' };
+  const out = new Map<string, LockedPlacement>();
+  for (const [app, v] of Object.entries(d.placements as Record<string, unknown>)) {
+    const p = v as Partial<LockedPlacement> | null;
+    if (!p || typeof p.cluster !== 'string' || typeof p.namespace !== 'string' || typeof p.nodeProfile !== 'string') {
+      return { error: `placement of '${app}' must have string fields cluster, namespace and nodeProfile` };
+    }
+    out.set(app, { cluster: p.cluster, namespace: p.namespace, nodeProfile: p.nodeProfile });
+  }
+  return { placements: out };
+}
+
+/** Serializes a placement record: sorted by app, fixed key order, two-space JSON and a final newline (byte-stable). */
+export function serializePlacementLock(placements: ReadonlyMap<string, LockedPlacement>): string {
+  const sorted = [...placements.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const doc = {
+    apiVersion: PLACEMENT_LOCK_API_VERSION,
+    kind: PLACEMENT_LOCK_KIND,
+    placements: Object.fromEntries(sorted.map(([app, p]) => [app, { cluster: p.cluster, namespace: p.namespace, nodeProfile: p.nodeProfile }])),
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+/**
+ * Writes the placement record a synth produced back to the fleet's lock file
+ * (atomically: a temporary file renamed over it), when it changed. Returns the
+ * path written, or undefined when there is no lock file or nothing changed.
+ * Run it after a successful synth, e.g. `updatePlacementLock(fleet.synthesize())`.
+ */
+export function updatePlacementLock(result: SynthResult): string | undefined {
+  const lock = result.model.ofType(PlacementLock)[0];
+  const file = lock?.filePath;
+  const record = result.files.get(PLACEMENT_RECORD_FILE);
+  if (!file || record === undefined) return undefined;
+  if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === record) return undefined;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, record);
+  fs.renameSync(tmp, file);
+  return file;
+}

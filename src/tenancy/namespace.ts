@@ -1,0 +1,102 @@
+/**
+ * The namespace objects of an app: the Namespace (labels, Pod Security), its
+ * ResourceQuota (sized from the declared workloads with headroom) and its
+ * LimitRange.
+ */
+import { k8s } from 'cdk8s-plus-28';
+import { AppNamespace } from './app-namespace';
+import { Capacity } from './placement';
+import { LABEL_PREFIX, Labels } from '../core/names';
+import { ResourceAmounts, formatCpu, formatMemory } from '../core/resources';
+import { KubeObject } from '../synth/context';
+
+/** Annotation listing an app's owners. */
+export const OWNERS_ANNOTATION = `${LABEL_PREFIX}/owners`;
+/** Annotation stating why a namespace runs below the `restricted` Pod Security level. */
+export const POD_SECURITY_EXCEPTION_ANNOTATION = `${LABEL_PREFIX}/pod-security-exception`;
+/** Label of the app on its namespace objects. */
+export const APP_LABEL = `${LABEL_PREFIX}/app`;
+/** Label of the tenant class on the namespace. */
+export const TENANT_LABEL = `${LABEL_PREFIX}/tenant`;
+
+/** Default CPU request of a container that states none, in millicores. */
+export const DEFAULT_CONTAINER_CPU_REQUEST_MILLIS = 100;
+/** Default memory request of a container that states none, in MiB. */
+export const DEFAULT_CONTAINER_MEMORY_REQUEST_MIB = 128;
+
+/** The app's Namespace. */
+export function renderAppNamespace(ns: AppNamespace): KubeObject {
+  const level = ns.podSecurity;
+  const owners = [...new Set(ns.props.owners ?? [])].sort();
+  const annotations: Record<string, string> = {};
+  if (owners.length > 0) annotations[OWNERS_ANNOTATION] = owners.join(',');
+  if (level !== 'restricted') annotations[POD_SECURITY_EXCEPTION_ANNOTATION] = ns.props.podSecurityReason ?? '';
+  return k8s.KubeNamespace.manifest({
+    metadata: {
+      name: ns.namespaceName,
+      labels: {
+        'app.kubernetes.io/part-of': ns.appName,
+        [APP_LABEL]: ns.appName,
+        [TENANT_LABEL]: ns.props.tenant,
+        [Labels.NODE_PROFILE]: ns.nodeProfileName,
+        'pod-security.kubernetes.io/enforce': level,
+        'pod-security.kubernetes.io/enforce-version': 'latest',
+        'pod-security.kubernetes.io/audit': 'restricted',
+        'pod-security.kubernetes.io/audit-version': 'latest',
+        'pod-security.kubernetes.io/warn': 'restricted',
+        'pod-security.kubernetes.io/warn-version': 'latest',
+      },
+      ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
+    },
+  }) as KubeObject;
+}
+
+function objectLabels(ns: AppNamespace): Record<string, string> {
+  return { 'app.kubernetes.io/component': 'app-namespace', [APP_LABEL]: ns.appName };
+}
+
+/**
+ * The ResourceQuota: requests (CPU, memory, GPUs) and pods as reserved by
+ * routing, and no LoadBalancer or NodePort Services (exposure goes through the
+ * platform's ingress).
+ */
+export function renderAppResourceQuota(ns: AppNamespace, demand: Capacity, gpuResourceName: string): KubeObject {
+  const hard: Record<string, k8s.Quantity> = {
+    'requests.cpu': k8s.Quantity.fromString(formatCpu(demand.resources.cpuMillis)),
+    'requests.memory': k8s.Quantity.fromString(formatMemory(demand.resources.memoryMiB)),
+    [`requests.${gpuResourceName}`]: k8s.Quantity.fromString(String(demand.resources.gpus)),
+    'pods': k8s.Quantity.fromString(String(demand.pods)),
+    'services.loadbalancers': k8s.Quantity.fromString('0'),
+    'services.nodeports': k8s.Quantity.fromString('0'),
+  };
+  return k8s.KubeResourceQuota.manifest({
+    metadata: { name: 'app-quota', namespace: ns.namespaceName, labels: objectLabels(ns) },
+    spec: { hard },
+  }) as KubeObject;
+}
+
+/**
+ * The LimitRange: a default request for containers that state none (so the
+ * quota can account for them), and no container larger than one node of the
+ * app's profile can hold next to its node agents.
+ */
+export function renderAppLimitRange(ns: AppNamespace, largestPod: ResourceAmounts): KubeObject {
+  const cpu = Math.max(largestPod.cpuMillis, DEFAULT_CONTAINER_CPU_REQUEST_MILLIS);
+  const memory = Math.max(Math.floor(largestPod.memoryMiB), DEFAULT_CONTAINER_MEMORY_REQUEST_MIB);
+  return k8s.KubeLimitRange.manifest({
+    metadata: { name: 'app-limits', namespace: ns.namespaceName, labels: objectLabels(ns) },
+    spec: {
+      limits: [{
+        type: 'Container',
+        defaultRequest: {
+          cpu: k8s.Quantity.fromString(formatCpu(DEFAULT_CONTAINER_CPU_REQUEST_MILLIS)),
+          memory: k8s.Quantity.fromString(formatMemory(DEFAULT_CONTAINER_MEMORY_REQUEST_MIB)),
+        },
+        max: {
+          cpu: k8s.Quantity.fromString(formatCpu(cpu)),
+          memory: k8s.Quantity.fromString(formatMemory(memory)),
+        },
+      }],
+    },
+  }) as KubeObject;
+}

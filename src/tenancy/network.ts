@@ -1,0 +1,104 @@
+/**
+ * NetworkPolicies of an app namespace: deny everything by default, then allow
+ * in-namespace traffic, DNS, and exactly the allowances the app declares.
+ */
+import { k8s } from 'cdk8s-plus-28';
+import { AppNamespace, NetworkAllowance } from './app-namespace';
+import { LABEL_PREFIX } from '../core/names';
+import { KubeObject } from '../synth/context';
+
+/** Label Kubernetes puts on every namespace with its name. */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+const IPV4_CIDR = /^(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}\/([0-9]|[12][0-9]|3[0-2])$/;
+const IPV6_CIDR = /^[0-9a-fA-F:]*:[0-9a-fA-F:]*\/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8])$/;
+
+/** True when `cidr` is an IPv4 or IPv6 block in CIDR notation. */
+export function isCidr(cidr: string): boolean {
+  return IPV4_CIDR.test(cidr) || IPV6_CIDR.test(cidr);
+}
+
+/** True when a CIDR is the whole address space (`0.0.0.0/0`, `::/0`). */
+export function isWholeInternet(cidr: string): boolean {
+  return cidr.endsWith('/0');
+}
+
+function meta(ns: AppNamespace, name: string) {
+  return { name, namespace: ns.namespaceName, labels: { 'app.kubernetes.io/component': 'app-network', [`${LABEL_PREFIX}/app`]: ns.appName } };
+}
+
+function peers(a: NetworkAllowance, namespaceOfApp: (app: string) => string | undefined): k8s.NetworkPolicyPeer[] {
+  const namespaces = new Set<string>(a.namespaces ?? []);
+  for (const app of a.apps ?? []) {
+    const n = namespaceOfApp(app);
+    if (n) namespaces.add(n);
+  }
+  return [
+    ...[...namespaces].sort().map(n => ({ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: n } } })),
+    ...[...new Set(a.cidrs ?? [])].sort().map(cidr => ({ ipBlock: { cidr } })),
+  ];
+}
+
+function ports(a: NetworkAllowance): k8s.NetworkPolicyPort[] | undefined {
+  if (!a.ports || a.ports.length === 0) return undefined;
+  return a.ports.map(p => ({ port: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol ?? 'TCP' }));
+}
+
+/**
+ * The namespace's NetworkPolicies. `namespaceOfApp` resolves an app name to its
+ * namespace (allowances naming unknown apps are rejected by validation).
+ */
+export function renderAppNetworkPolicies(ns: AppNamespace, namespaceOfApp: (app: string) => string | undefined): KubeObject[] {
+  const net = ns.props.network ?? {};
+  const out: KubeObject[] = [k8s.KubeNetworkPolicy.manifest({
+    metadata: meta(ns, 'default-deny'),
+    spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+  }) as KubeObject];
+  if (net.allowWithinNamespace ?? true) {
+    out.push(k8s.KubeNetworkPolicy.manifest({
+      metadata: meta(ns, 'allow-within-namespace'),
+      spec: {
+        podSelector: {},
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [{ from: [{ podSelector: {} }] }],
+        egress: [{ to: [{ podSelector: {} }] }],
+      },
+    }) as KubeObject);
+  }
+  if (net.allowDns ?? true) {
+    out.push(k8s.KubeNetworkPolicy.manifest({
+      metadata: meta(ns, 'allow-dns'),
+      spec: {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [{
+          to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+          ports: [{ port: k8s.IntOrString.fromNumber(53), protocol: 'UDP' }, { port: k8s.IntOrString.fromNumber(53), protocol: 'TCP' }],
+        }],
+      },
+    }) as KubeObject);
+  }
+  const ingress = net.ingress ?? [];
+  if (ingress.length > 0) {
+    out.push(k8s.KubeNetworkPolicy.manifest({
+      metadata: meta(ns, 'allow-declared-ingress'),
+      spec: {
+        podSelector: {},
+        policyTypes: ['Ingress'],
+        ingress: ingress.map(a => ({ from: peers(a, namespaceOfApp), ...(ports(a) ? { ports: ports(a) } : {}) })),
+      },
+    }) as KubeObject);
+  }
+  const egress = net.egress ?? [];
+  if (egress.length > 0) {
+    out.push(k8s.KubeNetworkPolicy.manifest({
+      metadata: meta(ns, 'allow-declared-egress'),
+      spec: {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: egress.map(a => ({ to: peers(a, namespaceOfApp), ...(ports(a) ? { ports: ports(a) } : {}) })),
+      },
+    }) as KubeObject);
+  }
+  return out;
+}

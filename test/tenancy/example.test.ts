@@ -1,0 +1,47 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { buildExampleFleet } from '../../examples/fleet';
+import { PLACEMENT_RECORD_FILE, fleetCapacityReport } from '../../src';
+import { tmpOutdir } from '../support/fleet';
+
+const result = buildExampleFleet({ outdir: tmpOutdir() }).synthesize();
+const placements = result.objects.filter(o => o.object.kind === 'NamespacePlacement').map(o => (o.object as any).spec);
+
+describe('the example fleet onboards dozens of apps', () => {
+  test('across every tenant class, node profile and workload cluster', () => {
+    expect(placements.length).toBeGreaterThanOrEqual(36);
+    expect(new Set(placements.map(p => p.tenant))).toEqual(new Set(['stateless', 'stateful', 'batch']));
+    expect(new Set(placements.map(p => p.nodeProfile))).toEqual(new Set(['general', 'high-memory', 'gpu', 'local-ssd']));
+    expect(new Set(placements.map(p => p.cluster))).toEqual(new Set(['lva1-prod-1', 'lva1-prod-2', 'ltx1-prod-1']));
+    expect(placements.filter(p => p.reason === 'pinned').map(p => p.app).sort()).toEqual(['feed', 'identity', 'venice-feed', 'zookeeper-main']);
+  });
+
+  test('every app recorded in the committed lock file keeps its cluster', () => {
+    const lock = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'examples', 'fleet.lock.json'), 'utf8')).placements;
+    const record = JSON.parse(result.files.get(PLACEMENT_RECORD_FILE)!).placements;
+    expect(Object.keys(lock).length).toBeGreaterThanOrEqual(36);
+    for (const [app, p] of Object.entries(lock)) expect(record[app]).toEqual(p);
+  });
+
+  test('no cluster is over capacity on any node profile', () => {
+    for (const c of fleetCapacityReport(result.plan)) {
+      for (const line of c.byProfile.values()) {
+        expect(line.free.resources.cpuMillis).toBeGreaterThanOrEqual(0);
+        expect(line.free.resources.memoryMiB).toBeGreaterThanOrEqual(0);
+        expect(line.free.resources.gpus).toBeGreaterThanOrEqual(0);
+        expect(line.free.pods).toBeGreaterThanOrEqual(0);
+      }
+    }
+  });
+
+  test('each app namespace has its quota, limits, default-deny policy and role bindings', () => {
+    for (const p of placements) {
+      const files = [...result.files.keys()].filter(f => f.startsWith(`${p.cluster}/namespaces/${p.namespace}/`)).map(f => path.basename(f));
+      expect(files).toEqual(expect.arrayContaining([
+        'resourcequota-app-quota.yaml', 'limitrange-app-limits.yaml', 'networkpolicy-default-deny.yaml',
+        'rolebinding-fleet-app-viewer.yaml', 'rolebinding-fleet-app-deployer.yaml', 'rolebinding-fleet-app-admin.yaml',
+      ]));
+      expect(result.files.has(`${p.cluster}/cluster/namespace-${p.namespace}.yaml`)).toBe(true);
+    }
+  });
+});
