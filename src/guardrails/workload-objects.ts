@@ -75,7 +75,7 @@ export function maxSurgeOf(o: PlainObject): number | string | undefined {
  */
 export function surgeAllowed(surge: number | string, replicas: number, boundPercent: number): boolean {
   if (typeof surge === 'number') return surge * 100 <= boundPercent * Math.max(replicas, 1) + 99;
-  const m = /^([0-9]+)%$/.exec(surge);
+  const m = /^(0|[1-9][0-9]*)%$/.exec(surge); // as the in-cluster pattern: no leading zeros
   return m !== null && Number(m[1]) <= boundPercent;
 }
 
