@@ -33,6 +33,11 @@ function labelsOf(name: string, o: WorkloadOptions): Record<string, string> {
   };
 }
 
+/** A Namespace added to a cluster as a raw ApiObject. */
+export function namespace(cluster: Cluster, name: string, labels: Record<string, string> = {}): ApiObject {
+  return new ApiObject(cluster, `ns-${name}`, { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
+}
+
 /** A Deployment added to a cluster as a raw ApiObject. */
 export function deployment(cluster: Cluster, name: string, o: WorkloadOptions = {}): ApiObject {
   const app = o.app ?? name;
