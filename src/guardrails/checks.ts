@@ -126,9 +126,9 @@ export function namespacesWithWorkloads(state: FleetState): Set<string> {
 /** Why an object of the previous state is protected against deletion, or undefined. */
 function protection(o: StateObject, config: GuardrailConfig, busyNamespaces: ReadonlySet<string>, crGroupsKinds: ReadonlySet<string>): string | undefined {
   const obj = o.object;
-  if (obj.metadata.labels?.[config.protectedLabel] === 'true') return `it is labelled ${config.protectedLabel}=true`;
   const group = groupOf(obj.apiVersion);
   if (group === '' && obj.kind === 'Namespace' && busyNamespaces.has(`${o.cluster}/${obj.metadata.name}`)) return 'the namespace holds workloads';
+  if (obj.metadata.labels?.[config.protectedLabel] === 'true') return `it is labelled ${config.protectedLabel}=true`;
   if (group === FLEET_GROUP) return `it is a user-facing custom resource of ${FLEET_GROUP}`;
   if (group === 'apiextensions.k8s.io' && obj.kind === 'CustomResourceDefinition') {
     const spec = (obj as { spec?: { group?: string; names?: { kind?: string } } }).spec;
