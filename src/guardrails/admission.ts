@@ -25,10 +25,10 @@
  * through the `scale` subresource (a Scale carries no labels).
  */
 import { k8s } from 'cdk8s-plus-28';
-import { Labels } from '../core/names';
-import { FLEET_GROUP } from '../crds/pools';
-import { KubeVersion } from '../core/versions';
 import { GuardrailConfig, GuardrailRuleName, STABLE_REPLICAS_ANNOTATION, guardrailRule, keptPermille } from './rules';
+import { Labels } from '../core/names';
+import { KubeVersion } from '../core/versions';
+import { FLEET_GROUP } from '../crds/pools';
 import { KubeObject } from '../synth/context';
 
 /** Prefix of every guardrail policy's name. */
@@ -115,7 +115,7 @@ function exemptionCondition(c: GuardrailConfig, rule: GuardrailRuleName, cluster
   if (targets.length === 0) return [];
   // targets are <namespace>/<name> (canary: <namespace>/<app>)
   const subject = rule === 'canary-percent'
-    ? `request.namespace + '/' + (has(object.metadata.labels) && 'app.kubernetes.io/name' in object.metadata.labels ? object.metadata.labels['app.kubernetes.io/name'] : request.name)`
+    ? 'request.namespace + \'/\' + (has(object.metadata.labels) && \'app.kubernetes.io/name\' in object.metadata.labels ? object.metadata.labels[\'app.kubernetes.io/name\'] : request.name)'
     : "request.namespace + '/' + request.name";
   return [{ name: 'not-exempt', expression: `!((${subject}) in ${celList(targets)})` }];
 }

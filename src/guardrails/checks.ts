@@ -6,11 +6,11 @@
  * violations, applying exemptions and overrides. Every function is one pass
  * over the objects with maps built once.
  */
-import { Violation } from '../core/errors';
-import { FLEET_GROUP } from '../crds/pools';
 import { GuardrailConfig, GuardrailRuleName, guardrailRule, overrideName, scaleDownAllowed } from './rules';
 import { FleetState, StateObject } from './state';
 import { appNameOf, canaryAllowed, groupOf, maxSurgeOf, replicasOf, surgeAllowed, trackOf, workloadKindOf } from './workload-objects';
+import { Violation } from '../core/errors';
+import { FLEET_GROUP } from '../crds/pools';
 
 /** One broken guardrail, before exemptions and overrides. */
 export interface GuardrailFinding {
@@ -113,18 +113,23 @@ export function canaryFindings(next: FleetState, config: GuardrailConfig): Guard
   return out;
 }
 
-/** Namespaces holding workloads, as `<cluster>/<namespace>`. */
+/**
+ * Namespaces holding workloads (or DaemonSets: the platform's node agents), as
+ * `<cluster>/<namespace>`.
+ */
 export function namespacesWithWorkloads(state: FleetState): Set<string> {
   const out = new Set<string>();
   for (const o of state.values()) {
     const ns = o.object.metadata.namespace;
-    if (ns && workloadKindOf(o.object)) out.add(`${o.cluster}/${ns}`);
+    const daemonSet = o.object.kind === 'DaemonSet' && groupOf(o.object.apiVersion) === 'apps';
+    if (ns && (daemonSet || workloadKindOf(o.object))) out.add(`${o.cluster}/${ns}`);
   }
   return out;
 }
 
 /** Why an object of the previous state is protected against deletion, or undefined. */
-function protection(o: StateObject, config: GuardrailConfig, busyNamespaces: ReadonlySet<string>, crGroupsKinds: ReadonlySet<string>): string | undefined {
+function protection(o: StateObject, config: GuardrailConfig, busyNamespaces: ReadonlySet<string>,
+  crGroupsKinds: ReadonlySet<string>): string | undefined {
   const obj = o.object;
   const group = groupOf(obj.apiVersion);
   if (group === '' && obj.kind === 'Namespace' && busyNamespaces.has(`${o.cluster}/${obj.metadata.name}`)) return 'the namespace holds workloads';
@@ -229,7 +234,8 @@ export interface Judgement {
  * `changeRulesRan` is false when no previous output was given (a change-aware
  * override cannot be judged unused then).
  */
-export function judge(findings: readonly GuardrailFinding[], config: GuardrailConfig, overrides: readonly string[], configPath: string, changeRulesRan: boolean): Judgement {
+export function judge(findings: readonly GuardrailFinding[], config: GuardrailConfig, overrides: readonly string[],
+  configPath: string, changeRulesRan: boolean): Judgement {
   const out: Violation[] = [];
   const exemptions = new Map(config.exemptions.map(e => [overrideName(e.rule, e.target), e]));
   const usedExemptions = new Set<string>();

@@ -178,7 +178,7 @@ export interface GuardrailSettings {
 
 /** The complete configuration from partial settings. */
 export function resolveGuardrailConfig(s: GuardrailSettings = {}): GuardrailConfig {
-  const severities = Object.fromEntries(GUARDRAIL_RULES.map(r => [r.name, s.severities?.[r.name] ?? r.severity])) as Record<GuardrailRuleName, Severity>;
+  const severities = Object.fromEntries(GUARDRAIL_RULES.map(r => [r.name, s.severities?.[r.name] ?? r.severity]));
   return {
     maxScaleDownFraction: s.maxScaleDownFraction ?? GuardrailDefaults.MAX_SCALE_DOWN_FRACTION,
     maxSurgePercent: s.maxSurgePercent ?? GuardrailDefaults.MAX_SURGE_PERCENT,
@@ -187,7 +187,7 @@ export function resolveGuardrailConfig(s: GuardrailSettings = {}): GuardrailConf
     exemptions: [...(s.exemptions ?? [])],
     platformIdentities: [...(s.platformIdentities ?? DEFAULT_PLATFORM_IDENTITIES)],
     platformGroups: [...(s.platformGroups ?? [])],
-    severities,
+    severities: severities as Record<GuardrailRuleName, Severity>,
     admissionPolicies: s.admissionPolicies ?? true,
   };
 }

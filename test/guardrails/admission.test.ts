@@ -1,9 +1,9 @@
 import fc from 'fast-check';
+import { admit, AdmissionRequest } from './support';
 import {
   Cluster, GuardrailConfig, Guardrails, STABLE_REPLICAS_ANNOTATION, canaryAllowed, guardrailPolicies, resolveGuardrailConfig,
   scaleDownAllowed, surgeAllowed,
 } from '../../src';
-import { admit, AdmissionRequest } from './support';
 import { evaluateCel, kubernetesCelEnvironment } from '../support/cel';
 import { smallFleet } from '../support/fleet';
 import { describeWithSchemas, validateAll } from '../support/schemas';
@@ -27,11 +27,20 @@ const deploy = (replicas: number | undefined, extra: Record<string, unknown> = {
   spec: { ...(replicas === undefined ? {} : { replicas }), ...extra },
 });
 const scale = (replicas: number): AdmissionRequest => ({
-  operation: 'UPDATE', group: 'apps', resource: 'deployments', namespace: 'feed', name: 'feed-api',
-  oldObject: deploy(100), object: deploy(replicas),
+  operation: 'UPDATE',
+  group: 'apps',
+  resource: 'deployments',
+  namespace: 'feed',
+  name: 'feed-api',
+  oldObject: deploy(100),
+  object: deploy(replicas),
 });
 const surge = (maxSurge: number | string, replicas = 10): AdmissionRequest => ({
-  operation: 'CREATE', group: 'apps', resource: 'deployments', namespace: 'feed', name: 'feed-api',
+  operation: 'CREATE',
+  group: 'apps',
+  resource: 'deployments',
+  namespace: 'feed',
+  name: 'feed-api',
   object: deploy(replicas, { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge, maxUnavailable: 0 } } }),
 });
 const namespace = (labels: Record<string, string>) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'feed', labels } });
@@ -208,7 +217,11 @@ describe('CEL expressions under Kubernetes typing (real engine, integers as int)
   test('canary share: bounded by the stable replicas the synth records on the canary', () => {
     const p = P('canary-percent');
     const canary = (replicas: number, stable?: string): AdmissionRequest => ({
-      operation: 'CREATE', group: 'apps', resource: 'deployments', namespace: 'feed', name: 'feed-api-canary',
+      operation: 'CREATE',
+      group: 'apps',
+      resource: 'deployments',
+      namespace: 'feed',
+      name: 'feed-api-canary',
       object: {
         ...deploy(replicas, {}, { 'fleet.cdk8s.io/track': 'canary' }),
         metadata: { name: 'feed-api-canary', namespace: 'feed', labels: { 'fleet.cdk8s.io/track': 'canary' }, ...(stable ? { annotations: { [STABLE_REPLICAS_ANNOTATION]: stable } } : {}) },
@@ -243,7 +256,14 @@ describe('CEL expressions under Kubernetes typing (real engine, integers as int)
 
 describe('the cluster decides as the synth does (property)', () => {
   const policiesFor = (c: GuardrailConfig) => guardrailPolicies(c, { cluster: 'c', apiVersion: 'admissionregistration.k8s.io/v1beta1', openKruise: false });
-  const asObject = (p: ReturnType<typeof policiesFor>[number]) => ({ spec: { matchConstraints: { resourceRules: p.resources.map(r => ({ ...r, operations: p.operations })) }, matchConditions: p.matchConditions, variables: p.variables, validations: p.validations } });
+  const asObject = (p: ReturnType<typeof policiesFor>[number]) => ({
+    spec: {
+      matchConstraints: { resourceRules: p.resources.map(r => ({ ...r, operations: p.operations })) },
+      matchConditions: p.matchConditions,
+      variables: p.variables,
+      validations: p.validations,
+    },
+  });
 
   test('scale-down', () => {
     fc.assert(fc.property(fc.integer({ min: 0, max: 1000 }).map(n => n / 1000), fc.nat(5000), fc.nat(5000), (fraction, before, after) => {

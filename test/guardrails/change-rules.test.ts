@@ -2,11 +2,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject } from 'cdk8s';
 import fc from 'fast-check';
+import { cloneSet, deployment, namespace } from './support';
 import {
   Cluster, Fleet, Guardrails, GuardrailsProps, SynthEnv, SynthOptions, changeFindings, fleetState, readPreviousState,
   resolveGuardrailConfig, scaleDownAllowed,
 } from '../../src';
-import { cloneSet, deployment, namespace } from './support';
 import { smallFleet, tmpOutdir } from '../support/fleet';
 
 /** What differs between the versions of the fleet a test synthesizes. */
@@ -43,7 +43,8 @@ function build(s: Shape = {}): Fleet {
   if (s.scratch ?? true) namespace(f.cluster, 'scratch');
   if (s.protectedConfig ?? true) {
     new ApiObject(f.cluster, 'routing', {
-      apiVersion: 'v1', kind: 'ConfigMap',
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
       metadata: { name: 'routing', namespace: 'scratch', labels: { 'fleet.cdk8s.io/protected': 'true' } },
       data: { routes: 'all' },
     });
@@ -285,7 +286,8 @@ describe('the previous output is compared by object identity, not by file', () =
 
 describe('change rules as pure functions (property)', () => {
   const workload = (replicas: number) => ({
-    cluster: 'c', source: 's',
+    cluster: 'c',
+    source: 's',
     object: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'w', namespace: 'n' }, spec: { replicas } },
   });
 

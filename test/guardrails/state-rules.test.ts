@@ -1,6 +1,6 @@
 import * as fs from 'fs';
-import { Cluster, Guardrails, GuardrailsProps, STABLE_REPLICAS_ANNOTATION } from '../../src';
 import { cloneSet, deployment, namespace, WorkloadOptions } from './support';
+import { Cluster, Guardrails, GuardrailsProps, STABLE_REPLICAS_ANNOTATION } from '../../src';
 import { smallFleet, synthErrors } from '../support/fleet';
 import { describeWithSchemas, validateAll } from '../support/schemas';
 
@@ -176,5 +176,13 @@ describeWithSchemas('guarded output is schema-valid', () => {
     cloneSet(kruise, 'search', { replicas: 10, maxSurge: '10%' });
     const result = f.fleet.synthesize();
     expect(validateAll(result.objects)).toEqual([]);
+  });
+});
+
+describe('the platform\'s own namespace', () => {
+  test('the system namespace holding the required DaemonSets is protected', () => {
+    const result = fleetWith().fleet.synthesize();
+    const ns = result.objects.find(o => o.object.kind === 'Namespace' && o.object.metadata.name === 'fleet-system')!.object;
+    expect(ns.metadata.labels?.['fleet.cdk8s.io/protected']).toBe('true');
   });
 });
