@@ -284,6 +284,25 @@ describe('the previous output is compared by object identity, not by file', () =
   });
 });
 
+describe('change rules as pure functions', () => {
+  const crd = (group: string) => ({
+    cluster: 'c',
+    source: 'crd.yaml',
+    object: { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: `widgets.${group}` }, spec: { group, names: { kind: 'Widget' } } },
+  });
+  const widget = { cluster: 'c', source: 'w.yaml', object: { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'n' } } };
+  const config = resolveGuardrailConfig();
+
+  test('deleting a CRD that still has custom resources is refused; one without is not', () => {
+    const findings = changeFindings(fleetState([crd('example.com'), widget]), fleetState([widget]), config);
+    expect(findings.map(f => [f.rule, f.target, f.message])).toEqual([
+      ['delete-protected', 'c/customresourcedefinition/widgets.example.com', expect.stringMatching(/custom resources of it exist/)],
+    ]);
+    expect(changeFindings(fleetState([crd('example.org')]), fleetState([]), config)).toEqual([]);
+    expect(changeFindings(fleetState([crd('fleet.cdk8s.io')]), fleetState([]), config).map(f => f.rule)).toEqual(['delete-protected']);
+  });
+});
+
 describe('change rules as pure functions (property)', () => {
   const workload = (replicas: number) => ({
     cluster: 'c',
