@@ -3,6 +3,7 @@
  * what the README's main job does.
  */
 import { onboardExampleApps } from './tenancy';
+import { addExampleGuardrails } from './guardrails';
 import { Cluster, Cpu, Fleet, NodeProfile, RequiredDaemonSet, Size } from '../src';
 
 /** Options of the example fleet. */
@@ -85,6 +86,7 @@ export function buildExampleFleet(options: ExampleFleetOptions = {}): Fleet {
   // the hub runs on a small general pool of its own
   fleet.hub.addPool('general', { nodeProfile: general, capacity: 40, requiredDaemonSets: everyPool });
   onboardExampleApps(fleet);
+  addExampleGuardrails(fleet);
 
   return fleet;
 }

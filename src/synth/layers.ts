@@ -4,6 +4,7 @@
  */
 import { Layer } from './layer';
 import { clustersLayer } from '../clusters/layer';
+import { guardrailsLayer } from '../guardrails/layer';
 import { machinesLayer } from '../machines/layer';
 import { tenancyLayer } from '../tenancy/layer';
 
@@ -12,4 +13,5 @@ export const FLEET_LAYERS: readonly Layer[] = [
   machinesLayer,
   clustersLayer,
   tenancyLayer,
+  guardrailsLayer,
 ];

@@ -1,0 +1,110 @@
+/**
+ * The guardrails layer, registered last: it sees every object the other layers
+ * rendered.
+ *
+ * - render: marks what the in-cluster policies need on the rendered objects
+ *   (the protection label on Namespaces holding workloads, the stable track's
+ *   replicas on canaries) and adds the ValidatingAdmissionPolicies and
+ *   bindings to every cluster, in the admissionregistration version the
+ *   cluster's Kubernetes version serves;
+ * - check: one pass over the whole rendered fleet with the state rules
+ *   (maxSurge, canary share) and, given the previous output, the change-aware
+ *   rules (scale-down, deletion of protected objects, namespace moves).
+ */
+import { IConstruct } from 'constructs';
+import { admissionApiVersion, guardrailPolicies, renderPolicy } from './admission';
+import { GuardrailFinding, appKey, canaryFindings, changeFindings, judge, maxSurgeFindings, namespacesWithWorkloads, stableReplicasByApp } from './checks';
+import { Guardrails } from './guardrails';
+import { GuardrailConfig, STABLE_REPLICAS_ANNOTATION, guardrailConfigProblems, resolveGuardrailConfig } from './rules';
+import { StateObject, fleetState, readPreviousState } from './state';
+import { appNameOf, groupOf, trackOf, workloadKindOf } from './workload-objects';
+import { Violations } from '../core/errors';
+import { parseKubeVersion } from '../core/versions';
+import { FleetModel, pathOf } from '../model';
+import { RenderContext, RenderedObject } from '../synth/context';
+import { Layer } from '../synth/layer';
+
+/** The fleet's guardrail configuration, the construct it comes from (if any) and its path. */
+export function guardrailsOf(model: FleetModel): { config: GuardrailConfig; construct: IConstruct; path: string } {
+  const declared = model.ofType(Guardrails)[0];
+  const construct: IConstruct = declared ?? model.fleet;
+  return { config: declared?.config ?? resolveGuardrailConfig(), construct, path: pathOf(construct) };
+}
+
+function validate(model: FleetModel, v: Violations): void {
+  const all = model.ofType(Guardrails);
+  for (const extra of all.slice(1)) {
+    v.error(pathOf(extra), 'guardrails.unique', `the fleet's guardrails are already configured at ${pathOf(all[0])}`, 'declare one Guardrails construct per fleet');
+  }
+  if (all.length === 0) return;
+  const path = pathOf(all[0]);
+  for (const p of guardrailConfigProblems(all[0].config)) v.error(path, p.rule, p.message, p.fix);
+}
+
+function stateOf(objects: readonly RenderedObject[]): StateObject[] {
+  return objects.map(o => ({ cluster: o.cluster, object: o.object, source: o.source }));
+}
+
+function render(ctx: RenderContext): void {
+  const { config, construct } = guardrailsOf(ctx.model);
+  const rendered = stateOf(ctx.objects);
+
+  // what the in-cluster policies read off the objects
+  const busy = namespacesWithWorkloads(fleetState(rendered));
+  const stable = stableReplicasByApp(rendered);
+  for (const o of ctx.objects) {
+    const obj = o.object;
+    if (obj.kind === 'Namespace' && groupOf(obj.apiVersion) === '' && busy.has(`${o.cluster}/${obj.metadata.name}`)) {
+      obj.metadata.labels = { ...(obj.metadata.labels ?? {}), [config.protectedLabel]: 'true' };
+    } else if (workloadKindOf(obj) && trackOf(obj) === 'canary') {
+      const s = stable.get(appKey({ cluster: o.cluster, object: obj, source: o.source }, appNameOf(obj) ?? obj.metadata.name)) ?? 0;
+      obj.metadata.annotations = { ...(obj.metadata.annotations ?? {}), [STABLE_REPLICAS_ANNOTATION]: String(s) };
+    }
+  }
+
+  if (!config.admissionPolicies) return;
+  for (const cluster of ctx.model.clusters) {
+    const version = ctx.model.versionOf(cluster);
+    const parsed = parseKubeVersion(version);
+    const apiVersion = parsed && admissionApiVersion(parsed);
+    if (!apiVersion) {
+      ctx.violations.warning(pathOf(cluster), 'guardrails.admission.version',
+        `Kubernetes ${version} serves no ValidatingAdmissionPolicy API (v1beta1 from 1.28, v1 from 1.30); cluster '${cluster.clusterName}' gets no in-cluster guardrails`,
+        'upgrade the cluster to Kubernetes 1.28 or later');
+      continue;
+    }
+    const policies = guardrailPolicies(config, { cluster: cluster.clusterName, apiVersion, openKruise: cluster.props.openKruise ?? false });
+    for (const p of policies) {
+      for (const obj of renderPolicy(p, apiVersion)) ctx.add(cluster, obj, construct);
+    }
+  }
+}
+
+function check(objects: readonly RenderedObject[], model: FleetModel, _plan: unknown, v: Violations): void {
+  const { config, path } = guardrailsOf(model);
+  const next = fleetState(stateOf(objects));
+  const previousDir = model.options.previousOutdir;
+  let previous;
+  if (previousDir) {
+    const read = readPreviousState(previousDir);
+    for (const p of read.problems) {
+      v.error(path, 'guardrails.previous.unreadable', `previous output ${p.file}: ${p.message}`,
+        'point the previous output (CDK8S_FLEET_PREVIOUS) at the last synthesized output directory, as committed');
+    }
+    if (read.problems.length === 0) previous = read.state;
+  }
+  const findings: GuardrailFinding[] = [
+    ...maxSurgeFindings(next, config, previous),
+    ...canaryFindings(next, config),
+    ...(previous ? changeFindings(previous, next, config) : []),
+  ];
+  for (const violation of judge(findings, config, model.options.overrides ?? [], path, previous !== undefined).violations) v.add(violation);
+}
+
+/** The guardrails layer. */
+export const guardrailsLayer: Layer = {
+  name: 'guardrails',
+  validate,
+  render,
+  check,
+};

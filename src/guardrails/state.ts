@@ -1,0 +1,114 @@
+/**
+ * A synthesized state of the fleet as a set of objects keyed by identity
+ * (cluster, API group, kind, namespace, name), not by file: the new output of
+ * this synth, or a previous output directory read back from disk.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { PlainObject } from './workload-objects';
+import { CONTROL_PLANE_DIR, NODE_PROFILES_DIR, OUTPUT_MARKER, identityKey } from '../synth/layout';
+
+/** One object of a state. */
+export interface StateObject {
+  /** Cluster (first directory of the output). */
+  readonly cluster: string;
+  /** The object. */
+  readonly object: PlainObject;
+  /** Where it came from: a construct path (new state) or a file of the previous output. */
+  readonly source: string;
+}
+
+/** Objects by identity key. */
+export type FleetState = ReadonlyMap<string, StateObject>;
+
+/** The identity key of a state object. */
+export function stateKey(cluster: string, o: PlainObject): string {
+  return identityKey(cluster, { apiVersion: o.apiVersion, kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name });
+}
+
+/** A state from objects (later duplicates are ignored: the render stage reports them). */
+export function fleetState(objects: Iterable<StateObject>): Map<string, StateObject> {
+  const out = new Map<string, StateObject>();
+  for (const o of objects) {
+    const key = stateKey(o.cluster, o.object);
+    if (!out.has(key)) out.set(key, o);
+  }
+  return out;
+}
+
+/** A problem reading the previous output. */
+export interface StateReadProblem {
+  /** File (relative to the output directory) or the directory itself. */
+  readonly file: string;
+  /** What is wrong. */
+  readonly message: string;
+}
+
+/** The previous state, and what could not be read. */
+export interface PreviousState {
+  readonly state: Map<string, StateObject>;
+  readonly problems: readonly StateReadProblem[];
+}
+
+function isObject(d: unknown): d is PlainObject {
+  if (!d || typeof d !== 'object') return false;
+  const o = d as Record<string, unknown>;
+  const md = o.metadata as Record<string, unknown> | undefined;
+  return typeof o.apiVersion === 'string' && typeof o.kind === 'string' && !!md && typeof md.name === 'string';
+}
+
+/**
+ * Reads a previous output directory: every YAML file below a cluster's
+ * directory (kustomizations, node-level files and control-plane files aside),
+ * each document keyed by identity with the cluster taken from the first path
+ * segment. Files are read in sorted order, so the result is deterministic.
+ */
+export function readPreviousState(dir: string): PreviousState {
+  const state = new Map<string, StateObject>();
+  const problems: StateReadProblem[] = [];
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+    return { state, problems: [{ file: dir, message: 'the previous output directory does not exist' }] };
+  }
+  const files: string[] = [];
+  const walk = (rel: string) => {
+    const entries = fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) {
+        if (!rel && (e.name === NODE_PROFILES_DIR || e.name.startsWith('.'))) continue;
+        if (rel.split('/').length === 1 && e.name === CONTROL_PLANE_DIR) continue;
+        walk(r);
+      } else if (rel && /\.ya?ml$/.test(e.name) && !(rel.split('/').length === 1 && e.name === 'kustomization.yaml')) {
+        files.push(r);
+      }
+    }
+  };
+  walk('');
+  for (const file of files) {
+    if (path.basename(file) === OUTPUT_MARKER) continue;
+    const cluster = file.split('/')[0];
+    let docs;
+    try {
+      docs = parseAllDocuments(fs.readFileSync(path.join(dir, file), 'utf8'));
+    } catch (e) {
+      problems.push({ file, message: (e as Error).message });
+      continue;
+    }
+    for (const doc of docs) {
+      if (doc.errors.length > 0) {
+        problems.push({ file, message: doc.errors[0].message });
+        continue;
+      }
+      const value = doc.toJS();
+      if (value === null || value === undefined) continue;
+      if (!isObject(value)) {
+        problems.push({ file, message: 'a document is not a Kubernetes object (apiVersion, kind, metadata.name)' });
+        continue;
+      }
+      const key = stateKey(cluster, value);
+      if (!state.has(key)) state.set(key, { cluster, object: value, source: file });
+    }
+  }
+  return { state, problems };
+}

@@ -1,0 +1,294 @@
+import fc from 'fast-check';
+import { admit, AdmissionRequest } from './support';
+import {
+  Cluster, GuardrailConfig, Guardrails, STABLE_REPLICAS_ANNOTATION, canaryAllowed, guardrailPolicies, resolveGuardrailConfig,
+  scaleDownAllowed, surgeAllowed,
+} from '../../src';
+import { evaluateCel, kubernetesCelEnvironment } from '../support/cel';
+import { smallFleet } from '../support/fleet';
+import { describeWithSchemas, validateAll } from '../support/schemas';
+
+function synthPolicies(configure?: (f: ReturnType<typeof smallFleet>) => void) {
+  const f = smallFleet();
+  configure?.(f);
+  const result = f.fleet.synthesize();
+  const of = (cluster: string, kind: string) => result.objects.filter(o => o.cluster === cluster && o.object.kind === kind).map(o => o.object as any);
+  const policy = (cluster: string, rule: string) => of(cluster, 'ValidatingAdmissionPolicy').find(p => p.metadata.name === `fleet-guardrails-${rule}`);
+  return { ...f, result, of, policy };
+}
+
+const defaults = synthPolicies(f => new Cluster(f.fleet, 'kruise-1', { region: 'lva1', openKruise: true }));
+const P = (rule: string, cluster = 'prod-1') => defaults.policy(cluster, rule);
+
+const deploy = (replicas: number | undefined, extra: Record<string, unknown> = {}, labels: Record<string, string> = {}) => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'feed-api', namespace: 'feed', labels: { 'app.kubernetes.io/name': 'feed-api', ...labels } },
+  spec: { ...(replicas === undefined ? {} : { replicas }), ...extra },
+});
+const scale = (replicas: number): AdmissionRequest => ({
+  operation: 'UPDATE',
+  group: 'apps',
+  resource: 'deployments',
+  namespace: 'feed',
+  name: 'feed-api',
+  oldObject: deploy(100),
+  object: deploy(replicas),
+});
+const surge = (maxSurge: number | string, replicas = 10): AdmissionRequest => ({
+  operation: 'CREATE',
+  group: 'apps',
+  resource: 'deployments',
+  namespace: 'feed',
+  name: 'feed-api',
+  object: deploy(replicas, { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge, maxUnavailable: 0 } } }),
+});
+const namespace = (labels: Record<string, string>) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'feed', labels } });
+const deleteNs = (labels: Record<string, string>, username?: string): AdmissionRequest => ({
+  operation: 'DELETE', group: '', resource: 'namespaces', name: 'feed', oldObject: namespace(labels), username,
+});
+
+describe('in-cluster guardrails: one ValidatingAdmissionPolicy and binding per rule in every cluster', () => {
+  test('four policies and four bindings per cluster, v1beta1 for Kubernetes 1.28', () => {
+    for (const cluster of ['hub', 'prod-1', 'kruise-1']) {
+      const policies = defaults.of(cluster, 'ValidatingAdmissionPolicy');
+      const bindings = defaults.of(cluster, 'ValidatingAdmissionPolicyBinding');
+      expect(policies.map(p => p.metadata.name).sort()).toEqual([
+        'fleet-guardrails-canary-percent', 'fleet-guardrails-delete-protected', 'fleet-guardrails-max-surge', 'fleet-guardrails-scale-down',
+      ]);
+      for (const p of [...policies, ...bindings]) expect(p.apiVersion).toBe('admissionregistration.k8s.io/v1beta1');
+      for (const p of policies) {
+        expect(p.spec.failurePolicy).toBe('Fail');
+        const b = bindings.find(x => x.metadata.name === p.metadata.name);
+        expect(b.spec).toEqual({ policyName: p.metadata.name, validationActions: ['Deny', 'Audit'] });
+      }
+    }
+  });
+
+  test('OpenKruise workloads are guarded only in clusters that run OpenKruise', () => {
+    const groups = (c: string) => P('scale-down', c).spec.matchConstraints.resourceRules.map((r: any) => r.apiGroups[0]);
+    expect(groups('prod-1')).toEqual(['apps']);
+    expect(groups('kruise-1')).toEqual(['apps', 'apps.kruise.io']);
+    expect(P('max-surge', 'kruise-1').spec.matchConstraints.resourceRules[1].resources).toEqual(['clonesets']);
+  });
+
+  test('v1 for Kubernetes 1.30+, chosen per cluster', () => {
+    const f = synthPolicies(x => new Cluster(x.fleet, 'new-1', { region: 'lva1', kubernetesVersion: '1.30.2' }));
+    expect(f.of('new-1', 'ValidatingAdmissionPolicy').map(p => p.apiVersion)).toEqual(Array(4).fill('admissionregistration.k8s.io/v1'));
+    expect(f.of('new-1', 'ValidatingAdmissionPolicyBinding').map(p => p.apiVersion)).toEqual(Array(4).fill('admissionregistration.k8s.io/v1'));
+    expect(f.of('prod-1', 'ValidatingAdmissionPolicy')[0].apiVersion).toBe('admissionregistration.k8s.io/v1beta1');
+  });
+
+  test('a cluster older than 1.28 gets no policies and a warning', () => {
+    const f = synthPolicies(x => new Cluster(x.fleet, 'old-1', { region: 'lva1', kubernetesVersion: '1.27.9' }));
+    expect(f.of('old-1', 'ValidatingAdmissionPolicy')).toEqual([]);
+    expect(f.result.warnings.map(w => w.rule)).toContain('guardrails.admission.version');
+  });
+
+  test('a rule configured as a warning warns in the cluster too; admissionPolicies: false renders none', () => {
+    const warn = synthPolicies(x => new Guardrails(x.fleet, 'guardrails', { severities: { 'max-surge': 'warning' } }));
+    const b = warn.of('prod-1', 'ValidatingAdmissionPolicyBinding').find(x => x.metadata.name === 'fleet-guardrails-max-surge');
+    expect(b.spec.validationActions).toEqual(['Warn', 'Audit']);
+    const none = synthPolicies(x => new Guardrails(x.fleet, 'guardrails', { admissionPolicies: false }));
+    expect(none.of('prod-1', 'ValidatingAdmissionPolicy')).toEqual([]);
+  });
+});
+
+describeWithSchemas('the policies are schema-valid', () => {
+  test('v1beta1 objects against Kubernetes v1.28.0 (strict)', () => {
+    const objs = defaults.result.objects.filter(o => o.object.apiVersion.startsWith('admissionregistration'));
+    expect(objs.length).toBe(24);
+    expect(validateAll(objs)).toEqual([]);
+  });
+
+  test('v1 objects against Kubernetes v1.30.0 (strict)', () => {
+    const f = synthPolicies(x => new Cluster(x.fleet, 'new-1', { region: 'lva1', kubernetesVersion: '1.30.2', openKruise: true }));
+    const objs = f.result.objects.filter(o => o.cluster === 'new-1' && o.object.apiVersion.startsWith('admissionregistration'));
+    expect(objs.length).toBe(8);
+    expect(validateAll(objs, 'v1.30.0')).toEqual([]);
+  });
+});
+
+describe('CEL expressions under Kubernetes typing (real engine, integers as int)', () => {
+  test('the engine rejects int * double, the mistake the policies avoid', () => {
+    expect(() => evaluateCel('object.spec.replicas >= oldObject.spec.replicas * 0.5', { object: deploy(10), oldObject: deploy(100) })).toThrow(/overload/);
+  });
+
+  test('every generated expression parses and type-checks, and none multiplies by a double', () => {
+    const env = kubernetesCelEnvironment();
+    const exprs: string[] = [];
+    for (const p of defaults.of('kruise-1', 'ValidatingAdmissionPolicy')) {
+      for (const m of p.spec.matchConditions ?? []) exprs.push(m.expression);
+      for (const v of p.spec.variables ?? []) exprs.push(v.expression);
+      for (const v of p.spec.validations) {
+        exprs.push(v.expression);
+        if (v.messageExpression) exprs.push(v.messageExpression);
+      }
+    }
+    expect(exprs.length).toBeGreaterThan(15);
+    for (const e of exprs) {
+      expect(env.check(e)).toMatchObject({ valid: true });
+      expect(e).not.toMatch(/\*\s*[0-9]+\.[0-9]/);
+    }
+  });
+
+  test('scale-down: 100 → 10 denied, 100 → 90 allowed, 100 → 50 allowed, 100 → 49 denied, scale-up allowed', () => {
+    const p = P('scale-down');
+    expect(admit(p, scale(10))).toMatchObject({ matched: true, allowed: false });
+    expect(admit(p, scale(10)).messages[0]).toMatch(/scaling from 100 to 10 replicas/);
+    expect(admit(p, scale(90)).allowed).toBe(true);
+    expect(admit(p, scale(50)).allowed).toBe(true);
+    expect(admit(p, scale(49)).allowed).toBe(false);
+    expect(admit(p, scale(150)).allowed).toBe(true);
+  });
+
+  test('scale-down through the scale subresource: a Scale omits replicas when they are 0', () => {
+    const p = P('scale-down');
+    const scaleObj = (replicas?: number) => ({ apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name: 'feed-api', namespace: 'feed' }, spec: replicas ? { replicas } : {} });
+    const req = (to?: number): AdmissionRequest => ({ operation: 'UPDATE', group: 'apps', resource: 'deployments', subResource: 'scale', namespace: 'feed', name: 'feed-api', oldObject: scaleObj(100), object: scaleObj(to) });
+    expect(admit(p, req(10)).allowed).toBe(false);
+    expect(admit(p, req(undefined)).allowed).toBe(false);
+    expect(admit(p, req(90)).allowed).toBe(true);
+  });
+
+  test('scale-down: canaries and the platform\'s autoscaler are not bound', () => {
+    const p = P('scale-down');
+    const canary: AdmissionRequest = { ...scale(10), oldObject: deploy(100, {}, { 'fleet.cdk8s.io/track': 'canary' }), object: deploy(1, {}, { 'fleet.cdk8s.io/track': 'canary' }) };
+    expect(admit(p, canary).allowed).toBe(true);
+    expect(admit(p, { ...scale(10), username: 'system:serviceaccount:kube-system:horizontal-pod-autoscaler' })).toMatchObject({ matched: false, allowed: true });
+  });
+
+  test('scale-down of an OpenKruise CloneSet is bound in a Kruise cluster', () => {
+    const p = P('scale-down', 'kruise-1');
+    const cs = (r: number) => ({ apiVersion: 'apps.kruise.io/v1alpha1', kind: 'CloneSet', metadata: { name: 'x', namespace: 'feed' }, spec: { replicas: r } });
+    expect(admit(p, { operation: 'UPDATE', group: 'apps.kruise.io', resource: 'clonesets', namespace: 'feed', name: 'x', oldObject: cs(100), object: cs(10) }).allowed).toBe(false);
+  });
+
+  test('maxSurge: "100%" denied, "25%" allowed, "50%" allowed, "51%" denied; counts bound by the replicas, rounded up', () => {
+    const p = P('max-surge');
+    expect(admit(p, surge('100%'))).toMatchObject({ matched: true, allowed: false });
+    expect(admit(p, surge('25%')).allowed).toBe(true);
+    expect(admit(p, surge('50%')).allowed).toBe(true);
+    expect(admit(p, surge('51%')).allowed).toBe(false);
+    expect(admit(p, surge(5, 10)).allowed).toBe(true);
+    expect(admit(p, surge(6, 10)).allowed).toBe(false);
+    expect(admit(p, surge(1, 1)).allowed).toBe(true);
+    expect(admit(p, surge(100, 100)).allowed).toBe(false);
+    expect(admit(p, { ...surge(0), object: deploy(10) }).allowed).toBe(true);
+  });
+
+  test('maxSurge of a CloneSet ("100%" denied, "25%" allowed)', () => {
+    const p = P('max-surge', 'kruise-1');
+    const cs = (maxSurge: string) => ({ apiVersion: 'apps.kruise.io/v1alpha1', kind: 'CloneSet', metadata: { name: 'x', namespace: 'feed' }, spec: { replicas: 10, updateStrategy: { maxSurge } } });
+    const req = (s: string): AdmissionRequest => ({ operation: 'UPDATE', group: 'apps.kruise.io', resource: 'clonesets', namespace: 'feed', name: 'x', oldObject: cs('10%'), object: cs(s) });
+    expect(admit(p, req('100%')).allowed).toBe(false);
+    expect(admit(p, req('25%')).allowed).toBe(true);
+  });
+
+  test('delete of a protected namespace denied, of an unprotected one allowed, by the namespace controller allowed', () => {
+    const p = P('delete-protected');
+    expect(admit(p, deleteNs({ 'fleet.cdk8s.io/protected': 'true' }))).toMatchObject({ matched: true, allowed: false });
+    expect(admit(p, deleteNs({}))).toMatchObject({ matched: true, allowed: true });
+    expect(admit(p, deleteNs({ 'fleet.cdk8s.io/protected': 'false' })).allowed).toBe(true);
+    expect(admit(p, deleteNs({ 'fleet.cdk8s.io/protected': 'true' }, 'system:serviceaccount:kube-system:namespace-controller')).matched).toBe(false);
+    expect(admit(p, { operation: 'DELETE', group: '', resource: 'namespaces', name: 'x', oldObject: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'x' } } }).allowed).toBe(true);
+  });
+
+  test('delete of user-facing custom resources and of the fleet CRDs denied; other CRDs allowed', () => {
+    const p = P('delete-protected', 'hub');
+    const pool = { apiVersion: 'fleet.cdk8s.io/v1alpha1', kind: 'KubernetesPool', metadata: { name: 'prod-1-general' }, spec: {} };
+    expect(admit(p, { operation: 'DELETE', group: 'fleet.cdk8s.io', resource: 'kubernetespools', name: 'prod-1-general', oldObject: pool }).allowed).toBe(false);
+    const crd = (group: string) => ({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: `x.${group}` }, spec: { group } });
+    const del = (group: string): AdmissionRequest => ({ operation: 'DELETE', group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions', name: `x.${group}`, oldObject: crd(group) });
+    expect(admit(p, del('fleet.cdk8s.io')).allowed).toBe(false);
+    expect(admit(p, del('example.com')).allowed).toBe(true);
+  });
+
+  test('ordinary creates and updates are allowed by every policy', () => {
+    const create: AdmissionRequest = { operation: 'CREATE', group: 'apps', resource: 'deployments', namespace: 'feed', name: 'feed-api', object: deploy(3, { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } } }) };
+    const cm: AdmissionRequest = { operation: 'CREATE', group: '', resource: 'configmaps', namespace: 'feed', name: 'c', object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'feed' } } };
+    const update: AdmissionRequest = { ...create, operation: 'UPDATE', oldObject: create.object };
+    const ns: AdmissionRequest = { operation: 'CREATE', group: '', resource: 'namespaces', name: 'feed', object: namespace({}) };
+    for (const p of defaults.of('kruise-1', 'ValidatingAdmissionPolicy')) {
+      for (const r of [create, cm, update, ns]) expect(admit(p, r).allowed).toBe(true);
+    }
+  });
+
+  test('canary share: bounded by the stable replicas the synth records on the canary', () => {
+    const p = P('canary-percent');
+    const canary = (replicas: number, stable?: string): AdmissionRequest => ({
+      operation: 'CREATE',
+      group: 'apps',
+      resource: 'deployments',
+      namespace: 'feed',
+      name: 'feed-api-canary',
+      object: {
+        ...deploy(replicas, {}, { 'fleet.cdk8s.io/track': 'canary' }),
+        metadata: { name: 'feed-api-canary', namespace: 'feed', labels: { 'fleet.cdk8s.io/track': 'canary' }, ...(stable ? { annotations: { [STABLE_REPLICAS_ANNOTATION]: stable } } : {}) },
+      },
+    });
+    expect(admit(p, canary(10, '90')).allowed).toBe(true);
+    expect(admit(p, canary(30, '90')).allowed).toBe(true); // exactly 25%
+    expect(admit(p, canary(31, '90')).allowed).toBe(false);
+    expect(admit(p, canary(1)).allowed).toBe(false);
+    expect(admit(p, canary(1, 'many')).allowed).toBe(false);
+    expect(admit(p, { ...canary(50), object: deploy(50) }).allowed).toBe(true); // not a canary
+  });
+
+  test('recorded exemptions reach the cluster they name, and only that target', () => {
+    const f = synthPolicies(x => new Guardrails(x.fleet, 'guardrails', {
+      exemptions: [{ rule: 'max-surge', target: 'prod-1/feed/feed-api', reason: 'warm-up needs double capacity; agreed by platform team' }],
+    }));
+    const p = f.policy('prod-1', 'max-surge');
+    expect(admit(p, surge('100%')).matched).toBe(false);
+    expect(admit(p, { ...surge('100%'), name: 'other' }).allowed).toBe(false);
+    expect(f.policy('hub', 'max-surge').spec.matchConditions.map((m: any) => m.name)).toEqual(['not-platform-user']);
+  });
+
+  test('platform groups are exempt when configured', () => {
+    const f = synthPolicies(x => new Guardrails(x.fleet, 'guardrails', { platformGroups: ['fleet:controllers'] }));
+    const p = f.policy('prod-1', 'scale-down');
+    expect(admit(p, { ...scale(10), groups: ['system:authenticated', 'fleet:controllers'] }).matched).toBe(false);
+    expect(admit(p, { ...scale(10), groups: ['system:authenticated'] }).allowed).toBe(false);
+    expect(admit(p, scale(10)).allowed).toBe(false);
+  });
+});
+
+describe('the cluster decides as the synth does (property)', () => {
+  const policiesFor = (c: GuardrailConfig) => guardrailPolicies(c, { cluster: 'c', apiVersion: 'admissionregistration.k8s.io/v1beta1', openKruise: false });
+  const asObject = (p: ReturnType<typeof policiesFor>[number]) => ({
+    spec: {
+      matchConstraints: { resourceRules: p.resources.map(r => ({ ...r, operations: p.operations })) },
+      matchConditions: p.matchConditions,
+      variables: p.variables,
+      validations: p.validations,
+    },
+  });
+
+  test('scale-down', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 1000 }).map(n => n / 1000), fc.nat(5000), fc.nat(5000), (fraction, before, after) => {
+      const c = resolveGuardrailConfig({ maxScaleDownFraction: fraction });
+      const p = asObject(policiesFor(c).find(x => x.rule === 'scale-down')!);
+      const r: AdmissionRequest = { operation: 'UPDATE', group: 'apps', resource: 'deployments', namespace: 'n', name: 'd', oldObject: deploy(before), object: deploy(after) };
+      expect(admit(p, r).allowed).toBe(scaleDownAllowed(before, after, c));
+    }), { numRuns: 300 });
+  });
+
+  test('maxSurge', () => {
+    const surgeArb = fc.oneof(fc.nat(300), fc.nat(150).map(n => `${n}%`));
+    fc.assert(fc.property(fc.nat(100), surgeArb, fc.nat(500), (bound, s, replicas) => {
+      const c = resolveGuardrailConfig({ maxSurgePercent: bound });
+      const p = asObject(policiesFor(c).find(x => x.rule === 'max-surge')!);
+      expect(admit(p, surge(s, replicas)).allowed).toBe(surgeAllowed(s, replicas, bound));
+    }), { numRuns: 300 });
+  });
+
+  test('canary share', () => {
+    fc.assert(fc.property(fc.nat(100), fc.nat(1000), fc.nat(1000), (bound, canary, stable) => {
+      const c = resolveGuardrailConfig({ maxCanaryPercent: bound });
+      const p = asObject(policiesFor(c).find(x => x.rule === 'canary-percent')!);
+      const object = { ...deploy(canary), metadata: { name: 'c', namespace: 'n', labels: { 'fleet.cdk8s.io/track': 'canary' }, annotations: { [STABLE_REPLICAS_ANNOTATION]: String(stable) } } };
+      expect(admit(p, { operation: 'CREATE', group: 'apps', resource: 'deployments', namespace: 'n', name: 'c', object }).allowed).toBe(canaryAllowed(canary, stable, bound));
+    }), { numRuns: 300 });
+  });
+});
