@@ -5,11 +5,11 @@
  * failures to the documented exit codes.
  */
 import { runDiagnose, DiagnoseFunction } from './diagnose';
-import { DIFF_HELP, runDiff } from './diff';
+import { runDiff } from './diff';
 import { CliFailure, CliIo, ExitCode, UsageError, processIo } from './io';
-import { PLAN_HELP, runPlan } from './plan';
-import { SYNTH_HELP, freshSynth, runSynth } from './synth';
-import { VALIDATE_HELP, runValidate } from './validate';
+import { runPlan } from './plan';
+import { freshSynth, runSynth } from './synth';
+import { runValidate } from './validate';
 
 /** Help text of the whole CLI. */
 export const MAIN_HELP = `Usage: cdk8s-fleet <verb> [options]
@@ -48,12 +48,12 @@ export function loadDiagnose(): DiagnoseFunction | undefined {
   }
 }
 
-const VERBS: Record<string, { help: string; run: (args: string[], io: CliIo) => Promise<number> }> = {
-  synth: { help: SYNTH_HELP, run: runSynth },
-  plan: { help: PLAN_HELP, run: (a, io) => runPlan(a, io, freshSynth) },
-  diff: { help: DIFF_HELP, run: (a, io) => runDiff(a, io, freshSynth) },
-  validate: { help: VALIDATE_HELP, run: runValidate },
-  diagnose: { help: '', run: (a, io) => runDiagnose(a, io, loadDiagnose()) },
+const VERBS: Record<string, { run: (args: string[], io: CliIo) => Promise<number> }> = {
+  synth: { run: runSynth },
+  plan: { run: (a, io) => runPlan(a, io, freshSynth) },
+  diff: { run: (a, io) => runDiff(a, io, freshSynth) },
+  validate: { run: runValidate },
+  diagnose: { run: (a, io) => runDiagnose(a, io, loadDiagnose()) },
 };
 
 /** Runs the CLI; returns the exit code. */

@@ -124,7 +124,8 @@ export function planReport(tree: OutputTree, previous?: OutputTree): PlanReport 
     const zones: Record<string, number> = {};
     for (const z of spec?.maintenanceZones ?? []) zones[String(z.zone)] = Number(z.capacity) || 0;
     const nodes = Number(tpl.capacity) || 0;
-    const pool = String((k.object.metadata.labels as Record<string, string> | undefined)?.[Labels.POOL] ?? tpl.nodeLabels?.[Labels.POOL] ?? k.object.metadata.name);
+    const labels = k.object.metadata.labels as Record<string, string> | undefined;
+    const pool = String(labels?.[Labels.POOL] ?? tpl.nodeLabels?.[Labels.POOL] ?? k.object.metadata.name);
     const list = poolsOf.get(cluster) ?? [];
     list.push({
       report: { pool, profile: String(tpl.nodeProfile ?? ''), nodes, allocatablePerNode: perNode, allocatable: scaleResources(perNode, nodes), zones },

@@ -123,7 +123,8 @@ function formatCluster(c: ClusterReport, compared: boolean): string {
     const poolNames = c.pools.map(p => p.pool);
     const rows = [['ZONE', ...poolNames, 'NODES', 'CPU ALLOC', 'MEMORY ALLOC', 'GPU ALLOC']];
     for (const z of c.zones) {
-      rows.push([z.zone, ...poolNames.map(p => String(z.pools[p] ?? 0)), String(z.nodes), cores(z.allocatable.cpuMillis), memory(z.allocatable.memoryMiB), String(z.allocatable.gpus)]);
+      const a = z.allocatable;
+      rows.push([z.zone, ...poolNames.map(p => String(z.pools[p] ?? 0)), String(z.nodes), cores(a.cpuMillis), memory(a.memoryMiB), String(a.gpus)]);
     }
     out.push(formatTable(rows));
   }

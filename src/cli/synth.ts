@@ -95,7 +95,9 @@ export interface ProgramRun {
  * Runs the fleet program with its output in a fresh staging directory beside
  * `besides`. Prints the program's output to stderr (violations formatted).
  */
-export async function runProgram(io: CliIo, app: string, besides: string, request: FreshSynthRequest, progress: Progress, json = false): Promise<ProgramRun> {
+export async function runProgram(
+  io: CliIo, app: string, besides: string, request: FreshSynthRequest, progress: Progress, json = false,
+): Promise<ProgramRun> {
   const parent = path.dirname(besides);
   fs.mkdirSync(parent, { recursive: true });
   const staging = fs.mkdtempSync(path.join(parent, `.${path.basename(besides)}.synth-`));
@@ -170,13 +172,13 @@ export async function freshSynth(io: CliIo, request: FreshSynthRequest): Promise
 /** Runs the verb. */
 export async function runSynth(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseVerbArgs(args, {
-    'app': { type: 'string', short: 'a' },
-    'output': { type: 'string', short: 'o' },
-    'previous': { type: 'string' },
-    'override': { type: 'string', multiple: true },
-    'check': { type: 'boolean' },
-    'json': { type: 'boolean' },
-    'quiet': { type: 'boolean', short: 'q' },
+    app: { type: 'string', short: 'a' },
+    output: { type: 'string', short: 'o' },
+    previous: { type: 'string' },
+    override: { type: 'string', multiple: true },
+    check: { type: 'boolean' },
+    json: { type: 'boolean' },
+    quiet: { type: 'boolean', short: 'q' },
   });
   if (values.help) {
     io.stdout.write(SYNTH_HELP);

@@ -47,7 +47,9 @@ describe('cdk8s-fleet diff', () => {
     const d = JSON.parse(r.stdout);
     const prod = d.clusters.find((c: any) => c.cluster === 'prod-1');
     expect(prod.changed).toEqual([expect.objectContaining({
-      kind: 'Deployment', namespace: 'web', name: 'web',
+      kind: 'Deployment',
+      namespace: 'web',
+      name: 'web',
       fields: ['spec.replicas', 'spec.template.spec.containers[name=web].image'],
     })]);
     expect(prod.removed.map((o: any) => o.name)).toEqual(['legacy']);

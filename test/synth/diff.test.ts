@@ -1,15 +1,16 @@
 import * as fc from 'fast-check';
 import { changedFields, diffCounts, diffOutputs } from '../../src/synth/diff';
-import { parseOutputTree } from '../../src/synth/read';
 import { canonicalObject, toYaml } from '../../src/synth/emit';
 import { objectFilePath } from '../../src/synth/layout';
+import { parseOutputTree } from '../../src/synth/read';
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; spec?: unknown };
 
 function tree(objects: Array<{ cluster: string; obj: Obj; file?: string }>, extra: Record<string, string> = {}) {
   const files = new Map<string, string>();
   for (const { cluster, obj, file } of objects) {
-    const f = file ?? objectFilePath(cluster, { apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name });
+    const md = obj.metadata;
+    const f = file ?? objectFilePath(cluster, { apiVersion: obj.apiVersion, kind: obj.kind, namespace: md.namespace, name: md.name });
     files.set(f, toYaml(canonicalObject(obj as never)));
   }
   for (const [f, c] of Object.entries(extra)) files.set(f, c);
@@ -17,7 +18,9 @@ function tree(objects: Array<{ cluster: string; obj: Obj; file?: string }>, extr
 }
 
 const deploy = (name: string, replicas: number, image = 'r/app:1'): Obj => ({
-  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: 'ns' },
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name, namespace: 'ns' },
   spec: { replicas, template: { spec: { containers: [{ name: 'app', image }, { name: 'sidecar', image: 'r/s:1' }] } } },
 });
 
