@@ -37,7 +37,11 @@ export async function ensureCompiled(): Promise<void> {
     try {
       fs.mkdirSync(lock);
     } catch {
-      if (fs.existsSync(lock) && Date.now() - fs.statSync(lock).mtimeMs > 180_000) fs.rmSync(lock, { recursive: true, force: true });
+      try {
+        if (Date.now() - fs.statSync(lock).mtimeMs > 180_000) fs.rmSync(lock, { recursive: true, force: true });
+      } catch {
+        // the other compile just finished
+      }
       await new Promise(r => setTimeout(r, 500));
       continue;
     }
