@@ -34,6 +34,7 @@ const project = new typescript.TypeScriptProject({
   devDeps: [
     'fast-check@^4',
     '@marcbachmann/cel-js@^8',
+    'typedoc@^0.28',
   ],
 
   jestOptions: {
@@ -66,7 +67,7 @@ const project = new typescript.TypeScriptProject({
     },
   },
   eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'bench'] },
-  gitignore: ['/dist/', '/artifacts/', '/bench/results/'],
+  gitignore: ['/dist/', '/artifacts/', '/bench/results/', '/docs/api/', '/.compile-lock/'],
 });
 
 // `npm ci` on a fresh clone fails on unrs-resolver@1.13.0, whose platform
@@ -89,6 +90,16 @@ for (const dir of ['examples', 'bench']) {
 for (const pattern of ['/examples/', '/bench/', '/docs/', '/.ci/']) {
   project.addPackageIgnore(pattern);
 }
+
+// The CLI, shipped as the package's bin (src/cli/main.ts carries the shebang).
+project.addBins({ 'cdk8s-fleet': 'lib/cli/main.js' });
+
+// API reference from the JSDoc; run on every build so broken doc comments fail CI.
+const docs = project.addTask('docs', {
+  description: 'Generate the API reference (docs/api/) from the JSDoc',
+  exec: 'typedoc --out docs/api --treatWarningsAsErrors --validation.notExported false --excludePrivate --readme none src/index.ts',
+});
+project.postCompileTask.spawn(docs);
 
 project.addTask('example', {
   description: 'Synthesize the example fleet (examples/) into dist/',

@@ -1,6 +1,7 @@
 /**
  * Fleet: the root of a platform description and its synth entry point.
  */
+import * as fs from 'fs';
 import { App } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { HubCluster } from './clusters/cluster';
@@ -56,6 +57,8 @@ export const SynthEnv = {
   PREVIOUS: 'CDK8S_FLEET_PREVIOUS',
   /** Comma-separated overrides (see {@link SynthOptions.overrides}). */
   OVERRIDES: 'CDK8S_FLEET_OVERRIDES',
+  /** File `synth()` writes the violations to (JSON) when the synth fails validation. */
+  ERRORS_JSON: 'CDK8S_FLEET_ERRORS_JSON',
 } as const;
 
 /** The synth options given, completed from the environment. */
@@ -120,10 +123,21 @@ export class Fleet extends App {
   /**
    * Synthesizes the fleet and writes it to `outdir` atomically: the new tree is
    * built beside the old one and swapped in; on any error the previous output
-   * is left untouched. Warnings are printed to stderr.
+   * is left untouched. Warnings are printed to stderr. When env
+   * CDK8S_FLEET_ERRORS_JSON names a file, a failed validation also writes its
+   * violations there as JSON (for the `cdk8s-fleet` CLI).
    */
   public synth(options: SynthOptions = {}): void {
-    const result = this.synthesize(options);
+    let result: SynthResult;
+    try {
+      result = this.synthesize(options);
+    } catch (e) {
+      const errorsJson = process.env[SynthEnv.ERRORS_JSON];
+      if (errorsJson && e instanceof FleetValidationError) {
+        fs.writeFileSync(errorsJson, JSON.stringify(e.toJSON(), null, 2));
+      }
+      throw e;
+    }
     for (const w of result.warnings) {
       process.stderr.write(`${formatViolation(w)}\n`);
     }

@@ -22,6 +22,8 @@ export * from './synth/context';
 export * from './synth/layer';
 export * from './synth/layout';
 export * from './synth/pipeline';
+export * from './synth/read';
+export * from './synth/diff';
 export * from './validation/schema-validator';
 export { Size } from 'cdk8s';
 export { Cpu } from 'cdk8s-plus-28';

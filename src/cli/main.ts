@@ -1,0 +1,101 @@
+#!/usr/bin/env node
+/**
+ * The `cdk8s-fleet` command line: the GitOps pipeline's synth step and the
+ * reviewer's tool. One module per verb; this file dispatches and maps
+ * failures to the documented exit codes.
+ */
+import { runDiagnose, DiagnoseFunction } from './diagnose';
+import { runDiff } from './diff';
+import { CliFailure, CliIo, ExitCode, UsageError, processIo } from './io';
+import { runPlan } from './plan';
+import { freshSynth, runSynth } from './synth';
+import { runValidate } from './validate';
+
+/** Help text of the whole CLI. */
+export const MAIN_HELP = `Usage: cdk8s-fleet <verb> [options]
+
+A fleet of Kubernetes clusters as typed cdk8s code, synthesized into
+deterministic GitOps manifests.
+
+Verbs:
+  synth       run the fleet program and write the output directory atomically
+              (--check: exit 1 when the committed output is stale)
+  plan        nodes, allocatable vs requested resources, namespaces and control
+              plane per cluster, pool and maintenance zone
+  diff        object-level diff of two output directories
+  validate    schema validation of a manifest directory (strict)
+  diagnose    categorize a failed rollout from 'kubectl get ... -o json'
+
+Run 'cdk8s-fleet <verb> --help' for a verb's options.
+
+Exit codes:
+  0  ok
+  1  validation or guardrail errors, schema problems, differences, failed rollout
+  2  usage errors (unknown verb or option, missing or unreadable input)
+  3  the fleet program failed (not a validation error), or a verb is unavailable
+  4  internal error
+`;
+
+/** The workloads layer's rollout categorizer, when this build has it. */
+export function loadDiagnose(): DiagnoseFunction | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require('../workloads/diagnose') as { diagnoseRollout?: DiagnoseFunction };
+    return typeof mod.diagnoseRollout === 'function' ? mod.diagnoseRollout : undefined;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') return undefined;
+    throw e;
+  }
+}
+
+const VERBS: Record<string, { run: (args: string[], io: CliIo) => Promise<number> }> = {
+  synth: { run: runSynth },
+  plan: { run: (a, io) => runPlan(a, io, freshSynth) },
+  diff: { run: (a, io) => runDiff(a, io, freshSynth) },
+  validate: { run: runValidate },
+  diagnose: { run: (a, io) => runDiagnose(a, io, loadDiagnose()) },
+};
+
+/** Runs the CLI; returns the exit code. */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const [verb, ...args] = argv;
+  if (verb === undefined || verb === '--help' || verb === '-h' || verb === 'help') {
+    if (verb === 'help' && args[0] && VERBS[args[0]]) return VERBS[args[0]].run(['--help'], io);
+    (verb === undefined ? io.stderr : io.stdout).write(MAIN_HELP);
+    return verb === undefined ? ExitCode.USAGE : ExitCode.OK;
+  }
+  if (verb === '--version' || verb === '-V') {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    io.stdout.write(`${(require('../../package.json') as { version: string }).version}\n`);
+    return ExitCode.OK;
+  }
+  const v = VERBS[verb];
+  if (!v) {
+    io.stderr.write(`cdk8s-fleet: unknown verb '${verb}'\n\n${MAIN_HELP}`);
+    return ExitCode.USAGE;
+  }
+  try {
+    return await v.run(args, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr.write(`cdk8s-fleet ${verb}: ${e.message}\nRun 'cdk8s-fleet ${verb} --help' for usage.\n`);
+      return ExitCode.USAGE;
+    }
+    if (e instanceof CliFailure) {
+      io.stderr.write(`${e.message}\n`);
+      return e.exitCode;
+    }
+    io.stderr.write(`cdk8s-fleet ${verb}: internal error: ${(e as Error).stack ?? e}\n`);
+    return ExitCode.INTERNAL;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => { process.exitCode = code; },
+    (e) => {
+      process.stderr.write(`cdk8s-fleet: internal error: ${(e as Error).stack ?? e}\n`);
+      process.exitCode = ExitCode.INTERNAL;
+    },
+  );
+}

@@ -1,0 +1,302 @@
+/**
+ * The plan report: what a reviewer wants to see at a glance, computed from a
+ * synthesized output directory alone (so it works for any fleet program). Per
+ * cluster, per pool and per maintenance zone: nodes, allocatable versus
+ * requested CPU, memory and GPUs, the namespaces routed there (new ones
+ * marked) and the control plane's sizing when the output records it.
+ *
+ * Pure: works on {@link OutputTree}s. Data-driven: reads the hub's
+ * KubernetesPool and ComputeBrokerPool records and the clusters' workloads.
+ */
+import { Labels } from '../core/names';
+import { ResourceAmounts, ZERO, addResources, cpuToMillis, memoryToMiB, scaleResources } from '../core/resources';
+import { OutputObject, OutputTree } from '../synth/read';
+
+/** One pool of one cluster. */
+export interface PoolReport {
+  /** Pool name. */
+  readonly pool: string;
+  /** Node profile. */
+  readonly profile: string;
+  /** Nodes. */
+  readonly nodes: number;
+  /** Allocatable of one node. */
+  readonly allocatablePerNode: ResourceAmounts;
+  /** Allocatable of the whole pool. */
+  readonly allocatable: ResourceAmounts;
+  /** Requested by the workloads placed on the pool plus its DaemonSets. */
+  readonly requested: ResourceAmounts;
+  /** Of which DaemonSets (per node × nodes). */
+  readonly daemonSets: ResourceAmounts;
+  /** Nodes per maintenance zone. */
+  readonly zones: Readonly<Record<string, number>>;
+}
+
+/** One maintenance zone of one cluster. */
+export interface ZoneReport {
+  /** Zone name. */
+  readonly zone: string;
+  /** Nodes in the zone, all pools. */
+  readonly nodes: number;
+  /** Nodes per pool. */
+  readonly pools: Readonly<Record<string, number>>;
+  /** Allocatable of the zone's nodes. */
+  readonly allocatable: ResourceAmounts;
+}
+
+/** A namespace of a cluster. */
+export interface NamespaceReport {
+  /** Namespace name. */
+  readonly name: string;
+  /** True when it is not in the previous output (false when there is no previous output). */
+  readonly new: boolean;
+  /** Requested by the namespace's workloads. */
+  readonly requested: ResourceAmounts;
+}
+
+/** The control plane's sizing, when the output records it. */
+export interface ControlPlaneReport {
+  /** Kind and name of the object that records it. */
+  readonly source: string;
+  /** Scalar fields of its spec (sizing choices and their reasons), flattened. */
+  readonly fields: Readonly<Record<string, string | number | boolean>>;
+}
+
+/** One cluster. */
+export interface ClusterReport {
+  /** Cluster name. */
+  readonly cluster: string;
+  /** Nodes, all pools. */
+  readonly nodes: number;
+  /** Allocatable, all pools. */
+  readonly allocatable: ResourceAmounts;
+  /** Requested, all workloads and DaemonSets. */
+  readonly requested: ResourceAmounts;
+  /** Requested by workloads that select no pool (the scheduler picks one). */
+  readonly unplaced: ResourceAmounts;
+  /** Pools, by name. */
+  readonly pools: readonly PoolReport[];
+  /** Maintenance zones, in the records' order. */
+  readonly zones: readonly ZoneReport[];
+  /** Namespaces, by name. */
+  readonly namespaces: readonly NamespaceReport[];
+  /** The control plane, when recorded. */
+  readonly controlPlane?: ControlPlaneReport;
+}
+
+/** The whole report. */
+export interface PlanReport {
+  /** Clusters, by name. */
+  readonly clusters: readonly ClusterReport[];
+  /** True when new namespaces were determined against a previous output. */
+  readonly comparedWithPrevious: boolean;
+}
+
+/** Kinds whose pod template runs `spec.replicas` times. */
+export const REPLICATED_KINDS: readonly string[] = ['Deployment', 'StatefulSet', 'CloneSet', 'ReplicaSet'];
+
+/** Builds the report of an output, marking namespaces that `previous` does not have. */
+export function planReport(tree: OutputTree, previous?: OutputTree): PlanReport {
+  const brokers = new Map<string, OutputObject>();
+  const kpools: OutputObject[] = [];
+  const byCluster = new Map<string, OutputObject[]>();
+  for (const o of tree.objects.values()) {
+    if (o.object.kind === 'ComputeBrokerPool') brokers.set(o.object.metadata.name, o);
+    if (o.object.kind === 'KubernetesPool') kpools.push(o);
+    const list = byCluster.get(o.cluster) ?? [];
+    list.push(o);
+    byCluster.set(o.cluster, list);
+  }
+  const previousNamespaces = new Set<string>();
+  for (const o of previous?.objects.values() ?? []) {
+    if (o.object.kind === 'Namespace') previousNamespaces.add(`${o.cluster}/${o.object.metadata.name}`);
+  }
+
+  interface MutablePool { report: Omit<PoolReport, 'requested' | 'daemonSets'>; requested: ResourceAmounts; daemonSets: ResourceAmounts }
+  const poolsOf = new Map<string, MutablePool[]>();
+  const controlPlanes = new Map<string, ControlPlaneReport>();
+  for (const k of kpools) {
+    const spec = k.object.spec as any;
+    const cluster = String(spec?.cluster ?? '');
+    const tpl = spec?.poolTemplate ?? {};
+    const broker = brokers.get(k.object.metadata.name)?.object.spec as any;
+    const perNode = allocatableOf(broker?.machine, tpl.nodeConfig);
+    const zones: Record<string, number> = {};
+    for (const z of spec?.maintenanceZones ?? []) zones[String(z.zone)] = Number(z.capacity) || 0;
+    const nodes = Number(tpl.capacity) || 0;
+    const labels = k.object.metadata.labels as Record<string, string> | undefined;
+    const pool = String(labels?.[Labels.POOL] ?? tpl.nodeLabels?.[Labels.POOL] ?? k.object.metadata.name);
+    const list = poolsOf.get(cluster) ?? [];
+    list.push({
+      report: { pool, profile: String(tpl.nodeProfile ?? ''), nodes, allocatablePerNode: perNode, allocatable: scaleResources(perNode, nodes), zones },
+      requested: ZERO,
+      daemonSets: ZERO,
+    });
+    poolsOf.set(cluster, list);
+  }
+  for (const o of tree.objects.values()) {
+    if (!/ControlPlane/.test(o.object.kind)) continue;
+    const spec = (o.object.spec ?? {}) as Record<string, unknown>;
+    const cluster = typeof spec.cluster === 'string' ? spec.cluster : o.cluster;
+    controlPlanes.set(cluster, { source: `${o.object.kind} ${o.object.metadata.name}`, fields: flattenScalars(spec) });
+  }
+
+  const clusterNames = new Set<string>([...poolsOf.keys(), ...[...byCluster.keys()].filter(c => c !== '' && byCluster.get(c)!.some(o => o.object.kind !== 'KubeletConfiguration'))]);
+  const clusters: ClusterReport[] = [];
+  for (const cluster of [...clusterNames].sort(cmp)) {
+    const pools = (poolsOf.get(cluster) ?? []).sort((a, b) => cmp(a.report.pool, b.report.pool));
+    const byPool = new Map(pools.map(p => [p.report.pool, p]));
+    const byProfile = new Map<string, MutablePool>();
+    for (const p of pools) if (!byProfile.has(p.report.profile)) byProfile.set(p.report.profile, p);
+    let unplaced: ResourceAmounts = ZERO;
+    const nsRequests = new Map<string, ResourceAmounts>();
+    const namespaces: string[] = [];
+    for (const o of byCluster.get(cluster) ?? []) {
+      const obj = o.object as any;
+      if (obj.kind === 'Namespace') namespaces.push(obj.metadata.name);
+      const podSpec = obj.spec?.template?.spec;
+      if (!podSpec) continue;
+      const perPod = podRequests(podSpec);
+      const target = targetPool(podSpec, byPool, byProfile);
+      if (obj.kind === 'DaemonSet') {
+        const on = target ? [target] : pools;
+        for (const p of on) {
+          const total = scaleResources(perPod, p.report.nodes);
+          p.daemonSets = addResources(p.daemonSets, total);
+          p.requested = addResources(p.requested, total);
+          addTo(nsRequests, obj.metadata.namespace, total);
+        }
+        continue;
+      }
+      if (!REPLICATED_KINDS.includes(obj.kind)) continue;
+      const replicas = typeof obj.spec.replicas === 'number' ? obj.spec.replicas : 1;
+      const total = scaleResources(perPod, replicas);
+      addTo(nsRequests, obj.metadata.namespace, total);
+      if (target) target.requested = addResources(target.requested, total);
+      else unplaced = addResources(unplaced, total);
+    }
+    const poolReports: PoolReport[] = pools.map(p => ({ ...p.report, requested: p.requested, daemonSets: p.daemonSets }));
+    const zoneNames: string[] = [];
+    for (const p of poolReports) for (const z of Object.keys(p.zones)) if (!zoneNames.includes(z)) zoneNames.push(z);
+    const zones: ZoneReport[] = zoneNames.map(zone => {
+      const perPool: Record<string, number> = {};
+      let nodes = 0;
+      let allocatable: ResourceAmounts = ZERO;
+      for (const p of poolReports) {
+        const n = p.zones[zone] ?? 0;
+        perPool[p.pool] = n;
+        nodes += n;
+        allocatable = addResources(allocatable, scaleResources(p.allocatablePerNode, n));
+      }
+      return { zone, nodes, pools: perPool, allocatable };
+    });
+    const cp = controlPlanes.get(cluster);
+    clusters.push({
+      cluster,
+      nodes: poolReports.reduce((n, p) => n + p.nodes, 0),
+      allocatable: addResources(...poolReports.map(p => p.allocatable)),
+      requested: addResources(unplaced, ...poolReports.map(p => p.requested)),
+      unplaced,
+      pools: poolReports,
+      zones,
+      namespaces: namespaces.sort(cmp).map(name => ({
+        name,
+        new: !!previous && !previousNamespaces.has(`${cluster}/${name}`),
+        requested: nsRequests.get(name) ?? ZERO,
+      })),
+      ...(cp ? { controlPlane: cp } : {}),
+    });
+  }
+  return { clusters, comparedWithPrevious: !!previous };
+}
+
+/** Allocatable of one node from its ComputeBrokerPool machine and KubernetesPool node config. */
+export function allocatableOf(machine: any, nodeConfig: any): ResourceAmounts {
+  if (!machine) return ZERO;
+  const capacity: ResourceAmounts = {
+    cpuMillis: (Number(machine.cpuCores) || 0) * 1000,
+    memoryMiB: safe(() => memoryToMiB(String(machine.memory))),
+    gpus: Number(machine.gpus) || 0,
+  };
+  const kr = nodeConfig?.kubeReserved ?? {};
+  const sr = nodeConfig?.systemReserved ?? {};
+  const evict = String(nodeConfig?.evictionHard?.['memory.available'] ?? '0');
+  const evictMiB = evict.endsWith('%') ? capacity.memoryMiB * Number(evict.slice(0, -1)) / 100 : safe(() => memoryToMiB(evict));
+  return {
+    cpuMillis: capacity.cpuMillis - cpu(kr.cpu) - cpu(sr.cpu),
+    memoryMiB: capacity.memoryMiB - mem(kr.memory) - mem(sr.memory) - evictMiB,
+    gpus: capacity.gpus,
+  };
+}
+
+/** Effective requests of one pod: max(sum of containers, largest init container), per dimension. */
+export function podRequests(podSpec: any): ResourceAmounts {
+  const one = (c: any): ResourceAmounts => {
+    const req = { ...(c?.resources?.limits ?? {}), ...(c?.resources?.requests ?? {}) };
+    let gpus = 0;
+    for (const [k, v] of Object.entries(req)) if (/(^|\/)gpu$/.test(k)) gpus += Number(v) || 0;
+    return { cpuMillis: cpu(req.cpu), memoryMiB: mem(req.memory), gpus };
+  };
+  const sum = addResources(...(podSpec?.containers ?? []).map(one));
+  let cpuMillis = sum.cpuMillis, memoryMiB = sum.memoryMiB, gpus = sum.gpus;
+  for (const c of podSpec?.initContainers ?? []) {
+    const r = one(c);
+    cpuMillis = Math.max(cpuMillis, r.cpuMillis);
+    memoryMiB = Math.max(memoryMiB, r.memoryMiB);
+    gpus = Math.max(gpus, r.gpus);
+  }
+  return { cpuMillis, memoryMiB, gpus };
+}
+
+function targetPool<P>(podSpec: any, byPool: Map<string, P>, byProfile: Map<string, P>): P | undefined {
+  const selected = (key: string): string | undefined => {
+    const v = podSpec?.nodeSelector?.[key];
+    if (typeof v === 'string') return v;
+    const terms = podSpec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
+    for (const t of terms) {
+      for (const e of t?.matchExpressions ?? []) {
+        if (e?.key === key && e?.operator === 'In' && Array.isArray(e.values) && e.values.length > 0) return String(e.values[0]);
+      }
+    }
+    return undefined;
+  };
+  const pool = selected(Labels.POOL);
+  if (pool !== undefined) return byPool.get(pool);
+  const profile = selected(Labels.NODE_PROFILE);
+  return profile !== undefined ? byProfile.get(profile) : undefined;
+}
+
+function flattenScalars(o: Record<string, unknown>, prefix = '', out: Record<string, string | number | boolean> = {}): Record<string, string | number | boolean> {
+  for (const [k, v] of Object.entries(o)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[key] = v;
+    else if (v && typeof v === 'object' && !Array.isArray(v)) flattenScalars(v as Record<string, unknown>, key, out);
+  }
+  return out;
+}
+
+function addTo(m: Map<string, ResourceAmounts>, ns: string | undefined, a: ResourceAmounts): void {
+  if (!ns) return;
+  m.set(ns, addResources(m.get(ns) ?? ZERO, a));
+}
+
+function cpu(q: unknown): number {
+  return q === undefined || q === null ? 0 : safe(() => cpuToMillis(typeof q === 'number' ? q : String(q)));
+}
+
+function mem(q: unknown): number {
+  return q === undefined || q === null ? 0 : safe(() => memoryToMiB(String(q)));
+}
+
+function safe(f: () => number): number {
+  try {
+    const n = f();
+    return Number.isFinite(n) ? n : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,140 @@
+/**
+ * `cdk8s-fleet plan [DIR]`: the capacity and routing of a synthesized output
+ * at a glance, as aligned tables or JSON.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { FreshSynth, requireDir } from './diff';
+import { CliIo, ExitCode, UsageError, formatTable, parseVerbArgs } from './io';
+import { ClusterReport, PlanReport, planReport } from './plan-report';
+import { resolveSynthConfig } from './synth';
+import { ResourceAmounts } from '../core/resources';
+import { OutputTree, readOutputTree } from '../synth/read';
+
+/** Help text of the verb. */
+export const PLAN_HELP = `Usage: cdk8s-fleet plan [DIR] [options]
+
+Shows, per cluster, per pool and per maintenance zone: nodes, allocatable
+versus requested CPU, memory and GPUs (requests of Deployments, StatefulSets,
+CloneSets x replicas, DaemonSets x nodes), the namespaces routed there (new
+ones marked against --previous) and the control-plane sizing when recorded.
+DIR defaults to the output directory of the config file (else dist).
+
+Options:
+  --previous DIR   previous output; namespaces it lacks are marked (new)
+  --synth          plan a fresh synth of the fleet program instead of DIR;
+                   DIR (if it exists) is then the previous output
+  -a, --app CMD    app command for --synth
+  --json           print the report as JSON on stdout
+  -h, --help       show this help
+
+Exit codes: 0 ok, 1 the fresh synth failed validation, 2 usage, 3 the fleet program failed.
+`;
+
+/** Runs the verb. */
+export async function runPlan(args: string[], io: CliIo, freshSynth: FreshSynth): Promise<number> {
+  const { values, positionals } = parseVerbArgs(args, {
+    previous: { type: 'string' },
+    synth: { type: 'boolean' },
+    app: { type: 'string', short: 'a' },
+    json: { type: 'boolean' },
+  });
+  if (values.help) {
+    io.stdout.write(PLAN_HELP);
+    return ExitCode.OK;
+  }
+  if (positionals.length > 1) throw new UsageError('plan takes at most one directory');
+  const dirArg = positionals[0] ?? path.relative(io.cwd, resolveSynthConfigSafe(io));
+  let previous: OutputTree | undefined;
+  if (values.previous) previous = readOutputTree(requireDir(io, values.previous as string, '--previous'));
+
+  if (values.synth) {
+    const committed = path.resolve(io.cwd, dirArg);
+    if (!previous && fs.existsSync(committed)) previous = readOutputTree(committed);
+    const fresh = await freshSynth(io, { app: values.app as string | undefined, overrides: [] });
+    try {
+      if (fresh.exitCode !== ExitCode.OK || !fresh.dir) return fresh.exitCode;
+      return print(io, planReport(readOutputTree(fresh.dir), previous), !!values.json);
+    } finally {
+      fresh.cleanup();
+    }
+  }
+  if (values.app) throw new UsageError('--app needs --synth');
+  const tree = readOutputTree(requireDir(io, dirArg || '.', 'DIR'));
+  return print(io, planReport(tree, previous), !!values.json);
+}
+
+function resolveSynthConfigSafe(io: CliIo): string {
+  try {
+    return resolveSynthConfig(io, 'unused').output;
+  } catch {
+    return path.join(io.cwd, 'dist');
+  }
+}
+
+function print(io: CliIo, report: PlanReport, json: boolean): number {
+  io.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : formatPlan(report));
+  return ExitCode.OK;
+}
+
+/** Cores, one decimal unless whole. */
+export function cores(millis: number): string {
+  const c = millis / 1000;
+  return c.toLocaleString('en-US', { maximumFractionDigits: 1 });
+}
+
+/** Memory in Gi (one decimal unless whole), Ti above 100 Ti. */
+export function memory(mib: number): string {
+  const gi = mib / 1024;
+  if (gi >= 100 * 1024) return `${(gi / 1024).toLocaleString('en-US', { maximumFractionDigits: 1 })}Ti`;
+  return `${gi.toLocaleString('en-US', { maximumFractionDigits: 1 })}Gi`;
+}
+
+function pct(req: number, alloc: number): string {
+  return alloc > 0 ? `${Math.round((req / alloc) * 100)}%` : req > 0 ? 'n/a' : '0%';
+}
+
+function usage(req: ResourceAmounts, alloc: ResourceAmounts): string[] {
+  return [
+    `${cores(req.cpuMillis)} / ${cores(alloc.cpuMillis)}`, pct(req.cpuMillis, alloc.cpuMillis),
+    `${memory(req.memoryMiB)} / ${memory(alloc.memoryMiB)}`, pct(req.memoryMiB, alloc.memoryMiB),
+    `${req.gpus} / ${alloc.gpus}`,
+  ];
+}
+
+/** The report as aligned tables, one section per cluster. */
+export function formatPlan(report: PlanReport): string {
+  return report.clusters.map(c => formatCluster(c, report.comparedWithPrevious)).join('\n');
+}
+
+function formatCluster(c: ClusterReport, compared: boolean): string {
+  const out: string[] = [];
+  out.push(`cluster ${c.cluster}: ${c.nodes.toLocaleString('en-US')} nodes in ${c.pools.length} pool(s) over ${c.zones.length} maintenance zone(s)\n`);
+  if (c.pools.length > 0) {
+    const rows = [['POOL', 'PROFILE', 'NODES', 'CPU REQ / ALLOC', 'CPU', 'MEMORY REQ / ALLOC', 'MEM', 'GPU REQ / ALLOC']];
+    for (const p of c.pools) rows.push([p.pool, p.profile, p.nodes.toLocaleString('en-US'), ...usage(p.requested, p.allocatable)]);
+    if (c.unplaced.cpuMillis + c.unplaced.memoryMiB + c.unplaced.gpus > 0) {
+      rows.push(['(no pool selected)', '', '', ...usage(c.unplaced, { cpuMillis: 0, memoryMiB: 0, gpus: 0 })]);
+    }
+    rows.push(['TOTAL', '', c.nodes.toLocaleString('en-US'), ...usage(c.requested, c.allocatable)]);
+    out.push(formatTable(rows));
+  }
+  if (c.zones.length > 0) {
+    const poolNames = c.pools.map(p => p.pool);
+    const rows = [['ZONE', ...poolNames, 'NODES', 'CPU ALLOC', 'MEMORY ALLOC', 'GPU ALLOC']];
+    for (const z of c.zones) {
+      const a = z.allocatable;
+      rows.push([z.zone, ...poolNames.map(p => String(z.pools[p] ?? 0)), String(z.nodes), cores(a.cpuMillis), memory(a.memoryMiB), String(a.gpus)]);
+    }
+    out.push(formatTable(rows));
+  }
+  const ns = c.namespaces.map(n => `${n.name}${n.new ? ' (new)' : ''}`);
+  out.push(`namespaces (${c.namespaces.length}${compared ? `, ${c.namespaces.filter(n => n.new).length} new` : ''}): ${ns.length > 0 ? ns.join(', ') : '-'}\n`);
+  if (c.controlPlane) {
+    const fields = Object.entries(c.controlPlane.fields).map(([k, v]) => `${k}=${v}`).join(', ');
+    out.push(`control plane (${c.controlPlane.source}): ${fields}\n`);
+  } else {
+    out.push('control plane: not recorded in the output\n');
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,96 @@
+/**
+ * Reading a synthesized output directory back: every file, and every
+ * Kubernetes object keyed by its identity (cluster, group, kind, namespace,
+ * name), so tools compare outputs by object rather than by file name.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { ObjectIdentity, OUTPUT_MARKER, identityKey } from './layout';
+
+/** An object found in an output directory. */
+export interface OutputObject {
+  /** Identity key (see {@link identityKey}). */
+  readonly key: string;
+  /** Cluster: the first directory of its file's path. */
+  readonly cluster: string;
+  /** Relative path of the file it was read from. */
+  readonly file: string;
+  /** The object. */
+  readonly object: Record<string, unknown> & ObjectIdentity & { metadata: { name: string; namespace?: string; [k: string]: unknown } };
+}
+
+/** An output directory, read back. */
+export interface OutputTree {
+  /** Relative path → content of every file (the marker excluded), sorted by path. */
+  readonly files: ReadonlyMap<string, string>;
+  /** Every Kubernetes API object, by identity key, sorted by key. */
+  readonly objects: ReadonlyMap<string, OutputObject>;
+  /** Files that could not be parsed as YAML, with the parser's message. */
+  readonly unreadable: ReadonlyArray<{ file: string; problem: string }>;
+}
+
+/** Lists every file below `dir` as sorted relative paths with `/` separators. */
+export function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string, rel: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(path.join(d, e.name), r);
+      else if (e.isFile()) out.push(r);
+    }
+  };
+  if (fs.existsSync(dir)) walk(dir, '');
+  return out.sort(cmp);
+}
+
+/** Reads the files of a directory (relative path → content); the output marker is left out. */
+export function readFiles(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const rel of listFiles(dir)) {
+    if (rel === OUTPUT_MARKER) continue;
+    files.set(rel, fs.readFileSync(path.join(dir, ...rel.split('/')), 'utf8'));
+  }
+  return files;
+}
+
+/** True when a parsed document is a Kubernetes API object (apiVersion, kind and metadata.name). */
+export function isApiObject(doc: unknown): doc is OutputObject['object'] {
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return false;
+  const o = doc as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown } };
+  return typeof o.apiVersion === 'string' && typeof o.kind === 'string' && typeof o.metadata?.name === 'string';
+}
+
+/** Parses an output tree from its files (pure: no file system access). */
+export function parseOutputTree(files: ReadonlyMap<string, string>): OutputTree {
+  const objects = new Map<string, OutputObject>();
+  const unreadable: Array<{ file: string; problem: string }> = [];
+  for (const [file, content] of files) {
+    if (!/\.ya?ml$/.test(file)) continue;
+    const cluster = file.includes('/') ? file.split('/')[0] : '';
+    const docs = parseAllDocuments(content);
+    const list = Array.isArray(docs) ? docs : [docs];
+    for (const doc of list) {
+      if (doc.errors.length > 0) {
+        unreadable.push({ file, problem: doc.errors[0].message.split('\n')[0] });
+        continue;
+      }
+      const o = doc.toJS();
+      if (!isApiObject(o)) continue;
+      const id: ObjectIdentity = { apiVersion: o.apiVersion, kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name };
+      const key = identityKey(cluster, id);
+      objects.set(key, { key, cluster, file, object: o });
+    }
+  }
+  const sorted = new Map([...objects.entries()].sort(([a], [b]) => cmp(a, b)));
+  return { files, objects: sorted, unreadable };
+}
+
+/** Reads and parses an output directory. */
+export function readOutputTree(dir: string): OutputTree {
+  return parseOutputTree(readFiles(dir));
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

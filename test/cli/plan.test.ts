@@ -1,0 +1,76 @@
+import { CliRun, ensureCompiled, fleetProject, runCli } from '../support/cli';
+
+beforeAll(ensureCompiled, 180_000);
+
+function expectCode(r: CliRun, code: number) {
+  if (r.code !== code) throw new Error(`expected exit code ${code}, got ${r.code}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`);
+}
+
+describe('cdk8s-fleet plan', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = fleetProject();
+    expectCode(await runCli(['synth', '-o', 'old'], { cwd: dir, env: { APPS: 'web' } }), 0);
+    expectCode(await runCli(['synth'], { cwd: dir, env: { APPS: 'web,feed', WEB_REPLICAS: '4', EXTRA_POOL: '1' } }), 0);
+  }, 120_000);
+
+  test('--json: per cluster, pool and zone nodes, allocatable vs requested, namespaces (new marked)', async () => {
+    const r = await runCli(['plan', 'dist', '--previous', 'old', '--json'], { cwd: dir });
+    expectCode(r, 0);
+    const report = JSON.parse(r.stdout);
+    expect(report.clusters.map((c: any) => c.cluster)).toEqual(['hub', 'prod-1']);
+    const prod = report.clusters[1];
+    expect(prod.nodes).toBe(12);
+    expect(prod.pools.map((p: any) => [p.pool, p.profile, p.nodes])).toEqual([['batch', 'general', 4], ['general', 'general', 8]]);
+    const general = prod.pools[1];
+    // 32 cores, 128 GiB: kube-reserved 150m + system-reserved, allocatable below capacity
+    expect(general.allocatablePerNode.cpuMillis).toBeLessThan(32_000);
+    expect(general.allocatablePerNode.cpuMillis).toBeGreaterThan(30_000);
+    expect(general.allocatable.cpuMillis).toBe(general.allocatablePerNode.cpuMillis * 8);
+    // 4 × (500m, 1Gi) from the Deployment + 8 × (100m, 128Mi) from the log shipper
+    expect(general.requested).toEqual({ cpuMillis: 4 * 500 + 8 * 100, memoryMiB: 4 * 1024 + 8 * 128, gpus: 0 });
+    expect(general.daemonSets).toEqual({ cpuMillis: 800, memoryMiB: 1024, gpus: 0 });
+    expect(prod.pools[0].requested).toEqual({ cpuMillis: 400, memoryMiB: 512, gpus: 0 });
+    expect(prod.zones.map((z: any) => z.zone)).toEqual(['mz-01', 'mz-02', 'mz-03', 'mz-04']);
+    expect(prod.zones.map((z: any) => z.nodes)).toEqual([3, 3, 3, 3]);
+    expect(prod.zones[0].pools).toEqual({ batch: 1, general: 2 });
+    expect(prod.namespaces.map((n: any) => [n.name, n.new])).toEqual([['feed', true], ['fleet-system', false], ['web', false]]);
+    expect(prod.namespaces.find((n: any) => n.name === 'web').requested).toEqual({ cpuMillis: 2000, memoryMiB: 4096, gpus: 0 });
+  });
+
+  test('an aligned table by default, default DIR from the config', async () => {
+    const r = await runCli(['plan', '--previous', 'old'], { cwd: dir });
+    expectCode(r, 0);
+    const out = r.stdout;
+    expect(out).toContain('cluster prod-1: 12 nodes in 2 pool(s) over 4 maintenance zone(s)');
+    const lines = out.split('\n');
+    const header = lines.find(l => l.startsWith('POOL'))!;
+    const general = lines.find(l => l.startsWith('general '))!;
+    // columns are aligned: NODES right-aligned under its header
+    expect(general.indexOf(' 8 ') + 2).toBe(header.indexOf('NODES') + 'NODES'.length - 1 + 1);
+    expect(out).toContain('namespaces (3, 1 new): feed (new), fleet-system, web');
+    expect(out).toMatch(/^mz-01 +1 +2 +3 /m);
+  });
+
+  test('--synth plans the program\'s current state against the committed output', async () => {
+    const r = await runCli(['plan', 'dist', '--synth', '--json'], { cwd: dir, env: { APPS: 'web,feed,search' } });
+    expectCode(r, 0);
+    const prod = JSON.parse(r.stdout).clusters.find((c: any) => c.cluster === 'prod-1');
+    expect(prod.namespaces.filter((n: any) => n.new).map((n: any) => n.name)).toEqual(['search']);
+    expect(prod.pools.map((p: any) => p.pool)).toEqual(['general']);
+  });
+
+  test('--synth with a failing program: exit 1', async () => {
+    expectCode(await runCli(['plan', '--synth'], { cwd: dir, env: { POOL_CAPACITY: '-1' } }), 1);
+  });
+
+  test('bad usage and bad input', async () => {
+    expectCode(await runCli(['plan', 'a', 'b'], { cwd: dir }), 2);
+    expectCode(await runCli(['plan', 'missing'], { cwd: dir }), 2);
+    expectCode(await runCli(['plan', '--previous', 'missing'], { cwd: dir }), 2);
+    expectCode(await runCli(['plan', '--bogus'], { cwd: dir }), 2);
+    const help = await runCli(['plan', '-h'], { cwd: dir });
+    expectCode(help, 0);
+    expect(help.stdout).toContain('Usage: cdk8s-fleet plan');
+  });
+});

@@ -1,0 +1,152 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse } from 'yaml';
+import { CliRun, ensureCompiled, fleetProject, readTreeOf, runCli } from '../support/cli';
+
+beforeAll(ensureCompiled, 180_000);
+
+function expectCode(r: CliRun, code: number) {
+  if (r.code !== code) throw new Error(`expected exit code ${code}, got ${r.code}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`);
+}
+
+describe('cdk8s-fleet synth', () => {
+  test('writes the output from the app command of cdk8s-fleet.yaml, a kustomization per cluster', async () => {
+    const dir = fleetProject();
+    const r = await runCli(['synth'], { cwd: dir });
+    expectCode(r, 0);
+    const out = path.join(dir, 'dist');
+    expect(fs.existsSync(path.join(out, '.cdk8s-fleet'))).toBe(true);
+    for (const c of ['hub', 'prod-1']) {
+      const k = parse(fs.readFileSync(path.join(out, c, 'kustomization.yaml'), 'utf8'));
+      expect(k.kind).toBe('Kustomization');
+      expect(k.resources.length).toBeGreaterThan(0);
+      for (const f of k.resources) expect(fs.existsSync(path.join(out, c, f))).toBe(true);
+    }
+    // line-oriented progress when not on a terminal, nothing on stdout
+    expect(r.stderr).toMatch(/^cdk8s-fleet: running node main\.js\.\.\.$/m);
+    expect(r.stderr).not.toMatch(/\r/);
+    expect(r.stdout).toBe('');
+    // no staging directories are left behind
+    expect(fs.readdirSync(dir).sort()).toEqual(['cdk8s-fleet.yaml', 'dist', 'main.js']);
+  });
+
+  test('cdk8s.yaml app command, --app and --output override', async () => {
+    const dir = fleetProject();
+    fs.renameSync(path.join(dir, 'cdk8s-fleet.yaml'), path.join(dir, 'cdk8s.yaml'));
+    expectCode(await runCli(['synth', '-q'], { cwd: dir }), 0);
+    expect(fs.existsSync(path.join(dir, 'dist', 'prod-1', 'kustomization.yaml'))).toBe(true);
+    fs.rmSync(path.join(dir, 'cdk8s.yaml'));
+    const r = await runCli(['synth', '--app', 'node main.js', '-o', 'gitops/out'], { cwd: dir });
+    expectCode(r, 0);
+    expect(fs.existsSync(path.join(dir, 'gitops', 'out', 'prod-1', 'kustomization.yaml'))).toBe(true);
+  });
+
+  test('removes the files of objects that no longer exist', async () => {
+    const dir = fleetProject();
+    expectCode(await runCli(['synth'], { cwd: dir, env: { EXTRA_POOL: '1', APPS: 'feed' } }), 0);
+    const before = readTreeOf(path.join(dir, 'dist'));
+    expect([...before.keys()].filter(f => f.includes('batch')).length).toBeGreaterThan(0);
+    expect(before.has('prod-1/cluster/namespace-feed.yaml')).toBe(true);
+    expectCode(await runCli(['synth'], { cwd: dir }), 0);
+    const after = readTreeOf(path.join(dir, 'dist'));
+    expect([...after.keys()].filter(f => f.includes('batch'))).toEqual([]);
+    expect(after.has('prod-1/cluster/namespace-feed.yaml')).toBe(false);
+    expect(parse(after.get('prod-1/kustomization.yaml')!).resources).not.toContain('cluster/namespace-feed.yaml');
+  });
+
+  test('a synth that fails validation after a good one leaves the previous output intact, exit 1 with path and fix', async () => {
+    const dir = fleetProject();
+    expectCode(await runCli(['synth'], { cwd: dir, env: { APPS: 'feed' } }), 0);
+    const good = readTreeOf(path.join(dir, 'dist'));
+    const r = await runCli(['synth'], { cwd: dir, env: { POOL_CAPACITY: '-1' } });
+    expectCode(r, 1);
+    expect(r.stderr).toContain('[error] prod-1/general: capacity is -1 nodes (rule pool.capacity.non-negative-integer)');
+    expect(r.stderr).toContain('fix: set capacity to a whole number of nodes');
+    expect(r.stderr).toContain('the output was not changed');
+    expect(r.stderr).not.toMatch(/at Object\.<anonymous>/); // violations, not a stack trace
+    expect(readTreeOf(path.join(dir, 'dist'))).toEqual(good);
+    expect(fs.readdirSync(dir).sort()).toEqual(['cdk8s-fleet.yaml', 'dist', 'main.js']);
+  });
+
+  test('violations as JSON with --json', async () => {
+    const dir = fleetProject();
+    const r = await runCli(['synth', '--json'], { cwd: dir, env: { POOL_CAPACITY: '-1' } });
+    expectCode(r, 1);
+    const j = JSON.parse(r.stdout);
+    expect(j.ok).toBe(false);
+    expect(j.violations).toEqual([expect.objectContaining({ rule: 'pool.capacity.non-negative-integer', path: 'prod-1/general', severity: 'error' })]);
+  });
+
+  test('a program that crashes: exit 3, its error shown, the previous output intact', async () => {
+    const dir = fleetProject();
+    expectCode(await runCli(['synth'], { cwd: dir }), 0);
+    const good = readTreeOf(path.join(dir, 'dist'));
+    const r = await runCli(['synth'], { cwd: dir, env: { CRASH: '1' } });
+    expectCode(r, 3);
+    expect(r.stderr).toContain('the program crashed on purpose');
+    expect(readTreeOf(path.join(dir, 'dist'))).toEqual(good);
+  });
+
+  test('--check passes on up-to-date output and fails (exit 1, with a summary) on stale output', async () => {
+    const dir = fleetProject();
+    expectCode(await runCli(['synth'], { cwd: dir, env: { WEB_REPLICAS: '2', APPS: 'web' } }), 0);
+    const committed = readTreeOf(path.join(dir, 'dist'));
+    const ok = await runCli(['synth', '--check'], { cwd: dir, env: { WEB_REPLICAS: '2', APPS: 'web' } });
+    expectCode(ok, 0);
+    expect(ok.stdout).toContain('dist is up to date');
+
+    const stale = await runCli(['synth', '--check'], { cwd: dir, env: { WEB_REPLICAS: '3', APPS: 'web,feed' } });
+    expectCode(stale, 1);
+    expect(stale.stdout).toContain('dist differs from what the fleet program produces');
+    expect(stale.stdout).toContain('+ Namespace feed');
+    expect(stale.stdout).toContain('~ Deployment web/web');
+    expect(stale.stdout).toContain('spec.replicas');
+    // --check never writes
+    expect(readTreeOf(path.join(dir, 'dist'))).toEqual(committed);
+  });
+
+  test('--check on a missing output directory fails', async () => {
+    const dir = fleetProject();
+    const r = await runCli(['synth', '--check'], { cwd: dir });
+    expectCode(r, 1);
+    expect(fs.existsSync(path.join(dir, 'dist'))).toBe(false);
+  });
+
+  test('--previous and --override reach the program', async () => {
+    const dir = fleetProject();
+    fs.writeFileSync(path.join(dir, 'env.js'), "require('fs').writeFileSync('seen.json', JSON.stringify({ p: process.env.CDK8S_FLEET_PREVIOUS, o: process.env.CDK8S_FLEET_OVERRIDES })); require('./main.js');\n");
+    expectCode(await runCli(['synth', '--app', 'node env.js'], { cwd: dir }), 0);
+    expectCode(await runCli(['synth', '--app', 'node env.js', '--previous', 'dist', '--override', 'allow-scale-down:feed', '--override', 'x'], { cwd: dir }), 0);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'seen.json'), 'utf8'))).toEqual({ p: path.join(dir, 'dist'), o: 'allow-scale-down:feed,x' });
+  });
+
+  test('bad usage: exit 2 with the reason', async () => {
+    const dir = fleetProject();
+    const unknown = await runCli(['synth', '--frobnicate'], { cwd: dir });
+    expectCode(unknown, 2);
+    expect(unknown.stderr).toContain("Unknown option '--frobnicate'");
+    expect(unknown.stderr).toContain("Run 'cdk8s-fleet synth --help'");
+    fs.rmSync(path.join(dir, 'cdk8s-fleet.yaml'));
+    const noApp = await runCli(['synth'], { cwd: dir });
+    expectCode(noApp, 2);
+    expect(noApp.stderr).toContain('no app command');
+    expectCode(await runCli(['synth', '--app', 'node main.js', '--previous', 'nope'], { cwd: dir }), 2);
+  });
+
+  test('refuses to replace a directory it did not write (exit 3), leaving it as it was', async () => {
+    const dir = fleetProject();
+    fs.mkdirSync(path.join(dir, 'dist'));
+    fs.writeFileSync(path.join(dir, 'dist', 'precious.txt'), 'keep me');
+    const r = await runCli(['synth'], { cwd: dir });
+    expectCode(r, 3);
+    expect(r.stderr).toContain('was not written by cdk8s-fleet');
+    expect(fs.readdirSync(path.join(dir, 'dist'))).toEqual(['precious.txt']);
+  });
+
+  test('--help', async () => {
+    const r = await runCli(['synth', '--help'], { cwd: fleetProject() });
+    expectCode(r, 0);
+    expect(r.stdout).toContain('Usage: cdk8s-fleet synth');
+    expect(r.stdout).toContain('Exit codes');
+  });
+});
