@@ -116,7 +116,7 @@ export interface AppNamespaceProps {
   /**
    * Pin the namespace to a cluster instead of letting the hub route it. Pinning
    * a recorded namespace to another cluster moves it, which needs the synth
-   * override `move-namespace:<app>`.
+   * override `namespace-move:<namespace>`.
    * @default - routed by the hub and recorded in the placement lock
    */
   readonly cluster?: Cluster;

@@ -24,9 +24,13 @@ import { FleetPlan } from '../plan';
 import { KubeObject, RenderContext } from '../synth/context';
 import { Layer } from '../synth/layer';
 
-/** Synth override that approves moving an app's namespace: `move-namespace:<app>`. */
-export function moveOverride(app: string): string {
-  return `move-namespace:${app}`;
+/**
+ * Synth override that approves moving a namespace between clusters:
+ * `namespace-move:<namespace>`, the same override the guardrails' change rule
+ * for namespace moves accepts, so one approval covers both.
+ */
+export function moveOverride(namespace: string): string {
+  return `namespace-move:${namespace}`;
 }
 
 /** Namespaces an app may not take. */
@@ -279,10 +283,10 @@ function plan(model: FleetModel, fleetPlan: FleetPlan, v: Violations): void {
         'add the app\'s workloads to the namespace, or set reserve (pods, cpu, memory)');
     }
     const locked = lock.placements.get(ns.appName);
-    const approved = overrides.has(moveOverride(ns.appName));
+    const approved = overrides.has(moveOverride(ns.namespaceName));
     if (locked && locked.namespace !== ns.namespaceName && !approved) {
       v.error(pathOf(ns), 'tenancy.lock.namespace-renamed', `the app's namespace is recorded as '${locked.namespace}' on '${locked.cluster}' but is now '${ns.namespaceName}': renaming recreates it (an outage)`,
-        `keep namespace '${locked.namespace}', or approve the change with the synth override '${moveOverride(ns.appName)}'`);
+        `keep namespace '${locked.namespace}', or approve the change with the synth override '${moveOverride(ns.namespaceName)}'`);
       continue;
     }
     requests.push({
@@ -317,7 +321,7 @@ function plan(model: FleetModel, fleetPlan: FleetPlan, v: Violations): void {
     if (onCluster) onCluster.push(ns.namespaceName);
     else namespacesByCluster.set(decision.cluster, [ns.namespaceName]);
     if (decision.movedFrom) {
-      v.warning(pathOf(ns), 'tenancy.routing.move', `the namespace moves from '${decision.movedFrom}' to '${decision.cluster}' (approved by override '${moveOverride(ns.appName)}')`,
+      v.warning(pathOf(ns), 'tenancy.routing.move', `the namespace moves from '${decision.movedFrom}' to '${decision.cluster}' (approved by override '${moveOverride(ns.namespaceName)}')`,
         'migrate the app\'s state and traffic before the old namespace is pruned');
     }
     for (const w of ns.workloads) {

@@ -266,7 +266,7 @@ export function describePlacementProblem(p: PlacementProblem): { rule: string; m
           : `the placement lock records cluster '${p.cluster}', which is no longer a workload cluster of this fleet; the namespace would have to move`,
         fix: p.pinned
           ? 'pin the app to one of the fleet\'s workload clusters'
-          : 'restore the cluster, or move the namespace explicitly: pin it to another cluster and approve the move (override move-namespace:<app>)',
+          : 'restore the cluster, or move the namespace explicitly: pin it to another cluster and approve the move (override namespace-move:<namespace>)',
       };
     case 'pinned-profile':
       return {
@@ -278,7 +278,7 @@ export function describePlacementProblem(p: PlacementProblem): { rule: string; m
       return {
         rule: 'tenancy.routing.locked-profile',
         message: `the namespace is recorded on cluster '${p.cluster}', which has no pool of node profile '${p.nodeProfile}' (any more); keeping it would leave its pods unschedulable and moving it is an outage`,
-        fix: `add a '${p.nodeProfile}' pool to '${p.cluster}', keep the app's previous node profile, or move it explicitly: pin it to another cluster and approve the move (override move-namespace:<app>)`,
+        fix: `add a '${p.nodeProfile}' pool to '${p.cluster}', keep the app's previous node profile, or move it explicitly: pin it to another cluster and approve the move (override namespace-move:<namespace>)`,
       };
     case 'pinned-full':
     case 'locked-full':
@@ -287,13 +287,13 @@ export function describePlacementProblem(p: PlacementProblem): { rule: string; m
         message: `${p.kind === 'pinned-full' ? 'pinned' : 'recorded'} cluster '${p.cluster}' has no room for the namespace on node profile '${p.nodeProfile}': `
           + `${capacityShortfalls(p.demand, p.free).join(', ')} (free: ${formatCapacity(p.free)})`
           + (p.kind === 'locked-full' ? '; routing will not move a recorded namespace (a move is an outage)' : ''),
-        fix: `grow the '${p.nodeProfile}' pools of '${p.cluster}', lower the app's demand, or move it explicitly: pin it to another cluster and approve the move (override move-namespace:<app>)`,
+        fix: `grow the '${p.nodeProfile}' pools of '${p.cluster}', lower the app's demand, or move it explicitly: pin it to another cluster and approve the move (override namespace-move:<namespace>)`,
       };
     case 'move-not-approved':
       return {
         rule: 'tenancy.routing.move-not-approved',
         message: `the namespace is recorded on cluster '${p.from}' but pinned to '${p.to}': that moves it (an outage for the app) without approval`,
-        fix: `pin it back to '${p.from}', or approve the move with the synth override 'move-namespace:${p.key}' (env CDK8S_FLEET_OVERRIDES)`,
+        fix: `pin it back to '${p.from}', or approve the move with the synth override 'namespace-move:<namespace>' (env CDK8S_FLEET_OVERRIDES)`,
       };
   }
 }

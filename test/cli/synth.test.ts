@@ -116,8 +116,8 @@ describe('cdk8s-fleet synth', () => {
     const dir = fleetProject();
     fs.writeFileSync(path.join(dir, 'env.js'), "require('fs').writeFileSync('seen.json', JSON.stringify({ p: process.env.CDK8S_FLEET_PREVIOUS, o: process.env.CDK8S_FLEET_OVERRIDES })); require('./main.js');\n");
     expectCode(await runCli(['synth', '--app', 'node env.js'], { cwd: dir }), 0);
-    expectCode(await runCli(['synth', '--app', 'node env.js', '--previous', 'dist', '--override', 'allow-scale-down:feed', '--override', 'x'], { cwd: dir }), 0);
-    expect(JSON.parse(fs.readFileSync(path.join(dir, 'seen.json'), 'utf8'))).toEqual({ p: path.join(dir, 'dist'), o: 'allow-scale-down:feed,x' });
+    expectCode(await runCli(['synth', '--app', 'node env.js', '--previous', 'dist', '--override', 'scale-down:prod-1/feed/feed-api', '--override', 'namespace-move:feed'], { cwd: dir }), 0);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'seen.json'), 'utf8'))).toEqual({ p: path.join(dir, 'dist'), o: 'scale-down:prod-1/feed/feed-api,namespace-move:feed' });
   });
 
   test('bad usage: exit 2 with the reason', async () => {

@@ -202,7 +202,7 @@ describe('the placement lock keeps namespaces where they are', () => {
       return f.fleet;
     };
     expect(synthErrors(build()).errors.map(x => x.rule)).toEqual(['tenancy.routing.move-not-approved']);
-    const moved = build().synthesize({ overrides: ['move-namespace:feed'] });
+    const moved = build().synthesize({ overrides: ['namespace-move:feed'] });
     expect(moved.warnings.map(w => w.rule)).toContain('tenancy.routing.move');
     const rec = moved.objects.find(o => o.object.kind === 'NamespacePlacement')!.object as any;
     expect(rec.spec).toMatchObject({ reason: 'pinned', movedFrom: from });
