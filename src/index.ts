@@ -15,6 +15,7 @@ export * from './clusters/capacity';
 export * from './crds/schema';
 export * from './crds/pools';
 export * from './tenancy/app-namespace';
+export * from './control-plane';
 export * from './model';
 export * from './plan';
 export * from './synth/context';

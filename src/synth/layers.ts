@@ -4,6 +4,7 @@
  */
 import { Layer } from './layer';
 import { clustersLayer } from '../clusters/layer';
+import { controlPlaneLayer } from '../control-plane/layer';
 import { machinesLayer } from '../machines/layer';
 import { tenancyLayer } from '../tenancy/layer';
 
@@ -11,5 +12,6 @@ import { tenancyLayer } from '../tenancy/layer';
 export const FLEET_LAYERS: readonly Layer[] = [
   machinesLayer,
   clustersLayer,
+  controlPlaneLayer,
   tenancyLayer,
 ];
