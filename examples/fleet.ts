@@ -2,6 +2,7 @@
  * The example fleet, as a function so tests and benchmarks synthesize exactly
  * what the README's main job does.
  */
+import { addControlPlanes } from './control-plane';
 import { Cluster, Cpu, Fleet, NodeProfile, RequiredDaemonSet, Size } from '../src';
 
 /** Options of the example fleet. */
@@ -83,6 +84,7 @@ export function buildExampleFleet(options: ExampleFleetOptions = {}): Fleet {
   }
   // the hub runs on a small general pool of its own
   fleet.hub.addPool('general', { nodeProfile: general, capacity: 40, requiredDaemonSets: everyPool });
+  addControlPlanes(fleet);
 
   return fleet;
 }

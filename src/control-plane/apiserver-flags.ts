@@ -61,7 +61,7 @@ export const KUBE_APISERVER_1_28_FLAGS: ReadonlySet<string> = new Set([
   'aggregator-reject-forwarding-redirect', 'allow-privileged', 'enable-aggregator-routing', 'endpoint-reconciler-type',
   'event-ttl', 'kubelet-certificate-authority', 'kubelet-client-certificate', 'kubelet-client-key',
   'kubelet-port', 'kubelet-preferred-address-types', 'kubelet-read-only-port', 'kubelet-timeout',
-  'kubernetes-service-node-port', 'lease-reuse-duration-seconds', 'max-connection-bytes-per-sec',
+  'kubernetes-service-node-port', 'max-connection-bytes-per-sec',
   'peer-advertise-ip', 'peer-advertise-port', 'peer-ca-file', 'proxy-client-cert-file', 'proxy-client-key-file',
   'service-account-signing-key-file', 'service-cluster-ip-range', 'service-node-port-range',
   'enable-logs-handler', 'egress-selector-config-file', 'apiserver-count', 'identity-lease-duration-seconds',
