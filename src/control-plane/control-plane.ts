@@ -8,8 +8,8 @@
  * ```
  */
 import { Construct } from 'constructs';
-import { Cluster } from '../clusters/cluster';
 import { ServiceAccountRef } from './priority-and-fairness';
+import { Cluster } from '../clusters/cluster';
 
 /** CIS Kubernetes Benchmark items whose unsafe choice the library lets a cluster make, explicitly. */
 export interface UnsafeApiserverSettings {

@@ -3,9 +3,9 @@
  * ignores its other flags when given a config file), TLS with client
  * certificate authentication for clients and peers.
  */
+import { ETCD_CLIENT_PORT } from './apiserver';
 import { CONTROL_PLANE_TLS_CIPHER_SUITES, Pki } from './pki';
 import { EtcdClusterSettings, EtcdMember } from './settings';
-import { ETCD_CLIENT_PORT } from './apiserver';
 
 /** etcd's peer port. */
 export const ETCD_PEER_PORT = 2380;

@@ -23,16 +23,16 @@ import { Labels } from '../core/names';
 import { NodeProfile } from '../machines/node-profile';
 import { FleetModel, pathOf } from '../model';
 import { FleetPlan } from '../plan';
-import { TenantClass, AppNamespace } from '../tenancy/app-namespace';
 import { RenderContext, RenderedObject } from '../synth/context';
 import { Layer } from '../synth/layer';
 import { CONTROL_PLANE_DIR } from '../synth/layout';
+import { TenantClass, AppNamespace } from '../tenancy/app-namespace';
 
 const SETTINGS = new WeakMap<FleetPlan, Map<Cluster, ControlPlaneSettings>>();
 
 /** The resolved control-plane settings of a cluster (after the plan stage). */
-export function controlPlaneSettingsOf(plan: FleetPlan, cluster: Cluster): ControlPlaneSettings | undefined {
-  return SETTINGS.get(plan)?.get(cluster);
+export function controlPlaneSettingsOf(fleetPlan: FleetPlan, cluster: Cluster): ControlPlaneSettings | undefined {
+  return SETTINGS.get(fleetPlan)?.get(cluster);
 }
 
 /** CIS items each unsafe setting knowingly fails. */
@@ -187,10 +187,7 @@ function check(objects: readonly RenderedObject[], model: FleetModel, fleetPlan:
       counts.set(o.cluster, c);
     }
     const obj = o.object as { kind: string; spec?: Record<string, unknown> };
-    if (obj.kind === 'Namespace') c.namespaces++;
-    else if (obj.kind === 'Service') c.services++;
-    else if (WORKLOAD_KINDS.has(obj.kind)) c.pods += typeof obj.spec?.replicas === 'number' ? obj.spec.replicas : 1;
-    else if (obj.kind === 'DaemonSet') {
+    if (obj.kind === 'Namespace') {c.namespaces++;} else if (obj.kind === 'Service') {c.services++;} else if (WORKLOAD_KINDS.has(obj.kind)) {c.pods += typeof obj.spec?.replicas === 'number' ? obj.spec.replicas : 1;} else if (obj.kind === 'DaemonSet') {
       const capacity = fleetPlan.capacity.get(cluster);
       const tpl = (obj.spec?.template ?? {}) as { spec?: { nodeSelector?: Record<string, string> } };
       const pool = tpl.spec?.nodeSelector?.[Labels.POOL];

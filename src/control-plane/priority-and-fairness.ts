@@ -14,8 +14,8 @@
  * (900) and below the built-in `service-accounts` (9000) and `global-default`.
  */
 import { k8s } from 'cdk8s-plus-28';
-import { TenantClass } from '../tenancy/app-namespace';
 import { KubeObject } from '../synth/context';
+import { TenantClass } from '../tenancy/app-namespace';
 
 /** A service account, by namespace and name. */
 export interface ServiceAccountRef {

@@ -3,16 +3,16 @@
  * any) and its capacity, reporting every bad input. Pure apart from reading
  * the construct's props.
  */
-import { Cluster } from '../clusters/cluster';
-import { Violations } from '../core/errors';
-import { isDns1123Subdomain } from '../core/names';
-import { imagePinProblem } from '../core/versions';
 import { ApiPriorityOptions, ControlPlane, EtcdClusterOptions, UnsafeApiserverSettings } from './control-plane';
 import {
   DEFAULT_QUOTA_BACKEND_BYTES, ETCD_RECOMMENDED_MAX_QUOTA_BYTES, EtcdTiming, GIB, InflightLimits, apiserverResources, ApiserverResources,
   defaultApiserverReplicas, defaultEtcdMembers, defaultGoawayChance, defaultSplitEvents, etcdMemberCountProblem, etcdTiming,
   etcdTimingProblem, goawayChanceProblem, inflightLimits,
 } from './sizing';
+import { Cluster } from '../clusters/cluster';
+import { Violations } from '../core/errors';
+import { isDns1123Subdomain } from '../core/names';
+import { imagePinProblem } from '../core/versions';
 
 /** Which etcd cluster. */
 export type EtcdRole = 'main' | 'events';
@@ -266,10 +266,21 @@ export function resolveControlPlane(
   }
 
   return {
-    cluster, construct, version, domain, nodes,
+    cluster,
+    construct,
+    version,
+    domain,
+    nodes,
     apiserver: {
       hosts: Array.from({ length: positiveInt(replicas) ? replicas : 0 }, (_, i) => `apiserver-${i + 1}.${domain}`),
-      image, inflight, goawayChance, serviceClusterIpRange, audit, encryption, featureGates, unsafe,
+      image,
+      inflight,
+      goawayChance,
+      serviceClusterIpRange,
+      audit,
+      encryption,
+      featureGates,
+      unsafe,
       resources: apiserverResources(nodes),
     },
     etcd: { main, events },

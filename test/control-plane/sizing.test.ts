@@ -74,7 +74,11 @@ describe('SIG Scalability thresholds', () => {
   });
 
   test('pods, namespaces and services per cluster: an error above the limit, a warning from 90%', () => {
-    const limits = { pods: SCALABILITY_THRESHOLDS.podsPerCluster, namespaces: SCALABILITY_THRESHOLDS.namespacesPerCluster, services: SCALABILITY_THRESHOLDS.servicesPerCluster };
+    const limits = {
+      pods: SCALABILITY_THRESHOLDS.podsPerCluster,
+      namespaces: SCALABILITY_THRESHOLDS.namespacesPerCluster,
+      services: SCALABILITY_THRESHOLDS.servicesPerCluster,
+    };
     for (const [kind, limit] of Object.entries(limits) as Array<['pods' | 'namespaces' | 'services', number]>) {
       expect(countFinding(kind, Math.floor(limit * 0.89))).toBeUndefined();
       expect(countFinding(kind, limit)?.severity).toBe('warning');
