@@ -3,6 +3,7 @@ export * from './sizing';
 export * from './thresholds';
 export * from './apiserver-flags';
 export * from './apiserver';
+export * from './controller-manager';
 export * from './pki';
 export * from './settings';
 export * from './etcd';

@@ -12,6 +12,7 @@ import { unknownFlags } from './apiserver-flags';
 import { renderEtcdBackup } from './backup';
 import { failedCisItems } from './cis';
 import { ControlPlane, UnsafeApiserverSettings } from './control-plane';
+import { renderControllerManagerPod } from './controller-manager';
 import { renderEtcdMemberConfig } from './etcd';
 import { renderClusterKubeletConfiguration } from './kubelet';
 import { renderApiPriority } from './priority-and-fairness';
@@ -130,7 +131,8 @@ function renderCluster(ctx: RenderContext, s: ControlPlaneSettings, tenants: Rea
     v.error(path, 'control-plane.apiserver.unknown-flag', `kube-apiserver 1.28 does not accept: ${unknown.map(f => `--${f}`).join(', ')}`, 'remove the flags');
   }
   for (const host of s.apiserver.hosts) {
-    ctx.addFile(`${dir}/apiserver/${shortHost(host)}/kube-apiserver.yaml`, renderApiserverPod(s, host, flags), source);
+    ctx.addFile(`${dir}/static-pods/${shortHost(host)}/kube-apiserver.yaml`, renderApiserverPod(s, host, flags), source);
+    ctx.addFile(`${dir}/static-pods/${shortHost(host)}/kube-controller-manager.yaml`, renderControllerManagerPod(s, host), source);
   }
   const encryption = renderEncryptionConfig(s);
   ctx.addFile(`${dir}/apiserver/audit-policy.yaml`, renderAuditPolicy(), source);

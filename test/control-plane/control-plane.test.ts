@@ -10,7 +10,7 @@ function files(result: { files: ReadonlyMap<string, string> }, prefix: string): 
 }
 
 function apiserverArgs(result: { files: ReadonlyMap<string, string> }, cluster = 'prod-1', host = 'apiserver-1'): Map<string, string> {
-  const pod = parse(result.files.get(`${cluster}/control-plane/apiserver/${host}/kube-apiserver.yaml`)!);
+  const pod = parse(result.files.get(`${cluster}/control-plane/static-pods/${host}/kube-apiserver.yaml`)!);
   return parseFlagArgs(pod.spec.containers[0].command.slice(1));
 }
 
@@ -21,9 +21,6 @@ describe('a cluster without a ControlPlane gets one derived from its capacity', 
   test('a complete control-plane directory: static pods per apiserver replica, audit, encryption, admission, etcd members, kubelet configs', () => {
     expect(files(result, 'prod-1/control-plane/')).toEqual([
       'prod-1/control-plane/apiserver/admission-config.yaml',
-      'prod-1/control-plane/apiserver/apiserver-1/kube-apiserver.yaml',
-      'prod-1/control-plane/apiserver/apiserver-2/kube-apiserver.yaml',
-      'prod-1/control-plane/apiserver/apiserver-3/kube-apiserver.yaml',
       'prod-1/control-plane/apiserver/audit-policy.yaml',
       'prod-1/control-plane/apiserver/encryption-config.yaml',
       'prod-1/control-plane/apiserver/event-rate-limit.yaml',
@@ -31,9 +28,15 @@ describe('a cluster without a ControlPlane gets one derived from its capacity', 
       'prod-1/control-plane/etcd/etcd-2.yaml',
       'prod-1/control-plane/etcd/etcd-3.yaml',
       'prod-1/control-plane/kubelet/general.yaml',
+      'prod-1/control-plane/static-pods/apiserver-1/kube-apiserver.yaml',
+      'prod-1/control-plane/static-pods/apiserver-1/kube-controller-manager.yaml',
+      'prod-1/control-plane/static-pods/apiserver-2/kube-apiserver.yaml',
+      'prod-1/control-plane/static-pods/apiserver-2/kube-controller-manager.yaml',
+      'prod-1/control-plane/static-pods/apiserver-3/kube-apiserver.yaml',
+      'prod-1/control-plane/static-pods/apiserver-3/kube-controller-manager.yaml',
     ]);
     // the hub has no pools of its own in this fleet, but still a control plane
-    expect(files(result, 'hub/control-plane/apiserver/apiserver-1/')).toHaveLength(1);
+    expect(files(result, 'hub/control-plane/static-pods/apiserver-1/')).toHaveLength(2);
   });
 
   test('a 40-node cluster: default in-flight limits, goaway with three replicas, no events split', () => {
@@ -73,6 +76,15 @@ describe('a cluster without a ControlPlane gets one derived from its capacity', 
     });
   });
 
+  test('kubelet certificates are signed for 30 days by default (kube-controller-manager --cluster-signing-duration)', () => {
+    const pod = parse(result.files.get('prod-1/control-plane/static-pods/apiserver-1/kube-controller-manager.yaml')!);
+    const f = parseFlagArgs(pod.spec.containers[0].command.slice(1));
+    expect(f.get('cluster-signing-duration')).toBe('720h0m0s');
+    expect(f.get('use-service-account-credentials')).toBe('true');
+    expect(f.get('profiling')).toBe('false');
+    expect(f.get('bind-address')).toBe('127.0.0.1');
+  });
+
   test('the output is deterministic', () => {
     const again = smallFleet().fleet.synthesize();
     for (const f of files(result, 'prod-1/control-plane/')) expect(again.files.get(f)).toBe(result.files.get(f));
@@ -83,9 +95,9 @@ describeWithSchemas('control-plane objects are schema-valid', () => {
   const { fleet } = smallFleet();
   const result = fleet.synthesize();
 
-  test('the kube-apiserver static pods validate strictly as v1 Pods', () => {
-    const pods = files(result, 'prod-1/control-plane/apiserver/apiserver-').map(f => ({ object: parse(result.files.get(f)!), file: f }));
-    expect(pods).toHaveLength(3);
+  test('the kube-apiserver and kube-controller-manager static pods validate strictly as v1 Pods', () => {
+    const pods = files(result, 'prod-1/control-plane/static-pods/').map(f => ({ object: parse(result.files.get(f)!), file: f }));
+    expect(pods).toHaveLength(6);
     expect(validateAll(pods)).toEqual([]);
   });
 
@@ -212,7 +224,7 @@ describe('scalability thresholds at synth time', () => {
     expect(f.get('max-requests-inflight')).toBe('3000');
     expect(f.get('max-mutating-requests-inflight')).toBe('1000');
     expect(f.has('etcd-servers-overrides')).toBe(true);
-    expect(files(result, 'big-1/control-plane/apiserver/apiserver-5/')).toHaveLength(1);
+    expect(files(result, 'big-1/control-plane/static-pods/apiserver-5/')).toHaveLength(2);
     expect(files(result, 'big-1/control-plane/etcd/etcd-5.yaml')).toHaveLength(1);
   });
 

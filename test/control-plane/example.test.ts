@@ -11,7 +11,7 @@ const under = (prefix: string) => [...result.files.keys()].filter(f => f.startsW
 describe('the example fleet: every cluster has a complete, CIS-clean control plane', () => {
   test.each(CLUSTERS)('%s: static pods, audit, encryption, admission, etcd members and kubelet configs', cluster => {
     const dir = `${cluster}/control-plane/`;
-    const pods = under(`${dir}apiserver/apiserver-`);
+    const pods = under(`${dir}static-pods/`).filter(f => f.endsWith('/kube-apiserver.yaml'));
     expect(pods.length).toBeGreaterThanOrEqual(3);
     for (const f of ['apiserver/audit-policy.yaml', 'apiserver/encryption-config.yaml', 'apiserver/admission-config.yaml', 'apiserver/event-rate-limit.yaml']) {
       expect(result.files.has(dir + f)).toBe(true);
@@ -30,7 +30,7 @@ describe('the example fleet: every cluster has a complete, CIS-clean control pla
   });
 
   test('the explicit cluster: 5 apiservers, 5 etcd members at 16 GiB, events split; the warning is surfaced', () => {
-    expect(under('lva1-prod-1/control-plane/apiserver/apiserver-')).toHaveLength(5);
+    expect(under('lva1-prod-1/control-plane/static-pods/').filter(f => f.endsWith('/kube-apiserver.yaml'))).toHaveLength(5);
     expect(under('lva1-prod-1/control-plane/etcd/')).toHaveLength(5);
     expect(under('lva1-prod-1/control-plane/etcd-events/')).toHaveLength(3);
     expect(parse(result.files.get('lva1-prod-1/control-plane/etcd/etcd-1.yaml')!)['quota-backend-bytes']).toBe(16 * GIB);
@@ -38,7 +38,7 @@ describe('the example fleet: every cluster has a complete, CIS-clean control pla
   });
 
   test('clusters of ~4,600 nodes are sized at the top tier and split events by default', () => {
-    const flags = parseFlagArgs(parse(result.files.get('ltx1-prod-1/control-plane/apiserver/apiserver-1/kube-apiserver.yaml')!).spec.containers[0].command.slice(1));
+    const flags = parseFlagArgs(parse(result.files.get('ltx1-prod-1/control-plane/static-pods/apiserver-1/kube-apiserver.yaml')!).spec.containers[0].command.slice(1));
     expect(flags.get('max-requests-inflight')).toBe('3000');
     expect(flags.get('max-mutating-requests-inflight')).toBe('1000');
     expect(flags.get('etcd-servers-overrides')).toMatch(/^\/events#https:\/\/etcd-events-1\./);
@@ -46,8 +46,8 @@ describe('the example fleet: every cluster has a complete, CIS-clean control pla
 });
 
 describeWithSchemas('the example fleet control-plane static pods are schema-valid', () => {
-  test('every kube-apiserver static pod validates strictly as a v1 Pod', () => {
-    const pods = CLUSTERS.flatMap(c => under(`${c}/control-plane/apiserver/apiserver-`)).map(f => ({ object: parse(result.files.get(f)!), file: f }));
+  test('every static pod validates strictly as a v1 Pod', () => {
+    const pods = CLUSTERS.flatMap(c => under(`${c}/control-plane/static-pods/`)).map(f => ({ object: parse(result.files.get(f)!), file: f }));
     expect(validateAll(pods)).toEqual([]);
   });
 });
