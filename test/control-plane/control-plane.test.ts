@@ -1,3 +1,4 @@
+import { k8s } from 'cdk8s-plus-28';
 import { parse } from 'yaml';
 import {
   CIS_ITEMS, Cluster, ControlPlane, GIB, KUBE_APISERVER_1_28_FLAGS, NodeProfile, Size, parseFlagArgs, renderApiPriority,
@@ -226,6 +227,26 @@ describe('scalability thresholds at synth time', () => {
     expect(f.has('etcd-servers-overrides')).toBe(true);
     expect(files(result, 'big-1/control-plane/static-pods/apiserver-5/')).toHaveLength(2);
     expect(files(result, 'big-1/control-plane/etcd/etcd-5.yaml')).toHaveLength(1);
+  });
+
+  test('pods counted over the rendered objects: above 150,000 is an error, from 90% a warning', () => {
+    const deployment = (replicas: number) => {
+      const { fleet, cluster } = smallFleet();
+      new k8s.KubeDeployment(cluster, 'web', {
+        metadata: { name: 'web', namespace: 'web' },
+        spec: {
+          replicas,
+          selector: { matchLabels: { app: 'web' } },
+          template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'registry.internal/web:1.0.0' }] } },
+        },
+      });
+      return fleet;
+    };
+    // 40 nodes x 1 log shipper = 40 DaemonSet pods on top of the replicas
+    const e = synthErrors(deployment(150_000)).errors.find(x => x.rule === 'control-plane.threshold.pods')!;
+    expect(e.path).toBe('prod-1');
+    expect(e.message).toMatch(/150040 pods/);
+    expect(deployment(140_000).synthesize().warnings.map(w => w.rule)).toContain('control-plane.threshold.pods.near');
   });
 
   test('a profile allowing more pods than min(110, 10 x cores) is a warning', () => {
