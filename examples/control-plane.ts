@@ -3,7 +3,7 @@
  * capacity; the largest cluster states its settings explicitly (events in
  * their own etcd, a 16 GiB quota acknowledged, a cross-rack round trip).
  */
-import { Cluster, ControlPlane, Fleet, GIB } from '../src';
+import { Cluster, ControlPlane, Fleet, GIB_BYTES } from '../src';
 
 /** Adds explicit control-plane settings to the example's first production cluster. */
 export function addControlPlanes(fleet: Fleet): void {
@@ -14,7 +14,7 @@ export function addControlPlanes(fleet: Fleet): void {
     etcd: {
       members: 5,
       roundTripMillis: 15,
-      quotaBackendBytes: 16 * GIB,
+      quotaBackendBytes: 16 * GIB_BYTES,
       acknowledgeQuotaAbove8GiB: true, // as LinkedIn runs theirs; etcd warns above 8 GiB
       splitEvents: true,
       events: { members: 3 },

@@ -4,7 +4,7 @@
  * without one gets a control plane derived from its capacity.
  *
  * ```ts
- * new ControlPlane(cluster, 'control-plane', { etcd: { quotaBackendBytes: 16 * GIB, acknowledgeQuotaAbove8GiB: true } });
+ * new ControlPlane(cluster, 'control-plane', { etcd: { quotaBackendBytes: 16 * GIB_BYTES, acknowledgeQuotaAbove8GiB: true } });
  * ```
  */
 import { Construct } from 'constructs';

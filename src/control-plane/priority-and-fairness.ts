@@ -26,10 +26,10 @@ export interface ServiceAccountRef {
 }
 
 /** Tenant classes, in a fixed order (deterministic output). */
-export const TENANT_CLASSES: readonly TenantClass[] = ['stateless', 'stateful', 'batch'];
+export const APF_TENANT_CLASSES: readonly TenantClass[] = ['stateless', 'stateful', 'batch'];
 
 /** Concurrency shares and lending of a tenant class's level. */
-export const TENANT_CLASS_LEVELS: Readonly<Record<TenantClass, { shares: number; lendablePercent: number; precedence: number }>> = {
+export const APF_TENANT_CLASS_LEVELS: Readonly<Record<TenantClass, { shares: number; lendablePercent: number; precedence: number }>> = {
   stateless: { shares: 30, lendablePercent: 25, precedence: 7000 },
   stateful: { shares: 30, lendablePercent: 25, precedence: 7010 },
   batch: { shares: 10, lendablePercent: 75, precedence: 7020 },
@@ -92,9 +92,9 @@ export function renderApiPriority(input: ApiPriorityInput): KubeObject[] {
   const controllers: ServiceAccountRef[] = [{ namespace: input.systemNamespace, name: '*' }, ...input.platformControllers];
   out.push(schema(platform, platform, PLATFORM_CONTROLLERS_PRECEDENCE, 'ByUser',
     controllers.map(sa => ({ kind: 'ServiceAccount', serviceAccount: { namespace: sa.namespace, name: sa.name } }))));
-  for (const cls of TENANT_CLASSES) {
+  for (const cls of APF_TENANT_CLASSES) {
     const name = `${APF_PREFIX}-tenant-${cls}`;
-    const l = TENANT_CLASS_LEVELS[cls];
+    const l = APF_TENANT_CLASS_LEVELS[cls];
     out.push(level(name, l.shares, l.lendablePercent, 100, 128));
     const namespaces = input.tenantNamespaces.get(cls) ?? [];
     if (namespaces.length > 0) {

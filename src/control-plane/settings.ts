@@ -5,7 +5,7 @@
  */
 import { ApiPriorityOptions, ControlPlane, EtcdClusterOptions, UnsafeApiserverSettings } from './control-plane';
 import {
-  DEFAULT_QUOTA_BACKEND_BYTES, ETCD_RECOMMENDED_MAX_QUOTA_BYTES, EtcdTiming, GIB, InflightLimits, apiserverResources, ApiserverResources,
+  DEFAULT_QUOTA_BACKEND_BYTES, ETCD_RECOMMENDED_MAX_QUOTA_BYTES, EtcdTiming, GIB_BYTES, InflightLimits, apiserverResources, ApiserverResources,
   defaultApiserverReplicas, defaultEtcdMembers, defaultGoawayChance, defaultSplitEvents, etcdMemberCountProblem, etcdTiming,
   etcdTimingProblem, goawayChanceProblem, inflightLimits,
 } from './sizing';
@@ -185,9 +185,9 @@ export function resolveControlPlane(
     if (problem) v.error(path, 'control-plane.etcd.members', `${where}: ${problem}`, 'use an odd member count: 3, or 5 for large clusters');
     const quota = o.quotaBackendBytes ?? DEFAULT_QUOTA_BACKEND_BYTES;
     if (!positiveInt(quota)) {
-      v.error(path, 'control-plane.etcd.quota', `${where}: quotaBackendBytes ${quota}`, 'use a whole number of bytes, e.g. 8 * GIB');
+      v.error(path, 'control-plane.etcd.quota', `${where}: quotaBackendBytes ${quota}`, 'use a whole number of bytes, e.g. 8 * GIB_BYTES');
     } else if (quota > ETCD_RECOMMENDED_MAX_QUOTA_BYTES) {
-      const gib = (quota / GIB).toFixed(quota % GIB === 0 ? 0 : 2);
+      const gib = (quota / GIB_BYTES).toFixed(quota % GIB_BYTES === 0 ? 0 : 2);
       if (o.acknowledgeQuotaAbove8GiB) {
         v.warning(path, 'control-plane.etcd.quota.above-8gib', `${where}: backend quota ${gib} GiB is above the 8 GiB etcd recommends (etcd warns at start-up; defragmentation and recovery take longer)`,
           'watch etcd_mvcc_db_total_size_in_bytes and defragment regularly');
@@ -226,7 +226,7 @@ export function resolveControlPlane(
   const backupImage = b.image ?? 'registry.k8s.io/etcd:3.5.9-0';
   const backupImageProblem = imagePinProblem(backupImage);
   if (backupImageProblem) v.error(path, 'control-plane.backup.image', `image '${backupImage}': ${backupImageProblem}`, 'pin the image to a version tag or digest');
-  const volumeGiB = b.volumeGiB ?? Math.ceil((main.quotaBackendBytes / GIB) * (positiveInt(retain) ? retain + 1 : 1));
+  const volumeGiB = b.volumeGiB ?? Math.ceil((main.quotaBackendBytes / GIB_BYTES) * (positiveInt(retain) ? retain + 1 : 1));
   if (!positiveInt(volumeGiB)) v.error(path, 'control-plane.backup.volume', `volumeGiB is ${volumeGiB}`, 'use a positive whole number of GiB');
 
   // kubelet

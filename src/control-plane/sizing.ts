@@ -109,11 +109,11 @@ export function etcdTimingProblem(t: EtcdTiming, roundTripMillis: number): strin
 }
 
 /** 1 GiB in bytes. */
-export const GIB = 1024 * 1024 * 1024;
+export const GIB_BYTES = 1024 * 1024 * 1024;
 /** etcd's default backend quota (2 GiB) is too small for a large cluster; the library's default is 8 GiB. */
-export const DEFAULT_QUOTA_BACKEND_BYTES = 8 * GIB;
+export const DEFAULT_QUOTA_BACKEND_BYTES = 8 * GIB_BYTES;
 /** Above this etcd logs a warning at start-up: it is the largest quota etcd recommends. */
-export const ETCD_RECOMMENDED_MAX_QUOTA_BYTES = 8 * GIB;
+export const ETCD_RECOMMENDED_MAX_QUOTA_BYTES = 8 * GIB_BYTES;
 
 /** Resource requests of one kube-apiserver, by cluster size. */
 export interface ApiserverResources {

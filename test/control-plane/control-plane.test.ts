@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { parse } from 'yaml';
 import {
-  CIS_ITEMS, Cluster, ControlPlane, GIB, KUBE_APISERVER_1_28_FLAGS, NodeProfile, Size, parseFlagArgs, renderApiPriority,
+  CIS_ITEMS, Cluster, ControlPlane, GIB_BYTES, KUBE_APISERVER_1_28_FLAGS, NodeProfile, Size, parseFlagArgs, renderApiPriority,
 } from '../../src';
 import { smallFleet, synthErrors } from '../support/fleet';
 import { describeWithSchemas, validateAll } from '../support/schemas';
@@ -152,15 +152,15 @@ describeWithSchemas('control-plane objects are schema-valid', () => {
 describe('explicit settings', () => {
   test('a split events etcd with a 16 GiB quota, acknowledged: overrides flag, events members, warning surfaced', () => {
     const { fleet, cluster } = smallFleet();
-    new ControlPlane(cluster, 'control-plane', { etcd: { splitEvents: true, quotaBackendBytes: 16 * GIB, acknowledgeQuotaAbove8GiB: true } });
+    new ControlPlane(cluster, 'control-plane', { etcd: { splitEvents: true, quotaBackendBytes: 16 * GIB_BYTES, acknowledgeQuotaAbove8GiB: true } });
     const result = fleet.synthesize();
     const f = apiserverArgs(result);
     expect(f.get('etcd-servers-overrides')).toBe('/events#' + [1, 2, 3].map(i => `https://etcd-events-${i}.prod-1.lva1.k8s.internal:2379`).join(';'));
     const member = parse(result.files.get('prod-1/control-plane/etcd/etcd-1.yaml')!);
-    expect(member['quota-backend-bytes']).toBe(16 * GIB);
+    expect(member['quota-backend-bytes']).toBe(16 * GIB_BYTES);
     expect(member['initial-cluster']).toBe([1, 2, 3].map(i => `etcd-${i}=https://etcd-${i}.prod-1.lva1.k8s.internal:2380`).join(','));
     const events = parse(result.files.get('prod-1/control-plane/etcd-events/etcd-events-2.yaml')!);
-    expect(events['quota-backend-bytes']).toBe(8 * GIB);
+    expect(events['quota-backend-bytes']).toBe(8 * GIB_BYTES);
     expect(events['data-dir']).toBe('/var/lib/etcd/events');
     expect(result.warnings.map(w => w.rule)).toContain('control-plane.etcd.quota.above-8gib');
   });
@@ -168,7 +168,7 @@ describe('explicit settings', () => {
   test('a quota above 8 GiB without acknowledgement, an even member count and a single-apiserver goaway are errors', () => {
     const { fleet, cluster } = smallFleet();
     new ControlPlane(cluster, 'control-plane', {
-      etcd: { members: 4, quotaBackendBytes: 16 * GIB },
+      etcd: { members: 4, quotaBackendBytes: 16 * GIB_BYTES },
       apiserver: { replicas: 1, goawayChance: 0.01 },
     });
     const err = synthErrors(fleet);

@@ -11,7 +11,7 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { ControlPlane, GIB } from '../../src';
+import { ControlPlane, GIB_BYTES } from '../../src';
 import { smallFleet } from '../support/fleet';
 
 const hasEtcd = spawnSync('sh', ['-c', 'command -v etcd && command -v etcdctl && command -v openssl'], { encoding: 'utf8' }).status === 0;
@@ -85,7 +85,7 @@ describeEtcd('a real etcd runs the generated member config', () => {
   beforeAll(async () => {
     if (!hasEtcd) throw new Error('CI=true but etcd, etcdctl or openssl is missing: .ci/run installs etcd-server and etcd-client');
     const { fleet, cluster } = smallFleet();
-    new ControlPlane(cluster, 'control-plane', { etcd: { quotaBackendBytes: 16 * GIB, acknowledgeQuotaAbove8GiB: true, roundTripMillis: 150 } });
+    new ControlPlane(cluster, 'control-plane', { etcd: { quotaBackendBytes: 16 * GIB_BYTES, acknowledgeQuotaAbove8GiB: true, roundTripMillis: 150 } });
     const result = fleet.synthesize();
     const generated = parse(result.files.get('prod-1/control-plane/etcd/etcd-1.yaml')!) as Record<string, any>;
 
@@ -152,8 +152,8 @@ describeEtcd('a real etcd runs the generated member config', () => {
     const text = await httpGet(`http://127.0.0.1:${metricsPort}/metrics`);
     const m = /^etcd_server_quota_backend_bytes\s+([0-9.e+]+)$/m.exec(text);
     expect(m).not.toBeNull();
-    expect(Number(m![1])).toBe(16 * GIB);
-    expect(config['quota-backend-bytes']).toBe(16 * GIB);
+    expect(Number(m![1])).toBe(16 * GIB_BYTES);
+    expect(config['quota-backend-bytes']).toBe(16 * GIB_BYTES);
   });
 
   test('raft timing derived from the declared round trip reached etcd', () => {

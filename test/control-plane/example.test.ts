@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import { buildExampleFleet } from '../../examples/fleet';
-import { CIS_ITEMS, GIB, parseFlagArgs } from '../../src';
+import { CIS_ITEMS, GIB_BYTES, parseFlagArgs } from '../../src';
 import { tmpOutdir } from '../support/fleet';
 import { describeWithSchemas, validateAll } from '../support/schemas';
 
@@ -33,7 +33,7 @@ describe('the example fleet: every cluster has a complete, CIS-clean control pla
     expect(under('lva1-prod-1/control-plane/static-pods/').filter(f => f.endsWith('/kube-apiserver.yaml'))).toHaveLength(5);
     expect(under('lva1-prod-1/control-plane/etcd/')).toHaveLength(5);
     expect(under('lva1-prod-1/control-plane/etcd-events/')).toHaveLength(3);
-    expect(parse(result.files.get('lva1-prod-1/control-plane/etcd/etcd-1.yaml')!)['quota-backend-bytes']).toBe(16 * GIB);
+    expect(parse(result.files.get('lva1-prod-1/control-plane/etcd/etcd-1.yaml')!)['quota-backend-bytes']).toBe(16 * GIB_BYTES);
     expect(result.warnings.map(w => `${w.path} ${w.rule}`)).toContain('lva1-prod-1/control-plane control-plane.etcd.quota.above-8gib');
   });
 
