@@ -4,6 +4,7 @@
  */
 import { onboardExampleApps } from './tenancy';
 import { addExampleGuardrails } from './guardrails';
+import { addControlPlanes } from './control-plane';
 import { Cluster, Cpu, Fleet, NodeProfile, RequiredDaemonSet, Size } from '../src';
 
 /** Options of the example fleet. */
@@ -87,6 +88,7 @@ export function buildExampleFleet(options: ExampleFleetOptions = {}): Fleet {
   fleet.hub.addPool('general', { nodeProfile: general, capacity: 40, requiredDaemonSets: everyPool });
   onboardExampleApps(fleet);
   addExampleGuardrails(fleet);
+  addControlPlanes(fleet);
 
   return fleet;
 }

@@ -16,6 +16,7 @@ export * from './crds/schema';
 export * from './crds/pools';
 export * from './tenancy';
 export * from './guardrails';
+export * from './control-plane';
 export * from './model';
 export * from './plan';
 export * from './synth/context';

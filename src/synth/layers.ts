@@ -5,6 +5,7 @@
 import { Layer } from './layer';
 import { clustersLayer } from '../clusters/layer';
 import { guardrailsLayer } from '../guardrails/layer';
+import { controlPlaneLayer } from '../control-plane/layer';
 import { machinesLayer } from '../machines/layer';
 import { tenancyLayer } from '../tenancy/layer';
 
@@ -12,6 +13,7 @@ import { tenancyLayer } from '../tenancy/layer';
 export const FLEET_LAYERS: readonly Layer[] = [
   machinesLayer,
   clustersLayer,
+  controlPlaneLayer,
   tenancyLayer,
   guardrailsLayer,
 ];

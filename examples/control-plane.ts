@@ -1,0 +1,25 @@
+/**
+ * The example fleet's control planes: every cluster gets one derived from its
+ * capacity; the largest cluster states its settings explicitly (events in
+ * their own etcd, a 16 GiB quota acknowledged, a cross-rack round trip).
+ */
+import { Cluster, ControlPlane, Fleet, GIB_BYTES } from '../src';
+
+/** Adds explicit control-plane settings to the example's first production cluster. */
+export function addControlPlanes(fleet: Fleet): void {
+  const cluster = fleet.node.tryFindChild('lva1-prod-1') as Cluster | undefined;
+  if (!cluster) return;
+  new ControlPlane(cluster, 'control-plane', {
+    apiserver: { replicas: 5 },
+    etcd: {
+      members: 5,
+      roundTripMillis: 15,
+      quotaBackendBytes: 16 * GIB_BYTES,
+      acknowledgeQuotaAbove8GiB: true, // as LinkedIn runs theirs; etcd warns above 8 GiB
+      splitEvents: true,
+      events: { members: 3 },
+    },
+    backup: { schedule: '7 * * * *', retain: 72, storageClassName: 'remote-replicated' },
+    apiPriority: { platformControllers: [{ namespace: 'argocd', name: 'argocd-application-controller' }] },
+  });
+}

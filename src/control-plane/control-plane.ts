@@ -1,0 +1,169 @@
+/**
+ * ControlPlane: the per-cluster settings of kube-apiserver, etcd, API Priority
+ * and Fairness and the cluster-level kubelet configuration. Optional: a cluster
+ * without one gets a control plane derived from its capacity.
+ *
+ * ```ts
+ * new ControlPlane(cluster, 'control-plane', { etcd: { quotaBackendBytes: 16 * GIB_BYTES, acknowledgeQuotaAbove8GiB: true } });
+ * ```
+ */
+import { Construct } from 'constructs';
+import { ServiceAccountRef } from './priority-and-fairness';
+import { Cluster } from '../clusters/cluster';
+
+/** CIS Kubernetes Benchmark items whose unsafe choice the library lets a cluster make, explicitly. */
+export interface UnsafeApiserverSettings {
+  /** Allow anonymous requests (CIS 1.2.1), e.g. for load balancer health checks that cannot authenticate. @default false */
+  readonly anonymousAuth?: boolean;
+  /** Serve /debug/pprof (CIS 1.2.16). @default false */
+  readonly profiling?: boolean;
+  /** Leave out the AlwaysPullImages admission plugin (CIS 1.2.11), e.g. when the registry cannot take the pull load. @default false */
+  readonly withoutAlwaysPullImages?: boolean;
+  /** Leave out the EventRateLimit admission plugin (CIS 1.2.9). @default false */
+  readonly withoutEventRateLimit?: boolean;
+  /** Leave out the DenyServiceExternalIPs admission plugin (CIS 1.2.3), for clusters that use Service externalIPs. @default false */
+  readonly withoutDenyServiceExternalIPs?: boolean;
+}
+
+/** Audit log rotation of the apiserver. */
+export interface AuditLogOptions {
+  /** Days to keep rotated audit logs (CIS 1.2.18 asks for 30 or more). @default 30 */
+  readonly maxAgeDays?: number;
+  /** Rotated audit log files to keep (CIS 1.2.19 asks for 10 or more). @default 10 */
+  readonly maxBackups?: number;
+  /** Size at which the audit log is rotated, in MiB (CIS 1.2.20 asks for 100 or more). @default 100 */
+  readonly maxSizeMiB?: number;
+}
+
+/** Encryption of Secrets at rest, through a KMS v2 plugin on every control-plane host (no key material in the output). */
+export interface EncryptionAtRestOptions {
+  /** Name of the KMS provider (recorded with every encrypted object). @default 'fleet-kms' */
+  readonly kmsName?: string;
+  /** The KMS plugin's gRPC endpoint on the control-plane host. @default 'unix:///var/run/kms-plugin/socket.sock' */
+  readonly kmsEndpoint?: string;
+  /** Resources encrypted besides `secrets`. @default [] */
+  readonly extraResources?: readonly string[];
+}
+
+/** kube-apiserver settings. */
+export interface ApiserverOptions {
+  /** kube-apiserver replicas (static pods, one per control-plane host, behind a load balancer). @default 3, or 5 above 3,000 nodes */
+  readonly replicas?: number;
+  /** kube-apiserver image. @default 'registry.k8s.io/kube-apiserver:v<cluster version>' */
+  readonly image?: string;
+  /** `--max-requests-inflight`. @default - by cluster size: 400, 1500 above 500 nodes, 3000 above 3,000 nodes */
+  readonly maxRequestsInflight?: number;
+  /** `--max-mutating-requests-inflight`. @default - by cluster size: 200, 500 above 500 nodes, 1000 above 3,000 nodes */
+  readonly maxMutatingRequestsInflight?: number;
+  /** `--goaway-chance` (0–0.02; only with more than one replica). @default 0.001 with more than one replica, else 0 */
+  readonly goawayChance?: number;
+  /** Service cluster IP range. @default '10.96.0.0/12' */
+  readonly serviceClusterIpRange?: string;
+  /** Audit log rotation. @default - see {@link AuditLogOptions} */
+  readonly auditLog?: AuditLogOptions;
+  /** Encryption at rest. @default - see {@link EncryptionAtRestOptions} */
+  readonly encryption?: EncryptionAtRestOptions;
+  /** Extra feature gates (merged over the ones the fleet needs). @default {} */
+  readonly featureGates?: Readonly<Record<string, boolean>>;
+  /** Unsafe choices, each reported as a warning on every synth. @default - none */
+  readonly unsafe?: UnsafeApiserverSettings;
+}
+
+/** Settings of one etcd cluster. */
+export interface EtcdClusterOptions {
+  /** Members (odd: 1, 3, 5 or 7). @default 3 (main: 5 above 1,000 nodes) */
+  readonly members?: number;
+  /** Backend quota in bytes. @default 8 GiB */
+  readonly quotaBackendBytes?: number;
+  /** Accept a quota above 8 GiB (etcd warns at start-up and recovery takes longer); a warning is reported on every synth. @default false */
+  readonly acknowledgeQuotaAbove8GiB?: boolean;
+  /** `snapshot-count`: committed transactions between snapshots to disk. @default 10000 */
+  readonly snapshotCount?: number;
+  /** `auto-compaction-retention` (periodic), in hours; the apiserver also compacts every 5 minutes. @default 1 */
+  readonly autoCompactionRetentionHours?: number;
+}
+
+/** etcd settings of a cluster. */
+export interface EtcdOptions extends EtcdClusterOptions {
+  /** Largest round-trip time between members, in ms; heartbeat and election timeout are derived from it. @default 10 */
+  readonly roundTripMillis?: number;
+  /** Explicit `heartbeat-interval` in ms. @default - max(100, round trip) */
+  readonly heartbeatMillis?: number;
+  /** Explicit `election-timeout` in ms (≥ 10 × round trip, ≥ 5 × heartbeat). @default - max(1000, 10 × round trip, 5 × heartbeat) */
+  readonly electionMillis?: number;
+  /** Store events in a separate etcd cluster (`--etcd-servers-overrides=/events#...`). @default - true above 1,000 nodes */
+  readonly splitEvents?: boolean;
+  /** The events etcd cluster, when split. @default - 3 members, 8 GiB */
+  readonly events?: EtcdClusterOptions;
+}
+
+/** Scheduled etcd snapshots. */
+export interface EtcdBackupOptions {
+  /** Cron schedule of snapshots (UTC). @default '17 * * * *' (hourly) */
+  readonly schedule?: string;
+  /** Snapshots to keep. @default 48 */
+  readonly retain?: number;
+  /** Image with `sh` and `etcdctl`. @default 'registry.k8s.io/etcd:3.5.9-0' */
+  readonly image?: string;
+  /** StorageClass of the snapshot volume; use one backed by storage outside the cluster. @default - the cluster's default StorageClass */
+  readonly storageClassName?: string;
+  /** Size of the snapshot volume, in GiB. @default - quota × (retain + 1), rounded up */
+  readonly volumeGiB?: number;
+}
+
+/** Cluster-level parts of every node's KubeletConfiguration. */
+export interface ClusterKubeletOptions {
+  /** Lifetime of kubelet certificates signed by the cluster, in hours; the kubelet rotates at 70–90% of it. @default 720 (30 days) */
+  readonly certificateLifetimeHours?: number;
+  /** Graceful node shutdown: time the node delays shutdown for pods, in seconds. @default 60 */
+  readonly shutdownGracePeriodSeconds?: number;
+  /** Part of the shutdown grace period reserved for critical pods, in seconds. @default 20 */
+  readonly shutdownGracePeriodCriticalPodsSeconds?: number;
+  /** Cluster DNS service IP. @default '10.96.0.10' */
+  readonly clusterDns?: string;
+  /** Cluster DNS domain. @default 'cluster.local' */
+  readonly clusterDomain?: string;
+}
+
+/** API Priority and Fairness settings. */
+export interface ApiPriorityOptions {
+  /** Service accounts of platform controllers (besides every service account of the fleet's system namespace), put into their own bounded priority level. @default [] */
+  readonly platformControllers?: readonly ServiceAccountRef[];
+  /** Concurrency shares of the platform controllers' level; it never borrows beyond them. @default 20 */
+  readonly platformControllerShares?: number;
+}
+
+/** Props of {@link ControlPlane}. */
+export interface ControlPlaneProps {
+  /** DNS domain of the control-plane hosts (`apiserver-1.<domain>`, `etcd-1.<domain>`...). @default '<cluster>.<region>.k8s.internal' */
+  readonly domain?: string;
+  /** kube-apiserver. @default - derived from the cluster's capacity */
+  readonly apiserver?: ApiserverOptions;
+  /** etcd. @default - derived from the cluster's capacity */
+  readonly etcd?: EtcdOptions;
+  /** etcd snapshots. @default - hourly, 48 kept */
+  readonly backup?: EtcdBackupOptions;
+  /** Cluster-level kubelet settings. @default - see {@link ClusterKubeletOptions} */
+  readonly kubelet?: ClusterKubeletOptions;
+  /** API Priority and Fairness. @default - see {@link ApiPriorityOptions} */
+  readonly apiPriority?: ApiPriorityOptions;
+  /**
+   * Accept more than 5,000 nodes, up to this count (the SIG Scalability
+   * threshold); reported as a warning on every synth. @default - more than 5,000 nodes is an error
+   */
+  readonly acknowledgeNodesAbove5000?: number;
+}
+
+/** The control plane of the cluster it is added to. At most one per cluster. */
+export class ControlPlane extends Construct {
+  /** The cluster. */
+  public readonly cluster: Cluster;
+  /** The props as given. */
+  public readonly props: ControlPlaneProps;
+
+  constructor(scope: Cluster, id: string, props: ControlPlaneProps = {}) {
+    super(scope, id);
+    this.cluster = scope;
+    this.props = props;
+  }
+}

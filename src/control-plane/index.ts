@@ -1,0 +1,14 @@
+export * from './control-plane';
+export * from './sizing';
+export * from './thresholds';
+export * from './apiserver-flags';
+export * from './apiserver';
+export * from './controller-manager';
+export * from './pki';
+export * from './settings';
+export * from './etcd';
+export * from './backup';
+export * from './kubelet';
+export * from './priority-and-fairness';
+export * from './cis';
+export { controlPlaneLayer, controlPlaneSettingsOf } from './layer';

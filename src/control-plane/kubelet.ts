@@ -1,0 +1,43 @@
+/**
+ * The cluster-level parts of the KubeletConfiguration: the node profile's
+ * configuration (from the machines layer) completed with what depends on the
+ * cluster — DNS, certificate rotation and serving-certificate bootstrap (the
+ * apiserver verifies kubelets against the cluster CA), soft eviction, and
+ * graceful node shutdown.
+ */
+import { ControlPlaneSettings } from './settings';
+import { formatMemory } from '../core/resources';
+import { renderKubeletConfiguration } from '../machines/kubelet-config';
+import { NodeProfile } from '../machines/node-profile';
+
+function duration(seconds: number): string {
+  const m = Math.floor(seconds / 60);
+  const s = seconds % 60;
+  return m > 0 ? `${m}m${s}s` : `${s}s`;
+}
+
+/** The KubeletConfiguration of a profile's nodes in one cluster. */
+export function renderClusterKubeletConfiguration(profile: NodeProfile, s: ControlPlaneSettings): Record<string, unknown> {
+  const base = renderKubeletConfiguration(profile);
+  const ev = profile.props.nodeConfig?.evictionHard ?? {};
+  const k = s.kubelet;
+  const featureGates = { ...((base.featureGates as Record<string, boolean> | undefined) ?? {}), RotateKubeletServerCertificate: true };
+  return {
+    ...base,
+    clusterDomain: k.clusterDomain,
+    clusterDNS: [k.clusterDns],
+    rotateCertificates: true,
+    serverTLSBootstrap: true,
+    evictionSoft: {
+      'memory.available': formatMemory(2 * profile.evictionHardMemoryMiB),
+      'nodefs.available': `${(ev.nodefsAvailablePercent ?? 10) + 5}%`,
+      'imagefs.available': `${(ev.imagefsAvailablePercent ?? 15) + 5}%`,
+    },
+    evictionSoftGracePeriod: { 'memory.available': '1m30s', 'nodefs.available': '2m0s', 'imagefs.available': '2m0s' },
+    evictionMaxPodGracePeriod: 60,
+    evictionPressureTransitionPeriod: '5m0s',
+    shutdownGracePeriod: duration(k.shutdownGracePeriodSeconds),
+    shutdownGracePeriodCriticalPods: duration(k.shutdownGracePeriodCriticalPodsSeconds),
+    featureGates: Object.fromEntries(Object.entries(featureGates).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+  };
+}

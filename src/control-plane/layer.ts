@@ -1,0 +1,220 @@
+/**
+ * The control-plane layer: per cluster, kube-apiserver (static Pods, audit,
+ * encryption, admission), etcd member configs, API Priority and Fairness,
+ * etcd backups and the cluster-level kubelet configuration — all derived from
+ * the same Cluster construct that declares the pools, so the control plane is
+ * sized for the capacity it serves. Also turns the SIG Scalability thresholds
+ * into synth-time checks.
+ */
+import { IConstruct } from 'constructs';
+import { apiserverFlags, renderAdmissionConfig, renderApiserverPod, renderAuditPolicy, renderEncryptionConfig, renderEventRateLimitConfig } from './apiserver';
+import { unknownFlags } from './apiserver-flags';
+import { renderEtcdBackup } from './backup';
+import { failedCisItems } from './cis';
+import { ControlPlane, UnsafeApiserverSettings } from './control-plane';
+import { renderControllerManagerPod } from './controller-manager';
+import { renderEtcdMemberConfig } from './etcd';
+import { renderClusterKubeletConfiguration } from './kubelet';
+import { renderApiPriority } from './priority-and-fairness';
+import { ControlPlaneSettings, resolveControlPlane } from './settings';
+import { CountedKind, countFinding, nodeCountFinding, podsPerNodeFinding, ThresholdFinding } from './thresholds';
+import { Cluster } from '../clusters/cluster';
+import { Violations } from '../core/errors';
+import { Labels } from '../core/names';
+import { NodeProfile } from '../machines/node-profile';
+import { FleetModel, pathOf } from '../model';
+import { FleetPlan } from '../plan';
+import { RenderContext, RenderedObject } from '../synth/context';
+import { Layer } from '../synth/layer';
+import { CONTROL_PLANE_DIR } from '../synth/layout';
+import { TenantClass, AppNamespace } from '../tenancy/app-namespace';
+
+const SETTINGS = new WeakMap<FleetPlan, Map<Cluster, ControlPlaneSettings>>();
+
+/** The resolved control-plane settings of a cluster (after the plan stage). */
+export function controlPlaneSettingsOf(fleetPlan: FleetPlan, cluster: Cluster): ControlPlaneSettings | undefined {
+  return SETTINGS.get(fleetPlan)?.get(cluster);
+}
+
+/** CIS items each unsafe setting knowingly fails. */
+const UNSAFE_CIS: Record<keyof UnsafeApiserverSettings, string> = {
+  anonymousAuth: '1.2.1',
+  profiling: '1.2.16',
+  withoutAlwaysPullImages: '1.2.11',
+  withoutEventRateLimit: '1.2.9',
+  withoutDenyServiceExternalIPs: '1.2.3',
+};
+
+function report(v: Violations, path: string, f: ThresholdFinding | undefined): void {
+  if (!f) return;
+  if (f.severity === 'error') v.error(path, f.rule, f.message, f.fix);
+  else v.warning(path, f.rule, f.message, f.fix);
+}
+
+function controlPlanesByCluster(model: FleetModel): Map<Cluster, ControlPlane> {
+  const out = new Map<Cluster, ControlPlane>();
+  for (const cp of model.ofType(ControlPlane)) {
+    if (!out.has(cp.cluster)) out.set(cp.cluster, cp);
+  }
+  return out;
+}
+
+function validate(model: FleetModel, v: Violations): void {
+  const seen = new Map<Cluster, string>();
+  for (const cp of model.ofType(ControlPlane)) {
+    const other = seen.get(cp.cluster);
+    if (other) v.error(pathOf(cp), 'control-plane.unique', `cluster '${cp.cluster.clusterName}' already has a control plane at ${other}`, 'declare one ControlPlane per cluster');
+    else seen.set(cp.cluster, pathOf(cp));
+  }
+}
+
+function plan(model: FleetModel, fleetPlan: FleetPlan, v: Violations): void {
+  const explicit = controlPlanesByCluster(model);
+  const settings = new Map<Cluster, ControlPlaneSettings>();
+  const profilesInUse = new Map<NodeProfile, true>();
+  for (const cluster of model.clusters) {
+    const cp = explicit.get(cluster);
+    const path = pathOf(cp ?? cluster);
+    const nodes = fleetPlan.capacity.get(cluster)?.total.nodes ?? 0;
+    const s = resolveControlPlane(cluster, cp, nodes, model.versionOf(cluster), path, v);
+    settings.set(cluster, s);
+    report(v, pathOf(cluster), nodeCountFinding(nodes, s.acknowledgeNodesAbove5000));
+    for (const pp of fleetPlan.poolsOf(cluster)) {
+      if (pp.pool.props.capacity > 0) profilesInUse.set(pp.profile, true);
+    }
+  }
+  for (const profile of profilesInUse.keys()) {
+    const path = pathOf(profile);
+    report(v, path, podsPerNodeFinding(profile.profileName, profile.maxPods, profile.props.machine.cpuCores));
+    const nc = profile.props.nodeConfig ?? {};
+    if (nc.rotateCertificates === false) {
+      v.error(path, 'control-plane.kubelet.rotate-certificates', 'the profile turns kubelet certificate rotation off: its client certificate expires and the node drops out',
+        'remove rotateCertificates: false');
+    }
+    if (nc.serverTLSBootstrap === false) {
+      v.error(path, 'control-plane.kubelet.server-tls-bootstrap', 'the profile turns serverTLSBootstrap off: the apiserver verifies kubelet serving certificates against the cluster CA (CIS 1.2.5)',
+        'remove serverTLSBootstrap: false');
+    }
+  }
+  SETTINGS.set(fleetPlan, settings);
+}
+
+function tenantNamespacesByCluster(ctx: RenderContext): Map<Cluster, Map<TenantClass, string[]>> {
+  const out = new Map<Cluster, Map<TenantClass, string[]>>();
+  for (const ns of ctx.model.ofType(AppNamespace)) {
+    const cluster = ctx.plan.placement.get(ns);
+    if (!cluster) continue;
+    const byClass = out.get(cluster) ?? new Map<TenantClass, string[]>();
+    const list = byClass.get(ns.props.tenant) ?? [];
+    list.push(ns.namespaceName);
+    byClass.set(ns.props.tenant, list);
+    out.set(cluster, byClass);
+  }
+  return out;
+}
+
+function shortHost(host: string): string {
+  return host.split('.')[0];
+}
+
+function renderCluster(ctx: RenderContext, s: ControlPlaneSettings, tenants: ReadonlyMap<TenantClass, readonly string[]>): void {
+  const cluster = s.cluster;
+  const source: IConstruct = s.construct ?? cluster;
+  const path = pathOf(source);
+  const dir = `${cluster.clusterName}/${CONTROL_PLANE_DIR}`;
+  const v = ctx.violations;
+
+  // kube-apiserver
+  const flags = apiserverFlags(s);
+  const unknown = unknownFlags(flags.keys());
+  if (unknown.length > 0) {
+    v.error(path, 'control-plane.apiserver.unknown-flag', `kube-apiserver 1.28 does not accept: ${unknown.map(f => `--${f}`).join(', ')}`, 'remove the flags');
+  }
+  for (const host of s.apiserver.hosts) {
+    ctx.addFile(`${dir}/static-pods/${shortHost(host)}/kube-apiserver.yaml`, renderApiserverPod(s, host, flags), source);
+    ctx.addFile(`${dir}/static-pods/${shortHost(host)}/kube-controller-manager.yaml`, renderControllerManagerPod(s, host), source);
+  }
+  const encryption = renderEncryptionConfig(s);
+  ctx.addFile(`${dir}/apiserver/audit-policy.yaml`, renderAuditPolicy(), source);
+  ctx.addFile(`${dir}/apiserver/encryption-config.yaml`, encryption, source);
+  ctx.addFile(`${dir}/apiserver/admission-config.yaml`, renderAdmissionConfig(s), source);
+  if (!s.apiserver.unsafe.withoutEventRateLimit) ctx.addFile(`${dir}/apiserver/event-rate-limit.yaml`, renderEventRateLimitConfig(), source);
+
+  // etcd
+  const etcdConfigs: Record<string, unknown>[] = [];
+  for (const c of [s.etcd.main, s.etcd.events]) {
+    if (!c) continue;
+    const sub = c.role === 'main' ? 'etcd' : 'etcd-events';
+    for (const m of c.members) {
+      const cfg = renderEtcdMemberConfig(c, m);
+      etcdConfigs.push(cfg);
+      ctx.addFile(`${dir}/${sub}/${m.name}.yaml`, cfg, source);
+    }
+  }
+
+  // CIS: every failed item must be an explicit unsafe choice
+  const accepted = new Set(Object.entries(UNSAFE_CIS).filter(([k]) => s.apiserver.unsafe[k as keyof UnsafeApiserverSettings]).map(([, id]) => id));
+  for (const item of failedCisItems({ apiserverFlags: flags, encryptionConfig: encryption, etcdConfigs })) {
+    if (!accepted.has(item.id)) v.error(path, 'control-plane.cis', `CIS ${item.id} fails: ${item.title}`, 'restore the secure setting');
+  }
+
+  // kubelet per profile used in the cluster
+  const profiles = new Map<NodeProfile, true>();
+  for (const pp of ctx.plan.poolsOf(cluster)) profiles.set(pp.profile, true);
+  for (const profile of profiles.keys()) {
+    ctx.addFile(`${dir}/kubelet/${profile.profileName}.yaml`, renderClusterKubeletConfiguration(profile, s), source);
+  }
+
+  // applied objects: API Priority and Fairness, etcd backups
+  for (const o of renderApiPriority({
+    tenantNamespaces: tenants,
+    systemNamespace: ctx.model.fleet.systemNamespace,
+    platformControllers: s.apiPriority.platformControllers,
+    platformControllerShares: s.apiPriority.platformControllerShares,
+  })) ctx.add(cluster, o, source);
+  for (const o of renderEtcdBackup(s)) ctx.add(cluster, o, source);
+}
+
+const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'CloneSet', 'ReplicationController']);
+
+function check(objects: readonly RenderedObject[], model: FleetModel, fleetPlan: FleetPlan, v: Violations): void {
+  const clusters = new Map(model.clusters.map(c => [c.clusterName, c]));
+  const counts = new Map<string, Record<CountedKind, number>>();
+  for (const o of objects) {
+    const cluster = clusters.get(o.cluster);
+    if (!cluster) continue;
+    let c = counts.get(o.cluster);
+    if (!c) {
+      c = { pods: 0, namespaces: 0, services: 0 };
+      counts.set(o.cluster, c);
+    }
+    const obj = o.object as { kind: string; spec?: Record<string, unknown> };
+    if (obj.kind === 'Namespace') {c.namespaces++;} else if (obj.kind === 'Service') {c.services++;} else if (WORKLOAD_KINDS.has(obj.kind)) {c.pods += typeof obj.spec?.replicas === 'number' ? obj.spec.replicas : 1;} else if (obj.kind === 'DaemonSet') {
+      const capacity = fleetPlan.capacity.get(cluster);
+      const tpl = (obj.spec?.template ?? {}) as { spec?: { nodeSelector?: Record<string, string> } };
+      const pool = tpl.spec?.nodeSelector?.[Labels.POOL];
+      c.pods += pool ? capacity?.byPool.get(pool)?.nodes ?? 0 : capacity?.total.nodes ?? 0;
+    }
+  }
+  for (const [name, c] of [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const path = pathOf(clusters.get(name)!);
+    for (const kind of ['pods', 'namespaces', 'services'] as const) report(v, path, countFinding(kind, c[kind]));
+  }
+}
+
+/** The control-plane layer. */
+export const controlPlaneLayer: Layer = {
+  name: 'control-plane',
+  validate,
+  plan,
+  render(ctx) {
+    const settings = SETTINGS.get(ctx.plan);
+    if (!settings) return;
+    const tenants = tenantNamespacesByCluster(ctx);
+    for (const cluster of ctx.model.clusters) {
+      const s = settings.get(cluster);
+      if (s) renderCluster(ctx, s, tenants.get(cluster) ?? new Map());
+    }
+  },
+  check,
+};

@@ -1,0 +1,106 @@
+/**
+ * API Priority and Fairness (flowcontrol.apiserver.k8s.io/v1beta3, served by
+ * 1.28), layered on the apiserver's built-in FlowSchemas and priority levels:
+ *
+ * - one priority level per tenant class (stateless, stateful, batch), whose
+ *   FlowSchema matches the service accounts of the class's namespaces on the
+ *   cluster, with flows distinguished by namespace: one tenant's heavy client
+ *   queues behind its own requests, not everyone's;
+ * - a separate, bounded level for platform controllers (never borrowing beyond
+ *   its share, flows by user), so a controller issuing un-cached LISTs — the
+ *   public incident that took down etcd — exhausts only its own seats.
+ *
+ * Matching precedence stays above the built-in `kube-system-service-accounts`
+ * (900) and below the built-in `service-accounts` (9000) and `global-default`.
+ */
+import { k8s } from 'cdk8s-plus-28';
+import { KubeObject } from '../synth/context';
+import { TenantClass } from '../tenancy/app-namespace';
+
+/** A service account, by namespace and name. */
+export interface ServiceAccountRef {
+  /** Namespace. */
+  readonly namespace: string;
+  /** Name. */
+  readonly name: string;
+}
+
+/** Tenant classes, in a fixed order (deterministic output). */
+export const APF_TENANT_CLASSES: readonly TenantClass[] = ['stateless', 'stateful', 'batch'];
+
+/** Concurrency shares and lending of a tenant class's level. */
+export const APF_TENANT_CLASS_LEVELS: Readonly<Record<TenantClass, { shares: number; lendablePercent: number; precedence: number }>> = {
+  stateless: { shares: 30, lendablePercent: 25, precedence: 7000 },
+  stateful: { shares: 30, lendablePercent: 25, precedence: 7010 },
+  batch: { shares: 10, lendablePercent: 75, precedence: 7020 },
+};
+
+/** Name prefix of the fleet's APF objects. */
+export const APF_PREFIX = 'fleet';
+/** Precedence of the platform controllers' FlowSchema. */
+export const PLATFORM_CONTROLLERS_PRECEDENCE = 1000;
+
+/** Inputs of the APF objects of one cluster. */
+export interface ApiPriorityInput {
+  /** Namespaces of each tenant class on the cluster. */
+  readonly tenantNamespaces: ReadonlyMap<TenantClass, readonly string[]>;
+  /** The fleet's system namespace (every service account in it is a platform controller). */
+  readonly systemNamespace: string;
+  /** More platform controllers. */
+  readonly platformControllers: readonly ServiceAccountRef[];
+  /** Shares of the platform controllers' level. */
+  readonly platformControllerShares: number;
+}
+
+const EVERYTHING = {
+  resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'], namespaces: ['*'], clusterScope: true }],
+  nonResourceRules: [{ verbs: ['*'], nonResourceUrLs: ['*'] }],
+};
+
+function level(name: string, shares: number, lendablePercent: number, borrowingLimitPercent: number | undefined, queues: number): KubeObject {
+  return k8s.KubePriorityLevelConfigurationV1Beta3.manifest({
+    metadata: { name },
+    spec: {
+      type: 'Limited',
+      limited: {
+        nominalConcurrencyShares: shares,
+        lendablePercent,
+        borrowingLimitPercent,
+        limitResponse: { type: 'Queue', queuing: { queues, handSize: 6, queueLengthLimit: 50 } },
+      },
+    },
+  }) as KubeObject;
+}
+
+function schema(name: string, levelName: string, precedence: number, distinguisher: 'ByUser' | 'ByNamespace', subjects: k8s.SubjectV1Beta3[]): KubeObject {
+  return k8s.KubeFlowSchemaV1Beta3.manifest({
+    metadata: { name },
+    spec: {
+      priorityLevelConfiguration: { name: levelName },
+      matchingPrecedence: precedence,
+      distinguisherMethod: { type: distinguisher },
+      rules: [{ subjects, ...EVERYTHING }],
+    },
+  }) as KubeObject;
+}
+
+/** The FlowSchemas and PriorityLevelConfigurations of one cluster. */
+export function renderApiPriority(input: ApiPriorityInput): KubeObject[] {
+  const out: KubeObject[] = [];
+  const platform = `${APF_PREFIX}-platform-controllers`;
+  out.push(level(platform, input.platformControllerShares, 0, 0, 64));
+  const controllers: ServiceAccountRef[] = [{ namespace: input.systemNamespace, name: '*' }, ...input.platformControllers];
+  out.push(schema(platform, platform, PLATFORM_CONTROLLERS_PRECEDENCE, 'ByUser',
+    controllers.map(sa => ({ kind: 'ServiceAccount', serviceAccount: { namespace: sa.namespace, name: sa.name } }))));
+  for (const cls of APF_TENANT_CLASSES) {
+    const name = `${APF_PREFIX}-tenant-${cls}`;
+    const l = APF_TENANT_CLASS_LEVELS[cls];
+    out.push(level(name, l.shares, l.lendablePercent, 100, 128));
+    const namespaces = input.tenantNamespaces.get(cls) ?? [];
+    if (namespaces.length > 0) {
+      out.push(schema(name, name, l.precedence, 'ByNamespace',
+        [...namespaces].sort().map(ns => ({ kind: 'ServiceAccount', serviceAccount: { namespace: ns, name: '*' } }))));
+    }
+  }
+  return out;
+}

@@ -1,0 +1,300 @@
+import { k8s } from 'cdk8s-plus-28';
+import { parse } from 'yaml';
+import {
+  CIS_ITEMS, Cluster, ControlPlane, GIB_BYTES, KUBE_APISERVER_1_28_FLAGS, NodeProfile, Size, parseFlagArgs, renderApiPriority,
+} from '../../src';
+import { smallFleet, synthErrors } from '../support/fleet';
+import { describeWithSchemas, validateAll } from '../support/schemas';
+
+function files(result: { files: ReadonlyMap<string, string> }, prefix: string): string[] {
+  return [...result.files.keys()].filter(f => f.startsWith(prefix));
+}
+
+function apiserverArgs(result: { files: ReadonlyMap<string, string> }, cluster = 'prod-1', host = 'apiserver-1'): Map<string, string> {
+  const pod = parse(result.files.get(`${cluster}/control-plane/static-pods/${host}/kube-apiserver.yaml`)!);
+  return parseFlagArgs(pod.spec.containers[0].command.slice(1));
+}
+
+describe('a cluster without a ControlPlane gets one derived from its capacity', () => {
+  const { fleet } = smallFleet();
+  const result = fleet.synthesize();
+
+  test('a complete control-plane directory: static pods per apiserver replica, audit, encryption, admission, etcd members, kubelet configs', () => {
+    expect(files(result, 'prod-1/control-plane/')).toEqual([
+      'prod-1/control-plane/apiserver/admission-config.yaml',
+      'prod-1/control-plane/apiserver/audit-policy.yaml',
+      'prod-1/control-plane/apiserver/encryption-config.yaml',
+      'prod-1/control-plane/apiserver/event-rate-limit.yaml',
+      'prod-1/control-plane/etcd/etcd-1.yaml',
+      'prod-1/control-plane/etcd/etcd-2.yaml',
+      'prod-1/control-plane/etcd/etcd-3.yaml',
+      'prod-1/control-plane/kubelet/general.yaml',
+      'prod-1/control-plane/static-pods/apiserver-1/kube-apiserver.yaml',
+      'prod-1/control-plane/static-pods/apiserver-1/kube-controller-manager.yaml',
+      'prod-1/control-plane/static-pods/apiserver-2/kube-apiserver.yaml',
+      'prod-1/control-plane/static-pods/apiserver-2/kube-controller-manager.yaml',
+      'prod-1/control-plane/static-pods/apiserver-3/kube-apiserver.yaml',
+      'prod-1/control-plane/static-pods/apiserver-3/kube-controller-manager.yaml',
+    ]);
+    // the hub has no pools of its own in this fleet, but still a control plane
+    expect(files(result, 'hub/control-plane/static-pods/apiserver-1/')).toHaveLength(2);
+  });
+
+  test('a 40-node cluster: default in-flight limits, goaway with three replicas, no events split', () => {
+    const f = apiserverArgs(result);
+    expect(f.get('max-requests-inflight')).toBe('400');
+    expect(f.get('max-mutating-requests-inflight')).toBe('200');
+    expect(f.get('goaway-chance')).toBe('0.001');
+    expect(f.has('etcd-servers-overrides')).toBe(false);
+    expect(f.get('etcd-servers')!.split(',')).toHaveLength(3);
+    expect(f.get('feature-gates')).toBe('ValidatingAdmissionPolicy=true');
+    expect(f.get('runtime-config')).toBe('admissionregistration.k8s.io/v1beta1=true');
+  });
+
+  test('every apiserver flag is one kube-apiserver 1.28 accepts', () => {
+    for (const flag of apiserverArgs(result).keys()) expect(KUBE_APISERVER_1_28_FLAGS.has(flag) ? flag : `unknown --${flag}`).toBe(flag);
+  });
+
+  test('control-plane node files are not in the kustomization (not applied)', () => {
+    const k = parse(result.files.get('prod-1/kustomization.yaml')!);
+    expect(k.resources.some((r: string) => r.startsWith('control-plane/'))).toBe(false);
+  });
+
+  test('the cluster kubelet config keeps the profile config and adds the cluster parts', () => {
+    const base = parse(result.files.get('node-profiles/general/kubelet-config.yaml')!);
+    const cfg = parse(result.files.get('prod-1/control-plane/kubelet/general.yaml')!);
+    expect(cfg.maxPods).toBe(base.maxPods);
+    expect(cfg.kubeReserved).toEqual(base.kubeReserved);
+    expect(cfg).toMatchObject({
+      rotateCertificates: true,
+      serverTLSBootstrap: true,
+      clusterDNS: ['10.96.0.10'],
+      clusterDomain: 'cluster.local',
+      shutdownGracePeriod: '1m0s',
+      shutdownGracePeriodCriticalPods: '20s',
+      evictionSoft: { 'memory.available': '1000Mi' },
+      featureGates: { RotateKubeletServerCertificate: true },
+    });
+  });
+
+  test('kubelet certificates are signed for 30 days by default (kube-controller-manager --cluster-signing-duration)', () => {
+    const pod = parse(result.files.get('prod-1/control-plane/static-pods/apiserver-1/kube-controller-manager.yaml')!);
+    const f = parseFlagArgs(pod.spec.containers[0].command.slice(1));
+    expect(f.get('cluster-signing-duration')).toBe('720h0m0s');
+    expect(f.get('use-service-account-credentials')).toBe('true');
+    expect(f.get('profiling')).toBe('false');
+    expect(f.get('bind-address')).toBe('127.0.0.1');
+  });
+
+  test('the output is deterministic', () => {
+    const again = smallFleet().fleet.synthesize();
+    for (const f of files(result, 'prod-1/control-plane/')) expect(again.files.get(f)).toBe(result.files.get(f));
+  });
+});
+
+describeWithSchemas('control-plane objects are schema-valid', () => {
+  const { fleet } = smallFleet();
+  const result = fleet.synthesize();
+
+  test('the kube-apiserver and kube-controller-manager static pods validate strictly as v1 Pods', () => {
+    const pods = files(result, 'prod-1/control-plane/static-pods/').map(f => ({ object: parse(result.files.get(f)!), file: f }));
+    expect(pods).toHaveLength(6);
+    expect(validateAll(pods)).toEqual([]);
+  });
+
+  test('every applied object (APF, backups) validates strictly against v1.28.0', () => {
+    expect(validateAll(result.objects)).toEqual([]);
+  });
+
+  test('APF: a bounded level for platform controllers and one level per tenant class', () => {
+    const byKind = (k: string) => result.objects.filter(o => o.cluster === 'prod-1' && o.object.kind === k).map(o => o.object as any);
+    const levels = byKind('PriorityLevelConfiguration');
+    expect(levels.map(l => l.metadata.name).sort()).toEqual(['fleet-platform-controllers', 'fleet-tenant-batch', 'fleet-tenant-stateful', 'fleet-tenant-stateless']);
+    expect(levels.every(l => l.apiVersion === 'flowcontrol.apiserver.k8s.io/v1beta3')).toBe(true);
+    const platform = levels.find(l => l.metadata.name === 'fleet-platform-controllers');
+    expect(platform.spec.limited.borrowingLimitPercent).toBe(0);
+    expect(platform.spec.limited.lendablePercent).toBe(0);
+    const controllers = byKind('FlowSchema').find(s => s.metadata.name === 'fleet-platform-controllers');
+    expect(controllers.spec.distinguisherMethod.type).toBe('ByUser');
+    expect(controllers.spec.rules[0].subjects).toEqual([{ kind: 'ServiceAccount', serviceAccount: { namespace: 'fleet-system', name: '*' } }]);
+  });
+
+  test('APF: tenant namespaces are matched into their class, flows distinguished by namespace, after platform controllers', () => {
+    const objs = renderApiPriority({
+      tenantNamespaces: new Map([['stateless', ['search', 'feed']], ['batch', ['jobs']]]),
+      systemNamespace: 'fleet-system',
+      platformControllers: [{ namespace: 'argocd', name: 'argocd-application-controller' }],
+      platformControllerShares: 20,
+    }) as any[];
+    expect(validateAll(objs)).toEqual([]);
+    const schemas = objs.filter(o => o.kind === 'FlowSchema');
+    expect(schemas.map(s => s.metadata.name)).toEqual(['fleet-platform-controllers', 'fleet-tenant-stateless', 'fleet-tenant-batch']);
+    const stateless = schemas[1];
+    expect(stateless.spec.distinguisherMethod.type).toBe('ByNamespace');
+    expect(stateless.spec.rules[0].subjects.map((x: any) => x.serviceAccount.namespace)).toEqual(['feed', 'search']);
+    expect(schemas[0].spec.matchingPrecedence).toBeLessThan(stateless.spec.matchingPrecedence);
+    expect(schemas[0].spec.rules[0].subjects[1]).toEqual({ kind: 'ServiceAccount', serviceAccount: { namespace: 'argocd', name: 'argocd-application-controller' } });
+  });
+
+  test('etcd backups: a restricted namespace, a volume and a CronJob that keeps the newest snapshots', () => {
+    const objs = result.objects.filter(o => o.cluster === 'prod-1' && o.object.metadata.namespace === 'etcd-backup').map(o => o.object as any);
+    const cron = objs.find(o => o.kind === 'CronJob');
+    expect(cron.spec.schedule).toBe('17 * * * *');
+    expect(cron.spec.concurrencyPolicy).toBe('Forbid');
+    const script: string = cron.spec.jobTemplate.spec.template.spec.containers[0].command[2];
+    expect(script).toContain('snapshot save');
+    expect(script).toContain('tail -n +49');
+    const ns = result.objects.find(o => o.cluster === 'prod-1' && o.object.kind === 'Namespace' && o.object.metadata.name === 'etcd-backup')!.object;
+    expect(ns.metadata.labels!['pod-security.kubernetes.io/enforce']).toBe('restricted');
+  });
+});
+
+describe('explicit settings', () => {
+  test('a split events etcd with a 16 GiB quota, acknowledged: overrides flag, events members, warning surfaced', () => {
+    const { fleet, cluster } = smallFleet();
+    new ControlPlane(cluster, 'control-plane', { etcd: { splitEvents: true, quotaBackendBytes: 16 * GIB_BYTES, acknowledgeQuotaAbove8GiB: true } });
+    const result = fleet.synthesize();
+    const f = apiserverArgs(result);
+    expect(f.get('etcd-servers-overrides')).toBe('/events#' + [1, 2, 3].map(i => `https://etcd-events-${i}.prod-1.lva1.k8s.internal:2379`).join(';'));
+    const member = parse(result.files.get('prod-1/control-plane/etcd/etcd-1.yaml')!);
+    expect(member['quota-backend-bytes']).toBe(16 * GIB_BYTES);
+    expect(member['initial-cluster']).toBe([1, 2, 3].map(i => `etcd-${i}=https://etcd-${i}.prod-1.lva1.k8s.internal:2380`).join(','));
+    const events = parse(result.files.get('prod-1/control-plane/etcd-events/etcd-events-2.yaml')!);
+    expect(events['quota-backend-bytes']).toBe(8 * GIB_BYTES);
+    expect(events['data-dir']).toBe('/var/lib/etcd/events');
+    expect(result.warnings.map(w => w.rule)).toContain('control-plane.etcd.quota.above-8gib');
+  });
+
+  test('a quota above 8 GiB without acknowledgement, an even member count and a single-apiserver goaway are errors', () => {
+    const { fleet, cluster } = smallFleet();
+    new ControlPlane(cluster, 'control-plane', {
+      etcd: { members: 4, quotaBackendBytes: 16 * GIB_BYTES },
+      apiserver: { replicas: 1, goawayChance: 0.01 },
+    });
+    const err = synthErrors(fleet);
+    const rules = err.errors.map(e => `${e.path} ${e.rule}`);
+    expect(rules).toEqual(expect.arrayContaining([
+      'prod-1/control-plane control-plane.etcd.quota.above-8gib',
+      'prod-1/control-plane control-plane.etcd.members',
+      'prod-1/control-plane control-plane.apiserver.goaway-chance',
+    ]));
+  });
+
+  test('explicit raft timing below 10 x RTT is rejected with the derived values as the fix', () => {
+    const { fleet, cluster } = smallFleet();
+    new ControlPlane(cluster, 'control-plane', { etcd: { roundTripMillis: 200, electionMillis: 1000 } });
+    const e = synthErrors(fleet).errors.find(x => x.rule === 'control-plane.etcd.timing')!;
+    expect(e.message).toMatch(/below 10 × the 200 ms round trip/);
+    expect(e.fix).toMatch(/200\/2000 ms/);
+  });
+
+  test('two ControlPlanes on one cluster are an error', () => {
+    const { fleet, cluster } = smallFleet();
+    new ControlPlane(cluster, 'a');
+    new ControlPlane(cluster, 'b');
+    expect(synthErrors(fleet).errors.map(e => e.rule)).toContain('control-plane.unique');
+  });
+
+  test('a profile that turns serverTLSBootstrap off cannot join a cluster whose apiserver verifies kubelets', () => {
+    const { fleet, cluster } = smallFleet();
+    const p = new NodeProfile(fleet, 'legacy', { machine: { cpuCores: 16, memory: Size.gibibytes(64) }, nodeConfig: { serverTLSBootstrap: false } });
+    cluster.addPool('legacy', { nodeProfile: p, capacity: 20 });
+    expect(synthErrors(fleet).errors.map(e => `${e.path} ${e.rule}`)).toContain('legacy control-plane.kubelet.server-tls-bootstrap');
+  });
+});
+
+describe('scalability thresholds at synth time', () => {
+  function bigFleet(capacity: number, ack?: number) {
+    const { fleet, general } = smallFleet();
+    const big = new Cluster(fleet, 'big-1', { region: 'lva1' });
+    big.addPool('general', { nodeProfile: general, capacity });
+    if (ack !== undefined) new ControlPlane(big, 'control-plane', { acknowledgeNodesAbove5000: ack });
+    return fleet;
+  }
+
+  test('more than 5,000 nodes fails with the threshold named', () => {
+    const e = synthErrors(bigFleet(5200)).errors.find(x => x.rule === 'control-plane.threshold.nodes')!;
+    expect(e.path).toBe('big-1');
+    expect(e.message).toMatch(/5200 nodes, above the 5000-node SIG Scalability threshold/);
+  });
+
+  test('acknowledged, it is a warning; and a 5,200-node cluster is sized at the top tier with events split', () => {
+    const result = bigFleet(5200, 6000).synthesize();
+    expect(result.warnings.map(w => `${w.path} ${w.rule}`)).toContain('big-1 control-plane.threshold.nodes.acknowledged');
+    const f = apiserverArgs(result, 'big-1');
+    expect(f.get('max-requests-inflight')).toBe('3000');
+    expect(f.get('max-mutating-requests-inflight')).toBe('1000');
+    expect(f.has('etcd-servers-overrides')).toBe(true);
+    expect(files(result, 'big-1/control-plane/static-pods/apiserver-5/')).toHaveLength(2);
+    expect(files(result, 'big-1/control-plane/etcd/etcd-5.yaml')).toHaveLength(1);
+  });
+
+  test('pods counted over the rendered objects: above 150,000 is an error, from 90% a warning', () => {
+    const deployment = (replicas: number) => {
+      const { fleet, cluster } = smallFleet();
+      new k8s.KubeDeployment(cluster, 'web', {
+        metadata: { name: 'web', namespace: 'web' },
+        spec: {
+          replicas,
+          selector: { matchLabels: { app: 'web' } },
+          template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'registry.internal/web:1.0.0' }] } },
+        },
+      });
+      return fleet;
+    };
+    // 40 nodes x 1 log shipper = 40 DaemonSet pods on top of the replicas
+    const e = synthErrors(deployment(150_000)).errors.find(x => x.rule === 'control-plane.threshold.pods')!;
+    expect(e.path).toBe('prod-1');
+    expect(e.message).toMatch(/150040 pods/);
+    expect(deployment(140_000).synthesize().warnings.map(w => w.rule)).toContain('control-plane.threshold.pods.near');
+  });
+
+  test('a profile allowing more pods than min(110, 10 x cores) is a warning', () => {
+    const { fleet, cluster } = smallFleet();
+    const p = new NodeProfile(fleet, 'dense', { machine: { cpuCores: 8, memory: Size.gibibytes(64) }, nodeConfig: { maxPods: 100 } });
+    cluster.addPool('dense', { nodeProfile: p, capacity: 20 });
+    const result = fleet.synthesize();
+    expect(result.warnings.map(w => `${w.path} ${w.rule}`)).toContain('dense control-plane.threshold.pods-per-node');
+  });
+});
+
+describe('CIS Kubernetes Benchmark v1.8, sections 1.2 and 2', () => {
+  const result = smallFleet().fleet.synthesize();
+  const subject = {
+    apiserverFlags: apiserverArgs(result),
+    encryptionConfig: parse(result.files.get('prod-1/control-plane/apiserver/encryption-config.yaml')!),
+    etcdConfigs: files(result, 'prod-1/control-plane/etcd/').map(f => parse(result.files.get(f)!)),
+  };
+
+  test('the table covers every decidable item of 1.2 (1.2.1–1.2.30) and 2 (2.1–2.7)', () => {
+    expect(CIS_ITEMS.map(i => i.id)).toEqual([
+      ...Array.from({ length: 30 }, (_, i) => `1.2.${i + 1}`),
+      ...Array.from({ length: 7 }, (_, i) => `2.${i + 1}`),
+    ]);
+  });
+
+  test.each(CIS_ITEMS.map(i => [i.id, i.title, i] as const))('CIS %s passes: %s', (_id, _title, item) => {
+    expect(item.check(subject)).toBe(true);
+  });
+
+  test('unsafe choices are explicit, change the flags, fail their CIS item, and are reported as warnings', () => {
+    const { fleet, cluster } = smallFleet();
+    new ControlPlane(cluster, 'control-plane', { apiserver: { unsafe: { profiling: true, withoutAlwaysPullImages: true } } });
+    const r = fleet.synthesize();
+    const f = apiserverArgs(r);
+    expect(f.get('profiling')).toBe('true');
+    expect(f.get('enable-admission-plugins')).not.toContain('AlwaysPullImages');
+    const failed = CIS_ITEMS.filter(i => !i.check({ ...subject, apiserverFlags: f })).map(i => i.id);
+    expect(failed).toEqual(['1.2.11', '1.2.16']);
+    expect(r.warnings.filter(w => w.rule.startsWith('control-plane.unsafe.')).map(w => w.rule)).toEqual([
+      'control-plane.unsafe.profiling', 'control-plane.unsafe.withoutAlwaysPullImages',
+    ]);
+  });
+
+  test('etcd uses its own CA, distinct from the cluster CA (2.7), and both sides require client certificates', () => {
+    for (const c of subject.etcdConfigs) {
+      expect(c['client-transport-security']['trusted-ca-file']).not.toBe(subject.apiserverFlags.get('client-ca-file'));
+      expect(c['peer-transport-security']['client-cert-auth']).toBe(true);
+    }
+  });
+});
