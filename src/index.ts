@@ -22,5 +22,6 @@ export * from './synth/layer';
 export * from './synth/layout';
 export * from './synth/pipeline';
 export * from './validation/schema-validator';
+export * from './workloads';
 export { Size } from 'cdk8s';
 export { Cpu } from 'cdk8s-plus-28';

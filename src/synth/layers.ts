@@ -6,10 +6,12 @@ import { Layer } from './layer';
 import { clustersLayer } from '../clusters/layer';
 import { machinesLayer } from '../machines/layer';
 import { tenancyLayer } from '../tenancy/layer';
+import { workloadsLayer } from '../workloads/layer';
 
 /** Every layer of the platform, bottom up. */
 export const FLEET_LAYERS: readonly Layer[] = [
   machinesLayer,
   clustersLayer,
   tenancyLayer,
+  workloadsLayer,
 ];
