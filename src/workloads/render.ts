@@ -33,7 +33,7 @@ export interface CloneSet extends KubeObject {
   readonly spec: {
     readonly replicas: number;
     readonly selector: k8s.LabelSelector;
-    readonly template: k8s.PodTemplateSpec;
+    readonly template: Record<string, unknown>;
     readonly minReadySeconds: number;
     readonly progressDeadlineSeconds: number;
     readonly revisionHistoryLimit: number;
@@ -48,8 +48,8 @@ export interface AdvancedStatefulSet extends KubeObject {
     readonly serviceName: string;
     readonly selector: k8s.LabelSelector;
     readonly podManagementPolicy: 'OrderedReady' | 'Parallel';
-    readonly template: k8s.PodTemplateSpec;
-    readonly volumeClaimTemplates: k8s.KubePersistentVolumeClaimProps[];
+    readonly template: Record<string, unknown>;
+    readonly volumeClaimTemplates: Array<Record<string, unknown>>;
     readonly updateStrategy: { readonly type: 'RollingUpdate' | 'OnDelete' };
     readonly persistentVolumeClaimRetentionPolicy: { readonly whenDeleted: 'Retain' | 'Delete'; readonly whenScaled: 'Retain' | 'Delete' };
     readonly revisionHistoryLimit: number;
@@ -229,14 +229,14 @@ export function renderLiDeployment(d: LiDeployment, target: WorkloadTarget): Kub
         spec: {
           replicas: t.replicas,
           selector: { matchLabels: pod.selector },
-          template: pod.template,
+          template: k8s.toJson_PodTemplateSpec(pod.template)!,
           minReadySeconds,
           progressDeadlineSeconds: rollout.progressDeadlineSeconds,
           revisionHistoryLimit: 5,
           updateStrategy: { type: 'InPlaceIfPossible', maxSurge: rollout.maxSurge, maxUnavailable: rollout.maxUnavailable },
         },
       };
-      out.push(JSON.parse(JSON.stringify(cs)) as KubeObject);
+      out.push(cs);
       refs[t.track] = { apiVersion: CLONESET_API_VERSION, kind: 'CloneSet', name: t.name };
     } else {
       out.push(k8s.KubeDeployment.manifest({
@@ -382,14 +382,14 @@ export function renderLiStatefulSet(s: LiStatefulSet, target: WorkloadTarget): K
         serviceName,
         selector: { matchLabels: pod.selector },
         podManagementPolicy: 'Parallel',
-        template: pod.template,
-        volumeClaimTemplates: [claim],
+        template: k8s.toJson_PodTemplateSpec(pod.template)!,
+        volumeClaimTemplates: [k8s.toJson_KubePersistentVolumeClaimProps(claim)!],
         updateStrategy: { type: 'OnDelete' },
         persistentVolumeClaimRetentionPolicy: retention,
         revisionHistoryLimit: 5,
       },
     };
-    out.push(JSON.parse(JSON.stringify(asts)) as KubeObject);
+    out.push(asts);
     ref = { apiVersion: ADVANCED_STATEFULSET_API_VERSION, kind: 'StatefulSet', name: p.application };
   } else {
     out.push(k8s.KubeStatefulSet.manifest({
