@@ -1,5 +1,5 @@
 import { FEED, all, find, workloadFleet } from './support';
-import { AppLabels, Cpu, LiDeployment, Labels, PlatformPodTemplate, Size, configMapName, planRollout } from '../../src';
+import { AppLabels, AppNamespace, Cpu, LiDeployment, Labels, NodeProfile, PlatformPodTemplate, Size, configMapName, planRollout } from '../../src';
 import { describeWithSchemas, validateAll } from '../support/schemas';
 
 function synthFeed(props: Partial<typeof FEED> = {}, options: { openKruise?: boolean } = {}) {
@@ -218,7 +218,8 @@ describe('canary', () => {
   });
 
   test('workload demand counts canary pods and surge', () => {
-    expect(d.workloadDemand).toEqual({ pods: 22, podRequests: { cpuMillis: 2000, memoryMiB: 4096, gpus: 0 }, podLimits: { cpuMillis: 2000, memoryMiB: 4096, gpus: 0 }, surgePods: 5 + 1 });
+    const pod = { cpuMillis: 2000, memoryMiB: 4096, gpus: 0 };
+    expect(d.workloadDemand).toEqual({ pods: 22, podRequests: pod, podLimits: pod, surgePods: 5 + 1 });
   });
 
   test('the LiDeployment custom resource keeps the intent beside its expansion', () => {
@@ -276,7 +277,6 @@ describe('platform template', () => {
 
   test('GPUs go to the app container under the profile\'s resource name, and taints are tolerated', () => {
     const f = workloadFleet();
-    const { NodeProfile, AppNamespace } = require('../../src');
     const gpu = new NodeProfile(f.fleet, 'gpu', {
       machine: { cpuCores: 96, memory: Size.gibibytes(768), gpus: 8 },
       taints: [{ key: 'fleet.cdk8s.io/gpu', value: 'true', effect: 'NoSchedule' }],
