@@ -90,6 +90,11 @@ function sortedRecord(r: Readonly<Record<string, string>>): Record<string, strin
   return Object.fromEntries(Object.keys(r).sort().map(k => [k, r[k]]));
 }
 
+/** Formats a storage size: `Ti` when whole, else as memory (`Gi`/`Mi`). */
+export function formatStorage(mib: number): string {
+  return mib % (1024 * 1024) === 0 ? `${mib / (1024 * 1024)}Ti` : formatMemory(mib);
+}
+
 /** The immutable ConfigMap of config values. */
 export function renderConfigMap(
   application: string, namespace: string, partOf: string, data: Readonly<Record<string, string>>, configVersion: string,
@@ -361,7 +366,7 @@ export function renderLiStatefulSet(s: LiStatefulSet, target: WorkloadTarget): K
       accessModes: ['ReadWriteOnce'],
       storageClassName: template.localStorageClass,
       volumeMode: 'Filesystem',
-      resources: { requests: { storage: k8s.Quantity.fromString(formatMemory(memoryToMiB(p.storage))) } },
+      resources: { requests: { storage: k8s.Quantity.fromString(formatStorage(memoryToMiB(p.storage))) } },
     },
   };
   const metadata = {
@@ -434,7 +439,7 @@ export function renderLiStatefulSet(s: LiStatefulSet, target: WorkloadTarget): K
         cpuLimit: formatCpu(appLimits(res).cpuMillis),
         ...(res.gpus ? { gpus: res.gpus } : {}),
       },
-      storage: { size: formatMemory(memoryToMiB(p.storage)), storageClassName: template.localStorageClass, mountPath: dataMountPath },
+      storage: { size: formatStorage(memoryToMiB(p.storage)), storageClassName: template.localStorageClass, mountPath: dataMountPath },
       acmEndpoint: p.acmEndpoint,
       serviceName,
       workload: ref,
