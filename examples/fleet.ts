@@ -2,6 +2,7 @@
  * The example fleet, as a function so tests and benchmarks synthesize exactly
  * what the README's main job does.
  */
+import { addExampleWorkloads } from './workloads';
 import { Cluster, Cpu, Fleet, NodeProfile, RequiredDaemonSet, Size } from '../src';
 
 /** Options of the example fleet. */
@@ -84,5 +85,6 @@ export function buildExampleFleet(options: ExampleFleetOptions = {}): Fleet {
   // the hub runs on a small general pool of its own
   fleet.hub.addPool('general', { nodeProfile: general, capacity: 40, requiredDaemonSets: everyPool });
 
+  addExampleWorkloads(fleet);
   return fleet;
 }
