@@ -196,6 +196,8 @@ function validateCommon(w: LiWorkload, ns: AppNamespace, v: Violations): boolean
   }
   if (!Number.isInteger(p.replicas) || p.replicas < 1) {
     v.error(path, 'workload.replicas.positive', `replicas is ${p.replicas}`, 'run at least 1 replica (2 or more to survive a node or zone going down); to retire an app, remove it');
+  } else if (p.replicas === 1) {
+    v.warning(path, 'workload.replicas.single', 'one replica: every node drain or zone maintenance takes the app down', 'run at least 2 replicas, spread over maintenance zones');
   }
   validateVersion(path, 'version', p.version, v);
   if (p.image !== undefined) {

@@ -130,4 +130,11 @@ describe('bad input: clear errors with the construct path and a fix, nothing wri
     const rules = synthErrors(f.fleet).errors.map(e => e.rule);
     expect(rules).toEqual(expect.arrayContaining(['platform-template.image.pinned', 'platform-template.volume.known']));
   });
+
+  test('a single replica is a warning, not an error', () => {
+    const f = workloadFleet();
+    new LiDeployment(f.ns, 'feed', { ...FEED, replicas: 1 });
+    const warnings = f.fleet.synthesize().warnings;
+    expect(warnings.map(w => `${w.path} ${w.rule}`)).toContain('feed-ns/feed workload.replicas.single');
+  });
 });
