@@ -5,6 +5,7 @@
 import { onboardExampleApps } from './tenancy';
 import { addExampleGuardrails } from './guardrails';
 import { addControlPlanes } from './control-plane';
+import { addExampleWorkloads } from './workloads';
 import { Cluster, Cpu, Fleet, NodeProfile, RequiredDaemonSet, Size } from '../src';
 
 /** Options of the example fleet. */
@@ -86,9 +87,10 @@ export function buildExampleFleet(options: ExampleFleetOptions = {}): Fleet {
   }
   // the hub runs on a small general pool of its own
   fleet.hub.addPool('general', { nodeProfile: general, capacity: 40, requiredDaemonSets: everyPool });
-  onboardExampleApps(fleet);
+  const onboarded = onboardExampleApps(fleet);
   addExampleGuardrails(fleet);
   addControlPlanes(fleet);
 
+  addExampleWorkloads(fleet, onboarded);
   return fleet;
 }

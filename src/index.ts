@@ -26,5 +26,6 @@ export * from './synth/pipeline';
 export * from './synth/read';
 export * from './synth/diff';
 export * from './validation/schema-validator';
+export * from './workloads';
 export { Size } from 'cdk8s';
 export { Cpu } from 'cdk8s-plus-28';

@@ -8,6 +8,7 @@ import { guardrailsLayer } from '../guardrails/layer';
 import { controlPlaneLayer } from '../control-plane/layer';
 import { machinesLayer } from '../machines/layer';
 import { tenancyLayer } from '../tenancy/layer';
+import { workloadsLayer } from '../workloads/layer';
 
 /** Every layer of the platform, bottom up. */
 export const FLEET_LAYERS: readonly Layer[] = [
@@ -15,5 +16,6 @@ export const FLEET_LAYERS: readonly Layer[] = [
   clustersLayer,
   controlPlaneLayer,
   tenancyLayer,
+  workloadsLayer,
   guardrailsLayer,
 ];

@@ -1,0 +1,447 @@
+/**
+ * The workloads layer: LiDeployment and LiStatefulSet, merged with the
+ * platform pod template, rendered into each app namespace's cluster.
+ */
+import { liDeploymentCrd, liStatefulSetCrd } from './crds';
+import { DEFAULT_MAX_SURGE, DEFAULT_MAX_UNAVAILABLE, LiDeployment } from './li-deployment';
+import { DEFAULT_DATA_MOUNT_PATH, LiStatefulSet } from './li-stateful-set';
+import { PlatformContainer, PlatformPodTemplate, PlatformPodTemplateProps, ResolvedPlatformTemplate, resolvePlatformTemplate } from './platform-template';
+import { appContainerShare, containerAmounts, platformConflicts, probeProblem } from './pod';
+import { renderLiDeployment, renderLiStatefulSet, renderLocalStorageClass, renderPriorityClass, imageFor } from './render';
+import { canaryProblem, rolloutProblem } from './rollout';
+import { AppPort, AppResources, AppVersion, appBudget, appLimits } from './workload-props';
+import { Cluster } from '../clusters/cluster';
+import { Violations } from '../core/errors';
+import { dns1123LabelFix, isDns1123Label, isDns1123Subdomain } from '../core/names';
+import { ResourceAmounts, addResources, fitsIn, formatCpu, formatMemory, cpuToMillis, memoryToMiB, shortfalls, subtractResources } from '../core/resources';
+import { imagePinProblem } from '../core/versions';
+import { NodeTaint } from '../machines/node-profile';
+import { FleetModel, pathOf } from '../model';
+import { FleetPlan } from '../plan';
+import { KubeObject, RenderContext } from '../synth/context';
+import { Layer } from '../synth/layer';
+import { AppNamespace, appNamespaceOf } from '../tenancy/app-namespace';
+
+/** A workload of this layer. */
+export type LiWorkload = LiDeployment | LiStatefulSet;
+
+/** Longest application name: a StatefulSet's pods need room for the revision hash label, a canary for `-canary`. */
+export const MAX_APPLICATION_NAME_LENGTH = 52;
+
+const VERSION_PATTERN = /^[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
+const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Every workload of the fleet, in tree order per kind. */
+export function workloadsOf(model: FleetModel): LiWorkload[] {
+  return [...model.ofType(LiDeployment), ...model.ofType(LiStatefulSet)];
+}
+
+/** Finds the platform template that applies to each cluster (the fleet's, overridden by a cluster's own). */
+export class PlatformTemplates {
+  private readonly fleetProps: PlatformPodTemplateProps | undefined;
+  private readonly clusterProps = new Map<Cluster, PlatformPodTemplateProps>();
+  private readonly resolved = new Map<Cluster | undefined, ResolvedPlatformTemplate>();
+
+  constructor(model: FleetModel) {
+    for (const t of model.ofType(PlatformPodTemplate)) {
+      const c = t.cluster;
+      if (c) {
+        if (!this.clusterProps.has(c)) this.clusterProps.set(c, t.props);
+      } else if (this.fleetProps === undefined) {
+        this.fleetProps = t.props;
+      }
+    }
+  }
+
+  /** The template of a cluster (or the fleet's, for `undefined`). */
+  public forCluster(cluster: Cluster | undefined): ResolvedPlatformTemplate {
+    let r = this.resolved.get(cluster);
+    if (!r) {
+      r = resolvePlatformTemplate(this.fleetProps, cluster ? this.clusterProps.get(cluster) : undefined);
+      this.resolved.set(cluster, r);
+    }
+    return r;
+  }
+}
+
+function validateTemplates(model: FleetModel, v: Violations): void {
+  const seen = new Map<Cluster | undefined, string>();
+  for (const t of model.ofType(PlatformPodTemplate)) {
+    const path = pathOf(t);
+    const other = seen.get(t.cluster);
+    if (other) {
+      v.error(path, 'platform-template.unique', `a platform pod template for ${t.cluster ? `cluster '${t.cluster.clusterName}'` : 'the fleet'} is also declared at ${other}`,
+        'declare one template on the fleet and at most one override per cluster');
+    } else {
+      seen.set(t.cluster, path);
+    }
+    const p = t.props;
+    const names = new Set<string>();
+    const volumes = new Set((p.volumes ?? []).map(vol => vol.name));
+    const containers: Array<[PlatformContainer, string]> = [
+      ...(p.initContainers ?? []).map((c): [PlatformContainer, string] => [c, 'init container']),
+      ...(p.sidecars ?? []).map((c): [PlatformContainer, string] => [c, 'sidecar']),
+    ];
+    for (const [c, what] of containers) {
+      if (!isDns1123Label(c.name)) v.error(path, 'platform-template.container.name', `${what} name '${c.name}' is not a DNS-1123 label`, dns1123LabelFix(c.name));
+      if (names.has(c.name)) v.error(path, 'platform-template.container.unique', `container '${c.name}' is declared twice`, 'give each platform container a unique name');
+      names.add(c.name);
+      const problem = imagePinProblem(c.image);
+      if (problem) v.error(path, 'platform-template.image.pinned', `${what} '${c.name}' image '${c.image}': ${problem}`, 'pin the image to a version tag or digest, e.g. registry.internal/platform/proxy:2.1.0');
+      let amounts: ResourceAmounts | undefined;
+      try {
+        amounts = containerAmounts(c);
+      } catch (e) {
+        v.error(path, 'platform-template.container.resources', `${what} '${c.name}': ${(e as Error).message}`, 'use Cpu.millis(…) and Size.mebibytes(…)');
+      }
+      if (amounts && (amounts.cpuMillis <= 0 || amounts.memoryMiB <= 0)) {
+        v.error(path, 'platform-template.container.resources', `${what} '${c.name}' must request CPU and memory`, 'set resources.cpu and resources.memory above zero');
+      }
+      for (const m of c.volumeMounts ?? []) {
+        if (!volumes.has(m.volume)) v.error(path, 'platform-template.volume.known', `${what} '${c.name}' mounts unknown volume '${m.volume}'`, `declare '${m.volume}' in volumes`);
+      }
+    }
+    const volNames = new Set<string>();
+    for (const vol of p.volumes ?? []) {
+      if (!isDns1123Label(vol.name)) v.error(path, 'platform-template.volume.name', `volume name '${vol.name}' is not a DNS-1123 label`, dns1123LabelFix(vol.name));
+      if (volNames.has(vol.name)) v.error(path, 'platform-template.volume.unique', `volume '${vol.name}' is declared twice`, 'give each volume a unique name');
+      volNames.add(vol.name);
+      const sources = [vol.emptyDir, vol.csi, vol.secret].filter(s => s !== undefined).length;
+      if (sources !== 1) v.error(path, 'platform-template.volume.source', `volume '${vol.name}' must have exactly one of emptyDir, csi and secret (has ${sources})`, 'set exactly one volume source');
+      if (vol.appMountPath !== undefined && !vol.appMountPath.startsWith('/')) v.error(path, 'platform-template.volume.mount-path', `volume '${vol.name}' appMountPath '${vol.appMountPath}' is not absolute`, 'use an absolute path');
+    }
+    for (const pc of p.priorityClasses ?? []) {
+      if (!isDns1123Subdomain(pc.name) || pc.name.startsWith('system-')) {
+        v.error(path, 'platform-template.priority-class.name', `priority class '${pc.name}' is not a valid name (DNS-1123 subdomain, not 'system-…')`, 'use a name like fleet-stateless');
+      }
+      if (!Number.isInteger(pc.value) || pc.value < -2147483648 || pc.value > 1000000000) {
+        v.error(path, 'platform-template.priority-class.value', `priority class '${pc.name}' has value ${pc.value}`, 'use a whole number of at most 1000000000 (higher values are reserved for system classes)');
+      }
+    }
+    const mcp = p.maxCanaryPercent;
+    if (mcp !== undefined && !(mcp > 0 && mcp <= 100)) v.error(path, 'platform-template.max-canary', `maxCanaryPercent is ${mcp}`, 'use a percentage above 0 and at most 100');
+    for (const key of ['runAsUser', 'runAsGroup'] as const) {
+      const id = p[key];
+      if (id !== undefined && !(Number.isInteger(id) && id > 0)) v.error(path, 'platform-template.non-root', `${key} is ${id}; app pods never run as root`, `set ${key} to a non-zero user id, e.g. 10001`);
+    }
+  }
+  // the priority classes named as defaults must exist (checked per resolved template)
+  const templates = new PlatformTemplates(model);
+  for (const c of [undefined, ...model.workloadClusters]) {
+    const t = templates.forCluster(c);
+    for (const name of [t.statelessPriorityClass, t.statefulPriorityClass]) {
+      if (!t.priorityClasses.some(pc => pc.name === name)) {
+        v.error(c ? pathOf(c) : '<fleet>', 'platform-template.priority-class.known', `default priority class '${name}' is not among the template's priorityClasses`,
+          `add '${name}' to priorityClasses or choose one of: ${t.priorityClasses.map(pc => pc.name).join(', ')}`);
+      }
+    }
+  }
+}
+
+function validateResources(path: string, r: AppResources, v: Violations): boolean {
+  let budget: ResourceAmounts;
+  let limits: ResourceAmounts;
+  try {
+    budget = appBudget(r);
+    limits = appLimits(r);
+  } catch (e) {
+    v.error(path, 'workload.resources.parse', (e as Error).message, 'use Cpu.millis(…) / Cpu.units(…) and Size.mebibytes(…) / Size.gibibytes(…)');
+    return false;
+  }
+  let ok = true;
+  if (!(budget.cpuMillis > 0) || !(budget.memoryMiB > 0)) {
+    v.error(path, 'workload.resources.positive', `the pod budget is cpu ${formatCpu(budget.cpuMillis)}, memory ${formatMemory(budget.memoryMiB)}`, 'request CPU and memory above zero, e.g. Cpu.units(2) and Size.gibibytes(4)');
+    ok = false;
+  }
+  if (limits.cpuMillis < budget.cpuMillis) {
+    v.error(path, 'workload.resources.cpu-limit', `cpuLimit ${formatCpu(limits.cpuMillis)} is below the CPU request ${formatCpu(budget.cpuMillis)}`, 'raise cpuLimit to at least cpu, or omit it');
+    ok = false;
+  }
+  if (!Number.isInteger(budget.gpus) || budget.gpus < 0) {
+    v.error(path, 'workload.resources.gpus', `gpus is ${budget.gpus}`, 'use a whole number of GPUs, 0 or more');
+    ok = false;
+  }
+  return ok;
+}
+
+function validateVersion(path: string, field: string, version: AppVersion, v: Violations): void {
+  if (!VERSION_PATTERN.test(version.app)) {
+    v.error(path, 'workload.version', `${field}.app '${version.app}' is not a valid image tag and label value`, "use letters, digits, '.', '_' and '-', at most 63 characters, e.g. '1.42.0'");
+  }
+  if (version.config !== undefined && !VERSION_PATTERN.test(version.config)) {
+    v.error(path, 'workload.version', `${field}.config '${version.config}' is not a valid label value`, "use letters, digits, '.', '_' and '-', at most 63 characters, e.g. '2024-06-01.1'");
+  }
+}
+
+function validatePorts(path: string, ports: readonly AppPort[], v: Violations): void {
+  const names = new Set<string>();
+  const numbers = new Set<number>();
+  for (const p of ports) {
+    if (!(p.name.length <= 15 && PORT_NAME.test(p.name))) v.error(path, 'workload.ports.name', `port name '${p.name}' is not a valid port name`, 'use at most 15 lower-case letters, digits and \'-\', with at least one letter (e.g. \'http\')');
+    if (!(Number.isInteger(p.port) && p.port >= 1 && p.port <= 65535)) v.error(path, 'workload.ports.number', `port ${p.name} is ${p.port}`, 'use a port from 1 to 65535');
+    if (names.has(p.name) || numbers.has(p.port)) v.error(path, 'workload.ports.unique', `port ${p.name}/${p.port} is declared twice`, 'give each port a unique name and number');
+    names.add(p.name);
+    numbers.add(p.port);
+  }
+}
+
+function validateCommon(w: LiWorkload, ns: AppNamespace, v: Violations): boolean {
+  const path = pathOf(w);
+  const p = w.props;
+  const app = p.application;
+  if (!isDns1123Label(app) || app.length > MAX_APPLICATION_NAME_LENGTH) {
+    v.error(path, 'workload.name', `application '${app}' is not a DNS-1123 label of at most ${MAX_APPLICATION_NAME_LENGTH} characters`, dns1123LabelFix(app).replace('63', String(MAX_APPLICATION_NAME_LENGTH)));
+  }
+  if (!Number.isInteger(p.replicas) || p.replicas < 1) {
+    v.error(path, 'workload.replicas.positive', `replicas is ${p.replicas}`, 'run at least 1 replica (2 or more to survive a node or zone going down); to retire an app, remove it');
+  } else if (p.replicas === 1) {
+    v.warning(path, 'workload.replicas.single', 'one replica: every node drain or zone maintenance takes the app down', 'run at least 2 replicas, spread over maintenance zones');
+  }
+  validateVersion(path, 'version', p.version, v);
+  if (p.image !== undefined) {
+    const problem = imagePinProblem(p.image);
+    if (problem) v.error(path, 'workload.image.pinned', `image '${p.image}': ${problem}`, `pin the image to a version tag or digest, e.g. '${p.image.split('@')[0].replace(/:[^/:]*$/, '')}:${p.version.app}'`);
+  }
+  const resourcesOk = validateResources(path, p.resources, v);
+  for (const name of Object.keys(p.env ?? {})) {
+    if (!ENV_NAME.test(name)) v.error(path, 'workload.env.name', `env name '${name}' is not a valid variable name`, 'use letters, digits and \'_\', not starting with a digit');
+  }
+  for (const key of Object.keys(p.config ?? {})) {
+    if (!CONFIG_KEY.test(key) || key.length > 253) v.error(path, 'workload.config.key', `config key '${key}' is not a valid ConfigMap key`, 'use letters, digits, \'-\', \'_\' and \'.\'');
+  }
+  const ports = w instanceof LiDeployment ? w.ports : (w.props.ports ?? [{ name: 'http', port: 8080 }]);
+  validatePorts(path, ports, v);
+  const probe = probeProblem(p.probes, ports);
+  if (probe) v.error(path, 'workload.probes', probe, 'declare a port for the probe, or give the probe a command');
+  if (!ns) return false;
+  return resourcesOk;
+}
+
+function validateDeployment(d: LiDeployment, fleetTemplate: ResolvedPlatformTemplate, v: Violations): void {
+  const path = pathOf(d);
+  const p = d.props;
+  const replicasOk = Number.isInteger(p.replicas) && p.replicas >= 1;
+  const surge = p.maxSurge ?? DEFAULT_MAX_SURGE;
+  const unavailable = p.maxUnavailable ?? DEFAULT_MAX_UNAVAILABLE;
+  if (replicasOk) {
+    const problem = rolloutProblem(p.replicas, surge, unavailable);
+    if (problem) v.error(path, 'workload.rollout', problem, "let the rollout progress: e.g. maxSurge '25%' (rounded up) with maxUnavailable 0");
+  }
+  const minReady = p.minReadySeconds;
+  if (minReady !== undefined && !(Number.isInteger(minReady) && minReady >= 0)) v.error(path, 'workload.min-ready-seconds', `minReadySeconds is ${minReady}`, 'use a whole number of seconds, 0 or more');
+  if (p.canary) {
+    validateVersion(path, 'canary.version', p.canary.version, v);
+    for (const key of Object.keys(p.canary.config ?? {})) {
+      if (!CONFIG_KEY.test(key)) v.error(path, 'workload.config.key', `canary config key '${key}' is not a valid ConfigMap key`, 'use letters, digits, \'-\', \'_\' and \'.\'');
+    }
+    if (replicasOk) {
+      const problem = canaryProblem(p.replicas, p.canary, fleetTemplate.maxCanaryPercent);
+      if (problem) {
+        const maxPods = Math.floor((p.replicas * fleetTemplate.maxCanaryPercent) / 100);
+        v.error(path, 'workload.canary.bound', problem,
+          maxPods >= 1 ? `use at most ${maxPods} canary pod(s) (canary.count) or canary.percent ≤ ${fleetTemplate.maxCanaryPercent}`
+            : `raise replicas to at least ${Math.ceil(100 / fleetTemplate.maxCanaryPercent)} to run a one-pod canary within ${fleetTemplate.maxCanaryPercent}%`);
+      }
+    }
+  }
+}
+
+function validateStatefulSet(s: LiStatefulSet, ns: AppNamespace, model: FleetModel, v: Violations): void {
+  const path = pathOf(s);
+  const p = s.props;
+  if (!/^https?:\/\/[^\s/]+/.test(p.acmEndpoint)) v.error(path, 'workload.stateful.acm-endpoint', `acmEndpoint '${p.acmEndpoint}' is not an http(s) URL`, "give the shard manager's endpoint, e.g. 'https://acm.internal/clusters/kafka-tracking'");
+  const mount = p.dataMountPath ?? DEFAULT_DATA_MOUNT_PATH;
+  if (!mount.startsWith('/') || mount === '/tmp') v.error(path, 'workload.stateful.mount-path', `dataMountPath '${mount}' must be an absolute path other than /tmp`, "use e.g. '/data'");
+  let storageMiB: number;
+  try {
+    storageMiB = memoryToMiB(p.storage);
+  } catch (e) {
+    v.error(path, 'workload.stateful.storage', (e as Error).message, 'use Size.gibibytes(…)');
+    return;
+  }
+  if (!(storageMiB > 0)) v.error(path, 'workload.stateful.storage', 'storage must be above zero', 'request local storage, e.g. Size.tebibytes(2)');
+  const profile = model.profile(ns.nodeProfileName);
+  if (profile && !profile.hasLocalSsd) {
+    v.error(path, 'workload.stateful.local-ssd', `node profile '${ns.nodeProfileName}' of app namespace '${ns.namespaceName}' has no local SSD`,
+      `onboard the app on a node profile with machine.localSsd (${model.nodeProfiles.filter(n => n.hasLocalSsd).map(n => n.profileName).join(', ') || 'none declared'})`);
+  } else if (profile && profile.props.machine.localSsd && storageMiB > memoryToMiB(profile.props.machine.localSsd)) {
+    v.error(path, 'workload.stateful.storage-fit', `storage ${formatMemory(storageMiB)} exceeds the local SSD of a '${profile.profileName}' node (${formatMemory(memoryToMiB(profile.props.machine.localSsd))})`,
+      'lower storage per replica and add replicas, or use a profile with more local SSD');
+  }
+}
+
+function validate(model: FleetModel, v: Violations): void {
+  validateTemplates(model, v);
+  const fleetTemplate = new PlatformTemplates(model).forCluster(undefined);
+  const names = new Map<string, string>();
+  for (const w of workloadsOf(model)) {
+    const path = pathOf(w);
+    const ns = appNamespaceOf(w);
+    if (!ns) {
+      v.error(path, 'workload.namespace', `${w.constructor.name} '${w.props.application}' is not inside an AppNamespace`, `create it as a child of an AppNamespace: new ${w.constructor.name}(appNamespace, '${w.node.id}', {...})`);
+    }
+    validateCommon(w, ns!, v);
+    if (!ns) continue;
+    const key = `${ns.namespaceName}/${w.props.application}`;
+    const other = names.get(key);
+    if (other) v.error(path, 'workload.name.unique', `application '${w.props.application}' is also declared in namespace '${ns.namespaceName}' at ${other}`, 'give each workload of a namespace its own application name');
+    else names.set(key, path);
+    if (w instanceof LiDeployment) {
+      validateDeployment(w, fleetTemplate, v);
+      if (w.props.canary && names.has(`${ns.namespaceName}/${w.props.application}-canary`)) {
+        v.error(path, 'workload.name.unique', `the canary '${w.props.application}-canary' collides with another application of namespace '${ns.namespaceName}'`, 'rename one of them');
+      }
+    } else {
+      validateStatefulSet(w, ns, model, v);
+    }
+  }
+}
+
+/** Allocatable per node of a profile in a cluster, minus the required DaemonSets of its pools (the best pool). */
+function bestNodeRoom(model: FleetModel, plan: FleetPlan, cluster: Cluster, profileName: string): ResourceAmounts | undefined {
+  let best: ResourceAmounts | undefined;
+  for (const pp of plan.poolsOf(cluster)) {
+    if (pp.profile.profileName !== profileName || pp.pool.props.capacity === 0) continue;
+    const room = subtractResources(pp.profile.allocatable, addResources(...pp.pool.requiredDaemonSets.map(d => d.requests)));
+    if (!best || fitsIn(best, room)) best = room;
+  }
+  if (!best) {
+    const profile = model.profile(profileName);
+    return profile?.allocatable;
+  }
+  return best;
+}
+
+function planWorkloads(model: FleetModel, fleetPlan: FleetPlan, v: Violations): void {
+  const templates = new PlatformTemplates(model);
+  const room = new Map<string, ResourceAmounts | undefined>();
+  for (const w of workloadsOf(model)) {
+    const ns = appNamespaceOf(w);
+    if (!ns) continue;
+    const cluster = fleetPlan.placement.get(ns);
+    if (!cluster) continue;
+    const path = pathOf(w);
+    const t = templates.forCluster(cluster);
+    const p = w.props;
+    const where = `cluster '${cluster.clusterName}'`;
+    const conflicts = platformConflicts({
+      application: p.application,
+      env: p.env ?? {},
+      ports: w instanceof LiDeployment ? w.ports : (w.props.ports ?? []),
+      labels: p.labels ?? {},
+      annotations: p.annotations ?? {},
+      dataMountPath: w instanceof LiStatefulSet ? (w.props.dataMountPath ?? DEFAULT_DATA_MOUNT_PATH) : undefined,
+    }, t);
+    for (const c of conflicts) {
+      v.error(path, 'workload.platform-owned', `${c} (platform pod template of ${where}); the app cannot override it`, 'rename or remove the field in the app\'s props; platform-owned fields are changed in the PlatformPodTemplate');
+    }
+    const priority = p.priorityClass;
+    if (priority !== undefined && !t.priorityClasses.some(pc => pc.name === priority)) {
+      v.error(path, 'workload.priority-class.known', `priority class '${priority}' is not defined by the platform in ${where}`, `use one of: ${t.priorityClasses.map(pc => pc.name).join(', ')}`);
+    }
+    const budget = appBudget(p.resources);
+    const limits = appLimits(p.resources);
+    const share = appContainerShare(budget, limits, t);
+    const minCpu = cpuToMillis(t.minAppCpu);
+    const minMem = memoryToMiB(t.minAppMemory);
+    const sidecarNames = t.sidecars.map(s => s.name).join(', ') || 'none';
+    if (share.requests.memoryMiB < minMem) {
+      v.error(path, 'workload.resources.sidecars', `memory ${formatMemory(budget.memoryMiB)} leaves the app container ${formatMemory(Math.max(0, share.requests.memoryMiB))} after the platform sidecars (${sidecarNames}: ${formatMemory(budget.memoryMiB - share.requests.memoryMiB)}); at least ${formatMemory(minMem)} is needed`,
+        `raise resources.memory to at least ${formatMemory(budget.memoryMiB - share.requests.memoryMiB + minMem)}`);
+    }
+    if (share.requests.cpuMillis < minCpu) {
+      v.error(path, 'workload.resources.sidecars', `cpu ${formatCpu(budget.cpuMillis)} leaves the app container ${formatCpu(Math.max(0, share.requests.cpuMillis))} after the platform sidecars (${sidecarNames}); at least ${formatCpu(minCpu)} is needed`,
+        `raise resources.cpu to at least ${formatCpu(budget.cpuMillis - share.requests.cpuMillis + minCpu)}`);
+    }
+    for (const init of t.initContainers) {
+      const a = containerAmounts(init);
+      if (!fitsIn(a, budget)) {
+        v.error(path, 'workload.resources.init-containers', `platform init container '${init.name}' requests more than the pod budget: ${shortfalls(a, budget).join(', ')}`, 'raise the pod\'s resources (or the platform lowers the init container\'s)');
+      }
+    }
+    const key = `${cluster.clusterName}|${ns.nodeProfileName}`;
+    if (!room.has(key)) room.set(key, bestNodeRoom(model, fleetPlan, cluster, ns.nodeProfileName));
+    const nodeRoom = room.get(key);
+    if (nodeRoom && !fitsIn(budget, nodeRoom)) {
+      v.error(path, 'workload.resources.fit', `one pod requests more than any '${ns.nodeProfileName}' node in ${where} can give it (allocatable minus node agents): ${shortfalls(budget, nodeRoom).join(', ')}`,
+        `lower resources to at most cpu ${formatCpu(nodeRoom.cpuMillis)}, memory ${formatMemory(nodeRoom.memoryMiB)}${nodeRoom.gpus > 0 ? `, gpus ${nodeRoom.gpus}` : ''} and add replicas, or onboard the app on a larger node profile`);
+    }
+  }
+}
+
+function poolTaintsOf(plan: FleetPlan, cluster: Cluster, profileName: string): NodeTaint[] {
+  const out: NodeTaint[] = [];
+  const seen = new Set<string>();
+  for (const pp of plan.poolsOf(cluster)) {
+    if (pp.profile.profileName !== profileName) continue;
+    for (const t of [...pp.profile.taints, ...(pp.pool.props.taints ?? [])]) {
+      const k = `${t.key}=${t.value ?? ''}:${t.effect}`;
+      if (!seen.has(k)) {
+        seen.add(k);
+        out.push(t);
+      }
+    }
+  }
+  return out;
+}
+
+function render(ctx: RenderContext): void {
+  const templates = new PlatformTemplates(ctx.model);
+  const taints = new Map<string, NodeTaint[]>();
+  const perCluster = new Map<Cluster, { deployments: boolean; stateful: boolean; source: LiWorkload }>();
+  for (const w of workloadsOf(ctx.model)) {
+    const ns = appNamespaceOf(w)!;
+    const cluster = ctx.plan.placement.get(ns);
+    if (!cluster) continue;
+    const template = templates.forCluster(cluster);
+    const profile = ctx.model.profile(ns.nodeProfileName)!;
+    const key = `${cluster.clusterName}|${profile.profileName}`;
+    if (!taints.has(key)) taints.set(key, poolTaintsOf(ctx.plan, cluster, profile.profileName));
+    const target = {
+      namespace: ns.namespaceName,
+      partOf: ns.appName,
+      openKruise: cluster.props.openKruise === true,
+      template,
+      placement: { nodeProfile: profile.profileName, taints: taints.get(key)!, gpuResourceName: profile.gpuResourceName },
+    };
+    const objects: KubeObject[] = w instanceof LiDeployment ? renderLiDeployment(w, target) : renderLiStatefulSet(w, target);
+    for (const o of objects) ctx.add(cluster, o, w);
+    const seen = perCluster.get(cluster) ?? { deployments: false, stateful: false, source: w };
+    if (w instanceof LiDeployment) seen.deployments = true;
+    else seen.stateful = true;
+    perCluster.set(cluster, seen);
+  }
+  // cluster-wide objects, once per cluster that runs workloads
+  const ordered = ctx.model.clusters.filter(c => perCluster.has(c));
+  for (const cluster of ordered) {
+    const seen = perCluster.get(cluster)!;
+    const template = templates.forCluster(cluster);
+    const source = templateSource(ctx.model, cluster) ?? cluster;
+    for (const pc of template.priorityClasses) ctx.add(cluster, renderPriorityClass(pc), source);
+    if (seen.deployments) ctx.add(cluster, liDeploymentCrd() as KubeObject, source);
+    if (seen.stateful) {
+      ctx.add(cluster, liStatefulSetCrd() as KubeObject, source);
+      ctx.add(cluster, renderLocalStorageClass(template.localStorageClass), source);
+    }
+  }
+}
+
+function templateSource(model: FleetModel, cluster: Cluster): PlatformPodTemplate | undefined {
+  const all = model.ofType(PlatformPodTemplate);
+  return all.find(t => t.cluster === cluster) ?? all.find(t => t.cluster === undefined);
+}
+
+/** The image a workload's stable pods run (for tools and tests). */
+export function stableImageOf(w: LiWorkload, template: ResolvedPlatformTemplate): string {
+  return imageFor(w.props.application, w.props.image, w.props.version, template.registry, false);
+}
+
+/** The workloads layer. */
+export const workloadsLayer: Layer = {
+  name: 'workloads',
+  validate,
+  plan: planWorkloads,
+  render,
+};

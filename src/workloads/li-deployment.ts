@@ -1,0 +1,109 @@
+/**
+ * LiDeployment: a stateless app in ten lines of intent. The platform template
+ * and the library supply everything else.
+ */
+import { Construct } from 'constructs';
+import { CanarySize, PodCountOrPercent, canaryPods, resolvePods } from './rollout';
+import { AppPort, AppProbes, AppResources, AppVersion, appBudget, appLimits } from './workload-props';
+import { WorkloadDemand, INamespacedWorkload } from '../core/workload';
+
+/** A canary: a few pods of another version beside the stable ones. */
+export interface CanaryProps extends CanarySize {
+  /** The canary's version. */
+  readonly version: AppVersion;
+  /** Config values that differ in the canary (merged over `config`). @default {} */
+  readonly config?: Readonly<Record<string, string>>;
+}
+
+/** Props of {@link LiDeployment}. */
+export interface LiDeploymentProps {
+  /** Application name (DNS-1123 label, at most 52 characters): names the workload, Service and ServiceAccount. */
+  readonly application: string;
+  /** Version of the app (image tag) and its config. */
+  readonly version: AppVersion;
+  /** Stable replicas (at least 1). */
+  readonly replicas: number;
+  /** The pod's compute budget (sidecars included). */
+  readonly resources: AppResources;
+  /** A canary beside the stable replicas. @default - no canary */
+  readonly canary?: CanaryProps;
+  /** Ports the app serves (and its Service exposes). @default [{ name: 'http', port: 8080 }] */
+  readonly ports?: readonly AppPort[];
+  /** Environment variables of the app container. @default {} */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Config values, mounted as files from an immutable ConfigMap named after their hash. @default - no config */
+  readonly config?: Readonly<Record<string, string>>;
+  /** Probe overrides. @default - the platform's HTTP probes on the first port */
+  readonly probes?: AppProbes;
+  /** Full image reference with a pinned tag or digest. @default - `<registry>/<application>:<version.app>` */
+  readonly image?: string;
+  /** Command. @default - the image's entrypoint */
+  readonly command?: readonly string[];
+  /** Arguments. @default [] */
+  readonly args?: readonly string[];
+  /** Extra pod labels (keys must not be platform-owned). @default {} */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Extra pod annotations (keys must not be platform-owned). @default {} */
+  readonly annotations?: Readonly<Record<string, string>>;
+  /** Priority class (one of the platform's). @default - the platform's stateless class */
+  readonly priorityClass?: string;
+  /** Mount a service account token (only apps that call the Kubernetes API need one). @default false */
+  readonly automountServiceAccountToken?: boolean;
+  /** Extra pods during a rollout, a count or percentage (rounded up). @default '25%' */
+  readonly maxSurge?: PodCountOrPercent;
+  /** Pods that may be unavailable during a rollout, a count or percentage (rounded down); the PDB allows the same (at least 1). @default '10%' */
+  readonly maxUnavailable?: PodCountOrPercent;
+  /** Seconds a new pod must be ready before it counts as available. @default 10 */
+  readonly minReadySeconds?: number;
+}
+
+/** Default maxSurge of a LiDeployment. */
+export const DEFAULT_MAX_SURGE = '25%';
+/** Default maxUnavailable of a LiDeployment. */
+export const DEFAULT_MAX_UNAVAILABLE = '10%';
+/** Default ports of an app. */
+export const DEFAULT_PORTS: readonly AppPort[] = [{ name: 'http', port: 8080 }];
+
+/**
+ * A stateless application: synthesizes a Deployment (CloneSet on OpenKruise
+ * clusters), a canary workload, Service, ServiceAccount, PodDisruptionBudget,
+ * an immutable ConfigMap and the LiDeployment custom resource. Create it as a
+ * child of an AppNamespace.
+ */
+export class LiDeployment extends Construct implements INamespacedWorkload {
+  /** The props as given. */
+  public readonly props: LiDeploymentProps;
+
+  constructor(scope: Construct, id: string, props: LiDeploymentProps) {
+    super(scope, id);
+    this.props = props;
+  }
+
+  /** Application name. */
+  public get application(): string {
+    return this.props.application;
+  }
+
+  /** Ports, defaults applied. */
+  public get ports(): readonly AppPort[] {
+    return this.props.ports ?? DEFAULT_PORTS;
+  }
+
+  /** Canary pods (0 without a canary). */
+  public get canaryReplicas(): number {
+    return canaryPods(this.props.replicas, this.props.canary);
+  }
+
+  /** What the workload asks of its cluster: pods are budgeted whole, sidecars included. */
+  public get workloadDemand(): WorkloadDemand {
+    const replicas = Math.max(0, this.props.replicas);
+    const canary = this.canaryReplicas;
+    const surge = this.props.maxSurge ?? DEFAULT_MAX_SURGE;
+    return {
+      pods: replicas + canary,
+      podRequests: appBudget(this.props.resources),
+      podLimits: appLimits(this.props.resources),
+      surgePods: resolvePods(surge, replicas, 'up') + (canary > 0 ? resolvePods(surge, canary, 'up') : 0),
+    };
+  }
+}

@@ -1,0 +1,450 @@
+/**
+ * Rendering of workloads into plain Kubernetes objects (and OpenKruise
+ * objects on clusters that declare it). Pure: every input is passed in.
+ */
+import { k8s } from 'cdk8s-plus-28';
+import { configMapName } from './config-hash';
+import { SHARD_MANAGER_COORDINATED } from './crds';
+import { DEFAULT_MAX_SURGE, DEFAULT_MAX_UNAVAILABLE, LiDeployment } from './li-deployment';
+import { DEFAULT_DATA_MOUNT_PATH, LiStatefulSet } from './li-stateful-set';
+import { PlatformPriorityClass, ResolvedPlatformTemplate } from './platform-template';
+import { AppLabels, LIBRARY_VOLUMES, PodIntent, PodPlacement, Track, buildPodTemplate, podStartBudget } from './pod';
+import { RolloutPlan, planRollout } from './rollout';
+import { AppVersion, appBudget, appLimits } from './workload-props';
+import { LABEL_PREFIX, Labels } from '../core/names';
+import { formatCpu, formatMemory, memoryToMiB } from '../core/resources';
+import { FLEET_API_VERSION } from '../crds/pools';
+import { KubeObject } from '../synth/context';
+
+/** API version of OpenKruise CloneSet. */
+export const CLONESET_API_VERSION = 'apps.kruise.io/v1alpha1';
+/** API version of OpenKruise Advanced StatefulSet. */
+export const ADVANCED_STATEFULSET_API_VERSION = 'apps.kruise.io/v1beta1';
+
+/** Annotation on stateful objects naming who coordinates their disruptions. */
+export const DISRUPTION_POLICY_ANNOTATION = `${LABEL_PREFIX}/disruption-policy`;
+/** Annotation on stateful objects explaining the absence of a PodDisruptionBudget. */
+export const NO_PDB_ANNOTATION = `${LABEL_PREFIX}/pod-disruption-budget`;
+/** Annotation on stateful objects naming the shard manager endpoint. */
+export const SHARD_MANAGER_ANNOTATION = `${LABEL_PREFIX}/shard-manager`;
+
+/** Minimal OpenKruise CloneSet (apps.kruise.io/v1alpha1), the fields the library sets. */
+export interface CloneSet extends KubeObject {
+  readonly spec: {
+    readonly replicas: number;
+    readonly selector: k8s.LabelSelector;
+    readonly template: Record<string, unknown>;
+    readonly minReadySeconds: number;
+    readonly progressDeadlineSeconds: number;
+    readonly revisionHistoryLimit: number;
+    readonly updateStrategy: { readonly type: 'ReCreate' | 'InPlaceIfPossible' | 'InPlaceOnly'; readonly maxSurge: number; readonly maxUnavailable: number };
+  };
+}
+
+/** Minimal OpenKruise Advanced StatefulSet (apps.kruise.io/v1beta1), the fields the library sets. */
+export interface AdvancedStatefulSet extends KubeObject {
+  readonly spec: {
+    readonly replicas: number;
+    readonly serviceName: string;
+    readonly selector: k8s.LabelSelector;
+    readonly podManagementPolicy: 'OrderedReady' | 'Parallel';
+    readonly template: Record<string, unknown>;
+    readonly volumeClaimTemplates: Array<Record<string, unknown>>;
+    readonly updateStrategy: { readonly type: 'RollingUpdate' | 'OnDelete' };
+    readonly persistentVolumeClaimRetentionPolicy: { readonly whenDeleted: 'Retain' | 'Delete'; readonly whenScaled: 'Retain' | 'Delete' };
+    readonly revisionHistoryLimit: number;
+  };
+}
+
+/** Where and how a workload renders. */
+export interface WorkloadTarget {
+  /** Namespace name. */
+  readonly namespace: string;
+  /** The app namespace's app name. */
+  readonly partOf: string;
+  /** Whether the cluster runs OpenKruise. */
+  readonly openKruise: boolean;
+  /** The platform template for the cluster. */
+  readonly template: ResolvedPlatformTemplate;
+  /** Node placement. */
+  readonly placement: PodPlacement;
+}
+
+/** The image of a version: the explicit image (its tag replaced for another version), or `<registry>/<app>:<version>`. */
+export function imageFor(application: string, image: string | undefined, version: AppVersion, registry: string, replaceTag: boolean): string {
+  if (!image) return `${registry}/${application}:${version.app}`;
+  if (!replaceTag) return image;
+  const at = image.indexOf('@');
+  const base = at >= 0 ? image.slice(0, at) : image;
+  const slash = base.lastIndexOf('/');
+  const colon = base.lastIndexOf(':');
+  const repo = colon > slash ? base.slice(0, colon) : base;
+  return `${repo}:${version.app}`;
+}
+
+function objectLabels(application: string, partOf: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { [AppLabels.NAME]: application, [AppLabels.PART_OF]: partOf, ...extra };
+}
+
+function sortedRecord(r: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.keys(r).sort().map(k => [k, r[k]]));
+}
+
+/** Formats a storage size: `Ti` when whole, else as memory (`Gi`/`Mi`). */
+export function formatStorage(mib: number): string {
+  return mib % (1024 * 1024) === 0 ? `${mib / (1024 * 1024)}Ti` : formatMemory(mib);
+}
+
+/** The immutable ConfigMap of config values. */
+export function renderConfigMap(
+  application: string, namespace: string, partOf: string, data: Readonly<Record<string, string>>, configVersion: string,
+): KubeObject {
+  return k8s.KubeConfigMap.manifest({
+    metadata: {
+      name: configMapName(application, data),
+      namespace,
+      labels: objectLabels(application, partOf, { [AppLabels.CONFIG_VERSION]: configVersion }),
+    },
+    immutable: true,
+    data: sortedRecord(data),
+  }) as KubeObject;
+}
+
+/** The ServiceAccount of an app: no token unless asked. */
+export function renderServiceAccount(application: string, namespace: string, partOf: string, automount: boolean): KubeObject {
+  return k8s.KubeServiceAccount.manifest({
+    metadata: { name: application, namespace, labels: objectLabels(application, partOf) },
+    automountServiceAccountToken: automount,
+  }) as KubeObject;
+}
+
+/** A PriorityClass of the platform. */
+export function renderPriorityClass(pc: PlatformPriorityClass): KubeObject {
+  return k8s.KubePriorityClass.manifest({
+    metadata: { name: pc.name },
+    value: pc.value,
+    globalDefault: false,
+    preemptionPolicy: 'PreemptLowerPriority',
+    description: pc.description,
+  }) as KubeObject;
+}
+
+/** The local-SSD storage class (statically provisioned local volumes, bound where the pod is scheduled). */
+export function renderLocalStorageClass(name: string): KubeObject {
+  return k8s.KubeStorageClass.manifest({
+    metadata: { name, annotations: { 'fleet.cdk8s.io/description': 'Local SSD volumes discovered by the local-volume provisioner; bound when the pod is scheduled.' } },
+    provisioner: 'kubernetes.io/no-provisioner',
+    volumeBindingMode: 'WaitForFirstConsumer',
+    reclaimPolicy: 'Retain',
+    allowVolumeExpansion: false,
+  }) as KubeObject;
+}
+
+interface TrackSpec {
+  readonly track: Track;
+  readonly name: string;
+  readonly replicas: number;
+  readonly version: AppVersion;
+  readonly image: string;
+  readonly config?: Readonly<Record<string, string>>;
+}
+
+/** The tracks of a LiDeployment: stable, and canary when set. */
+export function deploymentTracks(d: LiDeployment, registry: string): TrackSpec[] {
+  const p = d.props;
+  const out: TrackSpec[] = [{
+    track: 'stable',
+    name: p.application,
+    replicas: p.replicas,
+    version: p.version,
+    image: imageFor(p.application, p.image, p.version, registry, false),
+    config: p.config,
+  }];
+  if (p.canary) {
+    const config = p.config || p.canary.config ? { ...(p.config ?? {}), ...(p.canary.config ?? {}) } : undefined;
+    out.push({
+      track: 'canary',
+      name: `${p.application}-canary`,
+      replicas: d.canaryReplicas,
+      version: p.canary.version,
+      image: imageFor(p.application, p.image, p.canary.version, registry, true),
+      config,
+    });
+  }
+  return out;
+}
+
+/** The rollout of one track of a LiDeployment. */
+export function deploymentRollout(d: LiDeployment, replicas: number): RolloutPlan {
+  const p = d.props;
+  const start = podStartBudget(p.probes, p.minReadySeconds ?? 10);
+  return planRollout(replicas, p.maxSurge ?? DEFAULT_MAX_SURGE, p.maxUnavailable ?? DEFAULT_MAX_UNAVAILABLE, start);
+}
+
+/** Every object of a LiDeployment in its cluster. */
+export function renderLiDeployment(d: LiDeployment, target: WorkloadTarget): KubeObject[] {
+  const p = d.props;
+  const { namespace, partOf, template } = target;
+  const out: KubeObject[] = [renderServiceAccount(p.application, namespace, partOf, p.automountServiceAccountToken ?? false)];
+  const configMaps = new Set<string>();
+  const refs: Record<Track, { apiVersion: string; kind: string; name: string } | undefined> = { stable: undefined, canary: undefined };
+  const rollouts: Record<Track, RolloutPlan | undefined> = { stable: undefined, canary: undefined };
+  const minReadySeconds = p.minReadySeconds ?? 10;
+
+  for (const t of deploymentTracks(d, template.registry)) {
+    const configVersion = t.version.config ?? t.version.app;
+    let cmName: string | undefined;
+    if (t.config) {
+      cmName = configMapName(p.application, t.config);
+      if (!configMaps.has(cmName)) {
+        configMaps.add(cmName);
+        out.push(renderConfigMap(p.application, namespace, partOf, t.config, configVersion));
+      }
+    }
+    const intent: PodIntent = {
+      application: p.application,
+      partOf,
+      kind: 'stateless',
+      track: t.track,
+      version: t.version,
+      image: t.image,
+      command: p.command,
+      args: p.args,
+      env: p.env ?? {},
+      ports: d.ports,
+      probes: p.probes,
+      labels: p.labels ?? {},
+      annotations: p.annotations ?? {},
+      priorityClass: p.priorityClass,
+      automountServiceAccountToken: p.automountServiceAccountToken ?? false,
+      budget: appBudget(p.resources),
+      limits: appLimits(p.resources),
+      configMapName: cmName,
+    };
+    const pod = buildPodTemplate(intent, template, target.placement);
+    const rollout = deploymentRollout(d, t.replicas);
+    rollouts[t.track] = rollout;
+    const labels = objectLabels(p.application, partOf, { [Labels.TRACK]: t.track, [AppLabels.VERSION]: t.version.app });
+    const metadata = { name: t.name, namespace, labels };
+    if (target.openKruise) {
+      const cs: CloneSet = {
+        apiVersion: CLONESET_API_VERSION,
+        kind: 'CloneSet',
+        metadata,
+        spec: {
+          replicas: t.replicas,
+          selector: { matchLabels: pod.selector },
+          template: k8s.toJson_PodTemplateSpec(pod.template)!,
+          minReadySeconds,
+          progressDeadlineSeconds: rollout.progressDeadlineSeconds,
+          revisionHistoryLimit: 5,
+          updateStrategy: { type: 'InPlaceIfPossible', maxSurge: rollout.maxSurge, maxUnavailable: rollout.maxUnavailable },
+        },
+      };
+      out.push(cs);
+      refs[t.track] = { apiVersion: CLONESET_API_VERSION, kind: 'CloneSet', name: t.name };
+    } else {
+      out.push(k8s.KubeDeployment.manifest({
+        metadata,
+        spec: {
+          replicas: t.replicas,
+          selector: { matchLabels: pod.selector },
+          minReadySeconds,
+          progressDeadlineSeconds: rollout.progressDeadlineSeconds,
+          revisionHistoryLimit: 5,
+          strategy: {
+            type: 'RollingUpdate',
+            rollingUpdate: {
+              maxSurge: k8s.IntOrString.fromNumber(rollout.maxSurge),
+              maxUnavailable: k8s.IntOrString.fromNumber(rollout.maxUnavailable),
+            },
+          },
+          template: pod.template,
+        },
+      }) as KubeObject);
+      refs[t.track] = { apiVersion: 'apps/v1', kind: 'Deployment', name: t.name };
+    }
+    out.push(k8s.KubePodDisruptionBudget.manifest({
+      metadata: { name: t.name, namespace, labels: objectLabels(p.application, partOf, { [Labels.TRACK]: t.track }) },
+      spec: {
+        maxUnavailable: k8s.IntOrString.fromNumber(rollout.disruptionBudget),
+        selector: { matchLabels: pod.selector },
+        // a crash-looping pod must never block a node drain
+        unhealthyPodEvictionPolicy: 'AlwaysAllow',
+      },
+    }) as KubeObject);
+  }
+
+  if (d.ports.length > 0) {
+    out.push(k8s.KubeService.manifest({
+      metadata: { name: p.application, namespace, labels: objectLabels(p.application, partOf) },
+      spec: {
+        type: 'ClusterIP',
+        // stable and canary pods both serve traffic, in proportion to their pods
+        selector: { [AppLabels.NAME]: p.application },
+        ports: d.ports.map(port => ({ name: port.name, port: port.port, targetPort: k8s.IntOrString.fromString(port.name), protocol: 'TCP' })),
+      },
+    }) as KubeObject);
+  }
+
+  const stableRollout = rollouts.stable!;
+  const res = p.resources;
+  const stableConfig = p.config ? configMapName(p.application, p.config) : undefined;
+  out.push({
+    apiVersion: FLEET_API_VERSION,
+    kind: 'LiDeployment',
+    metadata: { name: p.application, namespace, labels: objectLabels(p.application, partOf) },
+    spec: {
+      application: p.application,
+      version: { app: p.version.app, config: p.version.config ?? p.version.app },
+      replicas: p.replicas,
+      resources: {
+        cpu: formatCpu(appBudget(res).cpuMillis),
+        memory: formatMemory(memoryToMiB(res.memory)),
+        cpuLimit: formatCpu(appLimits(res).cpuMillis),
+        ...(res.gpus ? { gpus: res.gpus } : {}),
+      },
+      ...(p.canary ? {
+        canary: {
+          replicas: d.canaryReplicas,
+          version: { app: p.canary.version.app, config: p.canary.version.config ?? p.canary.version.app },
+          workload: refs.canary,
+        },
+      } : {}),
+      ports: d.ports.map(x => ({ name: x.name, port: x.port })),
+      ...(stableConfig ? { configMap: stableConfig } : {}),
+      workload: refs.stable,
+      maxSurge: stableRollout.maxSurge,
+      maxUnavailable: stableRollout.maxUnavailable,
+    },
+  });
+  return out;
+}
+
+/** Every object of a LiStatefulSet in its cluster. */
+export function renderLiStatefulSet(s: LiStatefulSet, target: WorkloadTarget): KubeObject[] {
+  const p = s.props;
+  const { namespace, partOf, template } = target;
+  const ports = p.ports ?? [{ name: 'http', port: 8080 }];
+  const dataMountPath = p.dataMountPath ?? DEFAULT_DATA_MOUNT_PATH;
+  const configVersion = p.version.config ?? p.version.app;
+  const out: KubeObject[] = [renderServiceAccount(p.application, namespace, partOf, p.automountServiceAccountToken ?? false)];
+  const cmName = p.config ? configMapName(p.application, p.config) : undefined;
+  if (p.config) out.push(renderConfigMap(p.application, namespace, partOf, p.config, configVersion));
+
+  const disruption = {
+    [DISRUPTION_POLICY_ANNOTATION]: SHARD_MANAGER_COORDINATED,
+    [NO_PDB_ANNOTATION]: 'none: evictions and restarts are coordinated by the stateful operator with the shard manager (LiStatefulSet)',
+    [SHARD_MANAGER_ANNOTATION]: p.acmEndpoint,
+  };
+  const intent: PodIntent = {
+    application: p.application,
+    partOf,
+    kind: 'stateful',
+    track: 'stable',
+    version: p.version,
+    image: imageFor(p.application, p.image, p.version, template.registry, false),
+    command: p.command,
+    args: p.args,
+    env: p.env ?? {},
+    ports,
+    probes: p.probes,
+    labels: p.labels ?? {},
+    annotations: { ...(p.annotations ?? {}), [DISRUPTION_POLICY_ANNOTATION]: SHARD_MANAGER_COORDINATED },
+    priorityClass: p.priorityClass,
+    automountServiceAccountToken: p.automountServiceAccountToken ?? false,
+    budget: appBudget(p.resources),
+    limits: appLimits(p.resources),
+    configMapName: cmName,
+    dataMountPath,
+  };
+  const pod = buildPodTemplate(intent, template, target.placement);
+  const serviceName = p.application;
+  const claim: k8s.KubePersistentVolumeClaimProps = {
+    metadata: { name: LIBRARY_VOLUMES.DATA, labels: { ...pod.selector } },
+    spec: {
+      accessModes: ['ReadWriteOnce'],
+      storageClassName: template.localStorageClass,
+      volumeMode: 'Filesystem',
+      resources: { requests: { storage: k8s.Quantity.fromString(formatStorage(memoryToMiB(p.storage))) } },
+    },
+  };
+  const metadata = {
+    name: p.application,
+    namespace,
+    labels: objectLabels(p.application, partOf, { [Labels.TRACK]: 'stable', [AppLabels.VERSION]: p.version.app }),
+    annotations: disruption,
+  };
+  const retention = { whenDeleted: 'Retain', whenScaled: 'Retain' } as const;
+  let ref: { apiVersion: string; kind: string; name: string };
+  if (target.openKruise) {
+    const asts: AdvancedStatefulSet = {
+      apiVersion: ADVANCED_STATEFULSET_API_VERSION,
+      kind: 'StatefulSet',
+      metadata,
+      spec: {
+        replicas: p.replicas,
+        serviceName,
+        selector: { matchLabels: pod.selector },
+        podManagementPolicy: 'Parallel',
+        template: k8s.toJson_PodTemplateSpec(pod.template)!,
+        volumeClaimTemplates: [k8s.toJson_KubePersistentVolumeClaimProps(claim)!],
+        updateStrategy: { type: 'OnDelete' },
+        persistentVolumeClaimRetentionPolicy: retention,
+        revisionHistoryLimit: 5,
+      },
+    };
+    out.push(asts);
+    ref = { apiVersion: ADVANCED_STATEFULSET_API_VERSION, kind: 'StatefulSet', name: p.application };
+  } else {
+    out.push(k8s.KubeStatefulSet.manifest({
+      metadata,
+      spec: {
+        replicas: p.replicas,
+        serviceName,
+        selector: { matchLabels: pod.selector },
+        // pods hold different shards: the operator replaces them one by one once the shard manager agrees
+        podManagementPolicy: 'Parallel',
+        updateStrategy: { type: 'OnDelete' },
+        persistentVolumeClaimRetentionPolicy: retention,
+        revisionHistoryLimit: 5,
+        template: pod.template,
+        volumeClaimTemplates: [claim],
+      },
+    }) as KubeObject);
+    ref = { apiVersion: 'apps/v1', kind: 'StatefulSet', name: p.application };
+  }
+  out.push(k8s.KubeService.manifest({
+    metadata: { name: serviceName, namespace, labels: objectLabels(p.application, partOf) },
+    spec: {
+      clusterIp: 'None',
+      // peers and the shard manager address pods by name, ready or not
+      publishNotReadyAddresses: true,
+      selector: { ...pod.selector },
+      ports: ports.map(port => ({ name: port.name, port: port.port, targetPort: k8s.IntOrString.fromString(port.name), protocol: 'TCP' })),
+    },
+  }) as KubeObject);
+  const res = p.resources;
+  out.push({
+    apiVersion: FLEET_API_VERSION,
+    kind: 'LiStatefulSet',
+    metadata: { name: p.application, namespace, labels: objectLabels(p.application, partOf), annotations: disruption },
+    spec: {
+      application: p.application,
+      version: { app: p.version.app, config: configVersion },
+      replicas: p.replicas,
+      resources: {
+        cpu: formatCpu(appBudget(res).cpuMillis),
+        memory: formatMemory(memoryToMiB(res.memory)),
+        cpuLimit: formatCpu(appLimits(res).cpuMillis),
+        ...(res.gpus ? { gpus: res.gpus } : {}),
+      },
+      storage: { size: formatStorage(memoryToMiB(p.storage)), storageClassName: template.localStorageClass, mountPath: dataMountPath },
+      acmEndpoint: p.acmEndpoint,
+      serviceName,
+      workload: ref,
+      disruption: { policy: SHARD_MANAGER_COORDINATED, podDisruptionBudget: false },
+    },
+  });
+  return out;
+}

@@ -1,0 +1,129 @@
+/**
+ * Rollout arithmetic of stateless workloads: pure functions, no cdk8s.
+ *
+ * Kubernetes resolves a percentage `maxSurge` by rounding up and a percentage
+ * `maxUnavailable` by rounding down; the functions here do the same, so the
+ * PodDisruptionBudget and the progress deadline agree with what the
+ * controller will actually do.
+ */
+
+/** A count of pods or a percentage of the replicas (`'25%'`). */
+export type PodCountOrPercent = number | string;
+
+/** How a canary is sized: a percentage of the stable replicas or a pod count. */
+export interface CanarySize {
+  /** Canary pods as a percentage of the stable replicas (rounded up, at least one pod). @default - use `count` */
+  readonly percent?: number;
+  /** Canary pods. @default - use `percent` */
+  readonly count?: number;
+}
+
+/** Parses `'25%'` into 25; undefined when it is not a whole percentage from 0 to 100. */
+export function parsePercent(v: string): number | undefined {
+  const m = /^([0-9]{1,3})%$/.exec(v);
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  return n <= 100 ? n : undefined;
+}
+
+/** Why a count-or-percentage is invalid, or undefined when it is valid. */
+export function podCountProblem(v: PodCountOrPercent): string | undefined {
+  if (typeof v === 'number') return Number.isInteger(v) && v >= 0 ? undefined : `${v} is not a whole number of pods, 0 or more`;
+  return parsePercent(v) === undefined ? `'${v}' is not a percentage from 0% to 100%` : undefined;
+}
+
+/** Resolves a count or percentage against `replicas`, rounding up (`maxSurge`) or down (`maxUnavailable`). */
+export function resolvePods(v: PodCountOrPercent, replicas: number, round: 'up' | 'down'): number {
+  if (typeof v === 'number') return v;
+  const pct = parsePercent(v) ?? 0;
+  const exact = (replicas * pct) / 100;
+  return round === 'up' ? Math.ceil(exact) : Math.floor(exact);
+}
+
+/** Canary pods for a size; 0 when no canary. Throws nothing: invalid sizes are reported by {@link canaryProblem}. */
+export function canaryPods(replicas: number, canary: CanarySize | undefined): number {
+  if (!canary) return 0;
+  if (canary.count !== undefined) return canary.count;
+  if (canary.percent !== undefined) return Math.max(1, Math.ceil((replicas * canary.percent) / 100));
+  return 0;
+}
+
+/**
+ * Why a canary size is not allowed, or undefined: exactly one of percent and
+ * count, positive, and the canary pods at most `maxPercent` of the stable replicas.
+ */
+export function canaryProblem(replicas: number, canary: CanarySize, maxPercent: number): string | undefined {
+  const hasPercent = canary.percent !== undefined;
+  const hasCount = canary.count !== undefined;
+  if (hasPercent === hasCount) return 'set exactly one of canary.percent and canary.count';
+  if (hasPercent && !(canary.percent! > 0 && canary.percent! <= 100)) return `canary.percent is ${canary.percent}, not in (0, 100]`;
+  if (hasCount && !(Number.isInteger(canary.count) && canary.count! >= 1)) return `canary.count is ${canary.count}, not a whole number of at least 1`;
+  const pods = canaryPods(replicas, canary);
+  if (pods * 100 > replicas * maxPercent) {
+    return `the canary runs ${pods} pod(s) beside ${replicas} stable replica(s), ${Math.round((pods * 10000) / replicas) / 100}% — above the fleet's bound of ${maxPercent}%`;
+  }
+  return undefined;
+}
+
+/** A resolved rolling update. */
+export interface RolloutPlan {
+  /** Extra pods during the rollout. */
+  readonly maxSurge: number;
+  /** Pods that may be unavailable during the rollout. */
+  readonly maxUnavailable: number;
+  /** Pods the PodDisruptionBudget lets voluntary evictions take down at once (never 0). */
+  readonly disruptionBudget: number;
+  /** Waves the rollout needs (pods replaced per wave: surge + unavailable). */
+  readonly waves: number;
+  /** `progressDeadlineSeconds`: how long one wave may go without progress before the rollout is reported stuck. */
+  readonly progressDeadlineSeconds: number;
+}
+
+/** Time budget of one pod becoming available, in seconds. */
+export interface PodStartBudget {
+  /** Time allowed to pull the image. @default 120 */
+  readonly imagePullSeconds?: number;
+  /** Worst-case startup-probe time (period × failure threshold). */
+  readonly startupSeconds: number;
+  /** Time until the readiness probe can first succeed (initial delay + period × success threshold). */
+  readonly readinessSeconds: number;
+  /** minReadySeconds of the workload. */
+  readonly minReadySeconds: number;
+}
+
+/** Lower bound of the progress deadline, in seconds. */
+export const MIN_PROGRESS_DEADLINE_SECONDS = 300;
+
+/**
+ * Resolves a rolling update for `replicas`: surge rounds up, unavailable rounds
+ * down (as the Deployment controller does); at least one must be positive.
+ * The disruption budget equals the rollout's unavailability, raised to one
+ * pod so a PDB never blocks every eviction (node drains must always progress).
+ * The progress deadline is twice the worst-case time of one wave (a pod
+ * pulled, started and ready), at least {@link MIN_PROGRESS_DEADLINE_SECONDS}:
+ * the Deployment controller resets its deadline whenever a pod becomes
+ * available, so a stuck wave is detected after that long.
+ */
+export function planRollout(replicas: number, maxSurge: PodCountOrPercent, maxUnavailable: PodCountOrPercent, start: PodStartBudget): RolloutPlan {
+  const surge = resolvePods(maxSurge, replicas, 'up');
+  const unavailable = resolvePods(maxUnavailable, replicas, 'down');
+  const perWave = Math.max(1, surge + unavailable);
+  const waveSeconds = (start.imagePullSeconds ?? 120) + start.startupSeconds + start.readinessSeconds + start.minReadySeconds;
+  return {
+    maxSurge: surge,
+    maxUnavailable: unavailable,
+    disruptionBudget: Math.max(1, unavailable),
+    waves: Math.ceil(replicas / perWave),
+    progressDeadlineSeconds: Math.max(MIN_PROGRESS_DEADLINE_SECONDS, 2 * waveSeconds),
+  };
+}
+
+/** Why a surge/unavailable pair cannot roll out `replicas`, or undefined. */
+export function rolloutProblem(replicas: number, maxSurge: PodCountOrPercent, maxUnavailable: PodCountOrPercent): string | undefined {
+  const p = podCountProblem(maxSurge) ?? podCountProblem(maxUnavailable);
+  if (p) return p;
+  if (resolvePods(maxSurge, replicas, 'up') + resolvePods(maxUnavailable, replicas, 'down') === 0) {
+    return `maxSurge ${maxSurge} and maxUnavailable ${maxUnavailable} both resolve to 0 pods for ${replicas} replicas: the rollout could never progress`;
+  }
+  return undefined;
+}
