@@ -2,9 +2,9 @@
  * The example fleet, as a function so tests and benchmarks synthesize exactly
  * what the README's main job does.
  */
-import { onboardExampleApps } from './tenancy';
-import { addExampleGuardrails } from './guardrails';
 import { addControlPlanes } from './control-plane';
+import { addExampleGuardrails } from './guardrails';
+import { onboardExampleApps } from './tenancy';
 import { addExampleWorkloads } from './workloads';
 import { Cluster, Cpu, Fleet, NodeProfile, RequiredDaemonSet, Size } from '../src';
 

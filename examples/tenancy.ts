@@ -61,7 +61,8 @@ function apps(): ExampleApp[] {
   return out;
 }
 
-function authorization(app: string): AuthorizationRule[] {
+/** The example's authorization rules of an app: engineering views, the app team deploys, on-call administers. */
+export function authorization(app: string): AuthorizationRule[] {
   return [
     { role: 'viewer', groups: ['engineering'] },
     { role: 'deployer', groups: [`${app}-team`], serviceAccounts: [{ name: 'deployer', namespace: 'continuous-delivery' }] },

@@ -17,7 +17,9 @@ export const VALIDATE_HELP = `Usage: cdk8s-fleet validate DIR [options]
 Validates every YAML document below DIR against the Kubernetes definitions
 (strict: fields the schema does not declare are errors) and against the CRDs
 found in DIR and in the schema directory. Configuration files that are not API
-objects (kustomization.yaml, KubeletConfiguration, ...) are skipped.
+objects (kustomization.yaml, KubeletConfiguration, audit policy, admission
+plugin configs, etcd config files under control-plane/) are skipped; static
+Pods under control-plane/ are validated as Pods.
 
 Options:
   --schemas DIR                 schema directory, laid out as
@@ -44,7 +46,10 @@ export interface ValidationProblem {
 }
 
 /** API groups whose kinds are configuration files, not API objects. */
-const CONFIG_GROUP = /\.config\.k8s\.io\//;
+/** Component configuration files (kubelet, apiserver, audit, admission plugins): not API objects. */
+const CONFIG_GROUP = /(\.config\.k8s\.io|^audit\.k8s\.io|\.admission\.k8s\.io)\//;
+/** Node files of a cdk8s-fleet control plane (e.g. etcd's own config format) live below this directory. */
+const CONTROL_PLANE_SEGMENT = /(^|\/)control-plane\//;
 
 /** Runs the verb. */
 export async function runValidate(args: string[], io: CliIo): Promise<number> {
@@ -89,6 +94,8 @@ export async function runValidate(args: string[], io: CliIo): Promise<number> {
       if (o === null || o === undefined) return;
       const object = isApiObject(o) ? `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}` : `document ${i + 1}`;
       if (o && typeof o === 'object' && typeof o.apiVersion === 'string' && (CONFIG_GROUP.test(`${o.apiVersion}`) || o.kind === 'Kustomization')) return;
+      // a control-plane node file without apiVersion/kind is a daemon's own config (etcd), not an object
+      if (o && typeof o === 'object' && o.apiVersion === undefined && o.kind === undefined && CONTROL_PLANE_SEGMENT.test(file)) return;
       docs.push({ file, object, doc: o });
     });
   }

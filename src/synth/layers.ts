@@ -4,8 +4,8 @@
  */
 import { Layer } from './layer';
 import { clustersLayer } from '../clusters/layer';
-import { guardrailsLayer } from '../guardrails/layer';
 import { controlPlaneLayer } from '../control-plane/layer';
+import { guardrailsLayer } from '../guardrails/layer';
 import { machinesLayer } from '../machines/layer';
 import { tenancyLayer } from '../tenancy/layer';
 import { workloadsLayer } from '../workloads/layer';

@@ -13,7 +13,7 @@ import { AppPort, AppResources, AppVersion, appBudget, appLimits } from './workl
 import { Cluster } from '../clusters/cluster';
 import { Violations } from '../core/errors';
 import { dns1123LabelFix, isDns1123Label, isDns1123Subdomain } from '../core/names';
-import { ResourceAmounts, addResources, fitsIn, formatCpu, formatMemory, cpuToMillis, memoryToMiB, shortfalls, subtractResources } from '../core/resources';
+import { ResourceAmounts, fitsIn, formatCpu, formatMemory, cpuToMillis, memoryToMiB, shortfalls } from '../core/resources';
 import { imagePinProblem } from '../core/versions';
 import { NodeTaint } from '../machines/node-profile';
 import { FleetModel, pathOf } from '../model';
@@ -187,7 +187,7 @@ function validatePorts(path: string, ports: readonly AppPort[], v: Violations): 
   }
 }
 
-function validateCommon(w: LiWorkload, ns: AppNamespace, v: Violations): boolean {
+function validateCommon(w: LiWorkload, ns: AppNamespace, model: FleetModel, v: Violations): boolean {
   const path = pathOf(w);
   const p = w.props;
   const app = p.application;
@@ -216,6 +216,16 @@ function validateCommon(w: LiWorkload, ns: AppNamespace, v: Violations): boolean
   const probe = probeProblem(p.probes, ports);
   if (probe) v.error(path, 'workload.probes', probe, 'declare a port for the probe, or give the probe a command');
   if (!ns) return false;
+  const profile = model.profile(ns.nodeProfileName);
+  if (resourcesOk && profile) {
+    // cluster-independent: the whole allocatable of one node (tenancy then checks the placed cluster's node agents too)
+    const budget = appBudget(p.resources);
+    const node = profile.allocatable;
+    if (!fitsIn(budget, node)) {
+      v.error(path, 'workload.resources.fit', `one pod requests more than a '${profile.profileName}' node allocates: ${shortfalls(budget, node).join(', ')}`,
+        `lower resources to at most cpu ${formatCpu(node.cpuMillis)}, memory ${formatMemory(node.memoryMiB)}${node.gpus > 0 ? `, gpus ${node.gpus}` : ''} and add replicas, or onboard the app on a larger node profile`);
+    }
+  }
   return resourcesOk;
 }
 
@@ -282,7 +292,7 @@ function validate(model: FleetModel, v: Violations): void {
     if (!ns) {
       v.error(path, 'workload.namespace', `${w.constructor.name} '${w.props.application}' is not inside an AppNamespace`, `create it as a child of an AppNamespace: new ${w.constructor.name}(appNamespace, '${w.node.id}', {...})`);
     }
-    validateCommon(w, ns!, v);
+    validateCommon(w, ns!, model, v);
     if (!ns) continue;
     const key = `${ns.namespaceName}/${w.props.application}`;
     const other = names.get(key);
@@ -299,24 +309,8 @@ function validate(model: FleetModel, v: Violations): void {
   }
 }
 
-/** Allocatable per node of a profile in a cluster, minus the required DaemonSets of its pools (the best pool). */
-function bestNodeRoom(model: FleetModel, plan: FleetPlan, cluster: Cluster, profileName: string): ResourceAmounts | undefined {
-  let best: ResourceAmounts | undefined;
-  for (const pp of plan.poolsOf(cluster)) {
-    if (pp.profile.profileName !== profileName || pp.pool.props.capacity === 0) continue;
-    const room = subtractResources(pp.profile.allocatable, addResources(...pp.pool.requiredDaemonSets.map(d => d.requests)));
-    if (!best || fitsIn(best, room)) best = room;
-  }
-  if (!best) {
-    const profile = model.profile(profileName);
-    return profile?.allocatable;
-  }
-  return best;
-}
-
 function planWorkloads(model: FleetModel, fleetPlan: FleetPlan, v: Violations): void {
   const templates = new PlatformTemplates(model);
-  const room = new Map<string, ResourceAmounts | undefined>();
   for (const w of workloadsOf(model)) {
     const ns = appNamespaceOf(w);
     if (!ns) continue;
@@ -360,13 +354,6 @@ function planWorkloads(model: FleetModel, fleetPlan: FleetPlan, v: Violations): 
       if (!fitsIn(a, budget)) {
         v.error(path, 'workload.resources.init-containers', `platform init container '${init.name}' requests more than the pod budget: ${shortfalls(a, budget).join(', ')}`, 'raise the pod\'s resources (or the platform lowers the init container\'s)');
       }
-    }
-    const key = `${cluster.clusterName}|${ns.nodeProfileName}`;
-    if (!room.has(key)) room.set(key, bestNodeRoom(model, fleetPlan, cluster, ns.nodeProfileName));
-    const nodeRoom = room.get(key);
-    if (nodeRoom && !fitsIn(budget, nodeRoom)) {
-      v.error(path, 'workload.resources.fit', `one pod requests more than any '${ns.nodeProfileName}' node in ${where} can give it (allocatable minus node agents): ${shortfalls(budget, nodeRoom).join(', ')}`,
-        `lower resources to at most cpu ${formatCpu(nodeRoom.cpuMillis)}, memory ${formatMemory(nodeRoom.memoryMiB)}${nodeRoom.gpus > 0 ? `, gpus ${nodeRoom.gpus}` : ''} and add replicas, or onboard the app on a larger node profile`);
     }
   }
 }

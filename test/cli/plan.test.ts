@@ -34,7 +34,7 @@ describe('cdk8s-fleet plan', () => {
     expect(prod.zones.map((z: any) => z.zone)).toEqual(['mz-01', 'mz-02', 'mz-03', 'mz-04']);
     expect(prod.zones.map((z: any) => z.nodes)).toEqual([3, 3, 3, 3]);
     expect(prod.zones[0].pools).toEqual({ batch: 1, general: 2 });
-    expect(prod.namespaces.map((n: any) => [n.name, n.new])).toEqual([['feed', true], ['fleet-system', false], ['web', false]]);
+    expect(prod.namespaces.map((n: any) => [n.name, n.new])).toEqual([['etcd-backup', false], ['feed', true], ['fleet-system', false], ['web', false]]);
     expect(prod.namespaces.find((n: any) => n.name === 'web').requested).toEqual({ cpuMillis: 2000, memoryMiB: 4096, gpus: 0 });
   });
 
@@ -48,7 +48,7 @@ describe('cdk8s-fleet plan', () => {
     const general = lines.find(l => l.startsWith('general '))!;
     // columns are aligned: NODES right-aligned under its header
     expect(general.indexOf(' 8 ') + 2).toBe(header.indexOf('NODES') + 'NODES'.length - 1 + 1);
-    expect(out).toContain('namespaces (3, 1 new): feed (new), fleet-system, web');
+    expect(out).toContain('namespaces (4, 1 new): etcd-backup, feed (new), fleet-system, web');
     expect(out).toMatch(/^mz-01 +1 +2 +3 /m);
   });
 

@@ -13,7 +13,7 @@ describe('the example fleet onboards dozens of apps', () => {
     expect(new Set(placements.map(p => p.tenant))).toEqual(new Set(['stateless', 'stateful', 'batch']));
     expect(new Set(placements.map(p => p.nodeProfile))).toEqual(new Set(['general', 'high-memory', 'gpu', 'local-ssd']));
     expect(new Set(placements.map(p => p.cluster))).toEqual(new Set(['lva1-prod-1', 'lva1-prod-2', 'ltx1-prod-1']));
-    expect(placements.filter(p => p.reason === 'pinned').map(p => p.app).sort()).toEqual(['feed', 'identity', 'venice-feed', 'zookeeper-main']);
+    expect(placements.filter(p => p.reason === 'pinned').map(p => p.app).sort()).toEqual(['feed', 'identity', 'ranker', 'venice-feed', 'zookeeper-main']);
   });
 
   test('every app recorded in the committed lock file keeps its cluster', () => {
