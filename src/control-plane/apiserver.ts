@@ -7,9 +7,9 @@ import { k8s } from 'cdk8s-plus-28';
 import { FlagSet, flagArgs, formatKeyValues } from './apiserver-flags';
 import { ApiserverPaths, CONTROL_PLANE_TLS_CIPHER_SUITES, Pki } from './pki';
 import { ControlPlaneSettings, EtcdClusterSettings, REQUIRED_RUNTIME_CONFIG } from './settings';
+import { staticControlPlanePod } from './static-pod';
 import { formatCpu, formatMemory } from '../core/resources';
 import { KubeObject } from '../synth/context';
-import { canonicalObject } from '../synth/emit';
 
 /** The apiserver's secure port. */
 export const APISERVER_PORT = 6443;
@@ -130,35 +130,20 @@ function probe(failureThreshold: number, initialDelaySeconds?: number): k8s.Prob
 /** The kube-apiserver static Pod for one control-plane host. */
 export function renderApiserverPod(s: ControlPlaneSettings, host: string, flags: FlagSet): KubeObject {
   const r = s.apiserver.resources;
-  return canonicalObject(k8s.KubePod.manifest({
-    metadata: {
-      name: 'kube-apiserver',
-      namespace: 'kube-system',
-      labels: { 'component': 'kube-apiserver', 'tier': 'control-plane', 'app.kubernetes.io/part-of': s.cluster.clusterName },
-      annotations: { 'fleet.cdk8s.io/control-plane-host': host },
+  return staticControlPlanePod(s, host, {
+    name: 'kube-apiserver',
+    image: s.apiserver.image,
+    imagePullPolicy: 'IfNotPresent',
+    command: ['kube-apiserver', ...flagArgs(flags)],
+    resources: {
+      requests: { cpu: k8s.Quantity.fromString(formatCpu(r.cpuMillis)), memory: k8s.Quantity.fromString(formatMemory(r.memoryMiB)) },
+      limits: { memory: k8s.Quantity.fromString(formatMemory(r.memoryMiB * 2)) },
     },
-    spec: {
-      hostNetwork: true,
-      priorityClassName: 'system-node-critical',
-      priority: 2000001000,
-      securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
-      containers: [{
-        name: 'kube-apiserver',
-        image: s.apiserver.image,
-        imagePullPolicy: 'IfNotPresent',
-        command: ['kube-apiserver', ...flagArgs(flags)],
-        resources: {
-          requests: { cpu: k8s.Quantity.fromString(formatCpu(r.cpuMillis)), memory: k8s.Quantity.fromString(formatMemory(r.memoryMiB)) },
-          limits: { memory: k8s.Quantity.fromString(formatMemory(r.memoryMiB * 2)) },
-        },
-        startupProbe: probe(24, 10),
-        livenessProbe: probe(8, 10),
-        readinessProbe: probe(3),
-        volumeMounts: MOUNTS.map(m => ({ name: m.name, mountPath: m.path, readOnly: m.readOnly })),
-      }],
-      volumes: MOUNTS.map(m => ({ name: m.name, hostPath: { path: m.path, type: m.type } })),
-    },
-  })) as KubeObject;
+    startupProbe: probe(24, 10),
+    livenessProbe: probe(8, 10),
+    readinessProbe: probe(3),
+    volumeMounts: MOUNTS.map(m => ({ name: m.name, mountPath: m.path, readOnly: m.readOnly })),
+  }, MOUNTS.map(m => ({ name: m.name, hostPath: { path: m.path, type: m.type } })));
 }
 
 /**

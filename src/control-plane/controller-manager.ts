@@ -8,8 +8,8 @@ import { k8s } from 'cdk8s-plus-28';
 import { FlagSet, flagArgs } from './apiserver-flags';
 import { Pki } from './pki';
 import { ControlPlaneSettings } from './settings';
+import { staticControlPlanePod } from './static-pod';
 import { KubeObject } from '../synth/context';
-import { canonicalObject } from '../synth/emit';
 
 /** kube-controller-manager's secure port. */
 export const CONTROLLER_MANAGER_PORT = 10257;
@@ -49,35 +49,20 @@ export function renderControllerManagerPod(s: ControlPlaneSettings, host: string
     failureThreshold: 8,
     initialDelaySeconds: 10,
   };
-  return canonicalObject(k8s.KubePod.manifest({
-    metadata: {
-      name: 'kube-controller-manager',
-      namespace: 'kube-system',
-      labels: { 'component': 'kube-controller-manager', 'tier': 'control-plane', 'app.kubernetes.io/part-of': s.cluster.clusterName },
-      annotations: { 'fleet.cdk8s.io/control-plane-host': host },
-    },
-    spec: {
-      hostNetwork: true,
-      priorityClassName: 'system-node-critical',
-      priority: 2000001000,
-      securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
-      containers: [{
-        name: 'kube-controller-manager',
-        image: s.apiserver.image.replace('kube-apiserver', 'kube-controller-manager'),
-        imagePullPolicy: 'IfNotPresent',
-        command: ['kube-controller-manager', ...flagArgs(controllerManagerFlags(s))],
-        resources: { requests: { cpu: k8s.Quantity.fromString('200m'), memory: k8s.Quantity.fromString('512Mi') } },
-        startupProbe: { ...probe, failureThreshold: 24 },
-        livenessProbe: probe,
-        volumeMounts: [
-          { name: 'pki', mountPath: Pki.DIR, readOnly: true },
-          { name: 'kubeconfig', mountPath: KUBECONFIG, readOnly: true },
-        ],
-      }],
-      volumes: [
-        { name: 'pki', hostPath: { path: Pki.DIR, type: 'Directory' } },
-        { name: 'kubeconfig', hostPath: { path: KUBECONFIG, type: 'FileOrCreate' } },
-      ],
-    },
-  })) as KubeObject;
+  return staticControlPlanePod(s, host, {
+    name: 'kube-controller-manager',
+    image: s.apiserver.image.replace('kube-apiserver', 'kube-controller-manager'),
+    imagePullPolicy: 'IfNotPresent',
+    command: ['kube-controller-manager', ...flagArgs(controllerManagerFlags(s))],
+    resources: { requests: { cpu: k8s.Quantity.fromString('200m'), memory: k8s.Quantity.fromString('512Mi') } },
+    startupProbe: { ...probe, failureThreshold: 24 },
+    livenessProbe: probe,
+    volumeMounts: [
+      { name: 'pki', mountPath: Pki.DIR, readOnly: true },
+      { name: 'kubeconfig', mountPath: KUBECONFIG, readOnly: true },
+    ],
+  }, [
+    { name: 'pki', hostPath: { path: Pki.DIR, type: 'Directory' } },
+    { name: 'kubeconfig', hostPath: { path: KUBECONFIG, type: 'FileOrCreate' } },
+  ]);
 }

@@ -4,7 +4,7 @@
  */
 import { Construct } from 'constructs';
 import { CanarySize, PodCountOrPercent, canaryPods, resolvePods } from './rollout';
-import { AppPort, AppProbes, AppResources, AppVersion, appBudget, appLimits } from './workload-props';
+import { AppPort, AppVersion, LiWorkloadProps, appBudget, appLimits } from './workload-props';
 import { WorkloadDemand, INamespacedWorkload } from '../core/workload';
 
 /** A canary: a few pods of another version beside the stable ones. */
@@ -16,39 +16,9 @@ export interface CanaryProps extends CanarySize {
 }
 
 /** Props of {@link LiDeployment}. */
-export interface LiDeploymentProps {
-  /** Application name (DNS-1123 label, at most 52 characters): names the workload, Service and ServiceAccount. */
-  readonly application: string;
-  /** Version of the app (image tag) and its config. */
-  readonly version: AppVersion;
-  /** Stable replicas (at least 1). */
-  readonly replicas: number;
-  /** The pod's compute budget (sidecars included). */
-  readonly resources: AppResources;
+export interface LiDeploymentProps extends LiWorkloadProps {
   /** A canary beside the stable replicas. @default - no canary */
   readonly canary?: CanaryProps;
-  /** Ports the app serves (and its Service exposes). @default [{ name: 'http', port: 8080 }] */
-  readonly ports?: readonly AppPort[];
-  /** Environment variables of the app container. @default {} */
-  readonly env?: Readonly<Record<string, string>>;
-  /** Config values, mounted as files from an immutable ConfigMap named after their hash. @default - no config */
-  readonly config?: Readonly<Record<string, string>>;
-  /** Probe overrides. @default - the platform's HTTP probes on the first port */
-  readonly probes?: AppProbes;
-  /** Full image reference with a pinned tag or digest. @default - `<registry>/<application>:<version.app>` */
-  readonly image?: string;
-  /** Command. @default - the image's entrypoint */
-  readonly command?: readonly string[];
-  /** Arguments. @default [] */
-  readonly args?: readonly string[];
-  /** Extra pod labels (keys must not be platform-owned). @default {} */
-  readonly labels?: Readonly<Record<string, string>>;
-  /** Extra pod annotations (keys must not be platform-owned). @default {} */
-  readonly annotations?: Readonly<Record<string, string>>;
-  /** Priority class (one of the platform's). @default - the platform's stateless class */
-  readonly priorityClass?: string;
-  /** Mount a service account token (only apps that call the Kubernetes API need one). @default false */
-  readonly automountServiceAccountToken?: boolean;
   /** Extra pods during a rollout, a count or percentage (rounded up). @default '25%' */
   readonly maxSurge?: PodCountOrPercent;
   /** Pods that may be unavailable during a rollout, a count or percentage (rounded down); the PDB allows the same (at least 1). @default '10%' */

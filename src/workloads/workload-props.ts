@@ -64,6 +64,40 @@ export interface AppProbes {
   readonly startup?: AppProbe;
 }
 
+/** What every app workload (LiDeployment, LiStatefulSet) declares: the app developer's intent. */
+export interface LiWorkloadProps {
+  /** Application name (DNS-1123 label, at most 52 characters): names the workload, Service and ServiceAccount. */
+  readonly application: string;
+  /** Version of the app (image tag) and its config. */
+  readonly version: AppVersion;
+  /** Replicas (stable replicas of a LiDeployment, shard hosts of a LiStatefulSet), at least 1. */
+  readonly replicas: number;
+  /** The pod's compute budget (sidecars included). */
+  readonly resources: AppResources;
+  /** Ports the app serves (and its Service exposes). @default [{ name: 'http', port: 8080 }] */
+  readonly ports?: readonly AppPort[];
+  /** Environment variables of the app container. @default {} */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Config values, mounted as files from an immutable ConfigMap named after their hash. @default - no config */
+  readonly config?: Readonly<Record<string, string>>;
+  /** Probe overrides. @default - the platform's HTTP probes on the first port */
+  readonly probes?: AppProbes;
+  /** Full image reference with a pinned tag or digest. @default - `<registry>/<application>:<version.app>` */
+  readonly image?: string;
+  /** Command. @default - the image's entrypoint */
+  readonly command?: readonly string[];
+  /** Arguments. @default [] */
+  readonly args?: readonly string[];
+  /** Extra pod labels (keys must not be platform-owned). @default {} */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Extra pod annotations (keys must not be platform-owned). @default {} */
+  readonly annotations?: Readonly<Record<string, string>>;
+  /** Priority class (one of the platform's). @default - the platform's stateless class for a LiDeployment, its stateful class for a LiStatefulSet */
+  readonly priorityClass?: string;
+  /** Mount a service account token (only apps that call the Kubernetes API need one). @default false */
+  readonly automountServiceAccountToken?: boolean;
+}
+
 /** The app's budget in internal units. */
 export function appBudget(r: AppResources): ResourceAmounts {
   return { cpuMillis: cpuToMillis(r.cpu), memoryMiB: memoryToMiB(r.memory), gpus: r.gpus ?? 0 };

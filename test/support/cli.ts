@@ -164,15 +164,4 @@ export function memoryIo(cwd: string, stdin = ''): { io: import('../../src/cli/i
 }
 
 /** Every file below a directory (relative path → content), the marker included. */
-export function readTreeOf(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.set(path.relative(dir, p), fs.readFileSync(p, 'utf8'));
-    }
-  };
-  if (fs.existsSync(dir)) walk(dir);
-  return out;
-}
+export { readTree as readTreeOf } from './fleet';
