@@ -3,7 +3,7 @@
  * Every later stage (plan, render, validate) reads the model, never the tree.
  */
 import { IConstruct } from 'constructs';
-import { Cluster, HubCluster } from './clusters/cluster';
+import { Cluster } from './clusters/cluster';
 import { KubernetesPool } from './clusters/kubernetes-pool';
 import { RequiredDaemonSet } from './clusters/required-daemonset';
 import type { Fleet, SynthOptions } from './fleet';
@@ -49,7 +49,8 @@ export class FleetModel {
 
   /** Workload clusters (all but the hub). */
   public get workloadClusters(): Cluster[] {
-    return this.clusters.filter(c => !(c instanceof HubCluster));
+    // not `instanceof HubCluster`: cdk8s's Chart defines Symbol.hasInstance, so every chart passes it
+    return this.clusters.filter(c => c.role === 'workload');
   }
 
   /** Pools of every cluster. */
