@@ -18,6 +18,7 @@
  *          --baseline-apps N (cap the baseline; its time is then scaled
  *          linearly, which flatters it since its cost grows faster)
  *          --no-baseline
+ *          --tmpdir DIR (where the output is written; default the OS's)
  *
  * Results go to bench/results/latest.json; the last line printed is one JSON
  * object for tools: {"apps", "objects", "synthWallMs", "synthPeakRssMB",
@@ -53,6 +54,8 @@ interface Measurement {
   readonly standIns?: boolean;
   /** Apps the baseline actually synthesized (when capped). */
   readonly measuredApps?: number;
+  /** Wall time of the whole child process as the parent saw it (Node.js start, module loading and transpiling included). */
+  readonly processWallMs?: number;
 }
 
 function args(): Map<string, string> {
@@ -67,8 +70,16 @@ function args(): Map<string, string> {
   return m;
 }
 
+/**
+ * Where children write: below one directory per run, removed by the parent at
+ * the very end. Deleting tens of thousands of files between measurements would
+ * slow the next ones down: ext4 skips recently deleted inodes when it allocates
+ * new ones, for up to minutes.
+ */
+let tmpRoot = os.tmpdir();
+
 function tmpDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  return fs.mkdtempSync(path.join(tmpRoot, prefix));
 }
 
 function generate(apps: number, seed: number, outdir: string): Fleet {
@@ -92,9 +103,8 @@ function cpuMs(since: NodeJS.CpuUsage): number {
 
 /** Child: a full synth at one size, as `Fleet.synth()` does it (synthesize, then the atomic write). */
 function childSynth(apps: number, seed: number): Measurement {
-  const root = tmpDir('fleet-bench-');
-  const outdir = path.join(root, 'dist');
-  try {
+  const outdir = path.join(tmpDir('synth-'), 'dist');
+  {
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const fleet = generate(apps, seed, outdir);
@@ -115,8 +125,6 @@ function childSynth(apps: number, seed: number): Measurement {
       standIns,
       phases: { constructMs: Math.round(t1 - t0), synthesizeMs: Math.round(t2 - t1), writeMs: Math.round(t3 - t2) },
     };
-  } finally {
-    fs.rmSync(root, { recursive: true, force: true });
   }
 }
 
@@ -125,8 +133,8 @@ function childBaseline(apps: number, seed: number, cap: number): Measurement {
   const fleet = generate(apps, seed, 'unused');
   const specs = new FleetModel(fleet).ofType(AppNamespace).map(generatedAppOf).filter((a): a is GeneratedApp => a !== undefined);
   const measured = specs.slice(0, Math.min(cap, specs.length));
-  const root = tmpDir('fleet-bench-baseline-');
-  try {
+  const root = tmpDir('baseline-');
+  {
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const app = buildBaselineApp(measured, root);
@@ -145,8 +153,6 @@ function childBaseline(apps: number, seed: number, cap: number): Measurement {
       peakRssMB: peakRssMB(),
       phases: { constructMs: Math.round(t1 - t0), synthMs: Math.round(t2 - t1) },
     };
-  } finally {
-    fs.rmSync(root, { recursive: true, force: true });
   }
 }
 
@@ -178,10 +184,11 @@ function childYamlOnly(apps: number, seed: number): Measurement {
 }
 
 function runChild(kind: string, apps: number, seed: number, extra: string[] = []): Measurement {
+  const t0 = performance.now();
   const res = spawnSync(process.execPath, [
     '--max-old-space-size=4096',
     '-r', require.resolve('ts-node/register/transpile-only'),
-    __filename, '--child', kind, '--apps', String(apps), '--seed', String(seed), ...extra,
+    __filename, '--child', kind, '--apps', String(apps), '--seed', String(seed), '--tmpdir', tmpRoot, ...extra,
   ], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
@@ -191,7 +198,7 @@ function runChild(kind: string, apps: number, seed: number, extra: string[] = []
     throw new Error(`benchmark child '${kind}' (${apps} apps) failed with status ${res.status}:\n${res.stderr}`);
   }
   const last = res.stdout.trim().split('\n').pop() ?? '';
-  return JSON.parse(last) as Measurement;
+  return { ...(JSON.parse(last) as Measurement), processWallMs: Math.round(performance.now() - t0) };
 }
 
 function bestOf(n: number, run: () => Measurement): Measurement {
@@ -216,6 +223,7 @@ function main(): void {
   const seed = Number(a.get('seed') ?? 42);
   const apps = Number(a.get('apps') ?? 0);
   const child = a.get('child');
+  tmpRoot = path.resolve(a.get('tmpdir') ?? os.tmpdir());
   if (child) {
     const cap = Number(a.get('baseline-apps') ?? apps);
     const m = child === 'synth' ? childSynth(apps, seed) : child === 'baseline' ? childBaseline(apps, seed, cap) : childYamlOnly(apps, seed);
@@ -223,6 +231,16 @@ function main(): void {
     return;
   }
 
+  const base = tmpRoot;
+  tmpRoot = fs.mkdtempSync(path.join(base, 'fleet-bench-'));
+  try {
+    runAll(a, seed, base);
+  } finally {
+    fs.rmSync(tmpRoot, { recursive: true, force: true });
+  }
+}
+
+function runAll(a: Map<string, string>, seed: number, base: string): void {
   const sizes = (a.get('sizes') ?? '300,1000,3000').split(',').map(Number).sort((x, y) => x - y);
   const repeat = Number(a.get('repeat') ?? 1);
   const largest = sizes[sizes.length - 1];
@@ -236,14 +254,16 @@ function main(): void {
     loadAverageAtStart: os.loadavg().map(l => Math.round(l * 10) / 10),
   };
   const log = (s: string) => process.stdout.write(`${s}\n`);
-  log(`cdk8s-fleet benchmark: sizes ${sizes.join(', ')} apps, seed ${seed}, best of ${repeat}; ${machine.cpus} CPUs (${machine.cpuModel}), Node.js ${machine.node}, load ${machine.loadAverageAtStart.join(' ')}`);
+  log(`cdk8s-fleet benchmark: sizes ${sizes.join(', ')} apps, seed ${seed}, best of ${repeat}, output written below ${base}; `
+    + `${machine.cpus} CPUs (${machine.cpuModel}), Node.js ${machine.node}, load ${machine.loadAverageAtStart.join(' ')}`);
 
   const synth = new Map<number, Measurement>();
   for (const size of sizes) {
     const m = bestOf(repeat, () => runChild('synth', size, seed));
     synth.set(size, m);
     log(`synth    ${String(size).padStart(5)} apps, ${String(m.clusters).padStart(3)} clusters: ${String(m.objects).padStart(6)} objects, ${fmt(m.wallMs)} wall, `
-      + `${fmt(m.cpuMs)} CPU, ${m.peakRssMB} MB peak RSS (construct ${fmt(m.phases.constructMs)}, synthesize ${fmt(m.phases.synthesizeMs)}, write ${fmt(m.phases.writeMs)})`
+      + `${fmt(m.cpuMs)} CPU, ${m.peakRssMB} MB peak RSS (construct ${fmt(m.phases.constructMs)}, synthesize ${fmt(m.phases.synthesizeMs)}, write ${fmt(m.phases.writeMs)}; `
+      + `whole process ${fmt(m.processWallMs ?? 0)})`
       + `${m.standIns ? ' [stand-in workloads]' : ''}`);
   }
   const top = synth.get(largest)!;
@@ -279,7 +299,7 @@ function main(): void {
   };
   const resultsDir = path.join(__dirname, 'results');
   fs.mkdirSync(resultsDir, { recursive: true });
-  fs.writeFileSync(path.join(resultsDir, 'latest.json'), `${JSON.stringify({ summary, machine, seed, repeat, synth: [...synth.values()], floor, baseline }, undefined, 2)}\n`);
+  fs.writeFileSync(path.join(resultsDir, 'latest.json'), `${JSON.stringify({ summary, machine, seed, repeat, tmpdir: base, synth: [...synth.values()], floor, baseline }, undefined, 2)}\n`);
   log(`details in ${path.relative(process.cwd(), path.join(resultsDir, 'latest.json'))}`);
   log(JSON.stringify(summary));
 }
