@@ -107,6 +107,18 @@ export function addAppWorkloads(ns: AppNamespace, app: GeneratedApp, rng: Rng): 
   void rng;
 }
 
+/**
+ * THE HOOK for fleet-wide platform constructs that are not part of this branch
+ * yet (control planes, guardrail policies): add them here once merged, drawing
+ * random choices from `rng`. Layers that render from the clusters alone need
+ * nothing here; they are measured as soon as they are registered.
+ */
+export function addPlatformExtras(fleet: Fleet, rng: Rng): void {
+  // intentionally empty until those layers are merged; see the doc comment
+  void fleet;
+  void rng;
+}
+
 /** The node profiles of the generated fleet. */
 function nodeProfiles(fleet: Fleet) {
   return {
@@ -195,6 +207,7 @@ export function generateFleet(opts: GenerateOptions): Fleet {
     }
   }
   fleet.hub.addPool('general', { nodeProfile: profiles.general, capacity: 60, requiredDaemonSets: everyPool });
+  addPlatformExtras(fleet, seededRng(opts.seed + 1));
 
   const stateless: Array<[string, number]> = [['general', 0.7], ['high-memory', 0.1], ['compute', 0.15], ['gpu', 0.05]];
   const statefulEvery = opts.statefulApps > 0 ? opts.apps / opts.statefulApps : Infinity;
