@@ -106,4 +106,10 @@ project.addTask('example', {
   exec: 'ts-node --transpile-only --project examples/tsconfig.json examples/main.ts',
 });
 
+project.addTask('bench', {
+  description: 'Fleet-scale benchmark (bench/): synth at 300, 1,000 and 3,000 apps against the cdk8s-plus-28 baseline and the yaml-only floor',
+  exec: 'ts-node --transpile-only --project bench/tsconfig.json bench/run.ts',
+  receiveArgs: true,
+});
+
 project.synth();

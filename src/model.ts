@@ -49,8 +49,7 @@ export class FleetModel {
 
   /** Workload clusters (all but the hub). */
   public get workloadClusters(): Cluster[] {
-    // not `instanceof HubCluster`: cdk8s's Chart overrides Symbol.hasInstance, so every chart would match
-    return this.clusters.filter(c => c.role !== 'hub');
+    return this.clusters.filter(c => c.role === 'workload');
   }
 
   /** Pools of every cluster. */

@@ -1,0 +1,254 @@
+/**
+ * A seeded generator of fleets of configurable size, realistic at the top end
+ * (LinkedIn's published numbers): 100 workload clusters of ~5,000 nodes plus
+ * the hub, 20 maintenance zones, 5 node profiles, the node agents every pool
+ * requires, and 3,000 onboarded apps (200 of them stateful).
+ *
+ * The same seed always gives the same fleet, so runs are comparable.
+ */
+import { AppNamespace, Cluster, Cpu, Fleet, NodeProfile, RequiredDaemonSet, Size, TenantClass } from '../src';
+
+/** Options of {@link generateFleet}. */
+export interface GenerateOptions {
+  /** Onboarded apps, stateful ones included. */
+  readonly apps: number;
+  /** How many of the apps are stateful (LiStatefulSet on local SSD). */
+  readonly statefulApps: number;
+  /** Workload clusters (the hub comes on top). */
+  readonly clusters: number;
+  /** Seed of the random choices. */
+  readonly seed: number;
+  /** Output directory of the fleet. */
+  readonly outdir: string;
+}
+
+/** What the generator decided about one app; workloads are built from it. */
+export interface GeneratedApp {
+  /** App (and namespace) name. */
+  readonly name: string;
+  /** Tenant class. */
+  readonly tenant: TenantClass;
+  /** Node profile name. */
+  readonly nodeProfile: string;
+  /** True for apps that run as a LiStatefulSet. */
+  readonly stateful: boolean;
+  /** Stable replicas. */
+  readonly replicas: number;
+  /** Canary replicas (0: no canary). */
+  readonly canaryReplicas: number;
+  /** CPU request of one pod, in millicores. */
+  readonly cpuMillis: number;
+  /** Memory request (and limit) of one pod, in MiB. */
+  readonly memoryMiB: number;
+  /** Container port. */
+  readonly port: number;
+  /** Pinned container image. */
+  readonly image: string;
+  /** Persistent volume size per replica in GiB (stateful apps only, else 0). */
+  readonly volumeGiB: number;
+}
+
+/** A small, fast, seeded PRNG (mulberry32): numbers in [0, 1). */
+export type Rng = () => number;
+
+/** A seeded random number generator. */
+export function seededRng(seed: number): Rng {
+  /* eslint-disable no-bitwise */
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  /* eslint-enable no-bitwise */
+}
+
+function pick<T>(rng: Rng, items: readonly T[]): T {
+  return items[Math.floor(rng() * items.length)];
+}
+
+function between(rng: Rng, min: number, max: number): number {
+  return min + Math.floor(rng() * (max - min + 1));
+}
+
+const WORDS = [
+  'feed', 'profile', 'search', 'messaging', 'jobs', 'ads', 'notifications', 'identity', 'graph', 'media',
+  'learning', 'sales', 'talent', 'pages', 'groups', 'events', 'payments', 'trust', 'growth', 'analytics',
+];
+const ROLES = ['api', 'frontend', 'backend', 'indexer', 'ranker', 'gateway', 'worker', 'store', 'cache', 'router'];
+const REGIONS = ['lva1', 'ltx1', 'lor1', 'lsg1'];
+
+/** The app → spec map of every generated fleet (read by the stand-in workloads). */
+const SPECS = new WeakMap<AppNamespace, GeneratedApp>();
+
+/** The generator's decisions about the app of a namespace, if it was generated. */
+export function generatedAppOf(ns: AppNamespace): GeneratedApp | undefined {
+  return SPECS.get(ns);
+}
+
+/**
+ * THE HOOK where an app's workloads are added to its namespace.
+ *
+ * Workloads (LiDeployment, LiStatefulSet) are not part of this branch yet; until
+ * they are, this adds nothing and the benchmark renders stand-in objects of the
+ * same shape for every namespace without workloads (bench/stand-in-workloads.ts).
+ * Once they exist, build them here from `app` (stateless apps: a LiDeployment
+ * with `app.replicas`, and a canary of `app.canaryReplicas` when > 0; stateful
+ * apps: a LiStatefulSet with `app.volumeGiB` per replica). Draw any further
+ * random choice from `rng` (seeded per app, so the rest of the fleet stays the
+ * same). The stand-ins then switch themselves off.
+ */
+export function addAppWorkloads(ns: AppNamespace, app: GeneratedApp, rng: Rng): void {
+  // intentionally empty until workloads are merged; see the doc comment
+  void ns;
+  void app;
+  void rng;
+}
+
+/**
+ * THE HOOK for fleet-wide platform constructs that are not part of this branch
+ * yet (control planes, guardrail policies): add them here once merged, drawing
+ * random choices from `rng`. Layers that render from the clusters alone need
+ * nothing here; they are measured as soon as they are registered.
+ */
+export function addPlatformExtras(fleet: Fleet, rng: Rng): void {
+  // intentionally empty until those layers are merged; see the doc comment
+  void fleet;
+  void rng;
+}
+
+/** The node profiles of the generated fleet. */
+function nodeProfiles(fleet: Fleet) {
+  return {
+    general: new NodeProfile(fleet, 'general', { machine: { sku: 'gp-64c-256g', cpuCores: 64, memory: Size.gibibytes(256) } }),
+    highMemory: new NodeProfile(fleet, 'high-memory', { machine: { sku: 'hm-64c-1t', cpuCores: 64, memory: Size.tebibytes(1) } }),
+    compute: new NodeProfile(fleet, 'compute', { machine: { sku: 'cp-96c-192g', cpuCores: 96, memory: Size.gibibytes(192) } }),
+    gpu: new NodeProfile(fleet, 'gpu', {
+      machine: { sku: 'gpu-96c-768g-8xh100', cpuCores: 96, memory: Size.gibibytes(768), gpus: 8 },
+      nodeConfig: { cpuManagerPolicy: 'static' },
+      taints: [{ key: 'fleet.cdk8s.io/gpu', value: 'true', effect: 'NoSchedule' }],
+    }),
+    localSsd: new NodeProfile(fleet, 'local-ssd', {
+      machine: { sku: 'st-48c-384g-15t', cpuCores: 48, memory: Size.gibibytes(384), localSsd: Size.tebibytes(15) },
+      nodeConfig: { cpuManagerPolicy: 'static' },
+      taints: [{ key: 'fleet.cdk8s.io/local-ssd', value: 'true', effect: 'NoSchedule' }],
+    }),
+  };
+}
+
+/** The node agents pools require. */
+function nodeAgents(fleet: Fleet) {
+  const logShipper = new RequiredDaemonSet(fleet, 'log-shipper', {
+    image: 'registry.internal/platform/log-shipper:3.4.1',
+    args: ['--input=/var/log/pods', '--output=kafka://logs.internal:9092'],
+    resources: { cpu: Cpu.millis(200), memory: Size.mebibytes(256) },
+    hostPaths: [{ name: 'pod-logs', hostPath: '/var/log/pods', mountPath: '/var/log/pods' }],
+    runAsRoot: true,
+    ports: [{ name: 'metrics', containerPort: 2020 }],
+    readinessProbe: { path: '/api/v1/health', port: 'metrics' },
+  });
+  const nodeMetrics = new RequiredDaemonSet(fleet, 'node-metrics', {
+    image: 'registry.internal/platform/node-exporter:1.8.2',
+    args: ['--path.rootfs=/host/root', '--web.listen-address=:9100'],
+    resources: { cpu: Cpu.millis(100), memory: Size.mebibytes(128) },
+    hostPaths: [{ name: 'root', hostPath: '/', mountPath: '/host/root', mountPropagation: 'HostToContainer' }],
+    ports: [{ name: 'metrics', containerPort: 9100, hostPort: 9100 }],
+  });
+  const securityAgent = new RequiredDaemonSet(fleet, 'security-agent', {
+    image: 'registry.internal/platform/security-agent:2.11.0',
+    resources: { cpu: Cpu.millis(100), memory: Size.mebibytes(192) },
+    env: { REPORT_ENDPOINT: 'https://security.internal/report' },
+    clusterRules: [{ apiGroups: [''], resources: ['pods', 'nodes'], verbs: ['get', 'list', 'watch'] }],
+  });
+  const gpuPlugin = new RequiredDaemonSet(fleet, 'gpu-device-plugin', {
+    image: 'nvcr.io/nvidia/k8s-device-plugin:v0.15.0',
+    resources: { cpu: Cpu.millis(50), memory: Size.mebibytes(64) },
+    hostPaths: [{ name: 'device-plugins', hostPath: '/var/lib/kubelet/device-plugins', mountPath: '/var/lib/kubelet/device-plugins', readOnly: false }],
+    privileged: true,
+  });
+  const localVolumes = new RequiredDaemonSet(fleet, 'local-volume-provisioner', {
+    image: 'registry.k8s.io/sig-storage/local-volume-provisioner:v2.6.0',
+    resources: { cpu: Cpu.millis(100), memory: Size.mebibytes(128) },
+    hostPaths: [{ name: 'local-disks', hostPath: '/mnt/local-ssd', mountPath: '/mnt/local-ssd', readOnly: false, mountPropagation: 'HostToContainer' }],
+    privileged: true,
+    clusterRules: [
+      { apiGroups: [''], resources: ['persistentvolumes'], verbs: ['get', 'list', 'watch', 'create', 'delete'] },
+      { apiGroups: [''], resources: ['nodes'], verbs: ['get'] },
+      { apiGroups: ['storage.k8s.io'], resources: ['storageclasses'], verbs: ['get', 'list', 'watch'] },
+    ],
+  });
+  return { logShipper, nodeMetrics, securityAgent, gpuPlugin, localVolumes };
+}
+
+/**
+ * Generates a fleet: `clusters` workload clusters of ~5,000 nodes (5 pools, one
+ * per node profile; GPU pools in every fourth cluster), the hub, and `apps`
+ * onboarded apps, `statefulApps` of them stateful. Deterministic for a seed.
+ */
+export function generateFleet(opts: GenerateOptions): Fleet {
+  const rng = seededRng(opts.seed);
+  const fleet = new Fleet({ outdir: opts.outdir, maintenanceZones: 20, kubernetesVersion: '1.28.9', hub: { region: 'lva1' } });
+  const profiles = nodeProfiles(fleet);
+  const agents = nodeAgents(fleet);
+  const everyPool = [agents.logShipper, agents.nodeMetrics, agents.securityAgent];
+
+  for (let i = 0; i < opts.clusters; i++) {
+    const region = REGIONS[i % REGIONS.length];
+    const cluster = new Cluster(fleet, `${region}-prod-${Math.floor(i / REGIONS.length) + 1}`, { region, openKruise: i % 2 === 1 });
+    const gpu = i % 4 === 0 ? between(rng, 10, 20) * 20 : 0;
+    cluster.addPool('general', { nodeProfile: profiles.general, capacity: between(rng, 2000, 2600), requiredDaemonSets: everyPool });
+    cluster.addPool('high-memory', { nodeProfile: profiles.highMemory, capacity: between(rng, 600, 900), requiredDaemonSets: everyPool });
+    cluster.addPool('compute', { nodeProfile: profiles.compute, capacity: between(rng, 600, 900), requiredDaemonSets: everyPool });
+    cluster.addPool('local-ssd', { nodeProfile: profiles.localSsd, capacity: between(rng, 500, 800), requiredDaemonSets: [...everyPool, agents.localVolumes] });
+    if (gpu > 0) {
+      cluster.addPool('gpu', { nodeProfile: profiles.gpu, capacity: gpu, requiredDaemonSets: [...everyPool, agents.gpuPlugin] });
+    }
+  }
+  fleet.hub.addPool('general', { nodeProfile: profiles.general, capacity: 60, requiredDaemonSets: everyPool });
+  addPlatformExtras(fleet, seededRng(opts.seed + 1));
+
+  const stateless: Array<[string, number]> = [['general', 0.7], ['high-memory', 0.1], ['compute', 0.15], ['gpu', 0.05]];
+  const statefulEvery = opts.statefulApps > 0 ? opts.apps / opts.statefulApps : Infinity;
+  let statefulMade = 0;
+  for (let i = 0; i < opts.apps; i++) {
+    const stateful = statefulMade < opts.statefulApps && i >= Math.round(statefulMade * statefulEvery);
+    if (stateful) statefulMade++;
+    const name = `${pick(rng, WORDS)}-${pick(rng, ROLES)}-${i}`;
+    let nodeProfile = 'local-ssd';
+    if (!stateful) {
+      const r = rng();
+      let acc = 0;
+      nodeProfile = stateless.find(([, w]) => (acc += w) > r)?.[0] ?? 'general';
+    }
+    const tenant: TenantClass = stateful ? 'stateful' : rng() < 0.05 ? 'batch' : 'stateless';
+    const app: GeneratedApp = {
+      name,
+      tenant,
+      nodeProfile,
+      stateful,
+      replicas: stateful ? pick(rng, [3, 3, 5]) : between(rng, 2, 40),
+      canaryReplicas: !stateful && rng() < 0.3 ? 1 : 0,
+      cpuMillis: pick(rng, [250, 500, 1000, 2000, 4000]),
+      memoryMiB: pick(rng, [512, 1024, 2048, 4096, 8192]),
+      port: 8080,
+      image: `registry.internal/apps/${name}:1.${between(rng, 0, 99)}.${between(rng, 0, 9)}`,
+      volumeGiB: stateful ? pick(rng, [100, 200, 500]) : 0,
+    };
+    const ns = new AppNamespace(fleet, name, { app: name, tenant, nodeProfile });
+    SPECS.set(ns, app);
+    addAppWorkloads(ns, app, seededRng(opts.seed * 1_000_003 + i));
+  }
+  return fleet;
+}
+
+/** Workload clusters for a number of apps at LinkedIn's ratio (100 clusters for 3,000 apps). */
+export function clustersFor(apps: number): number {
+  return Math.max(4, Math.round(apps / 30));
+}
+
+/** Stateful apps for a number of apps at the issue's ratio (200 for 3,000). */
+export function statefulAppsFor(apps: number): number {
+  return Math.round((apps * 200) / 3000);
+}
