@@ -6,7 +6,7 @@
  *
  * The same seed always gives the same fleet, so runs are comparable.
  */
-import { AppNamespace, Cluster, Cpu, Fleet, NodeProfile, RequiredDaemonSet, Size, TenantClass } from '../src';
+import { AppNamespace, Cluster, Cpu, Fleet, Guardrails, LiDeployment, LiStatefulSet, NodeProfile, PlatformPodTemplate, RequiredDaemonSet, Size, TenantClass } from '../src';
 
 /** Options of {@link generateFleet}. */
 export interface GenerateOptions {
@@ -80,7 +80,7 @@ const WORDS = [
 const ROLES = ['api', 'frontend', 'backend', 'indexer', 'ranker', 'gateway', 'worker', 'store', 'cache', 'router'];
 const REGIONS = ['lva1', 'ltx1', 'lor1', 'lsg1'];
 
-/** The app → spec map of every generated fleet (read by the stand-in workloads). */
+/** The app → spec map of every generated fleet. */
 const SPECS = new WeakMap<AppNamespace, GeneratedApp>();
 
 /** The generator's decisions about the app of a namespace, if it was generated. */
@@ -89,34 +89,54 @@ export function generatedAppOf(ns: AppNamespace): GeneratedApp | undefined {
 }
 
 /**
- * THE HOOK where an app's workloads are added to its namespace.
- *
- * Workloads (LiDeployment, LiStatefulSet) are not part of this branch yet; until
- * they are, this adds nothing and the benchmark renders stand-in objects of the
- * same shape for every namespace without workloads (bench/stand-in-workloads.ts).
- * Once they exist, build them here from `app` (stateless apps: a LiDeployment
- * with `app.replicas`, and a canary of `app.canaryReplicas` when > 0; stateful
- * apps: a LiStatefulSet with `app.volumeGiB` per replica). Draw any further
- * random choice from `rng` (seeded per app, so the rest of the fleet stays the
- * same). The stand-ins then switch themselves off.
+ * Adds an app's workloads to its namespace, exactly as an app developer would:
+ * stateless apps get a LiDeployment (with a canary of `app.canaryReplicas` pods
+ * when > 0), stateful apps a LiStatefulSet with `app.volumeGiB` of local SSD per
+ * replica. `rng` is seeded per app, so the rest of the fleet stays the same.
  */
 export function addAppWorkloads(ns: AppNamespace, app: GeneratedApp, rng: Rng): void {
-  // intentionally empty until workloads are merged; see the doc comment
-  void ns;
-  void app;
-  void rng;
+  const resources = { cpu: Cpu.millis(app.cpuMillis), memory: Size.mebibytes(app.memoryMiB) };
+  const version = { app: app.image.slice(app.image.lastIndexOf(':') + 1), config: `2026-11-${String(between(rng, 1, 28)).padStart(2, '0')}.1` };
+  const ports = [{ name: 'http', port: app.port }];
+  if (app.stateful) {
+    new LiStatefulSet(ns, app.name, {
+      application: app.name, version, replicas: app.replicas, resources, ports, image: app.image,
+      storage: Size.gibibytes(app.volumeGiB),
+      acmEndpoint: `https://acm.internal/clusters/${app.name}`,
+    });
+    return;
+  }
+  new LiDeployment(ns, app.name, {
+    application: app.name, version, replicas: app.replicas, resources, ports, image: app.image,
+    config: { 'app.properties': `app.name=${app.name}\npool.size=${between(rng, 8, 64)}\n` },
+    ...(app.canaryReplicas > 0 ? { canary: { count: app.canaryReplicas, version: { app: `${version.app}-rc1` } } } : {}),
+  });
 }
 
 /**
- * THE HOOK for fleet-wide platform constructs that are not part of this branch
- * yet (control planes, guardrail policies): add them here once merged, drawing
- * random choices from `rng`. Layers that render from the clusters alone need
- * nothing here; they are measured as soon as they are registered.
+ * Fleet-wide platform constructs: the platform pod template every app pod is
+ * merged with, and the guardrails (defaults). Control planes are derived from
+ * each cluster's capacity without anything declared.
  */
 export function addPlatformExtras(fleet: Fleet, rng: Rng): void {
-  // intentionally empty until those layers are merged; see the doc comment
-  void fleet;
-  void rng;
+  new PlatformPodTemplate(fleet, 'platform-pod-template', {
+    registry: 'registry.internal/apps',
+    initContainers: [{
+      name: 'pki-bootstrap',
+      image: 'registry.internal/platform/pki-bootstrap:1.9.0',
+      resources: { cpu: Cpu.millis(100), memory: Size.mebibytes(64) },
+      volumeMounts: [{ volume: 'pki', mountPath: '/var/run/pki', readOnly: false }],
+    }],
+    sidecars: [{
+      name: 'sd-proxy',
+      image: `registry.internal/platform/sd-proxy:2.${between(rng, 0, 9)}.1`,
+      resources: { cpu: Cpu.millis(100), memory: Size.mebibytes(128) },
+      ports: [{ name: 'sd-proxy', containerPort: 15001 }],
+      volumeMounts: [{ volume: 'pki', mountPath: '/var/run/pki' }],
+    }],
+    volumes: [{ name: 'pki', emptyDir: { memory: true, sizeLimit: Size.mebibytes(16) }, appMountPath: '/var/run/pki' }],
+  });
+  new Guardrails(fleet, 'guardrails', {});
 }
 
 /** The node profiles of the generated fleet. */
@@ -198,10 +218,10 @@ export function generateFleet(opts: GenerateOptions): Fleet {
     const region = REGIONS[i % REGIONS.length];
     const cluster = new Cluster(fleet, `${region}-prod-${Math.floor(i / REGIONS.length) + 1}`, { region, openKruise: i % 2 === 1 });
     const gpu = i % 4 === 0 ? between(rng, 10, 20) * 20 : 0;
-    cluster.addPool('general', { nodeProfile: profiles.general, capacity: between(rng, 2000, 2600), requiredDaemonSets: everyPool });
-    cluster.addPool('high-memory', { nodeProfile: profiles.highMemory, capacity: between(rng, 600, 900), requiredDaemonSets: everyPool });
-    cluster.addPool('compute', { nodeProfile: profiles.compute, capacity: between(rng, 600, 900), requiredDaemonSets: everyPool });
-    cluster.addPool('local-ssd', { nodeProfile: profiles.localSsd, capacity: between(rng, 500, 800), requiredDaemonSets: [...everyPool, agents.localVolumes] });
+    cluster.addPool('general', { nodeProfile: profiles.general, capacity: between(rng, 1900, 2300), requiredDaemonSets: everyPool });
+    cluster.addPool('high-memory', { nodeProfile: profiles.highMemory, capacity: between(rng, 600, 800), requiredDaemonSets: everyPool });
+    cluster.addPool('compute', { nodeProfile: profiles.compute, capacity: between(rng, 600, 800), requiredDaemonSets: everyPool });
+    cluster.addPool('local-ssd', { nodeProfile: profiles.localSsd, capacity: between(rng, 500, 700), requiredDaemonSets: [...everyPool, agents.localVolumes] });
     if (gpu > 0) {
       cluster.addPool('gpu', { nodeProfile: profiles.gpu, capacity: gpu, requiredDaemonSets: [...everyPool, agents.gpuPlugin] });
     }
@@ -228,8 +248,8 @@ export function generateFleet(opts: GenerateOptions): Fleet {
       tenant,
       nodeProfile,
       stateful,
-      replicas: stateful ? pick(rng, [3, 3, 5]) : between(rng, 2, 40),
-      canaryReplicas: !stateful && rng() < 0.3 ? 1 : 0,
+      replicas: stateful ? pick(rng, [3, 3, 5]) : between(rng, 5, 40),
+      canaryReplicas: !stateful && rng() < 0.3 ? 1 : 0, // at most 1 pod beside 5+ stable ones (see below)
       cpuMillis: pick(rng, [250, 500, 1000, 2000, 4000]),
       memoryMiB: pick(rng, [512, 1024, 2048, 4096, 8192]),
       port: 8080,

@@ -32,10 +32,8 @@ import { performance } from 'perf_hooks';
 import { stringify } from 'yaml';
 import { buildBaselineApp } from './baseline';
 import { GeneratedApp, clustersFor, generateFleet, generatedAppOf, statefulAppsFor } from './generator';
-import { standInWorkloadsLayer } from './stand-in-workloads';
-import { AppNamespace, Fleet, FleetModel, synthOptionsFromEnv, synthesizeFleet } from '../src';
+import { AppNamespace, Fleet, FleetModel } from '../src';
 import { canonicalObject } from '../src/synth/emit';
-import { FLEET_LAYERS } from '../src/synth/layers';
 import { writeOutputAtomically } from '../src/synth/write';
 import { emitYaml } from '../src/synth/yaml-emitter';
 
@@ -50,8 +48,6 @@ interface Measurement {
   readonly peakRssMB: number;
   /** Phases of the synth (construction, synthesize, write) or of the floor. */
   readonly phases: Record<string, number>;
-  /** True when stand-in objects replaced the (not yet merged) workloads. */
-  readonly standIns?: boolean;
   /** Apps the baseline actually synthesized (when capped). */
   readonly measuredApps?: number;
   /** Wall time of the whole child process as the parent saw it (Node.js start, module loading and transpiling included). */
@@ -86,12 +82,6 @@ function generate(apps: number, seed: number, outdir: string): Fleet {
   return generateFleet({ apps, statefulApps: statefulAppsFor(apps), clusters: clustersFor(apps), seed, outdir });
 }
 
-/** The layers of the synth: the platform's, plus stand-ins while workloads are not merged. */
-function layersFor(fleet: Fleet) {
-  const needsStandIns = new FleetModel(fleet).ofType(AppNamespace).some(ns => ns.workloads.length === 0);
-  return { layers: needsStandIns ? [...FLEET_LAYERS, standInWorkloadsLayer] : FLEET_LAYERS, standIns: needsStandIns };
-}
-
 function peakRssMB(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);
 }
@@ -109,8 +99,7 @@ function childSynth(apps: number, seed: number): Measurement {
     const t0 = performance.now();
     const fleet = generate(apps, seed, outdir);
     const t1 = performance.now();
-    const { layers, standIns } = layersFor(fleet);
-    const result = synthesizeFleet(fleet, synthOptionsFromEnv(), layers);
+    const result = fleet.synthesize(); // the same path as Fleet.synth(): synthesize, then the atomic write
     const t2 = performance.now();
     writeOutputAtomically(fleet.fleetOutdir, result.files);
     const t3 = performance.now();
@@ -122,7 +111,6 @@ function childSynth(apps: number, seed: number): Measurement {
       wallMs: Math.round(t3 - t0),
       cpuMs: cpuMs(cpu0),
       peakRssMB: peakRssMB(),
-      standIns,
       phases: { constructMs: Math.round(t1 - t0), synthesizeMs: Math.round(t2 - t1), writeMs: Math.round(t3 - t2) },
     };
   }
@@ -159,7 +147,7 @@ function childBaseline(apps: number, seed: number, cap: number): Measurement {
 /** Child: the floor, the synth's own final objects serialized with `yaml` alone (and with the library's emitter, for reference). */
 function childYamlOnly(apps: number, seed: number): Measurement {
   const fleet = generate(apps, seed, 'unused');
-  const result = synthesizeFleet(fleet, synthOptionsFromEnv(), layersFor(fleet).layers);
+  const result = fleet.synthesize();
   const docs = result.objects.map(o => canonicalObject(o.object));
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -263,8 +251,7 @@ function runAll(a: Map<string, string>, seed: number, base: string): void {
     synth.set(size, m);
     log(`synth    ${String(size).padStart(5)} apps, ${String(m.clusters).padStart(3)} clusters: ${String(m.objects).padStart(6)} objects, ${fmt(m.wallMs)} wall, `
       + `${fmt(m.cpuMs)} CPU, ${m.peakRssMB} MB peak RSS (construct ${fmt(m.phases.constructMs)}, synthesize ${fmt(m.phases.synthesizeMs)}, write ${fmt(m.phases.writeMs)}; `
-      + `whole process ${fmt(m.processWallMs ?? 0)})`
-      + `${m.standIns ? ' [stand-in workloads]' : ''}`);
+      + `whole process ${fmt(m.processWallMs ?? 0)})`);
   }
   const top = synth.get(largest)!;
   const third = sizes.find(s => s * 3 === largest);

@@ -33,6 +33,15 @@ export function moveOverride(namespace: string): string {
   return `namespace-move:${namespace}`;
 }
 
+/** How many items a message lists before it says how many more there are. */
+const LISTED_IN_MESSAGES = 10;
+
+/** `a, b, c` — or the first few and `… and N more`, so a fleet-sized list stays readable. */
+function listSome(items: readonly string[]): string {
+  if (items.length <= LISTED_IN_MESSAGES) return items.join(', ');
+  return `${items.slice(0, LISTED_IN_MESSAGES).join(', ')}, … and ${items.length - LISTED_IN_MESSAGES} more (see <outdir>/${PLACEMENT_RECORD_FILE})`;
+}
+
 /** Namespaces an app may not take. */
 export const RESERVED_NAMESPACES: readonly string[] = ['default', 'kube-node-lease', 'kube-public', 'kube-system'];
 
@@ -356,7 +365,7 @@ function plan(model: FleetModel, fleetPlan: FleetPlan, v: Violations): void {
   const lockConstruct = model.ofType(PlacementLock)[0];
   if (added.length > 0 && all.length > 0) {
     v.warning(lockConstruct ? pathOf(lockConstruct) : '<fleet>', 'tenancy.lock.changed',
-      `${added.length} namespace placement(s) are new or changed: ${added.map(([app, p]) => `${app}→${p.cluster}`).join(', ')}`,
+      `${added.length} namespace placement(s) are new or changed: ${listSome(added.map(([app, p]) => `${app}→${p.cluster}`))}`,
       lockConstruct
         ? `commit <outdir>/${PLACEMENT_RECORD_FILE} as ${lock.source} (updatePlacementLock(result) does it) so later synths keep them in place`
         : `declare a PlacementLock with a file committed with the fleet program (or keep <outdir>/${PLACEMENT_RECORD_FILE} committed and pass it as the previous output) so later synths keep them in place`);

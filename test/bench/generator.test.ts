@@ -1,16 +1,13 @@
-import { Construct } from 'constructs';
 import { parse } from 'yaml';
-import { addAppWorkloads, clustersFor, generateFleet, generatedAppOf, seededRng, statefulAppsFor } from '../../bench/generator';
-import { standInWorkloadsLayer } from '../../bench/stand-in-workloads';
-import { AppNamespace, Fleet, FleetModel, KubernetesPool, NodeProfile, RequiredDaemonSet, ZERO, synthesizeFleet } from '../../src';
-import { FLEET_LAYERS } from '../../src/synth/layers';
+import { clustersFor, generateFleet, generatedAppOf, seededRng, statefulAppsFor } from '../../bench/generator';
+import { AppNamespace, Fleet, FleetModel, KubernetesPool, LiDeployment, LiStatefulSet, NodeProfile, RequiredDaemonSet } from '../../src';
 import { tmpOutdir } from '../support/fleet';
 import { describeWithSchemas, validateAll } from '../support/schemas';
 
 const SMALL = { apps: 45, statefulApps: 3, clusters: 4 };
 
 function synth(fleet: Fleet) {
-  return synthesizeFleet(fleet, {}, [...FLEET_LAYERS, standInWorkloadsLayer]);
+  return fleet.synthesize();
 }
 
 describe('the benchmark fleet generator', () => {
@@ -61,29 +58,25 @@ describe('the benchmark fleet generator', () => {
     expect(xs.every(x => x >= 0 && x < 1)).toBe(true);
   });
 
-  test('the workload hook adds nothing yet; stand-ins render each app\'s objects in its routed cluster', () => {
+  test('every app gets its real workloads: a LiDeployment, or a LiStatefulSet for stateful apps, rendered in its routed cluster', () => {
     const fleet = generateFleet({ ...SMALL, seed: 1, outdir: tmpOutdir() });
-    const ns = new FleetModel(fleet).ofType(AppNamespace)[0];
-    addAppWorkloads(ns, generatedAppOf(ns)!, seededRng(1));
-    expect(ns.workloads).toHaveLength(0);
+    const namespaces = new FleetModel(fleet).ofType(AppNamespace);
+    for (const ns of namespaces) {
+      const app = generatedAppOf(ns)!;
+      expect(ns.workloads).toHaveLength(1);
+      expect(ns.workloads[0]).toBeInstanceOf(app.stateful ? LiStatefulSet : LiDeployment);
+    }
     const result = synth(fleet);
+    const ns = namespaces.find(n => !generatedAppOf(n)!.stateful && generatedAppOf(n)!.canaryReplicas > 0)!;
     const cluster = result.plan.placement.get(ns)!.clusterName;
     const kinds = result.objects.filter(o => o.cluster === cluster && o.object.metadata.namespace === ns.namespaceName).map(o => o.object.kind);
-    expect(kinds).toEqual(expect.arrayContaining(['ServiceAccount', 'Service', 'PodDisruptionBudget', 'ConfigMap', 'NetworkPolicy']));
-  });
-
-  test('stand-ins switch themselves off for a namespace that has workloads', () => {
-    const fleet = generateFleet({ ...SMALL, seed: 1, outdir: tmpOutdir() });
-    const ns = new FleetModel(fleet).ofType(AppNamespace)[0];
-    const workload = new Construct(ns, 'workload');
-    Object.defineProperty(workload, 'workloadDemand', { value: { pods: 1, podRequests: ZERO, podLimits: ZERO, surgePods: 0 } });
-    const result = synth(fleet);
-    expect(result.objects.filter(o => o.object.metadata.namespace === ns.namespaceName)).toEqual([]);
+    expect(kinds).toEqual(expect.arrayContaining(['ServiceAccount', 'Service', 'PodDisruptionBudget', 'ConfigMap', 'NetworkPolicy', 'ResourceQuota']));
+    expect(kinds.filter(k => k === 'Deployment' || k === 'CloneSet')).toHaveLength(2); // stable and canary
   });
 });
 
 describeWithSchemas('the generated fleet is schema-valid', () => {
-  test('every object, stand-ins included, validates strictly against Kubernetes v1.28.0 and the CRDs; files parse back', () => {
+  test('every object validates strictly against Kubernetes v1.28.0 and the CRDs; files parse back', () => {
     const result = synth(generateFleet({ ...SMALL, seed: 42, outdir: tmpOutdir() }));
     expect(result.objects.length).toBeGreaterThan(300);
     expect(validateAll(result.objects)).toEqual([]);
