@@ -100,14 +100,24 @@ export function addAppWorkloads(ns: AppNamespace, app: GeneratedApp, rng: Rng): 
   const ports = [{ name: 'http', port: app.port }];
   if (app.stateful) {
     new LiStatefulSet(ns, app.name, {
-      application: app.name, version, replicas: app.replicas, resources, ports, image: app.image,
+      application: app.name,
+      version,
+      replicas: app.replicas,
+      resources,
+      ports,
+      image: app.image,
       storage: Size.gibibytes(app.volumeGiB),
       acmEndpoint: `https://acm.internal/clusters/${app.name}`,
     });
     return;
   }
   new LiDeployment(ns, app.name, {
-    application: app.name, version, replicas: app.replicas, resources, ports, image: app.image,
+    application: app.name,
+    version,
+    replicas: app.replicas,
+    resources,
+    ports,
+    image: app.image,
     config: { 'app.properties': `app.name=${app.name}\npool.size=${between(rng, 8, 64)}\n` },
     ...(app.canaryReplicas > 0 ? { canary: { count: app.canaryReplicas, version: { app: `${version.app}-rc1` } } } : {}),
   });

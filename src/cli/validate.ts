@@ -47,7 +47,7 @@ export interface ValidationProblem {
 
 /** API groups whose kinds are configuration files, not API objects. */
 /** Component configuration files (kubelet, apiserver, audit, admission plugins): not API objects. */
-const CONFIG_GROUP = /(\.config\.k8s\.io|^audit\.k8s\.io|\.admission\.k8s\.io)\//;
+const CONFIG_GROUP = /(\.config\.k8s\.io|^audit\.k8s\.io|\.admission\.k8s\.io|^config\.fleet\.cdk8s\.io)\//;
 /** Node files of a cdk8s-fleet control plane (e.g. etcd's own config format) live below this directory. */
 const CONTROL_PLANE_SEGMENT = /(^|\/)control-plane\//;
 

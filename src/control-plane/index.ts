@@ -12,3 +12,4 @@ export * from './kubelet';
 export * from './priority-and-fairness';
 export * from './cis';
 export { controlPlaneLayer, controlPlaneSettingsOf } from './layer';
+export * from './sizing-record';

@@ -17,6 +17,7 @@ import { renderEtcdMemberConfig } from './etcd';
 import { renderClusterKubeletConfiguration } from './kubelet';
 import { renderApiPriority } from './priority-and-fairness';
 import { ControlPlaneSettings, resolveControlPlane } from './settings';
+import { SIZING_RECORD_FILE, sizingRecord } from './sizing-record';
 import { CountedKind, countFinding, nodeCountFinding, podsPerNodeFinding, ThresholdFinding } from './thresholds';
 import { Cluster } from '../clusters/cluster';
 import { Violations } from '../core/errors';
@@ -134,6 +135,7 @@ function renderCluster(ctx: RenderContext, s: ControlPlaneSettings, tenants: Rea
     ctx.addFile(`${dir}/static-pods/${shortHost(host)}/kube-apiserver.yaml`, renderApiserverPod(s, host, flags), source);
     ctx.addFile(`${dir}/static-pods/${shortHost(host)}/kube-controller-manager.yaml`, renderControllerManagerPod(s, host), source);
   }
+  ctx.addFile(`${dir}/${SIZING_RECORD_FILE}`, sizingRecord(s), source);
   const encryption = renderEncryptionConfig(s);
   ctx.addFile(`${dir}/apiserver/audit-policy.yaml`, renderAuditPolicy(), source);
   ctx.addFile(`${dir}/apiserver/encryption-config.yaml`, encryption, source);

@@ -36,7 +36,9 @@ describe('cdk8s-fleet diff', () => {
     expect(out).toContain('cluster hub:');
     expect(out).toContain('  + KubernetesPool prod-1-batch');
     expect(out).toContain('~ kustomization.yaml'.replace('~ ', '~ hub/'));
-    expect(out).toMatch(/total: \d+ added, 1 changed, 1 removed object\(s\)/);
+    expect(out).toMatch(/total: \d+ added, 2 changed, 1 removed object\(s\)/);
+    // the control plane's sizing record follows the pool added to the cluster
+    expect(out).toMatch(/~ ControlPlaneSizing prod-1\n\s+spec.apiserver.inflightWhy[\s\S]*spec.nodes/);
     // nothing about unchanged objects
     expect(out).not.toContain('log-shipper-general');
   });
@@ -46,12 +48,15 @@ describe('cdk8s-fleet diff', () => {
     expectCode(r, 1);
     const d = JSON.parse(r.stdout);
     const prod = d.clusters.find((c: any) => c.cluster === 'prod-1');
-    expect(prod.changed).toEqual([expect.objectContaining({
-      kind: 'Deployment',
-      namespace: 'web',
-      name: 'web',
-      fields: ['spec.replicas', 'spec.template.spec.containers[name=web].image'],
-    })]);
+    expect(prod.changed).toEqual([
+      expect.objectContaining({ kind: 'ControlPlaneSizing', name: 'prod-1', file: 'prod-1/control-plane/sizing.yaml' }),
+      expect.objectContaining({
+        kind: 'Deployment',
+        namespace: 'web',
+        name: 'web',
+        fields: ['spec.replicas', 'spec.template.spec.containers[name=web].image'],
+      }),
+    ]);
     expect(prod.removed.map((o: any) => o.name)).toEqual(['legacy']);
     expect(d.identical).toBe(false);
   });

@@ -51,3 +51,22 @@ describeWithSchemas('the example fleet control-plane static pods are schema-vali
     expect(validateAll(pods)).toEqual([]);
   });
 });
+
+describe('the control plane records its sizing and why', () => {
+  test('every example cluster has a sizing record with the chosen numbers and their reasons', () => {
+    const files = result.files;
+    for (const cluster of ['lva1-prod-1', 'lva1-prod-2', 'ltx1-prod-1']) {
+      const record = parse(files.get(`${cluster}/control-plane/sizing.yaml`)!);
+      expect(record.kind).toBe('ControlPlaneSizing');
+      expect(record.spec.cluster).toBe(cluster);
+      expect(record.spec.nodes).toBe(4613);
+      expect(record.spec.apiserver.maxRequestsInflight).toBe(3000);
+      expect(record.spec.apiserver.maxMutatingRequestsInflight).toBe(1000);
+      expect(record.spec.apiserver.inflightWhy).toBe('4613 nodes > 3,000: the large-cluster thresholds');
+      expect(record.spec.etcd.eventsSplit).toBe(true);
+    }
+    const explicit = parse(files.get('lva1-prod-1/control-plane/sizing.yaml')!);
+    expect(explicit.spec.etcd.quotaBackendBytes).toBe(16 * GIB_BYTES);
+    expect(explicit.spec.apiserver.replicasWhy).toBe('set explicitly on the ControlPlane');
+  });
+});
