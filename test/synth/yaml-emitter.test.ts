@@ -1,11 +1,9 @@
 import * as fc from 'fast-check';
 import { parse, stringify } from 'yaml';
 import { generateFleet } from '../../bench/generator';
-import { standInWorkloadsLayer } from '../../bench/stand-in-workloads';
 import { buildExampleFleet } from '../../examples/fleet';
 import { synthesizeFleet } from '../../src';
 import { canonicalObject, toYaml } from '../../src/synth/emit';
-import { FLEET_LAYERS } from '../../src/synth/layers';
 import { emitYaml } from '../../src/synth/yaml-emitter';
 
 /** Strings YAML readers like to take for something else, or that need quoting or escaping. */
@@ -108,7 +106,7 @@ describe('the YAML emitter writes what the yaml package writes for manifests', (
 
   test('byte for byte, for every object of the example fleet and of a generated fleet with workload-shaped objects', () => {
     const example = buildExampleFleet({ outdir: 'unused' }).synthesize();
-    const generated = synthesizeFleet(generateFleet({ apps: 30, statefulApps: 3, clusters: 4, seed: 5, outdir: 'unused' }), {}, [...FLEET_LAYERS, standInWorkloadsLayer]);
+    const generated = synthesizeFleet(generateFleet({ apps: 30, statefulApps: 3, clusters: 4, seed: 5, outdir: 'unused' }));
     const docs = [...example.objects, ...generated.objects].map(o => canonicalObject(o.object));
     expect(docs.length).toBeGreaterThan(400);
     const differing = docs.filter(d => emitYaml(d) !== stringify(d, { lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false }));
