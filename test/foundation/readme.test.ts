@@ -19,6 +19,7 @@ describe('the README\'s 25-line fleet', () => {
     process.env.CDK8S_FLEET_OUTDIR = outdir;
     try {
       jest.isolateModules(() => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
         require('../../examples/readme');
       });
     } finally {
