@@ -5,7 +5,7 @@
  */
 import { ControlPlaneSettings } from './settings';
 import {
-  EVENTS_ETCD_SPLIT_NODES, FIVE_APISERVER_NODES, FIVE_MEMBER_ETCD_NODES,
+  EVENTS_ETCD_SPLIT_NODES, FIVE_APISERVER_NODES, FIVE_MEMBER_ETCD_NODES, inflightLimitsReason,
 } from './sizing';
 
 /** `apiVersion` of the library's configuration documents (not API objects). */
@@ -23,9 +23,6 @@ export function sizingRecord(s: ControlPlaneSettings): Record<string, unknown> {
   const n = s.nodes;
   const main = s.etcd.main;
   const events = s.etcd.events;
-  const inflightDerived = n > 3000
-    ? `${n} nodes > 3,000: the large-cluster thresholds`
-    : n > 500 ? `${n} nodes > 500: the medium-cluster thresholds` : `${n} nodes ≤ 500: the apiserver defaults`;
   return {
     apiVersion: FLEET_CONFIG_API_VERSION,
     kind: 'ControlPlaneSizing',
@@ -39,7 +36,9 @@ export function sizingRecord(s: ControlPlaneSettings): Record<string, unknown> {
         replicasWhy: why(p?.apiserver?.replicas !== undefined, n > FIVE_APISERVER_NODES ? `${n} nodes > ${FIVE_APISERVER_NODES}: 5 replicas` : `${n} nodes ≤ ${FIVE_APISERVER_NODES}: 3 replicas`),
         maxRequestsInflight: s.apiserver.inflight.readOnly,
         maxMutatingRequestsInflight: s.apiserver.inflight.mutating,
-        inflightWhy: why(p?.apiserver?.maxRequestsInflight !== undefined || p?.apiserver?.maxMutatingRequestsInflight !== undefined, inflightDerived),
+        inflightWhy: why(
+          p?.apiserver?.maxRequestsInflight !== undefined || p?.apiserver?.maxMutatingRequestsInflight !== undefined,
+          inflightLimitsReason(n)),
         goawayChance: s.apiserver.goawayChance,
         goawayChanceWhy: why(p?.apiserver?.goawayChance !== undefined, s.apiserver.hosts.length > 1
           ? 'more than one apiserver behind the load balancer: reconnecting HTTP/2 clients spread again'

@@ -12,6 +12,11 @@ export interface InflightLimits {
   readonly mutating: number;
 }
 
+/** Above this many nodes a cluster gets the large-cluster apiserver limits and resources. */
+export const LARGE_CLUSTER_NODES = 3000;
+/** Above this many nodes a cluster gets the medium-cluster apiserver limits and resources. */
+export const MEDIUM_CLUSTER_NODES = 500;
+
 /**
  * In-flight limits by cluster size, the publicly documented thresholds: the
  * apiserver defaults (400/200) up to 500 nodes, 1500/500 above 500 nodes and
@@ -19,9 +24,16 @@ export interface InflightLimits {
  * into the server's total concurrency, which APF divides among priority levels.
  */
 export function inflightLimits(nodes: number): InflightLimits {
-  if (nodes > 3000) return { readOnly: 3000, mutating: 1000 };
-  if (nodes > 500) return { readOnly: 1500, mutating: 500 };
+  if (nodes > LARGE_CLUSTER_NODES) return { readOnly: 3000, mutating: 1000 };
+  if (nodes > MEDIUM_CLUSTER_NODES) return { readOnly: 1500, mutating: 500 };
   return { readOnly: 400, mutating: 200 };
+}
+
+/** Why {@link inflightLimits} chose its limits for a cluster size. */
+export function inflightLimitsReason(nodes: number): string {
+  if (nodes > LARGE_CLUSTER_NODES) return `${nodes} nodes > 3,000: the large-cluster thresholds`;
+  if (nodes > MEDIUM_CLUSTER_NODES) return `${nodes} nodes > 500: the medium-cluster thresholds`;
+  return `${nodes} nodes ≤ 500: the apiserver defaults`;
 }
 
 /** The largest `--goaway-chance` the apiserver accepts. */
@@ -128,8 +140,8 @@ export interface ApiserverResources {
  * with the objects a cluster holds, which grow with its nodes.
  */
 export function apiserverResources(nodes: number): ApiserverResources {
-  if (nodes > 3000) return { cpuMillis: 16_000, memoryMiB: 64 * 1024 };
-  if (nodes > 500) return { cpuMillis: 8000, memoryMiB: 32 * 1024 };
+  if (nodes > LARGE_CLUSTER_NODES) return { cpuMillis: 16_000, memoryMiB: 64 * 1024 };
+  if (nodes > MEDIUM_CLUSTER_NODES) return { cpuMillis: 8000, memoryMiB: 32 * 1024 };
   if (nodes > 100) return { cpuMillis: 2000, memoryMiB: 8 * 1024 };
   return { cpuMillis: 500, memoryMiB: 2 * 1024 };
 }
