@@ -117,9 +117,9 @@ export function canaryFindings(next: FleetState, config: GuardrailConfig): Guard
  * Namespaces holding workloads (or DaemonSets: the platform's node agents), as
  * `<cluster>/<namespace>`.
  */
-export function namespacesWithWorkloads(state: FleetState): Set<string> {
+export function namespacesWithWorkloads(objects: Iterable<StateObject>): Set<string> {
   const out = new Set<string>();
-  for (const o of state.values()) {
+  for (const o of objects) {
     const ns = o.object.metadata.namespace;
     const daemonSet = o.object.kind === 'DaemonSet' && groupOf(o.object.apiVersion) === 'apps';
     if (ns && (daemonSet || workloadKindOf(o.object))) out.add(`${o.cluster}/${ns}`);
@@ -178,7 +178,7 @@ export function changeFindings(previous: FleetState, next: FleetState, config: G
     });
   }
 
-  const busy = namespacesWithWorkloads(previous);
+  const busy = namespacesWithWorkloads(previous.values());
   const crs = new Set<string>();
   for (const o of previous.values()) {
     const g = groupOf(o.object.apiVersion);

@@ -41,16 +41,11 @@ function validate(model: FleetModel, v: Violations): void {
   for (const p of guardrailConfigProblems(all[0].config)) v.error(path, p.rule, p.message, p.fix);
 }
 
-function stateOf(objects: readonly RenderedObject[]): StateObject[] {
-  return objects.map(o => ({ cluster: o.cluster, object: o.object, source: o.source }));
-}
-
 function render(ctx: RenderContext): void {
   const { config, construct } = guardrailsOf(ctx.model);
-  const rendered = stateOf(ctx.objects);
-
-  // what the in-cluster policies read off the objects
-  const busy = namespacesWithWorkloads(fleetState(rendered));
+  // what the in-cluster policies read off the objects (a rendered object is a state object)
+  const rendered: readonly StateObject[] = ctx.objects;
+  const busy = namespacesWithWorkloads(rendered);
   const stable = stableReplicasByApp(rendered);
   for (const o of ctx.objects) {
     const obj = o.object;
@@ -82,7 +77,7 @@ function render(ctx: RenderContext): void {
 
 function check(objects: readonly RenderedObject[], model: FleetModel, _plan: unknown, v: Violations): void {
   const { config, path } = guardrailsOf(model);
-  const next = fleetState(stateOf(objects));
+  const next = fleetState(objects);
   const previousDir = model.options.previousOutdir;
   let previous;
   if (previousDir) {
