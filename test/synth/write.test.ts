@@ -30,4 +30,36 @@ describe('atomic output', () => {
     expect(readTree(out)).toEqual(before);
     expect(fs.readdirSync(path.dirname(out))).toEqual(['dist']);
   });
+
+  describe('with two threads (large trees)', () => {
+    const tree = (n: number) => new Map(Array.from({ length: n }, (_, i) => [`c${i % 3}/namespaces/ns${i % 7}/obj-${String(i).padStart(3, '0')}.yaml`, `i: ${i}\n`] as [string, string])
+      .sort(([a], [b]) => (a < b ? -1 : 1)));
+
+    test('writes exactly the tree one thread writes', () => {
+      const files = tree(200);
+      const one = tmpOutdir();
+      const two = tmpOutdir();
+      writeOutputAtomically(one, files);
+      writeOutputAtomically(two, files, { parallelFrom: 1 });
+      expect(readTree(two)).toEqual(readTree(one));
+      expect(readTree(two).size).toBe(201);
+    });
+
+    test.each([
+      ['the helper thread', 0],
+      ['the main thread', 1],
+    ])('a failure in %s\'s half leaves the previous output intact and nothing beside it', (_, half) => {
+      const out = tmpOutdir();
+      writeOutputAtomically(out, new Map([['a/x.yaml', 'x: 1\n']]));
+      const before = readTree(out);
+      const files = [...tree(100)];
+      // a file where the same half needs a directory: the first half is the helper's, the second the main thread's
+      const at = half === 0 ? 10 : 90;
+      const clash = files[at][0];
+      files.splice(at + 1, 0, [`${clash}/below.yaml`, 'no\n']);
+      expect(() => writeOutputAtomically(out, new Map(files), { parallelFrom: 1 })).toThrow(half === 0 ? /writing the output failed: .*E(EXIST|NOTDIR)/ : /E(EXIST|NOTDIR)/);
+      expect(readTree(out)).toEqual(before);
+      expect(fs.readdirSync(path.dirname(out))).toEqual(['dist']);
+    });
+  });
 });
