@@ -61,43 +61,53 @@ export function synthesizeFleet(fleet: Fleet, options: SynthOptions = {}, layers
   return emit(ctx, violations);
 }
 
-function emit(ctx: RenderContext, violations: Violations): SynthResult {
-  const files = new Map<string, string>();
-  const owners = new Map<string, string>();
-  const claim = (file: string, source: string, content: string) => {
-    const owner = owners.get(file);
-    if (owner !== undefined) {
-      violations.error(source, 'output.duplicate-file', `output file ${file} is also written by ${owner}`, 'give one of the two constructs another name');
-      return;
-    }
-    owners.set(file, source);
-    files.set(file, content);
-  };
+/** One file of the output, before the files are put in order. */
+interface OutputFile {
+  readonly path: string;
+  readonly content: string;
+  /** Construct path of what produced it. */
+  readonly source: string;
+  /** The object it holds, for object files. */
+  readonly object?: EmittedObject;
+}
 
-  const objects: EmittedObject[] = [];
+function emit(ctx: RenderContext, violations: Violations): SynthResult {
+  const out: OutputFile[] = [];
   const byCluster = new Map<string, string[]>();
   for (const o of ctx.objects) {
-    const yaml = toYaml(canonicalObject(o.object));
-    claim(o.file, o.source, yaml);
-    objects.push({ ...o, yaml });
+    const object: EmittedObject = { ...o, yaml: toYaml(canonicalObject(o.object)) };
+    out.push({ path: o.file, content: object.yaml, source: o.source, object });
     const list = byCluster.get(o.cluster) ?? [];
     list.push(o.file.slice(o.cluster.length + 1));
     byCluster.set(o.cluster, list);
   }
   for (const f of ctx.files) {
-    claim(f.file, f.source, typeof f.content === 'string' ? f.content : toYaml(f.content));
+    out.push({ path: f.file, content: typeof f.content === 'string' ? f.content : toYaml(f.content), source: f.source });
   }
   for (const [cluster, resources] of byCluster) {
     const applied = resources.filter(r => !r.startsWith(`${CONTROL_PLANE_DIR}/`)).sort();
-    claim(`${cluster}/kustomization.yaml`, cluster, toYaml({
-      apiVersion: 'kustomize.config.k8s.io/v1beta1',
-      kind: 'Kustomization',
-      resources: applied,
-    }));
+    out.push({
+      path: `${cluster}/kustomization.yaml`,
+      content: toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: applied }),
+      source: cluster,
+    });
+  }
+
+  // one sort puts files and objects in path order; the sort is stable, so of
+  // two producers of one path the first one added comes first and keeps it
+  out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const files = new Map<string, string>();
+  const objects: EmittedObject[] = [];
+  let owner: OutputFile | undefined;
+  for (const f of out) {
+    if (owner?.path === f.path) {
+      violations.error(f.source, 'output.duplicate-file', `output file ${f.path} is also written by ${owner.source}`, 'give one of the two constructs another name');
+      continue;
+    }
+    owner = f;
+    files.set(f.path, f.content);
+    if (f.object) objects.push(f.object);
   }
   violations.throwIfErrors();
-
-  const sortedFiles = new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  objects.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  return { files: sortedFiles, objects, warnings: violations.warnings(), model: ctx.model, plan: ctx.plan };
+  return { files, objects, warnings: violations.warnings(), model: ctx.model, plan: ctx.plan };
 }

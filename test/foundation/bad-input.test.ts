@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import { ApiObject } from 'cdk8s';
 import { Cluster, Cpu, Fleet, FleetValidationError, NodeProfile, RequiredDaemonSet, Size } from '../../src';
 import { readTree, smallFleet, synthErrors, tmpOutdir } from '../support/fleet';
 
@@ -108,6 +109,17 @@ describe('bad input gives one aggregated error and writes nothing', () => {
     const e = synthErrors(fleet);
     expect(rules(e).sort()).toEqual(['cluster.name', 'node-profile.name']);
     expect(e.errors.find(v => v.rule === 'cluster.name')!.fix).toMatch(/e.g. 'prod-1'/);
+  });
+
+  test('two objects that would share one file (same kind and name, other API groups)', () => {
+    const { fleet, cluster } = smallFleet();
+    new ApiObject(cluster, 'first', { apiVersion: 'a.example.com/v1', kind: 'Widget', metadata: { name: 'w' } });
+    new ApiObject(cluster, 'second', { apiVersion: 'b.example.com/v1', kind: 'Widget', metadata: { name: 'w' } });
+    const e = synthErrors(fleet);
+    expect(e.errors.map(v => [v.path, v.rule, v.message])).toEqual([
+      ['prod-1/second', 'output.duplicate-file', 'output file prod-1/cluster/widget-w.yaml is also written by prod-1/first'],
+    ]);
+    expect(fs.existsSync(fleet.fleetOutdir)).toBe(false);
   });
 
   test('every violation is reported at once, with its path, rule and fix', () => {
