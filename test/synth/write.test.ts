@@ -32,7 +32,7 @@ describe('atomic output', () => {
   });
 
   describe('with two threads (large trees)', () => {
-    const tree = (n: number) => new Map(Array.from({ length: n }, (_, i) => [`c${i % 3}/namespaces/ns${i % 7}/obj-${String(i).padStart(3, '0')}.yaml`, `i: ${i}\n`] as [string, string])
+    const tree = (n: number) => new Map(Array.from({ length: n }, (_, i) => [`c${i % 3}/namespaces/ns${i % 7}/obj-${String(i).padStart(3, '0')}.yaml`, `i: ${i} # ${'äé—😀'.repeat(i % 3)}\n`] as [string, string])
       .sort(([a], [b]) => (a < b ? -1 : 1)));
 
     test('writes exactly the tree one thread writes', () => {
