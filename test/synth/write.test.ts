@@ -45,6 +45,15 @@ describe('atomic output', () => {
       expect(readTree(two).size).toBe(201);
     });
 
+    test('replaces a large previous output, removed by both threads', () => {
+      const out = tmpOutdir();
+      writeOutputAtomically(out, tree(300), { parallelFrom: 1 });
+      const next = new Map([...tree(120)].map(([p, c]) => [p.replace('namespaces', 'ns'), c] as [string, string]));
+      writeOutputAtomically(out, next, { parallelFrom: 1 });
+      expect(readTree(out)).toEqual(new Map([...next, [OUTPUT_MARKER, expect.any(String)]]));
+      expect(fs.readdirSync(path.dirname(out))).toEqual(['dist']);
+    });
+
     test.each([
       ['the helper thread', 0],
       ['the main thread', 1],
