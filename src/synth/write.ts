@@ -17,8 +17,8 @@ export interface WriteOptions {
    * of the previous output, on machines with more than one CPU. Creating and
    * removing files is mostly work of the kernel's file system, which two
    * threads do in about half the time; starting the thread costs a few tens of
-   * milliseconds, so small trees are handled by one.
-   * @default 4000 (files)
+   * milliseconds, so smaller trees are handled by one.
+   * @default 8000 (files)
    */
   readonly parallelFrom?: number;
 }
@@ -68,7 +68,7 @@ export function writeTree(root: string, files: ReadonlyMap<string, string>, opti
 }
 
 function isParallel(files: number, options: WriteOptions): boolean {
-  return files >= (options.parallelFrom ?? 4000) && os.availableParallelism() > 1;
+  return files >= (options.parallelFrom ?? 8000) && os.availableParallelism() > 1;
 }
 
 /** A share of the file system work: files to write below `root`, then trees to remove. */
@@ -162,7 +162,13 @@ port.close();
 function startHelper(share: Share): { finish(): Error | undefined } {
   const state = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
-  const worker = new Worker(HELPER_PROGRAM, { eval: true, workerData: { state, share, port: port2 }, transferList: [port2] });
+  const worker = new Worker(HELPER_PROGRAM, {
+    eval: true,
+    // plain JavaScript needing nothing but Node.js: no preloaded modules (such as a TypeScript loader) to start
+    execArgv: [],
+    workerData: { state, share, port: port2 },
+    transferList: [port2],
+  });
   worker.unref();
   return {
     finish() {
