@@ -6,6 +6,7 @@
  *
  * The same seed always gives the same fleet, so runs are comparable.
  */
+import { addNodeAgents, addNodeProfiles } from '../examples/platform';
 import { AppNamespace, Cluster, Cpu, Fleet, Guardrails, LiDeployment, LiStatefulSet, NodeProfile, PlatformPodTemplate, RequiredDaemonSet, Size, TenantClass } from '../src';
 
 /** Options of {@link generateFleet}. */
@@ -149,43 +150,16 @@ export function addPlatformExtras(fleet: Fleet, rng: Rng): void {
   new Guardrails(fleet, 'guardrails', {});
 }
 
-/** The node profiles of the generated fleet. */
+/** The node profiles of the generated fleet: the example platform's, and a compute profile. */
 function nodeProfiles(fleet: Fleet) {
   return {
-    general: new NodeProfile(fleet, 'general', { machine: { sku: 'gp-64c-256g', cpuCores: 64, memory: Size.gibibytes(256) } }),
-    highMemory: new NodeProfile(fleet, 'high-memory', { machine: { sku: 'hm-64c-1t', cpuCores: 64, memory: Size.tebibytes(1) } }),
+    ...addNodeProfiles(fleet),
     compute: new NodeProfile(fleet, 'compute', { machine: { sku: 'cp-96c-192g', cpuCores: 96, memory: Size.gibibytes(192) } }),
-    gpu: new NodeProfile(fleet, 'gpu', {
-      machine: { sku: 'gpu-96c-768g-8xh100', cpuCores: 96, memory: Size.gibibytes(768), gpus: 8 },
-      nodeConfig: { cpuManagerPolicy: 'static' },
-      taints: [{ key: 'fleet.cdk8s.io/gpu', value: 'true', effect: 'NoSchedule' }],
-    }),
-    localSsd: new NodeProfile(fleet, 'local-ssd', {
-      machine: { sku: 'st-48c-384g-15t', cpuCores: 48, memory: Size.gibibytes(384), localSsd: Size.tebibytes(15) },
-      nodeConfig: { cpuManagerPolicy: 'static' },
-      taints: [{ key: 'fleet.cdk8s.io/local-ssd', value: 'true', effect: 'NoSchedule' }],
-    }),
   };
 }
 
-/** The node agents pools require. */
+/** The node agents pools require: the example platform's, a security agent and the GPU device plugin. */
 function nodeAgents(fleet: Fleet) {
-  const logShipper = new RequiredDaemonSet(fleet, 'log-shipper', {
-    image: 'registry.internal/platform/log-shipper:3.4.1',
-    args: ['--input=/var/log/pods', '--output=kafka://logs.internal:9092'],
-    resources: { cpu: Cpu.millis(200), memory: Size.mebibytes(256) },
-    hostPaths: [{ name: 'pod-logs', hostPath: '/var/log/pods', mountPath: '/var/log/pods' }],
-    runAsRoot: true,
-    ports: [{ name: 'metrics', containerPort: 2020 }],
-    readinessProbe: { path: '/api/v1/health', port: 'metrics' },
-  });
-  const nodeMetrics = new RequiredDaemonSet(fleet, 'node-metrics', {
-    image: 'registry.internal/platform/node-exporter:1.8.2',
-    args: ['--path.rootfs=/host/root', '--web.listen-address=:9100'],
-    resources: { cpu: Cpu.millis(100), memory: Size.mebibytes(128) },
-    hostPaths: [{ name: 'root', hostPath: '/', mountPath: '/host/root', mountPropagation: 'HostToContainer' }],
-    ports: [{ name: 'metrics', containerPort: 9100, hostPort: 9100 }],
-  });
   const securityAgent = new RequiredDaemonSet(fleet, 'security-agent', {
     image: 'registry.internal/platform/security-agent:2.11.0',
     resources: { cpu: Cpu.millis(100), memory: Size.mebibytes(192) },
@@ -198,18 +172,7 @@ function nodeAgents(fleet: Fleet) {
     hostPaths: [{ name: 'device-plugins', hostPath: '/var/lib/kubelet/device-plugins', mountPath: '/var/lib/kubelet/device-plugins', readOnly: false }],
     privileged: true,
   });
-  const localVolumes = new RequiredDaemonSet(fleet, 'local-volume-provisioner', {
-    image: 'registry.k8s.io/sig-storage/local-volume-provisioner:v2.6.0',
-    resources: { cpu: Cpu.millis(100), memory: Size.mebibytes(128) },
-    hostPaths: [{ name: 'local-disks', hostPath: '/mnt/local-ssd', mountPath: '/mnt/local-ssd', readOnly: false, mountPropagation: 'HostToContainer' }],
-    privileged: true,
-    clusterRules: [
-      { apiGroups: [''], resources: ['persistentvolumes'], verbs: ['get', 'list', 'watch', 'create', 'delete'] },
-      { apiGroups: [''], resources: ['nodes'], verbs: ['get'] },
-      { apiGroups: ['storage.k8s.io'], resources: ['storageclasses'], verbs: ['get', 'list', 'watch'] },
-    ],
-  });
-  return { logShipper, nodeMetrics, securityAgent, gpuPlugin, localVolumes };
+  return { ...addNodeAgents(fleet), securityAgent, gpuPlugin };
 }
 
 /**
