@@ -2,6 +2,7 @@
  * Where the control plane's TLS material lives on a control-plane host (the
  * kubeadm layout). Only paths are generated: keys never enter the output.
  */
+import { STRONG_TLS_CIPHER_SUITES } from '../core/tls';
 
 /** Paths of the cluster's PKI on control-plane hosts. */
 export const Pki = {
@@ -37,12 +38,5 @@ export const ApiserverPaths = {
   EVENT_RATE_LIMIT_CONFIG: '/etc/kubernetes/admission/event-rate-limit.yaml',
 } as const;
 
-/** Strong TLS cipher suites (CIS 1.2.30 / 2.x): ECDHE with AEAD only. */
-export const CONTROL_PLANE_TLS_CIPHER_SUITES: readonly string[] = [
-  'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
-  'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
-  'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305',
-  'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
-  'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
-  'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305',
-];
+/** Strong TLS cipher suites of the kube-apiserver and etcd (CIS 1.2.30 / 2.x): the platform's one list. */
+export const CONTROL_PLANE_TLS_CIPHER_SUITES: readonly string[] = STRONG_TLS_CIPHER_SUITES;

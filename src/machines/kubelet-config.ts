@@ -7,16 +7,10 @@
  */
 import { NodeProfile } from './node-profile';
 import { formatCpu, formatMemory } from '../core/resources';
+import { STRONG_TLS_CIPHER_SUITES } from '../core/tls';
 
-/** Strong TLS cipher suites for the kubelet's server (CIS 4.2.13). */
-export const KUBELET_TLS_CIPHER_SUITES = [
-  'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
-  'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
-  'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305',
-  'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
-  'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
-  'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305',
-];
+/** Strong TLS cipher suites for the kubelet's server (CIS 4.2.13): the platform's one list. */
+export const KUBELET_TLS_CIPHER_SUITES: string[] = [...STRONG_TLS_CIPHER_SUITES];
 
 /** The KubeletConfiguration document of a node profile, as a plain object. */
 export function renderKubeletConfiguration(profile: NodeProfile): Record<string, unknown> {
