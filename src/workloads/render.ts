@@ -10,7 +10,7 @@ import { DEFAULT_DATA_MOUNT_PATH, LiStatefulSet } from './li-stateful-set';
 import { PlatformPriorityClass, ResolvedPlatformTemplate } from './platform-template';
 import { AppLabels, LIBRARY_VOLUMES, PodIntent, PodPlacement, Track, buildPodTemplate, podStartBudget } from './pod';
 import { RolloutPlan, planRollout } from './rollout';
-import { AppVersion, appBudget, appLimits } from './workload-props';
+import { AppVersion, LiWorkloadProps, appBudget, appLimits } from './workload-props';
 import { LABEL_PREFIX, Labels } from '../core/names';
 import { formatCpu, formatMemory, memoryToMiB } from '../core/resources';
 import { FLEET_API_VERSION } from '../crds/pools';
@@ -149,6 +149,23 @@ interface TrackSpec {
   readonly config?: Readonly<Record<string, string>>;
 }
 
+/** What every pod of an app takes from the props both workload kinds share, as they are or with their defaults. */
+function appPodIntent(p: LiWorkloadProps, partOf: string) {
+  return {
+    application: p.application,
+    partOf,
+    command: p.command,
+    args: p.args,
+    env: p.env ?? {},
+    probes: p.probes,
+    labels: p.labels ?? {},
+    priorityClass: p.priorityClass,
+    automountServiceAccountToken: p.automountServiceAccountToken ?? false,
+    budget: appBudget(p.resources),
+    limits: appLimits(p.resources),
+  };
+}
+
 /** The tracks of a LiDeployment: stable, and canary when set. */
 export function deploymentTracks(d: LiDeployment, registry: string): TrackSpec[] {
   const p = d.props;
@@ -202,23 +219,13 @@ export function renderLiDeployment(d: LiDeployment, target: WorkloadTarget): Kub
       }
     }
     const intent: PodIntent = {
-      application: p.application,
-      partOf,
+      ...appPodIntent(p, partOf),
       kind: 'stateless',
       track: t.track,
       version: t.version,
       image: t.image,
-      command: p.command,
-      args: p.args,
-      env: p.env ?? {},
       ports: d.ports,
-      probes: p.probes,
-      labels: p.labels ?? {},
       annotations: p.annotations ?? {},
-      priorityClass: p.priorityClass,
-      automountServiceAccountToken: p.automountServiceAccountToken ?? false,
-      budget: appBudget(p.resources),
-      limits: appLimits(p.resources),
       configMapName: cmName,
     };
     const pod = buildPodTemplate(intent, template, target.placement);
@@ -338,23 +345,13 @@ export function renderLiStatefulSet(s: LiStatefulSet, target: WorkloadTarget): K
     [SHARD_MANAGER_ANNOTATION]: p.acmEndpoint,
   };
   const intent: PodIntent = {
-    application: p.application,
-    partOf,
+    ...appPodIntent(p, partOf),
     kind: 'stateful',
     track: 'stable',
     version: p.version,
     image: imageFor(p.application, p.image, p.version, template.registry, false),
-    command: p.command,
-    args: p.args,
-    env: p.env ?? {},
     ports,
-    probes: p.probes,
-    labels: p.labels ?? {},
     annotations: { ...(p.annotations ?? {}), [DISRUPTION_POLICY_ANNOTATION]: SHARD_MANAGER_COORDINATED },
-    priorityClass: p.priorityClass,
-    automountServiceAccountToken: p.automountServiceAccountToken ?? false,
-    budget: appBudget(p.resources),
-    limits: appLimits(p.resources),
     configMapName: cmName,
     dataMountPath,
   };
