@@ -15,6 +15,7 @@ import { isCidr, isWholeInternet, renderAppNetworkPolicies } from './network';
 import { Capacity, PlacementDecision, PlacementRequest, describePlacementProblem, formatCapacity, placeNamespaces } from './placement';
 import { FORBIDDEN_SUBJECTS, renderAppClusterRoles, renderAppRoleBindings } from './rbac';
 import { Cluster, HubCluster } from '../clusters/cluster';
+import { PropShape, shapeProblems } from '../core/checks';
 import { Violations } from '../core/errors';
 import { Labels, dns1123LabelFix, isDns1123Label } from '../core/names';
 import { ResourceAmounts, ZERO, cpuToMillis, fitsIn, formatCpu, formatMemory, memoryToMiB, shortfalls, addResources } from '../core/resources';
@@ -96,9 +97,59 @@ function isNonNegativeInteger(n: number | undefined): boolean {
   return n === undefined || (Number.isInteger(n) && n >= 0);
 }
 
+const NAMESPACE_SHAPE: PropShape = {
+  app: 'string',
+  tenant: 'string',
+  namespace: 'string?',
+  cluster: 'object?',
+  owners: 'strings?',
+  authorization: 'list?',
+  network: 'object?',
+  podSecurity: 'string?',
+  podSecurityReason: 'string?',
+  reserve: 'object?',
+  quotaHeadroomPercent: 'number?',
+};
+const RULE_SHAPE: PropShape = { role: 'string', groups: 'strings?', users: 'strings?', serviceAccounts: 'list?' };
+const SERVICE_ACCOUNT_SHAPE: PropShape = { name: 'string', namespace: 'string?' };
+const NETWORK_SHAPE: PropShape = { ingress: 'list?', egress: 'list?', allowWithinNamespace: 'boolean?', allowDns: 'boolean?' };
+const ALLOWANCE_SHAPE: PropShape = { apps: 'strings?', namespaces: 'strings?', cidrs: 'strings?', ports: 'list?' };
+const NETWORK_PORT_SHAPE: PropShape = { port: 'number', protocol: 'string?' };
+const RESERVE_SHAPE: PropShape = { cpu: 'object?', memory: 'object?', gpus: 'number?', pods: 'number?' };
+
+/** Type problems of a namespace's props (a JavaScript caller may pass anything); the other checks need the types right. */
+function namespaceShapeProblems(ns: AppNamespace): string[] {
+  const out = shapeProblems(ns.props, NAMESPACE_SHAPE);
+  if (out.length > 0) return out;
+  const p = ns.props;
+  (p.authorization ?? []).forEach((rule, i) => {
+    const ruleProblems = shapeProblems(rule, RULE_SHAPE, `authorization[${i}].`);
+    out.push(...ruleProblems);
+    if (ruleProblems.length === 0) (rule.serviceAccounts ?? []).forEach((sa, j) => out.push(...shapeProblems(sa, SERVICE_ACCOUNT_SHAPE, `authorization[${i}].serviceAccounts[${j}].`)));
+  });
+  if (p.network !== undefined) {
+    const netProblems = shapeProblems(p.network, NETWORK_SHAPE, 'network.');
+    out.push(...netProblems);
+    if (netProblems.length === 0) {
+      for (const dir of ['ingress', 'egress'] as const) {
+        (p.network[dir] ?? []).forEach((a, i) => {
+          const aProblems = shapeProblems(a, ALLOWANCE_SHAPE, `network.${dir}[${i}].`);
+          out.push(...aProblems);
+          if (aProblems.length === 0) (a.ports ?? []).forEach((port, j) => out.push(...shapeProblems(port, NETWORK_PORT_SHAPE, `network.${dir}[${i}].ports[${j}].`)));
+        });
+      }
+    }
+  }
+  if (p.reserve !== undefined) out.push(...shapeProblems(p.reserve, RESERVE_SHAPE, 'reserve.'));
+  return out;
+}
+
 function validateNamespace(model: FleetModel, ns: AppNamespace, apps: ReadonlyMap<string, AppNamespace>, v: Violations): void {
   const path = pathOf(ns);
   const p = ns.props;
+  const shape = namespaceShapeProblems(ns);
+  for (const problem of shape) v.error(path, 'tenancy.props.type', problem, 'give each prop the type its documentation states');
+  if (shape.length > 0) return;
   if (!isDns1123Label(ns.appName)) v.error(path, 'tenancy.app.name', `app name '${ns.appName}' is not a DNS-1123 label`, dns1123LabelFix(ns.appName));
   if (!isDns1123Label(ns.namespaceName)) v.error(path, 'tenancy.namespace.name', `namespace '${ns.namespaceName}' is not a DNS-1123 label`, dns1123LabelFix(ns.namespaceName));
   if (RESERVED_NAMESPACES.includes(ns.namespaceName) || ns.namespaceName === model.fleet.systemNamespace) {

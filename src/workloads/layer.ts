@@ -11,9 +11,10 @@ import { renderLiDeployment, renderLiStatefulSet, renderLocalStorageClass, rende
 import { canaryProblem, rolloutProblem } from './rollout';
 import { AppPort, AppResources, AppVersion, appBudget, appLimits } from './workload-props';
 import { Cluster } from '../clusters/cluster';
+import { PropShape, shapeProblems } from '../core/checks';
 import { Violations } from '../core/errors';
 import { dns1123LabelFix, isDns1123Label, isDns1123Subdomain } from '../core/names';
-import { ResourceAmounts, fitsIn, formatCpu, formatMemory, cpuToMillis, memoryToMiB, shortfalls } from '../core/resources';
+import { ResourceAmounts, amountsIfValid, fitsIn, formatCpu, formatMemory, cpuToMillis, memoryProblem, memoryToMiB, shortfalls } from '../core/resources';
 import { imagePinProblem } from '../core/versions';
 import { NodeTaint } from '../machines/node-profile';
 import { FleetModel, pathOf } from '../model';
@@ -32,6 +33,65 @@ const VERSION_PATTERN = /^[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
 const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * Most replicas a workload may declare: above the pods a 5,000-node cluster
+ * runs at 110 pods per node minus its agents, so more is always a typo.
+ */
+export const MAX_WORKLOAD_REPLICAS = 100_000;
+
+const VERSION_SHAPE: PropShape = { app: 'string', config: 'string?' };
+const WORKLOAD_SHAPE: PropShape = {
+  application: 'string',
+  version: 'object',
+  replicas: 'number',
+  resources: 'object',
+  ports: 'list?',
+  env: 'string-map?',
+  config: 'string-map?',
+  probes: 'object?',
+  image: 'string?',
+  command: 'strings?',
+  args: 'strings?',
+  labels: 'string-map?',
+  annotations: 'string-map?',
+  priorityClass: 'string?',
+  automountServiceAccountToken: 'boolean?',
+};
+const DEPLOYMENT_SHAPE: PropShape = { canary: 'object?', maxSurge: 'number-or-string?', maxUnavailable: 'number-or-string?', minReadySeconds: 'number?' };
+const STATEFUL_SHAPE: PropShape = { storage: 'object', dataMountPath: 'string?', acmEndpoint: 'string' };
+const RESOURCES_SHAPE: PropShape = { cpu: 'object', memory: 'object', cpuLimit: 'object?', gpus: 'number?' };
+const PORT_SHAPE: PropShape = { name: 'string', port: 'number' };
+const PROBE_SHAPE: PropShape = {
+  path: 'string?',
+  port: 'number-or-string?',
+  command: 'strings?',
+  initialDelaySeconds: 'number?',
+  periodSeconds: 'number?',
+  timeoutSeconds: 'number?',
+  failureThreshold: 'number?',
+};
+const CANARY_SHAPE: PropShape = { version: 'object', config: 'string-map?', percent: 'number?', count: 'number?' };
+
+/** Type problems of a workload's props (a JavaScript caller may pass anything); the other checks need the types right. */
+function workloadShapeProblems(w: LiWorkload): string[] {
+  const p: unknown = w.props;
+  const out = shapeProblems(p, { ...WORKLOAD_SHAPE, ...(w instanceof LiDeployment ? DEPLOYMENT_SHAPE : STATEFUL_SHAPE) });
+  if (out.length > 0) return out;
+  const props = w.props as LiWorkload['props'] & { canary?: unknown };
+  out.push(...shapeProblems(props.version, VERSION_SHAPE, 'version.'));
+  out.push(...shapeProblems(props.resources, RESOURCES_SHAPE, 'resources.'));
+  (props.ports ?? []).forEach((port, i) => out.push(...shapeProblems(port, PORT_SHAPE, `ports[${i}].`)));
+  for (const [kind, probe] of Object.entries(props.probes ?? {})) {
+    if (probe !== undefined) out.push(...shapeProblems(probe, PROBE_SHAPE, `probes.${kind}.`));
+  }
+  if (props.canary !== undefined) {
+    const canaryProblems = shapeProblems(props.canary, CANARY_SHAPE, 'canary.');
+    out.push(...canaryProblems);
+    if (canaryProblems.length === 0) out.push(...shapeProblems((props.canary as { version: unknown }).version, VERSION_SHAPE, 'canary.version.'));
+  }
+  return out;
+}
 
 /** Every workload of the fleet, in tree order per kind. */
 export function workloadsOf(model: FleetModel): LiWorkload[] {
@@ -196,6 +256,8 @@ function validateCommon(w: LiWorkload, ns: AppNamespace, model: FleetModel, v: V
   }
   if (!Number.isInteger(p.replicas) || p.replicas < 1) {
     v.error(path, 'workload.replicas.positive', `replicas is ${p.replicas}`, 'run at least 1 replica (2 or more to survive a node or zone going down); to retire an app, remove it');
+  } else if (p.replicas > MAX_WORKLOAD_REPLICAS) {
+    v.error(path, 'workload.replicas.max', `replicas is ${p.replicas}, more than the ${MAX_WORKLOAD_REPLICAS} a workload may run`, `run at most ${MAX_WORKLOAD_REPLICAS} replicas; split a larger app over several workloads`);
   } else if (p.replicas === 1) {
     v.warning(path, 'workload.replicas.single', 'one replica: every node drain or zone maintenance takes the app down', 'run at least 2 replicas, spread over maintenance zones');
   }
@@ -220,8 +282,8 @@ function validateCommon(w: LiWorkload, ns: AppNamespace, model: FleetModel, v: V
   if (resourcesOk && profile) {
     // cluster-independent: the whole allocatable of one node (tenancy then checks the placed cluster's node agents too)
     const budget = appBudget(p.resources);
-    const node = profile.allocatable;
-    if (!fitsIn(budget, node)) {
+    const node = amountsIfValid(() => profile.allocatable); // a profile with bad quantities is reported with its props
+    if (node && !fitsIn(budget, node)) {
       v.error(path, 'workload.resources.fit', `one pod requests more than a '${profile.profileName}' node allocates: ${shortfalls(budget, node).join(', ')}`,
         `lower resources to at most cpu ${formatCpu(node.cpuMillis)}, memory ${formatMemory(node.memoryMiB)}${node.gpus > 0 ? `, gpus ${node.gpus}` : ''} and add replicas, or onboard the app on a larger node profile`);
     }
@@ -276,7 +338,8 @@ function validateStatefulSet(s: LiStatefulSet, ns: AppNamespace, model: FleetMod
   if (profile && !profile.hasLocalSsd) {
     v.error(path, 'workload.stateful.local-ssd', `node profile '${ns.nodeProfileName}' of app namespace '${ns.namespaceName}' has no local SSD`,
       `onboard the app on a node profile with machine.localSsd (${model.nodeProfiles.filter(n => n.hasLocalSsd).map(n => n.profileName).join(', ') || 'none declared'})`);
-  } else if (profile && profile.props.machine.localSsd && storageMiB > memoryToMiB(profile.props.machine.localSsd)) {
+  } else if (profile && profile.props.machine.localSsd && !memoryProblem(profile.props.machine.localSsd)
+    && storageMiB > memoryToMiB(profile.props.machine.localSsd)) {
     v.error(path, 'workload.stateful.storage-fit', `storage ${formatMemory(storageMiB)} exceeds the local SSD of a '${profile.profileName}' node (${formatMemory(memoryToMiB(profile.props.machine.localSsd))})`,
       'lower storage per replica and add replicas, or use a profile with more local SSD');
   }
@@ -288,6 +351,9 @@ function validate(model: FleetModel, v: Violations): void {
   const names = new Map<string, string>();
   for (const w of workloadsOf(model)) {
     const path = pathOf(w);
+    const shape = workloadShapeProblems(w);
+    for (const problem of shape) v.error(path, 'workload.props.type', problem, 'give each prop the type its documentation states');
+    if (shape.length > 0) continue;
     const ns = appNamespaceOf(w);
     if (!ns) {
       v.error(path, 'workload.namespace', `${w.constructor.name} '${w.props.application}' is not inside an AppNamespace`, `create it as a child of an AppNamespace: new ${w.constructor.name}(appNamespace, '${w.node.id}', {...})`);
