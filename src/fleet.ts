@@ -6,7 +6,7 @@ import { App } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { HubCluster } from './clusters/cluster';
 import { FleetValidationError, formatViolation } from './core/errors';
-import { DEFAULT_MAINTENANCE_ZONE_COUNT, maintenanceZoneCountProblem, maintenanceZoneNames } from './machines/maintenance-zones';
+import { DEFAULT_MAINTENANCE_ZONE_COUNT, MAX_MAINTENANCE_ZONES, maintenanceZoneCountProblem, maintenanceZoneNames } from './machines/maintenance-zones';
 import { SynthResult, synthesizeFleet } from './synth/pipeline';
 import { writeOutputAtomically } from './synth/write';
 
@@ -116,7 +116,7 @@ export class Fleet extends App {
     if (typeof zones === 'number') {
       this.maintenanceZones = maintenanceZoneCountProblem(zones) ? [] : maintenanceZoneNames(zones);
     } else {
-      this.maintenanceZones = Array.isArray(zones) ? [...zones] : [];
+      this.maintenanceZones = Array.isArray(zones) && zones.length <= MAX_MAINTENANCE_ZONES ? [...zones] : [];
     }
     this.kubernetesVersion = props.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
     this.systemNamespace = props.systemNamespace ?? 'fleet-system';

@@ -23,10 +23,21 @@ import { FleetPlan, PoolPlan } from '../plan';
 import { KubeObject, RenderContext } from '../synth/context';
 import { Layer } from '../synth/layer';
 import { RESERVED_CLUSTER_NAMES } from '../synth/layout';
+import { RESERVED_NAMESPACES } from '../tenancy/layer';
 
 const RESERVED_NODE_LABELS: readonly string[] = [Labels.POOL, Labels.NODE_PROFILE, Labels.MAINTENANCE_ZONE];
 
 function validateClusters(model: FleetModel, v: Violations): void {
+  const fleetVersionProblem = kubernetesVersionProblem(model.fleet.kubernetesVersion);
+  if (fleetVersionProblem) {
+    v.error(pathOf(model.fleet), 'fleet.kubernetes-version', fleetVersionProblem, `use a supported version (${supportedKubernetesRange()}) like '1.28.9'`);
+  }
+  const ns: unknown = model.fleet.systemNamespace;
+  if (!isDns1123Label(ns)) {
+    v.error(pathOf(model.fleet), 'fleet.system-namespace', `systemNamespace ${describeValue(ns)} is not a DNS-1123 label`, dns1123LabelFix(String(ns)));
+  } else if (RESERVED_NAMESPACES.includes(ns)) {
+    v.error(pathOf(model.fleet), 'fleet.system-namespace', `systemNamespace '${ns}' belongs to Kubernetes`, "use a namespace of the platform's own, e.g. 'fleet-system'");
+  }
   const names = new Map<string, string>();
   for (const c of model.clusters) {
     const path = pathOf(c);
@@ -42,8 +53,9 @@ function validateClusters(model: FleetModel, v: Violations): void {
     } else if (!isDns1123Label(region)) {
       v.error(path, 'cluster.region', `region '${region}' is not a DNS-1123 label (it names the control-plane hosts' domain)`, dns1123LabelFix(region));
     }
+    // a cluster that inherits a bad fleet version is covered by the fleet's violation
     const version = model.versionOf(c);
-    const versionProblem = kubernetesVersionProblem(version);
+    const versionProblem = c.props.kubernetesVersion === undefined && fleetVersionProblem ? undefined : kubernetesVersionProblem(version);
     if (versionProblem) {
       v.error(path, 'cluster.kubernetes-version', versionProblem, `use a supported version (${supportedKubernetesRange()}) like '1.28.9'`);
     }

@@ -24,8 +24,8 @@ function validate(model: FleetModel, v: Violations): void {
   } else if (typeof zonesProp !== 'number' && !Array.isArray(zonesProp)) {
     v.error(fleetPath, 'fleet.maintenance-zones.type', `maintenanceZones is ${describeValue(zonesProp)}, neither a count nor a list of names`,
       `declare a zone count (default ${DEFAULT_MAINTENANCE_ZONE_COUNT}) or a list of zone names`);
-  } else if (zones.length > MAX_MAINTENANCE_ZONES) {
-    v.error(fleetPath, 'fleet.maintenance-zones.count', `${zones.length} maintenance zones are more than the ${MAX_MAINTENANCE_ZONES} a fleet may declare`,
+  } else if ((zonesProp as unknown[]).length > MAX_MAINTENANCE_ZONES) {
+    v.error(fleetPath, 'fleet.maintenance-zones.count', `${(zonesProp as unknown[]).length} maintenance zones are more than the ${MAX_MAINTENANCE_ZONES} a fleet may declare`,
       `list at most ${MAX_MAINTENANCE_ZONES} zones`);
   } else if (zones.length === 0) {
     v.error(fleetPath, 'fleet.maintenance-zones.non-empty', 'the fleet has no maintenance zones', 'declare at least one maintenance zone (default: 20)');
