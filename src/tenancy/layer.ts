@@ -15,7 +15,7 @@ import { isCidr, isWholeInternet, renderAppNetworkPolicies } from './network';
 import { Capacity, PlacementDecision, PlacementRequest, describePlacementProblem, formatCapacity, placeNamespaces } from './placement';
 import { FORBIDDEN_SUBJECTS, renderAppClusterRoles, renderAppRoleBindings } from './rbac';
 import { Cluster, HubCluster } from '../clusters/cluster';
-import { PropShape, shapeProblems } from '../core/checks';
+import { PropShape, describeValue, isRecord, shapeProblems } from '../core/checks';
 import { Violations } from '../core/errors';
 import { Labels, dns1123LabelFix, isDns1123Label } from '../core/names';
 import { ResourceAmounts, ZERO, cpuToMillis, fitsIn, formatCpu, formatMemory, memoryToMiB, shortfalls, addResources } from '../core/resources';
@@ -259,6 +259,25 @@ function validate(model: FleetModel, v: Violations): void {
   const locks = model.ofType(PlacementLock);
   for (const extra of locks.slice(1)) {
     v.error(pathOf(extra), 'tenancy.lock.unique', `the fleet already has a placement lock at ${pathOf(locks[0])}`, 'declare one PlacementLock per fleet');
+  }
+  for (const lock of locks) validateLockProps(lock, v);
+}
+
+/** The lock's own props: a file name, and inline placements of the same form as the lock file's. */
+function validateLockProps(lock: PlacementLock, v: Violations): void {
+  const path = pathOf(lock);
+  const p: unknown = lock.props;
+  const shape = shapeProblems(p, { file: 'string?', placements: 'object?' });
+  for (const problem of shape) v.error(path, 'tenancy.lock.props', problem, 'give file as a path and placements as an object keyed by app name');
+  if (shape.length > 0) return;
+  if (lock.props.file !== undefined && (lock.props.file.trim() === '' || lock.props.file.includes('\0'))) {
+    v.error(path, 'tenancy.lock.file', `file ${describeValue(lock.props.file)} is not a file name`, 'name the lock file committed with the fleet program, e.g. fleet.lock.json');
+  }
+  for (const [app, placement] of Object.entries(lock.props.placements ?? {})) {
+    const problem = !isDns1123Label(app) ? `app name ${describeValue(app)} is not a DNS-1123 label`
+      : !isRecord(placement) ? `the placement of '${app}' is ${describeValue(placement)}`
+        : (['cluster', 'namespace', 'nodeProfile'] as const).filter(k => !isDns1123Label(placement[k])).map(k => `the placement of '${app}' has ${k} ${describeValue(placement[k])}, not a DNS-1123 label`)[0];
+    if (problem) v.error(path, 'tenancy.lock.placement', problem, 'give each placement as { cluster, namespace, nodeProfile }, as the lock file records them');
   }
 }
 

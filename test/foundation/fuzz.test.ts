@@ -169,6 +169,17 @@ const fleetSpec = fc.record({
   }, { requiredKeys: [] })),
   template: fc.boolean(),
   templateMaxCanary: opt(num(fc.constantFrom(10, 25))),
+  templateProps: fc.record({
+    sidecarCpu: cpu,
+    sidecarName: name('proxy'),
+    sidecars: rare(fc.constantFrom<unknown>('proxy', [null], [{ name: 'proxy' }])),
+    registry: rare(str(fc.constant('registry.internal/apps'))),
+    terminationGracePeriodSeconds: rare(num(fc.constant(30))),
+    podLabels: rare(prop(fc.constant({ 'fleet.cdk8s.io/pki': 'enabled' }), fc.constant({ 'a b': 'c' }))),
+    minAppCpu: rare(cpu),
+    priorityClasses: rare(prop(fc.constant([{ name: 'fleet-stateless', value: 1000, description: 'apps' }, { name: 'fleet-stateful', value: 2000, description: 'data' }]),
+      fc.constant([{ name: 'system-x', value: 2 ** 53, description: 5 }]))),
+  }, { requiredKeys: ['sidecarCpu', 'sidecarName'] }),
   app: opt(fc.record({
     app: name('feed'),
     tenant: str(fc.constantFrom('stateless', 'batch')),
@@ -205,7 +216,11 @@ const fleetSpec = fc.record({
     maxCanaryPercent: opt(num(fc.constant(25))),
     maxScaleDownFraction: opt(num(fc.constant(0.5))),
     protectedLabel: opt(str(fc.constant('fleet.cdk8s.io/protected'))),
+    exemptions: rare(prop(fc.constant([{ rule: 'scale-down', target: 'prod-1/feed/feed', reason: 'migration' }]), fc.constantFrom<unknown>([{ rule: 'nope' }], 'all', [null]))),
+    severities: rare(prop(fc.constant({ 'max-surge': 'warning' }), fc.constantFrom<unknown>({ 'max-surge': 'fatal' }, { unknown: 'error' }))),
+    platformIdentities: rare(prop(fc.constant(['system:serviceaccount:argocd:argocd-application-controller']), fc.constantFrom<unknown>(['*'], [''], 'admin'))),
   }, { requiredKeys: [] })),
+  lockFile: rare(fc.constantFrom<unknown>('no-such-fleet.lock.json', '', 42)),
   lock: opt(prop(fc.constant({ feed: { cluster: 'prod-1', namespace: 'feed', nodeProfile: 'general' } }), fc.constant({ feed: { cluster: 'Nowhere', namespace: '', nodeProfile: 5 } }))),
 });
 
@@ -295,9 +310,14 @@ function buildFleet(s: FleetSpec, outdir: string): Fleet {
   }
   if (s.template) {
     new PlatformPodTemplate(fleet, 'platform', {
-      registry: 'registry.internal/apps',
-      sidecars: [{ name: 'proxy', image: 'registry.internal/platform/proxy:2.3.1', resources: { cpu: Cpu.millis(100), memory: Size.mebibytes(64) } }],
+      sidecars: as(s.templateProps.sidecars
+        ?? [{ name: s.templateProps.sidecarName, image: 'registry.internal/platform/proxy:2.3.1', resources: { cpu: s.templateProps.sidecarCpu, memory: Size.mebibytes(64) } }]),
       maxCanaryPercent: s.templateMaxCanary,
+      registry: s.templateProps.registry ?? 'registry.internal/apps',
+      terminationGracePeriodSeconds: s.templateProps.terminationGracePeriodSeconds,
+      podLabels: as(s.templateProps.podLabels),
+      minAppCpu: s.templateProps.minAppCpu,
+      priorityClasses: as(s.templateProps.priorityClasses),
     });
   }
   if (s.app) {
@@ -340,8 +360,8 @@ function buildFleet(s: FleetSpec, outdir: string): Fleet {
       });
     }
   }
-  if (s.guardrails) new Guardrails(fleet, 'guardrails', s.guardrails);
-  if (s.lock !== undefined) new PlacementLock(fleet, 'lock', { placements: as(s.lock) });
+  if (s.guardrails) new Guardrails(fleet, 'guardrails', as(s.guardrails));
+  if (s.lock !== undefined || s.lockFile !== undefined) new PlacementLock(fleet, 'lock', { placements: as(s.lock), file: as(s.lockFile) });
   return fleet;
 }
 
