@@ -201,12 +201,15 @@ export function resolveControlPlane(
   const encryption = {
     kmsName: a.encryption?.kmsName ?? 'fleet-kms',
     kmsEndpoint: a.encryption?.kmsEndpoint ?? 'unix:///var/run/kms-plugin/socket.sock',
-    resources: ['secrets', ...(a.encryption?.extraResources ?? [])].filter((r, i, all) => all.indexOf(r) === i),
+    resources: ['secrets', ...(Array.isArray(a.encryption?.extraResources) ? a.encryption.extraResources : [])].filter((r, i, all) => all.indexOf(r) === i),
   };
   if (!isDns1123Subdomain(encryption.kmsName)) {
     v.error(path, 'control-plane.apiserver.kms-name', `KMS provider name ${describeValue(encryption.kmsName)} is not a DNS subdomain`, "use a name like 'fleet-kms'");
   }
-  if (encryption.resources.some(r => typeof r !== 'string' || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(r))) {
+  const extra: unknown = a.encryption?.extraResources;
+  if (extra !== undefined && !Array.isArray(extra)) {
+    v.error(path, 'control-plane.apiserver.encryption-resources', `encryption.extraResources is ${describeValue(extra)}, not a list`, "list resources like 'configmaps'");
+  } else if (encryption.resources.some(r => typeof r !== 'string' || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(r))) {
     v.error(path, 'control-plane.apiserver.encryption-resources', 'encryption.extraResources lists a value that is not a resource name', "list resources like 'configmaps' or 'widgets.example.com'");
   }
   if (typeof encryption.kmsEndpoint !== 'string' || !encryption.kmsEndpoint.startsWith('unix:///') || /\s|,/.test(encryption.kmsEndpoint)) {

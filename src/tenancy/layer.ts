@@ -175,7 +175,10 @@ function validateNamespace(model: FleetModel, ns: AppNamespace, apps: ReadonlyMa
       v.error(path, 'tenancy.pod-security.reason', "the namespace lowers Pod Security to 'baseline' without a reason", 'set podSecurityReason to say why the app cannot run restricted');
     }
   }
-  if (p.cluster instanceof HubCluster) {
+  if (p.cluster !== undefined && (!(p.cluster instanceof Cluster) || !model.clusters.includes(p.cluster))) {
+    v.error(path, 'tenancy.routing.pinned-unknown', `the namespace is pinned to ${p.cluster instanceof Cluster ? `cluster '${p.cluster.clusterName}' of another fleet` : describeValue(p.cluster)}, not a workload cluster of this fleet`,
+      'pin the app to one of the fleet\'s workload clusters, or let the hub route it');
+  } else if (p.cluster instanceof HubCluster) {
     v.error(path, 'tenancy.routing.pinned-hub', `app namespaces cannot be pinned to the hub cluster '${p.cluster.clusterName}'`, 'pin the app to a workload cluster, or let the hub route it');
   }
   for (const o of p.owners ?? []) {

@@ -166,6 +166,7 @@ const fleetSpec = fc.record({
     shares: opt(num(fc.constant(20))),
     acknowledgeNodesAbove5000: opt(num(fc.constant(6000))),
     unsafeProfiling: opt(prop(fc.constant(true), fc.constant('yes'))),
+    extraResources: rare(prop(fc.constant(['configmaps']), fc.constantFrom<unknown>(5, 'configmaps', [null], ['Bad Resource']))),
   }, { requiredKeys: [] })),
   template: fc.boolean(),
   templateMaxCanary: opt(num(fc.constantFrom(10, 25))),
@@ -190,6 +191,7 @@ const fleetSpec = fc.record({
     owners: opt(prop(fc.constant(['feed-team']), fc.constant(['']))),
     authorization: opt(prop(fc.constant([{ role: 'deployer', groups: ['feed-team'] }]), fc.constant([{ role: 'god', groups: ['system:authenticated'] }]))),
     ingressPort: opt(num(fc.constant(8080))),
+    pin: rare(fc.constantFrom('own', 'hub', 'foreign', 'not-a-cluster')),
     deployment: opt(fc.record({
       application: name('feed'),
       appVersion: str(fc.constantFrom('1.42.0', '2026.11.20')),
@@ -294,6 +296,7 @@ function buildFleet(s: FleetSpec, outdir: string): Fleet {
         goawayChance: c.goawayChance,
         auditLog: { maxAgeDays: c.auditMaxAgeDays },
         unsafe: { profiling: as(c.unsafeProfiling) },
+        encryption: { extraResources: as(c.extraResources) },
       },
       etcd: {
         members: c.members,
@@ -331,6 +334,7 @@ function buildFleet(s: FleetSpec, outdir: string): Fleet {
       authorization: as(a.authorization),
       reserve: a.reserveCpu !== undefined || a.reservePods !== undefined ? { cpu: a.reserveCpu, pods: a.reservePods } : undefined,
       quotaHeadroomPercent: a.headroom,
+      cluster: as(a.pin === 'own' ? cluster : a.pin === 'hub' ? fleet.hub : a.pin === 'foreign' ? new Fleet().hub : a.pin === 'not-a-cluster' ? { clusterName: 'prod-1' } : undefined),
       network: a.ingressPort !== undefined ? { ingress: [{ namespaces: ['ingress'], ports: [{ port: a.ingressPort }] }] } : undefined,
     });
     if (a.deployment) {
