@@ -13,6 +13,7 @@ import { CliFailure, CliIo, ExitCode, Progress, UsageError, parseVerbArgs } from
 import { Violation, formatViolation } from '../core/errors';
 import { SynthEnv } from '../fleet';
 import { diffOutputs } from '../synth/diff';
+import { OutputWriteError, asOutputWriteError, makeScratchDir, recoverOutput, resolveOutput } from '../synth/output-dir';
 import { readFiles, readOutputTree } from '../synth/read';
 import { writeOutputAtomically } from '../synth/write';
 
@@ -93,14 +94,24 @@ export interface ProgramRun {
 
 /**
  * Runs the fleet program with its output in a fresh staging directory beside
- * `besides`. Prints the program's output to stderr (violations formatted).
+ * the output directory `besides` (beside its target, when it is a symbolic
+ * link), named like the write's own scratch directories
+ * (`.<output>.synth-<pid>-<token>`), so a later run removes it when this one
+ * was killed. Repairs what a killed synth left first ({@link recoverOutput}).
+ * Prints the program's output to stderr (violations formatted).
  */
 export async function runProgram(
   io: CliIo, app: string, besides: string, request: FreshSynthRequest, progress: Progress, json = false,
 ): Promise<ProgramRun> {
-  const parent = path.dirname(besides);
-  fs.mkdirSync(parent, { recursive: true });
-  const staging = fs.mkdtempSync(path.join(parent, `.${path.basename(besides)}.synth-`));
+  const { target } = resolveOutput(besides);
+  recoverOutput(target);
+  let staging: string;
+  try {
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    staging = makeScratchDir(target, 'synth').path;
+  } catch (e) {
+    throw asOutputWriteError(target, e);
+  }
   const cleanup = () => fs.rmSync(staging, { recursive: true, force: true });
   const outdir = path.join(staging, 'out');
   const errorsJson = path.join(staging, 'violations.json');
@@ -132,9 +143,20 @@ export async function runProgram(
     child.on('close', (c) => resolve({ code: c, output: Buffer.concat(chunks).toString('utf8') }));
   });
 
-  if (fs.existsSync(errorsJson)) {
+  const reported = fs.existsSync(errorsJson)
+    ? JSON.parse(fs.readFileSync(errorsJson, 'utf8')) as { violations?: Violation[]; outputWriteError?: { message: string } }
+    : undefined;
+  if (reported?.outputWriteError) {
+    // the program could not write into the staging directory (a full or read-only disk, permissions): one line
     progress.clear();
-    const violations = (JSON.parse(fs.readFileSync(errorsJson, 'utf8')) as { violations: Violation[] }).violations;
+    io.stderr.write(`cdk8s-fleet: the fleet program could not write its output into ${staging} (beside ${besides}): `
+      + `${reported.outputWriteError.message.replace(/^cannot write output directory [^:]*: /, '')}; the output was not changed.\n`);
+    cleanup();
+    return { exitCode: ExitCode.PROGRAM_FAILED, cleanup: () => undefined };
+  }
+  if (reported?.violations) {
+    progress.clear();
+    const violations = reported.violations;
     const errors = violations.filter(v => v.severity === 'error');
     if (!json) {
       io.stderr.write(`cdk8s-fleet: synth failed with ${errors.length} error(s); the output was not changed.\n`);
@@ -218,6 +240,7 @@ export async function runSynth(args: string[], io: CliIo): Promise<number> {
       writeOutputAtomically(config.output, files);
     } catch (e) {
       progress.clear();
+      if (e instanceof OutputWriteError) throw new CliFailure(`cdk8s-fleet: ${e.message}; the output was not changed.`, ExitCode.PROGRAM_FAILED);
       throw new CliFailure(`cdk8s-fleet: could not write ${config.output}: ${(e as Error).message}`, ExitCode.PROGRAM_FAILED);
     }
     progress.done(`${files.size} files`);
