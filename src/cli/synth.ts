@@ -28,6 +28,11 @@ is built beside the old one and swapped in, files of objects that no longer
 exist disappear, and a failed synth leaves the previous output untouched. Each
 cluster directory carries a kustomization.yaml for Argo CD / Flux.
 
+What a killed synth left beside the output (.DIR.staging-*, .DIR.previous-*,
+.DIR.synth-*) is repaired or removed first. A symbolic link DIR is written
+through. Files in DIR that the last synth did not write make it refuse, naming
+them: keep your own files elsewhere.
+
 The app command comes from --app, else the 'app:' key of cdk8s-fleet.yaml or
 cdk8s.yaml in the working directory (e.g. 'npx ts-node --transpile-only main.ts'
 or 'node main.js'). The program must call fleet.synth().
@@ -43,7 +48,8 @@ Options:
   -h, --help           show this help
 
 Exit codes: 0 ok, 1 validation/guardrail errors (or differences with --check),
-2 usage, 3 the fleet program failed otherwise, 4 internal error.
+2 usage, 3 the fleet program failed otherwise or the output cannot be written
+(full disk, read-only, permissions, files it did not write), 4 internal error.
 `;
 
 /** The resolved configuration of a synth. */
