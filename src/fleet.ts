@@ -130,7 +130,7 @@ export class Fleet extends App {
    * its {@link OutputWriteError}. A symbolically linked `outdir` is written
    * through the link; what a killed synth left beside `outdir` is repaired or
    * removed first; a directory holding files the last synth did not write is
-   * refused, naming them (see {@link writeOutputAtomically}).
+   * refused, naming them (README, "Output layout").
    */
   public synth(options: SynthOptions = {}): void {
     let result: SynthResult;
