@@ -7,6 +7,7 @@ import { IConstruct } from 'constructs';
 import { HubCluster } from './clusters/cluster';
 import { FleetValidationError, formatViolation } from './core/errors';
 import { DEFAULT_MAINTENANCE_ZONE_COUNT, maintenanceZoneNames } from './machines/maintenance-zones';
+import { OutputWriteError } from './synth/output-dir';
 import { SynthResult, synthesizeFleet } from './synth/pipeline';
 import { writeOutputAtomically } from './synth/write';
 
@@ -125,7 +126,11 @@ export class Fleet extends App {
    * built beside the old one and swapped in; on any error the previous output
    * is left untouched. Warnings are printed to stderr. When env
    * CDK8S_FLEET_ERRORS_JSON names a file, a failed validation also writes its
-   * violations there as JSON (for the `cdk8s-fleet` CLI).
+   * violations there as JSON (for the `cdk8s-fleet` CLI), and a failed write
+   * its {@link OutputWriteError}. A symbolically linked `outdir` is written
+   * through the link; what a killed synth left beside `outdir` is repaired or
+   * removed first; a directory holding files the last synth did not write is
+   * refused, naming them (README, "Output layout").
    */
   public synth(options: SynthOptions = {}): void {
     let result: SynthResult;
@@ -141,7 +146,19 @@ export class Fleet extends App {
     for (const w of result.warnings) {
       process.stderr.write(`${formatViolation(w)}\n`);
     }
-    writeOutputAtomically(this.fleetOutdir, result.files);
+    try {
+      writeOutputAtomically(this.fleetOutdir, result.files);
+    } catch (e) {
+      const errorsJson = process.env[SynthEnv.ERRORS_JSON];
+      if (errorsJson && e instanceof OutputWriteError) {
+        try {
+          fs.writeFileSync(errorsJson, JSON.stringify({ outputWriteError: { message: e.message, code: e.code, errno: e.errno } }, null, 2));
+        } catch {
+          // the same disk: the error is thrown all the same
+        }
+      }
+      throw e;
+    }
   }
 
   /** All synthesized manifests as one multi-document YAML string (cdk8s compatibility). */

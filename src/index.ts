@@ -22,6 +22,7 @@ export * from './plan';
 export * from './synth/context';
 export * from './synth/layer';
 export * from './synth/layout';
+export { OutputWriteError, OutputWriteErrorCode, Recovery, recoverOutput } from './synth/output-dir';
 export * from './synth/pipeline';
 export * from './synth/read';
 export * from './synth/diff';

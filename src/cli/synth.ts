@@ -13,6 +13,7 @@ import { CliFailure, CliIo, ExitCode, Progress, UsageError, parseVerbArgs } from
 import { Violation, formatViolation } from '../core/errors';
 import { SynthEnv } from '../fleet';
 import { diffOutputs } from '../synth/diff';
+import { OutputWriteError, asOutputWriteError, makeScratchDir, recoverOutput, resolveOutput } from '../synth/output-dir';
 import { readFiles, readOutputTree } from '../synth/read';
 import { writeOutputAtomically } from '../synth/write';
 
@@ -26,6 +27,11 @@ Runs the fleet program and writes its output directory atomically: the new tree
 is built beside the old one and swapped in, files of objects that no longer
 exist disappear, and a failed synth leaves the previous output untouched. Each
 cluster directory carries a kustomization.yaml for Argo CD / Flux.
+
+What a killed synth left beside the output (.DIR.staging-*, .DIR.previous-*,
+.DIR.synth-*) is repaired or removed first. A symbolic link DIR is written
+through. Files in DIR that the last synth did not write make it refuse, naming
+them: keep your own files elsewhere.
 
 The app command comes from --app, else the 'app:' key of cdk8s-fleet.yaml or
 cdk8s.yaml in the working directory (e.g. 'npx ts-node --transpile-only main.ts'
@@ -42,7 +48,8 @@ Options:
   -h, --help           show this help
 
 Exit codes: 0 ok, 1 validation/guardrail errors (or differences with --check),
-2 usage, 3 the fleet program failed otherwise, 4 internal error.
+2 usage, 3 the fleet program failed otherwise or the output cannot be written
+(full disk, read-only, permissions, files it did not write), 4 internal error.
 `;
 
 /** The resolved configuration of a synth. */
@@ -93,14 +100,24 @@ export interface ProgramRun {
 
 /**
  * Runs the fleet program with its output in a fresh staging directory beside
- * `besides`. Prints the program's output to stderr (violations formatted).
+ * the output directory `besides` (beside its target, when it is a symbolic
+ * link), named like the write's own scratch directories
+ * (`.<output>.synth-<pid>-<token>`), so a later run removes it when this one
+ * was killed. Repairs what a killed synth left first ({@link recoverOutput}).
+ * Prints the program's output to stderr (violations formatted).
  */
 export async function runProgram(
   io: CliIo, app: string, besides: string, request: FreshSynthRequest, progress: Progress, json = false,
 ): Promise<ProgramRun> {
-  const parent = path.dirname(besides);
-  fs.mkdirSync(parent, { recursive: true });
-  const staging = fs.mkdtempSync(path.join(parent, `.${path.basename(besides)}.synth-`));
+  const { target } = resolveOutput(besides);
+  recoverOutput(target);
+  let staging: string;
+  try {
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    staging = makeScratchDir(target, 'synth').path;
+  } catch (e) {
+    throw asOutputWriteError(target, e);
+  }
   const cleanup = () => fs.rmSync(staging, { recursive: true, force: true });
   const outdir = path.join(staging, 'out');
   const errorsJson = path.join(staging, 'violations.json');
@@ -132,9 +149,20 @@ export async function runProgram(
     child.on('close', (c) => resolve({ code: c, output: Buffer.concat(chunks).toString('utf8') }));
   });
 
-  if (fs.existsSync(errorsJson)) {
+  const reported = fs.existsSync(errorsJson)
+    ? JSON.parse(fs.readFileSync(errorsJson, 'utf8')) as { violations?: Violation[]; outputWriteError?: { message: string } }
+    : undefined;
+  if (reported?.outputWriteError) {
+    // the program could not write into the staging directory (a full or read-only disk, permissions): one line
     progress.clear();
-    const violations = (JSON.parse(fs.readFileSync(errorsJson, 'utf8')) as { violations: Violation[] }).violations;
+    io.stderr.write(`cdk8s-fleet: the fleet program could not write its output into ${staging} (beside ${besides}): `
+      + `${reported.outputWriteError.message.replace(/^cannot write output directory [^:]*: /, '')}; the output was not changed.\n`);
+    cleanup();
+    return { exitCode: ExitCode.PROGRAM_FAILED, cleanup: () => undefined };
+  }
+  if (reported?.violations) {
+    progress.clear();
+    const violations = reported.violations;
     const errors = violations.filter(v => v.severity === 'error');
     if (!json) {
       io.stderr.write(`cdk8s-fleet: synth failed with ${errors.length} error(s); the output was not changed.\n`);
@@ -218,6 +246,7 @@ export async function runSynth(args: string[], io: CliIo): Promise<number> {
       writeOutputAtomically(config.output, files);
     } catch (e) {
       progress.clear();
+      if (e instanceof OutputWriteError) throw new CliFailure(`cdk8s-fleet: ${e.message}; the output was not changed.`, ExitCode.PROGRAM_FAILED);
       throw new CliFailure(`cdk8s-fleet: could not write ${config.output}: ${(e as Error).message}`, ExitCode.PROGRAM_FAILED);
     }
     progress.done(`${files.size} files`);

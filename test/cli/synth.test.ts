@@ -1,7 +1,9 @@
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { CliRun, ensureCompiled, fleetProject, readTreeOf, runCli } from '../support/cli';
+import { main } from '../../src/cli/main';
+import { CLI, CliRun, ensureCompiled, fleetProject, memoryIo, readTreeOf, runCli, tmpDir } from '../support/cli';
 
 beforeAll(ensureCompiled, 180_000);
 
@@ -148,5 +150,136 @@ describe('cdk8s-fleet synth', () => {
     expectCode(r, 0);
     expect(r.stdout).toContain('Usage: cdk8s-fleet synth');
     expect(r.stdout).toContain('Exit codes');
+  });
+});
+
+describe('cdk8s-fleet synth survives faults', () => {
+  /** A pid no process has any more: a child that has exited. */
+  const deadPid = () => spawnSync(process.execPath, ['-e', '']).pid!;
+
+  test('a CLI killed with kill -9 mid-synth leaves its .dist.synth-* directory, which the next synth removes', async () => {
+    const dir = fleetProject();
+    expectCode(await runCli(['synth'], { cwd: dir }), 0);
+    const good = readTreeOf(path.join(dir, 'dist'));
+    // a program that hangs, so the kill lands while the CLI waits for it; the CLI and its program in one process group
+    fs.writeFileSync(path.join(dir, 'hang.js'), 'setTimeout(() => {}, 60000);\n');
+    const cli = spawn(process.execPath, [CLI, 'synth', '--app', 'node hang.js'], { cwd: dir, detached: true, stdio: 'ignore' });
+    const synthDir = () => fs.readdirSync(dir).filter(n => n.startsWith('.dist.synth-'));
+    for (let i = 0; i < 200 && synthDir().length === 0; i++) await new Promise(r => setTimeout(r, 50));
+    expect(synthDir()).toEqual([expect.stringMatching(new RegExp(`^\\.dist\\.synth-${cli.pid}-[0-9a-f]+$`))]);
+    const ended = new Promise(r => cli.on('exit', r));
+    process.kill(-cli.pid!, 'SIGKILL');
+    await ended;
+    expect(synthDir()).toHaveLength(1);
+    expect(readTreeOf(path.join(dir, 'dist'))).toEqual(good);
+    expectCode(await runCli(['synth'], { cwd: dir }), 0);
+    expect(fs.readdirSync(dir).sort()).toEqual(['cdk8s-fleet.yaml', 'dist', 'hang.js', 'main.js']);
+  });
+
+  test('leftovers of a killed synth beside the output (staging, previous, synth) are removed by the next synth', async () => {
+    const dir = fleetProject();
+    expectCode(await runCli(['synth'], { cwd: dir }), 0);
+    const dead = deadPid();
+    for (const kind of ['staging', 'previous', 'synth']) fs.mkdirSync(path.join(dir, `.dist.${kind}-${dead}-abcdef01`, 'prod-1'), { recursive: true });
+    expectCode(await runCli(['synth'], { cwd: dir }), 0);
+    expect(fs.readdirSync(dir).sort()).toEqual(['cdk8s-fleet.yaml', 'dist', 'main.js']);
+  });
+
+  test('killed between the two renames of the swap (no dist/): the next synth restores it before it runs the program', async () => {
+    const dir = fleetProject();
+    expectCode(await runCli(['synth'], { cwd: dir }), 0);
+    const good = readTreeOf(path.join(dir, 'dist'));
+    fs.renameSync(path.join(dir, 'dist'), path.join(dir, `.dist.previous-${deadPid()}-abcdef02`));
+    // --check compares with the output restored
+    expectCode(await runCli(['synth', '--check'], { cwd: dir }), 0);
+    expect(readTreeOf(path.join(dir, 'dist'))).toEqual(good);
+    expect(fs.readdirSync(dir).sort()).toEqual(['cdk8s-fleet.yaml', 'dist', 'main.js']);
+  });
+
+  test('dist as a symbolic link to a shared tree: the link stays and the shared tree gets the new output', async () => {
+    const dir = fleetProject();
+    const shared = tmpDir('fleet-shared-');
+    fs.mkdirSync(path.join(shared, 'out'));
+    fs.symlinkSync(path.join(shared, 'out'), path.join(dir, 'dist'));
+    expectCode(await runCli(['synth'], { cwd: dir, env: { APPS: 'feed' } }), 0);
+    expectCode(await runCli(['synth'], { cwd: dir }), 0);
+    expect(fs.lstatSync(path.join(dir, 'dist')).isSymbolicLink()).toBe(true);
+    expect(fs.existsSync(path.join(shared, 'out', 'prod-1', 'kustomization.yaml'))).toBe(true);
+    expect(fs.existsSync(path.join(shared, 'out', 'prod-1', 'cluster', 'namespace-feed.yaml'))).toBe(false);
+    expect(fs.readdirSync(shared)).toEqual(['out']);
+  });
+
+  test('a dangling dist link: exit 3, one line naming the link and its target', async () => {
+    const dir = fleetProject();
+    fs.symlinkSync(path.join(dir, 'nowhere'), path.join(dir, 'dist'));
+    const r = await runCli(['synth'], { cwd: dir });
+    expectCode(r, 3);
+    expect(r.stderr).toContain(`cannot write output directory ${path.join(dir, 'dist')}: it is a symbolic link to ${path.join(dir, 'nowhere')}, which does not exist`);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  test('the user\'s own NOTES.md and my-extra/ in dist: exit 3, named, kept', async () => {
+    const dir = fleetProject();
+    expectCode(await runCli(['synth'], { cwd: dir }), 0);
+    fs.writeFileSync(path.join(dir, 'dist', 'NOTES.md'), 'mine');
+    fs.mkdirSync(path.join(dir, 'dist', 'my-extra'));
+    fs.writeFileSync(path.join(dir, 'dist', 'my-extra', 'a.txt'), 'mine');
+    const before = readTreeOf(path.join(dir, 'dist'));
+    const r = await runCli(['synth'], { cwd: dir, env: { APPS: 'feed' } });
+    expectCode(r, 3);
+    expect(r.stderr).toContain(`cdk8s-fleet: cannot replace output directory ${path.join(dir, 'dist')}: it holds 2 entries cdk8s-fleet did not write (NOTES.md, my-extra/)`);
+    expect(readTreeOf(path.join(dir, 'dist'))).toEqual(before);
+    expect(fs.readdirSync(dir).sort()).toEqual(['cdk8s-fleet.yaml', 'dist', 'main.js']);
+  });
+
+  test('a full disk when the program writes its staging output: exit 3, one line naming the output and the cause', async () => {
+    const dir = fleetProject();
+    expectCode(await runCli(['synth'], { cwd: dir }), 0);
+    const good = readTreeOf(path.join(dir, 'dist'));
+    // the program's file writes fail as on a full disk
+    fs.writeFileSync(path.join(dir, 'full.js'), `const fs = require('fs');
+const write = fs.writeFileSync;
+fs.writeFileSync = (f, ...rest) => {
+  if (String(f).includes('.out.staging-')) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', path: String(f) });
+  return write(f, ...rest);
+};
+require('./main.js');
+`);
+    const r = await runCli(['synth', '--app', 'node full.js'], { cwd: dir });
+    expectCode(r, 3);
+    expect(r.stderr).toMatch(new RegExp(`^cdk8s-fleet: the fleet program could not write its output into ${dir}/\\.dist\\.synth-\\d+-[0-9a-f]+ `
+      + `\\(beside ${dir}/dist\\): no space left on device \\(ENOSPC at [^)]+\\); the output was not changed\\.$`, 'm'));
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(readTreeOf(path.join(dir, 'dist'))).toEqual(good);
+    expect(fs.readdirSync(dir).sort()).toEqual(['cdk8s-fleet.yaml', 'dist', 'full.js', 'main.js']);
+  });
+
+  test.each([
+    ['ENOSPC', 'no space left on device'],
+    ['EROFS', 'read-only file system'],
+  ])('%s when the CLI writes the output: exit 3, one line naming the directory and the cause', async (code, words) => {
+    const dir = fleetProject();
+    expectCode(await runCli(['synth'], { cwd: dir }), 0);
+    const good = readTreeOf(path.join(dir, 'dist'));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const realFs = require('fs') as typeof fs;
+    const write = realFs.writeFileSync;
+    const spy = jest.spyOn(realFs, 'writeFileSync').mockImplementation((f, ...rest) => {
+      if (String(f).includes(`${path.sep}.dist.staging-`)) throw Object.assign(new Error(`${code}: injected`), { code, path: String(f) });
+      return write(f, ...rest);
+    });
+    try {
+      const m = memoryIo(dir);
+      const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true' };
+      delete env.CDK8S_FLEET_OUTDIR;
+      const exit = await main(['synth'], { ...m.io, env });
+      expect(exit).toBe(3);
+      expect(m.err()).toMatch(new RegExp(`^cdk8s-fleet: cannot write output directory ${path.join(dir, 'dist')}: ${words} \\(${code} at [^)]+\\); the output was not changed\\.$`, 'm'));
+      expect(m.err()).not.toMatch(/^\s+at /m);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(readTreeOf(path.join(dir, 'dist'))).toEqual(good);
+    expect(fs.readdirSync(dir).sort()).toEqual(['cdk8s-fleet.yaml', 'dist', 'main.js']);
   });
 });
