@@ -25,6 +25,7 @@ export * from './synth/layout';
 export * from './synth/pipeline';
 export * from './synth/read';
 export * from './synth/diff';
+export * from './synth/inputs';
 export * from './validation/schema-validator';
 export * from './workloads';
 export { Size } from 'cdk8s';

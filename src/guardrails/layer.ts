@@ -84,7 +84,7 @@ function check(objects: readonly RenderedObject[], model: FleetModel, _plan: unk
     const read = readPreviousState(previousDir);
     for (const p of read.problems) {
       v.error(path, 'guardrails.previous.unreadable', `previous output ${p.file}: ${p.message}`,
-        'point the previous output (CDK8S_FLEET_PREVIOUS) at the last synthesized output directory, as committed');
+        'point the previous output (--previous, env CDK8S_FLEET_PREVIOUS or SynthOptions.previousOutdir) at the last synthesized output directory, as committed');
     }
     if (read.problems.length === 0) previous = read.state;
   }

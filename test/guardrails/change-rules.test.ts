@@ -88,7 +88,7 @@ describe('change-aware rules against the previous output', () => {
       rule: 'guardrails.scale-down',
       path: 'prod-1/deploy-feed-api',
       message: "Deployment 'feed/feed-api' in cluster 'prod-1' scales from 100 to 10 replica(s) in one step; at most 50% may go at once",
-      fix: "scale down in steps (to at least 50 now), or carry the override 'scale-down:prod-1/feed/feed-api'",
+      fix: "scale down in steps (to at least 50 now), or carry the override 'scale-down:prod-1/feed/feed-api' (--override or env CDK8S_FLEET_OVERRIDES)",
     }]);
   });
 
