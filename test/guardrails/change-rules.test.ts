@@ -7,7 +7,7 @@ import {
   Cluster, Fleet, Guardrails, GuardrailsProps, SynthEnv, SynthOptions, changeFindings, fleetState, readPreviousState,
   resolveGuardrailConfig, scaleDownAllowed,
 } from '../../src';
-import { smallFleet, tmpOutdir } from '../support/fleet';
+import { readTree, smallFleet, tmpOutdir } from '../support/fleet';
 
 /** What differs between the versions of the fleet a test synthesizes. */
 interface Shape {
@@ -223,6 +223,32 @@ describe('change-aware rules against the previous output', () => {
       if (saved.o === undefined) delete process.env[SynthEnv.OVERRIDES];
       else process.env[SynthEnv.OVERRIDES] = saved.o;
     }
+  });
+
+  test('fleet.synth() compares with the output directory it replaces: a 90% scale-down fails and leaves it untouched', () => {
+    const outdir = tmpOutdir();
+    const into = (shape: Shape) => {
+      const fleet = build(shape);
+      Object.defineProperty(fleet, 'fleetOutdir', { value: outdir });
+      return fleet;
+    };
+    into({}).synth();
+    const committed = readTree(outdir);
+    expect(() => into({ replicas: 10 }).synth()).toThrow(/guardrails\.scale-down/);
+    expect(readTree(outdir)).toEqual(committed);
+    // an explicit skip is honoured (and said on stderr), as is an override from code merged with one from the environment
+    expect(() => into({ replicas: 10 }).synthesize({ noPrevious: true })).not.toThrow();
+    const saved = process.env[SynthEnv.OVERRIDES];
+    try {
+      process.env[SynthEnv.OVERRIDES] = 'max-surge:prod-1/feed/feed-api';
+      into({ replicas: 10, maxSurge: '100%' }).synth({ overrides: ['scale-down:prod-1/feed/feed-api'] });
+    } finally {
+      if (saved === undefined) delete process.env[SynthEnv.OVERRIDES];
+      else process.env[SynthEnv.OVERRIDES] = saved;
+    }
+    expect(readTree(outdir).get('prod-1/namespaces/feed/deployment-feed-api.yaml')).toContain('replicas: 10');
+    // a previous output and a skip given together contradict each other
+    expect(() => into({}).synth({ previousOutdir: outdir, noPrevious: true })).toThrow(/previousOutdir and noPrevious contradict/);
   });
 
   test('an unreadable previous output is an error, not a silent pass', () => {
