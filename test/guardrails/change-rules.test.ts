@@ -263,6 +263,25 @@ describe('the previous output is compared by object identity, not by file', () =
     return dst;
   }
 
+  test('files byte-identical to the new output are taken from it unparsed, with the same state as parsing them', () => {
+    const result = build({ replicas: 60 }).synthesize();
+    const byFile = new Map(result.objects.map(o => [o.file, o]));
+    let reused = 0;
+    const fast = readPreviousState(previous, (file, text) => {
+      const o = byFile.get(file);
+      if (!o || o.yaml !== text) return undefined;
+      reused++;
+      return o.object as any;
+    });
+    const slow = readPreviousState(previous);
+    expect(reused).toBeGreaterThan(10);
+    expect(fast.problems).toEqual([]);
+    expect([...fast.state.keys()]).toEqual([...slow.state.keys()]);
+    for (const [key, o] of slow.state) expect(JSON.parse(JSON.stringify(fast.state.get(key)))).toEqual(JSON.parse(JSON.stringify(o)));
+    // the changed workload was parsed from its file: it still has the previous replicas
+    expect((fast.state.get([...fast.state.keys()].find(k => k.includes('feed-api'))!)!.object as any).spec.replicas).toBe(100);
+  });
+
   test('a renamed file, and objects gathered in one multi-document file, are still the same objects', () => {
     const dir = copyTree(previous);
     const deployFile = path.join(dir, 'prod-1/namespaces/feed/deployment-feed-api.yaml');
