@@ -29,6 +29,7 @@ const project = new typescript.TypeScriptProject({
     'constructs@^10.4.0',
     'yaml@^2.8.0',
     'ajv@^8.17.0',
+    're2js@^2.10.0',
   ],
   peerDeps: [],
   devDeps: [

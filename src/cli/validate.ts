@@ -19,7 +19,9 @@ Validates every YAML document below DIR against the Kubernetes definitions
 found in DIR and in the schema directory. Configuration files that are not API
 objects (kustomization.yaml, KubeletConfiguration, audit policy, admission
 plugin configs, etcd config files under control-plane/) are skipped; static
-Pods under control-plane/ are validated as Pods.
+Pods under control-plane/ are validated as Pods. CRD patterns are RE2, as the
+API server evaluates them; a CRD whose schema cannot be compiled fails only the
+objects of its own kinds.
 
 Options:
   --schemas DIR                 schema directory, laid out as
@@ -78,6 +80,8 @@ export async function runValidate(args: string[], io: CliIo): Promise<number> {
   progress.start('loading schemas');
   const validator = SchemaValidator.fromDirectory(schemaDir, version, { strict: !values.loose });
   progress.done();
+  // a schema-directory CRD that cannot be used fails only the objects of its own kinds
+  for (const p of validator.problems) io.stderr.write(`cdk8s-fleet: warning: schema directory: ${p}\n`);
 
   progress.start(`validating ${positionals[0]}`);
   const problems: ValidationProblem[] = [];
@@ -102,9 +106,9 @@ export async function runValidate(args: string[], io: CliIo): Promise<number> {
   for (const d of docs) {
     if (d.doc.kind === 'CustomResourceDefinition' && d.doc.spec) {
       try {
-        validator.addCrd(d.doc as never);
+        for (const p of validator.addCrd(d.doc as never)) problems.push({ file: d.file, object: d.object, problem: p });
       } catch (e) {
-        problems.push({ file: d.file, object: d.object, problem: `the CRD's schema does not compile: ${(e as Error).message}` });
+        problems.push({ file: d.file, object: d.object, problem: `the CRD cannot be read: ${(e as Error).message.split('\n')[0]}` });
       }
     }
   }

@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Ajv, { ValidateFunction } from 'ajv';
 import { parseAllDocuments } from 'yaml';
+import { re2Engine } from './re2';
 
 /** Environment variable naming the schema directory (Kubernetes definitions and third-party CRDs). */
 export const SCHEMAS_ENV = 'CDK8S_FLEET_SCHEMAS';
@@ -90,11 +91,16 @@ function structuralToJsonSchema(node: unknown, strict: boolean, isRoot = false):
   return out;
 }
 
-/** Collects the CEL rules of a structural schema, keyed by their JSON location pattern. */
+/** A CEL rule that compares with the stored object, which the API server evaluates on updates only. */
+const TRANSITION_RULE = /\boldSelf\b/;
+
+/** Evaluates the CEL rules of a structural schema against the data it describes, recursively, as on creation. */
 function walkCel(schema: JsonSchema | undefined, data: unknown, at: string, evaluate: CelRuleEvaluator, errors: string[]): void {
   if (!schema || data === undefined || data === null) return;
   const rules = schema['x-kubernetes-validations'] as CelCheck['rules'] | undefined;
   for (const r of rules ?? []) {
+    // a transition rule (it reads `oldSelf`) runs on updates only; objects are validated as created
+    if (TRANSITION_RULE.test(r.rule)) continue;
     let ok: boolean;
     try {
       ok = evaluate(r.rule, data);
@@ -115,6 +121,18 @@ function walkCel(schema: JsonSchema | undefined, data: unknown, at: string, eval
   }
 }
 
+/** The schema of one served version of a CRD: compiled, or why it could not be. */
+type CrdSchema =
+  | { readonly validate: ValidateFunction; readonly structural: JsonSchema; readonly problem?: undefined }
+  | { readonly problem: string };
+
+/** A CRD version registered but not compiled yet (schema directories hold many; most go unused). */
+interface PendingCrdSchema {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly structural: JsonSchema;
+}
+
 /** A schema validator for a set of Kubernetes definitions and CRDs. */
 export class SchemaValidator {
   /**
@@ -128,24 +146,46 @@ export class SchemaValidator {
     const crdDir = path.join(schemasDir, 'crds');
     if (fs.existsSync(crdDir)) {
       for (const file of listYamlFiles(crdDir)) {
-        for (const doc of parseAllDocuments(fs.readFileSync(file, 'utf8'))) {
+        const where = path.relative(schemasDir, file);
+        let docs: ReturnType<typeof parseAllDocuments>;
+        try {
+          docs = parseAllDocuments(fs.readFileSync(file, 'utf8'));
+        } catch (e) {
+          v.problems.push(`${where}: cannot be read: ${(e as Error).message.split('\n')[0]}`);
+          continue;
+        }
+        for (const doc of Array.isArray(docs) ? docs : [docs]) {
+          if (doc.errors.length > 0) {
+            v.problems.push(`${where}: not valid YAML: ${doc.errors[0].message.split('\n')[0]}`);
+            continue;
+          }
           const o = doc.toJS();
-          if (o && o.kind === 'CustomResourceDefinition') v.addCrd(o);
+          if (!isCrd(o)) continue;
+          v.registerCrd(o);
         }
       }
     }
     return v;
   }
 
+  /**
+   * Problems of the schema directory that did not stop the validator: CRD
+   * files that do not parse. (A CRD version whose schema does not compile is
+   * reported when an object of its kind is validated.)
+   */
+  public readonly problems: string[] = [];
+
   private readonly ajv: Ajv;
   private readonly byGvk = new Map<string, string>();
   private readonly compiled = new Map<string, ValidateFunction>();
-  private readonly crdSchemas = new Map<string, { validate: ValidateFunction; structural: JsonSchema }>();
+  private readonly crdSchemas = new Map<string, CrdSchema>();
+  private readonly pendingCrds = new Map<string, PendingCrdSchema>();
   private readonly strict: boolean;
 
   constructor(definitions: { definitions: Record<string, JsonSchema> }, private readonly options: SchemaValidatorOptions = {}) {
     this.strict = options.strict ?? true;
-    this.ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, logger: false });
+    // patterns are RE2, as the API server evaluates them (ecosystem CRDs use `(?i)` and other Go syntax)
+    this.ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false, logger: false, code: { regExp: re2Engine } });
     const defs = this.strict ? strictify(definitions.definitions) as Record<string, JsonSchema> : definitions.definitions;
     this.ajv.addSchema({ $id: 'k8s', definitions: defs });
     for (const [name, def] of Object.entries(definitions.definitions)) {
@@ -154,21 +194,57 @@ export class SchemaValidator {
     }
   }
 
-  /** Adds a CRD (apiextensions.k8s.io/v1 object): its served versions validate their custom resources. */
-  public addCrd(crd: CrdDocument): void {
+  /**
+   * Adds a CRD (apiextensions.k8s.io/v1 object): its served versions validate
+   * their custom resources. Never throws for a bad schema: the problems of
+   * versions whose schema cannot be compiled are returned, and validating one
+   * of their objects reports them; every other kind is unaffected.
+   */
+  public addCrd(crd: CrdDocument): string[] {
+    const problems: string[] = [];
+    for (const key of this.registerCrd(crd)) {
+      const schema = this.crdSchema(key);
+      if (schema?.problem !== undefined) problems.push(schema.problem);
+    }
+    return problems;
+  }
+
+  /** Registers a CRD's versions, to be compiled when first needed; returns their keys. */
+  private registerCrd(crd: CrdDocument): string[] {
+    const keys: string[] = [];
+    const kind = crd.spec.names.kind;
     for (const version of crd.spec.versions) {
       const structural = version.schema?.openAPIV3Schema;
       if (!structural) continue;
-      const schema = structuralToJsonSchema(structural, this.strict, true) as JsonSchema;
-      const key = gvkKey(`${crd.spec.group}/${version.name}`, crd.spec.names.kind);
-      this.crdSchemas.set(key, { validate: this.ajv.compile(schema), structural });
+      const apiVersion = `${crd.spec.group}/${version.name}`;
+      const key = gvkKey(apiVersion, kind);
+      this.crdSchemas.delete(key);
+      this.pendingCrds.set(key, { apiVersion, kind, structural });
+      keys.push(key);
     }
+    return keys;
+  }
+
+  /** The compiled schema of a CRD version (compiling it on first use), or why it cannot be used. */
+  private crdSchema(key: string): CrdSchema | undefined {
+    const pending = this.pendingCrds.get(key);
+    if (!pending) return this.crdSchemas.get(key);
+    this.pendingCrds.delete(key);
+    let schema: CrdSchema;
+    try {
+      const compiled = this.ajv.compile(structuralToJsonSchema(pending.structural, this.strict, true) as JsonSchema);
+      schema = { validate: compiled, structural: pending.structural };
+    } catch (e) {
+      schema = { problem: `the schema of CRD ${pending.apiVersion} ${pending.kind} cannot be compiled: ${(e as Error).message.split('\n')[0]}` };
+    }
+    this.crdSchemas.set(key, schema);
+    return schema;
   }
 
   /** True when the validator knows the object's apiVersion and kind. */
   public knows(apiVersion: string, kind: string): boolean {
     const key = gvkKey(apiVersion, kind);
-    return this.byGvk.has(key) || this.crdSchemas.has(key);
+    return this.byGvk.has(key) || this.crdSchemas.has(key) || this.pendingCrds.has(key);
   }
 
   /** Validates one object; returns the problems found (empty when valid). */
@@ -177,8 +253,9 @@ export class SchemaValidator {
     const o = obj as { apiVersion?: string; kind?: string };
     if (!o.apiVersion || !o.kind) return ['the object has no apiVersion or kind'];
     const key = gvkKey(o.apiVersion, o.kind);
-    const crd = this.crdSchemas.get(key);
+    const crd = this.crdSchema(key);
     if (crd) {
+      if (crd.problem !== undefined) return [crd.problem];
       const errors = crd.validate(obj) ? [] : formatErrors(crd.validate);
       if (this.options.celEvaluator) walkCel(crd.structural, obj, '', this.options.celEvaluator, errors);
       return errors;
@@ -199,6 +276,13 @@ function formatErrors(fn: ValidateFunction): string[] {
     const extra = e.keyword === 'additionalProperties' ? ` '${(e.params as { additionalProperty: string }).additionalProperty}'` : '';
     return `${e.instancePath || '/'}: ${e.message}${extra}`;
   });
+}
+
+function isCrd(o: unknown): o is CrdDocument {
+  if (!o || typeof o !== 'object') return false;
+  const c = o as { kind?: unknown; spec?: { group?: unknown; names?: { kind?: unknown }; versions?: unknown } };
+  return c.kind === 'CustomResourceDefinition' && typeof c.spec?.group === 'string'
+    && typeof c.spec.names?.kind === 'string' && Array.isArray(c.spec.versions);
 }
 
 function listYamlFiles(dir: string): string[] {

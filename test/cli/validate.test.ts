@@ -53,6 +53,33 @@ describeWithSchemas('cdk8s-fleet validate', () => {
     expectCode(await runCli(['validate', d, '--schemas', schemasDir()!, '--ignore-missing-schemas'], { cwd: d }), 0);
   });
 
+  test('a schema directory with ecosystem CRDs (RE2 patterns, a CRD that cannot compile) validates everything else', async () => {
+    // regression: Kueue's AdmissionCheck CRD has '^(?i)...' patterns, which ended every validation in exit 4
+    const schemas = tmpDir();
+    fs.cpSync(path.join(schemasDir()!, 'kubernetes', 'v1.28.0'), path.join(schemas, 'kubernetes', 'v1.28.0'), { recursive: true });
+    fs.mkdirSync(path.join(schemas, 'crds'));
+    fs.cpSync(path.join(schemasDir()!, 'crds', 'kueue'), path.join(schemas, 'crds', 'kueue'), { recursive: true });
+    const broken = fs.readFileSync(path.join(schemas, 'crds', 'kueue', 'kueue.x-k8s.io_admissionchecks.yaml'), 'utf8')
+      .replace(/name: admissionchecks\.kueue\.x-k8s\.io/, 'name: lookbehinds.kueue.x-k8s.io')
+      .replace(/kind: AdmissionCheck\n/g, 'kind: Lookbehind\n')
+      .replace(/pattern: \^\(\?i\)/g, 'pattern: (?<=x)');
+    fs.writeFileSync(path.join(schemas, 'crds', 'kueue', 'zz-broken.yaml'), broken);
+    const d = tmpDir();
+    fs.cpSync(path.join(dir, 'dist', 'prod-1', 'namespaces', 'web'), d, { recursive: true });
+    fs.writeFileSync(path.join(d, 'check.yaml'), [
+      'apiVersion: kueue.x-k8s.io/v1beta1', 'kind: AdmissionCheck', 'metadata:', '  name: prov', 'spec:',
+      '  controllerName: kueue.x-k8s.io/provisioning-request', '  parameters:', '    apiGroup: kueue.x-k8s.io',
+      '    kind: ProvisioningRequestConfig', '    name: cfg', '',
+    ].join('\n'));
+    const ok = await runCli(['validate', d, '--schemas', schemas], { cwd: d });
+    expectCode(ok, 0);
+    fs.writeFileSync(path.join(d, 'lookbehind.yaml'), 'apiVersion: kueue.x-k8s.io/v1beta1\nkind: Lookbehind\nmetadata:\n  name: l\nspec:\n  controllerName: x\n');
+    const r = await runCli(['validate', d, '--schemas', schemas], { cwd: d });
+    expectCode(r, 1);
+    expect(r.stdout).toMatch(/^lookbehind\.yaml: Lookbehind l: the schema of CRD kueue\.x-k8s\.io\/v1beta1 Lookbehind cannot be compiled: pattern '\(\?<=x\)/m);
+    expect(r.stdout).toContain('1 problem(s) in 1 file(s)');
+  });
+
   test('bad usage', async () => {
     expectCode(await runCli(['validate'], { cwd: dir, env: { CDK8S_FLEET_SCHEMAS: schemasDir() } }), 2);
     expectCode(await runCli(['validate', 'missing', '--schemas', schemasDir()!], { cwd: dir }), 2);

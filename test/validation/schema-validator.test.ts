@@ -1,4 +1,5 @@
 import { poolCrds } from '../../src';
+import { SchemaValidator } from '../../src/validation/schema-validator';
 import { describeWithSchemas, validateAll, validator } from '../support/schemas';
 
 const deployment = {
@@ -66,5 +67,99 @@ describeWithSchemas('schema validator (strict)', () => {
       },
     };
     expect(validateAll([...poolCrds() as any[], kpool]).join('\n')).toMatch(/maintenance zone capacities must add up to poolTemplate.capacity/);
+  });
+});
+
+/** A CRD of one kind whose spec has the given string properties, each with its pattern. */
+function patternCrd(kind: string, patterns: Record<string, string>) {
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${kind.toLowerCase()}s.example.com` },
+    spec: {
+      group: 'example.com',
+      names: { kind, plural: `${kind.toLowerCase()}s`, singular: kind.toLowerCase() },
+      scope: 'Cluster',
+      versions: [{
+        name: 'v1',
+        served: true,
+        storage: true,
+        schema: {
+          openAPIV3Schema: {
+            type: 'object',
+            properties: {
+              apiVersion: { type: 'string' },
+              kind: { type: 'string' },
+              metadata: { type: 'object' },
+              spec: {
+                type: 'object',
+                properties: Object.fromEntries(Object.entries(patterns).map(([k, pattern]) => [k, { type: 'string', pattern }])),
+              },
+            },
+          },
+        },
+      }],
+    },
+  };
+}
+
+// the smallest definitions a CRD's schema refers to (its metadata is an ObjectMeta)
+const emptyDefinitions = { definitions: { 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta': { type: 'object' } } };
+
+describe('CRD patterns are RE2, as the API server evaluates them', () => {
+  test("Go syntax such as Kueue's '^(?i)[a-z]([-a-z0-9]*[a-z0-9])?$' compiles and is case-insensitive", () => {
+    const v = new SchemaValidator(emptyDefinitions);
+    expect(v.addCrd(patternCrd('Check', { kind: '^(?i)[a-z]([-a-z0-9]*[a-z0-9])?$' }))).toEqual([]);
+    const obj = (kind: string) => ({ apiVersion: 'example.com/v1', kind: 'Check', metadata: { name: 'c' }, spec: { kind } });
+    expect(v.validate(obj('ProvisioningRequestConfig'))).toEqual([]);
+    expect(v.validate(obj('1-bad')).join('\n')).toMatch(/\/spec\/kind: must match pattern/);
+  });
+
+  test('two different patterns each check their own field (compiled patterns are not confused)', () => {
+    const v = new SchemaValidator(emptyDefinitions);
+    v.addCrd(patternCrd('Pair', { digits: '^[0-9]+$', letters: '^[a-z]+$' }));
+    const obj = (spec: object) => ({ apiVersion: 'example.com/v1', kind: 'Pair', metadata: { name: 'p' }, spec });
+    expect(v.validate(obj({ digits: '123', letters: 'abc' }))).toEqual([]);
+    const problems = v.validate(obj({ digits: 'abc', letters: '123' }));
+    expect(problems).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^\/spec\/digits: must match pattern "\^\[0-9\]\+\$"/),
+      expect.stringMatching(/^\/spec\/letters: must match pattern "\^\[a-z\]\+\$"/),
+    ]));
+    expect(problems).toHaveLength(2);
+  });
+
+  test('a pattern matches anywhere unless anchored, as Go regexp.MatchString does', () => {
+    const v = new SchemaValidator(emptyDefinitions);
+    v.addCrd(patternCrd('Loose', { s: 'b+' }));
+    const obj = (s: string) => ({ apiVersion: 'example.com/v1', kind: 'Loose', metadata: { name: 'l' }, spec: { s } });
+    expect(v.validate(obj('abbbc'))).toEqual([]);
+    expect(v.validate(obj('ac'))).toHaveLength(1);
+  });
+
+  test('a CRD whose pattern is not RE2 fails only its own kind, naming the CRD and the pattern', () => {
+    const v = new SchemaValidator(emptyDefinitions);
+    const problems = v.addCrd(patternCrd('Lookbehind', { s: '(?<=a)b' }));
+    expect(problems).toEqual([expect.stringMatching(/^the schema of CRD example\.com\/v1 Lookbehind cannot be compiled: pattern '\(\?<=a\)b' is not a valid RE2 expression/)]);
+    v.addCrd(patternCrd('Fine', { s: '^[a-z]+$' }));
+    expect(v.validate({ apiVersion: 'example.com/v1', kind: 'Lookbehind', metadata: { name: 'x' }, spec: { s: 'b' } })).toEqual(problems);
+    expect(v.validate({ apiVersion: 'example.com/v1', kind: 'Fine', metadata: { name: 'x' }, spec: { s: 'ok' } })).toEqual([]);
+  });
+});
+
+describeWithSchemas('schema directory with ecosystem CRDs', () => {
+  test('Kueue and Volcano CRDs load; a Kueue AdmissionCheck validates with its (?i) pattern', () => {
+    const v = validator();
+    expect(v.problems).toEqual([]);
+    expect(v.knows('kueue.x-k8s.io/v1beta1', 'AdmissionCheck')).toBe(true);
+    const check = (kind: string) => ({
+      apiVersion: 'kueue.x-k8s.io/v1beta1',
+      kind: 'AdmissionCheck',
+      metadata: { name: 'prov' },
+      spec: { controllerName: 'kueue.x-k8s.io/provisioning-request', parameters: { apiGroup: 'kueue.x-k8s.io', kind, name: 'cfg' } },
+    });
+    expect(v.validate(check('ProvisioningRequestConfig'))).toEqual([]);
+    expect(v.validate(check('-bad')).join('\n')).toMatch(/\/spec\/parameters\/kind: must match pattern/);
+    // a plain built-in object is unaffected by the CRDs beside it
+    expect(v.validate(deployment)).toEqual([]);
   });
 });
