@@ -26,6 +26,7 @@ export { OutputWriteError, OutputWriteErrorCode, Recovery, recoverOutput } from 
 export * from './synth/pipeline';
 export * from './synth/read';
 export * from './synth/diff';
+export * from './synth/inputs';
 export * from './validation/schema-validator';
 export * from './workloads';
 export { Size } from 'cdk8s';

@@ -26,6 +26,9 @@ describe('cdk8s-fleet synth', () => {
     }
     // line-oriented progress when not on a terminal, nothing on stdout
     expect(r.stderr).toMatch(/^cdk8s-fleet: running node main\.js\.\.\.$/m);
+    // the first synth into an empty directory says so, once
+    expect(r.stderr.match(/nothing to compare with/g)).toEqual(['nothing to compare with']);
+    expect(r.stderr).toContain('cdk8s-fleet: nothing to compare with: dist holds no previous output');
     expect(r.stderr).not.toMatch(/\r/);
     expect(r.stdout).toBe('');
     // no staging directories are left behind
@@ -49,7 +52,10 @@ describe('cdk8s-fleet synth', () => {
     const before = readTreeOf(path.join(dir, 'dist'));
     expect([...before.keys()].filter(f => f.includes('batch')).length).toBeGreaterThan(0);
     expect(before.has('prod-1/cluster/namespace-feed.yaml')).toBe(true);
-    expectCode(await runCli(['synth'], { cwd: dir }), 0);
+    // removing the pool deletes protected objects: this test is about files, so it skips the change rules explicitly
+    const r = await runCli(['synth', '--no-previous'], { cwd: dir });
+    expectCode(r, 0);
+    expect(r.stderr).toContain('cdk8s-fleet: change-aware guardrails skipped (--no-previous)');
     const after = readTreeOf(path.join(dir, 'dist'));
     expect([...after.keys()].filter(f => f.includes('batch') && !f.includes('fleet-tenant-batch'))).toEqual([]);
     expect(after.has('prod-1/cluster/namespace-feed.yaml')).toBe(false);
@@ -114,12 +120,97 @@ describe('cdk8s-fleet synth', () => {
     expect(fs.existsSync(path.join(dir, 'dist'))).toBe(false);
   });
 
-  test('--previous and --override reach the program', async () => {
+  test('flags and environment merge: --previous wins over env, --override and env CDK8S_FLEET_OVERRIDES both apply', async () => {
     const dir = fleetProject();
-    fs.writeFileSync(path.join(dir, 'env.js'), "require('fs').writeFileSync('seen.json', JSON.stringify({ p: process.env.CDK8S_FLEET_PREVIOUS, o: process.env.CDK8S_FLEET_OVERRIDES })); require('./main.js');\n");
+    fs.writeFileSync(path.join(dir, 'env.js'), "require('fs').writeFileSync('seen.json', JSON.stringify({ p: process.env.CDK8S_FLEET_PREVIOUS, n: process.env.CDK8S_FLEET_NO_PREVIOUS, o: process.env.CDK8S_FLEET_OVERRIDES })); require('./main.js');\n");
+    const seen = () => JSON.parse(fs.readFileSync(path.join(dir, 'seen.json'), 'utf8'));
+    // first synth: nothing to compare with, so the program is told to skip (not to fall back to its staging directory)
     expectCode(await runCli(['synth', '--app', 'node env.js'], { cwd: dir }), 0);
-    expectCode(await runCli(['synth', '--app', 'node env.js', '--previous', 'dist', '--override', 'scale-down:prod-1/feed/feed-api', '--override', 'namespace-move:feed'], { cwd: dir }), 0);
-    expect(JSON.parse(fs.readFileSync(path.join(dir, 'seen.json'), 'utf8'))).toEqual({ p: path.join(dir, 'dist'), o: 'scale-down:prod-1/feed/feed-api,namespace-move:feed' });
+    expect(seen()).toEqual({ n: '1', o: '' });
+    // by default the output directory being replaced is the previous output
+    expectCode(await runCli(['synth', '--app', 'node env.js'], { cwd: dir }), 0);
+    expect(seen()).toEqual({ p: path.join(dir, 'dist'), o: '' });
+    fs.cpSync(path.join(dir, 'dist'), path.join(dir, 'committed'), { recursive: true });
+    const env = { CDK8S_FLEET_PREVIOUS: 'committed', CDK8S_FLEET_OVERRIDES: 'namespace-move:feed, scale-down:prod-1/web/web' };
+    expectCode(await runCli(['synth', '--app', 'node env.js'], { cwd: dir, env }), 0);
+    expect(seen()).toEqual({ p: path.join(dir, 'committed'), o: 'namespace-move:feed,scale-down:prod-1/web/web' });
+    const r = await runCli(['synth', '--app', 'node env.js', '--previous', 'dist', '--override', 'scale-down:prod-1/feed/feed-api', '--override', 'namespace-move:feed'], { cwd: dir, env });
+    expectCode(r, 0);
+    expect(seen()).toEqual({ p: path.join(dir, 'dist'), o: 'scale-down:prod-1/feed/feed-api,namespace-move:feed,scale-down:prod-1/web/web' });
+    // an override that matches nothing is named in a warning
+    expect(r.stderr).toContain("override 'scale-down:prod-1/feed/feed-api' matches no guarded change");
+    // env CDK8S_FLEET_NO_PREVIOUS skips, with the notice; a flag wins over it
+    const skipped = await runCli(['synth', '--app', 'node env.js'], { cwd: dir, env: { CDK8S_FLEET_NO_PREVIOUS: '1' } });
+    expectCode(skipped, 0);
+    expect(seen()).toEqual({ n: '1', o: '' });
+    expect(skipped.stderr).toContain('change-aware guardrails skipped (env CDK8S_FLEET_NO_PREVIOUS)');
+    expectCode(await runCli(['synth', '--app', 'node env.js', '--previous', 'committed'], { cwd: dir, env: { CDK8S_FLEET_NO_PREVIOUS: '1' } }), 0);
+    expect(seen()).toEqual({ p: path.join(dir, 'committed'), o: '' });
+    // contradictions are usage errors
+    const both = await runCli(['synth', '--previous', 'dist', '--no-previous'], { cwd: dir });
+    expectCode(both, 2);
+    expect(both.stderr).toContain('--previous and --no-previous contradict each other');
+    expectCode(await runCli(['synth'], { cwd: dir, env: { CDK8S_FLEET_PREVIOUS: 'nope' } }), 2);
+  });
+
+  test("the README's flow is the safe flow: synth, a 90% scale-down, synth again → exit 1 and the output untouched; with the override → exit 0, named in a warning", async () => {
+    const dir = fleetProject();
+    const out = path.join(dir, 'dist');
+    expectCode(await runCli(['synth'], { cwd: dir, env: { APPS: 'web', WEB_REPLICAS: '60' } }), 0);
+    const committed = readTreeOf(out);
+
+    const scaled = { APPS: 'web', WEB_REPLICAS: '6' };
+    const refused = await runCli(['synth'], { cwd: dir, env: scaled });
+    expectCode(refused, 1);
+    expect(refused.stderr).toContain("Deployment 'web/web' in cluster 'prod-1' scales from 60 to 6 replica(s) in one step; at most 50% may go at once (rule guardrails.scale-down)");
+    expect(refused.stderr).toContain("carry the override 'scale-down:prod-1/web/web' (--override or env CDK8S_FLEET_OVERRIDES)");
+    expect(refused.stderr).toContain('the output was not changed');
+    expect(readTreeOf(out)).toEqual(committed);
+    // the CI gate refuses it too
+    expectCode(await runCli(['synth', '--check'], { cwd: dir, env: scaled }), 1);
+    expect(readTreeOf(out)).toEqual(committed);
+
+    const allowed = await runCli(['synth'], { cwd: dir, env: { ...scaled, CDK8S_FLEET_OVERRIDES: 'scale-down:prod-1/web/web' } });
+    expectCode(allowed, 0);
+    expect(allowed.stderr).toMatch(/\[warning\] .*scales from 60 to 6 replica\(s\).*allowed by the override 'scale-down:prod-1\/web\/web' this change carries \(rule guardrails\.scale-down\)/);
+    expect(parse(fs.readFileSync(path.join(out, 'prod-1', 'namespaces', 'web', 'deployment-web.yaml'), 'utf8')).spec.replicas).toBe(6);
+    // and now the change is the committed state: the next synth passes without the override
+    expectCode(await runCli(['synth', '--check'], { cwd: dir, env: scaled }), 0);
+  });
+
+  test('writes the placement lock where the fleet reads it: one synth after adding an app settles the lock and the output', async () => {
+    const dir = fleetProject();
+    const lockFile = path.join(dir, 'fleet.lock.json');
+    const out = path.join(dir, 'dist');
+    const first = await runCli(['synth'], { cwd: dir, env: { TENANT_APPS: 'feed,search' } });
+    expectCode(first, 0);
+    expect(first.stderr).toContain('cdk8s-fleet: updated the placement lock fleet.lock.json');
+    expect(fs.readFileSync(lockFile, 'utf8')).toBe(fs.readFileSync(path.join(out, 'placements.lock.json'), 'utf8'));
+
+    const added = { TENANT_APPS: 'feed,search,messaging' };
+    const second = await runCli(['synth'], { cwd: dir, env: added });
+    expectCode(second, 0);
+    expect(second.stderr).toContain('updated the placement lock');
+    expect(Object.keys(JSON.parse(fs.readFileSync(lockFile, 'utf8')).placements)).toEqual(['feed', 'messaging', 'search']);
+    const settled = { tree: readTreeOf(out), lock: fs.readFileSync(lockFile, 'utf8') };
+    expect(parse(settled.tree.get('hub/cluster/namespaceplacement-messaging.yaml')!).spec.reason).toBe('routed');
+
+    const third = await runCli(['synth'], { cwd: dir, env: added });
+    expectCode(third, 0);
+    expect(third.stderr).not.toContain('updated the placement lock');
+    expect(third.stderr).not.toContain('tenancy.lock.changed');
+    expect(readTreeOf(out)).toEqual(settled.tree);
+    expect(fs.readFileSync(lockFile, 'utf8')).toBe(settled.lock);
+    expectCode(await runCli(['synth', '--check'], { cwd: dir, env: added }), 0);
+
+    // --check never writes the lock; a stale one fails it and says where it is
+    fs.rmSync(lockFile);
+    const stale = await runCli(['synth', '--check', '--json'], { cwd: dir, env: added });
+    expectCode(stale, 1);
+    expect(JSON.parse(stale.stdout)).toMatchObject({ ok: false, lock: { file: lockFile, stale: true } });
+    const staleText = await runCli(['synth', '--check'], { cwd: dir, env: added });
+    expect(staleText.stdout).toContain('the placement lock fleet.lock.json is stale: the synth would create it');
+    expect(fs.existsSync(lockFile)).toBe(false);
   });
 
   test('bad usage: exit 2 with the reason', async () => {
