@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject } from 'cdk8s';
@@ -249,6 +250,25 @@ describe('change-aware rules against the previous output', () => {
     expect(readTree(outdir).get('prod-1/namespaces/feed/deployment-feed-api.yaml')).toContain('replicas: 10');
     // a previous output and a skip given together contradict each other
     expect(() => into({}).synth({ previousOutdir: outdir, noPrevious: true })).toThrow(/previousOutdir and noPrevious contradict/);
+  });
+
+  test('a synth killed between its two renames left no output: the next fleet.synth() restores it first and still refuses the scale-down', () => {
+    const outdir = tmpOutdir();
+    const into = (shape: Shape) => {
+      const fleet = build(shape);
+      Object.defineProperty(fleet, 'fleetOutdir', { value: outdir });
+      return fleet;
+    };
+    into({}).synth();
+    const committed = readTree(outdir);
+    // what a kill -9 after the first rename of the swap leaves: the output moved aside, a staging tree without its marker
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    const name = path.basename(outdir);
+    fs.renameSync(outdir, path.join(path.dirname(outdir), `.${name}.previous-${dead}-0d0e0a0d`));
+    fs.mkdirSync(path.join(path.dirname(outdir), `.${name}.staging-${dead}-0d0e0a0d`, 'prod-1'), { recursive: true });
+    expect(() => into({ replicas: 10 }).synth()).toThrow(/guardrails\.scale-down/);
+    expect(readTree(outdir)).toEqual(committed);
+    expect(fs.readdirSync(path.dirname(outdir)).filter(n => n.startsWith(`.${name}.`))).toEqual([]);
   });
 
   test('an unreadable previous output is an error, not a silent pass', () => {
