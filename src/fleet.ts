@@ -17,7 +17,7 @@ import { PLACEMENT_RECORD_FILE, PlacementLock, updatePlacementLock } from './ten
 export interface HubProps {
   /** Hub cluster name (its output directory; DNS-1123 label). @default 'hub' */
   readonly name?: string;
-  /** Region the hub runs in. @default 'global' */
+  /** Region the hub runs in (a DNS-1123 label). @default 'global' */
   readonly region?: string;
   /** Kubernetes version of the hub (`1.MINOR.PATCH`, 1.28–1.31). @default - the fleet's `kubernetesVersion` */
   readonly kubernetesVersion?: string;
