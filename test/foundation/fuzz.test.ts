@@ -222,7 +222,8 @@ const fleetSpec = fc.record({
     severities: rare(prop(fc.constant({ 'max-surge': 'warning' }), fc.constantFrom<unknown>({ 'max-surge': 'fatal' }, { unknown: 'error' }))),
     platformIdentities: rare(prop(fc.constant(['system:serviceaccount:argocd:argocd-application-controller']), fc.constantFrom<unknown>(['*'], [''], 'admin'))),
   }, { requiredKeys: [] })),
-  lockFile: rare(fc.constantFrom<unknown>('no-such-fleet.lock.json', '', 42)),
+  /** `'file'`: a lock file beside the output (written by a successful synth()); the others are hostile. */
+  lockFile: rare(fc.constantFrom<unknown>('file', 'file', '', 42)),
   lock: opt(prop(fc.constant({ feed: { cluster: 'prod-1', namespace: 'feed', nodeProfile: 'general' } }), fc.constant({ feed: { cluster: 'Nowhere', namespace: '', nodeProfile: 5 } }))),
 });
 
@@ -235,6 +236,9 @@ type FleetSpec = typeof fleetSpec extends fc.Arbitrary<infer T> ? T : never;
 function as<T>(v: unknown): T {
   return v as T;
 }
+
+/** The lock file a fleet names, beside its output directory. */
+const LOCK_FILE = 'fleet.lock.json';
 
 function buildFleet(s: FleetSpec, outdir: string): Fleet {
   const fleet = new Fleet({
@@ -365,7 +369,7 @@ function buildFleet(s: FleetSpec, outdir: string): Fleet {
     }
   }
   if (s.guardrails) new Guardrails(fleet, 'guardrails', as(s.guardrails));
-  if (s.lock !== undefined || s.lockFile !== undefined) new PlacementLock(fleet, 'lock', { placements: as(s.lock), file: as(s.lockFile) });
+  if (s.lock !== undefined || s.lockFile !== undefined) new PlacementLock(fleet, 'lock', { placements: as(s.lock), file: as(s.lockFile === 'file' ? path.join(path.dirname(outdir), LOCK_FILE) : s.lockFile) });
   return fleet;
 }
 
@@ -408,7 +412,7 @@ function checkValidationError(e: unknown): readonly string[] {
 
 /** Synthesizes one fleet in memory. */
 function synthInMemory(s: FleetSpec): Outcome {
-  const fleet = buildFleet(s, path.join(os.tmpdir(), 'fleet-fuzz-never-written'));
+  const fleet = buildFleet(s, path.join(os.tmpdir(), 'fleet-fuzz-never-written', 'dist'));
   try {
     return { kind: 'ok', result: fleet.synthesize({ overrides: [] }) };
   } catch (e) {
@@ -437,8 +441,9 @@ function synthToDisk(s: FleetSpec, root: string): Outcome {
   } finally {
     stderr.mockRestore();
   }
-  // nothing outside the output directory
-  expect(fs.readdirSync(parent).filter(n => n !== 'dist')).toEqual([]);
+  // nothing outside the output directory, but the lock file the fleet names (updated by a successful synth)
+  const allowed = outcome.kind === 'ok' && s.lockFile === 'file' ? ['dist', LOCK_FILE] : ['dist'];
+  expect(fs.readdirSync(parent).filter(n => !allowed.includes(n))).toEqual([]);
   fs.rmSync(parent, { recursive: true, force: true });
   return outcome;
 }
