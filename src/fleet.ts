@@ -6,7 +6,7 @@ import { App } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { HubCluster } from './clusters/cluster';
 import { FleetValidationError, formatViolation } from './core/errors';
-import { DEFAULT_MAINTENANCE_ZONE_COUNT, maintenanceZoneNames } from './machines/maintenance-zones';
+import { DEFAULT_MAINTENANCE_ZONE_COUNT, MAX_MAINTENANCE_ZONES, maintenanceZoneCountProblem, maintenanceZoneNames } from './machines/maintenance-zones';
 import { GivenInputs, INPUT_ENV, OPTION_INPUT_NAMES, resolveSynthInputs } from './synth/inputs';
 import { OutputWriteError, recoverOutput } from './synth/output-dir';
 import { SynthResult, synthesizeFleet } from './synth/pipeline';
@@ -15,11 +15,11 @@ import { PLACEMENT_RECORD_FILE, PlacementLock, updatePlacementLock } from './ten
 
 /** Props of the hub cluster. */
 export interface HubProps {
-  /** Hub cluster name (its output directory). @default 'hub' */
+  /** Hub cluster name (its output directory; DNS-1123 label). @default 'hub' */
   readonly name?: string;
-  /** Region the hub runs in. @default 'global' */
+  /** Region the hub runs in (a DNS-1123 label). @default 'global' */
   readonly region?: string;
-  /** Kubernetes version of the hub. @default - the fleet's `kubernetesVersion` */
+  /** Kubernetes version of the hub (`1.MINOR.PATCH`, 1.28–1.31). @default - the fleet's `kubernetesVersion` */
   readonly kubernetesVersion?: string;
 }
 
@@ -27,13 +27,22 @@ export interface HubProps {
 export interface FleetProps {
   /** Output directory of `synth()`. @default 'dist' */
   readonly outdir?: string;
-  /** Maintenance zones each datacenter is striped into: a count (named `mz-01`…) or explicit names. @default 20 */
+  /**
+   * Maintenance zones each datacenter is striped into: a count (named `mz-01`…)
+   * or explicit names (DNS-1123 labels, each once); from 1 to
+   * `MAX_MAINTENANCE_ZONES` (64) zones.
+   * @default 20
+   */
   readonly maintenanceZones?: number | readonly string[];
-  /** Default Kubernetes version of clusters and kubelets. @default '1.28.9' */
+  /**
+   * Default Kubernetes version of clusters and kubelets: `1.MINOR.PATCH` within
+   * the supported range (`SUPPORTED_KUBERNETES_MINORS`: 1.28–1.31).
+   * @default '1.28.9'
+   */
   readonly kubernetesVersion?: string;
   /** The hub cluster. @default - named 'hub' in region 'global' */
   readonly hub?: HubProps;
-  /** Namespace of the platform's own agents in every cluster. @default 'fleet-system' */
+  /** Namespace of the platform's own agents in every cluster (DNS-1123 label, not a Kubernetes system namespace). @default 'fleet-system' */
   readonly systemNamespace?: string;
 }
 
@@ -127,8 +136,10 @@ export class Fleet extends App {
     return root;
   }
 
-  /** The fleet's maintenance zone names, in order. */
+  /** The fleet's maintenance zone names, in order (none when the prop is not a usable count or list). */
   public readonly maintenanceZones: readonly string[];
+  /** The `maintenanceZones` prop as given (after the default), checked in the validate stage. */
+  public readonly maintenanceZonesProp: unknown;
   /** The hub cluster. */
   public readonly hub: HubCluster;
   /** Default Kubernetes version. */
@@ -142,12 +153,19 @@ export class Fleet extends App {
     const outdir = process.env[SynthEnv.OUTDIR] ?? props.outdir ?? 'dist';
     super({ outdir });
     this.fleetOutdir = outdir;
-    const zones = props.maintenanceZones ?? DEFAULT_MAINTENANCE_ZONE_COUNT;
-    this.maintenanceZones = typeof zones === 'number' ? maintenanceZoneNames(zones) : [...zones];
+    const zones: unknown = props.maintenanceZones ?? DEFAULT_MAINTENANCE_ZONE_COUNT;
+    this.maintenanceZonesProp = zones;
+    // a bad count or list is reported by the validate stage, with every other problem
+    if (typeof zones === 'number') {
+      this.maintenanceZones = maintenanceZoneCountProblem(zones) ? [] : maintenanceZoneNames(zones);
+    } else {
+      this.maintenanceZones = Array.isArray(zones) && zones.length <= MAX_MAINTENANCE_ZONES ? [...zones] : [];
+    }
     this.kubernetesVersion = props.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
     this.systemNamespace = props.systemNamespace ?? 'fleet-system';
     const hubName = props.hub?.name ?? 'hub';
-    this.hub = new HubCluster(this, hubName, {
+    // a name that cannot be a construct id is still the hub's name, reported by the validate stage
+    this.hub = new HubCluster(this, typeof hubName === 'string' && hubName.length > 0 ? hubName : 'hub', {
       name: hubName,
       region: props.hub?.region ?? 'global',
       kubernetesVersion: props.hub?.kubernetesVersion,

@@ -64,16 +64,14 @@ export class FleetModel {
 
   /** The node profile with a name, if any. */
   public profile(name: string): NodeProfile | undefined {
-    return this.profilesByName.get(name);
+    return typeof name === 'string' ? this.profilesByName.get(name) : undefined;
   }
 
   /** The profile a pool uses, if it is known to this fleet. */
   public profileOf(pool: KubernetesPool): NodeProfile | undefined {
-    const p = pool.props.nodeProfile;
-    if (typeof p !== 'string') {
-      return this.profilesByName.get(p.profileName) === p ? p : undefined;
-    }
-    return this.profilesByName.get(p);
+    const p: unknown = pool.props.nodeProfile;
+    if (p instanceof NodeProfile) return this.profilesByName.get(p.profileName) === p ? p : undefined;
+    return typeof p === 'string' ? this.profilesByName.get(p) : undefined;
   }
 
   /** The cluster a pool belongs to. */

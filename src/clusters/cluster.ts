@@ -10,13 +10,13 @@ import { KubernetesPool, KubernetesPoolProps } from './kubernetes-pool';
 export interface ClusterProps {
   /** Cluster name, unique in the fleet (DNS-1123 label); also its output directory. @default - the construct id */
   readonly name?: string;
-  /** Region or datacenter the cluster runs in (e.g. `lva1`). */
+  /** Region or datacenter the cluster runs in (a DNS-1123 label, e.g. `lva1`: it names the control-plane hosts' domain). */
   readonly region: string;
-  /** Kubernetes version of the control plane (`1.28.9`). @default - the fleet's `kubernetesVersion` */
+  /** Kubernetes version of the control plane: `1.MINOR.PATCH` within `SUPPORTED_KUBERNETES_MINORS` (1.28–1.31). @default - the fleet's `kubernetesVersion` */
   readonly kubernetesVersion?: string;
   /** The cluster runs OpenKruise; workloads use CloneSet and Advanced StatefulSet. @default false */
   readonly openKruise?: boolean;
-  /** Labels recorded on the cluster's objects on the hub. @default {} */
+  /** Labels recorded on the cluster's objects on the hub (valid Kubernetes label keys and values). @default {} */
   readonly labels?: Readonly<Record<string, string>>;
 }
 

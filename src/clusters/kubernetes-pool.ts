@@ -11,7 +11,7 @@ export interface KubernetesPoolProps {
   readonly name?: string;
   /** Node profile of every node, as the construct or its name. */
   readonly nodeProfile: NodeProfile | string;
-  /** Number of nodes (machines). */
+  /** Number of nodes (machines): a whole number from 0 to `MAX_POOL_CAPACITY` (100,000). */
   readonly capacity: number;
   /** Extra labels on every node of the pool. @default {} */
   readonly nodeLabels?: Readonly<Record<string, string>>;
@@ -21,9 +21,16 @@ export interface KubernetesPoolProps {
   readonly requiredDaemonSets?: readonly RequiredDaemonSet[];
   /** Maintenance zones the pool is striped over (a subset of the fleet's). @default - every zone of the fleet */
   readonly maintenanceZones?: readonly string[];
-  /** Minimum nodes in each of the pool's zones; a smaller pool is an error. @default 1 */
+  /** Minimum nodes in each of the pool's zones (a whole number, 0 or more); a smaller pool is an error. @default 1 */
   readonly minNodesPerZone?: number;
 }
+
+/**
+ * Most nodes one pool may have: above the 5,000 nodes a cluster runs without an
+ * acknowledgement and far above the largest clusters anyone runs (tens of
+ * thousands of nodes); larger values are typos.
+ */
+export const MAX_POOL_CAPACITY = 100_000;
 
 /** A pool of nodes of one profile in one cluster, striped over maintenance zones. */
 export class KubernetesPool extends Construct {
@@ -40,8 +47,9 @@ export class KubernetesPool extends Construct {
 
   /** The node profile's name, whether given as a construct or a name. */
   public get nodeProfileName(): string {
-    const p = this.props.nodeProfile;
-    return typeof p === 'string' ? p : p.profileName;
+    const p: unknown = this.props.nodeProfile;
+    if (typeof p === 'string') return p;
+    return p instanceof NodeProfile ? p.profileName : String(p);
   }
 
   /** Required DaemonSets of the pool. */

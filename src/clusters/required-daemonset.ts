@@ -9,11 +9,11 @@ import { ResourceAmounts, cpuToMillis, memoryToMiB } from '../core/resources';
 
 /** Compute resources of the agent's container. */
 export interface DaemonSetResources {
-  /** CPU request. */
+  /** CPU request: positive, at most `MAX_CPU_MILLIS`. */
   readonly cpu: Cpu;
-  /** Memory request; the memory limit always equals it. */
+  /** Memory request, positive; the memory limit always equals it. */
   readonly memory: Size;
-  /** CPU limit. @default - equal to the request (Guaranteed QoS) */
+  /** CPU limit, at least the request. @default - equal to the request (Guaranteed QoS) */
   readonly cpuLimit?: Cpu;
 }
 
@@ -33,11 +33,11 @@ export interface HostPathMount {
 
 /** A container port of the agent. */
 export interface DaemonSetPort {
-  /** Port name (at most 15 characters). */
+  /** Port name (at most 15 lower-case letters, digits and '-', with a letter). */
   readonly name: string;
-  /** Container port. */
+  /** Container port (1–65535). */
   readonly containerPort: number;
-  /** Expose on the node's IP at this port. @default - not exposed on the host */
+  /** Expose on the node's IP at this port (1–65535). @default - not exposed on the host */
   readonly hostPort?: number;
 }
 

@@ -47,13 +47,17 @@ export interface EncryptionAtRestOptions {
 
 /** kube-apiserver settings. */
 export interface ApiserverOptions {
-  /** kube-apiserver replicas (static pods, one per control-plane host, behind a load balancer). @default 3, or 5 above 3,000 nodes */
+  /**
+   * kube-apiserver replicas (static pods, one per control-plane host, behind a
+   * load balancer): a whole number from 1 to `MAX_APISERVER_REPLICAS` (9).
+   * @default 3, or 5 above 3,000 nodes
+   */
   readonly replicas?: number;
   /** kube-apiserver image. @default 'registry.k8s.io/kube-apiserver:v<cluster version>' */
   readonly image?: string;
-  /** `--max-requests-inflight`. @default - by cluster size: 400, 1500 above 500 nodes, 3000 above 3,000 nodes */
+  /** `--max-requests-inflight` (whole, 1–100,000). @default - by cluster size: 400, 1500 above 500 nodes, 3000 above 3,000 nodes */
   readonly maxRequestsInflight?: number;
-  /** `--max-mutating-requests-inflight`. @default - by cluster size: 200, 500 above 500 nodes, 1000 above 3,000 nodes */
+  /** `--max-mutating-requests-inflight` (whole, 1–100,000). @default - by cluster size: 200, 500 above 500 nodes, 1000 above 3,000 nodes */
   readonly maxMutatingRequestsInflight?: number;
   /** `--goaway-chance` (0–0.02; only with more than one replica). @default 0.001 with more than one replica, else 0 */
   readonly goawayChance?: number;
@@ -71,9 +75,9 @@ export interface ApiserverOptions {
 
 /** Settings of one etcd cluster. */
 export interface EtcdClusterOptions {
-  /** Members (odd: 1, 3, 5 or 7). @default 3 (main: 5 above 1,000 nodes) */
+  /** Members: odd, 1, 3, 5 or 7 (etcd recommends at most 7). @default 3 (main: 5 above 1,000 nodes) */
   readonly members?: number;
-  /** Backend quota in bytes. @default 8 GiB */
+  /** Backend quota in bytes (whole, at most 64 GiB; above 8 GiB needs `acknowledgeQuotaAbove8GiB`). @default 8 GiB */
   readonly quotaBackendBytes?: number;
   /** Accept a quota above 8 GiB (etcd warns at start-up and recovery takes longer); a warning is reported on every synth. @default false */
   readonly acknowledgeQuotaAbove8GiB?: boolean;
@@ -85,7 +89,7 @@ export interface EtcdClusterOptions {
 
 /** etcd settings of a cluster. */
 export interface EtcdOptions extends EtcdClusterOptions {
-  /** Largest round-trip time between members, in ms; heartbeat and election timeout are derived from it. @default 10 */
+  /** Largest round-trip time between members, in ms (above 0, at most 5000); heartbeat and election timeout are derived from it. @default 10 */
   readonly roundTripMillis?: number;
   /** Explicit `heartbeat-interval` in ms. @default - max(100, round trip) */
   readonly heartbeatMillis?: number;
@@ -154,7 +158,11 @@ export interface ControlPlaneProps {
   readonly acknowledgeNodesAbove5000?: number;
 }
 
-/** The control plane of the cluster it is added to. At most one per cluster. */
+/**
+ * The control plane of the cluster it is added to. At most one per cluster.
+ * Every prop is checked in the validate stage, bounded by `MAX_APISERVER_REPLICAS`
+ * and `CONTROL_PLANE_LIMITS`.
+ */
 export class ControlPlane extends Construct {
   /** The cluster. */
   public readonly cluster: Cluster;

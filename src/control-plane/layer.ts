@@ -20,6 +20,7 @@ import { ControlPlaneSettings, resolveControlPlane } from './settings';
 import { SIZING_RECORD_FILE, sizingRecord } from './sizing-record';
 import { CountedKind, countFinding, nodeCountFinding, podsPerNodeFinding, ThresholdFinding } from './thresholds';
 import { Cluster } from '../clusters/cluster';
+import { MAX_POOL_CAPACITY } from '../clusters/kubernetes-pool';
 import { Violations } from '../core/errors';
 import { Labels } from '../core/names';
 import { NodeProfile } from '../machines/node-profile';
@@ -60,33 +61,83 @@ function controlPlanesByCluster(model: FleetModel): Map<Cluster, ControlPlane> {
   return out;
 }
 
+/** A cluster's resolved control plane and what is derived from it alone. */
+interface ResolvedControlPlane {
+  readonly settings: ControlPlaneSettings;
+  readonly flags: ReturnType<typeof apiserverFlags>;
+  readonly encryption: Record<string, unknown>;
+  readonly etcdConfigs: ReadonlyArray<{ readonly file: string; readonly config: Record<string, unknown> }>;
+}
+
+const RESOLVED = new WeakMap<FleetModel, Map<Cluster, ResolvedControlPlane>>();
+
+/** Nodes of a cluster as its pools declare them (pools with a bad capacity are reported by the clusters layer and count 0). */
+function declaredNodes(cluster: Cluster): number {
+  let nodes = 0;
+  for (const pool of cluster.pools) {
+    const c: unknown = pool.props.capacity;
+    if (typeof c === 'number' && Number.isInteger(c) && c >= 0 && c <= MAX_POOL_CAPACITY) nodes += c;
+  }
+  return nodes;
+}
+
+/**
+ * Resolves every cluster's control plane from its props and its pools'
+ * declared capacity, reporting each bad prop, the apiserver flags the props
+ * make and the CIS items they fail: everything that depends on props alone
+ * is checked here, before anything is planned.
+ */
 function validate(model: FleetModel, v: Violations): void {
   const seen = new Map<Cluster, string>();
   for (const cp of model.ofType(ControlPlane)) {
+    if (!(cp.cluster instanceof Cluster) || cp.node.scope !== cp.cluster) {
+      v.error(pathOf(cp), 'control-plane.scope', 'a ControlPlane must be added to a Cluster', 'create it as new ControlPlane(cluster, id, props)');
+      continue;
+    }
     const other = seen.get(cp.cluster);
     if (other) v.error(pathOf(cp), 'control-plane.unique', `cluster '${cp.cluster.clusterName}' already has a control plane at ${other}`, 'declare one ControlPlane per cluster');
     else seen.set(cp.cluster, pathOf(cp));
   }
-}
 
-function plan(model: FleetModel, fleetPlan: FleetPlan, v: Violations): void {
   const explicit = controlPlanesByCluster(model);
-  const settings = new Map<Cluster, ControlPlaneSettings>();
-  const profilesInUse = new Map<NodeProfile, true>();
+  const resolved = new Map<Cluster, ResolvedControlPlane>();
   for (const cluster of model.clusters) {
     const cp = explicit.get(cluster);
     const path = pathOf(cp ?? cluster);
-    const nodes = fleetPlan.capacity.get(cluster)?.total.nodes ?? 0;
+    const nodes = declaredNodes(cluster);
+    const before = v.errorCount;
     const s = resolveControlPlane(cluster, cp, nodes, model.versionOf(cluster), path, v);
-    settings.set(cluster, s);
     report(v, pathOf(cluster), nodeCountFinding(nodes, s.acknowledgeNodesAbove5000));
-    for (const pp of fleetPlan.poolsOf(cluster)) {
-      if (pp.pool.props.capacity > 0) profilesInUse.set(pp.profile, true);
+    // flags and CIS are derived from settings; on settings with errors they would only repeat them
+    if (v.errorCount > before) continue;
+    const r = deriveFromSettings(s);
+    const unknown = unknownFlags(r.flags.keys());
+    if (unknown.length > 0) {
+      v.error(path, 'control-plane.apiserver.unknown-flag', `kube-apiserver 1.28 does not accept: ${unknown.map(f => `--${f}`).join(', ')}`, 'remove the flags');
     }
+    // CIS: every failed item must be an explicit unsafe choice
+    const accepted = new Set(Object.entries(UNSAFE_CIS).filter(([k]) => s.apiserver.unsafe[k as keyof UnsafeApiserverSettings]).map(([, id]) => id));
+    for (const item of failedCisItems({ apiserverFlags: r.flags, encryptionConfig: r.encryption, etcdConfigs: r.etcdConfigs.map(c => c.config) })) {
+      if (!accepted.has(item.id)) v.error(path, 'control-plane.cis', `CIS ${item.id} fails: ${item.title}`, 'restore the secure setting');
+    }
+    resolved.set(cluster, r);
+  }
+  RESOLVED.set(model, resolved);
+
+  // kubelet settings of the profiles that have nodes
+  const profilesInUse = new Map<NodeProfile, true>();
+  for (const pool of model.pools) {
+    const profile = model.profileOf(pool);
+    const c: unknown = pool.props.capacity;
+    if (profile && typeof c === 'number' && c > 0) profilesInUse.set(profile, true);
   }
   for (const profile of profilesInUse.keys()) {
     const path = pathOf(profile);
-    report(v, path, podsPerNodeFinding(profile.profileName, profile.maxPods, profile.props.machine.cpuCores));
+    const maxPods = profile.maxPods;
+    const cores: unknown = profile.props.machine?.cpuCores;
+    if (Number.isInteger(maxPods) && typeof cores === 'number' && Number.isInteger(cores)) {
+      report(v, path, podsPerNodeFinding(profile.profileName, maxPods, cores));
+    }
     const nc = profile.props.nodeConfig ?? {};
     if (nc.rotateCertificates === false) {
       v.error(path, 'control-plane.kubelet.rotate-certificates', 'the profile turns kubelet certificate rotation off: its client certificate expires and the node drops out',
@@ -97,8 +148,26 @@ function plan(model: FleetModel, fleetPlan: FleetPlan, v: Violations): void {
         'remove serverTLSBootstrap: false');
     }
   }
-  SETTINGS.set(fleetPlan, settings);
 }
+
+function deriveFromSettings(s: ControlPlaneSettings): ResolvedControlPlane {
+  const etcdConfigs: Array<{ file: string; config: Record<string, unknown> }> = [];
+  for (const c of [s.etcd.main, s.etcd.events]) {
+    if (!c) continue;
+    const sub = c.role === 'main' ? 'etcd' : 'etcd-events';
+    for (const m of c.members) etcdConfigs.push({ file: `${sub}/${m.name}.yaml`, config: renderEtcdMemberConfig(c, m) });
+  }
+  return { settings: s, flags: apiserverFlags(s), encryption: renderEncryptionConfig(s), etcdConfigs };
+}
+
+/** The plan stage takes the settings the validate stage resolved (they depend on props alone). */
+function plan(model: FleetModel, fleetPlan: FleetPlan): void {
+  const resolved = RESOLVED.get(model) ?? new Map<Cluster, ResolvedControlPlane>();
+  SETTINGS.set(fleetPlan, new Map([...resolved].map(([cluster, r]) => [cluster, r.settings])));
+  DERIVED.set(fleetPlan, resolved);
+}
+
+const DERIVED = new WeakMap<FleetPlan, Map<Cluster, ResolvedControlPlane>>();
 
 function tenantNamespacesByCluster(ctx: RenderContext): Map<Cluster, Map<TenantClass, string[]>> {
   const out = new Map<Cluster, Map<TenantClass, string[]>>();
@@ -118,47 +187,26 @@ function shortHost(host: string): string {
   return host.split('.')[0];
 }
 
-function renderCluster(ctx: RenderContext, s: ControlPlaneSettings, tenants: ReadonlyMap<TenantClass, readonly string[]>): void {
+function renderCluster(ctx: RenderContext, r: ResolvedControlPlane, tenants: ReadonlyMap<TenantClass, readonly string[]>): void {
+  const s = r.settings;
   const cluster = s.cluster;
   const source: IConstruct = s.construct ?? cluster;
-  const path = pathOf(source);
   const dir = `${cluster.clusterName}/${CONTROL_PLANE_DIR}`;
-  const v = ctx.violations;
 
-  // kube-apiserver
-  const flags = apiserverFlags(s);
-  const unknown = unknownFlags(flags.keys());
-  if (unknown.length > 0) {
-    v.error(path, 'control-plane.apiserver.unknown-flag', `kube-apiserver 1.28 does not accept: ${unknown.map(f => `--${f}`).join(', ')}`, 'remove the flags');
-  }
+  // kube-apiserver (its flags were checked in the validate stage)
+  const flags = r.flags;
   for (const host of s.apiserver.hosts) {
     ctx.addFile(`${dir}/static-pods/${shortHost(host)}/kube-apiserver.yaml`, renderApiserverPod(s, host, flags), source);
     ctx.addFile(`${dir}/static-pods/${shortHost(host)}/kube-controller-manager.yaml`, renderControllerManagerPod(s, host), source);
   }
   ctx.addFile(`${dir}/${SIZING_RECORD_FILE}`, sizingRecord(s), source);
-  const encryption = renderEncryptionConfig(s);
   ctx.addFile(`${dir}/apiserver/audit-policy.yaml`, renderAuditPolicy(), source);
-  ctx.addFile(`${dir}/apiserver/encryption-config.yaml`, encryption, source);
+  ctx.addFile(`${dir}/apiserver/encryption-config.yaml`, r.encryption, source);
   ctx.addFile(`${dir}/apiserver/admission-config.yaml`, renderAdmissionConfig(s), source);
   if (!s.apiserver.unsafe.withoutEventRateLimit) ctx.addFile(`${dir}/apiserver/event-rate-limit.yaml`, renderEventRateLimitConfig(), source);
 
   // etcd
-  const etcdConfigs: Record<string, unknown>[] = [];
-  for (const c of [s.etcd.main, s.etcd.events]) {
-    if (!c) continue;
-    const sub = c.role === 'main' ? 'etcd' : 'etcd-events';
-    for (const m of c.members) {
-      const cfg = renderEtcdMemberConfig(c, m);
-      etcdConfigs.push(cfg);
-      ctx.addFile(`${dir}/${sub}/${m.name}.yaml`, cfg, source);
-    }
-  }
-
-  // CIS: every failed item must be an explicit unsafe choice
-  const accepted = new Set(Object.entries(UNSAFE_CIS).filter(([k]) => s.apiserver.unsafe[k as keyof UnsafeApiserverSettings]).map(([, id]) => id));
-  for (const item of failedCisItems({ apiserverFlags: flags, encryptionConfig: encryption, etcdConfigs })) {
-    if (!accepted.has(item.id)) v.error(path, 'control-plane.cis', `CIS ${item.id} fails: ${item.title}`, 'restore the secure setting');
-  }
+  for (const c of r.etcdConfigs) ctx.addFile(`${dir}/${c.file}`, c.config, source);
 
   // kubelet per profile used in the cluster
   const profiles = new Map<NodeProfile, true>();
@@ -210,12 +258,12 @@ export const controlPlaneLayer: Layer = {
   validate,
   plan,
   render(ctx) {
-    const settings = SETTINGS.get(ctx.plan);
-    if (!settings) return;
+    const derived = DERIVED.get(ctx.plan);
+    if (!derived) return;
     const tenants = tenantNamespacesByCluster(ctx);
     for (const cluster of ctx.model.clusters) {
-      const s = settings.get(cluster);
-      if (s) renderCluster(ctx, s, tenants.get(cluster) ?? new Map());
+      const r = derived.get(cluster);
+      if (r) renderCluster(ctx, r, tenants.get(cluster) ?? new Map());
     }
   },
   check,

@@ -10,9 +10,10 @@ import {
   etcdTimingProblem, goawayChanceProblem, inflightLimits,
 } from './sizing';
 import { Cluster } from '../clusters/cluster';
+import { describeValue, isRecord } from '../core/checks';
 import { Violations } from '../core/errors';
-import { isDns1123Subdomain } from '../core/names';
-import { imagePinProblem } from '../core/versions';
+import { isDns1123Label, isDns1123Subdomain } from '../core/names';
+import { imagePinProblem, kubernetesVersionProblem } from '../core/versions';
 
 /** Which etcd cluster. */
 export type EtcdRole = 'main' | 'events';
@@ -105,56 +106,130 @@ function positiveInt(v: number): boolean {
   return Number.isInteger(v) && v > 0;
 }
 
+/**
+ * Most kube-apiserver replicas a cluster may run. Each replica is a
+ * control-plane host of its own (`apiserver-N.<domain>`) holding a watch cache
+ * of the whole cluster and its own watches on etcd: beyond nine, another
+ * replica adds etcd load and memory but no useful capacity (each apiserver is
+ * sized by the cluster instead).
+ */
+export const MAX_APISERVER_REPLICAS = 9;
+
+/** Upper bounds of the control plane's other numeric props: far above any sensible value, below what would overflow a flag or a config. */
+export const CONTROL_PLANE_LIMITS = {
+  /** `--max-requests-inflight` and `--max-mutating-requests-inflight`. */
+  inflight: 100_000,
+  /** Audit log: days kept (ten years). */
+  auditMaxAgeDays: 3650,
+  /** Audit log: rotated files kept. */
+  auditMaxBackups: 1000,
+  /** Audit log: rotation size, MiB. */
+  auditMaxSizeMiB: 100_000,
+  /** etcd backend quota, bytes (64 GiB; above 8 GiB needs an acknowledgement). */
+  quotaBackendBytes: 64 * 1024 * 1024 * 1024,
+  /** etcd `snapshot-count`. */
+  snapshotCount: 10_000_000,
+  /** etcd `auto-compaction-retention`, hours (one year). */
+  autoCompactionRetentionHours: 8760,
+  /** Round trip between etcd members, ms (the election timeout, 10 × it, may not pass etcd's 50 s). */
+  roundTripMillis: 5000,
+  /** etcd snapshots kept. */
+  backupRetain: 10_000,
+  /** Snapshot volume, GiB. */
+  backupVolumeGiB: 65_536,
+  /** Kubelet certificate lifetime, hours (ten years). */
+  certificateLifetimeHours: 87_600,
+  /** Graceful node shutdown, seconds (one day). */
+  shutdownGracePeriodSeconds: 86_400,
+  /** Concurrency shares of the platform controllers' priority level. */
+  platformControllerShares: 10_000,
+  /** Nodes a cluster may run with an acknowledgement above 5,000. */
+  acknowledgedNodes: 100_000,
+} as const;
+
+function boundedInt(v: unknown, max: number): boolean {
+  return typeof v === 'number' && positiveInt(v) && v <= max;
+}
+
 /** Resolves a cluster's settings, reporting bad props at the ControlPlane's (or cluster's) path. */
 export function resolveControlPlane(
   cluster: Cluster, construct: ControlPlane | undefined, nodes: number, version: string, path: string, v: Violations,
 ): ControlPlaneSettings {
   const p = construct?.props ?? {};
   const domain = p.domain ?? `${cluster.clusterName}.${cluster.props.region}.k8s.internal`;
-  if (!isDns1123Subdomain(domain)) v.error(path, 'control-plane.domain', `'${domain}' is not a DNS subdomain`, 'use a domain like lva1-prod-1.lva1.k8s.internal');
+  // the default domain is made of the cluster's name and region, which are checked with the cluster
+  const domainChecked = p.domain !== undefined || (isDns1123Label(cluster.clusterName) && isDns1123Label(cluster.props.region));
+  if (domainChecked && (!isDns1123Subdomain(domain) || domain.length > 200)) v.error(path, 'control-plane.domain', `'${domain}' is not a DNS subdomain`, 'use a domain like lva1-prod-1.lva1.k8s.internal');
 
   // apiserver
   const a = p.apiserver ?? {};
   const replicas = a.replicas ?? defaultApiserverReplicas(nodes);
-  if (!positiveInt(replicas)) v.error(path, 'control-plane.apiserver.replicas', `${replicas} apiserver replicas`, 'run at least one apiserver (3 for high availability)');
-  else if (replicas === 1) v.warning(path, 'control-plane.apiserver.single', 'a single apiserver: every restart is an outage of the API', 'run 3 apiserver replicas');
+  const replicasOk = boundedInt(replicas, MAX_APISERVER_REPLICAS);
+  if (!replicasOk) {
+    v.error(path, 'control-plane.apiserver.replicas', typeof replicas === 'number' && replicas > MAX_APISERVER_REPLICAS
+      ? `${replicas} apiserver replicas are more than the ${MAX_APISERVER_REPLICAS} control-plane hosts a cluster may run`
+      : `${describeValue(replicas)} apiserver replicas`, `run a whole number of apiservers from 1 to ${MAX_APISERVER_REPLICAS} (3 for high availability, 5 above 3,000 nodes)`);
+  } else if (replicas === 1) {v.warning(path, 'control-plane.apiserver.single', 'a single apiserver: every restart is an outage of the API', 'run 3 apiserver replicas');}
   const image = a.image ?? `registry.k8s.io/kube-apiserver:v${version}`;
-  const imageProblem = imagePinProblem(image);
+  // a bad cluster version is reported with the cluster; only a given image is checked on its own
+  const imageProblem = a.image !== undefined || !kubernetesVersionProblem(version) ? imagePinProblem(image) : undefined;
   if (imageProblem) v.error(path, 'control-plane.apiserver.image', `image '${image}': ${imageProblem}`, 'pin the image to a version tag or digest');
   const sized = inflightLimits(nodes);
   const inflight = { readOnly: a.maxRequestsInflight ?? sized.readOnly, mutating: a.maxMutatingRequestsInflight ?? sized.mutating };
-  if (!positiveInt(inflight.readOnly) || !positiveInt(inflight.mutating)) {
-    v.error(path, 'control-plane.apiserver.inflight', `in-flight limits ${inflight.readOnly}/${inflight.mutating} must be positive whole numbers`,
+  if (!boundedInt(inflight.readOnly, CONTROL_PLANE_LIMITS.inflight) || !boundedInt(inflight.mutating, CONTROL_PLANE_LIMITS.inflight)) {
+    v.error(path, 'control-plane.apiserver.inflight', `in-flight limits ${describeValue(inflight.readOnly)}/${describeValue(inflight.mutating)} must be positive whole numbers of at most ${CONTROL_PLANE_LIMITS.inflight}`,
       `omit them to size by cluster (${sized.readOnly}/${sized.mutating} for ${nodes} nodes)`);
   } else if (inflight.readOnly < sized.readOnly || inflight.mutating < sized.mutating) {
     v.warning(path, 'control-plane.apiserver.inflight.small', `in-flight limits ${inflight.readOnly}/${inflight.mutating} are below the ${sized.readOnly}/${sized.mutating} known to suit ${nodes} nodes`,
       'omit maxRequestsInflight/maxMutatingRequestsInflight to size by cluster');
   }
   const goawayChance = a.goawayChance ?? defaultGoawayChance(replicas);
-  const goawayProblem = goawayChanceProblem(goawayChance, replicas);
+  const goawayProblem = typeof goawayChance === 'number' ? goawayChanceProblem(goawayChance, replicas) : `goawayChance is ${describeValue(goawayChance)}`;
   if (goawayProblem) v.error(path, 'control-plane.apiserver.goaway-chance', goawayProblem, 'omit goawayChance (0.001 with several replicas, off with one) or use 0–0.02');
   const serviceClusterIpRange = a.serviceClusterIpRange ?? '10.96.0.0/12';
-  if (!CIDR.test(serviceClusterIpRange)) v.error(path, 'control-plane.apiserver.service-cidr', `'${serviceClusterIpRange}' is not an IPv4 CIDR`, "use a range like '10.96.0.0/12'");
+  if (typeof serviceClusterIpRange !== 'string' || !CIDR.test(serviceClusterIpRange)) v.error(path, 'control-plane.apiserver.service-cidr', `'${serviceClusterIpRange}' is not an IPv4 CIDR`, "use a range like '10.96.0.0/12'");
   const audit = { maxAgeDays: a.auditLog?.maxAgeDays ?? 30, maxBackups: a.auditLog?.maxBackups ?? 10, maxSizeMiB: a.auditLog?.maxSizeMiB ?? 100 };
+  const auditMax = {
+    maxAgeDays: CONTROL_PLANE_LIMITS.auditMaxAgeDays,
+    maxBackups: CONTROL_PLANE_LIMITS.auditMaxBackups,
+    maxSizeMiB: CONTROL_PLANE_LIMITS.auditMaxSizeMiB,
+  };
   for (const [k, val] of Object.entries(audit)) {
-    if (!positiveInt(val)) v.error(path, 'control-plane.apiserver.audit-log', `auditLog.${k} is ${val}`, 'use a positive whole number');
+    const max = auditMax[k as keyof typeof auditMax];
+    if (!boundedInt(val, max)) v.error(path, 'control-plane.apiserver.audit-log', `auditLog.${k} is ${describeValue(val)}`, `use a positive whole number of at most ${max}`);
   }
   const encryption = {
     kmsName: a.encryption?.kmsName ?? 'fleet-kms',
     kmsEndpoint: a.encryption?.kmsEndpoint ?? 'unix:///var/run/kms-plugin/socket.sock',
-    resources: ['secrets', ...(a.encryption?.extraResources ?? [])].filter((r, i, all) => all.indexOf(r) === i),
+    resources: ['secrets', ...(Array.isArray(a.encryption?.extraResources) ? a.encryption.extraResources : [])].filter((r, i, all) => all.indexOf(r) === i),
   };
-  if (!encryption.kmsEndpoint.startsWith('unix:///')) {
+  if (!isDns1123Subdomain(encryption.kmsName)) {
+    v.error(path, 'control-plane.apiserver.kms-name', `KMS provider name ${describeValue(encryption.kmsName)} is not a DNS subdomain`, "use a name like 'fleet-kms'");
+  }
+  const extra: unknown = a.encryption?.extraResources;
+  if (extra !== undefined && !Array.isArray(extra)) {
+    v.error(path, 'control-plane.apiserver.encryption-resources', `encryption.extraResources is ${describeValue(extra)}, not a list`, "list resources like 'configmaps'");
+  } else if (encryption.resources.some(r => typeof r !== 'string' || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(r))) {
+    v.error(path, 'control-plane.apiserver.encryption-resources', 'encryption.extraResources lists a value that is not a resource name', "list resources like 'configmaps' or 'widgets.example.com'");
+  }
+  if (typeof encryption.kmsEndpoint !== 'string' || !encryption.kmsEndpoint.startsWith('unix:///') || /\s|,/.test(encryption.kmsEndpoint)) {
     v.error(path, 'control-plane.apiserver.kms-endpoint', `KMS endpoint '${encryption.kmsEndpoint}' is not a unix socket`, "use 'unix:///path/to/socket.sock'");
   }
-  const featureGates = { ...(a.featureGates ?? {}), ...REQUIRED_FEATURE_GATES };
+  const gatesProp: unknown = a.featureGates;
+  const gatesBad = gatesProp !== undefined && (!isRecord(gatesProp) || Object.entries(gatesProp).some(([k, on]) => !/^[A-Z][A-Za-z0-9]{0,99}$/.test(k) || typeof on !== 'boolean'));
+  if (gatesBad) v.error(path, 'control-plane.apiserver.feature-gates', 'featureGates is not a map of gate names to true or false', "use gate names like 'APIListChunking' with true or false");
+  const featureGates = { ...(gatesBad ? {} : a.featureGates ?? {}), ...REQUIRED_FEATURE_GATES };
   for (const [gate, on] of Object.entries(REQUIRED_FEATURE_GATES)) {
-    if (a.featureGates && a.featureGates[gate] !== undefined && a.featureGates[gate] !== on) {
+    if (!gatesBad && a.featureGates && a.featureGates[gate] !== undefined && a.featureGates[gate] !== on) {
       v.error(path, 'control-plane.apiserver.feature-gate.required', `feature gate ${gate}=${a.featureGates[gate]} conflicts with the fleet, which needs ${gate}=${on}`,
         `remove ${gate} from featureGates`);
     }
   }
-  const unsafe = a.unsafe ?? {};
+  const unsafeProp: unknown = a.unsafe ?? {};
+  const unsafe: UnsafeApiserverSettings = isRecord(unsafeProp) ? unsafeProp as UnsafeApiserverSettings : {};
+  if (!isRecord(unsafeProp) || Object.values(unsafeProp).some(on => on !== undefined && typeof on !== 'boolean')) {
+    v.error(path, 'control-plane.unsafe.type', 'apiserver.unsafe is not a map of settings to true or false', 'set each unsafe choice to true, or omit it');
+  }
   const unsafeReasons: Record<keyof UnsafeApiserverSettings, string> = {
     anonymousAuth: 'anonymous requests are allowed (CIS 1.2.1)',
     profiling: 'profiling is on (CIS 1.2.16)',
@@ -170,8 +245,8 @@ export function resolveControlPlane(
   const e = p.etcd ?? {};
   const rtt = e.roundTripMillis ?? 10;
   let timing = etcdTiming(rtt);
-  if (!(rtt > 0)) {
-    v.error(path, 'control-plane.etcd.round-trip', `round trip ${rtt} ms`, 'declare the largest round-trip time between etcd members, in ms (e.g. 10)');
+  if (!(typeof rtt === 'number' && rtt > 0 && rtt <= CONTROL_PLANE_LIMITS.roundTripMillis)) {
+    v.error(path, 'control-plane.etcd.round-trip', `round trip ${describeValue(rtt)} ms`, `declare the largest round-trip time between etcd members, in ms (e.g. 10, at most ${CONTROL_PLANE_LIMITS.roundTripMillis})`);
   } else if (e.heartbeatMillis !== undefined || e.electionMillis !== undefined) {
     const heartbeatMillis = e.heartbeatMillis ?? timing.heartbeatMillis;
     timing = { heartbeatMillis, electionMillis: e.electionMillis ?? Math.max(timing.electionMillis, 5 * heartbeatMillis) };
@@ -181,11 +256,11 @@ export function resolveControlPlane(
   const etcdCluster = (role: EtcdRole, o: EtcdClusterOptions, defaultMembers: number): EtcdClusterSettings => {
     const members = o.members ?? defaultMembers;
     const where = role === 'main' ? 'etcd' : 'etcd.events';
-    const problem = etcdMemberCountProblem(members);
-    if (problem) v.error(path, 'control-plane.etcd.members', `${where}: ${problem}`, 'use an odd member count: 3, or 5 for large clusters');
+    const problem = typeof members === 'number' ? etcdMemberCountProblem(members) : `${describeValue(members)} is not a member count`;
+    if (problem) v.error(path, 'control-plane.etcd.members', `${where}: ${problem}`, 'use an odd member count: 1, 3, 5 or 7 (3, or 5 for large clusters)');
     const quota = o.quotaBackendBytes ?? DEFAULT_QUOTA_BACKEND_BYTES;
-    if (!positiveInt(quota)) {
-      v.error(path, 'control-plane.etcd.quota', `${where}: quotaBackendBytes ${quota}`, 'use a whole number of bytes, e.g. 8 * GIB_BYTES');
+    if (!boundedInt(quota, CONTROL_PLANE_LIMITS.quotaBackendBytes)) {
+      v.error(path, 'control-plane.etcd.quota', `${where}: quotaBackendBytes ${describeValue(quota)}`, `use a whole number of bytes, at most ${CONTROL_PLANE_LIMITS.quotaBackendBytes / GIB_BYTES} GiB, e.g. 8 * GIB_BYTES`);
     } else if (quota > ETCD_RECOMMENDED_MAX_QUOTA_BYTES) {
       const gib = (quota / GIB_BYTES).toFixed(quota % GIB_BYTES === 0 ? 0 : 2);
       if (o.acknowledgeQuotaAbove8GiB) {
@@ -197,11 +272,13 @@ export function resolveControlPlane(
       }
     }
     const snapshotCount = o.snapshotCount ?? 10_000;
-    if (!positiveInt(snapshotCount)) v.error(path, 'control-plane.etcd.snapshot-count', `${where}: snapshotCount ${snapshotCount}`, 'use a positive whole number (default 10000)');
+    if (!boundedInt(snapshotCount, CONTROL_PLANE_LIMITS.snapshotCount)) v.error(path, 'control-plane.etcd.snapshot-count', `${where}: snapshotCount ${describeValue(snapshotCount)}`, `use a positive whole number of at most ${CONTROL_PLANE_LIMITS.snapshotCount} (default 10000)`);
     const autoCompactionRetentionHours = o.autoCompactionRetentionHours ?? 1;
-    if (!positiveInt(autoCompactionRetentionHours)) v.error(path, 'control-plane.etcd.compaction', `${where}: autoCompactionRetentionHours ${autoCompactionRetentionHours}`, 'use a positive whole number of hours');
+    if (!boundedInt(autoCompactionRetentionHours, CONTROL_PLANE_LIMITS.autoCompactionRetentionHours)) {
+      v.error(path, 'control-plane.etcd.compaction', `${where}: autoCompactionRetentionHours ${describeValue(autoCompactionRetentionHours)}`, `use a positive whole number of hours, at most ${CONTROL_PLANE_LIMITS.autoCompactionRetentionHours}`);
+    }
     const prefix = role === 'main' ? 'etcd' : 'etcd-events';
-    const count = positiveInt(members) ? members : 0;
+    const count = problem ? 0 : members;
     return {
       role,
       members: Array.from({ length: count }, (_, i) => ({ name: `${prefix}-${i + 1}`, host: `${prefix}-${i + 1}.${domain}` })),
@@ -214,20 +291,25 @@ export function resolveControlPlane(
   };
   const main = etcdCluster('main', e, defaultEtcdMembers(nodes));
   const split = e.splitEvents ?? defaultSplitEvents(nodes);
+  if (typeof split !== 'boolean') v.error(path, 'control-plane.etcd.split-events', `splitEvents is ${describeValue(split)}, not true or false`, 'set splitEvents to true or false, or omit it');
+  if (e.events !== undefined && !isRecord(e.events)) v.error(path, 'control-plane.etcd.events', `etcd.events is ${describeValue(e.events)}`, 'give etcd.events as an object, or omit it');
   if (!split && e.events) v.error(path, 'control-plane.etcd.events.unused', 'etcd.events is set but events are not split', 'set etcd.splitEvents: true or remove etcd.events');
-  const events = split ? etcdCluster('events', e.events ?? {}, 3) : undefined;
+  const events = split === true ? etcdCluster('events', isRecord(e.events) ? e.events : {}, 3) : undefined;
 
   // backups
   const b = p.backup ?? {};
   const schedule = b.schedule ?? '17 * * * *';
-  if (!CRON.test(schedule)) v.error(path, 'control-plane.backup.schedule', `'${schedule}' is not a five-field cron schedule`, "use e.g. '17 * * * *' (hourly)");
+  if (typeof schedule !== 'string' || schedule.length > 200 || !CRON.test(schedule)) v.error(path, 'control-plane.backup.schedule', `'${schedule}' is not a five-field cron schedule`, "use e.g. '17 * * * *' (hourly)");
   const retain = b.retain ?? 48;
-  if (!positiveInt(retain)) v.error(path, 'control-plane.backup.retain', `retain is ${retain}`, 'keep at least one snapshot');
+  if (!boundedInt(retain, CONTROL_PLANE_LIMITS.backupRetain)) v.error(path, 'control-plane.backup.retain', `retain is ${describeValue(retain)}`, `keep at least one snapshot, at most ${CONTROL_PLANE_LIMITS.backupRetain}`);
+  if (b.storageClassName !== undefined && !isDns1123Subdomain(b.storageClassName)) {
+    v.error(path, 'control-plane.backup.storage-class', `storageClassName ${describeValue(b.storageClassName)} is not a DNS subdomain`, "name a StorageClass, e.g. 'backup-nfs'");
+  }
   const backupImage = b.image ?? 'registry.k8s.io/etcd:3.5.9-0';
   const backupImageProblem = imagePinProblem(backupImage);
-  if (backupImageProblem) v.error(path, 'control-plane.backup.image', `image '${backupImage}': ${backupImageProblem}`, 'pin the image to a version tag or digest');
+  if (backupImageProblem) v.error(path, 'control-plane.backup.image', `image ${describeValue(backupImage)}: ${backupImageProblem}`, 'pin the image to a version tag or digest');
   const volumeGiB = b.volumeGiB ?? Math.ceil((main.quotaBackendBytes / GIB_BYTES) * (positiveInt(retain) ? retain + 1 : 1));
-  if (!positiveInt(volumeGiB)) v.error(path, 'control-plane.backup.volume', `volumeGiB is ${volumeGiB}`, 'use a positive whole number of GiB');
+  if (!boundedInt(volumeGiB, CONTROL_PLANE_LIMITS.backupVolumeGiB)) v.error(path, 'control-plane.backup.volume', `volumeGiB is ${describeValue(volumeGiB)}`, `use a positive whole number of GiB, at most ${CONTROL_PLANE_LIMITS.backupVolumeGiB}`);
 
   // kubelet
   const k = p.kubelet ?? {};
@@ -238,31 +320,41 @@ export function resolveControlPlane(
     clusterDns: k.clusterDns ?? '10.96.0.10',
     clusterDomain: k.clusterDomain ?? 'cluster.local',
   };
-  if (!positiveInt(kubelet.certificateLifetimeHours) || kubelet.certificateLifetimeHours < 24) {
+  if (!boundedInt(kubelet.certificateLifetimeHours, CONTROL_PLANE_LIMITS.certificateLifetimeHours) || kubelet.certificateLifetimeHours < 24) {
     v.error(path, 'control-plane.kubelet.certificate-lifetime', `certificateLifetimeHours is ${kubelet.certificateLifetimeHours}`, 'use at least 24 hours (default 720)');
   } else if (kubelet.certificateLifetimeHours > 24 * 90) {
     v.warning(path, 'control-plane.kubelet.certificate-lifetime.long', `kubelet certificates live ${kubelet.certificateLifetimeHours} hours: a rotation that rarely runs is a rotation nobody notices failing`,
       'rotate at least every 90 days (default 30 days)');
   }
   if (!Number.isInteger(kubelet.shutdownGracePeriodSeconds) || !Number.isInteger(kubelet.shutdownGracePeriodCriticalPodsSeconds)
-    || kubelet.shutdownGracePeriodCriticalPodsSeconds < 0 || kubelet.shutdownGracePeriodCriticalPodsSeconds >= kubelet.shutdownGracePeriodSeconds) {
+    || kubelet.shutdownGracePeriodCriticalPodsSeconds < 0 || kubelet.shutdownGracePeriodCriticalPodsSeconds >= kubelet.shutdownGracePeriodSeconds
+    || kubelet.shutdownGracePeriodSeconds > CONTROL_PLANE_LIMITS.shutdownGracePeriodSeconds) {
     v.error(path, 'control-plane.kubelet.shutdown', `shutdown grace ${kubelet.shutdownGracePeriodSeconds}s with ${kubelet.shutdownGracePeriodCriticalPodsSeconds}s for critical pods`,
       'use whole seconds, the critical pods\' part smaller than the total (default 60s / 20s)');
   }
-  if (!IPV4.test(kubelet.clusterDns)) v.error(path, 'control-plane.kubelet.cluster-dns', `'${kubelet.clusterDns}' is not an IPv4 address`, "use the DNS Service's cluster IP, e.g. '10.96.0.10'");
+  if (!isDns1123Subdomain(kubelet.clusterDomain)) {
+    v.error(path, 'control-plane.kubelet.cluster-domain', `clusterDomain ${describeValue(kubelet.clusterDomain)} is not a DNS subdomain`, "use the cluster's DNS domain, e.g. 'cluster.local'");
+  }
+  if (typeof kubelet.clusterDns !== 'string' || !IPV4.test(kubelet.clusterDns)) v.error(path, 'control-plane.kubelet.cluster-dns', `'${kubelet.clusterDns}' is not an IPv4 address`, "use the DNS Service's cluster IP, e.g. '10.96.0.10'");
 
   // API priority
   const apiPriority = {
     platformControllers: p.apiPriority?.platformControllers ?? [],
     platformControllerShares: p.apiPriority?.platformControllerShares ?? 20,
   };
-  if (!positiveInt(apiPriority.platformControllerShares)) {
-    v.error(path, 'control-plane.api-priority.shares', `platformControllerShares is ${apiPriority.platformControllerShares}`, 'use a positive whole number (default 20)');
+  if (!boundedInt(apiPriority.platformControllerShares, CONTROL_PLANE_LIMITS.platformControllerShares)) {
+    v.error(path, 'control-plane.api-priority.shares', `platformControllerShares is ${describeValue(apiPriority.platformControllerShares)}`, `use a positive whole number of at most ${CONTROL_PLANE_LIMITS.platformControllerShares} (default 20)`);
+  }
+  const controllers: unknown = apiPriority.platformControllers;
+  if (!Array.isArray(controllers) || controllers.some(c => !isRecord(c) || !isDns1123Label(c.namespace) || !isDns1123Subdomain(c.name))) {
+    v.error(path, 'control-plane.api-priority.controllers', 'platformControllers must list service accounts as { namespace, name } with valid names',
+      "list service accounts like { namespace: 'fleet-system', name: 'pool-controller' }");
   }
 
   const ack = p.acknowledgeNodesAbove5000;
-  if (ack !== undefined && (!positiveInt(ack) || ack <= 5000)) {
-    v.error(path, 'control-plane.threshold.acknowledgement', `acknowledgeNodesAbove5000 is ${ack}`, 'acknowledge a node count above 5000, or remove the acknowledgement');
+  if (ack !== undefined && (!boundedInt(ack, CONTROL_PLANE_LIMITS.acknowledgedNodes) || ack <= 5000)) {
+    v.error(path, 'control-plane.threshold.acknowledgement', `acknowledgeNodesAbove5000 is ${describeValue(ack)}`,
+      `acknowledge a node count above 5000 and at most ${CONTROL_PLANE_LIMITS.acknowledgedNodes}, or remove the acknowledgement`);
   }
 
   return {
@@ -272,7 +364,7 @@ export function resolveControlPlane(
     domain,
     nodes,
     apiserver: {
-      hosts: Array.from({ length: positiveInt(replicas) ? replicas : 0 }, (_, i) => `apiserver-${i + 1}.${domain}`),
+      hosts: Array.from({ length: replicasOk ? replicas : 0 }, (_, i) => `apiserver-${i + 1}.${domain}`),
       image,
       inflight,
       goawayChance,

@@ -99,6 +99,11 @@ export class Violations {
     return this.items.some(v => v.severity === 'error');
   }
 
+  /** How many errors were recorded so far. */
+  public get errorCount(): number {
+    return this.items.reduce((n, v) => n + (v.severity === 'error' ? 1 : 0), 0);
+  }
+
   /** Only the warnings, sorted. */
   public warnings(): Violation[] {
     return this.all().filter(v => v.severity === 'warning');

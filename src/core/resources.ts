@@ -5,6 +5,7 @@
  */
 import { Size, SizeRoundingBehavior } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
+import { describeValue } from './checks';
 
 /** An amount of compute in the library's internal integer units. */
 export interface ResourceAmounts {
@@ -54,14 +55,49 @@ export function shortfalls(need: ResourceAmounts, available: ResourceAmounts): s
   return out;
 }
 
-/** Parses a Kubernetes CPU quantity (`500m`, `2`, `1.5`) or a cdk8s-plus `Cpu` into millicores. */
+/**
+ * Largest CPU quantity the library accepts, in millicores: one million cores,
+ * more than any cluster of the fleet has (a 5,000-node cluster of 128-core
+ * machines has 640,000). Larger values are typos or overflow.
+ */
+export const MAX_CPU_MILLIS = 1_000_000_000;
+/**
+ * Largest memory quantity the library accepts, in MiB: 1 EiB (2^40 MiB), more
+ * than any cluster of the fleet has. Larger values are typos or overflow.
+ */
+export const MAX_MEMORY_MIB = 2 ** 40;
+
+/**
+ * A CPU or memory value that is not a usable quantity: not parseable, not a
+ * finite number, negative, or above {@link MAX_CPU_MILLIS} / {@link MAX_MEMORY_MIB}.
+ */
+export class QuantityError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'QuantityError';
+  }
+}
+
+function checkedAmount(value: number, max: number, what: string, raw: unknown, unit: string): number {
+  if (!Number.isFinite(value)) throw new QuantityError(`${describeValue(raw)} is not a finite ${what} quantity`);
+  if (value < 0) throw new QuantityError(`${describeValue(raw)} is a negative ${what} quantity`);
+  if (value > max) throw new QuantityError(`${describeValue(raw)} is above the largest ${what} quantity the fleet accepts (${max} ${unit})`);
+  return value;
+}
+
+/**
+ * Parses a Kubernetes CPU quantity (`500m`, `2`, `1.5`) or a cdk8s-plus `Cpu`
+ * into millicores. Throws a {@link QuantityError} for anything that is not a
+ * finite, non-negative quantity of at most {@link MAX_CPU_MILLIS}.
+ */
 export function cpuToMillis(cpu: Cpu | string | number): number {
-  const raw = typeof cpu === 'object' ? cpu.amount : cpu;
-  if (typeof raw === 'number') return Math.round(raw * 1000);
+  const raw: unknown = typeof cpu === 'object' && cpu !== null ? (cpu as { amount?: unknown }).amount : cpu;
+  if (typeof raw === 'number') return checkedAmount(Math.round(raw * 1000), MAX_CPU_MILLIS, 'CPU', raw, 'millicores');
+  if (typeof raw !== 'string') throw new QuantityError(`${describeValue(raw)} is not a CPU quantity (expected e.g. Cpu.millis(500) or '2')`);
   const m = /^([0-9]+(?:\.[0-9]+)?)(m?)$/.exec(raw.trim());
-  if (!m) throw new Error(`'${raw}' is not a CPU quantity (expected e.g. '500m' or '2')`);
+  if (!m) throw new QuantityError(`${describeValue(raw)} is not a CPU quantity (expected e.g. '500m' or '2')`);
   const n = Number(m[1]);
-  return m[2] === 'm' ? Math.round(n) : Math.round(n * 1000);
+  return checkedAmount(m[2] === 'm' ? Math.round(n) : Math.round(n * 1000), MAX_CPU_MILLIS, 'CPU', raw, 'millicores');
 }
 
 const MEMORY_UNITS: Record<string, number> = {
@@ -77,14 +113,55 @@ const MEMORY_UNITS: Record<string, number> = {
   'T': 1e12 / (1024 * 1024),
 };
 
-/** Parses a Kubernetes memory quantity (`512Mi`, `2Gi`, `1G`) or a cdk8s `Size` into MiB. */
+/**
+ * Parses a Kubernetes memory quantity (`512Mi`, `2Gi`, `1G`) or a cdk8s `Size`
+ * into MiB. Throws a {@link QuantityError} for anything that is not a finite,
+ * non-negative quantity of at most {@link MAX_MEMORY_MIB}.
+ */
 export function memoryToMiB(memory: Size | string): number {
-  if (typeof memory === 'object') {
-    return memory.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
+  if (memory instanceof Size) {
+    const amount = (memory as unknown as { amount?: unknown }).amount;
+    if (typeof amount !== 'number') throw new QuantityError(`${describeValue(amount)} is not a memory quantity (expected e.g. Size.gibibytes(2))`);
+    return checkedAmount(memory.toMebibytes({ rounding: SizeRoundingBehavior.NONE }), MAX_MEMORY_MIB, 'memory', amount, 'MiB');
   }
+  if (typeof memory !== 'string') throw new QuantityError(`${describeValue(memory)} is not a memory quantity (expected e.g. Size.gibibytes(2))`);
   const m = /^([0-9]+(?:\.[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|k|M|G|T)?$/.exec(memory.trim());
-  if (!m) throw new Error(`'${memory}' is not a memory quantity (expected e.g. '512Mi' or '2Gi')`);
-  return Number(m[1]) * MEMORY_UNITS[m[2] ?? ''];
+  if (!m) throw new QuantityError(`${describeValue(memory)} is not a memory quantity (expected e.g. '512Mi' or '2Gi')`);
+  return checkedAmount(Number(m[1]) * MEMORY_UNITS[m[2] ?? ''], MAX_MEMORY_MIB, 'memory', memory, 'MiB');
+}
+
+/** Why a CPU value is not a usable quantity, or undefined when it is. */
+export function cpuProblem(cpu: unknown): string | undefined {
+  return quantityProblem(() => cpuToMillis(cpu as Cpu));
+}
+
+/** Why a memory value is not a usable quantity, or undefined when it is. */
+export function memoryProblem(memory: unknown): string | undefined {
+  return quantityProblem(() => memoryToMiB(memory as Size));
+}
+
+function quantityProblem(parse: () => number): string | undefined {
+  try {
+    parse();
+    return undefined;
+  } catch (e) {
+    if (e instanceof QuantityError) return e.message;
+    throw e;
+  }
+}
+
+/**
+ * The amounts `compute` returns, or undefined when one of the quantities it
+ * reads is not usable (that is reported by the prop's own check): lets a
+ * cross-construct check skip a construct whose props are already wrong.
+ */
+export function amountsIfValid<T>(compute: () => T): T | undefined {
+  try {
+    return compute();
+  } catch (e) {
+    if (e instanceof QuantityError) return undefined;
+    throw e;
+  }
 }
 
 /** Formats millicores as a Kubernetes quantity: whole cores as `4`, otherwise `1500m`. */

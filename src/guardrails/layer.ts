@@ -14,10 +14,11 @@
 import { IConstruct } from 'constructs';
 import { admissionApiVersion, guardrailPolicies, renderPolicy } from './admission';
 import { GuardrailFinding, appKey, canaryFindings, changeFindings, judge, maxSurgeFindings, namespacesWithWorkloads, stableReplicasByApp } from './checks';
-import { Guardrails } from './guardrails';
-import { GuardrailConfig, STABLE_REPLICAS_ANNOTATION, guardrailConfigProblems, resolveGuardrailConfig } from './rules';
+import { Guardrails, GuardrailsProps } from './guardrails';
+import { GuardrailConfig, GuardrailRuleName, STABLE_REPLICAS_ANNOTATION, guardrailConfigProblems, guardrailRule, resolveGuardrailConfig } from './rules';
 import { StateObject, fleetState, readPreviousState } from './state';
 import { PlainObject, appNameOf, groupOf, trackOf, workloadKindOf } from './workload-objects';
+import { PropShape, describeValue, shapeProblems } from '../core/checks';
 import { Violations } from '../core/errors';
 import { parseKubeVersion } from '../core/versions';
 import { FleetModel, pathOf } from '../model';
@@ -39,7 +40,37 @@ function validate(model: FleetModel, v: Violations): void {
   }
   if (all.length === 0) return;
   const path = pathOf(all[0]);
+  const shape = guardrailsShapeProblems(all[0].props);
+  for (const problem of shape) v.error(path, 'guardrails.props.type', problem, 'give each prop the type its documentation states');
+  if (shape.length > 0) return;
   for (const p of guardrailConfigProblems(all[0].config)) v.error(path, p.rule, p.message, p.fix);
+}
+
+const GUARDRAILS_SHAPE: PropShape = {
+  maxScaleDownFraction: 'number?',
+  maxSurgePercent: 'number?',
+  maxCanaryPercent: 'number?',
+  protectedLabel: 'string?',
+  exemptions: 'list?',
+  platformIdentities: 'strings?',
+  platformGroups: 'strings?',
+  severities: 'object?',
+  admissionPolicies: 'boolean?',
+};
+const EXEMPTION_SHAPE: PropShape = { rule: 'string', target: 'string', reason: 'string' };
+const SEVERITIES: readonly unknown[] = ['error', 'warning'];
+
+/** Type problems of the Guardrails props (a JavaScript caller may pass anything); the other checks need the types right. */
+function guardrailsShapeProblems(props: unknown): string[] {
+  const out = shapeProblems(props, GUARDRAILS_SHAPE);
+  if (out.length > 0) return out;
+  const p = props as GuardrailsProps;
+  (p.exemptions ?? []).forEach((e, i) => out.push(...shapeProblems(e, EXEMPTION_SHAPE, `exemptions[${i}].`)));
+  for (const [rule, severity] of Object.entries(p.severities ?? {})) {
+    if (!guardrailRule(rule as GuardrailRuleName)) out.push(`severities names unknown rule ${describeValue(rule)}`);
+    else if (!SEVERITIES.includes(severity)) out.push(`severities.${rule} is ${describeValue(severity)}, not 'error' or 'warning'`);
+  }
+  return out;
 }
 
 function render(ctx: RenderContext): void {

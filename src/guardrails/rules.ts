@@ -178,15 +178,17 @@ export interface GuardrailSettings {
 
 /** The complete configuration from partial settings. */
 export function resolveGuardrailConfig(s: GuardrailSettings = {}): GuardrailConfig {
-  const severities = Object.fromEntries(GUARDRAIL_RULES.map(r => [r.name, s.severities?.[r.name] ?? r.severity]));
+  const given = typeof s.severities === 'object' && s.severities !== null ? s.severities : {};
+  const severities = Object.fromEntries(GUARDRAIL_RULES.map(r => [r.name, given[r.name] ?? r.severity]));
   return {
     maxScaleDownFraction: s.maxScaleDownFraction ?? GuardrailDefaults.MAX_SCALE_DOWN_FRACTION,
     maxSurgePercent: s.maxSurgePercent ?? GuardrailDefaults.MAX_SURGE_PERCENT,
     maxCanaryPercent: s.maxCanaryPercent ?? GuardrailDefaults.MAX_CANARY_PERCENT,
     protectedLabel: s.protectedLabel ?? DEFAULT_PROTECTED_LABEL,
-    exemptions: [...(s.exemptions ?? [])],
-    platformIdentities: [...(s.platformIdentities ?? DEFAULT_PLATFORM_IDENTITIES)],
-    platformGroups: [...(s.platformGroups ?? [])],
+    // a prop of the wrong type is reported by the validate stage (it never gets here past validation)
+    exemptions: Array.isArray(s.exemptions) ? [...s.exemptions] : [],
+    platformIdentities: Array.isArray(s.platformIdentities) ? [...s.platformIdentities] : [...DEFAULT_PLATFORM_IDENTITIES],
+    platformGroups: Array.isArray(s.platformGroups) ? [...s.platformGroups] : [],
     severities: severities as Record<GuardrailRuleName, Severity>,
     admissionPolicies: s.admissionPolicies ?? true,
   };

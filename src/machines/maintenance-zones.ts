@@ -10,6 +10,24 @@
 /** Default number of maintenance zones per datacenter. */
 export const DEFAULT_MAINTENANCE_ZONE_COUNT = 20;
 
+/**
+ * Most maintenance zones a fleet may declare. Zones are drained one at a time,
+ * so each is a step of every fleet-wide maintenance; LinkedIn runs 20, and more
+ * than 64 would make a pass over the fleet take months. Every pool must also
+ * put at least one node in each of its zones.
+ */
+export const MAX_MAINTENANCE_ZONES = 64;
+
+/**
+ * Why a maintenance zone count is not acceptable, or undefined: a whole number
+ * from 1 to {@link MAX_MAINTENANCE_ZONES}.
+ */
+export function maintenanceZoneCountProblem(count: number): string | undefined {
+  if (!Number.isInteger(count) || count < 1) return `maintenance zone count ${count} is not a positive whole number`;
+  if (count > MAX_MAINTENANCE_ZONES) return `${count} maintenance zones are more than the ${MAX_MAINTENANCE_ZONES} a fleet may declare`;
+  return undefined;
+}
+
 /** The zone names for `count` zones: `mz-01` … `mz-20` (zero-padded so they sort). */
 export function maintenanceZoneNames(count: number): string[] {
   if (!Number.isInteger(count) || count < 1) {

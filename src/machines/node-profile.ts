@@ -10,15 +10,15 @@ import { ResourceAmounts, cpuToMillis, memoryToMiB } from '../core/resources';
 
 /** The minimum machine a node of a profile has. */
 export interface MachineType {
-  /** A name for the hardware SKU, recorded in node labels. @default - the profile name */
+  /** A name for the hardware SKU, recorded in node labels (a non-empty label value). @default - the profile name */
   readonly sku?: string;
-  /** Physical CPU cores (whole cores). */
+  /** Physical CPU cores: a whole number from 1 to `MAX_MACHINE_CPU_CORES` (1024). */
   readonly cpuCores: number;
-  /** Memory of the machine. */
+  /** Memory of the machine: positive, at most `MAX_MEMORY_MIB` (1 EiB). */
   readonly memory: Size;
-  /** GPUs on the machine. @default 0 */
+  /** GPUs on the machine: a whole number from 0 to `MAX_MACHINE_GPUS` (16). @default 0 */
   readonly gpus?: number;
-  /** Extended resource name GPUs are advertised under. @default 'nvidia.com/gpu' */
+  /** Extended resource name GPUs are advertised under (`<vendor domain>/<name>`). @default 'nvidia.com/gpu' */
   readonly gpuResourceName?: string;
   /** Local SSD capacity; a profile with local SSD can host local persistent volumes. @default - no local SSD */
   readonly localSsd?: Size;
@@ -36,11 +36,11 @@ export interface Reservation {
 export interface EvictionThresholds {
   /** Evict when available memory falls below this. @default 500Mi */
   readonly memoryAvailable?: Size;
-  /** Evict when the node filesystem's free space falls below this percentage. @default 10 */
+  /** Evict when the node filesystem's free space falls below this percentage (whole, 0–100). @default 10 */
   readonly nodefsAvailablePercent?: number;
-  /** Evict when the image filesystem's free space falls below this percentage. @default 15 */
+  /** Evict when the image filesystem's free space falls below this percentage (whole, 0–100). @default 15 */
   readonly imagefsAvailablePercent?: number;
-  /** Evict when free inodes on the node filesystem fall below this percentage. @default 5 */
+  /** Evict when free inodes on the node filesystem fall below this percentage (whole, 0–100). @default 5 */
   readonly nodefsInodesFreePercent?: number;
 }
 
@@ -52,9 +52,13 @@ export type TopologyManagerPolicy = 'none' | 'best-effort' | 'restricted' | 'sin
 
 /** Node configuration: kubelet version and a typed subset of KubeletConfiguration. */
 export interface NodeConfig {
-  /** Kubelet version of nodes of this profile (`1.28.9`); must not be newer than a cluster's control plane. @default - the cluster's Kubernetes version */
+  /**
+   * Kubelet version of nodes of this profile (`1.MINOR.PATCH`, 1.25–1.31); must
+   * not be newer than a cluster's control plane nor more than three minors older.
+   * @default - the cluster's Kubernetes version
+   */
   readonly kubeletVersion?: string;
-  /** Maximum pods per node. @default min(110, 10 × cpuCores) */
+  /** Maximum pods per node: a whole number from 1 to `MAX_PODS_PER_NODE` (1024). @default min(110, 10 × cpuCores) */
   readonly maxPods?: number;
   /** kube-reserved. @default - derived from the machine (6%/1%/0.5%/0.25% CPU tiers; 25%/20%/10%/6%/2% memory tiers) */
   readonly kubeReserved?: Reservation;
@@ -97,6 +101,13 @@ export interface NodeProfileProps {
   /** Labels every node of this profile carries, besides the library's own. @default {} */
   readonly nodeLabels?: Readonly<Record<string, string>>;
 }
+
+/** Most CPU cores a machine type may declare (the largest servers have a few hundred). */
+export const MAX_MACHINE_CPU_CORES = 1024;
+/** Most GPUs a machine type may declare (the largest GPU servers have 8 or 16). */
+export const MAX_MACHINE_GPUS = 16;
+/** Most pods per node a profile may allow (the tested threshold is 110; above it is warned about). */
+export const MAX_PODS_PER_NODE = 1024;
 
 /** Default system-reserved CPU, in millicores. */
 export const DEFAULT_SYSTEM_RESERVED_CPU_MILLIS = 100;

@@ -154,8 +154,9 @@ export class AppNamespace extends Construct {
 
   /** The node profile's name. */
   public get nodeProfileName(): string {
-    const p = this.props.nodeProfile;
-    return typeof p === 'string' ? p : p.profileName;
+    const p: unknown = this.props.nodeProfile;
+    if (typeof p === 'string') return p;
+    return p instanceof NodeProfile ? p.profileName : String(p);
   }
 
   /** The workloads attached to this namespace. */

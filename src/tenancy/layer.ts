@@ -15,6 +15,7 @@ import { isCidr, isWholeInternet, renderAppNetworkPolicies } from './network';
 import { Capacity, PlacementDecision, PlacementRequest, describePlacementProblem, formatCapacity, moveOverride, placeNamespaces } from './placement';
 import { FORBIDDEN_SUBJECTS, renderAppClusterRoles, renderAppRoleBindings } from './rbac';
 import { Cluster, HubCluster } from '../clusters/cluster';
+import { PropShape, describeValue, isRecord, shapeProblems } from '../core/checks';
 import { Violations } from '../core/errors';
 import { Labels, dns1123LabelFix, isDns1123Label } from '../core/names';
 import { ResourceAmounts, ZERO, cpuToMillis, fitsIn, formatCpu, formatMemory, memoryToMiB, shortfalls, addResources } from '../core/resources';
@@ -88,9 +89,59 @@ function isNonNegativeInteger(n: number | undefined): boolean {
   return n === undefined || (Number.isInteger(n) && n >= 0);
 }
 
+const NAMESPACE_SHAPE: PropShape = {
+  app: 'string',
+  tenant: 'string',
+  namespace: 'string?',
+  cluster: 'object?',
+  owners: 'strings?',
+  authorization: 'list?',
+  network: 'object?',
+  podSecurity: 'string?',
+  podSecurityReason: 'string?',
+  reserve: 'object?',
+  quotaHeadroomPercent: 'number?',
+};
+const RULE_SHAPE: PropShape = { role: 'string', groups: 'strings?', users: 'strings?', serviceAccounts: 'list?' };
+const SERVICE_ACCOUNT_SHAPE: PropShape = { name: 'string', namespace: 'string?' };
+const NETWORK_SHAPE: PropShape = { ingress: 'list?', egress: 'list?', allowWithinNamespace: 'boolean?', allowDns: 'boolean?' };
+const ALLOWANCE_SHAPE: PropShape = { apps: 'strings?', namespaces: 'strings?', cidrs: 'strings?', ports: 'list?' };
+const NETWORK_PORT_SHAPE: PropShape = { port: 'number', protocol: 'string?' };
+const RESERVE_SHAPE: PropShape = { cpu: 'object?', memory: 'object?', gpus: 'number?', pods: 'number?' };
+
+/** Type problems of a namespace's props (a JavaScript caller may pass anything); the other checks need the types right. */
+function namespaceShapeProblems(ns: AppNamespace): string[] {
+  const out = shapeProblems(ns.props, NAMESPACE_SHAPE);
+  if (out.length > 0) return out;
+  const p = ns.props;
+  (p.authorization ?? []).forEach((rule, i) => {
+    const ruleProblems = shapeProblems(rule, RULE_SHAPE, `authorization[${i}].`);
+    out.push(...ruleProblems);
+    if (ruleProblems.length === 0) (rule.serviceAccounts ?? []).forEach((sa, j) => out.push(...shapeProblems(sa, SERVICE_ACCOUNT_SHAPE, `authorization[${i}].serviceAccounts[${j}].`)));
+  });
+  if (p.network !== undefined) {
+    const netProblems = shapeProblems(p.network, NETWORK_SHAPE, 'network.');
+    out.push(...netProblems);
+    if (netProblems.length === 0) {
+      for (const dir of ['ingress', 'egress'] as const) {
+        (p.network[dir] ?? []).forEach((a, i) => {
+          const aProblems = shapeProblems(a, ALLOWANCE_SHAPE, `network.${dir}[${i}].`);
+          out.push(...aProblems);
+          if (aProblems.length === 0) (a.ports ?? []).forEach((port, j) => out.push(...shapeProblems(port, NETWORK_PORT_SHAPE, `network.${dir}[${i}].ports[${j}].`)));
+        });
+      }
+    }
+  }
+  if (p.reserve !== undefined) out.push(...shapeProblems(p.reserve, RESERVE_SHAPE, 'reserve.'));
+  return out;
+}
+
 function validateNamespace(model: FleetModel, ns: AppNamespace, apps: ReadonlyMap<string, AppNamespace>, v: Violations): void {
   const path = pathOf(ns);
   const p = ns.props;
+  const shape = namespaceShapeProblems(ns);
+  for (const problem of shape) v.error(path, 'tenancy.props.type', problem, 'give each prop the type its documentation states');
+  if (shape.length > 0) return;
   if (!isDns1123Label(ns.appName)) v.error(path, 'tenancy.app.name', `app name '${ns.appName}' is not a DNS-1123 label`, dns1123LabelFix(ns.appName));
   if (!isDns1123Label(ns.namespaceName)) v.error(path, 'tenancy.namespace.name', `namespace '${ns.namespaceName}' is not a DNS-1123 label`, dns1123LabelFix(ns.namespaceName));
   if (RESERVED_NAMESPACES.includes(ns.namespaceName) || ns.namespaceName === model.fleet.systemNamespace) {
@@ -116,7 +167,10 @@ function validateNamespace(model: FleetModel, ns: AppNamespace, apps: ReadonlyMa
       v.error(path, 'tenancy.pod-security.reason', "the namespace lowers Pod Security to 'baseline' without a reason", 'set podSecurityReason to say why the app cannot run restricted');
     }
   }
-  if (p.cluster instanceof HubCluster) {
+  if (p.cluster !== undefined && (!(p.cluster instanceof Cluster) || !model.clusters.includes(p.cluster))) {
+    v.error(path, 'tenancy.routing.pinned-unknown', `the namespace is pinned to ${p.cluster instanceof Cluster ? `cluster '${p.cluster.clusterName}' of another fleet` : describeValue(p.cluster)}, not a workload cluster of this fleet`,
+      'pin the app to one of the fleet\'s workload clusters, or let the hub route it');
+  } else if (p.cluster instanceof HubCluster) {
     v.error(path, 'tenancy.routing.pinned-hub', `app namespaces cannot be pinned to the hub cluster '${p.cluster.clusterName}'`, 'pin the app to a workload cluster, or let the hub route it');
   }
   for (const o of p.owners ?? []) {
@@ -200,6 +254,25 @@ function validate(model: FleetModel, v: Violations): void {
   const locks = model.ofType(PlacementLock);
   for (const extra of locks.slice(1)) {
     v.error(pathOf(extra), 'tenancy.lock.unique', `the fleet already has a placement lock at ${pathOf(locks[0])}`, 'declare one PlacementLock per fleet');
+  }
+  for (const lock of locks) validateLockProps(lock, v);
+}
+
+/** The lock's own props: a file name, and inline placements of the same form as the lock file's. */
+function validateLockProps(lock: PlacementLock, v: Violations): void {
+  const path = pathOf(lock);
+  const p: unknown = lock.props;
+  const shape = shapeProblems(p, { file: 'string?', placements: 'object?' });
+  for (const problem of shape) v.error(path, 'tenancy.lock.props', problem, 'give file as a path and placements as an object keyed by app name');
+  if (shape.length > 0) return;
+  if (lock.props.file !== undefined && (lock.props.file.trim() === '' || lock.props.file.includes('\0'))) {
+    v.error(path, 'tenancy.lock.file', `file ${describeValue(lock.props.file)} is not a file name`, 'name the lock file committed with the fleet program, e.g. fleet.lock.json');
+  }
+  for (const [app, placement] of Object.entries(lock.props.placements ?? {})) {
+    const problem = !isDns1123Label(app) ? `app name ${describeValue(app)} is not a DNS-1123 label`
+      : !isRecord(placement) ? `the placement of '${app}' is ${describeValue(placement)}`
+        : (['cluster', 'namespace', 'nodeProfile'] as const).filter(k => !isDns1123Label(placement[k])).map(k => `the placement of '${app}' has ${k} ${describeValue(placement[k])}, not a DNS-1123 label`)[0];
+    if (problem) v.error(path, 'tenancy.lock.placement', problem, 'give each placement as { cluster, namespace, nodeProfile }, as the lock file records them');
   }
 }
 

@@ -11,9 +11,10 @@ import { renderLiDeployment, renderLiStatefulSet, renderLocalStorageClass, rende
 import { canaryProblem, rolloutProblem } from './rollout';
 import { AppPort, AppResources, AppVersion, appBudget, appLimits } from './workload-props';
 import { Cluster } from '../clusters/cluster';
+import { PropShape, describeValue, shapeProblems } from '../core/checks';
 import { Violations } from '../core/errors';
-import { dns1123LabelFix, isDns1123Label, isDns1123Subdomain } from '../core/names';
-import { ResourceAmounts, fitsIn, formatCpu, formatMemory, cpuToMillis, memoryToMiB, shortfalls } from '../core/resources';
+import { dns1123LabelFix, isDns1123Label, isDns1123Subdomain, labelsProblems } from '../core/names';
+import { ResourceAmounts, amountsIfValid, cpuProblem, fitsIn, formatCpu, formatMemory, cpuToMillis, memoryProblem, memoryToMiB, shortfalls } from '../core/resources';
 import { imagePinProblem } from '../core/versions';
 import { NodeTaint } from '../machines/node-profile';
 import { FleetModel, pathOf } from '../model';
@@ -32,6 +33,65 @@ const VERSION_PATTERN = /^[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
 const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * Most replicas a workload may declare: above the pods a 5,000-node cluster
+ * runs at 110 pods per node minus its agents, so more is always a typo.
+ */
+export const MAX_WORKLOAD_REPLICAS = 100_000;
+
+const VERSION_SHAPE: PropShape = { app: 'string', config: 'string?' };
+const WORKLOAD_SHAPE: PropShape = {
+  application: 'string',
+  version: 'object',
+  replicas: 'number',
+  resources: 'object',
+  ports: 'list?',
+  env: 'string-map?',
+  config: 'string-map?',
+  probes: 'object?',
+  image: 'string?',
+  command: 'strings?',
+  args: 'strings?',
+  labels: 'string-map?',
+  annotations: 'string-map?',
+  priorityClass: 'string?',
+  automountServiceAccountToken: 'boolean?',
+};
+const DEPLOYMENT_SHAPE: PropShape = { canary: 'object?', maxSurge: 'number-or-string?', maxUnavailable: 'number-or-string?', minReadySeconds: 'number?' };
+const STATEFUL_SHAPE: PropShape = { storage: 'object', dataMountPath: 'string?', acmEndpoint: 'string' };
+const RESOURCES_SHAPE: PropShape = { cpu: 'object', memory: 'object', cpuLimit: 'object?', gpus: 'number?' };
+const PORT_SHAPE: PropShape = { name: 'string', port: 'number' };
+const PROBE_SHAPE: PropShape = {
+  path: 'string?',
+  port: 'number-or-string?',
+  command: 'strings?',
+  initialDelaySeconds: 'number?',
+  periodSeconds: 'number?',
+  timeoutSeconds: 'number?',
+  failureThreshold: 'number?',
+};
+const CANARY_SHAPE: PropShape = { version: 'object', config: 'string-map?', percent: 'number?', count: 'number?' };
+
+/** Type problems of a workload's props (a JavaScript caller may pass anything); the other checks need the types right. */
+function workloadShapeProblems(w: LiWorkload): string[] {
+  const p: unknown = w.props;
+  const out = shapeProblems(p, { ...WORKLOAD_SHAPE, ...(w instanceof LiDeployment ? DEPLOYMENT_SHAPE : STATEFUL_SHAPE) });
+  if (out.length > 0) return out;
+  const props = w.props as LiWorkload['props'] & { canary?: unknown };
+  out.push(...shapeProblems(props.version, VERSION_SHAPE, 'version.'));
+  out.push(...shapeProblems(props.resources, RESOURCES_SHAPE, 'resources.'));
+  (props.ports ?? []).forEach((port, i) => out.push(...shapeProblems(port, PORT_SHAPE, `ports[${i}].`)));
+  for (const [kind, probe] of Object.entries(props.probes ?? {})) {
+    if (probe !== undefined) out.push(...shapeProblems(probe, PROBE_SHAPE, `probes.${kind}.`));
+  }
+  if (props.canary !== undefined) {
+    const canaryProblems = shapeProblems(props.canary, CANARY_SHAPE, 'canary.');
+    out.push(...canaryProblems);
+    if (canaryProblems.length === 0) out.push(...shapeProblems((props.canary as { version: unknown }).version, VERSION_SHAPE, 'canary.version.'));
+  }
+  return out;
+}
 
 /** Every workload of the fleet, in tree order per kind. */
 export function workloadsOf(model: FleetModel): LiWorkload[] {
@@ -66,10 +126,114 @@ export class PlatformTemplates {
   }
 }
 
+const TEMPLATE_SHAPE: PropShape = {
+  registry: 'string?',
+  initContainers: 'list?',
+  sidecars: 'list?',
+  volumes: 'list?',
+  podLabels: 'string-map?',
+  podAnnotations: 'string-map?',
+  appEnv: 'string-map?',
+  priorityClasses: 'list?',
+  statelessPriorityClass: 'string?',
+  statefulPriorityClass: 'string?',
+  runAsUser: 'number?',
+  runAsGroup: 'number?',
+  maxCanaryPercent: 'number?',
+  minAppCpu: 'object?',
+  minAppMemory: 'object?',
+  localStorageClass: 'string?',
+  configMountPath: 'string?',
+  terminationGracePeriodSeconds: 'number?',
+};
+const CONTAINER_SHAPE: PropShape = {
+  name: 'string',
+  image: 'string',
+  command: 'strings?',
+  args: 'strings?',
+  env: 'string-map?',
+  resources: 'object',
+  ports: 'list?',
+  volumeMounts: 'list?',
+  readinessProbe: 'object?',
+};
+const CONTAINER_PORT_SHAPE: PropShape = { name: 'string', containerPort: 'number' };
+const MOUNT_SHAPE: PropShape = { volume: 'string', mountPath: 'string', readOnly: 'boolean?' };
+const VOLUME_SHAPE: PropShape = { name: 'string', emptyDir: 'object?', csi: 'object?', secret: 'object?', appMountPath: 'string?', appMountReadOnly: 'boolean?' };
+const PRIORITY_CLASS_SHAPE: PropShape = { name: 'string', value: 'number', description: 'string' };
+
+/** Type problems of a platform template's props (a JavaScript caller may pass anything); the other checks need the types right. */
+function templateShapeProblems(t: PlatformPodTemplate): string[] {
+  const out = shapeProblems(t.props, TEMPLATE_SHAPE);
+  if (out.length > 0) return out;
+  const p = t.props;
+  for (const key of ['initContainers', 'sidecars'] as const) {
+    (p[key] ?? []).forEach((c, i) => {
+      const at = `${key}[${i}].`;
+      const problems = shapeProblems(c, CONTAINER_SHAPE, at);
+      out.push(...problems);
+      if (problems.length > 0) return;
+      out.push(...shapeProblems(c.resources, { cpu: 'object', memory: 'object' }, `${at}resources.`));
+      (c.ports ?? []).forEach((port, j) => out.push(...shapeProblems(port, CONTAINER_PORT_SHAPE, `${at}ports[${j}].`)));
+      (c.volumeMounts ?? []).forEach((m, j) => out.push(...shapeProblems(m, MOUNT_SHAPE, `${at}volumeMounts[${j}].`)));
+      if (c.readinessProbe !== undefined) out.push(...shapeProblems(c.readinessProbe, { path: 'string', port: 'string' }, `${at}readinessProbe.`));
+    });
+  }
+  (p.volumes ?? []).forEach((vol, i) => {
+    const problems = shapeProblems(vol, VOLUME_SHAPE, `volumes[${i}].`);
+    out.push(...problems);
+    if (problems.length > 0) return;
+    if (vol.csi !== undefined) out.push(...shapeProblems(vol.csi, { driver: 'string', readOnly: 'boolean?', volumeAttributes: 'string-map?' }, `volumes[${i}].csi.`));
+    if (vol.secret !== undefined) out.push(...shapeProblems(vol.secret, { secretName: 'string' }, `volumes[${i}].secret.`));
+    if (vol.emptyDir !== undefined) out.push(...shapeProblems(vol.emptyDir, { sizeLimit: 'object?', memory: 'boolean?' }, `volumes[${i}].emptyDir.`));
+  });
+  (p.priorityClasses ?? []).forEach((pc, i) => out.push(...shapeProblems(pc, PRIORITY_CLASS_SHAPE, `priorityClasses[${i}].`)));
+  return out;
+}
+
+/** Checks of a template's own values that its other checks do not cover. */
+function validateTemplateValues(p: PlatformPodTemplateProps, path: string, v: Violations): void {
+  for (const [key, cpu] of [['minAppCpu', p.minAppCpu]] as const) {
+    const problem = cpu === undefined ? undefined : cpuProblem(cpu);
+    if (problem) v.error(path, 'platform-template.min-app', `${key}: ${problem}`, 'use Cpu.millis(…)');
+  }
+  const mem = p.minAppMemory === undefined ? undefined : memoryProblem(p.minAppMemory);
+  if (mem) v.error(path, 'platform-template.min-app', `minAppMemory: ${mem}`, 'use Size.mebibytes(…)');
+  for (const vol of p.volumes ?? []) {
+    const limit = vol.emptyDir?.sizeLimit;
+    const problem = limit === undefined ? undefined : memoryProblem(limit);
+    if (problem) v.error(path, 'platform-template.volume.size-limit', `volume '${vol.name}' sizeLimit: ${problem}`, 'use Size.mebibytes(…)');
+  }
+  const grace = p.terminationGracePeriodSeconds;
+  if (grace !== undefined && !(Number.isInteger(grace) && grace >= 0 && grace <= 3600)) {
+    v.error(path, 'platform-template.termination-grace', `terminationGracePeriodSeconds is ${grace}`, 'use whole seconds from 0 to 3600 (default 30)');
+  }
+  if (p.registry !== undefined && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(\/[a-z0-9]([-a-z0-9._]*[a-z0-9])?)*$/.test(p.registry)) {
+    v.error(path, 'platform-template.registry', `registry ${describeValue(p.registry)} is not an image registry path`, "use a registry like 'registry.internal/apps'");
+  }
+  if (p.localStorageClass !== undefined && !isDns1123Subdomain(p.localStorageClass)) {
+    v.error(path, 'platform-template.local-storage-class', `localStorageClass ${describeValue(p.localStorageClass)} is not a DNS subdomain`, "name a StorageClass, e.g. 'local-ssd'");
+  }
+  if (p.configMountPath !== undefined && !(p.configMountPath.startsWith('/') && p.configMountPath.length > 1)) {
+    v.error(path, 'platform-template.config-mount-path', `configMountPath ${describeValue(p.configMountPath)} is not an absolute path`, "use e.g. '/etc/app/config'");
+  }
+  for (const [key, labels] of [['podLabels', p.podLabels]] as const) {
+    for (const problem of labelsProblems(labels)) v.error(path, 'platform-template.pod-labels', `${key}: ${problem}`, 'use label keys and values as Kubernetes accepts them');
+  }
+}
+
 function validateTemplates(model: FleetModel, v: Violations): void {
   const seen = new Map<Cluster | undefined, string>();
+  let shapesOk = true;
   for (const t of model.ofType(PlatformPodTemplate)) {
     const path = pathOf(t);
+    const shape = templateShapeProblems(t);
+    for (const problem of shape) v.error(path, 'platform-template.props.type', problem, 'give each prop the type its documentation states');
+    if (shape.length > 0) {
+      shapesOk = false;
+      continue;
+    }
+    validateTemplateValues(t.props, path, v);
     const other = seen.get(t.cluster);
     if (other) {
       v.error(path, 'platform-template.unique', `a platform pod template for ${t.cluster ? `cluster '${t.cluster.clusterName}'` : 'the fleet'} is also declared at ${other}`,
@@ -128,6 +292,7 @@ function validateTemplates(model: FleetModel, v: Violations): void {
     }
   }
   // the priority classes named as defaults must exist (checked per resolved template)
+  if (!shapesOk) return;
   const templates = new PlatformTemplates(model);
   for (const c of [undefined, ...model.workloadClusters]) {
     const t = templates.forCluster(c);
@@ -196,6 +361,8 @@ function validateCommon(w: LiWorkload, ns: AppNamespace, model: FleetModel, v: V
   }
   if (!Number.isInteger(p.replicas) || p.replicas < 1) {
     v.error(path, 'workload.replicas.positive', `replicas is ${p.replicas}`, 'run at least 1 replica (2 or more to survive a node or zone going down); to retire an app, remove it');
+  } else if (p.replicas > MAX_WORKLOAD_REPLICAS) {
+    v.error(path, 'workload.replicas.max', `replicas is ${p.replicas}, more than the ${MAX_WORKLOAD_REPLICAS} a workload may run`, `run at most ${MAX_WORKLOAD_REPLICAS} replicas; split a larger app over several workloads`);
   } else if (p.replicas === 1) {
     v.warning(path, 'workload.replicas.single', 'one replica: every node drain or zone maintenance takes the app down', 'run at least 2 replicas, spread over maintenance zones');
   }
@@ -220,8 +387,8 @@ function validateCommon(w: LiWorkload, ns: AppNamespace, model: FleetModel, v: V
   if (resourcesOk && profile) {
     // cluster-independent: the whole allocatable of one node (tenancy then checks the placed cluster's node agents too)
     const budget = appBudget(p.resources);
-    const node = profile.allocatable;
-    if (!fitsIn(budget, node)) {
+    const node = amountsIfValid(() => profile.allocatable); // a profile with bad quantities is reported with its props
+    if (node && !fitsIn(budget, node)) {
       v.error(path, 'workload.resources.fit', `one pod requests more than a '${profile.profileName}' node allocates: ${shortfalls(budget, node).join(', ')}`,
         `lower resources to at most cpu ${formatCpu(node.cpuMillis)}, memory ${formatMemory(node.memoryMiB)}${node.gpus > 0 ? `, gpus ${node.gpus}` : ''} and add replicas, or onboard the app on a larger node profile`);
     }
@@ -276,7 +443,8 @@ function validateStatefulSet(s: LiStatefulSet, ns: AppNamespace, model: FleetMod
   if (profile && !profile.hasLocalSsd) {
     v.error(path, 'workload.stateful.local-ssd', `node profile '${ns.nodeProfileName}' of app namespace '${ns.namespaceName}' has no local SSD`,
       `onboard the app on a node profile with machine.localSsd (${model.nodeProfiles.filter(n => n.hasLocalSsd).map(n => n.profileName).join(', ') || 'none declared'})`);
-  } else if (profile && profile.props.machine.localSsd && storageMiB > memoryToMiB(profile.props.machine.localSsd)) {
+  } else if (profile && profile.props.machine.localSsd && !memoryProblem(profile.props.machine.localSsd)
+    && storageMiB > memoryToMiB(profile.props.machine.localSsd)) {
     v.error(path, 'workload.stateful.storage-fit', `storage ${formatMemory(storageMiB)} exceeds the local SSD of a '${profile.profileName}' node (${formatMemory(memoryToMiB(profile.props.machine.localSsd))})`,
       'lower storage per replica and add replicas, or use a profile with more local SSD');
   }
@@ -284,10 +452,15 @@ function validateStatefulSet(s: LiStatefulSet, ns: AppNamespace, model: FleetMod
 
 function validate(model: FleetModel, v: Violations): void {
   validateTemplates(model, v);
+  // workloads are checked against the fleet's template, which needs props of the right types
+  if (model.ofType(PlatformPodTemplate).some(t => templateShapeProblems(t).length > 0)) return;
   const fleetTemplate = new PlatformTemplates(model).forCluster(undefined);
   const names = new Map<string, string>();
   for (const w of workloadsOf(model)) {
     const path = pathOf(w);
+    const shape = workloadShapeProblems(w);
+    for (const problem of shape) v.error(path, 'workload.props.type', problem, 'give each prop the type its documentation states');
+    if (shape.length > 0) continue;
     const ns = appNamespaceOf(w);
     if (!ns) {
       v.error(path, 'workload.namespace', `${w.constructor.name} '${w.props.application}' is not inside an AppNamespace`, `create it as a child of an AppNamespace: new ${w.constructor.name}(appNamespace, '${w.node.id}', {...})`);

@@ -18,9 +18,9 @@ export interface AppVersion {
  * carved out of it; the app container gets the rest. Memory limit = request.
  */
 export interface AppResources {
-  /** CPU request of the whole pod. */
+  /** CPU request of the whole pod: positive, at most `MAX_CPU_MILLIS`. */
   readonly cpu: Cpu;
-  /** Memory of the whole pod (request and limit). */
+  /** Memory of the whole pod (request and limit): positive, at most `MAX_MEMORY_MIB`. */
   readonly memory: Size;
   /** CPU limit of the whole pod. @default - equal to `cpu` (Guaranteed QoS) */
   readonly cpuLimit?: Cpu;
@@ -70,7 +70,7 @@ export interface LiWorkloadProps {
   readonly application: string;
   /** Version of the app (image tag) and its config. */
   readonly version: AppVersion;
-  /** Replicas (stable replicas of a LiDeployment, shard hosts of a LiStatefulSet), at least 1. */
+  /** Replicas (stable replicas of a LiDeployment, shard hosts of a LiStatefulSet): a whole number from 1 to `MAX_WORKLOAD_REPLICAS` (100,000). */
   readonly replicas: number;
   /** The pod's compute budget (sidecars included). */
   readonly resources: AppResources;

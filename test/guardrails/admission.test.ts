@@ -5,7 +5,7 @@ import {
   scaleDownAllowed, surgeAllowed,
 } from '../../src';
 import { evaluateCel, kubernetesCelEnvironment } from '../support/cel';
-import { smallFleet } from '../support/fleet';
+import { smallFleet, synthErrors } from '../support/fleet';
 import { describeWithSchemas, validateAll } from '../support/schemas';
 
 function synthPolicies(configure?: (f: ReturnType<typeof smallFleet>) => void) {
@@ -79,10 +79,11 @@ describe('in-cluster guardrails: one ValidatingAdmissionPolicy and binding per r
     expect(f.of('prod-1', 'ValidatingAdmissionPolicy')[0].apiVersion).toBe('admissionregistration.k8s.io/v1beta1');
   });
 
-  test('a cluster older than 1.28 gets no policies and a warning', () => {
-    const f = synthPolicies(x => new Cluster(x.fleet, 'old-1', { region: 'lva1', kubernetesVersion: '1.27.9' }));
-    expect(f.of('old-1', 'ValidatingAdmissionPolicy')).toEqual([]);
-    expect(f.result.warnings.map(w => w.rule)).toContain('guardrails.admission.version');
+  test('a cluster older than 1.28 is outside the supported range: rejected before any policy is rendered', () => {
+    const f = smallFleet();
+    new Cluster(f.fleet, 'old-1', { region: 'lva1', kubernetesVersion: '1.27.9' });
+    const e = synthErrors(f.fleet);
+    expect(e.errors.map(v => [v.path, v.rule, v.message])).toEqual([['old-1', 'cluster.kubernetes-version', 'Kubernetes 1.27.9 is outside the supported range 1.28–1.31']]);
   });
 
   test('a rule configured as a warning warns in the cluster too; admissionPolicies: false renders none', () => {
