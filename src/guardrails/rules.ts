@@ -96,9 +96,6 @@ export interface GuardrailExemption {
 /** Label that marks an object as protected against deletion (value `true`). */
 export const DEFAULT_PROTECTED_LABEL = `${LABEL_PREFIX}/protected`;
 
-/** Annotation the guardrails put on a canary workload: the stable track's replicas (for the in-cluster canary bound). */
-export const STABLE_REPLICAS_ANNOTATION = `${LABEL_PREFIX}/stable-replicas`;
-
 /**
  * Identities of the Kubernetes controllers that legitimately delete and scale
  * objects (namespace cleanup, garbage collection, horizontal autoscaling).
