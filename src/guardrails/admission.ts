@@ -32,9 +32,10 @@
  *
  * Not enforceable in the cluster (the synth enforces them): namespace moves
  * (no cross-cluster view), "a Namespace holding workloads" (the synth labels
- * such namespaces with the protection label instead), canary replicas changed
- * through the `scale` subresource (a Scale carries no labels, so the stable
- * scale-down bound applies to it instead).
+ * such namespaces with the protection label instead). A Scale carries no
+ * labels: the canary bound reaches the `scale` subresource through a second
+ * binding naming the synth's canaries; a canary scaled down through it is
+ * bound like a stable workload.
  */
 import { k8s } from 'cdk8s-plus-28';
 import { GuardrailConfig, GuardrailRuleName, guardrailRule, keptPermille } from './rules';
@@ -117,6 +118,18 @@ export interface PolicyValidation {
 
 /** How a policy's binding selects requests and its parameters. */
 export interface GuardrailBinding {
+  /** Binding name. @default - the policy's name */
+  readonly name?: string;
+  /**
+   * Only these requests, narrowing the policy's resources (`resourceNames`
+   * never empty: an empty list would select every name). @default - every request the policy matches
+   */
+  readonly resources?: ReadonlyArray<{
+    readonly apiGroups: readonly string[];
+    readonly resources: readonly string[];
+    readonly operations: readonly string[];
+    readonly resourceNames: readonly string[];
+  }>;
   /** Namespaces the binding never applies in (for a Namespace object: its own name). */
   readonly excludedNamespaces: readonly string[];
   /** Labels the object (new or old) must carry for the binding to apply. @default - every object */
@@ -149,8 +162,8 @@ export interface GuardrailPolicy {
   readonly validations: readonly PolicyValidation[];
   /** `validationActions` of the binding. */
   readonly validationActions: readonly string[];
-  /** The binding's selection and parameters. */
-  readonly binding: GuardrailBinding;
+  /** The bindings: their selection and parameters (the first is named like the policy). */
+  readonly bindings: readonly GuardrailBinding[];
 }
 
 /** A CEL string literal. */
@@ -246,6 +259,7 @@ export function guardrailPolicies(c: GuardrailConfig, input: ClusterPolicyInput)
   const percentOf = (f: number) => Math.round(f * 1000) / 10;
   const B = c.maxCanaryPercent;
   const T = Labels.TRACK;
+  const canaryNames = [...new Set((input.canaries ?? []).map(k => k.name))].sort();
   return [
     {
       name: `${POLICY_PREFIX}-delete-protected`,
@@ -286,7 +300,7 @@ export function guardrailPolicies(c: GuardrailConfig, input: ClusterPolicyInput)
         },
       ],
       validationActions: actions(c, 'delete-protected'),
-      binding: { excludedNamespaces: kubeNamespaces },
+      bindings: [{ excludedNamespaces: kubeNamespaces }],
     },
     {
       name: `${POLICY_PREFIX}-scale-down`,
@@ -319,7 +333,7 @@ export function guardrailPolicies(c: GuardrailConfig, input: ClusterPolicyInput)
         },
       ],
       validationActions: actions(c, 'scale-down'),
-      binding: { excludedNamespaces: workloadNamespaces },
+      bindings: [{ excludedNamespaces: workloadNamespaces }],
     },
     {
       name: `${POLICY_PREFIX}-max-surge`,
@@ -345,23 +359,26 @@ export function guardrailPolicies(c: GuardrailConfig, input: ClusterPolicyInput)
         reason: 'Invalid',
       }],
       validationActions: actions(c, 'max-surge'),
-      binding: { excludedNamespaces: workloadNamespaces },
+      bindings: [{ excludedNamespaces: workloadNamespaces }],
     },
     {
       name: `${POLICY_PREFIX}-canary-percent`,
       rule: 'canary-percent',
       operations: ['CREATE', 'UPDATE'],
-      resources: workloadResources(openKruise, false),
+      resources: workloadResources(openKruise, true),
       failurePolicy: 'Fail',
-      failurePolicyReason: `only canaries (label ${T}=canary) reach the policy, and blocking a canary change leaves the stable track serving; missing parameters fail the request, since a canary bound without the synth's facts bounds nothing`,
+      failurePolicyReason: `only canaries (label ${T}=canary, or through the scale subresource a workload the synth recorded as a canary) reach the policy, and blocking a canary change leaves the stable track serving; missing parameters fail the request, since a canary bound without the synth's facts bounds nothing`,
       paramKind: { apiVersion: FLEET_API_VERSION, kind: GUARDRAIL_PARAMETERS_CRD.kind },
       matchConditions: [...ids, ...exemptionCondition(c, 'canary-percent', input)],
       variables: [
-        { name: 'isCanary', expression: `${celLabelIs('object', T, 'canary')} || ${celLabelIs('oldObject', T, 'canary')}` },
+        // a Scale carries no labels: through the scale subresource, a canary is a workload the synth recorded as one
+        { name: 'isScale', expression: "request.subResource == 'scale'" },
         { name: 'key', expression: "request.namespace + '/' + request.name" },
         { name: 'recorded', expression: 'has(params.spec) && has(params.spec.canaries) && variables.key in params.spec.canaries' },
+        { name: 'isCanary', expression: `variables.isScale ? variables.recorded : (${celLabelIs('object', T, 'canary')} || ${celLabelIs('oldObject', T, 'canary')})` },
         { name: 'stableReplicas', expression: 'variables.recorded ? params.spec.canaries[variables.key].stableReplicas : 0' },
-        { name: 'replicas', expression: celReplicas('object', 1) },
+        // a Scale omits replicas when they are 0; a workload without replicas runs Kubernetes' default of 1
+        { name: 'replicas', expression: `variables.isScale ? (${celReplicas('object', 0)}) : (${celReplicas('object', 1)})` },
       ],
       validations: [
         {
@@ -380,7 +397,19 @@ export function guardrailPolicies(c: GuardrailConfig, input: ClusterPolicyInput)
         },
       ],
       validationActions: actions(c, 'canary-percent'),
-      binding: { excludedNamespaces: workloadNamespaces, objectLabels: { [T]: 'canary' }, paramName: GUARDRAIL_PARAMETERS_NAME },
+      bindings: [
+        // workloads labelled as canaries (new or stored object): no other workload needs the parameters
+        { excludedNamespaces: workloadNamespaces, objectLabels: { [T]: 'canary' }, paramName: GUARDRAIL_PARAMETERS_NAME },
+        // the scale subresource of the canaries the synth rendered, by name (a Scale carries no labels)
+        ...(canaryNames.length > 0 ? [{
+          name: `${POLICY_PREFIX}-canary-percent-scale`,
+          resources: workloadResources(openKruise, false).map(r => ({
+            apiGroups: r.apiGroups, resources: r.resources.map(x => `${x}/scale`), operations: ['UPDATE'], resourceNames: canaryNames,
+          })),
+          excludedNamespaces: workloadNamespaces,
+          paramName: GUARDRAIL_PARAMETERS_NAME,
+        }] : []),
+      ],
     },
   ];
 }
@@ -402,7 +431,7 @@ export function guardrailParameters(canaries: readonly CanaryFact[]): KubeObject
   } as KubeObject;
 }
 
-/** The ValidatingAdmissionPolicy and binding objects of a policy. */
+/** The ValidatingAdmissionPolicy and binding objects of a policy (the policy first). */
 export function renderPolicy(p: GuardrailPolicy, apiVersion: string): KubeObject[] {
   const rule = guardrailRule(p.rule)!;
   const metadata = {
@@ -428,18 +457,25 @@ export function renderPolicy(p: GuardrailPolicy, apiVersion: string): KubeObject
       validations: p.validations.map(v => ({ ...v })),
     },
   }) as KubeObject;
-  const b = p.binding;
-  const binding = k8s.KubeValidatingAdmissionPolicyBindingV1Beta1.manifest({
-    metadata: { name: p.name, annotations: { 'fleet.cdk8s.io/rule': rule.id } },
+  const bindings = p.bindings.map(b => k8s.KubeValidatingAdmissionPolicyBindingV1Beta1.manifest({
+    metadata: { name: b.name ?? p.name, annotations: { 'fleet.cdk8s.io/rule': rule.id } },
     spec: {
       policyName: p.name,
       paramRef: b.paramName ? { name: b.paramName, parameterNotFoundAction: 'Deny' } : undefined,
       matchResources: {
         namespaceSelector: { matchExpressions: [{ key: NAMESPACE_NAME_LABEL, operator: 'NotIn', values: [...b.excludedNamespaces] }] },
         objectSelector: b.objectLabels ? { matchLabels: { ...b.objectLabels } } : undefined,
+        resourceRules: b.resources?.map(r => ({
+          apiGroups: [...r.apiGroups],
+          apiVersions: ['*'],
+          resources: [...r.resources],
+          operations: [...r.operations],
+          resourceNames: [...r.resourceNames],
+          scope: 'Namespaced',
+        })),
       },
       validationActions: [...p.validationActions],
     },
-  }) as KubeObject;
-  return [{ ...policy, apiVersion }, { ...binding, apiVersion }];
+  }) as KubeObject);
+  return [{ ...policy, apiVersion }, ...bindings.map(b => ({ ...b, apiVersion }))];
 }

@@ -9,6 +9,7 @@
 import { AdmissionRequest, admitInCluster } from './support';
 import { AppNamespace, Cluster, Cpu, DEFAULT_PLATFORM_IDENTITIES, Guardrails, LiDeployment, Size } from '../../src';
 import { smallFleet } from '../support/fleet';
+import { describeWithSchemas, validateAll } from '../support/schemas';
 
 const APPLIER = 'system:serviceaccount:argocd:argocd-application-controller';
 const HPA = 'system:serviceaccount:kube-system:horizontal-pod-autoscaler';
@@ -115,6 +116,28 @@ describe('walk-arounds are denied', () => {
     expect(decide({ operation: 'CREATE', group: 'apps', resource: 'deployments', namespace: 'feed', name: 'feed-canary-2', object: made }).allowed).toBe(false);
   });
 
+  test('3b. a canary cannot grow past the bound through the scale subresource (a Scale carries no labels)', () => {
+    const scale = (to: number, username?: string): AdmissionRequest => ({
+      operation: 'UPDATE',
+      group: 'apps',
+      resource: 'deployments',
+      subResource: 'scale',
+      namespace: 'feed',
+      name: 'feed-canary',
+      oldObject: scaleObj('feed-canary', 10),
+      object: scaleObj('feed-canary', to),
+      username,
+    });
+    const out = decide(scale(400));
+    expect(out.allowed).toBe(false);
+    expect(out.denials.join('\n')).toMatch(/holds 400 of 500 pods of its app, above 25%; beside 100 stable replicas it may run at most 33/);
+    expect(decide(scale(33)).allowed).toBe(true);
+    expect(decide(scale(34)).allowed).toBe(false);
+    // the stable track scales through the subresource as before
+    const stableUp: AdmissionRequest = { ...scale(400), name: 'feed', oldObject: scaleObj('feed', 100), object: scaleObj('feed', 400) };
+    expect(decide(stableUp).allowed).toBe(true);
+  });
+
   test('4. deleting a running Deployment, StatefulSet or CloneSet is scaling it to 0', () => {
     const out = decide(del(stable, 'apps', 'deployments'));
     expect(out.allowed).toBe(false);
@@ -217,4 +240,13 @@ test('expressions of policies that see DELETE (object null) or CREATE (oldObject
       if (ops.has('CREATE') && /oldObject\./.test(e)) expect(e).toContain('oldObject != null');
     }
   }
+});
+
+describeWithSchemas('the scenarios\' policies, bindings and parameters are schema-valid', () => {
+  test('against Kubernetes v1.28.0 (strict) and their CRD', () => {
+    const objs = S.result.objects.filter(o => o.cluster === 'prod-1' && (o.object.apiVersion.startsWith('admissionregistration')
+      || o.object.kind === 'GuardrailParameters' || o.object.metadata.name === 'guardrailparameters.fleet.cdk8s.io'));
+    expect(objs.map(o => o.object.metadata.name)).toContain('fleet-guardrails-canary-percent-scale');
+    expect(validateAll(objs)).toEqual([]);
+  });
 });

@@ -140,8 +140,8 @@ function selectorMatches(selector: any, labels: Record<string, string> | undefin
 }
 
 /**
- * The binding's matchResources, as the API server applies them: the
- * namespaceSelector against the request's namespace (for a Namespace, against
+ * The binding's matchResources, as the API server applies them: its
+ * resourceRules (and their resourceNames), the namespaceSelector against the request's namespace (for a Namespace, against
  * the Namespace itself; other cluster-scoped objects always match); the
  * objectSelector against the new or the old object (either matching suffices;
  * a null object never matches a non-empty selector).
@@ -149,6 +149,11 @@ function selectorMatches(selector: any, labels: Record<string, string> | undefin
 function bindingMatches(binding: { spec: any } | undefined, r: AdmissionRequest): boolean {
   const m = binding?.spec.matchResources;
   if (!m) return true;
+  // resourceRules narrow the policy's resources; resourceNames (when given) the names
+  const narrowing = (m.resourceRules ?? []) as any[];
+  const selects = (rule: any) => matchesRules({ spec: { matchConstraints: { resourceRules: [rule] } } }, r)
+    && ((rule.resourceNames ?? []).length === 0 || rule.resourceNames.includes(r.name));
+  if (narrowing.length > 0 && !narrowing.some(selects)) return false;
   if (m.namespaceSelector) {
     if (r.group === '' && r.resource === 'namespaces') {
       const ns = (r.object ?? r.oldObject) as Obj;
