@@ -7,8 +7,11 @@ import { IConstruct } from 'constructs';
 import { HubCluster } from './clusters/cluster';
 import { FleetValidationError, formatViolation } from './core/errors';
 import { DEFAULT_MAINTENANCE_ZONE_COUNT, maintenanceZoneNames } from './machines/maintenance-zones';
+import { GivenInputs, INPUT_ENV, OPTION_INPUT_NAMES, resolveSynthInputs } from './synth/inputs';
+import { OutputWriteError, recoverOutput } from './synth/output-dir';
 import { SynthResult, synthesizeFleet } from './synth/pipeline';
 import { writeOutputAtomically } from './synth/write';
+import { PLACEMENT_RECORD_FILE, PlacementLock, updatePlacementLock } from './tenancy/lock';
 
 /** Props of the hub cluster. */
 export interface HubProps {
@@ -34,17 +37,34 @@ export interface FleetProps {
   readonly systemNamespace?: string;
 }
 
-/** Options of one synth, for the GitOps pipeline (the CLI sets them through the environment). */
+/**
+ * Options of one synth, for the GitOps pipeline. Each option given here wins
+ * over its environment variable (which the `cdk8s-fleet` CLI sets from its
+ * flags and its own environment); overrides from both are merged.
+ */
 export interface SynthOptions {
   /**
-   * The previous synthesized output (the last output directory, as committed in
-   * the GitOps repo), for change-aware guardrails.
-   * @default - env CDK8S_FLEET_PREVIOUS, else no previous state (change rules are skipped)
+   * The previous synthesized output (the output directory as committed in the
+   * GitOps repo) the change-aware guardrails compare with, and whose placement
+   * record the tenancy layer honours. A directory named here must exist.
+   * @default - env CDK8S_FLEET_PREVIOUS; else, for `synth()`, the output
+   * directory it replaces (`fleetOutdir`), when that holds anything (a first
+   * synth into an empty or missing directory says there was nothing to compare
+   * with); for `synthesize()`, none
    */
   readonly previousOutdir?: string;
   /**
-   * Names of explicit overrides this change carries (e.g. `allow-scale-down:feed`).
-   * @default - env CDK8S_FLEET_OVERRIDES (comma-separated), else none
+   * Skip the change-aware guardrails (scale-down, protected deletes, namespace
+   * moves) explicitly: unsafe, and said so on stderr by `synth()`.
+   * @default - env CDK8S_FLEET_NO_PREVIOUS (`1`/`true`), else false
+   */
+  readonly noPrevious?: boolean;
+  /**
+   * Explicit overrides this change carries, each `<rule>:<target>` (e.g.
+   * `scale-down:lva1-prod-1/feed/feed-api`, `namespace-move:feed`); every
+   * guardrail or tenancy error that an override allows names it in its fix.
+   * Merged with env CDK8S_FLEET_OVERRIDES (comma-separated): both apply.
+   * @default - none beyond env CDK8S_FLEET_OVERRIDES
    */
   readonly overrides?: readonly string[];
 }
@@ -54,17 +74,40 @@ export const SynthEnv = {
   /** Output directory (overrides the fleet's `outdir`). */
   OUTDIR: 'CDK8S_FLEET_OUTDIR',
   /** Previous output directory (see {@link SynthOptions.previousOutdir}). */
-  PREVIOUS: 'CDK8S_FLEET_PREVIOUS',
+  PREVIOUS: INPUT_ENV.PREVIOUS,
+  /** `1` skips the change-aware guardrails (see {@link SynthOptions.noPrevious}). */
+  NO_PREVIOUS: INPUT_ENV.NO_PREVIOUS,
   /** Comma-separated overrides (see {@link SynthOptions.overrides}). */
-  OVERRIDES: 'CDK8S_FLEET_OVERRIDES',
+  OVERRIDES: INPUT_ENV.OVERRIDES,
   /** File `synth()` writes the violations to (JSON) when the synth fails validation. */
   ERRORS_JSON: 'CDK8S_FLEET_ERRORS_JSON',
+  /**
+   * File `synth()` writes its report to (JSON: the placement lock file the
+   * fleet reads, if any) after a successful synth. When it is set, the caller
+   * (the CLI) writes the lock file and prints the previous-output notices, so
+   * `synth()` does neither.
+   */
+  REPORT_JSON: 'CDK8S_FLEET_REPORT_JSON',
 } as const;
 
-/** The synth options given, completed from the environment. */
+/** What `synth()` reports to the CLI through env CDK8S_FLEET_REPORT_JSON. */
+export interface SynthReport {
+  /** Absolute path of the fleet's placement lock file, if it declares one. */
+  readonly lockFile?: string;
+}
+
+/**
+ * The synth options given, completed from the environment (given values win,
+ * overrides merge); no default previous output (see `Fleet.synth()` for that).
+ * Throws on contradicting inputs.
+ */
 export function synthOptionsFromEnv(options: SynthOptions = {}, env: NodeJS.ProcessEnv = process.env): SynthOptions {
-  const overrides = options.overrides ?? (env[SynthEnv.OVERRIDES] ?? '').split(',').map(s => s.trim()).filter(s => s.length > 0);
-  return { previousOutdir: options.previousOutdir ?? env[SynthEnv.PREVIOUS] ?? undefined, overrides };
+  const r = resolveSynthInputs(givenInputs(options), env, undefined, OPTION_INPUT_NAMES);
+  return { previousOutdir: r.previous, overrides: r.overrides };
+}
+
+function givenInputs(options: SynthOptions): GivenInputs {
+  return { previous: options.previousOutdir, noPrevious: options.noPrevious, overrides: options.overrides };
 }
 
 /** Default Kubernetes version of the fleet. */
@@ -123,14 +166,29 @@ export class Fleet extends App {
   /**
    * Synthesizes the fleet and writes it to `outdir` atomically: the new tree is
    * built beside the old one and swapped in; on any error the previous output
-   * is left untouched. Warnings are printed to stderr. When env
+   * is left untouched. What a killed synth left beside `outdir` is repaired or
+   * removed first, so the output directory being replaced is complete: it is
+   * the previous state the change-aware guardrails compare with, unless
+   * {@link SynthOptions} or the environment say otherwise. A symbolically
+   * linked `outdir` is written through the link; a directory holding files the
+   * last synth did not write is refused, naming them (README, "Output
+   * layout"). Then the fleet's placement lock file (see `PlacementLock`) is
+   * updated when placements changed, so the next synth reads what this one
+   * decided. Notices and warnings are printed to stderr. When env
    * CDK8S_FLEET_ERRORS_JSON names a file, a failed validation also writes its
-   * violations there as JSON (for the `cdk8s-fleet` CLI).
+   * violations there as JSON, and a failed write its {@link OutputWriteError};
+   * when env CDK8S_FLEET_REPORT_JSON does, the lock file is left to the caller
+   * and named in that report (the `cdk8s-fleet` CLI).
    */
   public synth(options: SynthOptions = {}): void {
+    // a synth killed between its two renames left no output: put it back before reading it as the previous state
+    recoverOutput(this.fleetOutdir);
+    const reportJson = process.env[SynthEnv.REPORT_JSON];
+    const inputs = resolveSynthInputs(givenInputs(options), process.env, this.fleetOutdir, OPTION_INPUT_NAMES);
+    if (inputs.notice && !reportJson) process.stderr.write(`cdk8s-fleet: ${inputs.notice}\n`);
     let result: SynthResult;
     try {
-      result = this.synthesize(options);
+      result = synthesizeFleet(this, { previousOutdir: inputs.previous, overrides: inputs.overrides });
     } catch (e) {
       const errorsJson = process.env[SynthEnv.ERRORS_JSON];
       if (errorsJson && e instanceof FleetValidationError) {
@@ -141,7 +199,27 @@ export class Fleet extends App {
     for (const w of result.warnings) {
       process.stderr.write(`${formatViolation(w)}\n`);
     }
-    writeOutputAtomically(this.fleetOutdir, result.files);
+    try {
+      writeOutputAtomically(this.fleetOutdir, result.files);
+    } catch (e) {
+      const errorsJson = process.env[SynthEnv.ERRORS_JSON];
+      if (errorsJson && e instanceof OutputWriteError) {
+        try {
+          fs.writeFileSync(errorsJson, JSON.stringify({ outputWriteError: { message: e.message, code: e.code, errno: e.errno } }, null, 2));
+        } catch {
+          // the same disk: the error is thrown all the same
+        }
+      }
+      throw e;
+    }
+    if (reportJson) {
+      const lock = result.model.ofType(PlacementLock)[0];
+      const report: SynthReport = lock?.filePath !== undefined && result.files.has(PLACEMENT_RECORD_FILE) ? { lockFile: lock.filePath } : {};
+      fs.writeFileSync(reportJson, `${JSON.stringify(report, null, 2)}\n`);
+      return;
+    }
+    const written = updatePlacementLock(result);
+    if (written) process.stderr.write(`cdk8s-fleet: updated the placement lock ${written}\n`);
   }
 
   /** All synthesized manifests as one multi-document YAML string (cdk8s compatibility). */

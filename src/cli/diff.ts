@@ -20,7 +20,7 @@ not by file name.
 Options:
   --json         print the diff as JSON on stdout
   --synth        compare OLD_DIR with a fresh synth of the fleet program
-                 (accepts synth's --app, --previous, --override)
+                 (accepts synth's --app, --previous, --no-previous, --override)
   -h, --help     show this help
 
 Exit codes: 0 no differences, 1 differences, 2 usage, 3 the fleet program failed.
@@ -67,8 +67,12 @@ export function requireDir(io: CliIo, dir: string, what: string): string {
 export interface FreshSynthRequest {
   /** App command. @default - from the config file */
   readonly app?: string;
-  /** Previous output directory. @default - none */
+  /** Previous output directory. @default - env CDK8S_FLEET_PREVIOUS, else `defaultPrevious` (none for `diff` and `plan`) */
   readonly previous?: string;
+  /** Skip the change-aware guardrails. @default - env CDK8S_FLEET_NO_PREVIOUS, else false */
+  readonly noPrevious?: boolean;
+  /** The output directory the synth replaces, its previous output unless told otherwise (`synth` sets it). @default - none */
+  readonly defaultPrevious?: string;
   /** Overrides. @default - none */
   readonly overrides: readonly string[];
 }
@@ -79,11 +83,12 @@ export type FreshSynth = (io: CliIo, request: FreshSynthRequest) => Promise<{ di
 /** Runs the verb; `freshSynth` serves `--synth`. */
 export async function runDiff(args: string[], io: CliIo, freshSynth: FreshSynth): Promise<number> {
   const { values, positionals } = parseVerbArgs(args, {
-    json: { type: 'boolean' },
-    synth: { type: 'boolean' },
-    app: { type: 'string' },
-    previous: { type: 'string' },
-    override: { type: 'string', multiple: true },
+    'json': { type: 'boolean' },
+    'synth': { type: 'boolean' },
+    'app': { type: 'string' },
+    'previous': { type: 'string' },
+    'no-previous': { type: 'boolean' },
+    'override': { type: 'string', multiple: true },
   });
   if (values.help) {
     io.stdout.write(DIFF_HELP);
@@ -96,6 +101,7 @@ export async function runDiff(args: string[], io: CliIo, freshSynth: FreshSynth)
     const fresh = await freshSynth(io, {
       app: values.app as string | undefined,
       previous: values.previous as string | undefined,
+      noPrevious: !!values['no-previous'],
       overrides: (values.override as string[] | undefined) ?? [],
     });
     try {
@@ -105,7 +111,7 @@ export async function runDiff(args: string[], io: CliIo, freshSynth: FreshSynth)
       fresh.cleanup();
     }
   }
-  if (values.app || values.previous || values.override) throw new UsageError('--app, --previous and --override need --synth');
+  if (values.app || values.previous || values['no-previous'] || values.override) throw new UsageError('--app, --previous, --no-previous and --override need --synth');
   if (positionals.length !== 2) throw new UsageError('diff takes two directories: OLD_DIR NEW_DIR (or OLD_DIR --synth)');
   const before = readOutputTree(requireDir(io, positionals[0], 'OLD_DIR'));
   const after = readOutputTree(requireDir(io, positionals[1], 'NEW_DIR'));

@@ -10,6 +10,7 @@ import { CliFailure, CliIo, ExitCode, UsageError, processIo } from './io';
 import { runPlan } from './plan';
 import { freshSynth, runSynth } from './synth';
 import { runValidate } from './validate';
+import { OutputWriteError } from '../synth/output-dir';
 
 /** Help text of the whole CLI. */
 export const MAIN_HELP = `Usage: cdk8s-fleet <verb> [options]
@@ -84,6 +85,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     if (e instanceof CliFailure) {
       io.stderr.write(`${e.message}\n`);
       return e.exitCode;
+    }
+    if (e instanceof OutputWriteError) {
+      io.stderr.write(`cdk8s-fleet ${verb}: ${e.message}\n`);
+      return ExitCode.PROGRAM_FAILED;
     }
     io.stderr.write(`cdk8s-fleet ${verb}: internal error: ${(e as Error).stack ?? e}\n`);
     return ExitCode.INTERNAL;

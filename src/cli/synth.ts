@@ -11,10 +11,13 @@ import { parse } from 'yaml';
 import { FreshSynthRequest, formatDiff } from './diff';
 import { CliFailure, CliIo, ExitCode, Progress, UsageError, parseVerbArgs } from './io';
 import { Violation, formatViolation } from '../core/errors';
-import { SynthEnv } from '../fleet';
+import { SynthEnv, SynthReport } from '../fleet';
 import { diffOutputs } from '../synth/diff';
+import { CLI_INPUT_NAMES, ResolvedInputs, SynthInputError, resolveSynthInputs } from '../synth/inputs';
+import { OutputWriteError, asOutputWriteError, makeScratchDir, recoverOutput, resolveOutput } from '../synth/output-dir';
 import { readFiles, readOutputTree } from '../synth/read';
 import { writeOutputAtomically } from '../synth/write';
+import { PLACEMENT_RECORD_FILE, writePlacementLockFile } from '../tenancy/lock';
 
 /** Config files the CLI reads, in order: the first that exists wins. */
 export const CONFIG_FILES: readonly string[] = ['cdk8s-fleet.yaml', 'cdk8s.yaml'];
@@ -25,7 +28,15 @@ export const SYNTH_HELP = `Usage: cdk8s-fleet synth [options]
 Runs the fleet program and writes its output directory atomically: the new tree
 is built beside the old one and swapped in, files of objects that no longer
 exist disappear, and a failed synth leaves the previous output untouched. Each
-cluster directory carries a kustomization.yaml for Argo CD / Flux.
+cluster directory carries a kustomization.yaml for Argo CD / Flux. The output
+being replaced is the previous state: a 90% scale-down, a deleted protected
+object or a moved namespace fails unless the change carries its override. The
+fleet's placement lock file, if it declares one, is updated too.
+
+What a killed synth left beside the output (.DIR.staging-*, .DIR.previous-*,
+.DIR.synth-*) is repaired or removed first. A symbolic link DIR is written
+through. Files in DIR that the last synth did not write make it refuse, naming
+them: keep your own files elsewhere.
 
 The app command comes from --app, else the 'app:' key of cdk8s-fleet.yaml or
 cdk8s.yaml in the working directory (e.g. 'npx ts-node --transpile-only main.ts'
@@ -34,15 +45,21 @@ or 'node main.js'). The program must call fleet.synth().
 Options:
   -a, --app CMD        command that runs the fleet program
   -o, --output DIR     output directory (default: the config's 'output:', else dist)
-  --previous DIR       previous output, for the change-aware guardrails
-  --override NAME      an explicit override this change carries (repeatable)
-  --check              do not write; exit 1 when DIR differs from a fresh synth
+  --previous DIR       previous output the change-aware guardrails compare with
+                       (default: env CDK8S_FLEET_PREVIOUS, else the output
+                       directory this synth replaces)
+  --no-previous        skip the change-aware guardrails (unsafe; says so)
+  --override NAME      an explicit override this change carries, <rule>:<target>
+                       (repeatable; merged with env CDK8S_FLEET_OVERRIDES)
+  --check              do not write; exit 1 when the output (or the placement
+                       lock) differs from a fresh synth
   --json               print the result (violations, differences) as JSON on stdout
   -q, --quiet          no progress output
   -h, --help           show this help
 
 Exit codes: 0 ok, 1 validation/guardrail errors (or differences with --check),
-2 usage, 3 the fleet program failed otherwise, 4 internal error.
+2 usage, 3 the fleet program failed otherwise or the output cannot be written
+(full disk, read-only, permissions, files it did not write), 4 internal error.
 `;
 
 /** The resolved configuration of a synth. */
@@ -89,35 +106,67 @@ export interface ProgramRun {
   readonly cleanup: () => void;
   /** The program's violations, when it failed validation. */
   readonly violations?: readonly Violation[];
+  /** The fleet's placement lock file (absolute), when it declares one; the CLI writes it. */
+  readonly lockFile?: string;
 }
 
 /**
  * Runs the fleet program with its output in a fresh staging directory beside
- * `besides`. Prints the program's output to stderr (violations formatted).
+ * the output directory `besides` (beside its target, when it is a symbolic
+ * link), named like the write's own scratch directories
+ * (`.<output>.synth-<pid>-<token>`), so a later run removes it when this one
+ * was killed. Repairs what a killed synth left first ({@link recoverOutput}).
+ * Prints the program's output to stderr (violations formatted).
  */
 export async function runProgram(
   io: CliIo, app: string, besides: string, request: FreshSynthRequest, progress: Progress, json = false,
 ): Promise<ProgramRun> {
-  const parent = path.dirname(besides);
-  fs.mkdirSync(parent, { recursive: true });
-  const staging = fs.mkdtempSync(path.join(parent, `.${path.basename(besides)}.synth-`));
+  const { target } = resolveOutput(besides);
+  recoverOutput(target);
+  let staging: string;
+  try {
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    staging = makeScratchDir(target, 'synth').path;
+  } catch (e) {
+    throw asOutputWriteError(target, e);
+  }
   const cleanup = () => fs.rmSync(staging, { recursive: true, force: true });
   const outdir = path.join(staging, 'out');
   const errorsJson = path.join(staging, 'violations.json');
+  const reportJson = path.join(staging, 'report.json');
+  let inputs: ResolvedInputs;
+  try {
+    // flags win over the environment, overrides merge; the output directory being replaced is the previous output
+    inputs = resolveSynthInputs({ previous: request.previous, noPrevious: request.noPrevious, overrides: request.overrides },
+      io.env, request.defaultPrevious, CLI_INPUT_NAMES);
+  } catch (e) {
+    cleanup();
+    throw e instanceof SynthInputError ? new UsageError(e.message) : e;
+  }
   const env: NodeJS.ProcessEnv = {
     ...io.env,
     [SynthEnv.OUTDIR]: outdir,
     [SynthEnv.ERRORS_JSON]: errorsJson,
-    [SynthEnv.OVERRIDES]: request.overrides.join(','),
+    [SynthEnv.REPORT_JSON]: reportJson,
+    [SynthEnv.OVERRIDES]: inputs.overrides.join(','),
   };
   delete env[SynthEnv.PREVIOUS];
-  if (request.previous) {
-    const prev = path.resolve(io.cwd, request.previous);
+  delete env[SynthEnv.NO_PREVIOUS];
+  if (inputs.previous !== undefined) {
+    const prev = path.resolve(io.cwd, inputs.previous);
     if (!fs.existsSync(prev)) {
       cleanup();
-      throw new UsageError(`--previous '${request.previous}' does not exist`);
+      const named = inputs.previousSource === 'env' ? `env ${SynthEnv.PREVIOUS}` : '--previous';
+      throw new UsageError(`${named} '${inputs.previous}' does not exist`);
     }
     env[SynthEnv.PREVIOUS] = prev;
+  } else {
+    // the program's own default (its outdir, here the staging directory) must not stand in
+    env[SynthEnv.NO_PREVIOUS] = '1';
+  }
+  if (inputs.notice) {
+    const d = request.defaultPrevious;
+    io.stderr.write(`cdk8s-fleet: ${d ? inputs.notice.split(d).join(rel(io, d)) : inputs.notice}\n`);
   }
 
   progress.start(`running ${app}`);
@@ -132,9 +181,20 @@ export async function runProgram(
     child.on('close', (c) => resolve({ code: c, output: Buffer.concat(chunks).toString('utf8') }));
   });
 
-  if (fs.existsSync(errorsJson)) {
+  const reported = fs.existsSync(errorsJson)
+    ? JSON.parse(fs.readFileSync(errorsJson, 'utf8')) as { violations?: Violation[]; outputWriteError?: { message: string } }
+    : undefined;
+  if (reported?.outputWriteError) {
+    // the program could not write into the staging directory (a full or read-only disk, permissions): one line
     progress.clear();
-    const violations = (JSON.parse(fs.readFileSync(errorsJson, 'utf8')) as { violations: Violation[] }).violations;
+    io.stderr.write(`cdk8s-fleet: the fleet program could not write its output into ${staging} (beside ${besides}): `
+      + `${reported.outputWriteError.message.replace(/^cannot write output directory [^:]*: /, '')}; the output was not changed.\n`);
+    cleanup();
+    return { exitCode: ExitCode.PROGRAM_FAILED, cleanup: () => undefined };
+  }
+  if (reported?.violations) {
+    progress.clear();
+    const violations = reported.violations;
     const errors = violations.filter(v => v.severity === 'error');
     if (!json) {
       io.stderr.write(`cdk8s-fleet: synth failed with ${errors.length} error(s); the output was not changed.\n`);
@@ -160,10 +220,15 @@ export async function runProgram(
   }
   progress.done('ok');
   if (output.trim()) io.stderr.write(output.endsWith('\n') ? output : `${output}\n`);
-  return { exitCode: ExitCode.OK, dir: outdir, cleanup };
+  const report = fs.existsSync(reportJson) ? JSON.parse(fs.readFileSync(reportJson, 'utf8')) as SynthReport : {};
+  return { exitCode: ExitCode.OK, dir: outdir, cleanup, lockFile: report.lockFile };
 }
 
-/** A fresh synth into a temporary directory (for `diff --synth`). */
+/**
+ * A fresh synth into a temporary directory (for `diff --synth`, `plan --synth`).
+ * It replaces nothing, so it has no previous output by default; `--previous`
+ * or env CDK8S_FLEET_PREVIOUS give one.
+ */
 export async function freshSynth(io: CliIo, request: FreshSynthRequest): Promise<ProgramRun> {
   const config = resolveSynthConfig(io, request.app);
   return runProgram(io, config.app, config.output, request, new Progress(io));
@@ -172,13 +237,14 @@ export async function freshSynth(io: CliIo, request: FreshSynthRequest): Promise
 /** Runs the verb. */
 export async function runSynth(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseVerbArgs(args, {
-    app: { type: 'string', short: 'a' },
-    output: { type: 'string', short: 'o' },
-    previous: { type: 'string' },
-    override: { type: 'string', multiple: true },
-    check: { type: 'boolean' },
-    json: { type: 'boolean' },
-    quiet: { type: 'boolean', short: 'q' },
+    'app': { type: 'string', short: 'a' },
+    'output': { type: 'string', short: 'o' },
+    'previous': { type: 'string' },
+    'no-previous': { type: 'boolean' },
+    'override': { type: 'string', multiple: true },
+    'check': { type: 'boolean' },
+    'json': { type: 'boolean' },
+    'quiet': { type: 'boolean', short: 'q' },
   });
   if (values.help) {
     io.stdout.write(SYNTH_HELP);
@@ -190,6 +256,8 @@ export async function runSynth(args: string[], io: CliIo): Promise<number> {
   const progress = new Progress(io, !!values.quiet || json);
   const request: FreshSynthRequest = {
     previous: values.previous as string | undefined,
+    noPrevious: !!values['no-previous'],
+    defaultPrevious: config.output,
     overrides: (values.override as string[] | undefined) ?? [],
   };
   const run = await runProgram(io, config.app, config.output, request, progress, json);
@@ -201,16 +269,18 @@ export async function runSynth(args: string[], io: CliIo): Promise<number> {
     if (values.check) {
       progress.start(`comparing ${rel(io, config.output)} with a fresh synth`);
       const d = diffOutputs(readOutputTree(config.output), readOutputTree(run.dir));
-      progress.done(d.identical ? 'up to date' : 'differs');
+      const lock = run.lockFile ? lockStatus(run.lockFile, path.join(run.dir, PLACEMENT_RECORD_FILE)) : undefined;
+      const ok = d.identical && !lock?.stale;
+      progress.done(ok ? 'up to date' : 'differs');
       if (json) {
-        io.stdout.write(`${JSON.stringify({ ok: d.identical, output: config.output, diff: d }, null, 2)}\n`);
-      } else if (d.identical) {
-        io.stdout.write(`${rel(io, config.output)} is up to date\n`);
+        io.stdout.write(`${JSON.stringify({ ok, output: config.output, diff: d, ...(lock ? { lock: { file: lock.file, stale: lock.stale } } : {}) }, null, 2)}\n`);
       } else {
-        io.stdout.write(`${rel(io, config.output)} differs from what the fleet program produces:\n${formatDiff(d)}`);
-        io.stdout.write('run `cdk8s-fleet synth` and commit the result\n');
+        if (d.identical) io.stdout.write(`${rel(io, config.output)} is up to date\n`);
+        else io.stdout.write(`${rel(io, config.output)} differs from what the fleet program produces:\n${formatDiff(d)}`);
+        if (lock?.stale) io.stdout.write(`the placement lock ${rel(io, lock.file)} is stale: the synth would ${fs.existsSync(lock.file) ? 'update' : 'create'} it\n`);
+        if (!ok) io.stdout.write('run `cdk8s-fleet synth` and commit the result\n');
       }
-      return d.identical ? ExitCode.OK : ExitCode.PROBLEMS;
+      return ok ? ExitCode.OK : ExitCode.PROBLEMS;
     }
     progress.start(`writing ${rel(io, config.output)}`);
     const files = readFiles(run.dir);
@@ -218,14 +288,43 @@ export async function runSynth(args: string[], io: CliIo): Promise<number> {
       writeOutputAtomically(config.output, files);
     } catch (e) {
       progress.clear();
+      if (e instanceof OutputWriteError) throw new CliFailure(`cdk8s-fleet: ${e.message}; the output was not changed.`, ExitCode.PROGRAM_FAILED);
       throw new CliFailure(`cdk8s-fleet: could not write ${config.output}: ${(e as Error).message}`, ExitCode.PROGRAM_FAILED);
     }
     progress.done(`${files.size} files`);
-    if (json) io.stdout.write(`${JSON.stringify({ ok: true, output: config.output, files: files.size }, null, 2)}\n`);
+    const lockUpdated = run.lockFile ? writeLock(io, run.lockFile, files.get(PLACEMENT_RECORD_FILE)) : false;
+    if (json) {
+      io.stdout.write(`${JSON.stringify({ ok: true, output: config.output, files: files.size, ...(run.lockFile ? { lock: { file: run.lockFile, updated: lockUpdated } } : {}) }, null, 2)}\n`);
+    }
     return ExitCode.OK;
   } finally {
     run.cleanup();
   }
+}
+
+/** Whether a lock file differs from the record a synth wrote. */
+function lockStatus(file: string, recordFile: string): { file: string; stale: boolean } {
+  const record = fs.existsSync(recordFile) ? fs.readFileSync(recordFile, 'utf8') : undefined;
+  const current = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+  return { file, stale: record !== undefined && record !== current };
+}
+
+/**
+ * Writes the placement record to the fleet's lock file, after the output was
+ * swapped in, so the next synth reads what this one decided. A failure names
+ * the file and what to copy there.
+ */
+function writeLock(io: CliIo, file: string, record: string | undefined): boolean {
+  if (record === undefined) return false;
+  let written: boolean;
+  try {
+    written = writePlacementLockFile(file, record);
+  } catch (e) {
+    throw new CliFailure(`cdk8s-fleet: the output was written, but the placement lock ${file} could not be: ${(e as Error).message}; `
+      + `copy ${PLACEMENT_RECORD_FILE} of the output there before the next synth`, ExitCode.PROGRAM_FAILED);
+  }
+  if (written) io.stderr.write(`cdk8s-fleet: updated the placement lock ${rel(io, file)}\n`);
+  return written;
 }
 
 function rel(io: CliIo, p: string): string {

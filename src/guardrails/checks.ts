@@ -11,6 +11,7 @@ import { FleetState, StateObject } from './state';
 import { appNameOf, groupOf, maxSurgeOf, replicasOf, surgeAllowed, trackOf, workloadKindOf } from './workload-objects';
 import { Violation } from '../core/errors';
 import { FLEET_GROUP } from '../crds/pools';
+import { carryOverride } from '../synth/inputs';
 import { canaryAllowed, maxCanaryPods } from '../workloads/rollout';
 
 /** One broken guardrail, before exemptions and overrides. */
@@ -175,7 +176,7 @@ export function changeFindings(previous: FleetState, next: FleetState, config: G
       target: name,
       source: o.source,
       message: `namespace '${name}' moves from cluster '${o.cluster}' to ${now.map(c => `'${c}'`).join(', ')}; its workloads in '${o.cluster}' would be deleted`,
-      fix: `keep the namespace in '${o.cluster}' (pin it), or carry the override '${overrideName('namespace-move', name)}' after the workloads run in the new cluster`,
+      fix: `keep the namespace in '${o.cluster}' (pin it), or carry the override ${carryOverride(overrideName('namespace-move', name))} after the workloads run in the new cluster`,
     });
   }
 
@@ -202,7 +203,7 @@ export function changeFindings(previous: FleetState, next: FleetState, config: G
           target: workloadTarget(before),
           source: after?.source ?? before.source,
           message: `${describe(before)} ${after ? 'scales' : 'is removed, scaling'} from ${was} to ${now} replica(s) in one step; at most ${Math.round(config.maxScaleDownFraction * 100 * 10) / 10}% may go at once`,
-          fix: `scale down in steps (to at least ${Math.ceil(was - was * config.maxScaleDownFraction)} now), or carry the override '${overrideName('scale-down', workloadTarget(before))}'`,
+          fix: `scale down in steps (to at least ${Math.ceil(was - was * config.maxScaleDownFraction)} now), or carry the override ${carryOverride(overrideName('scale-down', workloadTarget(before)))}`,
         });
       }
     }
@@ -214,7 +215,7 @@ export function changeFindings(previous: FleetState, next: FleetState, config: G
         target: objectTarget(before),
         source: before.source,
         message: `${describe(before)} would be deleted, but it is protected: ${why}`,
-        fix: `keep the object, or carry the override '${overrideName('delete-protected', objectTarget(before))}'`,
+        fix: `keep the object, or carry the override ${carryOverride(overrideName('delete-protected', objectTarget(before)))}`,
       });
     }
   }
@@ -254,7 +255,9 @@ export function judge(findings: readonly GuardrailFinding[], config: GuardrailCo
       out.push({ rule: rule.id, severity: 'warning', path: f.source, message: `${f.message} — allowed by the override '${name}' this change carries`, fix: 'remove the override once the change is applied' });
       continue;
     }
-    out.push({ rule: rule.id, severity: config.severities[f.rule], path: f.source, message: f.message, fix: f.fix });
+    // every fix names the exact override that would allow the change
+    const fix = f.fix.includes(`'${name}'`) ? f.fix : `${f.fix}, or carry the override ${carryOverride(name)}`;
+    out.push({ rule: rule.id, severity: config.severities[f.rule], path: f.source, message: f.message, fix });
   }
   for (const o of overrides) {
     const [r] = o.split(':', 1);

@@ -18,12 +18,13 @@ import { GuardrailFinding, appKey, canaryFindings, changeFindings, judge, maxSur
 import { Guardrails } from './guardrails';
 import { GuardrailConfig, guardrailConfigProblems, resolveGuardrailConfig } from './rules';
 import { StateObject, fleetState, readPreviousState } from './state';
-import { appNameOf, groupOf, trackOf, workloadKindOf } from './workload-objects';
+import { PlainObject, appNameOf, groupOf, trackOf, workloadKindOf } from './workload-objects';
 import { Violations } from '../core/errors';
 import { parseKubeVersion } from '../core/versions';
 import { guardrailParametersCrd } from '../crds/guardrails';
 import { FleetModel, pathOf } from '../model';
 import { KubeObject, RenderContext, RenderedObject } from '../synth/context';
+import { objectYaml } from '../synth/emit';
 import { Layer } from '../synth/layer';
 
 /** The fleet's guardrail configuration, the construct it comes from (if any) and its path. */
@@ -102,10 +103,14 @@ function check(objects: readonly RenderedObject[], model: FleetModel, _plan: unk
   const previousDir = model.options.previousOutdir;
   let previous;
   if (previousDir) {
-    const read = readPreviousState(previousDir);
+    const byFile = new Map(objects.map(o => [o.file, o]));
+    const read = readPreviousState(previousDir, (file, text) => {
+      const o = byFile.get(file);
+      return o && objectYaml(o.object) === text ? o.object as PlainObject : undefined;
+    });
     for (const p of read.problems) {
       v.error(path, 'guardrails.previous.unreadable', `previous output ${p.file}: ${p.message}`,
-        'point the previous output (CDK8S_FLEET_PREVIOUS) at the last synthesized output directory, as committed');
+        'point the previous output (--previous, env CDK8S_FLEET_PREVIOUS or SynthOptions.previousOutdir) at the last synthesized output directory, as committed');
     }
     if (read.problems.length === 0) previous = read.state;
   }

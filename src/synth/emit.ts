@@ -43,3 +43,20 @@ export function canonicalObject(obj: Record<string, unknown>): Record<string, un
 export function toYaml(doc: unknown): string {
   return emitYaml(doc);
 }
+
+const yamlOf = new WeakMap<object, string>();
+
+/**
+ * The YAML of a rendered object, `toYaml(canonicalObject(obj))`, computed once
+ * per object: the guardrails compare it with the previous output's file
+ * before the emit stage writes it. Rendered objects are not changed after the
+ * render stage, so the cached text stays right.
+ */
+export function objectYaml(obj: Record<string, unknown>): string {
+  let text = yamlOf.get(obj);
+  if (text === undefined) {
+    text = toYaml(canonicalObject(obj));
+    yamlOf.set(obj, text);
+  }
+  return text;
+}

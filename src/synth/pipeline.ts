@@ -11,7 +11,7 @@ import type { Fleet, SynthOptions } from '../fleet';
 import { FleetModel } from '../model';
 import { FleetPlan } from '../plan';
 import { RenderContext, RenderedObject } from './context';
-import { canonicalObject, toYaml } from './emit';
+import { objectYaml, toYaml } from './emit';
 import { Layer } from './layer';
 import { FLEET_LAYERS } from './layers';
 import { CONTROL_PLANE_DIR } from './layout';
@@ -75,7 +75,7 @@ function emit(ctx: RenderContext, violations: Violations): SynthResult {
   const out: OutputFile[] = [];
   const byCluster = new Map<string, string[]>();
   for (const o of ctx.objects) {
-    const object: EmittedObject = { ...o, yaml: toYaml(canonicalObject(o.object)) };
+    const object: EmittedObject = { ...o, yaml: objectYaml(o.object) };
     out.push({ path: o.file, content: object.yaml, source: o.source, object });
     const list = byCluster.get(o.cluster) ?? [];
     list.push(o.file.slice(o.cluster.length + 1));

@@ -22,7 +22,7 @@ export const NAMESPACE_PLACEMENT_CRD: CrdSpec = {
     tenant: required(string('Tenant class.', { enum: ['stateless', 'stateful', 'batch'] })),
     nodeProfile: required(dnsLabel('Node profile the app\'s pods run on.')),
     cluster: required(dnsLabel('Workload cluster the namespace is placed on.')),
-    reason: required(string('Why it is there: pinned by its owner, kept from the placement lock, or routed by capacity.', { enum: ['pinned', 'locked', 'routed'] })),
+    reason: required(string('How its cluster was chosen: pinned by its owner, or routed by capacity (then kept there by the placement lock).', { enum: ['pinned', 'routed'] })),
     movedFrom: optional(dnsLabel('Cluster the namespace was moved away from in this change (an approved move).')),
     owners: optional(list('Owners of the app.', string('A team or person.'), { 'x-kubernetes-list-type': 'set' }), []),
     podSecurity: required(string('Pod Security level the namespace enforces.', { enum: ['restricted', 'baseline'] })),

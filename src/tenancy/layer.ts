@@ -12,7 +12,7 @@ import { DEFAULT_QUOTA_HEADROOM_PERCENT, namespaceDemand } from './demand';
 import { LockedPlacement, PLACEMENT_RECORD_FILE, PlacementLock, parsePlacementLock, serializePlacementLock } from './lock';
 import { APP_LABEL, TENANT_LABEL, renderAppLimitRange, renderAppNamespace, renderAppResourceQuota } from './namespace';
 import { isCidr, isWholeInternet, renderAppNetworkPolicies } from './network';
-import { Capacity, PlacementDecision, PlacementRequest, describePlacementProblem, formatCapacity, placeNamespaces } from './placement';
+import { Capacity, PlacementDecision, PlacementRequest, describePlacementProblem, formatCapacity, moveOverride, placeNamespaces } from './placement';
 import { FORBIDDEN_SUBJECTS, renderAppClusterRoles, renderAppRoleBindings } from './rbac';
 import { Cluster, HubCluster } from '../clusters/cluster';
 import { Violations } from '../core/errors';
@@ -22,16 +22,8 @@ import { FLEET_API_VERSION } from '../crds/pools';
 import { FleetModel, pathOf } from '../model';
 import { FleetPlan } from '../plan';
 import { KubeObject, RenderContext } from '../synth/context';
+import { carryOverride } from '../synth/inputs';
 import { Layer } from '../synth/layer';
-
-/**
- * Synth override that approves moving a namespace between clusters:
- * `namespace-move:<namespace>`, the same override the guardrails' change rule
- * for namespace moves accepts, so one approval covers both.
- */
-export function moveOverride(namespace: string): string {
-  return `namespace-move:${namespace}`;
-}
 
 /** How many items a message lists before it says how many more there are. */
 const LISTED_IN_MESSAGES = 10;
@@ -232,7 +224,7 @@ function readLock(model: FleetModel, v: Violations): { placements: Map<string, L
   };
   const readFile = (file: string, where: string, at: string, missingIsWarning: boolean) => {
     if (!fs.existsSync(file)) {
-      if (missingIsWarning) v.warning(at, 'tenancy.lock.missing', `placement lock file ${where} does not exist; every namespace is routed afresh`, `after the synth, commit <outdir>/${PLACEMENT_RECORD_FILE} as ${where} (or call updatePlacementLock)`);
+      if (missingIsWarning) v.warning(at, 'tenancy.lock.missing', `placement lock file ${where} does not exist; every namespace is routed afresh`, 'commit the lock file that this synth writes (fleet.synth() and cdk8s-fleet synth write it; with synthesize(), call updatePlacementLock)');
       return;
     }
     const parsed = parsePlacementLock(fs.readFileSync(file, 'utf8'));
@@ -295,8 +287,12 @@ function plan(model: FleetModel, fleetPlan: FleetPlan, v: Violations): void {
     const approved = overrides.has(moveOverride(ns.namespaceName));
     if (locked && locked.namespace !== ns.namespaceName && !approved) {
       v.error(pathOf(ns), 'tenancy.lock.namespace-renamed', `the app's namespace is recorded as '${locked.namespace}' on '${locked.cluster}' but is now '${ns.namespaceName}': renaming recreates it (an outage)`,
-        `keep namespace '${locked.namespace}', or approve the change with the synth override '${moveOverride(ns.namespaceName)}'`);
+        `keep namespace '${locked.namespace}', or approve the change with the override ${carryOverride(moveOverride(ns.namespaceName))}`);
       continue;
+    }
+    if (locked && locked.namespace !== ns.namespaceName) {
+      v.warning(pathOf(ns), 'tenancy.lock.namespace-renamed', `the app's namespace is renamed from '${locked.namespace}' to '${ns.namespaceName}' on '${locked.cluster}' (approved by the override '${moveOverride(ns.namespaceName)}' this change carries)`,
+        'migrate the app\'s state before the old namespace is pruned; remove the override once the change is applied');
     }
     requests.push({
       key: ns.appName,
@@ -310,7 +306,7 @@ function plan(model: FleetModel, fleetPlan: FleetPlan, v: Violations): void {
 
   const result = placeNamespaces(candidateClusters(clusterNames, facts), requests);
   for (const problem of result.problems) {
-    const d = describePlacementProblem(problem);
+    const d = describePlacementProblem(problem, byApp.get(problem.key)!.namespaceName);
     v.error(pathOf(byApp.get(problem.key)!), d.rule, d.message, d.fix);
   }
 
@@ -330,7 +326,7 @@ function plan(model: FleetModel, fleetPlan: FleetPlan, v: Violations): void {
     if (onCluster) onCluster.push(ns.namespaceName);
     else namespacesByCluster.set(decision.cluster, [ns.namespaceName]);
     if (decision.movedFrom) {
-      v.warning(pathOf(ns), 'tenancy.routing.move', `the namespace moves from '${decision.movedFrom}' to '${decision.cluster}' (approved by override '${moveOverride(ns.namespaceName)}')`,
+      v.warning(pathOf(ns), 'tenancy.routing.move', `the namespace moves from '${decision.movedFrom}' to '${decision.cluster}' (approved by the override '${moveOverride(ns.namespaceName)}' this change carries)`,
         'migrate the app\'s state and traffic before the old namespace is pruned');
     }
     for (const w of ns.workloads) {
@@ -367,8 +363,8 @@ function plan(model: FleetModel, fleetPlan: FleetPlan, v: Violations): void {
     v.warning(lockConstruct ? pathOf(lockConstruct) : '<fleet>', 'tenancy.lock.changed',
       `${added.length} namespace placement(s) are new or changed: ${listSome(added.map(([app, p]) => `${app}→${p.cluster}`))}`,
       lockConstruct
-        ? `commit <outdir>/${PLACEMENT_RECORD_FILE} as ${lock.source} (updatePlacementLock(result) does it) so later synths keep them in place`
-        : `declare a PlacementLock with a file committed with the fleet program (or keep <outdir>/${PLACEMENT_RECORD_FILE} committed and pass it as the previous output) so later synths keep them in place`);
+        ? `commit ${lock.source} (fleet.synth() and cdk8s-fleet synth update it; with synthesize(), call updatePlacementLock) so later synths keep them in place`
+        : `commit <outdir>/${PLACEMENT_RECORD_FILE} with the output (the next synth into that directory reads it), or declare a PlacementLock with a file committed with the fleet program, so later synths keep them in place`);
   }
 
   plans.set(fleetPlan, {
@@ -400,7 +396,9 @@ export function renderNamespacePlacement(p: NamespacePlan): KubeObject {
       tenant: ns.props.tenant,
       nodeProfile: ns.nodeProfileName,
       cluster: p.cluster.clusterName,
-      reason: p.decision.reason,
+      // how the cluster was chosen, a stable fact: a routed namespace kept by the lock stays 'routed',
+      // so the record does not change on the synth after the one that placed it
+      reason: p.decision.reason === 'pinned' ? 'pinned' : 'routed',
       ...(p.decision.movedFrom ? { movedFrom: p.decision.movedFrom } : {}),
       owners,
       podSecurity: ns.podSecurity,

@@ -96,20 +96,34 @@ export function serializePlacementLock(placements: ReadonlyMap<string, LockedPla
 }
 
 /**
+ * Writes a placement record to a lock file atomically (a temporary file
+ * renamed over it), when its content differs. Returns true when it wrote.
+ */
+export function writePlacementLockFile(file: string, record: string): boolean {
+  if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === record) return false;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  try {
+    fs.writeFileSync(tmp, record);
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+  return true;
+}
+
+/**
  * Writes the placement record a synth produced back to the fleet's lock file
  * (atomically: a temporary file renamed over it), when it changed. Returns the
  * path written, or undefined when there is no lock file or nothing changed.
- * Run it after a successful synth, e.g. `updatePlacementLock(fleet.synthesize())`.
+ * `fleet.synth()` and `cdk8s-fleet synth` do it after writing the output; call
+ * it after `fleet.synthesize()`, e.g. `updatePlacementLock(fleet.synthesize())`.
  */
 export function updatePlacementLock(result: SynthResult): string | undefined {
   const lock = result.model.ofType(PlacementLock)[0];
   const file = lock?.filePath;
   const record = result.files.get(PLACEMENT_RECORD_FILE);
   if (!file || record === undefined) return undefined;
-  if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === record) return undefined;
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, record);
-  fs.renameSync(tmp, file);
-  return file;
+  return writePlacementLockFile(file, record) ? file : undefined;
 }

@@ -15,6 +15,7 @@
  * construct tree: inputs are plain data, which keeps it property-testable.
  */
 import { ResourceAmounts, ZERO, addResources, fitsIn, formatCpu, formatMemory, shortfalls, subtractResources } from '../core/resources';
+import { carryOverride } from '../synth/inputs';
 
 /** Compute and pod slots: what a namespace asks for, or what a cluster has left. */
 export interface Capacity {
@@ -77,6 +78,15 @@ export interface PlacementRequest {
   readonly locked?: string;
   /** The owner approved moving it from its recorded cluster to the pinned one. @default false */
   readonly moveApproved?: boolean;
+}
+
+/**
+ * Synth override that approves moving a namespace between clusters:
+ * `namespace-move:<namespace>`, the same override the guardrails' change rule
+ * for namespace moves accepts, so one approval covers both.
+ */
+export function moveOverride(namespace: string): string {
+  return `namespace-move:${namespace}`;
 }
 
 /** Why a namespace is where it is. */
@@ -241,8 +251,13 @@ export function placeNamespaces(clusters: readonly CandidateCluster[], requests:
   return { decisions: sortedDecisions, problems, used };
 }
 
-/** A one-line explanation and a fix for a placement problem. */
-export function describePlacementProblem(p: PlacementProblem): { rule: string; message: string; fix: string } {
+/**
+ * A one-line explanation and a fix for a placement problem. `namespace` is the
+ * app's namespace, which the fix's override names (`namespace-move:<namespace>`).
+ * @param namespace the namespace of the request's app @default - the request's key
+ */
+export function describePlacementProblem(p: PlacementProblem, namespace: string = p.key): { rule: string; message: string; fix: string } {
+  const move = carryOverride(moveOverride(namespace));
   switch (p.kind) {
     case 'no-pool':
       return {
@@ -266,7 +281,7 @@ export function describePlacementProblem(p: PlacementProblem): { rule: string; m
           : `the placement lock records cluster '${p.cluster}', which is no longer a workload cluster of this fleet; the namespace would have to move`,
         fix: p.pinned
           ? 'pin the app to one of the fleet\'s workload clusters'
-          : 'restore the cluster, or move the namespace explicitly: pin it to another cluster and approve the move (override namespace-move:<namespace>)',
+          : 'restore the cluster, or move the namespace explicitly: pin it to another cluster and approve the move with the override ' + move,
       };
     case 'pinned-profile':
       return {
@@ -278,7 +293,7 @@ export function describePlacementProblem(p: PlacementProblem): { rule: string; m
       return {
         rule: 'tenancy.routing.locked-profile',
         message: `the namespace is recorded on cluster '${p.cluster}', which has no pool of node profile '${p.nodeProfile}' (any more); keeping it would leave its pods unschedulable and moving it is an outage`,
-        fix: `add a '${p.nodeProfile}' pool to '${p.cluster}', keep the app's previous node profile, or move it explicitly: pin it to another cluster and approve the move (override namespace-move:<namespace>)`,
+        fix: `add a '${p.nodeProfile}' pool to '${p.cluster}', keep the app's previous node profile, or move it explicitly: pin it to another cluster and approve the move with the override ${move}`,
       };
     case 'pinned-full':
     case 'locked-full':
@@ -287,13 +302,13 @@ export function describePlacementProblem(p: PlacementProblem): { rule: string; m
         message: `${p.kind === 'pinned-full' ? 'pinned' : 'recorded'} cluster '${p.cluster}' has no room for the namespace on node profile '${p.nodeProfile}': `
           + `${capacityShortfalls(p.demand, p.free).join(', ')} (free: ${formatCapacity(p.free)})`
           + (p.kind === 'locked-full' ? '; routing will not move a recorded namespace (a move is an outage)' : ''),
-        fix: `grow the '${p.nodeProfile}' pools of '${p.cluster}', lower the app's demand, or move it explicitly: pin it to another cluster and approve the move (override namespace-move:<namespace>)`,
+        fix: `grow the '${p.nodeProfile}' pools of '${p.cluster}', lower the app's demand, or move it explicitly: pin it to another cluster and approve the move with the override ${move}`,
       };
     case 'move-not-approved':
       return {
         rule: 'tenancy.routing.move-not-approved',
         message: `the namespace is recorded on cluster '${p.from}' but pinned to '${p.to}': that moves it (an outage for the app) without approval`,
-        fix: `pin it back to '${p.from}', or approve the move with the synth override 'namespace-move:<namespace>' (env CDK8S_FLEET_OVERRIDES)`,
+        fix: `pin it back to '${p.from}', or approve the move with the override ${move}`,
       };
   }
 }

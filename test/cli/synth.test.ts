@@ -1,7 +1,9 @@
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { CliRun, ensureCompiled, fleetProject, readTreeOf, runCli } from '../support/cli';
+import { main } from '../../src/cli/main';
+import { CLI, CliRun, ensureCompiled, fleetProject, memoryIo, readTreeOf, runCli, tmpDir } from '../support/cli';
 
 beforeAll(ensureCompiled, 180_000);
 
@@ -24,6 +26,9 @@ describe('cdk8s-fleet synth', () => {
     }
     // line-oriented progress when not on a terminal, nothing on stdout
     expect(r.stderr).toMatch(/^cdk8s-fleet: running node main\.js\.\.\.$/m);
+    // the first synth into an empty directory says so, once
+    expect(r.stderr.match(/nothing to compare with/g)).toEqual(['nothing to compare with']);
+    expect(r.stderr).toContain('cdk8s-fleet: nothing to compare with: dist holds no previous output');
     expect(r.stderr).not.toMatch(/\r/);
     expect(r.stdout).toBe('');
     // no staging directories are left behind
@@ -47,7 +52,10 @@ describe('cdk8s-fleet synth', () => {
     const before = readTreeOf(path.join(dir, 'dist'));
     expect([...before.keys()].filter(f => f.includes('batch')).length).toBeGreaterThan(0);
     expect(before.has('prod-1/cluster/namespace-feed.yaml')).toBe(true);
-    expectCode(await runCli(['synth'], { cwd: dir }), 0);
+    // removing the pool deletes protected objects: this test is about files, so it skips the change rules explicitly
+    const r = await runCli(['synth', '--no-previous'], { cwd: dir });
+    expectCode(r, 0);
+    expect(r.stderr).toContain('cdk8s-fleet: change-aware guardrails skipped (--no-previous)');
     const after = readTreeOf(path.join(dir, 'dist'));
     expect([...after.keys()].filter(f => f.includes('batch') && !f.includes('fleet-tenant-batch'))).toEqual([]);
     expect(after.has('prod-1/cluster/namespace-feed.yaml')).toBe(false);
@@ -112,12 +120,97 @@ describe('cdk8s-fleet synth', () => {
     expect(fs.existsSync(path.join(dir, 'dist'))).toBe(false);
   });
 
-  test('--previous and --override reach the program', async () => {
+  test('flags and environment merge: --previous wins over env, --override and env CDK8S_FLEET_OVERRIDES both apply', async () => {
     const dir = fleetProject();
-    fs.writeFileSync(path.join(dir, 'env.js'), "require('fs').writeFileSync('seen.json', JSON.stringify({ p: process.env.CDK8S_FLEET_PREVIOUS, o: process.env.CDK8S_FLEET_OVERRIDES })); require('./main.js');\n");
+    fs.writeFileSync(path.join(dir, 'env.js'), "require('fs').writeFileSync('seen.json', JSON.stringify({ p: process.env.CDK8S_FLEET_PREVIOUS, n: process.env.CDK8S_FLEET_NO_PREVIOUS, o: process.env.CDK8S_FLEET_OVERRIDES })); require('./main.js');\n");
+    const seen = () => JSON.parse(fs.readFileSync(path.join(dir, 'seen.json'), 'utf8'));
+    // first synth: nothing to compare with, so the program is told to skip (not to fall back to its staging directory)
     expectCode(await runCli(['synth', '--app', 'node env.js'], { cwd: dir }), 0);
-    expectCode(await runCli(['synth', '--app', 'node env.js', '--previous', 'dist', '--override', 'scale-down:prod-1/feed/feed-api', '--override', 'namespace-move:feed'], { cwd: dir }), 0);
-    expect(JSON.parse(fs.readFileSync(path.join(dir, 'seen.json'), 'utf8'))).toEqual({ p: path.join(dir, 'dist'), o: 'scale-down:prod-1/feed/feed-api,namespace-move:feed' });
+    expect(seen()).toEqual({ n: '1', o: '' });
+    // by default the output directory being replaced is the previous output
+    expectCode(await runCli(['synth', '--app', 'node env.js'], { cwd: dir }), 0);
+    expect(seen()).toEqual({ p: path.join(dir, 'dist'), o: '' });
+    fs.cpSync(path.join(dir, 'dist'), path.join(dir, 'committed'), { recursive: true });
+    const env = { CDK8S_FLEET_PREVIOUS: 'committed', CDK8S_FLEET_OVERRIDES: 'namespace-move:feed, scale-down:prod-1/web/web' };
+    expectCode(await runCli(['synth', '--app', 'node env.js'], { cwd: dir, env }), 0);
+    expect(seen()).toEqual({ p: path.join(dir, 'committed'), o: 'namespace-move:feed,scale-down:prod-1/web/web' });
+    const r = await runCli(['synth', '--app', 'node env.js', '--previous', 'dist', '--override', 'scale-down:prod-1/feed/feed-api', '--override', 'namespace-move:feed'], { cwd: dir, env });
+    expectCode(r, 0);
+    expect(seen()).toEqual({ p: path.join(dir, 'dist'), o: 'scale-down:prod-1/feed/feed-api,namespace-move:feed,scale-down:prod-1/web/web' });
+    // an override that matches nothing is named in a warning
+    expect(r.stderr).toContain("override 'scale-down:prod-1/feed/feed-api' matches no guarded change");
+    // env CDK8S_FLEET_NO_PREVIOUS skips, with the notice; a flag wins over it
+    const skipped = await runCli(['synth', '--app', 'node env.js'], { cwd: dir, env: { CDK8S_FLEET_NO_PREVIOUS: '1' } });
+    expectCode(skipped, 0);
+    expect(seen()).toEqual({ n: '1', o: '' });
+    expect(skipped.stderr).toContain('change-aware guardrails skipped (env CDK8S_FLEET_NO_PREVIOUS)');
+    expectCode(await runCli(['synth', '--app', 'node env.js', '--previous', 'committed'], { cwd: dir, env: { CDK8S_FLEET_NO_PREVIOUS: '1' } }), 0);
+    expect(seen()).toEqual({ p: path.join(dir, 'committed'), o: '' });
+    // contradictions are usage errors
+    const both = await runCli(['synth', '--previous', 'dist', '--no-previous'], { cwd: dir });
+    expectCode(both, 2);
+    expect(both.stderr).toContain('--previous and --no-previous contradict each other');
+    expectCode(await runCli(['synth'], { cwd: dir, env: { CDK8S_FLEET_PREVIOUS: 'nope' } }), 2);
+  });
+
+  test("the README's flow is the safe flow: synth, a 90% scale-down, synth again → exit 1 and the output untouched; with the override → exit 0, named in a warning", async () => {
+    const dir = fleetProject();
+    const out = path.join(dir, 'dist');
+    expectCode(await runCli(['synth'], { cwd: dir, env: { APPS: 'web', WEB_REPLICAS: '60' } }), 0);
+    const committed = readTreeOf(out);
+
+    const scaled = { APPS: 'web', WEB_REPLICAS: '6' };
+    const refused = await runCli(['synth'], { cwd: dir, env: scaled });
+    expectCode(refused, 1);
+    expect(refused.stderr).toContain("Deployment 'web/web' in cluster 'prod-1' scales from 60 to 6 replica(s) in one step; at most 50% may go at once (rule guardrails.scale-down)");
+    expect(refused.stderr).toContain("carry the override 'scale-down:prod-1/web/web' (--override or env CDK8S_FLEET_OVERRIDES)");
+    expect(refused.stderr).toContain('the output was not changed');
+    expect(readTreeOf(out)).toEqual(committed);
+    // the CI gate refuses it too
+    expectCode(await runCli(['synth', '--check'], { cwd: dir, env: scaled }), 1);
+    expect(readTreeOf(out)).toEqual(committed);
+
+    const allowed = await runCli(['synth'], { cwd: dir, env: { ...scaled, CDK8S_FLEET_OVERRIDES: 'scale-down:prod-1/web/web' } });
+    expectCode(allowed, 0);
+    expect(allowed.stderr).toMatch(/\[warning\] .*scales from 60 to 6 replica\(s\).*allowed by the override 'scale-down:prod-1\/web\/web' this change carries \(rule guardrails\.scale-down\)/);
+    expect(parse(fs.readFileSync(path.join(out, 'prod-1', 'namespaces', 'web', 'deployment-web.yaml'), 'utf8')).spec.replicas).toBe(6);
+    // and now the change is the committed state: the next synth passes without the override
+    expectCode(await runCli(['synth', '--check'], { cwd: dir, env: scaled }), 0);
+  });
+
+  test('writes the placement lock where the fleet reads it: one synth after adding an app settles the lock and the output', async () => {
+    const dir = fleetProject();
+    const lockFile = path.join(dir, 'fleet.lock.json');
+    const out = path.join(dir, 'dist');
+    const first = await runCli(['synth'], { cwd: dir, env: { TENANT_APPS: 'feed,search' } });
+    expectCode(first, 0);
+    expect(first.stderr).toContain('cdk8s-fleet: updated the placement lock fleet.lock.json');
+    expect(fs.readFileSync(lockFile, 'utf8')).toBe(fs.readFileSync(path.join(out, 'placements.lock.json'), 'utf8'));
+
+    const added = { TENANT_APPS: 'feed,search,messaging' };
+    const second = await runCli(['synth'], { cwd: dir, env: added });
+    expectCode(second, 0);
+    expect(second.stderr).toContain('updated the placement lock');
+    expect(Object.keys(JSON.parse(fs.readFileSync(lockFile, 'utf8')).placements)).toEqual(['feed', 'messaging', 'search']);
+    const settled = { tree: readTreeOf(out), lock: fs.readFileSync(lockFile, 'utf8') };
+    expect(parse(settled.tree.get('hub/cluster/namespaceplacement-messaging.yaml')!).spec.reason).toBe('routed');
+
+    const third = await runCli(['synth'], { cwd: dir, env: added });
+    expectCode(third, 0);
+    expect(third.stderr).not.toContain('updated the placement lock');
+    expect(third.stderr).not.toContain('tenancy.lock.changed');
+    expect(readTreeOf(out)).toEqual(settled.tree);
+    expect(fs.readFileSync(lockFile, 'utf8')).toBe(settled.lock);
+    expectCode(await runCli(['synth', '--check'], { cwd: dir, env: added }), 0);
+
+    // --check never writes the lock; a stale one fails it and says where it is
+    fs.rmSync(lockFile);
+    const stale = await runCli(['synth', '--check', '--json'], { cwd: dir, env: added });
+    expectCode(stale, 1);
+    expect(JSON.parse(stale.stdout)).toMatchObject({ ok: false, lock: { file: lockFile, stale: true } });
+    const staleText = await runCli(['synth', '--check'], { cwd: dir, env: added });
+    expect(staleText.stdout).toContain('the placement lock fleet.lock.json is stale: the synth would create it');
+    expect(fs.existsSync(lockFile)).toBe(false);
   });
 
   test('bad usage: exit 2 with the reason', async () => {
@@ -148,5 +241,136 @@ describe('cdk8s-fleet synth', () => {
     expectCode(r, 0);
     expect(r.stdout).toContain('Usage: cdk8s-fleet synth');
     expect(r.stdout).toContain('Exit codes');
+  });
+});
+
+describe('cdk8s-fleet synth survives faults', () => {
+  /** A pid no process has any more: a child that has exited. */
+  const deadPid = () => spawnSync(process.execPath, ['-e', '']).pid!;
+
+  test('a CLI killed with kill -9 mid-synth leaves its .dist.synth-* directory, which the next synth removes', async () => {
+    const dir = fleetProject();
+    expectCode(await runCli(['synth'], { cwd: dir }), 0);
+    const good = readTreeOf(path.join(dir, 'dist'));
+    // a program that hangs, so the kill lands while the CLI waits for it; the CLI and its program in one process group
+    fs.writeFileSync(path.join(dir, 'hang.js'), 'setTimeout(() => {}, 60000);\n');
+    const cli = spawn(process.execPath, [CLI, 'synth', '--app', 'node hang.js'], { cwd: dir, detached: true, stdio: 'ignore' });
+    const synthDir = () => fs.readdirSync(dir).filter(n => n.startsWith('.dist.synth-'));
+    for (let i = 0; i < 200 && synthDir().length === 0; i++) await new Promise(r => setTimeout(r, 50));
+    expect(synthDir()).toEqual([expect.stringMatching(new RegExp(`^\\.dist\\.synth-${cli.pid}-[0-9a-f]+$`))]);
+    const ended = new Promise(r => cli.on('exit', r));
+    process.kill(-cli.pid!, 'SIGKILL');
+    await ended;
+    expect(synthDir()).toHaveLength(1);
+    expect(readTreeOf(path.join(dir, 'dist'))).toEqual(good);
+    expectCode(await runCli(['synth'], { cwd: dir }), 0);
+    expect(fs.readdirSync(dir).sort()).toEqual(['cdk8s-fleet.yaml', 'dist', 'hang.js', 'main.js']);
+  });
+
+  test('leftovers of a killed synth beside the output (staging, previous, synth) are removed by the next synth', async () => {
+    const dir = fleetProject();
+    expectCode(await runCli(['synth'], { cwd: dir }), 0);
+    const dead = deadPid();
+    for (const kind of ['staging', 'previous', 'synth']) fs.mkdirSync(path.join(dir, `.dist.${kind}-${dead}-abcdef01`, 'prod-1'), { recursive: true });
+    expectCode(await runCli(['synth'], { cwd: dir }), 0);
+    expect(fs.readdirSync(dir).sort()).toEqual(['cdk8s-fleet.yaml', 'dist', 'main.js']);
+  });
+
+  test('killed between the two renames of the swap (no dist/): the next synth restores it before it runs the program', async () => {
+    const dir = fleetProject();
+    expectCode(await runCli(['synth'], { cwd: dir }), 0);
+    const good = readTreeOf(path.join(dir, 'dist'));
+    fs.renameSync(path.join(dir, 'dist'), path.join(dir, `.dist.previous-${deadPid()}-abcdef02`));
+    // --check compares with the output restored
+    expectCode(await runCli(['synth', '--check'], { cwd: dir }), 0);
+    expect(readTreeOf(path.join(dir, 'dist'))).toEqual(good);
+    expect(fs.readdirSync(dir).sort()).toEqual(['cdk8s-fleet.yaml', 'dist', 'main.js']);
+  });
+
+  test('dist as a symbolic link to a shared tree: the link stays and the shared tree gets the new output', async () => {
+    const dir = fleetProject();
+    const shared = tmpDir('fleet-shared-');
+    fs.mkdirSync(path.join(shared, 'out'));
+    fs.symlinkSync(path.join(shared, 'out'), path.join(dir, 'dist'));
+    expectCode(await runCli(['synth'], { cwd: dir, env: { APPS: 'feed' } }), 0);
+    expectCode(await runCli(['synth'], { cwd: dir }), 0);
+    expect(fs.lstatSync(path.join(dir, 'dist')).isSymbolicLink()).toBe(true);
+    expect(fs.existsSync(path.join(shared, 'out', 'prod-1', 'kustomization.yaml'))).toBe(true);
+    expect(fs.existsSync(path.join(shared, 'out', 'prod-1', 'cluster', 'namespace-feed.yaml'))).toBe(false);
+    expect(fs.readdirSync(shared)).toEqual(['out']);
+  });
+
+  test('a dangling dist link: exit 3, one line naming the link and its target', async () => {
+    const dir = fleetProject();
+    fs.symlinkSync(path.join(dir, 'nowhere'), path.join(dir, 'dist'));
+    const r = await runCli(['synth'], { cwd: dir });
+    expectCode(r, 3);
+    expect(r.stderr).toContain(`cannot write output directory ${path.join(dir, 'dist')}: it is a symbolic link to ${path.join(dir, 'nowhere')}, which does not exist`);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  test('the user\'s own NOTES.md and my-extra/ in dist: exit 3, named, kept', async () => {
+    const dir = fleetProject();
+    expectCode(await runCli(['synth'], { cwd: dir }), 0);
+    fs.writeFileSync(path.join(dir, 'dist', 'NOTES.md'), 'mine');
+    fs.mkdirSync(path.join(dir, 'dist', 'my-extra'));
+    fs.writeFileSync(path.join(dir, 'dist', 'my-extra', 'a.txt'), 'mine');
+    const before = readTreeOf(path.join(dir, 'dist'));
+    const r = await runCli(['synth'], { cwd: dir, env: { APPS: 'feed' } });
+    expectCode(r, 3);
+    expect(r.stderr).toContain(`cdk8s-fleet: cannot replace output directory ${path.join(dir, 'dist')}: it holds 2 entries cdk8s-fleet did not write (NOTES.md, my-extra/)`);
+    expect(readTreeOf(path.join(dir, 'dist'))).toEqual(before);
+    expect(fs.readdirSync(dir).sort()).toEqual(['cdk8s-fleet.yaml', 'dist', 'main.js']);
+  });
+
+  test('a full disk when the program writes its staging output: exit 3, one line naming the output and the cause', async () => {
+    const dir = fleetProject();
+    expectCode(await runCli(['synth'], { cwd: dir }), 0);
+    const good = readTreeOf(path.join(dir, 'dist'));
+    // the program's file writes fail as on a full disk
+    fs.writeFileSync(path.join(dir, 'full.js'), `const fs = require('fs');
+const write = fs.writeFileSync;
+fs.writeFileSync = (f, ...rest) => {
+  if (String(f).includes('.out.staging-')) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', path: String(f) });
+  return write(f, ...rest);
+};
+require('./main.js');
+`);
+    const r = await runCli(['synth', '--app', 'node full.js'], { cwd: dir });
+    expectCode(r, 3);
+    expect(r.stderr).toMatch(new RegExp(`^cdk8s-fleet: the fleet program could not write its output into ${dir}/\\.dist\\.synth-\\d+-[0-9a-f]+ `
+      + `\\(beside ${dir}/dist\\): no space left on device \\(ENOSPC at [^)]+\\); the output was not changed\\.$`, 'm'));
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(readTreeOf(path.join(dir, 'dist'))).toEqual(good);
+    expect(fs.readdirSync(dir).sort()).toEqual(['cdk8s-fleet.yaml', 'dist', 'full.js', 'main.js']);
+  });
+
+  test.each([
+    ['ENOSPC', 'no space left on device'],
+    ['EROFS', 'read-only file system'],
+  ])('%s when the CLI writes the output: exit 3, one line naming the directory and the cause', async (code, words) => {
+    const dir = fleetProject();
+    expectCode(await runCli(['synth'], { cwd: dir }), 0);
+    const good = readTreeOf(path.join(dir, 'dist'));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const realFs = require('fs') as typeof fs;
+    const write = realFs.writeFileSync;
+    const spy = jest.spyOn(realFs, 'writeFileSync').mockImplementation((f, ...rest) => {
+      if (String(f).includes(`${path.sep}.dist.staging-`)) throw Object.assign(new Error(`${code}: injected`), { code, path: String(f) });
+      return write(f, ...rest);
+    });
+    try {
+      const m = memoryIo(dir);
+      const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true' };
+      delete env.CDK8S_FLEET_OUTDIR;
+      const exit = await main(['synth'], { ...m.io, env });
+      expect(exit).toBe(3);
+      expect(m.err()).toMatch(new RegExp(`^cdk8s-fleet: cannot write output directory ${path.join(dir, 'dist')}: ${words} \\(${code} at [^)]+\\); the output was not changed\\.$`, 'm'));
+      expect(m.err()).not.toMatch(/^\s+at /m);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(readTreeOf(path.join(dir, 'dist'))).toEqual(good);
+    expect(fs.readdirSync(dir).sort()).toEqual(['cdk8s-fleet.yaml', 'dist', 'main.js']);
   });
 });

@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject } from 'cdk8s';
@@ -7,7 +8,7 @@ import {
   Cluster, Fleet, Guardrails, GuardrailsProps, SynthEnv, SynthOptions, changeFindings, fleetState, readPreviousState,
   resolveGuardrailConfig, scaleDownAllowed,
 } from '../../src';
-import { smallFleet, tmpOutdir } from '../support/fleet';
+import { readTree, smallFleet, tmpOutdir } from '../support/fleet';
 
 /** What differs between the versions of the fleet a test synthesizes. */
 interface Shape {
@@ -88,7 +89,7 @@ describe('change-aware rules against the previous output', () => {
       rule: 'guardrails.scale-down',
       path: 'prod-1/deploy-feed-api',
       message: "Deployment 'feed/feed-api' in cluster 'prod-1' scales from 100 to 10 replica(s) in one step; at most 50% may go at once",
-      fix: "scale down in steps (to at least 50 now), or carry the override 'scale-down:prod-1/feed/feed-api'",
+      fix: "scale down in steps (to at least 50 now), or carry the override 'scale-down:prod-1/feed/feed-api' (--override or env CDK8S_FLEET_OVERRIDES)",
     }]);
   });
 
@@ -225,6 +226,51 @@ describe('change-aware rules against the previous output', () => {
     }
   });
 
+  test('fleet.synth() compares with the output directory it replaces: a 90% scale-down fails and leaves it untouched', () => {
+    const outdir = tmpOutdir();
+    const into = (shape: Shape) => {
+      const fleet = build(shape);
+      Object.defineProperty(fleet, 'fleetOutdir', { value: outdir });
+      return fleet;
+    };
+    into({}).synth();
+    const committed = readTree(outdir);
+    expect(() => into({ replicas: 10 }).synth()).toThrow(/guardrails\.scale-down/);
+    expect(readTree(outdir)).toEqual(committed);
+    // an explicit skip is honoured (and said on stderr), as is an override from code merged with one from the environment
+    expect(() => into({ replicas: 10 }).synthesize({ noPrevious: true })).not.toThrow();
+    const saved = process.env[SynthEnv.OVERRIDES];
+    try {
+      process.env[SynthEnv.OVERRIDES] = 'max-surge:prod-1/feed/feed-api';
+      into({ replicas: 10, maxSurge: '100%' }).synth({ overrides: ['scale-down:prod-1/feed/feed-api'] });
+    } finally {
+      if (saved === undefined) delete process.env[SynthEnv.OVERRIDES];
+      else process.env[SynthEnv.OVERRIDES] = saved;
+    }
+    expect(readTree(outdir).get('prod-1/namespaces/feed/deployment-feed-api.yaml')).toContain('replicas: 10');
+    // a previous output and a skip given together contradict each other
+    expect(() => into({}).synth({ previousOutdir: outdir, noPrevious: true })).toThrow(/previousOutdir and noPrevious contradict/);
+  });
+
+  test('a synth killed between its two renames left no output: the next fleet.synth() restores it first and still refuses the scale-down', () => {
+    const outdir = tmpOutdir();
+    const into = (shape: Shape) => {
+      const fleet = build(shape);
+      Object.defineProperty(fleet, 'fleetOutdir', { value: outdir });
+      return fleet;
+    };
+    into({}).synth();
+    const committed = readTree(outdir);
+    // what a kill -9 after the first rename of the swap leaves: the output moved aside, a staging tree without its marker
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    const name = path.basename(outdir);
+    fs.renameSync(outdir, path.join(path.dirname(outdir), `.${name}.previous-${dead}-0d0e0a0d`));
+    fs.mkdirSync(path.join(path.dirname(outdir), `.${name}.staging-${dead}-0d0e0a0d`, 'prod-1'), { recursive: true });
+    expect(() => into({ replicas: 10 }).synth()).toThrow(/guardrails\.scale-down/);
+    expect(readTree(outdir)).toEqual(committed);
+    expect(fs.readdirSync(path.dirname(outdir)).filter(n => n.startsWith(`.${name}.`))).toEqual([]);
+  });
+
   test('an unreadable previous output is an error, not a silent pass', () => {
     expect(errorsOf({}, { previousOutdir: path.join(previous, 'no-such-dir') }).map((e: any) => e.rule)).toEqual(['guardrails.previous.unreadable']);
   });
@@ -236,6 +282,25 @@ describe('the previous output is compared by object identity, not by file', () =
     fs.cpSync(src, dst, { recursive: true });
     return dst;
   }
+
+  test('files byte-identical to the new output are taken from it unparsed, with the same state as parsing them', () => {
+    const result = build({ replicas: 60 }).synthesize();
+    const byFile = new Map(result.objects.map(o => [o.file, o]));
+    let reused = 0;
+    const fast = readPreviousState(previous, (file, text) => {
+      const o = byFile.get(file);
+      if (!o || o.yaml !== text) return undefined;
+      reused++;
+      return o.object as any;
+    });
+    const slow = readPreviousState(previous);
+    expect(reused).toBeGreaterThan(10);
+    expect(fast.problems).toEqual([]);
+    expect([...fast.state.keys()]).toEqual([...slow.state.keys()]);
+    for (const [key, o] of slow.state) expect(JSON.parse(JSON.stringify(fast.state.get(key)))).toEqual(JSON.parse(JSON.stringify(o)));
+    // the changed workload was parsed from its file: it still has the previous replicas
+    expect((fast.state.get([...fast.state.keys()].find(k => k.includes('feed-api'))!)!.object as any).spec.replicas).toBe(100);
+  });
 
   test('a renamed file, and objects gathered in one multi-document file, are still the same objects', () => {
     const dir = copyTree(previous);

@@ -24,7 +24,7 @@ describe('synth-time rule: maxSurge bound', () => {
       rule: 'guardrails.max-surge',
       severity: 'error',
       path: 'prod-1/deploy-feed-api',
-      fix: "lower maxSurge to at most '50%'",
+      fix: "lower maxSurge to at most '50%', or carry the override 'max-surge:prod-1/feed/feed-api' (--override or env CDK8S_FLEET_OVERRIDES)",
     });
     expect(err.errors[0].message).toMatch(/Deployment 'feed\/feed-api' in cluster 'prod-1' has maxSurge "100%" with 10 replica\(s\), above the bound of 50%/);
     expect(() => f.fleet.synth()).toThrow(/guardrails.max-surge/);

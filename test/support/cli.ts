@@ -73,7 +73,9 @@ export function runCli(args: readonly string[], options: { cwd: string; env?: No
     const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true', ...options.env };
     delete env.CDK8S_FLEET_OUTDIR;
     delete env.CDK8S_FLEET_PREVIOUS;
+    delete env.CDK8S_FLEET_NO_PREVIOUS;
     delete env.CDK8S_FLEET_OVERRIDES;
+    for (const [k, v] of Object.entries(options.env ?? {})) if (v !== undefined) env[k] = v;
     const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
@@ -95,11 +97,14 @@ export function tmpDir(prefix = 'fleet-cli-'): string {
  * steered by environment variables so tests can change it between runs:
  * POOL_CAPACITY (nodes of the general pool; -1 fails validation), APPS
  * (comma-separated namespaces added to the cluster), WEB_REPLICAS (a hand-added Deployment in
- * namespace 'web'), EXTRA_POOL (adds a 'batch' pool), CRASH (throws).
+ * namespace 'web'), EXTRA_POOL (adds a 'batch' pool), CRASH (throws), TENANT_APPS
+ * (comma-separated onboarded apps: an AppNamespace each, with a reserve, recorded in the
+ * placement lock file fleet.lock.json of the working directory; the second cluster
+ * 'prod-2' exists only then).
  */
 export function fleetProgram(lib = path.join(ROOT, 'lib'), cdk8s = path.join(ROOT, 'node_modules', 'cdk8s')): string {
   return `const { ApiObject } = require(${JSON.stringify(cdk8s)});
-const { Cluster, Cpu, Fleet, NodeProfile, RequiredDaemonSet, Size } = require(${JSON.stringify(lib)});
+const { AppNamespace, Cluster, Cpu, Fleet, NodeProfile, PlacementLock, RequiredDaemonSet, Size } = require(${JSON.stringify(lib)});
 if (process.env.CRASH) throw new Error('the program crashed on purpose');
 const fleet = new Fleet({ maintenanceZones: 4 });
 const general = new NodeProfile(fleet, 'general', { machine: { cpuCores: 32, memory: Size.gibibytes(128) } });
@@ -129,6 +134,18 @@ if (process.env.WEB_REPLICAS) {
         },
       },
     },
+  });
+}
+const tenantApps = (process.env.TENANT_APPS || '').split(',').filter(a => a);
+if (tenantApps.length > 0) {
+  const prod2 = new Cluster(fleet, 'prod-2', { region: 'lva1' });
+  prod2.addPool('general', { nodeProfile: general, capacity: 8, requiredDaemonSets: [logs] });
+  new PlacementLock(fleet, 'placements', { file: 'fleet.lock.json' });
+}
+for (const app of tenantApps) {
+  new AppNamespace(fleet, 'app-' + app, {
+    app, tenant: 'stateless', nodeProfile: 'general',
+    reserve: { pods: 4, cpu: Cpu.units(2), memory: Size.gibibytes(4) },
   });
 }
 fleet.synth();

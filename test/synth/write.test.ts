@@ -1,6 +1,8 @@
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { OUTPUT_MARKER } from '../../src';
+import { OutputWriteError, markerText, recoverOutput } from '../../src/synth/output-dir';
 import { writeOutputAtomically } from '../../src/synth/write';
 import { readTree, tmpOutdir } from '../support/fleet';
 
@@ -66,9 +68,250 @@ describe('atomic output', () => {
       const at = half === 0 ? 10 : 90;
       const clash = files[at][0];
       files.splice(at + 1, 0, [`${clash}/below.yaml`, 'no\n']);
-      expect(() => writeOutputAtomically(out, new Map(files), { parallelFrom: 1 })).toThrow(half === 0 ? /writing the output failed: .*E(EXIST|NOTDIR)/ : /E(EXIST|NOTDIR)/);
+      expect(() => writeOutputAtomically(out, new Map(files), { parallelFrom: 1 })).toThrow(/^cannot write output directory .*dist: .* \(E(EXIST|NOTDIR) at c\d\/namespaces\/ns\d\/obj-\d+\.yaml(\/below\.yaml)?\)$/);
       expect(readTree(out)).toEqual(before);
       expect(fs.readdirSync(path.dirname(out))).toEqual(['dist']);
     });
+  });
+});
+
+/** A pid no process has any more: a child that has exited. */
+function deadPid(): number {
+  const r = spawnSync(process.execPath, ['-e', '']);
+  return r.pid!;
+}
+
+/** The module object `write.ts` reads `fs` from, for injecting failures. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const realFs = require('fs') as typeof fs;
+
+function errnoError(code: string, syscall: string, at: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`${code}: injected, ${syscall} '${at}'`), { code, syscall, path: at });
+}
+
+const A = new Map([['prod-1/cluster/namespace-a.yaml', 'a: 1\n'], ['prod-1/kustomization.yaml', 'k: a\n'], ['placements.lock.json', '{}\n']]);
+const B = new Map([['prod-1/cluster/namespace-b.yaml', 'b: 1\n'], ['prod-1/kustomization.yaml', 'k: b\n'], ['placements.lock.json', '{}\n']]);
+const withMarker = (files: Map<string, string>) => new Map([...files, [OUTPUT_MARKER, markerText(files.keys())]]);
+
+describe('a write that survives faults', () => {
+  describe('after a killed synth', () => {
+    test('stray staging, previous and CLI directories of a dead process are removed by the next synth; a running process\'s are left alone', () => {
+      const out = tmpOutdir();
+      writeOutputAtomically(out, A);
+      const parent = path.dirname(out);
+      const dead = deadPid();
+      for (const name of [`.dist.staging-${dead}-0a0a0a0a`, `.dist.previous-${dead}-0b0b0b0b`, `.dist.synth-${dead}-0c0c0c0c`]) {
+        fs.mkdirSync(path.join(parent, name, 'prod-1'), { recursive: true });
+        fs.writeFileSync(path.join(parent, name, 'prod-1', 'half.yaml'), 'x');
+      }
+      const live = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+      try {
+        const running = `.dist.staging-${live.pid}-0d0d0d0d`;
+        fs.mkdirSync(path.join(parent, running));
+        // names that only look alike are not the synth's
+        fs.mkdirSync(path.join(parent, '.dist.staging-backup'));
+        writeOutputAtomically(out, B);
+        expect(fs.readdirSync(parent).sort()).toEqual(['.dist.staging-backup', running, 'dist'].sort());
+        expect(readTree(out)).toEqual(withMarker(B));
+      } finally {
+        live.kill('SIGKILL');
+      }
+    });
+
+    test('killed between the two renames of the swap (no output directory): the next start completes the swap with the complete new tree', () => {
+      const out = tmpOutdir();
+      writeOutputAtomically(out, A);
+      const parent = path.dirname(out);
+      const dead = deadPid();
+      // the state the swap leaves when it is killed after its first rename
+      fs.renameSync(out, path.join(parent, `.dist.previous-${dead}-1a2b3c4d`));
+      const staging = path.join(parent, `.dist.staging-${dead}-1a2b3c4d`);
+      for (const [f, c] of withMarker(B)) {
+        fs.mkdirSync(path.dirname(path.join(staging, f)), { recursive: true });
+        fs.writeFileSync(path.join(staging, f), c);
+      }
+      expect(recoverOutput(out)).toEqual({ output: 'completed', removed: [path.join(parent, `.dist.previous-${dead}-1a2b3c4d`)] });
+      expect(readTree(out)).toEqual(withMarker(B));
+      expect(fs.readdirSync(parent)).toEqual(['dist']);
+    });
+
+    test('killed between the two renames with no complete new tree: the previous output is restored, then the synth writes', () => {
+      const out = tmpOutdir();
+      writeOutputAtomically(out, A);
+      const parent = path.dirname(out);
+      const dead = deadPid();
+      fs.renameSync(out, path.join(parent, `.dist.previous-${dead}-5e6f7a8b`));
+      // a staging directory without its marker is incomplete
+      fs.mkdirSync(path.join(parent, `.dist.staging-${dead}-5e6f7a8b`, 'prod-1'), { recursive: true });
+      expect(recoverOutput(out).output).toBe('restored');
+      expect(readTree(out)).toEqual(withMarker(A));
+      expect(fs.readdirSync(parent)).toEqual(['dist']);
+      // and the same state repaired by a synth, which then writes its own tree
+      fs.renameSync(out, path.join(parent, `.dist.previous-${dead}-5e6f7a8b`));
+      writeOutputAtomically(out, B);
+      expect(readTree(out)).toEqual(withMarker(B));
+      expect(fs.readdirSync(parent)).toEqual(['dist']);
+    });
+  });
+
+  describe('a symbolically linked output directory', () => {
+    test('is updated through the link: the link stays, its target gets the new tree, scratch directories sit beside the target', () => {
+      const root = path.dirname(tmpOutdir());
+      const shared = path.join(root, 'shared', 'fleet-out');
+      const checkout = path.join(root, 'checkout');
+      fs.mkdirSync(checkout);
+      writeOutputAtomically(shared, A);
+      fs.symlinkSync(path.relative(checkout, shared), path.join(checkout, 'dist'));
+      writeOutputAtomically(path.join(checkout, 'dist'), B);
+      expect(fs.lstatSync(path.join(checkout, 'dist')).isSymbolicLink()).toBe(true);
+      expect(readTree(shared)).toEqual(withMarker(B));
+      expect(readTree(path.join(checkout, 'dist'))).toEqual(withMarker(B));
+      expect(fs.readdirSync(path.dirname(shared))).toEqual(['fleet-out']);
+      expect(fs.readdirSync(checkout)).toEqual(['dist']);
+    });
+
+    test('a dangling link: one line naming the link and its missing target, nothing created', () => {
+      const root = path.dirname(tmpOutdir());
+      const link = path.join(root, 'dist');
+      fs.symlinkSync(path.join(root, 'gone', 'out'), link);
+      expect(() => writeOutputAtomically(link, A)).toThrow(new OutputWriteError(path.join(root, 'gone', 'out'), 'DANGLING_LINK',
+        `cannot write output directory ${link}: it is a symbolic link to ${path.join(root, 'gone', 'out')}, which does not exist; `
+        + 'create that directory (the output is written into it) or remove the link'));
+      expect(fs.readdirSync(root)).toEqual(['dist']);
+    });
+  });
+
+  describe('files the synth did not write', () => {
+    test('NOTES.md and my-extra/ in the output are never deleted: the synth refuses, naming them', () => {
+      const out = tmpOutdir();
+      writeOutputAtomically(out, A);
+      fs.writeFileSync(path.join(out, 'NOTES.md'), 'mine');
+      fs.mkdirSync(path.join(out, 'my-extra', 'deep'), { recursive: true });
+      fs.writeFileSync(path.join(out, 'my-extra', 'deep', 'x.yaml'), 'mine');
+      fs.writeFileSync(path.join(out, 'prod-1', 'cluster', 'hand-made.yaml'), 'mine');
+      const before = readTree(out);
+      let error: unknown;
+      try {
+        writeOutputAtomically(out, B);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(OutputWriteError);
+      expect((error as OutputWriteError).code).toBe('UNKNOWN_ENTRIES');
+      expect((error as Error).message).toBe(`cannot replace output directory ${out}: it holds 3 entries cdk8s-fleet did not write `
+        + '(NOTES.md, my-extra/, prod-1/cluster/hand-made.yaml); a synth replaces the directory as a whole, so move them out of it (or delete them) and synth again');
+      expect(readTree(out)).toEqual(before);
+      expect(fs.readdirSync(path.dirname(out))).toEqual(['dist']);
+      // moved out: the synth goes ahead
+      for (const f of ['NOTES.md', 'my-extra', 'prod-1/cluster/hand-made.yaml']) fs.rmSync(path.join(out, f), { recursive: true });
+      writeOutputAtomically(out, B);
+      expect(readTree(out)).toEqual(withMarker(B));
+    });
+
+    test('many unknown files: the first ten are named, the rest counted', () => {
+      const out = tmpOutdir();
+      writeOutputAtomically(out, A);
+      for (let i = 0; i < 13; i++) fs.writeFileSync(path.join(out, `note-${String(i).padStart(2, '0')}.txt`), '');
+      expect(() => writeOutputAtomically(out, B)).toThrow(/it holds 13 entries cdk8s-fleet did not write \(note-00\.txt, .*, note-09\.txt and 3 more\)/);
+    });
+
+    test('an output of an earlier version (a marker without a file list): files with the output\'s shape are its own, others are refused', () => {
+      const out = tmpOutdir();
+      for (const [f, c] of [...A, ['prod-1/namespaces/feed/deployment-feed.yaml', 'd: 1\n'], ['node-profiles/general/kubelet-config.yaml', 'k: 1\n'],
+        ['prod-1/control-plane/static-pods/apiserver-1/kube-apiserver.yaml', 'p: 1\n']]) {
+        fs.mkdirSync(path.dirname(path.join(out, f)), { recursive: true });
+        fs.writeFileSync(path.join(out, f), c);
+      }
+      fs.writeFileSync(path.join(out, OUTPUT_MARKER), 'This directory is generated by cdk8s-fleet and replaced as a whole on every synth.\n');
+      fs.writeFileSync(path.join(out, 'README.txt'), 'mine');
+      fs.mkdirSync(path.join(out, 'my-extra'));
+      fs.writeFileSync(path.join(out, 'my-extra', 'x.yaml'), 'mine');
+      expect(() => writeOutputAtomically(out, B)).toThrow(/it holds 2 entries cdk8s-fleet did not write \(README\.txt, my-extra\/x\.yaml\)/);
+      fs.rmSync(path.join(out, 'README.txt'));
+      fs.rmSync(path.join(out, 'my-extra'), { recursive: true });
+      writeOutputAtomically(out, B);
+      expect(readTree(out)).toEqual(withMarker(B));
+    });
+
+    test('the marker lists every file of the output, sorted', () => {
+      const out = tmpOutdir();
+      writeOutputAtomically(out, B);
+      expect(fs.readFileSync(path.join(out, OUTPUT_MARKER), 'utf8')).toBe(
+        'This directory is generated by cdk8s-fleet and replaced as a whole on every synth.\n'
+        + 'It holds the files below; a synth refuses to replace it while it holds anything else (move your own files elsewhere).\n\n'
+        + 'placements.lock.json\nprod-1/cluster/namespace-b.yaml\nprod-1/kustomization.yaml\n');
+    });
+  });
+
+  describe('file system errors are one line naming the directory and the cause', () => {
+    afterEach(() => jest.restoreAllMocks());
+
+    test.each([
+      ['ENOSPC', 'no space left on device'],
+      ['EDQUOT', 'disk quota exceeded'],
+      ['EACCES', 'permission denied'],
+    ])('%s while writing a file: an OutputWriteError, the previous output intact, nothing beside it', (code, words) => {
+      const out = tmpOutdir();
+      writeOutputAtomically(out, A);
+      const write = realFs.writeFileSync;
+      jest.spyOn(realFs, 'writeFileSync').mockImplementation((file, ...rest) => {
+        if (String(file).endsWith('namespace-b.yaml')) throw errnoError(code, 'write', String(file));
+        return write(file, ...rest);
+      });
+      let error: unknown;
+      try {
+        writeOutputAtomically(out, B);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(OutputWriteError);
+      expect(error).toMatchObject({ directory: out, code: 'FILE_SYSTEM', errno: code });
+      expect((error as Error).message).toBe(`cannot write output directory ${out}: ${words} (${code} at prod-1/cluster/namespace-b.yaml)`);
+      jest.restoreAllMocks();
+      expect(readTree(out)).toEqual(withMarker(A));
+      expect(fs.readdirSync(path.dirname(out))).toEqual(['dist']);
+    });
+
+    test('EROFS: the output\'s parent cannot take a staging directory', () => {
+      const out = tmpOutdir();
+      writeOutputAtomically(out, A);
+      const mkdir = realFs.mkdirSync;
+      jest.spyOn(realFs, 'mkdirSync').mockImplementation((dir, ...rest) => {
+        if (path.basename(String(dir)).startsWith('.dist.staging-')) throw errnoError('EROFS', 'mkdir', String(dir));
+        return mkdir(dir, ...rest);
+      });
+      expect(() => writeOutputAtomically(out, B)).toThrow(new RegExp(`^cannot write output directory ${out}: read-only file system \\(EROFS at ${path.dirname(out)}/\\.dist\\.staging-${process.pid}-[0-9a-f]+\\)$`));
+      jest.restoreAllMocks();
+      expect(readTree(out)).toEqual(withMarker(A));
+    });
+
+    test('a failure renaming the output aside: the output stays where it was', () => {
+      const out = tmpOutdir();
+      writeOutputAtomically(out, A);
+      const rename = realFs.renameSync;
+      jest.spyOn(realFs, 'renameSync').mockImplementation((from, to) => {
+        if (String(from) === out) throw errnoError('EBUSY', 'rename', String(from));
+        return rename(from, to);
+      });
+      expect(() => writeOutputAtomically(out, B)).toThrow(`cannot write output directory ${out}: device or resource busy (EBUSY at ${out})`);
+      jest.restoreAllMocks();
+      expect(readTree(out)).toEqual(withMarker(A));
+      expect(fs.readdirSync(path.dirname(out))).toEqual(['dist']);
+    });
+  });
+
+  test.each([[0o022, 0o755, 0o644], [0o027, 0o750, 0o640], [0o002, 0o775, 0o664]])('directory modes follow the umask (%o → %o), the output root included', (mask, dirMode, fileMode) => {
+    const previous = process.umask(mask);
+    try {
+      const out = tmpOutdir();
+      writeOutputAtomically(out, A);
+      writeOutputAtomically(out, B); // the replacing tree too
+      const permissions = (p: string) => fs.statSync(p).mode % 0o1000;
+      expect(permissions(out)).toBe(dirMode);
+      expect(permissions(path.join(out, 'prod-1', 'cluster'))).toBe(dirMode);
+      expect(permissions(path.join(out, 'placements.lock.json'))).toBe(fileMode);
+    } finally {
+      process.umask(previous);
+    }
   });
 });

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { TestWorkload, twoClusterFleet } from './support';
 import { AppNamespace, Cpu, NodeProfile, PLACEMENT_RECORD_FILE, PlacementLock, Size, fleetCapacityReport, tenancyPlanOf, updatePlacementLock } from '../../src';
-import { synthErrors, tmpOutdir } from '../support/fleet';
+import { readTree, synthErrors, tmpOutdir } from '../support/fleet';
 import { describeWithSchemas, validateAll } from '../support/schemas';
 
 function onboardSample() {
@@ -174,6 +174,42 @@ describe('the placement lock keeps namespaces where they are', () => {
     expect(second.warnings.find(w => w.rule === 'tenancy.lock.changed')?.message).toContain('aaa-big→');
     expect(updatePlacementLock(second)).toBe(lockFile);
     expect(updatePlacementLock(second)).toBeUndefined(); // unchanged: not rewritten
+  });
+
+  test('fleet.synth() writes the lock file it reads: one synth after adding an app settles the lock and the output', () => {
+    const lockFile = path.join(path.dirname(tmpOutdir()), 'fleet.lock.json');
+    const outdir = tmpOutdir();
+    const synth = (apps: Array<[string, number]>) => {
+      const f = fleetWith(lockFile, apps);
+      Object.defineProperty(f.fleet, 'fleetOutdir', { value: outdir });
+      f.fleet.synth();
+    };
+    synth([['feed', 2000], ['search', 3000]]);
+    expect(fs.readFileSync(lockFile, 'utf8')).toBe(fs.readFileSync(path.join(outdir, PLACEMENT_RECORD_FILE), 'utf8'));
+    synth([['feed', 2000], ['search', 3000], ['messaging', 1000]]);
+    const settled = { tree: readTree(outdir), lock: fs.readFileSync(lockFile, 'utf8') };
+    expect(Object.keys(JSON.parse(settled.lock).placements)).toEqual(['feed', 'messaging', 'search']);
+    const again = fleetWith(lockFile, [['feed', 2000], ['search', 3000], ['messaging', 1000]]).fleet.synthesize({ previousOutdir: outdir });
+    expect(again.warnings.map(w => w.rule)).not.toContain('tenancy.lock.changed');
+    synth([['feed', 2000], ['search', 3000], ['messaging', 1000]]);
+    expect(readTree(outdir)).toEqual(settled.tree);
+    expect(fs.readFileSync(lockFile, 'utf8')).toBe(settled.lock);
+    // a routed namespace kept by the lock still says how its cluster was chosen
+    const placements = [...settled.tree.entries()].filter(([f]) => f.startsWith('hub/cluster/namespaceplacement-'));
+    expect(placements.map(([, text]) => /reason: (\w+)/.exec(text)![1])).toEqual(['routed', 'routed', 'routed']);
+  });
+
+  test('every fix that an override allows names it with the real namespace', () => {
+    const lockFile = path.join(path.dirname(tmpOutdir()), 'fleet.lock.json');
+    updatePlacementLock(fleetWith(lockFile, [['feed', 1000]]).fleet.synthesize());
+    const from = JSON.parse(fs.readFileSync(lockFile, 'utf8')).placements.feed.cluster;
+    const f = twoClusterFleet();
+    new PlacementLock(f.fleet, 'placements', { file: lockFile });
+    new AppNamespace(f.fleet, 'feed', { app: 'feed', namespace: 'feed-prod', tenant: 'stateless', nodeProfile: f.general, cluster: from === 'east-1' ? f.b : f.a });
+    const e = synthErrors(f.fleet);
+    expect(e.errors.map(x => x.fix)).toEqual([
+      "keep namespace 'feed', or approve the change with the override 'namespace-move:feed-prod' (--override or env CDK8S_FLEET_OVERRIDES)",
+    ]);
   });
 
   test('a synth that would have to move a recorded namespace fails with an explanation, and writes nothing', () => {
