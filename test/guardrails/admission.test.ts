@@ -3,7 +3,7 @@ import * as path from 'path';
 import fc from 'fast-check';
 import { admit, admitInCluster, AdmissionRequest } from './support';
 import {
-  Cluster, GuardrailConfig, Guardrails, canaryAllowed, guardrailParameters, guardrailPolicies, renderPolicy, resolveGuardrailConfig,
+  Cluster, FleetValidationError, GuardrailConfig, Guardrails, canaryAllowed, guardrailParameters, guardrailPolicies, renderPolicy, resolveGuardrailConfig,
   scaleDownAllowed, surgeAllowed,
 } from '../../src';
 import { evaluateCel, kubernetesCelEnvironment } from '../support/cel';
@@ -111,6 +111,21 @@ describe('in-cluster guardrails: one ValidatingAdmissionPolicy and binding per r
     const f = synthPolicies(x => new Cluster(x.fleet, 'old-1', { region: 'lva1', kubernetesVersion: '1.27.9' }));
     expect(f.of('old-1', 'ValidatingAdmissionPolicy')).toEqual([]);
     expect(f.result.warnings.map(w => w.rule)).toContain('guardrails.admission.version');
+  });
+
+  test('turning the in-cluster guardrails off deletes their parameters: a guarded change with an override to name', () => {
+    const first = smallFleet();
+    first.fleet.synth();
+    const off = smallFleet({ outdir: first.fleet.fleetOutdir });
+    new Guardrails(off.fleet, 'guardrails', { admissionPolicies: false });
+    let errors: Array<{ rule: string; fix: string }> = [];
+    try {
+      off.fleet.synthesize({ previousOutdir: first.fleet.fleetOutdir });
+    } catch (e) {
+      errors = (e as FleetValidationError).errors.filter(x => x.rule === 'guardrails.delete-protected');
+    }
+    expect(errors.map(e => e.fix).join('\n')).toContain("'delete-protected:prod-1/guardrailparameters/fleet-guardrails'");
+    expect(errors.map(e => e.fix).join('\n')).toContain("'delete-protected:prod-1/customresourcedefinition/guardrailparameters.fleet.cdk8s.io'");
   });
 
   test('a rule configured as a warning warns in the cluster too; admissionPolicies: false renders none', () => {
