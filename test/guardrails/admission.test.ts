@@ -3,8 +3,8 @@ import * as path from 'path';
 import fc from 'fast-check';
 import { admit, admitInCluster, AdmissionRequest } from './support';
 import {
-  Cluster, FleetValidationError, GuardrailConfig, Guardrails, canaryAllowed, guardrailParameters, guardrailPolicies, renderPolicy, resolveGuardrailConfig,
-  scaleDownAllowed, surgeAllowed,
+  Cluster, FleetValidationError, GuardrailConfig, Guardrails, canaryAllowed, guardrailParameters, guardrailPolicies, renderPolicy,
+  resolveGuardrailConfig, scaleDownAllowed, surgeAllowed,
 } from '../../src';
 import { evaluateCel, kubernetesCelEnvironment } from '../support/cel';
 import { smallFleet } from '../support/fleet';
