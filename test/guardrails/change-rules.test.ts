@@ -78,6 +78,14 @@ function errorsOf(shape: Shape, options: SynthOptions = {}) {
   return [];
 }
 
+
+/** The fleet of `shape`, writing to `outdir` when synthesized. */
+function buildInto(shape: Shape, outdir: string): Fleet {
+  const fleet = build(shape);
+  Object.defineProperty(fleet, 'fleetOutdir', { value: outdir });
+  return fleet;
+}
+
 describe('change-aware rules against the previous output', () => {
   test('the same fleet again passes, with no warnings', () => {
     expect(next({}).warnings).toEqual([]);
@@ -228,11 +236,7 @@ describe('change-aware rules against the previous output', () => {
 
   test('fleet.synth() compares with the output directory it replaces: a 90% scale-down fails and leaves it untouched', () => {
     const outdir = tmpOutdir();
-    const into = (shape: Shape) => {
-      const fleet = build(shape);
-      Object.defineProperty(fleet, 'fleetOutdir', { value: outdir });
-      return fleet;
-    };
+    const into = (shape: Shape) => buildInto(shape, outdir);
     into({}).synth();
     const committed = readTree(outdir);
     expect(() => into({ replicas: 10 }).synth()).toThrow(/guardrails\.scale-down/);
@@ -254,11 +258,7 @@ describe('change-aware rules against the previous output', () => {
 
   test('a synth killed between its two renames left no output: the next fleet.synth() restores it first and still refuses the scale-down', () => {
     const outdir = tmpOutdir();
-    const into = (shape: Shape) => {
-      const fleet = build(shape);
-      Object.defineProperty(fleet, 'fleetOutdir', { value: outdir });
-      return fleet;
-    };
+    const into = (shape: Shape) => buildInto(shape, outdir);
     into({}).synth();
     const committed = readTree(outdir);
     // what a kill -9 after the first rename of the swap leaves: the output moved aside, a staging tree without its marker
