@@ -14,6 +14,7 @@ export * from './clusters/required-daemonset';
 export * from './clusters/capacity';
 export * from './crds/schema';
 export * from './crds/pools';
+export * from './crds/guardrails';
 export * from './tenancy';
 export * from './guardrails';
 export * from './control-plane';

@@ -4,32 +4,49 @@
  * synth, for changes that do not come through the synth (kubectl).
  *
  * Decisions:
- * - `failurePolicy: Fail`. The expressions guard every field they read with
- *   `has()`, so an evaluation error means a malformed request or policy; a
- *   guardrail that fails open would silently stop guarding. Policies run in the
- *   API server (no webhook to be unavailable), so failing closed costs no
- *   availability.
+ * - Nothing a request carries decides whether it is guarded or how far it may
+ *   go. A workload's track is fixed at creation (the scale-down policy denies
+ *   changing it, and reads it from the stored object); the canary bound's
+ *   denominator is the stable replicas the synth records in the cluster's
+ *   GuardrailParameters (bound as `params`), not an annotation of the canary;
+ *   in-cluster exemptions name workloads by name, which never changes.
+ * - Deleting a workload is scaling it to 0; removing the protection label is
+ *   itself guarded; CRDs of every API group whose custom resources the fleet
+ *   renders into the cluster (the fleet's own, OpenKruise's) are protected.
+ * - `failurePolicy` per policy (see {@link GuardrailPolicy.failurePolicyReason}):
+ *   `Fail` where blocking the guarded change is harmless and letting it through
+ *   is not, `Ignore` for maxSurge, whose failure would block every rollout.
+ * - Bindings exclude the namespaces where a policy must never block healing:
+ *   Kubernetes' own (`kube-system`, `kube-node-lease`) for every policy, and
+ *   the platform's system namespace for the workload policies.
  * - `validationActions`: `[Deny, Audit]` for rules of severity `error` (the
  *   request is refused and the failure recorded in the audit log), `[Warn,
  *   Audit]` for rules configured as `warning` (the client sees a warning).
  * - The platform's own controllers (garbage collector, namespace controller,
  *   autoscaler, configured identities) are exempt through `matchConditions` on
- *   `request.userInfo`; recorded exemptions of workloads through a
- *   `matchConditions` on the request's namespace/name.
+ *   `request.userInfo`.
  * - Every expression uses CEL integers only: JSON integers are `int` and
- *   `int * double` is a runtime error, so fractions are per-mille integers.
+ *   `int * double` is a runtime error, so fractions are per-mille integers;
+ *   int-or-string percentages are read as Kubernetes reads them (`'050%'` is
+ *   50) by a pattern, never parsed into a double.
  *
  * Not enforceable in the cluster (the synth enforces them): namespace moves
  * (no cross-cluster view), "a Namespace holding workloads" (the synth labels
- * such namespaces with the protection label instead), canary replicas changed
- * through the `scale` subresource (a Scale carries no labels).
+ * such namespaces with the protection label instead). A Scale carries no
+ * labels: the canary bound reaches the `scale` subresource through a second
+ * binding naming the synth's canaries; a canary scaled down through it is
+ * bound like a stable workload.
  */
 import { k8s } from 'cdk8s-plus-28';
-import { GuardrailConfig, GuardrailRuleName, STABLE_REPLICAS_ANNOTATION, guardrailRule, keptPermille } from './rules';
+import { GuardrailConfig, GuardrailRuleName, guardrailRule, keptPermille } from './rules';
+import { WORKLOAD_KINDS } from './workload-objects';
+import { percentAtMostPattern } from '../core/int-or-percent';
 import { Labels } from '../core/names';
 import { KubeVersion } from '../core/versions';
-import { FLEET_GROUP } from '../crds/pools';
+import { GUARDRAIL_PARAMETERS_CRD } from '../crds/guardrails';
+import { FLEET_API_VERSION, FLEET_GROUP } from '../crds/pools';
 import { KubeObject } from '../synth/context';
+import { NAMESPACE_NAME_LABEL } from '../tenancy/network';
 
 /** Prefix of every guardrail policy's name. */
 export const POLICY_PREFIX = 'fleet-guardrails';
@@ -40,14 +57,55 @@ export function admissionApiVersion(v: KubeVersion): string | undefined {
   return v.minor >= 30 ? 'admissionregistration.k8s.io/v1' : 'admissionregistration.k8s.io/v1beta1';
 }
 
+
+/** Name of the GuardrailParameters object of every cluster, which the canary policy binds as `params`. */
+export const GUARDRAIL_PARAMETERS_NAME = POLICY_PREFIX;
+
+/** Namespaces of Kubernetes itself, where no guardrail policy applies (their controllers heal the cluster). */
+export const KUBERNETES_SYSTEM_NAMESPACES: readonly string[] = ['kube-node-lease', 'kube-system'];
+
+/** The API groups a cluster serves without CRDs (Kubernetes 1.28–1.31); any other group is a custom resource's. */
+export const BUILT_IN_API_GROUPS: ReadonlySet<string> = new Set([
+  '', 'admissionregistration.k8s.io', 'apiextensions.k8s.io', 'apiregistration.k8s.io', 'apps', 'authentication.k8s.io',
+  'authorization.k8s.io', 'autoscaling', 'batch', 'certificates.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io',
+  'events.k8s.io', 'flowcontrol.apiserver.k8s.io', 'internal.apiserver.k8s.io', 'networking.k8s.io', 'node.k8s.io',
+  'policy', 'rbac.authorization.k8s.io', 'resource.k8s.io', 'scheduling.k8s.io', 'storage.k8s.io',
+  'storagemigration.k8s.io',
+]);
+
+/** API group of OpenKruise's workloads. */
+export const OPENKRUISE_GROUP = 'apps.kruise.io';
+
+/** A canary workload the synth rendered into a cluster, and the facts its bound is computed from. */
+export interface CanaryFact {
+  /** Namespace of the canary workload. */
+  readonly namespace: string;
+  /** Name of the canary workload. */
+  readonly name: string;
+  /** Its app (label `app.kubernetes.io/name`). */
+  readonly app: string;
+  /** Replicas of the app's stable track in the same namespace, as synthesized. */
+  readonly stableReplicas: number;
+}
+
 /** What the policies of one cluster depend on. */
 export interface ClusterPolicyInput {
   /** Cluster name (selects the cluster's exemptions). */
   readonly cluster: string;
   /** admissionregistration apiVersion (see {@link admissionApiVersion}). */
   readonly apiVersion: string;
-  /** The cluster runs OpenKruise (CloneSet, Advanced StatefulSet are guarded too). */
-  readonly openKruise: boolean;
+  /** The cluster runs OpenKruise (CloneSet, Advanced StatefulSet are guarded too). @default false */
+  readonly openKruise?: boolean;
+  /** The canary workloads the synth rendered into the cluster (for exemptions by name). @default [] */
+  readonly canaries?: readonly CanaryFact[];
+  /**
+   * API groups of the custom resources the synth renders into the cluster
+   * (their CRDs are delete-protected, besides the fleet's and, with
+   * OpenKruise, OpenKruise's). @default []
+   */
+  readonly customResourceGroups?: readonly string[];
+  /** Namespaces of the platform itself (its node agents and controllers), besides Kubernetes' own. @default [] */
+  readonly platformNamespaces?: readonly string[];
 }
 
 /** One CEL validation of a policy. */
@@ -56,6 +114,28 @@ export interface PolicyValidation {
   readonly message: string;
   readonly messageExpression?: string;
   readonly reason: 'Forbidden' | 'Invalid';
+}
+
+/** How a policy's binding selects requests and its parameters. */
+export interface GuardrailBinding {
+  /** Binding name. @default - the policy's name */
+  readonly name?: string;
+  /**
+   * Only these requests, narrowing the policy's resources (`resourceNames`
+   * never empty: an empty list would select every name). @default - every request the policy matches
+   */
+  readonly resources?: ReadonlyArray<{
+    readonly apiGroups: readonly string[];
+    readonly resources: readonly string[];
+    readonly operations: readonly string[];
+    readonly resourceNames: readonly string[];
+  }>;
+  /** Namespaces the binding never applies in (for a Namespace object: its own name). */
+  readonly excludedNamespaces: readonly string[];
+  /** Labels the object (new or old) must carry for the binding to apply. @default - every object */
+  readonly objectLabels?: Readonly<Record<string, string>>;
+  /** The parameters object (cluster-scoped) bound as `params`; a missing one fails the request (failurePolicy). @default - no params */
+  readonly paramName?: string;
 }
 
 /** A policy, before it becomes an object: what the tests evaluate. */
@@ -68,7 +148,13 @@ export interface GuardrailPolicy {
   readonly operations: readonly string[];
   /** Resource rules: API group → resources. */
   readonly resources: ReadonlyArray<{ readonly apiGroups: readonly string[]; readonly resources: readonly string[] }>;
-  /** Conditions a request must meet to be checked at all (exemptions). */
+  /** `Fail` or `Ignore`: what an evaluation error (or missing parameters) does to the request. */
+  readonly failurePolicy: 'Fail' | 'Ignore';
+  /** Why the failurePolicy is what it is (documented in docs/GUARDRAILS.md). */
+  readonly failurePolicyReason: string;
+  /** The kind of the parameters object, when the policy reads `params`. @default - none */
+  readonly paramKind?: { readonly apiVersion: string; readonly kind: string };
+  /** Conditions a request must meet to be checked at all (exempt identities and workloads, cheap pre-filters). */
   readonly matchConditions: ReadonlyArray<{ readonly name: string; readonly expression: string }>;
   /** Named variables, in order (later ones may use earlier ones). */
   readonly variables: ReadonlyArray<{ readonly name: string; readonly expression: string }>;
@@ -76,6 +162,8 @@ export interface GuardrailPolicy {
   readonly validations: readonly PolicyValidation[];
   /** `validationActions` of the binding. */
   readonly validationActions: readonly string[];
+  /** The bindings: their selection and parameters (the first is named like the policy). */
+  readonly bindings: readonly GuardrailBinding[];
 }
 
 /** A CEL string literal. */
@@ -89,13 +177,25 @@ function celList(items: readonly string[]): string {
 
 /** CEL: the label `key` of `obj` equals `value` (false when `obj` is null or has no such label). */
 function celLabelIs(obj: string, key: string, value: string): string {
-  return `${obj} != null && has(${obj}.metadata.labels) && ${celString(key)} in ${obj}.metadata.labels && ${obj}.metadata.labels[${celString(key)}] == ${celString(value)}`;
+  return `(${obj} != null && has(${obj}.metadata.labels) && ${celString(key)} in ${obj}.metadata.labels && ${obj}.metadata.labels[${celString(key)}] == ${celString(value)})`;
 }
 
-/** An RE2 pattern matching exactly the percentages `0%`…`<bound>%`. */
+/** CEL: the label `key` of `obj`, `''` when `obj` is null or has no such label. */
+function celLabel(obj: string, key: string): string {
+  return `${obj} != null && has(${obj}.metadata.labels) && ${celString(key)} in ${obj}.metadata.labels ? ${obj}.metadata.labels[${celString(key)}] : ''`;
+}
+
+/** CEL: `spec.replicas` of `obj`, `fallback` when `obj` is null or has none (a Scale omits replicas when 0). */
+function celReplicas(obj: string, fallback: number): string {
+  return `${obj} != null && has(${obj}.spec) && has(${obj}.spec.replicas) ? ${obj}.spec.replicas : ${fallback}`;
+}
+
+/**
+ * An RE2 pattern matching exactly the percentage strings Kubernetes reads as
+ * `0%`…`<bound>%`, leading zeros included (`'050%'` is 50).
+ */
 export function percentPattern(bound: number): string {
-  const values = Array.from({ length: bound + 1 }, (_, i) => String(bound - i));
-  return `^(?:${values.join('|')})%$`;
+  return percentAtMostPattern(bound);
 }
 
 function identityConditions(c: GuardrailConfig): Array<{ name: string; expression: string }> {
@@ -109,15 +209,21 @@ function identityConditions(c: GuardrailConfig): Array<{ name: string; expressio
   return out;
 }
 
-function exemptionCondition(c: GuardrailConfig, rule: GuardrailRuleName, cluster: string): Array<{ name: string; expression: string }> {
-  const prefix = `${cluster}/`;
-  const targets = c.exemptions.filter(e => e.rule === rule && e.target.startsWith(prefix)).map(e => e.target.slice(prefix.length)).sort();
-  if (targets.length === 0) return [];
-  // targets are <namespace>/<name> (canary: <namespace>/<app>)
-  const subject = rule === 'canary-percent'
-    ? 'request.namespace + \'/\' + (has(object.metadata.labels) && \'app.kubernetes.io/name\' in object.metadata.labels ? object.metadata.labels[\'app.kubernetes.io/name\'] : request.name)'
-    : "request.namespace + '/' + request.name";
-  return [{ name: 'not-exempt', expression: `!((${subject}) in ${celList(targets)})` }];
+/**
+ * The in-cluster exemptions of a rule, as `<namespace>/<name>` of the workloads
+ * they exempt: scale-down and max-surge name workloads; a canary-percent
+ * exemption names an app, which reaches the cluster as the names of the app's
+ * canary workloads (a name never changes; a label could be rewritten to an
+ * exempt app's).
+ */
+function exemptionCondition(c: GuardrailConfig, rule: GuardrailRuleName, input: ClusterPolicyInput): Array<{ name: string; expression: string }> {
+  const prefix = `${input.cluster}/`;
+  const targets = new Set(c.exemptions.filter(e => e.rule === rule && e.target.startsWith(prefix)).map(e => e.target.slice(prefix.length)));
+  const names = rule === 'canary-percent'
+    ? (input.canaries ?? []).filter(k => targets.has(`${k.namespace}/${k.app}`)).map(k => `${k.namespace}/${k.name}`)
+    : [...targets];
+  if (names.length === 0) return [];
+  return [{ name: 'not-exempt', expression: `!((request.namespace + '/' + request.name) in ${celList([...new Set(names)].sort())})` }];
 }
 
 function actions(c: GuardrailConfig, rule: GuardrailRuleName): string[] {
@@ -125,73 +231,118 @@ function actions(c: GuardrailConfig, rule: GuardrailRuleName): string[] {
 }
 
 function workloadResources(openKruise: boolean, withScale: boolean, onlySurge = false): GuardrailPolicy['resources'] {
-  const apps = onlySurge ? ['deployments'] : ['deployments', 'statefulsets'];
-  const kruise = onlySurge ? ['clonesets'] : ['clonesets', 'statefulsets'];
-  const withSub = (rs: string[]) => (withScale ? rs.flatMap(r => [r, `${r}/scale`]) : rs);
-  const out = [{ apiGroups: ['apps'], resources: withSub(apps) }];
-  if (openKruise) out.push({ apiGroups: ['apps.kruise.io'], resources: withSub(kruise) });
-  return out;
+  const kinds = WORKLOAD_KINDS.filter(k => (onlySurge ? k.surgePath !== undefined : true) && (openKruise || k.group !== OPENKRUISE_GROUP));
+  const groups = [...new Set(kinds.map(k => k.group))];
+  return groups.map(g => ({
+    apiGroups: [g],
+    resources: kinds.filter(k => k.group === g).flatMap(k => (withScale ? [k.resource, `${k.resource}/scale`] : [k.resource])),
+  }));
 }
 
-const IS_CANARY = celLabelIs('object', Labels.TRACK, 'canary');
+/** The CRD groups protected against deletion in a cluster: the fleet's, OpenKruise's where it runs, and those of rendered custom resources. */
+export function protectedCrdGroups(input: ClusterPolicyInput): string[] {
+  const groups = new Set([FLEET_GROUP, ...(input.openKruise ? [OPENKRUISE_GROUP] : []), ...(input.customResourceGroups ?? [])]);
+  return [...groups].filter(g => !BUILT_IN_API_GROUPS.has(g)).sort();
+}
 
 /** The guardrail policies of one cluster (pure). */
 export function guardrailPolicies(c: GuardrailConfig, input: ClusterPolicyInput): GuardrailPolicy[] {
   const ids = identityConditions(c);
   const kept = keptPermille(c);
+  const openKruise = input.openKruise ?? false;
+  const kubeNamespaces = [...KUBERNETES_SYSTEM_NAMESPACES];
+  const workloadNamespaces = [...new Set([...KUBERNETES_SYSTEM_NAMESPACES, ...(input.platformNamespaces ?? [])])].sort();
+  const oldProtected = celLabelIs('oldObject', c.protectedLabel, 'true');
+  const newProtected = celLabelIs('object', c.protectedLabel, 'true');
+  const isCrd = "request.resource.group == 'apiextensions.k8s.io' && request.resource.resource == 'customresourcedefinitions'";
+  const crdGroups = protectedCrdGroups(input);
+  const percentOf = (f: number) => Math.round(f * 1000) / 10;
+  const B = c.maxCanaryPercent;
+  const T = Labels.TRACK;
+  const canaryNames = [...new Set((input.canaries ?? []).map(k => k.name))].sort();
   return [
     {
       name: `${POLICY_PREFIX}-delete-protected`,
       rule: 'delete-protected',
-      operations: ['DELETE'],
+      operations: ['DELETE', 'UPDATE'],
       resources: [{ apiGroups: ['*'], resources: ['*'] }],
-      matchConditions: ids,
+      failurePolicy: 'Fail',
+      failurePolicyReason: 'a deletion cannot be undone, and the policy only sees requests that delete or unprotect a protected object (its match condition filters the rest), so failing closed blocks nothing but the changes it guards',
+      matchConditions: [
+        ...ids,
+        {
+          name: 'guarded-change',
+          expression: `request.operation == 'DELETE' ? (${oldProtected} || request.resource.group == ${celString(FLEET_GROUP)} || (${isCrd})) : ${oldProtected}`,
+        },
+      ],
       variables: [],
       validations: [
         {
-          expression: `!(${celLabelIs('oldObject', c.protectedLabel, 'true')})`,
-          message: `the object is protected against deletion (label ${c.protectedLabel}=true); remove the label through the fleet's synth first`,
+          expression: `request.operation != 'DELETE' || !${oldProtected}`,
+          message: `the object is protected against deletion (label ${c.protectedLabel}=true); remove it through the fleet's synth`,
           reason: 'Forbidden',
         },
         {
-          expression: `request.resource.group != ${celString(FLEET_GROUP)}`,
+          expression: `request.operation != 'UPDATE' || ${newProtected}`,
+          message: `removing the protection label ${c.protectedLabel}=true is itself a guarded change (it would allow the deletion that follows); change it through the fleet's synth`,
+          reason: 'Forbidden',
+        },
+        {
+          expression: `request.operation != 'DELETE' || request.resource.group != ${celString(FLEET_GROUP)}`,
           message: `${FLEET_GROUP} custom resources are user-facing and protected against deletion; remove them through the fleet's synth`,
           reason: 'Forbidden',
         },
         {
-          expression: `!(request.resource.group == 'apiextensions.k8s.io' && request.resource.resource == 'customresourcedefinitions' && oldObject != null && has(oldObject.spec.group) && oldObject.spec.group == ${celString(FLEET_GROUP)})`,
-          message: `the CustomResourceDefinitions of ${FLEET_GROUP} are protected against deletion (deleting one deletes every custom resource of it)`,
+          expression: `!(request.operation == 'DELETE' && ${isCrd} && oldObject != null && has(oldObject.spec) && has(oldObject.spec.group) && oldObject.spec.group in ${celList(crdGroups)})`,
+          message: `the CustomResourceDefinitions of ${crdGroups.join(', ')} are protected against deletion (deleting one deletes every custom resource of it, which the fleet runs on)`,
+          messageExpression: '\'the CustomResourceDefinition \' + request.name + \' is protected against deletion: deleting it deletes every custom resource of \' + oldObject.spec.group + \', which the fleet runs on\'',
           reason: 'Forbidden',
         },
       ],
       validationActions: actions(c, 'delete-protected'),
+      bindings: [{ excludedNamespaces: kubeNamespaces }],
     },
     {
       name: `${POLICY_PREFIX}-scale-down`,
       rule: 'scale-down',
-      operations: ['UPDATE'],
-      resources: workloadResources(input.openKruise, true),
-      matchConditions: [...ids, ...exemptionCondition(c, 'scale-down', input.cluster)],
+      operations: ['UPDATE', 'DELETE'],
+      resources: workloadResources(openKruise, true),
+      failurePolicy: 'Fail',
+      failurePolicyReason: 'blocking a scale-down leaves the workload running at its size while letting one through removes capacity at once; the autoscaler and garbage collector are exempt, and controllers write status, which the policy does not intercept',
+      matchConditions: [...ids, ...exemptionCondition(c, 'scale-down', input)],
       variables: [
-        // a Scale omits replicas when they are 0; workloads always carry them after defaulting
-        { name: 'oldReplicas', expression: 'has(oldObject.spec.replicas) ? oldObject.spec.replicas : 0' },
-        { name: 'newReplicas', expression: 'has(object.spec.replicas) ? object.spec.replicas : 0' },
-        { name: 'isCanary', expression: IS_CANARY },
+        // a Scale omits replicas when they are 0; workloads always carry them after defaulting; a deleted workload has none
+        { name: 'oldReplicas', expression: celReplicas('oldObject', 0) },
+        { name: 'newReplicas', expression: celReplicas('object', 0) },
+        // the track is read from the stored object: a request cannot make a stable workload a canary to escape the bound
+        { name: 'oldTrack', expression: celLabel('oldObject', T) },
+        { name: 'newTrack', expression: celLabel('object', T) },
       ],
-      validations: [{
-        expression: `variables.isCanary || variables.newReplicas >= variables.oldReplicas || variables.newReplicas * 1000 >= variables.oldReplicas * ${kept}`,
-        message: `scaling down by more than ${Math.round(c.maxScaleDownFraction * 1000) / 10}% of the replicas in one step is forbidden`,
-        messageExpression: `'scaling from ' + string(variables.oldReplicas) + ' to ' + string(variables.newReplicas) + ' replicas removes more than ${Math.round(c.maxScaleDownFraction * 1000) / 10}% in one step; scale down in steps'`,
-        reason: 'Forbidden',
-      }],
+      validations: [
+        {
+          expression: "request.operation != 'UPDATE' || request.subResource != '' || variables.newTrack == variables.oldTrack",
+          message: `the release track (label ${T}) of a workload is fixed at creation; create a new workload for another track`,
+          messageExpression: `'the release track (label ${T}) of a workload is fixed at creation: ' + (variables.oldTrack == '' ? 'no track' : '\\'' + variables.oldTrack + '\\'') + ' cannot become ' + (variables.newTrack == '' ? 'no track' : '\\'' + variables.newTrack + '\\'') + '; create a new workload for another track'`,
+          reason: 'Forbidden',
+        },
+        {
+          expression: `variables.oldTrack == 'canary' || variables.newReplicas >= variables.oldReplicas || variables.newReplicas * 1000 >= variables.oldReplicas * ${kept}`,
+          message: `scaling down by more than ${percentOf(c.maxScaleDownFraction)}% of the replicas in one step is forbidden (deleting a workload scales it to 0)`,
+          messageExpression: `request.operation == 'DELETE' ? 'deleting a workload with ' + string(variables.oldReplicas) + ' replicas scales it to 0, more than ${percentOf(c.maxScaleDownFraction)}% in one step; remove it through the fleet\\'s synth' : 'scaling from ' + string(variables.oldReplicas) + ' to ' + string(variables.newReplicas) + ' replicas removes more than ${percentOf(c.maxScaleDownFraction)}% in one step; scale down in steps'`,
+          reason: 'Forbidden',
+        },
+      ],
       validationActions: actions(c, 'scale-down'),
+      bindings: [{ excludedNamespaces: workloadNamespaces }],
     },
     {
       name: `${POLICY_PREFIX}-max-surge`,
       rule: 'max-surge',
       operations: ['CREATE', 'UPDATE'],
-      resources: workloadResources(input.openKruise, false, true),
-      matchConditions: [...ids, ...exemptionCondition(c, 'max-surge', input.cluster)],
+      resources: workloadResources(openKruise, false, true),
+      failurePolicy: 'Ignore',
+      failurePolicyReason: 'failing closed would stop every rollout and rollback of the cluster\'s Deployments, while a surge above the bound costs temporary capacity; the synth checks every change that comes through it',
+      matchConditions: [...ids, ...exemptionCondition(c, 'max-surge', input)],
       variables: [
         {
           name: 'surge',
@@ -202,39 +353,85 @@ export function guardrailPolicies(c: GuardrailConfig, input: ClusterPolicyInput)
         { name: 'replicas', expression: 'has(object.spec.replicas) && object.spec.replicas > 0 ? object.spec.replicas : 1' },
       ],
       validations: [{
+        // a percentage as Kubernetes reads it ('050%' is 50); a count against the bound's pods, rounded up
         expression: `type(variables.surge) == string ? variables.surge.matches(${celString(percentPattern(c.maxSurgePercent))}) : variables.surge * 100 <= ${c.maxSurgePercent} * variables.replicas + 99`,
         message: `maxSurge may be at most ${c.maxSurgePercent}% of the replicas`,
         reason: 'Invalid',
       }],
       validationActions: actions(c, 'max-surge'),
+      bindings: [{ excludedNamespaces: workloadNamespaces }],
     },
     {
       name: `${POLICY_PREFIX}-canary-percent`,
       rule: 'canary-percent',
       operations: ['CREATE', 'UPDATE'],
-      resources: workloadResources(input.openKruise, false),
-      matchConditions: [...ids, ...exemptionCondition(c, 'canary-percent', input.cluster)],
+      resources: workloadResources(openKruise, true),
+      failurePolicy: 'Fail',
+      failurePolicyReason: `only canaries (label ${T}=canary, or through the scale subresource a workload the synth recorded as a canary) reach the policy, and blocking a canary change leaves the stable track serving; missing parameters fail the request, since a canary bound without the synth's facts bounds nothing`,
+      paramKind: { apiVersion: FLEET_API_VERSION, kind: GUARDRAIL_PARAMETERS_CRD.kind },
+      matchConditions: [...ids, ...exemptionCondition(c, 'canary-percent', input)],
       variables: [
-        { name: 'isCanary', expression: IS_CANARY },
-        { name: 'replicas', expression: 'has(object.spec.replicas) ? object.spec.replicas : 1' },
+        // a Scale carries no labels: through the scale subresource, a canary is a workload the synth recorded as one
+        { name: 'isScale', expression: "request.subResource == 'scale'" },
+        { name: 'key', expression: "request.namespace + '/' + request.name" },
+        { name: 'recorded', expression: 'has(params.spec) && has(params.spec.canaries) && variables.key in params.spec.canaries' },
+        { name: 'isCanary', expression: `variables.isScale ? variables.recorded : (${celLabelIs('object', T, 'canary')} || ${celLabelIs('oldObject', T, 'canary')})` },
+        { name: 'stableReplicas', expression: 'variables.recorded ? params.spec.canaries[variables.key].stableReplicas : 0' },
+        // a Scale omits replicas when they are 0; a workload without replicas runs Kubernetes' default of 1
+        { name: 'replicas', expression: `variables.isScale ? (${celReplicas('object', 0)}) : (${celReplicas('object', 1)})` },
+      ],
+      validations: [
         {
-          name: 'stableReplicas',
-          expression: `has(object.metadata.annotations) && ${celString(STABLE_REPLICAS_ANNOTATION)} in object.metadata.annotations`
-            + ` && object.metadata.annotations[${celString(STABLE_REPLICAS_ANNOTATION)}].matches('^[0-9]{1,9}$')`
-            + ` ? int(object.metadata.annotations[${celString(STABLE_REPLICAS_ANNOTATION)}]) : 0`,
+          expression: '!variables.isCanary || variables.recorded',
+          message: `the fleet's synth recorded no canary of this name (GuardrailParameters ${GUARDRAIL_PARAMETERS_NAME}), so its app's stable replicas are unknown; create canaries through the fleet's synth`,
+          messageExpression: `'the fleet\\'s synth recorded no canary ' + variables.key + ' (GuardrailParameters ${GUARDRAIL_PARAMETERS_NAME}), so its app\\'s stable replicas are unknown; create canaries through the fleet\\'s synth'`,
+          reason: 'Forbidden',
+        },
+        {
+          expression: `!variables.isCanary || !variables.recorded || variables.replicas * 100 <= ${B} * (variables.replicas + variables.stableReplicas)`,
+          message: `a canary may hold at most ${B}% of its app's pods (canary + stable, the stable replicas as the synth recorded them)`,
+          ...(B < 100 ? {
+            messageExpression: `'the canary holds ' + string(variables.replicas) + ' of ' + string(variables.replicas + variables.stableReplicas) + ' pods of its app, above ${B}%; beside ' + string(variables.stableReplicas) + ' stable replicas it may run at most ' + string((${B} * variables.stableReplicas) / ${100 - B})`,
+          } : {}),
+          reason: 'Invalid',
         },
       ],
-      validations: [{
-        expression: `!variables.isCanary || variables.replicas * 100 <= ${c.maxCanaryPercent} * (variables.replicas + variables.stableReplicas)`,
-        message: `a canary may hold at most ${c.maxCanaryPercent}% of its app's pods (stable replicas in annotation ${STABLE_REPLICAS_ANNOTATION})`,
-        reason: 'Invalid',
-      }],
       validationActions: actions(c, 'canary-percent'),
+      bindings: [
+        // workloads labelled as canaries (new or stored object): no other workload needs the parameters
+        { excludedNamespaces: workloadNamespaces, objectLabels: { [T]: 'canary' }, paramName: GUARDRAIL_PARAMETERS_NAME },
+        // the scale subresource of the canaries the synth rendered, by name (a Scale carries no labels)
+        ...(canaryNames.length > 0 ? [{
+          name: `${POLICY_PREFIX}-canary-percent-scale`,
+          resources: workloadResources(openKruise, false).map(r => ({
+            apiGroups: r.apiGroups, resources: r.resources.map(x => `${x}/scale`), operations: ['UPDATE'], resourceNames: canaryNames,
+          })),
+          excludedNamespaces: workloadNamespaces,
+          paramName: GUARDRAIL_PARAMETERS_NAME,
+        }] : []),
+      ],
     },
   ];
 }
 
-/** The ValidatingAdmissionPolicy and binding objects of a policy. */
+/** The cluster's GuardrailParameters object: the facts of every canary, keyed `<namespace>/<name>` in sorted order. */
+export function guardrailParameters(canaries: readonly CanaryFact[]): KubeObject {
+  const sorted = [...canaries].sort((a, b) => {
+    const ka = `${a.namespace}/${a.name}`;
+    const kb = `${b.namespace}/${b.name}`;
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  });
+  const entries: Record<string, { app: string; stableReplicas: number }> = {};
+  for (const k of sorted) entries[`${k.namespace}/${k.name}`] = { app: k.app, stableReplicas: k.stableReplicas };
+  return {
+    apiVersion: FLEET_API_VERSION,
+    kind: GUARDRAIL_PARAMETERS_CRD.kind,
+    metadata: { name: GUARDRAIL_PARAMETERS_NAME },
+    spec: { canaries: entries },
+  } as KubeObject;
+}
+
+/** The ValidatingAdmissionPolicy and binding objects of a policy (the policy first). */
 export function renderPolicy(p: GuardrailPolicy, apiVersion: string): KubeObject[] {
   const rule = guardrailRule(p.rule)!;
   const metadata = {
@@ -244,7 +441,8 @@ export function renderPolicy(p: GuardrailPolicy, apiVersion: string): KubeObject
   const policy = k8s.KubeValidatingAdmissionPolicyV1Beta1.manifest({
     metadata,
     spec: {
-      failurePolicy: 'Fail',
+      failurePolicy: p.failurePolicy,
+      paramKind: p.paramKind ? { ...p.paramKind } : undefined,
       matchConstraints: {
         resourceRules: p.resources.map(r => ({
           apiGroups: [...r.apiGroups],
@@ -259,9 +457,25 @@ export function renderPolicy(p: GuardrailPolicy, apiVersion: string): KubeObject
       validations: p.validations.map(v => ({ ...v })),
     },
   }) as KubeObject;
-  const binding = k8s.KubeValidatingAdmissionPolicyBindingV1Beta1.manifest({
-    metadata: { name: p.name, annotations: { 'fleet.cdk8s.io/rule': rule.id } },
-    spec: { policyName: p.name, validationActions: [...p.validationActions] },
-  }) as KubeObject;
-  return [{ ...policy, apiVersion }, { ...binding, apiVersion }];
+  const bindings = p.bindings.map(b => k8s.KubeValidatingAdmissionPolicyBindingV1Beta1.manifest({
+    metadata: { name: b.name ?? p.name, annotations: { 'fleet.cdk8s.io/rule': rule.id } },
+    spec: {
+      policyName: p.name,
+      paramRef: b.paramName ? { name: b.paramName, parameterNotFoundAction: 'Deny' } : undefined,
+      matchResources: {
+        namespaceSelector: { matchExpressions: [{ key: NAMESPACE_NAME_LABEL, operator: 'NotIn', values: [...b.excludedNamespaces] }] },
+        objectSelector: b.objectLabels ? { matchLabels: { ...b.objectLabels } } : undefined,
+        resourceRules: b.resources?.map(r => ({
+          apiGroups: [...r.apiGroups],
+          apiVersions: ['*'],
+          resources: [...r.resources],
+          operations: [...r.operations],
+          resourceNames: [...r.resourceNames],
+          scope: 'Namespaced',
+        })),
+      },
+      validationActions: [...p.validationActions],
+    },
+  }) as KubeObject);
+  return [{ ...policy, apiVersion }, ...bindings.map(b => ({ ...b, apiVersion }))];
 }

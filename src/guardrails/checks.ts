@@ -8,10 +8,11 @@
  */
 import { GuardrailConfig, GuardrailRuleName, guardrailRule, overrideName, scaleDownAllowed } from './rules';
 import { FleetState, StateObject } from './state';
-import { appNameOf, canaryAllowed, groupOf, maxSurgeOf, replicasOf, surgeAllowed, trackOf, workloadKindOf } from './workload-objects';
+import { appNameOf, groupOf, maxSurgeOf, replicasOf, surgeAllowed, trackOf, workloadKindOf } from './workload-objects';
 import { Violation } from '../core/errors';
 import { FLEET_GROUP } from '../crds/pools';
 import { carryOverride } from '../synth/inputs';
+import { canaryAllowed, maxCanaryPods } from '../workloads/rollout';
 
 /** One broken guardrail, before exemptions and overrides. */
 export interface GuardrailFinding {
@@ -108,7 +109,7 @@ export function canaryFindings(next: FleetState, config: GuardrailConfig): Guard
         : `the canary of app '${key}' holds ${c.replicas} of ${c.replicas + s} pods (${share}%), above the bound of ${config.maxCanaryPercent}%`,
       fix: s === 0
         ? 'label the stable workload with the same app.kubernetes.io/name and track \'stable\''
-        : `lower the canary to at most ${Math.floor((config.maxCanaryPercent * s) / (100 - config.maxCanaryPercent || 1))} replica(s), or raise the stable track`,
+        : `lower the canary to at most ${maxCanaryPods(s, config.maxCanaryPercent)} replica(s), or raise the stable track`,
     });
   }
   return out;

@@ -5,6 +5,7 @@
  */
 import { Construct } from 'constructs';
 import { GuardrailConfig, GuardrailSettings, resolveGuardrailConfig } from './rules';
+import type { FleetModel } from '../model';
 
 /** Props of {@link Guardrails}: see {@link GuardrailSettings} for each bound and its default. */
 export interface GuardrailsProps extends GuardrailSettings {}
@@ -24,4 +25,12 @@ export class Guardrails extends Construct {
     this.props = props;
     this.config = resolveGuardrailConfig(props);
   }
+}
+
+/**
+ * The fleet's guardrail configuration: the first declared {@link Guardrails}
+ * construct's (a second one is reported by the guardrails layer), else the defaults.
+ */
+export function fleetGuardrailConfig(model: FleetModel): GuardrailConfig {
+  return model.ofType(Guardrails)[0]?.config ?? resolveGuardrailConfig();
 }

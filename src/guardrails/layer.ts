@@ -2,27 +2,29 @@
  * The guardrails layer, registered last: it sees every object the other layers
  * rendered.
  *
- * - render: marks what the in-cluster policies need on the rendered objects
- *   (the protection label on Namespaces holding workloads, the stable track's
- *   replicas on canaries) and adds the ValidatingAdmissionPolicies and
- *   bindings to every cluster, in the admissionregistration version the
- *   cluster's Kubernetes version serves;
+ * - render: marks Namespaces holding workloads with the protection label (a
+ *   policy cannot see what a namespace holds), and adds to every cluster the
+ *   ValidatingAdmissionPolicies and bindings, in the admissionregistration
+ *   version the cluster's Kubernetes version serves, with the
+ *   GuardrailParameters they bind (the stable replicas of every canary's app)
+ *   and its CRD;
  * - check: one pass over the whole rendered fleet with the state rules
  *   (maxSurge, canary share) and, given the previous output, the change-aware
  *   rules (scale-down, deletion of protected objects, namespace moves).
  */
 import { IConstruct } from 'constructs';
-import { admissionApiVersion, guardrailPolicies, renderPolicy } from './admission';
+import { BUILT_IN_API_GROUPS, CanaryFact, admissionApiVersion, guardrailParameters, guardrailPolicies, renderPolicy } from './admission';
 import { GuardrailFinding, appKey, canaryFindings, changeFindings, judge, maxSurgeFindings, namespacesWithWorkloads, stableReplicasByApp } from './checks';
 import { Guardrails, GuardrailsProps } from './guardrails';
-import { GuardrailConfig, GuardrailRuleName, STABLE_REPLICAS_ANNOTATION, guardrailConfigProblems, guardrailRule, resolveGuardrailConfig } from './rules';
+import { GuardrailConfig, GuardrailRuleName, guardrailConfigProblems, guardrailRule, resolveGuardrailConfig } from './rules';
 import { StateObject, fleetState, readPreviousState } from './state';
 import { PlainObject, appNameOf, groupOf, trackOf, workloadKindOf } from './workload-objects';
 import { PropShape, describeValue, shapeProblems } from '../core/checks';
 import { Violations } from '../core/errors';
 import { parseKubeVersion } from '../core/versions';
+import { guardrailParametersCrd } from '../crds/guardrails';
 import { FleetModel, pathOf } from '../model';
-import { RenderContext, RenderedObject } from '../synth/context';
+import { KubeObject, RenderContext, RenderedObject } from '../synth/context';
 import { objectYaml } from '../synth/emit';
 import { Layer } from '../synth/layer';
 
@@ -79,13 +81,20 @@ function render(ctx: RenderContext): void {
   const rendered: readonly StateObject[] = ctx.objects;
   const busy = namespacesWithWorkloads(rendered);
   const stable = stableReplicasByApp(rendered);
+  const canaries = new Map<string, CanaryFact[]>();
+  const customGroups = new Map<string, Set<string>>();
   for (const o of ctx.objects) {
     const obj = o.object;
-    if (obj.kind === 'Namespace' && groupOf(obj.apiVersion) === '' && busy.has(`${o.cluster}/${obj.metadata.name}`)) {
+    const group = groupOf(obj.apiVersion);
+    if (!BUILT_IN_API_GROUPS.has(group)) customGroups.set(o.cluster, (customGroups.get(o.cluster) ?? new Set()).add(group));
+    if (obj.kind === 'Namespace' && group === '' && busy.has(`${o.cluster}/${obj.metadata.name}`)) {
       obj.metadata.labels = { ...(obj.metadata.labels ?? {}), [config.protectedLabel]: 'true' };
     } else if (workloadKindOf(obj) && trackOf(obj) === 'canary') {
-      const s = stable.get(appKey({ cluster: o.cluster, object: obj, source: o.source }, appNameOf(obj) ?? obj.metadata.name)) ?? 0;
-      obj.metadata.annotations = { ...(obj.metadata.annotations ?? {}), [STABLE_REPLICAS_ANNOTATION]: String(s) };
+      const app = appNameOf(obj) ?? obj.metadata.name;
+      const stableReplicas = stable.get(appKey({ cluster: o.cluster, object: obj, source: o.source }, app)) ?? 0;
+      const list = canaries.get(o.cluster) ?? [];
+      list.push({ namespace: obj.metadata.namespace ?? '', name: obj.metadata.name, app, stableReplicas });
+      canaries.set(o.cluster, list);
     }
   }
 
@@ -100,7 +109,19 @@ function render(ctx: RenderContext): void {
         'upgrade the cluster to Kubernetes 1.28 or later');
       continue;
     }
-    const policies = guardrailPolicies(config, { cluster: cluster.clusterName, apiVersion, openKruise: cluster.props.openKruise ?? false });
+    const name = cluster.clusterName;
+    const facts = canaries.get(name) ?? [];
+    const policies = guardrailPolicies(config, {
+      cluster: name,
+      apiVersion,
+      openKruise: cluster.props.openKruise ?? false,
+      canaries: facts,
+      customResourceGroups: [...(customGroups.get(name) ?? [])],
+      platformNamespaces: [ctx.model.fleet.systemNamespace],
+    });
+    // the facts the canary policy binds as params, and their CRD
+    ctx.add(cluster, guardrailParametersCrd() as KubeObject, construct);
+    ctx.add(cluster, guardrailParameters(facts), construct);
     for (const p of policies) {
       for (const obj of renderPolicy(p, apiVersion)) ctx.add(cluster, obj, construct);
     }

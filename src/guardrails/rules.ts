@@ -96,9 +96,6 @@ export interface GuardrailExemption {
 /** Label that marks an object as protected against deletion (value `true`). */
 export const DEFAULT_PROTECTED_LABEL = `${LABEL_PREFIX}/protected`;
 
-/** Annotation the guardrails put on a canary workload: the stable track's replicas (for the in-cluster canary bound). */
-export const STABLE_REPLICAS_ANNOTATION = `${LABEL_PREFIX}/stable-replicas`;
-
 /**
  * Identities of the Kubernetes controllers that legitimately delete and scale
  * objects (namespace cleanup, garbage collection, horizontal autoscaling).
@@ -151,7 +148,14 @@ export interface GuardrailSettings {
   readonly maxScaleDownFraction?: number;
   /** Largest maxSurge, in percent of the replicas (whole number, 0–100). @default 50 */
   readonly maxSurgePercent?: number;
-  /** Largest canary share, in percent of the app's canary + stable pods (whole number, 0–100). @default 25 */
+  /**
+   * The fleet's one canary bound: the largest share of an app's pods (canary
+   * and stable together, in percent, whole number 0–100) its canary may hold.
+   * That share is the share of requests the canary serves, since the Service
+   * selects both tracks. LiDeployment validation, the synth-time guardrail
+   * and the in-cluster policy all use it (`canary * 100 <= bound * (canary + stable)`).
+   * @default 25
+   */
   readonly maxCanaryPercent?: number;
   /** Label key marking objects protected against deletion (value `true`). @default 'fleet.cdk8s.io/protected' */
   readonly protectedLabel?: string;

@@ -3,6 +3,7 @@
  * OpenKruise CloneSet and Advanced StatefulSet): replicas, maxSurge, track.
  * Pure functions over plain JSON.
  */
+import { parseKubePercent } from '../core/int-or-percent';
 import { Labels } from '../core/names';
 
 /** A Kubernetes object as plain JSON, as little as the guardrails read. */
@@ -75,13 +76,14 @@ export function maxSurgeOf(o: PlainObject): number | string | undefined {
 
 /**
  * True when a maxSurge stays within `boundPercent` of `replicas`: a percentage
- * must be at most the bound; a pod count at most the bound's pods, rounded up
- * as Kubernetes rounds surge percentages (`surge*100 <= bound*max(replicas,1) + 99`).
+ * (parsed as Kubernetes parses it: `'050%'` is 50) must be at most the bound;
+ * a pod count at most the bound's pods, rounded up as Kubernetes rounds surge
+ * percentages (`surge*100 <= bound*max(replicas,1) + 99`).
  */
 export function surgeAllowed(surge: number | string, replicas: number, boundPercent: number): boolean {
   if (typeof surge === 'number') return surge * 100 <= boundPercent * Math.max(replicas, 1) + 99;
-  const m = /^(0|[1-9][0-9]*)%$/.exec(surge); // as the in-cluster pattern: no leading zeros
-  return m !== null && Number(m[1]) <= boundPercent;
+  const pct = parseKubePercent(surge);
+  return pct !== undefined && pct <= boundPercent;
 }
 
 /** The release track of an object (`stable`, `canary`), if labelled. */
@@ -92,9 +94,4 @@ export function trackOf(o: PlainObject): string | undefined {
 /** The app name (`app.kubernetes.io/name`) of an object, if labelled. */
 export function appNameOf(o: PlainObject): string | undefined {
   return o.metadata.labels?.['app.kubernetes.io/name'];
-}
-
-/** True when `canary` pods stay within `boundPercent` of canary + stable pods (integers only). */
-export function canaryAllowed(canary: number, stable: number, boundPercent: number): boolean {
-  return canary * 100 <= boundPercent * (canary + stable);
 }

@@ -8,7 +8,7 @@ import { DEFAULT_DATA_MOUNT_PATH, LiStatefulSet } from './li-stateful-set';
 import { PlatformContainer, PlatformPodTemplate, PlatformPodTemplateProps, ResolvedPlatformTemplate, resolvePlatformTemplate } from './platform-template';
 import { appContainerShare, containerAmounts, platformConflicts, probeProblem } from './pod';
 import { renderLiDeployment, renderLiStatefulSet, renderLocalStorageClass, renderPriorityClass, imageFor } from './render';
-import { canaryProblem, rolloutProblem } from './rollout';
+import { canaryFixText, canaryProblem, rolloutProblem } from './rollout';
 import { AppPort, AppResources, AppVersion, appBudget, appLimits } from './workload-props';
 import { Cluster } from '../clusters/cluster';
 import { PropShape, describeValue, shapeProblems } from '../core/checks';
@@ -16,6 +16,7 @@ import { Violations } from '../core/errors';
 import { dns1123LabelFix, isDns1123Label, isDns1123Subdomain, labelsProblems } from '../core/names';
 import { ResourceAmounts, amountsIfValid, cpuProblem, fitsIn, formatCpu, formatMemory, cpuToMillis, memoryProblem, memoryToMiB, shortfalls } from '../core/resources';
 import { imagePinProblem } from '../core/versions';
+import { fleetGuardrailConfig } from '../guardrails/guardrails';
 import { NodeTaint } from '../machines/node-profile';
 import { FleetModel, pathOf } from '../model';
 import { FleetPlan } from '../plan';
@@ -285,7 +286,16 @@ function validateTemplates(model: FleetModel, v: Violations): void {
       }
     }
     const mcp = p.maxCanaryPercent;
-    if (mcp !== undefined && !(mcp > 0 && mcp <= 100)) v.error(path, 'platform-template.max-canary', `maxCanaryPercent is ${mcp}`, 'use a percentage above 0 and at most 100');
+    if (mcp !== undefined) {
+      // one canary bound, one denominator: the guardrails' share of all the app's pods
+      const bound = fleetGuardrailConfig(model).maxCanaryPercent;
+      const message = `PlatformPodTemplate.maxCanaryPercent is deprecated: the fleet's one canary bound is Guardrails.maxCanaryPercent (${bound}% of all the app's pods, canary + stable)`;
+      if (mcp !== bound) {
+        v.error(path, 'platform-template.max-canary', `${message}, and this template sets ${mcp}`, `remove maxCanaryPercent from the template, and set Guardrails.maxCanaryPercent to the bound you mean (${bound} now)`);
+      } else {
+        v.warning(path, 'platform-template.max-canary', `${message}; this template sets the same value`, 'remove maxCanaryPercent from the template');
+      }
+    }
     for (const key of ['runAsUser', 'runAsGroup'] as const) {
       const id = p[key];
       if (id !== undefined && !(Number.isInteger(id) && id > 0)) v.error(path, 'platform-template.non-root', `${key} is ${id}; app pods never run as root`, `set ${key} to a non-zero user id, e.g. 10001`);
@@ -396,7 +406,7 @@ function validateCommon(w: LiWorkload, ns: AppNamespace, model: FleetModel, v: V
   return resourcesOk;
 }
 
-function validateDeployment(d: LiDeployment, fleetTemplate: ResolvedPlatformTemplate, v: Violations): void {
+function validateDeployment(d: LiDeployment, canaryBound: number, v: Violations): void {
   const path = pathOf(d);
   const p = d.props;
   const replicasOk = Number.isInteger(p.replicas) && p.replicas >= 1;
@@ -414,13 +424,8 @@ function validateDeployment(d: LiDeployment, fleetTemplate: ResolvedPlatformTemp
       if (!CONFIG_KEY.test(key)) v.error(path, 'workload.config.key', `canary config key '${key}' is not a valid ConfigMap key`, 'use letters, digits, \'-\', \'_\' and \'.\'');
     }
     if (replicasOk) {
-      const problem = canaryProblem(p.replicas, p.canary, fleetTemplate.maxCanaryPercent);
-      if (problem) {
-        const maxPods = Math.floor((p.replicas * fleetTemplate.maxCanaryPercent) / 100);
-        v.error(path, 'workload.canary.bound', problem,
-          maxPods >= 1 ? `use at most ${maxPods} canary pod(s) (canary.count) or canary.percent ≤ ${fleetTemplate.maxCanaryPercent}`
-            : `raise replicas to at least ${Math.ceil(100 / fleetTemplate.maxCanaryPercent)} to run a one-pod canary within ${fleetTemplate.maxCanaryPercent}%`);
-      }
+      const problem = canaryProblem(p.replicas, p.canary, canaryBound);
+      if (problem) v.error(path, 'workload.canary.bound', problem, canaryFixText(p.replicas, canaryBound));
     }
   }
 }
@@ -454,7 +459,7 @@ function validate(model: FleetModel, v: Violations): void {
   validateTemplates(model, v);
   // workloads are checked against the fleet's template, which needs props of the right types
   if (model.ofType(PlatformPodTemplate).some(t => templateShapeProblems(t).length > 0)) return;
-  const fleetTemplate = new PlatformTemplates(model).forCluster(undefined);
+  const canaryBound = fleetGuardrailConfig(model).maxCanaryPercent;
   const names = new Map<string, string>();
   for (const w of workloadsOf(model)) {
     const path = pathOf(w);
@@ -472,7 +477,7 @@ function validate(model: FleetModel, v: Violations): void {
     if (other) v.error(path, 'workload.name.unique', `application '${w.props.application}' is also declared in namespace '${ns.namespaceName}' at ${other}`, 'give each workload of a namespace its own application name');
     else names.set(key, path);
     if (w instanceof LiDeployment) {
-      validateDeployment(w, fleetTemplate, v);
+      validateDeployment(w, canaryBound, v);
       if (w.props.canary && names.has(`${ns.namespaceName}/${w.props.application}-canary`)) {
         v.error(path, 'workload.name.unique', `the canary '${w.props.application}-canary' collides with another application of namespace '${ns.namespaceName}'`, 'rename one of them');
       }

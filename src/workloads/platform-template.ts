@@ -101,7 +101,14 @@ export interface PlatformPodTemplateProps {
   readonly runAsUser?: number;
   /** Group id of every container and of mounted volumes (fsGroup). @default 10001 */
   readonly runAsGroup?: number;
-  /** Largest canary, in percent of the stable replicas. @default 20 */
+  /**
+   * Largest canary, in percent.
+   * @deprecated The fleet has one canary bound, `Guardrails.maxCanaryPercent`
+   * (percent of all the app's pods, canary + stable; default 25). Setting this
+   * to another value is a validation error (`platform-template.max-canary`),
+   * setting it to the same value a warning.
+   * @default - the guardrails' bound
+   */
   readonly maxCanaryPercent?: number;
   /** Least CPU the app container must keep after the sidecars' share of the pod. @default 50m */
   readonly minAppCpu?: Cpu;
@@ -129,7 +136,6 @@ export interface ResolvedPlatformTemplate {
   readonly statefulPriorityClass: string;
   readonly runAsUser: number;
   readonly runAsGroup: number;
-  readonly maxCanaryPercent: number;
   readonly minAppCpu: Cpu;
   readonly minAppMemory: Size;
   readonly localStorageClass: string;
@@ -159,7 +165,6 @@ export function resolvePlatformTemplate(...layers: ReadonlyArray<PlatformPodTemp
     statefulPriorityClass: p.statefulPriorityClass ?? 'fleet-stateful',
     runAsUser: p.runAsUser ?? 10001,
     runAsGroup: p.runAsGroup ?? 10001,
-    maxCanaryPercent: p.maxCanaryPercent ?? 20,
     minAppCpu: p.minAppCpu ?? Cpu.millis(50),
     minAppMemory: p.minAppMemory ?? Size.mebibytes(64),
     localStorageClass: p.localStorageClass ?? 'local-ssd',

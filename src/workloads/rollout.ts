@@ -7,6 +7,8 @@
  * controller will actually do.
  */
 
+import { parseKubePercent } from '../core/int-or-percent';
+
 /** A count of pods or a percentage of the replicas (`'25%'`). */
 export type PodCountOrPercent = number | string;
 
@@ -18,12 +20,13 @@ export interface CanarySize {
   readonly count?: number;
 }
 
-/** Parses `'25%'` into 25; undefined when it is not a whole percentage from 0 to 100. */
+/**
+ * Parses `'25%'` into 25, as Kubernetes parses percentages (`'050%'` is 50,
+ * see {@link parseKubePercent}); undefined when it is not a percentage from 0 to 100.
+ */
 export function parsePercent(v: string): number | undefined {
-  const m = /^([0-9]{1,3})%$/.exec(v);
-  if (!m) return undefined;
-  const n = Number(m[1]);
-  return n <= 100 ? n : undefined;
+  const n = parseKubePercent(v);
+  return n !== undefined && n <= 100 ? n : undefined;
 }
 
 /** Why a count-or-percentage is invalid, or undefined when it is valid. */
@@ -49,18 +52,75 @@ export function canaryPods(replicas: number, canary: CanarySize | undefined): nu
 }
 
 /**
- * Why a canary size is not allowed, or undefined: exactly one of percent and
- * count, positive, and the canary pods at most `maxPercent` of the stable replicas.
+ * The canary bound, in one place. A canary may hold at most `boundPercent` of
+ * all pods of its app, canary and stable together: the Service selects both
+ * tracks, so that share is the share of requests a bad canary version serves
+ * (its blast radius). Integers only, as the in-cluster policy computes it:
+ * `canary * 100 <= boundPercent * (canary + stable)`.
  */
-export function canaryProblem(replicas: number, canary: CanarySize, maxPercent: number): string | undefined {
+export function canaryAllowed(canary: number, stable: number, boundPercent: number): boolean {
+  return canary * 100 <= boundPercent * (canary + stable);
+}
+
+/**
+ * The most canary pods {@link canaryAllowed} lets run beside `stable` pods:
+ * `floor(bound * stable / (100 - bound))`; unbounded (`Infinity`) for a bound of 100.
+ */
+export function maxCanaryPods(stable: number, boundPercent: number): number {
+  if (boundPercent >= 100) return Number.POSITIVE_INFINITY;
+  return Math.floor((boundPercent * stable) / (100 - boundPercent));
+}
+
+/** The fewest stable pods beside which a one-pod canary stays within the bound (`Infinity` for a bound of 0). */
+export function minStableForOneCanaryPod(boundPercent: number): number {
+  if (boundPercent <= 0) return Number.POSITIVE_INFINITY;
+  return Math.max(0, Math.ceil(100 / boundPercent) - 1);
+}
+
+/** A canary size that passes the bound beside `replicas` stable pods, for a fix text. */
+export interface CanaryFix {
+  /** The largest passing `canary.count`; 0 when no canary fits (raise `replicas` to {@link minReplicas}). */
+  readonly maxCount: number;
+  /** The largest whole `canary.percent` that passes, when one does. */
+  readonly maxPercent?: number;
+  /** The fewest stable replicas beside which a one-pod canary passes. */
+  readonly minReplicas: number;
+}
+
+/** The sizes a fix can suggest; each of them passes {@link canaryAllowed} when applied. */
+export function canaryFix(replicas: number, boundPercent: number): CanaryFix {
+  const cap = maxCanaryPods(replicas, boundPercent);
+  const maxCount = Number.isFinite(cap) ? cap : replicas;
+  // canary.percent p runs max(1, ceil(replicas * p / 100)) pods: at most maxCount exactly when p <= 100 * maxCount / replicas
+  const p = maxCount >= 1 ? Math.min(100, Math.floor((100 * maxCount) / replicas)) : 0;
+  return { maxCount, maxPercent: p >= 1 ? p : undefined, minReplicas: minStableForOneCanaryPod(boundPercent) };
+}
+
+/** The fix text of a canary above the bound: sizes that pass. */
+export function canaryFixText(replicas: number, boundPercent: number): string {
+  const f = canaryFix(replicas, boundPercent);
+  if (f.maxCount < 1) {
+    return Number.isFinite(f.minReplicas)
+      ? `raise replicas to at least ${f.minReplicas} to run a one-pod canary within ${boundPercent}% of the app's pods, or remove the canary`
+      : 'remove the canary (the fleet\'s canary bound is 0%)';
+  }
+  return `use canary.count ≤ ${f.maxCount}${f.maxPercent !== undefined ? ` or canary.percent ≤ ${f.maxPercent}` : ''}`;
+}
+
+/**
+ * Why a canary size is not allowed, or undefined: exactly one of percent and
+ * count, positive, and the canary's pods at most `boundPercent` of all the
+ * app's pods (canary + `replicas` stable; {@link canaryAllowed}).
+ */
+export function canaryProblem(replicas: number, canary: CanarySize, boundPercent: number): string | undefined {
   const hasPercent = canary.percent !== undefined;
   const hasCount = canary.count !== undefined;
   if (hasPercent === hasCount) return 'set exactly one of canary.percent and canary.count';
   if (hasPercent && !(canary.percent! > 0 && canary.percent! <= 100)) return `canary.percent is ${canary.percent}, not in (0, 100]`;
   if (hasCount && !(Number.isInteger(canary.count) && canary.count! >= 1)) return `canary.count is ${canary.count}, not a whole number of at least 1`;
   const pods = canaryPods(replicas, canary);
-  if (pods * 100 > replicas * maxPercent) {
-    return `the canary runs ${pods} pod(s) beside ${replicas} stable replica(s), ${Math.round((pods * 10000) / replicas) / 100}% — above the fleet's bound of ${maxPercent}%`;
+  if (!canaryAllowed(pods, replicas, boundPercent)) {
+    return `the canary runs ${pods} of ${pods + replicas} pods (${Math.round((pods * 1000) / (pods + replicas)) / 10}%, beside ${replicas} stable replica(s)) — above the fleet's bound of ${boundPercent}% of the app's pods`;
   }
   return undefined;
 }

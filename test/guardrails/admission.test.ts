@@ -1,8 +1,10 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import fc from 'fast-check';
-import { admit, AdmissionRequest } from './support';
+import { admit, admitInCluster, AdmissionRequest } from './support';
 import {
-  Cluster, GuardrailConfig, Guardrails, STABLE_REPLICAS_ANNOTATION, canaryAllowed, guardrailPolicies, resolveGuardrailConfig,
-  scaleDownAllowed, surgeAllowed,
+  Cluster, FleetValidationError, GuardrailConfig, Guardrails, canaryAllowed, guardrailParameters, guardrailPolicies, renderPolicy,
+  resolveGuardrailConfig, scaleDownAllowed, surgeAllowed,
 } from '../../src';
 import { evaluateCel, kubernetesCelEnvironment } from '../support/cel';
 import { smallFleet, synthErrors } from '../support/fleet';
@@ -14,11 +16,18 @@ function synthPolicies(configure?: (f: ReturnType<typeof smallFleet>) => void) {
   const result = f.fleet.synthesize();
   const of = (cluster: string, kind: string) => result.objects.filter(o => o.cluster === cluster && o.object.kind === kind).map(o => o.object as any);
   const policy = (cluster: string, rule: string) => of(cluster, 'ValidatingAdmissionPolicy').find(p => p.metadata.name === `fleet-guardrails-${rule}`);
-  return { ...f, result, of, policy };
+  const objects = (cluster: string) => result.objects.filter(o => o.cluster === cluster).map(o => o.object);
+  return { ...f, result, of, policy, objects };
 }
 
 const defaults = synthPolicies(f => new Cluster(f.fleet, 'kruise-1', { region: 'lva1', openKruise: true }));
 const P = (rule: string, cluster = 'prod-1') => defaults.policy(cluster, rule);
+/** A request against everything the cluster's output holds (policies, bindings, parameters); no evaluation errors allowed. */
+const inCluster = (r: AdmissionRequest, cluster = 'prod-1', f = defaults) => {
+  const out = admitInCluster(f.objects(cluster), r);
+  expect(out.errors).toEqual([]);
+  return out;
+};
 
 const deploy = (replicas: number | undefined, extra: Record<string, unknown> = {}, labels: Record<string, string> = {}) => ({
   apiVersion: 'apps/v1',
@@ -57,11 +66,29 @@ describe('in-cluster guardrails: one ValidatingAdmissionPolicy and binding per r
         'fleet-guardrails-canary-percent', 'fleet-guardrails-delete-protected', 'fleet-guardrails-max-surge', 'fleet-guardrails-scale-down',
       ]);
       for (const p of [...policies, ...bindings]) expect(p.apiVersion).toBe('admissionregistration.k8s.io/v1beta1');
+      const failurePolicies = Object.fromEntries(policies.map(p => [p.metadata.name.replace('fleet-guardrails-', ''), p.spec.failurePolicy]));
+      expect(failurePolicies).toEqual({ 'canary-percent': 'Fail', 'delete-protected': 'Fail', 'max-surge': 'Ignore', 'scale-down': 'Fail' });
       for (const p of policies) {
-        expect(p.spec.failurePolicy).toBe('Fail');
         const b = bindings.find(x => x.metadata.name === p.metadata.name);
-        expect(b.spec).toEqual({ policyName: p.metadata.name, validationActions: ['Deny', 'Audit'] });
+        expect(b.spec).toMatchObject({ policyName: p.metadata.name, validationActions: ['Deny', 'Audit'] });
+        const excluded = b.spec.matchResources.namespaceSelector.matchExpressions;
+        expect(excluded).toEqual([{
+          key: 'kubernetes.io/metadata.name',
+          operator: 'NotIn',
+          values: p.metadata.name.endsWith('delete-protected') ? ['kube-node-lease', 'kube-system'] : ['fleet-system', 'kube-node-lease', 'kube-system'],
+        }]);
       }
+    }
+  });
+
+  test('the guardrails page states each policy\'s failurePolicy, as synthesized, with a reason', () => {
+    const page = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'GUARDRAILS.md'), 'utf8');
+    for (const p of defaults.of('prod-1', 'ValidatingAdmissionPolicy')) {
+      const rule = p.metadata.name.replace('fleet-guardrails-', '');
+      const row = page.split('\n').find(l => l.startsWith(`| \`${rule}\` |`));
+      expect(row).toBeDefined();
+      expect(row!.split('|').map(c => c.trim())[2]).toBe(`\`${p.spec.failurePolicy}\``);
+      expect(row!.split('|')[3].trim().length).toBeGreaterThan(40);
     }
   });
 
@@ -69,6 +96,7 @@ describe('in-cluster guardrails: one ValidatingAdmissionPolicy and binding per r
     const groups = (c: string) => P('scale-down', c).spec.matchConstraints.resourceRules.map((r: any) => r.apiGroups[0]);
     expect(groups('prod-1')).toEqual(['apps']);
     expect(groups('kruise-1')).toEqual(['apps', 'apps.kruise.io']);
+    expect(P('scale-down', 'kruise-1').spec.matchConstraints.resourceRules[1].resources).toEqual(['clonesets', 'clonesets/scale', 'statefulsets', 'statefulsets/scale']);
     expect(P('max-surge', 'kruise-1').spec.matchConstraints.resourceRules[1].resources).toEqual(['clonesets']);
   });
 
@@ -86,6 +114,21 @@ describe('in-cluster guardrails: one ValidatingAdmissionPolicy and binding per r
     expect(e.errors.map(v => [v.path, v.rule, v.message])).toEqual([['old-1', 'cluster.kubernetes-version', 'Kubernetes 1.27.9 is outside the supported range 1.28–1.31']]);
   });
 
+  test('turning the in-cluster guardrails off deletes their parameters: a guarded change with an override to name', () => {
+    const first = smallFleet();
+    first.fleet.synth();
+    const off = smallFleet({ outdir: first.fleet.fleetOutdir });
+    new Guardrails(off.fleet, 'guardrails', { admissionPolicies: false });
+    let errors: Array<{ rule: string; fix: string }> = [];
+    try {
+      off.fleet.synthesize({ previousOutdir: first.fleet.fleetOutdir });
+    } catch (e) {
+      errors = (e as FleetValidationError).errors.filter(x => x.rule === 'guardrails.delete-protected');
+    }
+    expect(errors.map(e => e.fix).join('\n')).toContain("'delete-protected:prod-1/guardrailparameters/fleet-guardrails'");
+    expect(errors.map(e => e.fix).join('\n')).toContain("'delete-protected:prod-1/customresourcedefinition/guardrailparameters.fleet.cdk8s.io'");
+  });
+
   test('a rule configured as a warning warns in the cluster too; admissionPolicies: false renders none', () => {
     const warn = synthPolicies(x => new Guardrails(x.fleet, 'guardrails', { severities: { 'max-surge': 'warning' } }));
     const b = warn.of('prod-1', 'ValidatingAdmissionPolicyBinding').find(x => x.metadata.name === 'fleet-guardrails-max-surge');
@@ -96,17 +139,26 @@ describe('in-cluster guardrails: one ValidatingAdmissionPolicy and binding per r
 });
 
 describeWithSchemas('the policies are schema-valid', () => {
-  test('v1beta1 objects against Kubernetes v1.28.0 (strict)', () => {
-    const objs = defaults.result.objects.filter(o => o.object.apiVersion.startsWith('admissionregistration'));
-    expect(objs.length).toBe(24);
+  const guardrailObjects = (f: typeof defaults, cluster?: string) => f.result.objects.filter(o => (cluster === undefined || o.cluster === cluster)
+    && (o.object.apiVersion.startsWith('admissionregistration') || o.object.kind === 'GuardrailParameters' || o.object.metadata.name === 'guardrailparameters.fleet.cdk8s.io'));
+
+  test('v1beta1 objects against Kubernetes v1.28.0 (strict), the parameters against their CRD', () => {
+    const objs = guardrailObjects(defaults);
+    expect(objs.length).toBe(30);
     expect(validateAll(objs)).toEqual([]);
   });
 
-  test('v1 objects against Kubernetes v1.30.0 (strict)', () => {
+  test('v1 objects against Kubernetes v1.30.0 (strict), the parameters against their CRD', () => {
     const f = synthPolicies(x => new Cluster(x.fleet, 'new-1', { region: 'lva1', kubernetesVersion: '1.30.2', openKruise: true }));
-    const objs = f.result.objects.filter(o => o.cluster === 'new-1' && o.object.apiVersion.startsWith('admissionregistration'));
-    expect(objs.length).toBe(8);
+    const objs = guardrailObjects(f, 'new-1');
+    expect(objs.length).toBe(10);
     expect(validateAll(objs, 'v1.30.0')).toEqual([]);
+  });
+
+  test('parameters that break their CRD schema are rejected by it', () => {
+    const bad = { ...guardrailParameters([]), spec: { canaries: { 'feed/x': { app: 'feed', stableReplicas: -1 } } } };
+    const crd = guardrailObjects(defaults, 'prod-1').find(o => o.object.kind === 'CustomResourceDefinition')!;
+    expect(validateAll([crd, bad]).join('\n')).toMatch(/stableReplicas/);
   });
 });
 
@@ -189,7 +241,7 @@ describe('CEL expressions under Kubernetes typing (real engine, integers as int)
   test('delete of a protected namespace denied, of an unprotected one allowed, by the namespace controller allowed', () => {
     const p = P('delete-protected');
     expect(admit(p, deleteNs({ 'fleet.cdk8s.io/protected': 'true' }))).toMatchObject({ matched: true, allowed: false });
-    expect(admit(p, deleteNs({}))).toMatchObject({ matched: true, allowed: true });
+    expect(admit(p, deleteNs({}))).toMatchObject({ matched: false, allowed: true }); // not protected: the match condition leaves it alone
     expect(admit(p, deleteNs({ 'fleet.cdk8s.io/protected': 'false' })).allowed).toBe(true);
     expect(admit(p, deleteNs({ 'fleet.cdk8s.io/protected': 'true' }, 'system:serviceaccount:kube-system:namespace-controller')).matched).toBe(false);
     expect(admit(p, { operation: 'DELETE', group: '', resource: 'namespaces', name: 'x', oldObject: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'x' } } }).allowed).toBe(true);
@@ -210,30 +262,33 @@ describe('CEL expressions under Kubernetes typing (real engine, integers as int)
     const cm: AdmissionRequest = { operation: 'CREATE', group: '', resource: 'configmaps', namespace: 'feed', name: 'c', object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'feed' } } };
     const update: AdmissionRequest = { ...create, operation: 'UPDATE', oldObject: create.object };
     const ns: AdmissionRequest = { operation: 'CREATE', group: '', resource: 'namespaces', name: 'feed', object: namespace({}) };
-    for (const p of defaults.of('kruise-1', 'ValidatingAdmissionPolicy')) {
-      for (const r of [create, cm, update, ns]) expect(admit(p, r).allowed).toBe(true);
-    }
+    for (const r of [create, cm, update, ns]) expect(inCluster(r, 'kruise-1')).toMatchObject({ allowed: true, denials: [] });
   });
 
-  test('canary share: bounded by the stable replicas the synth records on the canary', () => {
-    const p = P('canary-percent');
-    const canary = (replicas: number, stable?: string): AdmissionRequest => ({
-      operation: 'CREATE',
-      group: 'apps',
-      resource: 'deployments',
-      namespace: 'feed',
-      name: 'feed-api-canary',
-      object: {
-        ...deploy(replicas, {}, { 'fleet.cdk8s.io/track': 'canary' }),
-        metadata: { name: 'feed-api-canary', namespace: 'feed', labels: { 'fleet.cdk8s.io/track': 'canary' }, ...(stable ? { annotations: { [STABLE_REPLICAS_ANNOTATION]: stable } } : {}) },
-      },
+  test('canary share: bounded by the stable replicas the synth records in the cluster\'s parameters', () => {
+    const canaryObject = (replicas: number) => ({
+      ...deploy(replicas),
+      metadata: { name: 'feed-api-canary', namespace: 'feed', labels: { 'app.kubernetes.io/name': 'feed-api', 'fleet.cdk8s.io/track': 'canary' } },
     });
-    expect(admit(p, canary(10, '90')).allowed).toBe(true);
-    expect(admit(p, canary(30, '90')).allowed).toBe(true); // exactly 25%
-    expect(admit(p, canary(31, '90')).allowed).toBe(false);
-    expect(admit(p, canary(1)).allowed).toBe(false);
-    expect(admit(p, canary(1, 'many')).allowed).toBe(false);
-    expect(admit(p, { ...canary(50), object: deploy(50) }).allowed).toBe(true); // not a canary
+    const canary = (replicas: number, name = 'feed-api-canary'): AdmissionRequest => ({
+      operation: 'CREATE', group: 'apps', resource: 'deployments', namespace: 'feed', name, object: { ...canaryObject(replicas), metadata: { ...canaryObject(replicas).metadata, name } },
+    });
+    const [policy, binding] = renderPolicy(guardrailPolicies(resolveGuardrailConfig(), { cluster: 'c', apiVersion: 'admissionregistration.k8s.io/v1beta1' })
+      .find(x => x.rule === 'canary-percent')!, 'admissionregistration.k8s.io/v1beta1') as any[];
+    const params = [guardrailParameters([{ namespace: 'feed', name: 'feed-api-canary', app: 'feed-api', stableReplicas: 90 }])];
+    const run = (r: AdmissionRequest) => admit(policy, r, { binding, params });
+    expect(run(canary(10))).toMatchObject({ allowed: true, errors: [] });
+    expect(run(canary(30))).toMatchObject({ allowed: true, errors: [] }); // exactly 25%
+    expect(run(canary(31))).toMatchObject({ allowed: false, errors: [] });
+    expect(run(canary(31)).messages[0]).toMatch(/holds 31 of 121 pods of its app, above 25%; beside 90 stable replicas it may run at most 30$/);
+    // a canary the synth never rendered has no recorded facts
+    expect(run(canary(1, 'other-canary'))).toMatchObject({ allowed: false, errors: [] });
+    expect(run(canary(1, 'other-canary')).messages[0]).toMatch(/recorded no canary feed\/other-canary/);
+    // not a canary: the binding's objectSelector does not select it
+    expect(run({ ...canary(50), object: deploy(50) })).toMatchObject({ matched: false, allowed: true });
+    // parameters missing from the cluster: canaries fail (failurePolicy Fail), other workloads are not affected
+    expect(admit(policy, canary(1), { binding, params: [] })).toMatchObject({ allowed: false });
+    expect(admit(policy, { ...canary(50), object: deploy(50) }, { binding, params: [] })).toMatchObject({ matched: false, allowed: true });
   });
 
   test('recorded exemptions reach the cluster they name, and only that target', () => {
@@ -256,40 +311,47 @@ describe('CEL expressions under Kubernetes typing (real engine, integers as int)
 });
 
 describe('the cluster decides as the synth does (property)', () => {
-  const policiesFor = (c: GuardrailConfig) => guardrailPolicies(c, { cluster: 'c', apiVersion: 'admissionregistration.k8s.io/v1beta1', openKruise: false });
-  const asObject = (p: ReturnType<typeof policiesFor>[number]) => ({
-    spec: {
-      matchConstraints: { resourceRules: p.resources.map(r => ({ ...r, operations: p.operations })) },
-      matchConditions: p.matchConditions,
-      variables: p.variables,
-      validations: p.validations,
-    },
-  });
+  const V = 'admissionregistration.k8s.io/v1beta1';
+  const rendered = (c: GuardrailConfig, rule: string) => {
+    const [policy, binding] = renderPolicy(guardrailPolicies(c, { cluster: 'c', apiVersion: V }).find(x => x.rule === rule)!, V) as any[];
+    return { policy, binding };
+  };
 
   test('scale-down', () => {
     fc.assert(fc.property(fc.integer({ min: 0, max: 1000 }).map(n => n / 1000), fc.nat(5000), fc.nat(5000), (fraction, before, after) => {
       const c = resolveGuardrailConfig({ maxScaleDownFraction: fraction });
-      const p = asObject(policiesFor(c).find(x => x.rule === 'scale-down')!);
+      const { policy, binding } = rendered(c, 'scale-down');
       const r: AdmissionRequest = { operation: 'UPDATE', group: 'apps', resource: 'deployments', namespace: 'n', name: 'd', oldObject: deploy(before), object: deploy(after) };
-      expect(admit(p, r).allowed).toBe(scaleDownAllowed(before, after, c));
+      expect(admit(policy, r, { binding })).toMatchObject({ allowed: scaleDownAllowed(before, after, c), errors: [] });
+      const del: AdmissionRequest = { operation: 'DELETE', group: 'apps', resource: 'deployments', namespace: 'n', name: 'd', oldObject: deploy(before) };
+      expect(admit(policy, del, { binding })).toMatchObject({ allowed: scaleDownAllowed(before, 0, c), errors: [] });
     }), { numRuns: 300 });
   });
 
-  test('maxSurge', () => {
-    const surgeArb = fc.oneof(fc.nat(300), fc.nat(150).map(n => `${n}%`));
+  test('maxSurge, percentages as Kubernetes parses them (leading zeros)', () => {
+    const percent = fc.tuple(fc.nat(3), fc.nat(150)).map(([zeros, n]) => `${'0'.repeat(zeros)}${n}%`);
+    const surgeArb = fc.oneof(fc.nat(300), percent, fc.constantFrom('+5%', '-5%', '5', '%', '5.5%', ' 5%'));
     fc.assert(fc.property(fc.nat(100), surgeArb, fc.nat(500), (bound, s, replicas) => {
       const c = resolveGuardrailConfig({ maxSurgePercent: bound });
-      const p = asObject(policiesFor(c).find(x => x.rule === 'max-surge')!);
-      expect(admit(p, surge(s, replicas)).allowed).toBe(surgeAllowed(s, replicas, bound));
+      const { policy, binding } = rendered(c, 'max-surge');
+      expect(admit(policy, surge(s, replicas), { binding })).toMatchObject({ allowed: surgeAllowed(s, replicas, bound), errors: [] });
     }), { numRuns: 300 });
   });
 
   test('canary share', () => {
     fc.assert(fc.property(fc.nat(100), fc.nat(1000), fc.nat(1000), (bound, canary, stable) => {
       const c = resolveGuardrailConfig({ maxCanaryPercent: bound });
-      const p = asObject(policiesFor(c).find(x => x.rule === 'canary-percent')!);
-      const object = { ...deploy(canary), metadata: { name: 'c', namespace: 'n', labels: { 'fleet.cdk8s.io/track': 'canary' }, annotations: { [STABLE_REPLICAS_ANNOTATION]: String(stable) } } };
-      expect(admit(p, { operation: 'CREATE', group: 'apps', resource: 'deployments', namespace: 'n', name: 'c', object }).allowed).toBe(canaryAllowed(canary, stable, bound));
+      const { policy, binding } = rendered(c, 'canary-percent');
+      const params = [guardrailParameters([{ namespace: 'n', name: 'c', app: 'a', stableReplicas: stable }])];
+      const object = { ...deploy(canary), metadata: { name: 'c', namespace: 'n', labels: { 'fleet.cdk8s.io/track': 'canary' } } };
+      const out = admit(policy, { operation: 'CREATE', group: 'apps', resource: 'deployments', namespace: 'n', name: 'c', object }, { binding, params });
+      expect(out).toMatchObject({ allowed: canaryAllowed(canary, stable, bound), errors: [] });
+      if (!out.allowed && bound < 100) {
+        // the largest size the message names passes
+        const most = Number(/at most ([0-9]+)$/.exec(out.messages[0])![1]);
+        expect(canaryAllowed(most, stable, bound)).toBe(true);
+        expect(canaryAllowed(most + 1, stable, bound)).toBe(false);
+      }
     }), { numRuns: 300 });
   });
 });

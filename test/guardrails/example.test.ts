@@ -4,13 +4,15 @@ import { tmpOutdir } from '../support/fleet';
 const result = buildExampleFleet({ outdir: tmpOutdir() }).synthesize();
 
 describe('the example fleet is guarded', () => {
-  test('every cluster carries the four guardrail policies and their bindings', () => {
+  test('every cluster carries the four guardrail policies, their bindings and parameters (canary scale binding where canaries run)', () => {
     for (const cluster of ['hub', 'lva1-prod-1', 'lva1-prod-2', 'ltx1-prod-1']) {
       const names = (kind: string) => result.objects
         .filter(o => o.cluster === cluster && o.object.kind === kind).map(o => o.object.metadata.name).sort();
       const expected = ['canary-percent', 'delete-protected', 'max-surge', 'scale-down'].map(r => `fleet-guardrails-${r}`);
       expect(names('ValidatingAdmissionPolicy')).toEqual(expected);
-      expect(names('ValidatingAdmissionPolicyBinding')).toEqual(expected);
+      const params = result.objects.find(o => o.cluster === cluster && o.object.kind === 'GuardrailParameters')!.object as any;
+      const canaries = Object.keys(params.spec.canaries).length > 0;
+      expect(names('ValidatingAdmissionPolicyBinding')).toEqual(canaries ? [expected[0], 'fleet-guardrails-canary-percent-scale', ...expected.slice(1)] : expected);
     }
   });
 

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import { cloneSet, deployment, namespace, WorkloadOptions } from './support';
-import { Cluster, Guardrails, GuardrailsProps, STABLE_REPLICAS_ANNOTATION } from '../../src';
+import { Cluster, Guardrails, GuardrailsProps } from '../../src';
 import { smallFleet, synthErrors } from '../support/fleet';
 import { describeWithSchemas, validateAll } from '../support/schemas';
 
@@ -77,12 +77,12 @@ describe('synth-time rule: canary share', () => {
     return f;
   };
 
-  test('10 canary pods beside 90 stable (10%) pass; the canary records the stable replicas', () => {
+  test('10 canary pods beside 90 stable (10%) pass; the cluster\'s parameters record the stable replicas, not the canary', () => {
     const result = canaryFleet(90, 10).fleet.synthesize();
     const canary = result.objects.find(o => o.object.metadata.name === 'feed-api-canary')!.object;
-    expect(canary.metadata.annotations).toEqual({ [STABLE_REPLICAS_ANNOTATION]: '90' });
-    const stable = result.objects.find(o => o.object.metadata.name === 'feed-api')!.object;
-    expect(stable.metadata.annotations?.[STABLE_REPLICAS_ANNOTATION]).toBeUndefined();
+    expect(canary.metadata.annotations).toBeUndefined();
+    const params = result.objects.find(o => o.cluster === 'prod-1' && o.object.kind === 'GuardrailParameters')!.object as any;
+    expect(params.spec.canaries).toEqual({ 'feed/feed-api-canary': { app: 'feed-api', stableReplicas: 90 } });
   });
 
   test('10 canary pods beside 10 stable (50%) fail', () => {

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import { FEED, workloadFleet } from './support';
-import { AppNamespace, Cpu, LiDeployment, LiStatefulSet, Size } from '../../src';
+import { AppNamespace, Cpu, Guardrails, LiDeployment, LiStatefulSet, Size } from '../../src';
 import { synthErrors } from '../support/fleet';
 
 function errorsOf(build: (f: ReturnType<typeof workloadFleet>) => void) {
@@ -30,19 +30,32 @@ describe('bad input: clear errors with the construct path and a fix, nothing wri
     expect(e.message).toContain(`replicas is ${replicas}`);
   });
 
-  test('a canary above the fleet\'s bound', () => {
+  test('a canary above the fleet\'s bound (a share of all the app\'s pods)', () => {
     const [e] = only(errorsOf(f => new LiDeployment(f.ns, 'feed', { ...FEED, replicas: 10, canary: { count: 4, version: { app: '2.0.0' } } })), 'workload.canary.bound');
-    expect(e.message).toContain('above the fleet\'s bound of 20%');
-    expect(e.fix).toContain('at most 2 canary pod(s)');
+    expect(e.message).toContain('the canary runs 4 of 14 pods (28.6%, beside 10 stable replica(s)) — above the fleet\'s bound of 25% of the app\'s pods');
+    expect(e.fix).toBe('use canary.count ≤ 3 or canary.percent ≤ 30');
   });
 
-  test('a canary bound set by the platform template', () => {
+  test('the bound is Guardrails.maxCanaryPercent; the platform template\'s deprecated bound must not differ from it', () => {
     const errors = errorsOf(f => {
+      new Guardrails(f.fleet, 'guardrails', { maxCanaryPercent: 5 });
       const t = f.fleet.node.findChild('platform') as any;
-      t.props.maxCanaryPercent = 5;
+      t.props.maxCanaryPercent = 20;
       new LiDeployment(f.ns, 'feed', { ...FEED, replicas: 10, canary: { percent: 10, version: { app: '2.0.0' } } });
     });
-    expect(only(errors, 'workload.canary.bound')[0].message).toContain('5%');
+    expect(only(errors, 'workload.canary.bound')[0].message).toContain('bound of 5%');
+    const [deprecated] = only(errors, 'platform-template.max-canary');
+    expect(deprecated.message).toContain('deprecated');
+    expect(deprecated.message).toContain('this template sets 20');
+    expect(deprecated.fix).toContain('set Guardrails.maxCanaryPercent');
+  });
+
+  test('the platform template\'s deprecated bound equal to the guardrails\' is a warning only', () => {
+    const f = workloadFleet();
+    (f.fleet.node.findChild('platform') as any).props.maxCanaryPercent = 25;
+    new LiDeployment(f.ns, 'feed', { ...FEED, canary: { count: 1, version: { app: '2.0.0' } } });
+    const result = f.fleet.synthesize();
+    expect(result.warnings.filter(w => w.rule === 'platform-template.max-canary')).toHaveLength(1);
   });
 
   test('memory below the platform sidecars\' needs', () => {

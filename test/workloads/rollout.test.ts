@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { canaryPods, canaryProblem, configHash, planRollout, resolvePods, rolloutProblem } from '../../src';
+import { canaryAllowed, canaryFix, canaryPods, canaryProblem, configHash, parsePercent, planRollout, resolvePods, rolloutProblem } from '../../src';
 
 const countOrPercent = fc.oneof(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 100 }).map(n => `${n}%`));
 const start = fc.record({
@@ -29,17 +29,45 @@ describe('rollout arithmetic (properties)', () => {
     }));
   });
 
-  test('an accepted canary never exceeds the bound, and always has at least one pod', () => {
+  test('an accepted canary never exceeds the bound (share of all the app\'s pods), and always has at least one pod', () => {
     const pct = fc.integer({ min: 1, max: 100 });
     fc.assert(fc.property(fc.integer({ min: 1, max: 2000 }), pct, pct, (replicas, percent, bound) => {
       const c = { percent, version: { app: '1' } };
+      const pods = canaryPods(replicas, c);
+      expect(canaryProblem(replicas, c, bound) === undefined).toBe(canaryAllowed(pods, replicas, bound));
       if (canaryProblem(replicas, c, bound) === undefined) {
-        expect(canaryPods(replicas, c) * 100).toBeLessThanOrEqual(replicas * bound);
-        expect(canaryPods(replicas, c)).toBeGreaterThanOrEqual(1);
+        expect(pods * 100).toBeLessThanOrEqual((pods + replicas) * bound);
+        expect(pods).toBeGreaterThanOrEqual(1);
       }
     }));
     expect(canaryProblem(10, { percent: 10, count: 1 }, 20)).toContain('exactly one');
     expect(rolloutProblem(3, 0, '10%')).toContain('could never progress');
+  });
+
+  test('the sizes a fix suggests pass when applied, and are the largest that do', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 0, max: 100 }), (replicas, bound) => {
+      const f = canaryFix(replicas, bound);
+      if (f.maxCount >= 1) {
+        expect(canaryProblem(replicas, { count: f.maxCount }, bound)).toBeUndefined();
+        if (bound < 100) expect(canaryProblem(replicas, { count: f.maxCount + 1 }, bound)).toBeDefined();
+      } else {
+        expect(canaryProblem(replicas, { count: 1 }, bound)).toBeDefined();
+        if (Number.isFinite(f.minReplicas)) expect(canaryProblem(Math.max(1, f.minReplicas), { count: 1 }, bound)).toBeUndefined();
+      }
+      if (f.maxPercent !== undefined) {
+        expect(canaryProblem(replicas, { percent: f.maxPercent }, bound)).toBeUndefined();
+        if (f.maxPercent < 100) expect(canaryProblem(replicas, { percent: f.maxPercent + 1 }, bound)).toBeDefined();
+      }
+    }));
+  });
+
+  test('percentages are parsed as Kubernetes parses them', () => {
+    expect(parsePercent('050%')).toBe(50);
+    expect(parsePercent('0%')).toBe(0);
+    expect(parsePercent('000%')).toBe(0);
+    expect(parsePercent('0100%')).toBe(100);
+    for (const bad of ['+5%', '-5%', '5', '5.5%', '101%', ' 5%', '%']) expect(parsePercent(bad)).toBeUndefined();
+    expect(resolvePods('050%', 10, 'up')).toBe(5);
   });
 
   test('the config hash depends on content only, not on key order', () => {
