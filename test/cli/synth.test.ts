@@ -1,9 +1,10 @@
-import { spawn, spawnSync } from 'child_process';
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { main } from '../../src/cli/main';
 import { CLI, CliRun, ensureCompiled, fleetProject, memoryIo, readTreeOf, runCli, tmpDir } from '../support/cli';
+import { deadPid } from '../support/fleet';
 
 beforeAll(ensureCompiled, 180_000);
 
@@ -246,7 +247,6 @@ describe('cdk8s-fleet synth', () => {
 
 describe('cdk8s-fleet synth survives faults', () => {
   /** A pid no process has any more: a child that has exited. */
-  const deadPid = () => spawnSync(process.execPath, ['-e', '']).pid!;
 
   test('a CLI killed with kill -9 mid-synth leaves its .dist.synth-* directory, which the next synth removes', async () => {
     const dir = fleetProject();

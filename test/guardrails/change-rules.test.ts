@@ -1,4 +1,3 @@
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject } from 'cdk8s';
@@ -8,7 +7,7 @@ import {
   Cluster, Fleet, Guardrails, GuardrailsProps, SynthEnv, SynthOptions, changeFindings, fleetState, readPreviousState,
   resolveGuardrailConfig, scaleDownAllowed,
 } from '../../src';
-import { readTree, smallFleet, tmpOutdir } from '../support/fleet';
+import { interruptSwap, readTree, smallFleet, tmpOutdir } from '../support/fleet';
 
 /** What differs between the versions of the fleet a test synthesizes. */
 interface Shape {
@@ -262,10 +261,8 @@ describe('change-aware rules against the previous output', () => {
     into({}).synth();
     const committed = readTree(outdir);
     // what a kill -9 after the first rename of the swap leaves: the output moved aside, a staging tree without its marker
-    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    interruptSwap(outdir, '0d0e0a0d');
     const name = path.basename(outdir);
-    fs.renameSync(outdir, path.join(path.dirname(outdir), `.${name}.previous-${dead}-0d0e0a0d`));
-    fs.mkdirSync(path.join(path.dirname(outdir), `.${name}.staging-${dead}-0d0e0a0d`, 'prod-1'), { recursive: true });
     expect(() => into({ replicas: 10 }).synth()).toThrow(/guardrails\.scale-down/);
     expect(readTree(outdir)).toEqual(committed);
     expect(fs.readdirSync(path.dirname(outdir)).filter(n => n.startsWith(`.${name}.`))).toEqual([]);

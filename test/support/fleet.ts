@@ -1,6 +1,7 @@
 /**
  * Test support: small fleets and helpers to synthesize them.
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -47,4 +48,31 @@ export function readTree(dir: string): Map<string, string> {
   };
   if (fs.existsSync(dir)) walk(dir);
   return out;
+}
+
+/** A pid no process has any more: a child that has exited. */
+export function deadPid(): number {
+  return spawnSync(process.execPath, ['-e', '']).pid!;
+}
+
+/**
+ * Leaves `outdir` as a synth killed after the first rename of its swap leaves
+ * it: the output moved aside as `.<name>.previous-<pid>-<token>` of a process
+ * that no longer runs, and that process's staging tree beside it, complete
+ * (`staging`'s files, its marker among them) or, without `staging`, begun but
+ * incomplete (no marker). Returns both paths.
+ */
+export function interruptSwap(outdir: string, token: string, staging?: ReadonlyMap<string, string>): { previous: string; staging: string } {
+  const parent = path.dirname(outdir);
+  const name = path.basename(outdir);
+  const dead = deadPid();
+  const previousDir = path.join(parent, `.${name}.previous-${dead}-${token}`);
+  const stagingDir = path.join(parent, `.${name}.staging-${dead}-${token}`);
+  fs.renameSync(outdir, previousDir);
+  fs.mkdirSync(path.join(stagingDir, 'prod-1'), { recursive: true });
+  for (const [f, c] of staging ?? []) {
+    fs.mkdirSync(path.dirname(path.join(stagingDir, f)), { recursive: true });
+    fs.writeFileSync(path.join(stagingDir, f), c);
+  }
+  return { previous: previousDir, staging: stagingDir };
 }

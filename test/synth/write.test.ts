@@ -1,10 +1,10 @@
-import { spawn, spawnSync } from 'child_process';
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { OUTPUT_MARKER } from '../../src';
 import { OutputWriteError, markerText, recoverOutput } from '../../src/synth/output-dir';
 import { writeOutputAtomically } from '../../src/synth/write';
-import { readTree, tmpOutdir } from '../support/fleet';
+import { deadPid, interruptSwap, readTree, tmpOutdir } from '../support/fleet';
 
 describe('atomic output', () => {
   test('replaces the whole tree: files of objects that no longer exist are removed', () => {
@@ -75,12 +75,6 @@ describe('atomic output', () => {
   });
 });
 
-/** A pid no process has any more: a child that has exited. */
-function deadPid(): number {
-  const r = spawnSync(process.execPath, ['-e', '']);
-  return r.pid!;
-}
-
 /** The module object `write.ts` reads `fs` from, for injecting failures. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const realFs = require('fs') as typeof fs;
@@ -122,15 +116,8 @@ describe('a write that survives faults', () => {
       const out = tmpOutdir();
       writeOutputAtomically(out, A);
       const parent = path.dirname(out);
-      const dead = deadPid();
-      // the state the swap leaves when it is killed after its first rename
-      fs.renameSync(out, path.join(parent, `.dist.previous-${dead}-1a2b3c4d`));
-      const staging = path.join(parent, `.dist.staging-${dead}-1a2b3c4d`);
-      for (const [f, c] of withMarker(B)) {
-        fs.mkdirSync(path.dirname(path.join(staging, f)), { recursive: true });
-        fs.writeFileSync(path.join(staging, f), c);
-      }
-      expect(recoverOutput(out)).toEqual({ output: 'completed', removed: [path.join(parent, `.dist.previous-${dead}-1a2b3c4d`)] });
+      const { previous } = interruptSwap(out, '1a2b3c4d', withMarker(B));
+      expect(recoverOutput(out)).toEqual({ output: 'completed', removed: [previous] });
       expect(readTree(out)).toEqual(withMarker(B));
       expect(fs.readdirSync(parent)).toEqual(['dist']);
     });
@@ -139,15 +126,13 @@ describe('a write that survives faults', () => {
       const out = tmpOutdir();
       writeOutputAtomically(out, A);
       const parent = path.dirname(out);
-      const dead = deadPid();
-      fs.renameSync(out, path.join(parent, `.dist.previous-${dead}-5e6f7a8b`));
       // a staging directory without its marker is incomplete
-      fs.mkdirSync(path.join(parent, `.dist.staging-${dead}-5e6f7a8b`, 'prod-1'), { recursive: true });
+      interruptSwap(out, '5e6f7a8b');
       expect(recoverOutput(out).output).toBe('restored');
       expect(readTree(out)).toEqual(withMarker(A));
       expect(fs.readdirSync(parent)).toEqual(['dist']);
       // and the same state repaired by a synth, which then writes its own tree
-      fs.renameSync(out, path.join(parent, `.dist.previous-${dead}-5e6f7a8b`));
+      interruptSwap(out, '5e6f7a8b');
       writeOutputAtomically(out, B);
       expect(readTree(out)).toEqual(withMarker(B));
       expect(fs.readdirSync(parent)).toEqual(['dist']);
