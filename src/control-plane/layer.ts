@@ -31,11 +31,9 @@ import { Layer } from '../synth/layer';
 import { CONTROL_PLANE_DIR } from '../synth/layout';
 import { TenantClass, AppNamespace } from '../tenancy/app-namespace';
 
-const SETTINGS = new WeakMap<FleetPlan, Map<Cluster, ControlPlaneSettings>>();
-
 /** The resolved control-plane settings of a cluster (after the plan stage). */
 export function controlPlaneSettingsOf(fleetPlan: FleetPlan, cluster: Cluster): ControlPlaneSettings | undefined {
-  return SETTINGS.get(fleetPlan)?.get(cluster);
+  return DERIVED.get(fleetPlan)?.get(cluster)?.settings;
 }
 
 /** CIS items each unsafe setting knowingly fails. */
@@ -162,9 +160,7 @@ function deriveFromSettings(s: ControlPlaneSettings): ResolvedControlPlane {
 
 /** The plan stage takes the settings the validate stage resolved (they depend on props alone). */
 function plan(model: FleetModel, fleetPlan: FleetPlan): void {
-  const resolved = RESOLVED.get(model) ?? new Map<Cluster, ResolvedControlPlane>();
-  SETTINGS.set(fleetPlan, new Map([...resolved].map(([cluster, r]) => [cluster, r.settings])));
-  DERIVED.set(fleetPlan, resolved);
+  DERIVED.set(fleetPlan, RESOLVED.get(model) ?? new Map<Cluster, ResolvedControlPlane>());
 }
 
 const DERIVED = new WeakMap<FleetPlan, Map<Cluster, ResolvedControlPlane>>();
