@@ -27,7 +27,7 @@ export { OutputWriteError, OutputWriteErrorCode, Recovery, recoverOutput } from 
 export * from './synth/pipeline';
 export * from './synth/read';
 export * from './synth/diff';
-export * from './synth/inputs';
+export { SynthInputError } from './synth/inputs';
 export * from './validation/schema-validator';
 export * from './workloads';
 export { Size } from 'cdk8s';

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { CLI_INPUT_NAMES, SynthInputError, resolveSynthInputs } from '../../src';
+import { SynthInputError } from '../../src';
+import { CLI_INPUT_NAMES, resolveSynthInputs } from '../../src/synth/inputs';
 import { tmpOutdir } from '../support/fleet';
 
 describe('synth inputs: one resolution for the CLI and programs', () => {
