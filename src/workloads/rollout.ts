@@ -22,7 +22,7 @@ export interface CanarySize {
 
 /**
  * Parses `'25%'` into 25, as Kubernetes parses percentages (`'050%'` is 50,
- * see {@link parseKubePercent}); undefined when it is not a percentage from 0 to 100.
+ * see `parseKubePercent` in core/int-or-percent.ts); undefined when it is not a percentage from 0 to 100.
  */
 export function parsePercent(v: string): number | undefined {
   const n = parseKubePercent(v);
