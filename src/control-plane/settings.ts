@@ -10,6 +10,7 @@ import {
   etcdTimingProblem, goawayChanceProblem, inflightLimits,
 } from './sizing';
 import { Cluster } from '../clusters/cluster';
+import { ClusterSpec } from '../clusters/slots';
 import { describeValue, isRecord } from '../core/checks';
 import { Violations } from '../core/errors';
 import { isDns1123Label, isDns1123Subdomain } from '../core/names';
@@ -151,14 +152,20 @@ function boundedInt(v: unknown, max: number): boolean {
   return typeof v === 'number' && positiveInt(v) && v <= max;
 }
 
-/** Resolves a cluster's settings, reporting bad props at the ControlPlane's (or cluster's) path. */
+/**
+ * Resolves a cluster's settings from its spec (name, region, Kubernetes version)
+ * and its ControlPlane's props, reporting bad props at the ControlPlane's (or
+ * cluster's) path.
+ */
 export function resolveControlPlane(
-  cluster: Cluster, construct: ControlPlane | undefined, nodes: number, version: string, path: string, v: Violations,
+  clusterSpec: ClusterSpec, construct: ControlPlane | undefined, nodes: number, path: string, v: Violations,
 ): ControlPlaneSettings {
+  const cluster = clusterSpec.construct;
+  const version = clusterSpec.kubernetesVersion;
   const p = construct?.props ?? {};
-  const domain = p.domain ?? `${cluster.clusterName}.${cluster.props.region}.k8s.internal`;
+  const domain = p.domain ?? `${clusterSpec.name}.${clusterSpec.region}.k8s.internal`;
   // the default domain is made of the cluster's name and region, which are checked with the cluster
-  const domainChecked = p.domain !== undefined || (isDns1123Label(cluster.clusterName) && isDns1123Label(cluster.props.region));
+  const domainChecked = p.domain !== undefined || (isDns1123Label(clusterSpec.name) && isDns1123Label(clusterSpec.region));
   if (domainChecked && (!isDns1123Subdomain(domain) || domain.length > 200)) v.error(path, 'control-plane.domain', `'${domain}' is not a DNS subdomain`, 'use a domain like lva1-prod-1.lva1.k8s.internal');
 
   // apiserver
@@ -286,7 +293,7 @@ export function resolveControlPlane(
       snapshotCount,
       autoCompactionRetentionHours,
       timing,
-      token: `${cluster.clusterName}-${prefix}`,
+      token: `${clusterSpec.name}-${prefix}`,
     };
   };
   const main = etcdCluster('main', e, defaultEtcdMembers(nodes));
