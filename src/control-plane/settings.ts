@@ -67,7 +67,7 @@ export interface ControlPlaneSettings {
     readonly audit: { readonly maxAgeDays: number; readonly maxBackups: number; readonly maxSizeMiB: number };
     readonly encryption: { readonly kmsName: string; readonly kmsEndpoint: string; readonly resources: readonly string[] };
     readonly featureGates: Readonly<Record<string, boolean>>;
-    readonly unsafe: UnsafeApiserverSettings;
+    readonly unsafe: Readonly<Required<UnsafeApiserverSettings>>;
     readonly resources: ApiserverResources;
   };
   /** etcd clusters: main, and events when split. */
@@ -233,7 +233,15 @@ export function resolveControlPlane(
     }
   }
   const unsafeProp: unknown = a.unsafe ?? {};
-  const unsafe: UnsafeApiserverSettings = isRecord(unsafeProp) ? unsafeProp as UnsafeApiserverSettings : {};
+  const given: UnsafeApiserverSettings = isRecord(unsafeProp) ? unsafeProp as UnsafeApiserverSettings : {};
+  // each unsafe choice is off unless it is given as true
+  const unsafe: Required<UnsafeApiserverSettings> = {
+    anonymousAuth: given.anonymousAuth === true,
+    profiling: given.profiling === true,
+    withoutAlwaysPullImages: given.withoutAlwaysPullImages === true,
+    withoutEventRateLimit: given.withoutEventRateLimit === true,
+    withoutDenyServiceExternalIPs: given.withoutDenyServiceExternalIPs === true,
+  };
   if (!isRecord(unsafeProp) || Object.values(unsafeProp).some(on => on !== undefined && typeof on !== 'boolean')) {
     v.error(path, 'control-plane.unsafe.type', 'apiserver.unsafe is not a map of settings to true or false', 'set each unsafe choice to true, or omit it');
   }

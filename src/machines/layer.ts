@@ -10,8 +10,6 @@ import { FleetModel, pathOf } from '../model';
 import { Layer, NoSlots } from '../synth/layer';
 import { NODE_PROFILES_DIR } from '../synth/layout';
 
-export { validateTaints } from './resolve';
-
 /** Resolves the fleet's maintenance zones and every node profile, reporting each bad prop. */
 function resolve(model: FleetModel, _below: unknown, v: Violations): MachinesSlots['spec'] {
   const maintenanceZones = resolveMaintenanceZones(model.fleet, v);
