@@ -2,7 +2,7 @@
  * The fleet's layers, bottom up. The pipeline runs each stage over all layers
  * in this order.
  */
-import { Layer } from './layer';
+import { AnyLayer } from './layer';
 import { SYNTH_RULES } from './rule-catalogue';
 import { clustersLayer } from '../clusters/layer';
 import { CLUSTERS_RULES } from '../clusters/rule-catalogue';
@@ -19,7 +19,7 @@ import { workloadsLayer } from '../workloads/layer';
 import { WORKLOADS_RULES } from '../workloads/rule-catalogue';
 
 /** Every layer of the platform, bottom up. */
-export const FLEET_LAYERS: readonly Layer[] = [
+export const FLEET_LAYERS: readonly AnyLayer[] = [
   machinesLayer,
   clustersLayer,
   controlPlaneLayer,

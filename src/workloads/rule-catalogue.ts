@@ -119,10 +119,6 @@ export const WORKLOADS_RULES = ruleCatalogue('workloads', {
     fix: 'add the class to priorityClasses or choose one of them',
     severity: 'error',
   },
-  'platform-template.max-canary': {
-    summary: 'the deprecated maxCanaryPercent does not contradict the fleet\'s one canary bound, Guardrails.maxCanaryPercent (a warning when it repeats it)',
-    fix: 'remove maxCanaryPercent from the template, and set Guardrails.maxCanaryPercent to the bound you mean',
-  },
   'platform-template.non-root': {
     summary: 'app pods never run as root: runAsUser and runAsGroup are positive user ids',
     fix: 'set runAsUser / runAsGroup to a non-zero user id, e.g. 10001',
@@ -256,11 +252,6 @@ export const WORKLOADS_RULES = ruleCatalogue('workloads', {
   'workload.min-ready-seconds': {
     summary: 'minReadySeconds is a whole number of seconds, 0 or more',
     fix: 'use a whole number of seconds, 0 or more',
-    severity: 'error',
-  },
-  'workload.canary.bound': {
-    summary: 'a canary holds at most the fleet\'s canary share (Guardrails.maxCanaryPercent) of the app\'s pods, canary + stable',
-    fix: 'lower canary.count or canary.percent to the largest size that passes, or add stable replicas',
     severity: 'error',
   },
   'workload.stateful.acm-endpoint': {
