@@ -23,6 +23,7 @@ import { Cluster } from '../clusters/cluster';
 import { MAX_POOL_CAPACITY } from '../clusters/kubernetes-pool';
 import { Violations } from '../core/errors';
 import { Labels } from '../core/names';
+import { podTemplateOf, workloadKindOf, workloadReplicas } from '../core/workload-kinds';
 import { NodeProfile } from '../machines/node-profile';
 import { FleetModel, pathOf } from '../model';
 import { FleetPlan } from '../plan';
@@ -221,8 +222,6 @@ function renderCluster(ctx: RenderContext, r: ResolvedControlPlane, tenants: Rea
   for (const o of renderEtcdBackup(s)) ctx.add(cluster, o, source);
 }
 
-const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'CloneSet', 'ReplicationController']);
-
 function check(objects: readonly RenderedObject[], model: FleetModel, fleetPlan: FleetPlan, v: Violations): void {
   const clusters = new Map(model.clusters.map(c => [c.clusterName, c]));
   const counts = new Map<string, Record<CountedKind, number>>();
@@ -234,10 +233,11 @@ function check(objects: readonly RenderedObject[], model: FleetModel, fleetPlan:
       c = { pods: 0, namespaces: 0, services: 0 };
       counts.set(o.cluster, c);
     }
-    const obj = o.object as { kind: string; spec?: Record<string, unknown> };
-    if (obj.kind === 'Namespace') {c.namespaces++;} else if (obj.kind === 'Service') {c.services++;} else if (WORKLOAD_KINDS.has(obj.kind)) {c.pods += typeof obj.spec?.replicas === 'number' ? obj.spec.replicas : 1;} else if (obj.kind === 'DaemonSet') {
+    const obj = o.object as { apiVersion: string; kind: string };
+    const workload = workloadKindOf(obj);
+    if (obj.kind === 'Namespace') {c.namespaces++;} else if (obj.kind === 'Service') {c.services++;} else if (workload?.pods === 'replicas') {c.pods += workloadReplicas(workload, obj) ?? 1;} else if (workload?.pods === 'per-node') {
       const capacity = fleetPlan.capacity.get(cluster);
-      const tpl = (obj.spec?.template ?? {}) as { spec?: { nodeSelector?: Record<string, string> } };
+      const tpl = (podTemplateOf(workload, obj) ?? {}) as { spec?: { nodeSelector?: Record<string, string> } };
       const pool = tpl.spec?.nodeSelector?.[Labels.POOL];
       c.pods += pool ? capacity?.byPool.get(pool)?.nodes ?? 0 : capacity?.total.nodes ?? 0;
     }
