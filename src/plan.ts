@@ -5,6 +5,7 @@
 import { ClusterCapacity } from './clusters/capacity';
 import { Cluster } from './clusters/cluster';
 import { KubernetesPool } from './clusters/kubernetes-pool';
+import { TenantClass } from './core/tenant-classes';
 import { ZoneShare } from './machines/maintenance-zones';
 import { NodeProfile } from './machines/node-profile';
 
@@ -28,6 +29,12 @@ export class FleetPlan {
   public readonly capacity = new Map<Cluster, ClusterCapacity>();
   /** The cluster each tenant namespace (or other placed construct) was routed to. */
   public readonly placement = new Map<object, Cluster>();
+  /**
+   * Per cluster, the names of the tenant namespaces placed on it, by tenant
+   * class, in placement order: the summary of the placement that layers below
+   * tenancy read (the control plane's API Priority and Fairness).
+   */
+  public readonly tenantNamespaces = new Map<Cluster, Map<TenantClass, string[]>>();
 
   /** The pools of a cluster, in the order they were declared. */
   public poolsOf(cluster: Cluster): PoolPlan[] {

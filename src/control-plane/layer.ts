@@ -23,6 +23,7 @@ import { Cluster } from '../clusters/cluster';
 import { MAX_POOL_CAPACITY } from '../clusters/kubernetes-pool';
 import { Violations } from '../core/errors';
 import { Labels } from '../core/names';
+import { TenantClass } from '../core/tenant-classes';
 import { podTemplateOf, workloadKindOf, workloadReplicas } from '../core/workload-kinds';
 import { NodeProfile } from '../machines/node-profile';
 import { FleetModel, pathOf } from '../model';
@@ -30,7 +31,6 @@ import { FleetPlan } from '../plan';
 import { RenderContext, RenderedObject } from '../synth/context';
 import { Layer } from '../synth/layer';
 import { CONTROL_PLANE_DIR } from '../synth/layout';
-import { TenantClass, AppNamespace } from '../tenancy/app-namespace';
 
 /** The resolved control-plane settings of a cluster (after the plan stage). */
 export function controlPlaneSettingsOf(fleetPlan: FleetPlan, cluster: Cluster): ControlPlaneSettings | undefined {
@@ -166,20 +166,6 @@ function plan(model: FleetModel, fleetPlan: FleetPlan): void {
 
 const DERIVED = new WeakMap<FleetPlan, Map<Cluster, ResolvedControlPlane>>();
 
-function tenantNamespacesByCluster(ctx: RenderContext): Map<Cluster, Map<TenantClass, string[]>> {
-  const out = new Map<Cluster, Map<TenantClass, string[]>>();
-  for (const ns of ctx.model.ofType(AppNamespace)) {
-    const cluster = ctx.plan.placement.get(ns);
-    if (!cluster) continue;
-    const byClass = out.get(cluster) ?? new Map<TenantClass, string[]>();
-    const list = byClass.get(ns.props.tenant) ?? [];
-    list.push(ns.namespaceName);
-    byClass.set(ns.props.tenant, list);
-    out.set(cluster, byClass);
-  }
-  return out;
-}
-
 function shortHost(host: string): string {
   return host.split('.')[0];
 }
@@ -256,10 +242,9 @@ export const controlPlaneLayer: Layer = {
   render(ctx) {
     const derived = DERIVED.get(ctx.plan);
     if (!derived) return;
-    const tenants = tenantNamespacesByCluster(ctx);
     for (const cluster of ctx.model.clusters) {
       const r = derived.get(cluster);
-      if (r) renderCluster(ctx, r, tenants.get(cluster) ?? new Map());
+      if (r) renderCluster(ctx, r, ctx.plan.tenantNamespaces.get(cluster) ?? new Map());
     }
   },
   check,

@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import { join as joinPath } from 'path';
 import { TenancyPoolFacts, ClusterCapacityReport, candidateClusters, capacityReport, largestPodPerProfile } from './accounting';
-import { APP_ROLES, AppNamespace, TENANT_POLICIES } from './app-namespace';
+import { APP_ROLES, AppNamespace } from './app-namespace';
 import { namespacePlacementCrd } from './crd';
 import { DEFAULT_QUOTA_HEADROOM_PERCENT, namespaceDemand } from './demand';
 import { LockedPlacement, PLACEMENT_RECORD_FILE, PlacementLock, parsePlacementLock, serializePlacementLock } from './lock';
@@ -19,6 +19,7 @@ import { PropShape, describeValue, isRecord, shapeProblems } from '../core/check
 import { Violations } from '../core/errors';
 import { Labels, dns1123LabelFix, isDns1123Label } from '../core/names';
 import { ResourceAmounts, ZERO, cpuToMillis, fitsIn, formatCpu, formatMemory, memoryToMiB, shortfalls, addResources } from '../core/resources';
+import { TENANT_CLASSES, TENANT_CLASS_NAMES, TenantClass, isTenantClass } from '../core/tenant-classes';
 import { FLEET_API_VERSION } from '../crds/pools';
 import { FleetModel, pathOf } from '../model';
 import { FleetPlan } from '../plan';
@@ -151,9 +152,9 @@ function validateNamespace(model: FleetModel, ns: AppNamespace, apps: ReadonlyMa
     const known = model.nodeProfiles.map(n => n.profileName).sort().join(', ') || '(none)';
     v.error(path, 'tenancy.node-profile.known', `node profile '${ns.nodeProfileName}' is not declared in this fleet`, `use one of: ${known}`);
   }
-  const policy = (TENANT_POLICIES as Record<string, (typeof TENANT_POLICIES)[keyof typeof TENANT_POLICIES] | undefined>)[p.tenant];
+  const policy = isTenantClass(p.tenant) ? TENANT_CLASSES[p.tenant] : undefined;
   if (!policy) {
-    v.error(path, 'tenancy.tenant.known', `tenant class '${p.tenant}' is unknown`, `use one of: ${Object.keys(TENANT_POLICIES).join(', ')}`);
+    v.error(path, 'tenancy.tenant.known', `tenant class '${p.tenant}' is unknown`, `use one of: ${TENANT_CLASS_NAMES.join(', ')}`);
   }
   const level = ns.podSecurity;
   if (level !== 'restricted' && level !== 'baseline') {
@@ -161,7 +162,7 @@ function validateNamespace(model: FleetModel, ns: AppNamespace, apps: ReadonlyMa
   } else if (level === 'baseline') {
     if (policy && !policy.baselineAllowed) {
       v.error(path, 'tenancy.pod-security.allowed', `tenant class '${p.tenant}' must run Pod Security 'restricted'`,
-        `make the app's pods restricted-compliant; only tenant classes ${Object.entries(TENANT_POLICIES).filter(([, t]) => t.baselineAllowed).map(([k]) => k).join(', ')} may run 'baseline'`);
+        `make the app's pods restricted-compliant; only tenant classes ${TENANT_CLASS_NAMES.filter(t => TENANT_CLASSES[t].baselineAllowed).join(', ')} may run 'baseline'`);
     }
     if (!p.podSecurityReason || p.podSecurityReason.trim() === '') {
       v.error(path, 'tenancy.pod-security.reason', "the namespace lowers Pod Security to 'baseline' without a reason", 'set podSecurityReason to say why the app cannot run restricted');
@@ -393,6 +394,9 @@ function plan(model: FleetModel, fleetPlan: FleetPlan, v: Violations): void {
     const profile = model.profile(ns.nodeProfileName)!;
     const largestPod = largest.get(`${decision.cluster}/${ns.nodeProfileName}`) ?? ZERO;
     fleetPlan.placement.set(ns, cluster);
+    const byClass = fleetPlan.tenantNamespaces.get(cluster) ?? new Map<TenantClass, string[]>();
+    byClass.set(ns.props.tenant, [...(byClass.get(ns.props.tenant) ?? []), ns.namespaceName]);
+    fleetPlan.tenantNamespaces.set(cluster, byClass);
     namespaces.set(ns, { ns, cluster, decision, demand: demands.get(ns)!, largestPod, gpuResourceName: profile.gpuResourceName });
     record.set(ns.appName, { cluster: decision.cluster, namespace: ns.namespaceName, nodeProfile: ns.nodeProfileName });
     const onCluster = namespacesByCluster.get(decision.cluster);
