@@ -1,43 +1,13 @@
 /**
- * The plan: decisions derived from the model by pure functions (zone
- * striping, capacity, placement...). Layers fill it in order; rendering reads it.
+ * The fleet's resolved specs and plan: every layer's slots, merged bottom up
+ * by the pipeline. Each layer declares its own slots in its folder's
+ * `slots.ts` and reads only the slots of the layers below it; only the
+ * pipeline and the tools above it (CLI, `SynthResult`) see the whole.
  */
-import { ClusterCapacity } from './clusters/capacity';
-import { Cluster } from './clusters/cluster';
-import { KubernetesPool } from './clusters/kubernetes-pool';
-import { TenantClass } from './core/tenant-classes';
-import { ZoneShare } from './machines/maintenance-zones';
-import { NodeProfile } from './machines/node-profile';
+import { GuardrailsStack } from './guardrails/slots';
 
-/** The planned shape of one pool. */
-export interface PoolPlan {
-  /** The pool. */
-  readonly pool: KubernetesPool;
-  /** Its cluster. */
-  readonly cluster: Cluster;
-  /** Its node profile. */
-  readonly profile: NodeProfile;
-  /** Nodes per maintenance zone. */
-  readonly zones: readonly ZoneShare[];
-}
+/** Decisions of one synth, by layer: `clusters` (pools, capacity), `controlPlane`, `tenancy` (placement). */
+export type FleetPlan = GuardrailsStack['plan'];
 
-/** Decisions of one synth. */
-export class FleetPlan {
-  /** Striped pools, by pool. */
-  public readonly pools = new Map<KubernetesPool, PoolPlan>();
-  /** Capacity per cluster. */
-  public readonly capacity = new Map<Cluster, ClusterCapacity>();
-  /** The cluster each tenant namespace (or other placed construct) was routed to. */
-  public readonly placement = new Map<object, Cluster>();
-  /**
-   * Per cluster, the names of the tenant namespaces placed on it, by tenant
-   * class, in placement order: the summary of the placement that layers below
-   * tenancy read (the control plane's API Priority and Fairness).
-   */
-  public readonly tenantNamespaces = new Map<Cluster, Map<TenantClass, string[]>>();
-
-  /** The pools of a cluster, in the order they were declared. */
-  public poolsOf(cluster: Cluster): PoolPlan[] {
-    return cluster.pools.map(p => this.pools.get(p)).filter((p): p is PoolPlan => p !== undefined);
-  }
-}
+/** The resolved specs of one synth, by layer. */
+export type FleetSpec = GuardrailsStack['spec'];

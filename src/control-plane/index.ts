@@ -13,3 +13,4 @@ export * from './priority-and-fairness';
 export * from './cis';
 export { controlPlaneLayer, controlPlaneSettingsOf } from './layer';
 export * from './sizing-record';
+export * from './slots';

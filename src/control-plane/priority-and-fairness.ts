@@ -4,9 +4,10 @@
  *
  * - one priority level per tenant class (stateless, stateful, batch; shares,
  *   lending and precedence from the tenant-class table), whose
- *   FlowSchema matches the service accounts of the class's namespaces on the
- *   cluster, with flows distinguished by namespace: one tenant's heavy client
- *   queues behind its own requests, not everyone's;
+ *   FlowSchema (`renderTenantFlowSchema`, rendered by the tenancy layer, which
+ *   knows where each namespace went) matches the service accounts of the
+ *   class's namespaces on the cluster, with flows distinguished by namespace:
+ *   one tenant's heavy client queues behind its own requests, not everyone's;
  * - a separate, bounded level for platform controllers (never borrowing beyond
  *   its share, flows by user), so a controller issuing un-cached LISTs — the
  *   public incident that took down etcd — exhausts only its own seats.
@@ -31,10 +32,8 @@ export const APF_PREFIX = 'fleet';
 /** Precedence of the platform controllers' FlowSchema. */
 export const PLATFORM_CONTROLLERS_PRECEDENCE = 1000;
 
-/** Inputs of the APF objects of one cluster. */
+/** Inputs of the control plane's APF objects of one cluster. */
 export interface ApiPriorityInput {
-  /** Namespaces of each tenant class on the cluster. */
-  readonly tenantNamespaces: ReadonlyMap<TenantClass, readonly string[]>;
   /** The fleet's system namespace (every service account in it is a platform controller). */
   readonly systemNamespace: string;
   /** More platform controllers. */
@@ -75,7 +74,10 @@ function schema(name: string, levelName: string, precedence: number, distinguish
   }) as KubeObject;
 }
 
-/** The FlowSchemas and PriorityLevelConfigurations of one cluster. */
+/**
+ * The priority levels of one cluster (the platform controllers' and one per
+ * tenant class) and the platform controllers' FlowSchema.
+ */
 export function renderApiPriority(input: ApiPriorityInput): KubeObject[] {
   const out: KubeObject[] = [];
   const platform = `${APF_PREFIX}-platform-controllers`;
@@ -87,11 +89,18 @@ export function renderApiPriority(input: ApiPriorityInput): KubeObject[] {
     const name = `${APF_PREFIX}-tenant-${cls}`;
     const l = TENANT_CLASSES[cls].apiPriority;
     out.push(level(name, l.shares, l.lendablePercent, 100, 128));
-    const namespaces = input.tenantNamespaces.get(cls) ?? [];
-    if (namespaces.length > 0) {
-      out.push(schema(name, name, l.precedence, 'ByNamespace',
-        [...namespaces].sort().map(ns => ({ kind: 'ServiceAccount', serviceAccount: { namespace: ns, name: '*' } }))));
-    }
   }
   return out;
+}
+
+/**
+ * The FlowSchema that puts the service accounts of a tenant class's
+ * namespaces on one cluster into the class's priority level (none for no
+ * namespaces).
+ */
+export function renderTenantFlowSchema(cls: TenantClass, namespaces: readonly string[]): KubeObject | undefined {
+  if (namespaces.length === 0) return undefined;
+  const name = `${APF_PREFIX}-tenant-${cls}`;
+  return schema(name, name, TENANT_CLASSES[cls].apiPriority.precedence, 'ByNamespace',
+    [...namespaces].sort().map(ns => ({ kind: 'ServiceAccount', serviceAccount: { namespace: ns, name: '*' } })));
 }

@@ -83,3 +83,6 @@ export function labelsProblems(labels: unknown): string[] {
   }
   return out;
 }
+
+/** Namespaces Kubernetes keeps for itself: no app and no platform agent may take them. */
+export const RESERVED_NAMESPACES: readonly string[] = ['default', 'kube-node-lease', 'kube-public', 'kube-system'];

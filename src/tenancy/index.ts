@@ -8,3 +8,4 @@ export * from './network';
 export * from './namespace';
 export * from './crd';
 export * from './layer';
+export * from './slots';

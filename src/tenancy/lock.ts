@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Construct } from 'constructs';
-import type { SynthResult } from '../synth/pipeline';
+import { FleetModel } from '../model';
 
 /** Path of the updated placement record in the output tree. */
 export const PLACEMENT_RECORD_FILE = 'placements.lock.json';
@@ -120,7 +120,7 @@ export function writePlacementLockFile(file: string, record: string): boolean {
  * `fleet.synth()` and `cdk8s-fleet synth` do it after writing the output; call
  * it after `fleet.synthesize()`, e.g. `updatePlacementLock(fleet.synthesize())`.
  */
-export function updatePlacementLock(result: SynthResult): string | undefined {
+export function updatePlacementLock(result: { readonly model: FleetModel; readonly files: ReadonlyMap<string, string> }): string | undefined {
   const lock = result.model.ofType(PlacementLock)[0];
   const file = lock?.filePath;
   const record = result.files.get(PLACEMENT_RECORD_FILE);

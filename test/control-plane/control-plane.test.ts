@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { parse } from 'yaml';
 import {
-  CIS_ITEMS, Cluster, ControlPlane, GIB_BYTES, KUBE_APISERVER_1_28_FLAGS, NodeProfile, Size, parseFlagArgs, renderApiPriority,
+  CIS_ITEMS, Cluster, ControlPlane, GIB_BYTES, KUBE_APISERVER_1_28_FLAGS, NodeProfile, Size, parseFlagArgs, renderApiPriority, renderTenantFlowSchema,
 } from '../../src';
 import { smallFleet, synthErrors } from '../support/fleet';
 import { describeWithSchemas, validateAll } from '../support/schemas';
@@ -121,12 +121,16 @@ describeWithSchemas('control-plane objects are schema-valid', () => {
   });
 
   test('APF: tenant namespaces are matched into their class, flows distinguished by namespace, after platform controllers', () => {
-    const objs = renderApiPriority({
-      tenantNamespaces: new Map([['stateless', ['search', 'feed']], ['batch', ['jobs']]]),
-      systemNamespace: 'fleet-system',
-      platformControllers: [{ namespace: 'argocd', name: 'argocd-application-controller' }],
-      platformControllerShares: 20,
-    }) as any[];
+    const objs = [
+      ...renderApiPriority({
+        systemNamespace: 'fleet-system',
+        platformControllers: [{ namespace: 'argocd', name: 'argocd-application-controller' }],
+        platformControllerShares: 20,
+      }),
+      renderTenantFlowSchema('stateless', ['search', 'feed'])!,
+      renderTenantFlowSchema('batch', ['jobs'])!,
+    ] as any[];
+    expect(renderTenantFlowSchema('stateful', [])).toBeUndefined();
     expect(validateAll(objs)).toEqual([]);
     const schemas = objs.filter(o => o.kind === 'FlowSchema');
     expect(schemas.map(s => s.metadata.name)).toEqual(['fleet-platform-controllers', 'fleet-tenant-stateless', 'fleet-tenant-batch']);
