@@ -86,6 +86,9 @@ describe('the workload-kind table', () => {
   test('the guarded kinds are the replicated kinds that roll out; ReplicaSets are not (a Deployment scales them in every rollout)', () => {
     expect(GUARDED_WORKLOAD_KINDS).toEqual(rollingReplicated);
     expect(GUARDED_WORKLOAD_KINDS.map(label)).toEqual(['apps/Deployment', 'apps/StatefulSet', 'apps.kruise.io/CloneSet', 'apps.kruise.io/StatefulSet']);
+    // the max-surge policy tells these kinds apart by resource alone
+    const surgeResources = GUARDED_WORKLOAD_KINDS.filter(k => k.rollingUpdate?.maxSurge).map(k => k.resource);
+    expect(new Set(surgeResources).size).toBe(surgeResources.length);
   });
 });
 
