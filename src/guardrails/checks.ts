@@ -9,7 +9,7 @@
 import { GuardrailConfig, GuardrailRuleName, guardrailRule, overrideName, scaleDownAllowed } from './rules';
 import { FleetState, StateObject } from './state';
 import { appNameOf, groupOf, guardedKindOf, maxSurgeOf, replicasOf, surgeAllowed, trackOf } from './workload-objects';
-import { Violation } from '../core/errors';
+import { CataloguedViolation } from '../core/errors';
 import { workloadKindOf } from '../core/workload-kinds';
 import { FLEET_GROUP } from '../crds/pools';
 import { carryOverride } from '../synth/inputs';
@@ -225,7 +225,7 @@ export function changeFindings(previous: FleetState, next: FleetState, config: G
 /** The outcome of judging findings. */
 export interface Judgement {
   /** Violations to report (errors, warnings). */
-  readonly violations: readonly Violation[];
+  readonly violations: readonly CataloguedViolation[];
 }
 
 /**
@@ -238,7 +238,7 @@ export interface Judgement {
  */
 export function judge(findings: readonly GuardrailFinding[], config: GuardrailConfig, overrides: readonly string[],
   configPath: string, changeRulesRan: boolean): Judgement {
-  const out: Violation[] = [];
+  const out: CataloguedViolation[] = [];
   const exemptions = new Map(config.exemptions.map(e => [overrideName(e.rule, e.target), e]));
   const usedExemptions = new Set<string>();
   const carried = new Set(overrides);
