@@ -70,7 +70,7 @@ const project = new typescript.TypeScriptProject({
       skipLibCheck: true,
     },
   },
-  eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'bench'] },
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'bench', 'scripts'] },
   gitignore: ['/dist/', '/artifacts/', '/bench/results/', '/docs/api/', '/.compile-lock/'],
 });
 
@@ -103,9 +103,9 @@ project.eslint?.addRules({
 // bindings are missing from the registry; 1.12.2 installs cleanly.
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 
-// examples/ and bench/ are type-checked like tests (eslint's project service
-// finds the nearest tsconfig.json for each file).
-for (const dir of ['examples', 'bench']) {
+// examples/, bench/ and scripts/ are type-checked like tests (eslint's project
+// service finds the nearest tsconfig.json for each file).
+for (const dir of ['examples', 'bench', 'scripts']) {
   new JsonFile(project, `${dir}/tsconfig.json`, {
     obj: {
       extends: '../tsconfig.json',
@@ -116,7 +116,7 @@ for (const dir of ['examples', 'bench']) {
 }
 
 // The main job: synthesize the example fleet into dist/.
-for (const pattern of ['/examples/', '/bench/', '/docs/', '/.ci/']) {
+for (const pattern of ['/examples/', '/bench/', '/scripts/', '/docs/', '/.ci/']) {
   project.addPackageIgnore(pattern);
 }
 
@@ -133,6 +133,13 @@ project.postCompileTask.spawn(docs);
 project.addTask('example', {
   description: 'Synthesize the example fleet (examples/) into dist/',
   exec: 'ts-node --transpile-only --project examples/tsconfig.json examples/main.ts',
+});
+
+// The docs' rule tables are generated from the rule catalogues
+// (src/<layer>/rule-catalogue.ts); a test fails when they are out of date.
+project.addTask('docs:rules', {
+  description: 'Write the rule tables of docs/*.md from the rule catalogues',
+  exec: 'ts-node --transpile-only --project scripts/tsconfig.json scripts/rule-tables.ts',
 });
 
 project.addTask('bench', {

@@ -15,6 +15,7 @@ import { describeValue, isRecord, isString, wholeNumberProblem } from '../core/c
 import { Violations } from '../core/errors';
 import { Labels, RESERVED_NAMESPACES, dns1123LabelFix, isDns1123Label, isDns1123Subdomain, labelsProblems } from '../core/names';
 import { ResourceAmounts, ZERO, addResources, cpuProblem, cpuToMillis, fitsIn, formatCpu, memoryProblem, memoryToMiB, scaleResources, shortfalls, subtractResources } from '../core/resources';
+import { ErrorRuleId } from '../core/rules';
 import { imagePinProblem, kubeletSkewProblem, kubeletVersionProblem, kubernetesVersionProblem, parseKubeVersion, supportedKubernetesRange } from '../core/versions';
 import { poolCrds } from '../crds/pools';
 import { MAX_MAINTENANCE_ZONES, stripePools, stripingProblem } from '../machines/maintenance-zones';
@@ -402,7 +403,8 @@ function resolve(model: FleetModel, below: MachinesStack['spec'], v: Violations)
 
 /** Checks across constructs: unique names, kubelet skew, and whether each pool's agents fit its nodes. */
 function validate(_model: FleetModel, spec: ClustersSlots['spec'] & MachinesStack['spec'], v: Violations): void {
-  const unique = (path: string, names: Map<string, string>, name: string, rule: string, message: (other: string) => string, fix: string): void => {
+  const unique = (path: string, names: Map<string, string>, name: string, rule: ErrorRuleId,
+    message: (other: string) => string, fix: string): void => {
     const other = names.get(name);
     if (other) v.error(path, rule, message(other), fix);
     else names.set(name, path);

@@ -25,6 +25,7 @@ import { daemonSetName } from '../clusters/daemonsets';
 import { ClusterSpec, ClustersStack } from '../clusters/slots';
 import { Violations } from '../core/errors';
 import { Labels } from '../core/names';
+import { podTemplateOf, workloadKindOf, workloadReplicas } from '../core/workload-kinds';
 import { NodeProfileSpec } from '../machines/slots';
 import { FleetModel, pathOf } from '../model';
 import { RenderContext, RenderedObject } from '../synth/context';
@@ -191,8 +192,6 @@ function renderCluster(ctx: ControlPlaneContext, r: ResolvedControlPlane): void 
   for (const o of renderEtcdBackup(s)) ctx.add(cluster, o, source);
 }
 
-const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'CloneSet', 'ReplicationController']);
-
 function check(objects: readonly RenderedObject[], _model: FleetModel, spec: ClustersStack['spec'], fleetPlan: ClustersStack['plan'], v: Violations): void {
   const clusters = new Map(spec.clusters.clusters.map(c => [c.name, c.construct]));
   // the platform's own node agents: their pods are the clusters layer's decision (one per agent per node of a non-empty pool)
@@ -209,12 +208,13 @@ function check(objects: readonly RenderedObject[], _model: FleetModel, spec: Clu
       c = { pods: fleetPlan.clusters.agents.get(cluster)?.pods ?? 0, namespaces: 0, services: 0 };
       counts.set(o.cluster, c);
     }
-    const obj = o.object as { kind: string; metadata?: { name?: string; namespace?: string }; spec?: Record<string, unknown> };
-    if (obj.kind === 'Namespace') {c.namespaces++;} else if (obj.kind === 'Service') {c.services++;} else if (WORKLOAD_KINDS.has(obj.kind)) {c.pods += typeof obj.spec?.replicas === 'number' ? obj.spec.replicas : 1;} else if (obj.kind === 'DaemonSet') {
+    const obj = o.object as { apiVersion: string; kind: string; metadata?: { name?: string; namespace?: string } };
+    const workload = workloadKindOf(obj);
+    if (obj.kind === 'Namespace') {c.namespaces++;} else if (obj.kind === 'Service') {c.services++;} else if (workload?.pods === 'replicas') {c.pods += workloadReplicas(workload, obj) ?? 1;} else if (workload?.pods === 'per-node') {
       if (obj.metadata?.namespace === spec.clusters.systemNamespace && agentDaemonSets.has(`${o.cluster}/${obj.metadata.name}`)) continue;
       // a DaemonSet of another layer or added by hand: one pod per node of the pool it selects, else of the cluster
       const capacity = fleetPlan.clusters.capacity.get(cluster);
-      const tpl = (obj.spec?.template ?? {}) as { spec?: { nodeSelector?: Record<string, string> } };
+      const tpl = (podTemplateOf(workload, obj) ?? {}) as { spec?: { nodeSelector?: Record<string, string> } };
       const pool = tpl.spec?.nodeSelector?.[Labels.POOL];
       c.pods += pool ? capacity?.byPool.get(pool)?.nodes ?? 0 : capacity?.total.nodes ?? 0;
     }

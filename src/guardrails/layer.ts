@@ -19,7 +19,7 @@ import { Guardrails, GuardrailsProps } from './guardrails';
 import { GuardrailConfig, GuardrailRuleName, guardrailConfigProblems, guardrailRule, resolveGuardrailConfig } from './rules';
 import { GuardrailsSlots } from './slots';
 import { StateObject, fleetState, readPreviousState } from './state';
-import { PlainObject, appNameOf, groupOf, trackOf, workloadKindOf } from './workload-objects';
+import { PlainObject, appNameOf, groupOf, guardedKindOf, trackOf } from './workload-objects';
 import { PropShape, describeValue, shapeProblems } from '../core/checks';
 import { Violations } from '../core/errors';
 import { parseKubeVersion } from '../core/versions';
@@ -124,7 +124,7 @@ function render(ctx: RenderContext): void {
     if (!BUILT_IN_API_GROUPS.has(group)) customGroups.set(o.cluster, (customGroups.get(o.cluster) ?? new Set()).add(group));
     if (obj.kind === 'Namespace' && group === '' && busy.has(`${o.cluster}/${obj.metadata.name}`)) {
       obj.metadata.labels = { ...(obj.metadata.labels ?? {}), [config.protectedLabel]: 'true' };
-    } else if (workloadKindOf(obj) && trackOf(obj) === 'canary') {
+    } else if (guardedKindOf(obj) && trackOf(obj) === 'canary') {
       const app = appNameOf(obj) ?? obj.metadata.name;
       const stableReplicas = stable.get(appKey({ cluster: o.cluster, object: obj, source: o.source }, app)) ?? 0;
       const list = canaries.get(o.cluster) ?? [];

@@ -11,6 +11,7 @@ import { describeValue, isRecord, wholeNumberProblem } from '../core/checks';
 import { Violations } from '../core/errors';
 import { dns1123LabelFix, isDns1123Label, labelValueProblem, labelsProblems, qualifiedNameProblem } from '../core/names';
 import { ResourceAmounts, ZERO, amountsIfValid, cpuProblem, cpuToMillis, formatCpu, formatMemory, memoryProblem, memoryToMiB } from '../core/resources';
+import { ErrorRuleId } from '../core/rules';
 import { kubeletVersionProblem } from '../core/versions';
 import { FleetRoot, pathOf } from '../model';
 
@@ -22,7 +23,7 @@ const TAINT_EFFECTS: readonly string[] = ['NoSchedule', 'PreferNoSchedule', 'NoE
  * Checks the taints of a profile or pool; reports at `path` under `rule`.
  * True when they are all valid.
  */
-export function validateTaints(taints: unknown, path: string, rule: string, v: Violations): boolean {
+export function validateTaints(taints: unknown, path: string, rule: ErrorRuleId, v: Violations): boolean {
   if (taints === undefined) return true;
   if (!Array.isArray(taints)) {
     v.error(path, rule, `taints is ${describeValue(taints)}, not a list`, 'list taints as { key, value, effect }');
