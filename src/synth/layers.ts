@@ -6,12 +6,17 @@ import { AnyLayer } from './layer';
 import { clustersLayer } from '../clusters/layer';
 import { controlPlaneLayer } from '../control-plane/layer';
 import { guardrailsLayer } from '../guardrails/layer';
+import { guardrailPolicyLayer } from '../guardrails/policy';
 import { machinesLayer } from '../machines/layer';
 import { tenancyLayer } from '../tenancy/layer';
 import { workloadsLayer } from '../workloads/layer';
 
-/** Every layer of the platform, bottom up. */
+/**
+ * Every layer of the platform, bottom up. The guardrails' policy comes first:
+ * every layer above obeys the rules it publishes (`spec.guardrails`).
+ */
 export const FLEET_LAYERS: readonly AnyLayer[] = [
+  guardrailPolicyLayer,
   machinesLayer,
   clustersLayer,
   controlPlaneLayer,
