@@ -84,10 +84,9 @@ const ABOVE_EVERY_LAYER = [
   './src/synth/diff.ts', './src/plan.ts', './src/fleet.ts', './src/cli', './src/index.ts',
 ];
 // The guardrails' policy (the Guardrails construct, its rules and its resolved
-// config, and the workload kinds they bound) is resolved by a small layer at
-// the bottom of the list; every layer may import those modules of
-// src/guardrails/, and nothing else there.
-const GUARDRAIL_POLICY_MODULES = ['./policy.ts', './rules.ts', './guardrails.ts', './workload-objects.ts'];
+// config) is resolved by a small layer at the bottom of the list; every layer
+// may import those modules of src/guardrails/, and nothing else there.
+const GUARDRAIL_POLICY_MODULES = ['./policy.ts', './rules.ts', './guardrails.ts'];
 const layerZones = LAYERS.flatMap((layer, i) => {
   const message = `the ${layer} layer reads only the layers below it (${LAYERS.slice(0, i).join(', ') || 'none'}) and the shared base; publish what a higher layer needs in a plan or spec slot`;
   const above = LAYERS.slice(i + 1);

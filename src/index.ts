@@ -4,6 +4,8 @@ export * from './core/names';
 export * from './core/resources';
 export * from './core/versions';
 export * from './core/workload';
+export * from './core/workload-kinds';
+export * from './core/tenant-classes';
 export * from './machines/maintenance-zones';
 export * from './machines/sizing';
 export * from './machines/node-profile';

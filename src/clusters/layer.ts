@@ -16,8 +16,8 @@ import { Violations } from '../core/errors';
 import { Labels, RESERVED_NAMESPACES, dns1123LabelFix, isDns1123Label, isDns1123Subdomain, labelsProblems } from '../core/names';
 import { addResources, amountsIfValid, cpuProblem, cpuToMillis, fitsIn, formatCpu, memoryProblem, shortfalls } from '../core/resources';
 import { imagePinProblem, kubeletSkewProblem, kubeletVersionProblem, kubernetesVersionProblem, parseKubeVersion, supportedKubernetesRange } from '../core/versions';
+import { groupOf, workloadKindOf } from '../core/workload-kinds';
 import { poolCrds } from '../crds/pools';
-import { groupOf, workloadKindOf } from '../guardrails/workload-objects';
 import { validateTaints } from '../machines/layer';
 import { MAX_MAINTENANCE_ZONES, stripePools, stripingProblem } from '../machines/maintenance-zones';
 import { MachinesStack } from '../machines/slots';
@@ -367,8 +367,7 @@ function renderHandAdded(protectedLabel: string, cluster: Cluster, add: (o: Kube
   const objects = cluster.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map(c => ({ c, o: c.toJson() as KubeObject }));
   const busy = new Set<string>();
   for (const { o } of objects) {
-    const daemonSet = o.kind === 'DaemonSet' && groupOf(o.apiVersion) === 'apps';
-    if (o.metadata.namespace && (daemonSet || workloadKindOf(o))) busy.add(o.metadata.namespace);
+    if (o.metadata.namespace && workloadKindOf(o)) busy.add(o.metadata.namespace);
   }
   for (const { c, o } of objects) {
     if (o.kind === 'Namespace' && groupOf(o.apiVersion) === '' && busy.has(o.metadata.name)) {

@@ -20,7 +20,7 @@ import { BUILT_IN_API_GROUPS, CanaryFact, admissionApiVersion, guardrailParamete
 import { GuardrailFinding, appKey, canaryFindings, changeFindings, judge, maxSurgeFindings, stableReplicasByApp } from './checks';
 import { GuardrailsSlots } from './slots';
 import { StateObject, fleetState, readPreviousState } from './state';
-import { PlainObject, appNameOf, groupOf, trackOf, workloadKindOf } from './workload-objects';
+import { PlainObject, appNameOf, groupOf, guardedKindOf, trackOf } from './workload-objects';
 import { Violations } from '../core/errors';
 import { parseKubeVersion } from '../core/versions';
 import { guardrailParametersCrd } from '../crds/guardrails';
@@ -42,7 +42,7 @@ function render(ctx: RenderContext<WorkloadsStack['spec'], WorkloadsStack['plan'
     const obj = o.object;
     const group = groupOf(obj.apiVersion);
     if (!BUILT_IN_API_GROUPS.has(group)) customGroups.set(o.cluster, (customGroups.get(o.cluster) ?? new Set()).add(group));
-    if (workloadKindOf(obj) && trackOf(obj) === 'canary') {
+    if (guardedKindOf(obj) && trackOf(obj) === 'canary') {
       const app = appNameOf(obj) ?? obj.metadata.name;
       const stableReplicas = stable.get(appKey({ cluster: o.cluster, object: obj, source: o.source }, app)) ?? 0;
       const list = canaries.get(o.cluster) ?? [];

@@ -13,13 +13,14 @@ import { DeploymentSpec, StatefulSetSpec, WorkloadSpec } from './slots';
 import { AppVersion } from './workload-props';
 import { LABEL_PREFIX, Labels } from '../core/names';
 import { formatCpu, formatMemory } from '../core/resources';
+import { OPENKRUISE_GROUP, apiVersionOf, workloadKind } from '../core/workload-kinds';
 import { FLEET_API_VERSION } from '../crds/pools';
 import { KubeObject } from '../synth/context';
 
-/** API version of OpenKruise CloneSet. */
-export const CLONESET_API_VERSION = 'apps.kruise.io/v1alpha1';
-/** API version of OpenKruise Advanced StatefulSet. */
-export const ADVANCED_STATEFULSET_API_VERSION = 'apps.kruise.io/v1beta1';
+/** API version of OpenKruise CloneSet (`apps.kruise.io/v1alpha1`, from the workload-kind table). */
+export const CLONESET_API_VERSION = apiVersionOf(workloadKind(OPENKRUISE_GROUP, 'CloneSet')!);
+/** API version of OpenKruise Advanced StatefulSet (`apps.kruise.io/v1beta1`, from the workload-kind table). */
+export const ADVANCED_STATEFULSET_API_VERSION = apiVersionOf(workloadKind(OPENKRUISE_GROUP, 'StatefulSet')!);
 
 /** Annotation on stateful objects naming who coordinates their disruptions. */
 export const DISRUPTION_POLICY_ANNOTATION = `${LABEL_PREFIX}/disruption-policy`;

@@ -7,8 +7,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  AppNamespace, Cluster, ControlPlane, Cpu, Fleet, Guardrails, LiDeployment, FleetValidationError, MAX_APISERVER_REPLICAS, MAX_MAINTENANCE_ZONES, NodeProfile, RequiredDaemonSet, Size,
-  SUPPORTED_KUBERNETES_MINORS,
+  AppNamespace, Cluster, ControlPlane, Cpu, Fleet, FleetValidationError, Guardrails, LiDeployment, MAX_APISERVER_REPLICAS, MAX_MAINTENANCE_ZONES,
+  NodeProfile, RequiredDaemonSet, Size, SUPPORTED_KUBERNETES_MINORS,
 } from '../../src';
 import { smallFleet, synthErrors, tmpOutdir } from '../support/fleet';
 

@@ -3,11 +3,11 @@
  * later stages read only specs. Bad props are reported once, with path, rule
  * and fix, and the workload is then skipped by the checks across constructs.
  */
+import { FEED, TEST_TEMPLATE, workloadFleet } from './support';
 import { AppNamespace, Cpu, LiDeployment, LiStatefulSet, LiStatefulSetProps, Size } from '../../src';
 import { Violations } from '../../src/core/errors';
 import { resolveDeployment, resolveStatefulSet } from '../../src/workloads/resolve';
 import { synthErrors } from '../support/fleet';
-import { FEED, TEST_TEMPLATE, workloadFleet } from './support';
 
 const DB: LiStatefulSetProps = {
   application: 'db',
@@ -106,9 +106,14 @@ describe('resolveStatefulSet', () => {
 describe('regression: a default port that clashes with a platform sidecar', () => {
   const template = {
     ...TEST_TEMPLATE,
-    sidecars: [{ name: 'metrics', image: 'registry.internal/platform/metrics:1.0.0', resources: { cpu: Cpu.millis(50), memory: Size.mebibytes(64) }, ports: [{ name: 'metrics', containerPort: 8080 }] }],
+    sidecars: [{
+      name: 'metrics',
+      image: 'registry.internal/platform/metrics:1.0.0',
+      resources: { cpu: Cpu.millis(50), memory: Size.mebibytes(64) },
+      ports: [{ name: 'metrics', containerPort: 8080 }],
+    }],
   };
-  const message = `port http/8080 collides with platform sidecar port metrics/8080 (platform pod template of cluster 'prod-1'); the app cannot override it`;
+  const message = 'port http/8080 collides with platform sidecar port metrics/8080 (platform pod template of cluster \'prod-1\'); the app cannot override it';
 
   test('a LiStatefulSet with the default ports is rejected, as a LiDeployment is, with the same wording', () => {
     const f = workloadFleet({ template });
