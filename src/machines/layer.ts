@@ -12,7 +12,8 @@ import { kubeletVersionProblem } from '../core/versions';
 import { FleetModel, pathOf } from '../model';
 import { renderKubeletConfiguration } from './kubelet-config';
 import { EvictionThresholds, MAX_MACHINE_CPU_CORES, MAX_MACHINE_GPUS, MAX_PODS_PER_NODE, MachineType, NodeConfig, NodeProfile, NodeTaint } from './node-profile';
-import { Layer, NoSlots } from '../synth/layer';
+import { GuardrailPolicyStack } from '../guardrails/policy';
+import { Layer } from '../synth/layer';
 import { NODE_PROFILES_DIR } from '../synth/layout';
 
 function validate(model: FleetModel, _spec: unknown, v: Violations): void {
@@ -205,7 +206,7 @@ const FEATURE_GATE = /^[A-Z][A-Za-z0-9]{0,99}$/;
 const DEFAULT_KUBELET_VERSION_EXAMPLE = '1.28.9';
 
 /** The machines layer. */
-export const machinesLayer: Layer<NoSlots, MachinesSlots> = {
+export const machinesLayer: Layer<GuardrailPolicyStack, MachinesSlots> = {
   name: 'machines',
   validate,
   render(ctx) {
