@@ -83,11 +83,38 @@ const ABOVE_EVERY_LAYER = [
   './src/synth/pipeline.ts', './src/synth/layers.ts', './src/synth/write.ts', './src/synth/read.ts',
   './src/synth/diff.ts', './src/plan.ts', './src/fleet.ts', './src/cli', './src/index.ts',
 ];
-const layerZones = LAYERS.map((layer, i) => ({
-  target: `./src/${layer}`,
-  from: [...LAYERS.slice(i + 1).map(l => `./src/${l}`), ...ABOVE_EVERY_LAYER],
-  message: `the ${layer} layer reads only the layers below it (${LAYERS.slice(0, i).join(', ') || 'none'}) and the shared base; publish what a higher layer needs in a plan or spec slot`,
-}));
+// The guardrails' policy (the Guardrails construct, its rules and its resolved
+// config) is resolved by a small layer at the bottom of the list; every layer
+// may import those modules of src/guardrails/, and nothing else there.
+const GUARDRAIL_POLICY_MODULES = ['./policy.ts', './rules.ts', './guardrails.ts'];
+const layerZones = LAYERS.flatMap((layer, i) => {
+  const message = `the ${layer} layer reads only the layers below it (${LAYERS.slice(0, i).join(', ') || 'none'}) and the shared base; publish what a higher layer needs in a plan or spec slot`;
+  const above = LAYERS.slice(i + 1);
+  return [
+    {
+      target: `./src/${layer}`,
+      from: [...above.filter(l => l !== 'guardrails').map(l => `./src/${l}`), ...ABOVE_EVERY_LAYER],
+      message,
+    },
+    ...(above.includes('guardrails') ? [{
+      target: `./src/${layer}`,
+      from: './src/guardrails',
+      except: GUARDRAIL_POLICY_MODULES,
+      message: `${message}; of the guardrails, only their policy (${GUARDRAIL_POLICY_MODULES.map(m => m.slice(2)).join(', ')}) is below every layer`,
+    }] : []),
+  ];
+});
+// the policy modules themselves read only the shared base
+const policyZones = [{
+  target: GUARDRAIL_POLICY_MODULES.map(m => `./src/guardrails/${m.slice(2)}`),
+  from: [...LAYERS.filter(l => l !== 'guardrails').map(l => `./src/${l}`), ...ABOVE_EVERY_LAYER],
+  message: 'the guardrails\' policy sits below every layer: it reads only the shared base',
+}, {
+  target: GUARDRAIL_POLICY_MODULES.map(m => `./src/guardrails/${m.slice(2)}`),
+  from: './src/guardrails',
+  except: GUARDRAIL_POLICY_MODULES,
+  message: 'the guardrails\' policy sits below every layer: it reads only the shared base and the other policy modules',
+}];
 const baseZones = ['./src/core', './src/crds', './src/synth/layer.ts', './src/synth/context.ts', './src/synth/layout.ts',
   './src/synth/emit.ts', './src/synth/yaml-emitter.ts', './src/synth/options.ts', './src/synth/inputs.ts'].map(target => ({
   target,
@@ -95,7 +122,7 @@ const baseZones = ['./src/core', './src/crds', './src/synth/layer.ts', './src/sy
   message: 'the shared base (core, crds, the pipeline contracts) reads no layer',
 }));
 project.eslint?.addRules({
-  'import/no-restricted-paths': ['error', { zones: [...layerZones, ...baseZones] }],
+  'import/no-restricted-paths': ['error', { zones: [...layerZones, ...policyZones, ...baseZones] }],
   'import/no-cycle': ['error', { ignoreExternal: true }],
 });
 

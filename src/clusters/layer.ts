@@ -17,6 +17,7 @@ import { Labels, RESERVED_NAMESPACES, dns1123LabelFix, isDns1123Label, isDns1123
 import { ResourceAmounts, ZERO, addResources, cpuProblem, cpuToMillis, fitsIn, formatCpu, memoryProblem, memoryToMiB, scaleResources, shortfalls, subtractResources } from '../core/resources';
 import { ErrorRuleId } from '../core/rules';
 import { imagePinProblem, kubeletSkewProblem, kubeletVersionProblem, kubernetesVersionProblem, parseKubeVersion, supportedKubernetesRange } from '../core/versions';
+import { groupOf, workloadKindOf } from '../core/workload-kinds';
 import { poolCrds } from '../crds/pools';
 import { MAX_MAINTENANCE_ZONES, stripePools, stripingProblem } from '../machines/maintenance-zones';
 import { NodeProfile } from '../machines/node-profile';
@@ -503,7 +504,7 @@ function plan(_model: FleetModel, spec: ClustersSlots['spec']): ClustersSlots['p
   return { clusters };
 }
 
-function renderCluster(ctx: RenderContext<ClustersSlots['spec'], ClustersSlots['plan']>, cluster: Cluster, pools: readonly PoolPlan[]): void {
+function renderCluster(ctx: RenderContext<MachinesStack['spec'] & ClustersSlots['spec'], ClustersSlots['plan']>, cluster: Cluster, pools: readonly PoolPlan[]): void {
   const ns = ctx.spec.clusters.systemNamespace;
   const agents = new Map<DaemonSetSpec, true>();
   for (const pp of pools) {
@@ -514,14 +515,33 @@ function renderCluster(ctx: RenderContext<ClustersSlots['spec'], ClustersSlots['
   }
   if (agents.size > 0) {
     const privileged = [...agents.keys()].some(a => a.needsPrivilegedNamespace);
-    ctx.add(cluster, renderSystemNamespace(ns, privileged), cluster);
+    // the namespace holds the node agents: it carries the guardrails' protection label
+    ctx.add(cluster, renderSystemNamespace(ns, privileged, ctx.spec.guardrails.config.protectedLabel), cluster);
     for (const agent of agents.keys()) {
       for (const o of renderAgentIdentity(agent, ns)) ctx.add(cluster, o, agent.construct);
     }
   }
   // anything the platform team added to the cluster chart by hand
-  for (const c of cluster.node.findAll()) {
-    if (c instanceof ApiObject) ctx.add(cluster, c.toJson() as KubeObject, c);
+  renderHandAdded(ctx.spec.guardrails.config.protectedLabel, cluster, (o, c) => ctx.add(cluster, o, c));
+}
+
+/**
+ * The objects a platform engineer added to the cluster by hand, each rendered
+ * once; a hand-added Namespace holding hand-added workloads or DaemonSets
+ * carries the guardrails' protection label, as the namespaces the layers
+ * render do.
+ */
+function renderHandAdded(protectedLabel: string, cluster: Cluster, add: (o: KubeObject, c: ApiObject) => void): void {
+  const objects = cluster.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map(c => ({ c, o: c.toJson() as KubeObject }));
+  const busy = new Set<string>();
+  for (const { o } of objects) {
+    if (o.metadata.namespace && workloadKindOf(o)) busy.add(o.metadata.namespace);
+  }
+  for (const { c, o } of objects) {
+    if (o.kind === 'Namespace' && groupOf(o.apiVersion) === '' && busy.has(o.metadata.name)) {
+      o.metadata.labels = { ...(o.metadata.labels ?? {}), [protectedLabel]: 'true' };
+    }
+    add(o, c);
   }
 }
 

@@ -4,4 +4,5 @@ export * from './workload-objects';
 export * from './state';
 export * from './checks';
 export * from './admission';
-export { guardrailsLayer, guardrailsOf } from './layer';
+export { guardrailsLayer } from './layer';
+export { GuardrailPolicy, guardrailPolicyLayer } from './policy';

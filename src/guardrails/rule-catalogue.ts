@@ -9,10 +9,9 @@
  * catalogue takes their entries from there and adds only what that table does
  * not say (the fix); their severity is not fixed here, since `severities` and
  * overrides change it. The rest of the catalogue are the rules about the
- * guardrails' own configuration and inputs, and the fleet's one canary bound
- * checked on the props of LiDeployments and PlatformPodTemplates (ids of the
- * workloads they are reported on, checked here since the bound is the
- * guardrails').
+ * guardrails' own configuration and inputs. (The fleet's one canary bound is
+ * checked on LiDeployments and PlatformPodTemplates by the workloads layer,
+ * which obeys the guardrail policy: its rules are in the workloads catalogue.)
  */
 import { GUARDRAIL_RULES, GuardrailRuleId, GuardrailRuleName } from './rules';
 import { RuleEntry, RuleIdsOf, ruleCatalogue } from '../core/rules';
@@ -101,15 +100,6 @@ export const GUARDRAILS_RULES = ruleCatalogue('guardrails', {
     summary: 'the previous output the change rules compare with is readable: an unreadable one is never a silent pass',
     fix: 'point the previous output (--previous, env CDK8S_FLEET_PREVIOUS or SynthOptions.previousOutdir) at the last synthesized output directory, as committed',
     severity: 'error',
-  },
-  'workload.canary.bound': {
-    summary: 'a canary holds at most the fleet\'s canary share (Guardrails.maxCanaryPercent) of the app\'s pods, canary + stable',
-    fix: 'lower canary.count or canary.percent to the largest size that passes, or add stable replicas',
-    severity: 'error',
-  },
-  'platform-template.max-canary': {
-    summary: 'the deprecated maxCanaryPercent does not contradict the fleet\'s one canary bound, Guardrails.maxCanaryPercent (a warning when it repeats it)',
-    fix: 'remove maxCanaryPercent from the template, and set Guardrails.maxCanaryPercent to the bound you mean',
   },
   'guardrails.admission.version': {
     summary: 'a cluster whose Kubernetes version serves no ValidatingAdmissionPolicy API gets no in-cluster guardrails',

@@ -6,8 +6,9 @@ import { NodeProfile } from './node-profile';
 import { resolveMaintenanceZones, resolveNodeProfile } from './resolve';
 import { MachinesSlots, MachinesSpec, NodeProfileSpec } from './slots';
 import { Violations } from '../core/errors';
+import { GuardrailPolicyStack } from '../guardrails/policy';
 import { FleetModel, pathOf } from '../model';
-import { Layer, NoSlots } from '../synth/layer';
+import { Layer } from '../synth/layer';
 import { NODE_PROFILES_DIR } from '../synth/layout';
 
 /** Resolves the fleet's maintenance zones and every node profile, reporting each bad prop. */
@@ -40,7 +41,7 @@ function validate(_model: FleetModel, spec: MachinesSlots['spec'], v: Violations
 }
 
 /** The machines layer. */
-export const machinesLayer: Layer<NoSlots, MachinesSlots> = {
+export const machinesLayer: Layer<GuardrailPolicyStack, MachinesSlots> = {
   name: 'machines',
   resolve,
   validate,

@@ -5,7 +5,8 @@
  */
 import { CpuManagerPolicy, NodeProfile, NodeTaint, TopologyManagerPolicy } from './node-profile';
 import { ResourceAmounts } from '../core/resources';
-import { LayerSlots } from '../synth/layer';
+import { GuardrailPolicyStack } from '../guardrails/policy';
+import { LayerSlots, Stacked } from '../synth/layer';
 
 /** The kubelet settings of a node profile, defaults applied. */
 export interface KubeletSpec {
@@ -91,5 +92,5 @@ export interface MachinesSlots extends LayerSlots {
   readonly plan: {};
 }
 
-/** Everything the layers above the machines layer read of it. */
-export type MachinesStack = MachinesSlots;
+/** Everything the layers above the machines layer read of it and below it (the guardrails' policy). */
+export type MachinesStack = Stacked<GuardrailPolicyStack, MachinesSlots>;

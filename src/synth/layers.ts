@@ -10,6 +10,7 @@ import { controlPlaneLayer } from '../control-plane/layer';
 import { CONTROL_PLANE_RULES } from '../control-plane/rule-catalogue';
 import { RuleCatalogue } from '../core/rules';
 import { guardrailsLayer } from '../guardrails/layer';
+import { guardrailPolicyLayer } from '../guardrails/policy';
 import { GUARDRAILS_RULES } from '../guardrails/rule-catalogue';
 import { machinesLayer } from '../machines/layer';
 import { MACHINES_RULES } from '../machines/rule-catalogue';
@@ -18,8 +19,12 @@ import { TENANCY_RULES } from '../tenancy/rule-catalogue';
 import { workloadsLayer } from '../workloads/layer';
 import { WORKLOADS_RULES } from '../workloads/rule-catalogue';
 
-/** Every layer of the platform, bottom up. */
+/**
+ * Every layer of the platform, bottom up. The guardrails' policy comes first:
+ * every layer above obeys the rules it publishes (`spec.guardrails`).
+ */
 export const FLEET_LAYERS: readonly AnyLayer[] = [
+  guardrailPolicyLayer,
   machinesLayer,
   clustersLayer,
   controlPlaneLayer,

@@ -474,7 +474,7 @@ function render(ctx: TenancyContext): void {
       for (const role of renderAppClusterRoles(cluster.props.openKruise === true)) ctx.add(cluster, role, cluster);
     }
     ctx.add(hub, renderNamespacePlacement(p), ns);
-    ctx.add(cluster, renderAppNamespace(ns), ns);
+    ctx.add(cluster, renderAppNamespace(ns, ctx.spec.guardrails.config.protectedLabel), ns);
     ctx.add(cluster, renderAppResourceQuota(ns, p.demand, p.gpuResourceName), ns);
     ctx.add(cluster, renderAppLimitRange(ns, p.largestPod), ns);
     for (const o of renderAppRoleBindings(ns)) ctx.add(cluster, o, ns);

@@ -14,6 +14,15 @@ const CONFIG_KEY_FIX = 'use letters, digits, \'-\', \'_\' and \'.\'';
 
 /** The workloads layer's rules. */
 export const WORKLOADS_RULES = ruleCatalogue('workloads', {
+  'workload.canary.bound': {
+    summary: 'a canary holds at most the fleet\'s canary share (Guardrails.maxCanaryPercent) of the app\'s pods, canary + stable',
+    fix: 'lower canary.count or canary.percent to the largest size that passes, or add stable replicas',
+    severity: 'error',
+  },
+  'platform-template.max-canary': {
+    summary: 'the deprecated maxCanaryPercent does not contradict the fleet\'s one canary bound, Guardrails.maxCanaryPercent (a warning when it repeats it)',
+    fix: 'remove maxCanaryPercent from the template, and set Guardrails.maxCanaryPercent to the bound you mean',
+  },
   'platform-template.props.type': {
     summary: 'every PlatformPodTemplate prop has the runtime type its documentation states (a JavaScript caller can pass anything)',
     fix: 'give each prop the type its documentation states',

@@ -1,6 +1,7 @@
 import { Cluster, Cpu, Fleet, FleetModel, Labels, NodeProfile, RequiredDaemonSet, Size, Violations, synthesizeFleet } from '../../src';
 import { resolveCluster, resolveDaemonSet, resolvePool, clustersLayer } from '../../src/clusters/layer';
 import { resolveControlPlane } from '../../src/control-plane/settings';
+import { resolveGuardrailPolicy } from '../../src/guardrails/policy';
 import { machinesLayer } from '../../src/machines/layer';
 import { smallFleet, synthErrors, tmpOutdir } from '../support/fleet';
 
@@ -9,9 +10,10 @@ const FACTS = { fleetKubernetesVersion: '1.28.9', fleetVersionReported: false };
 function resolvedSpecs(fleet: Fleet) {
   const model = new FleetModel(fleet);
   const v = new Violations();
-  const machines = machinesLayer.resolve!(model, {}, v);
-  const clusters = clustersLayer.resolve!(model, machines, v);
-  return { model, v, spec: { ...machines, ...clusters } };
+  const policy = { guardrails: resolveGuardrailPolicy(model, v) };
+  const machines = machinesLayer.resolve!(model, policy, v);
+  const clusters = clustersLayer.resolve!(model, { ...policy, ...machines }, v);
+  return { model, v, spec: { ...policy, ...machines, ...clusters } };
 }
 
 describe('resolveCluster', () => {
@@ -120,7 +122,8 @@ describe('resolvePool', () => {
     const cluster = new Cluster(fleet, 'prod-1', { region: 'lva1' });
     const pool = cluster.addPool('general', { nodeProfile: profile, capacity: -3 });
     const v = new Violations();
-    const machines = machinesLayer.resolve!(new FleetModel(fleet), {}, new Violations()).machines;
+    const model = new FleetModel(fleet);
+    const machines = machinesLayer.resolve!(model, { guardrails: resolveGuardrailPolicy(model, new Violations()) }, new Violations()).machines;
     const spec = resolvePool(pool, { machines, cluster: resolveCluster(cluster, FACTS, v), daemonSets: new Map() }, v);
     expect(v.all().map(x => [x.path, x.rule])).toEqual([[pool.node.path, 'pool.capacity.non-negative-integer']]);
     expect(v.all()[0].fix).toMatch(/whole number of nodes/);
