@@ -52,7 +52,7 @@ export class KubernetesPool extends Construct {
     return p instanceof NodeProfile ? p.profileName : String(p);
   }
 
-  /** Required DaemonSets of the pool. */
+  /** Required DaemonSets of the pool. @deprecated use `spec.clusters.pool(pool).requiredDaemonSets`; the agents that run there are `plan.clusters.pools.get(pool).agents`. */
   public get requiredDaemonSets(): readonly RequiredDaemonSet[] {
     return this.props.requiredDaemonSets ?? [];
   }

@@ -10,6 +10,7 @@ import {
   etcdTimingProblem, goawayChanceProblem, inflightLimits,
 } from './sizing';
 import { Cluster } from '../clusters/cluster';
+import { ClusterSpec } from '../clusters/slots';
 import { describeValue, isRecord } from '../core/checks';
 import { Violations } from '../core/errors';
 import { isDns1123Label, isDns1123Subdomain } from '../core/names';
@@ -66,7 +67,7 @@ export interface ControlPlaneSettings {
     readonly audit: { readonly maxAgeDays: number; readonly maxBackups: number; readonly maxSizeMiB: number };
     readonly encryption: { readonly kmsName: string; readonly kmsEndpoint: string; readonly resources: readonly string[] };
     readonly featureGates: Readonly<Record<string, boolean>>;
-    readonly unsafe: UnsafeApiserverSettings;
+    readonly unsafe: Readonly<Required<UnsafeApiserverSettings>>;
     readonly resources: ApiserverResources;
   };
   /** etcd clusters: main, and events when split. */
@@ -151,14 +152,20 @@ function boundedInt(v: unknown, max: number): boolean {
   return typeof v === 'number' && positiveInt(v) && v <= max;
 }
 
-/** Resolves a cluster's settings, reporting bad props at the ControlPlane's (or cluster's) path. */
+/**
+ * Resolves a cluster's settings from its spec (name, region, Kubernetes version)
+ * and its ControlPlane's props, reporting bad props at the ControlPlane's (or
+ * cluster's) path.
+ */
 export function resolveControlPlane(
-  cluster: Cluster, construct: ControlPlane | undefined, nodes: number, version: string, path: string, v: Violations,
+  clusterSpec: ClusterSpec, construct: ControlPlane | undefined, nodes: number, path: string, v: Violations,
 ): ControlPlaneSettings {
+  const cluster = clusterSpec.construct;
+  const version = clusterSpec.kubernetesVersion;
   const p = construct?.props ?? {};
-  const domain = p.domain ?? `${cluster.clusterName}.${cluster.props.region}.k8s.internal`;
+  const domain = p.domain ?? `${clusterSpec.name}.${clusterSpec.region}.k8s.internal`;
   // the default domain is made of the cluster's name and region, which are checked with the cluster
-  const domainChecked = p.domain !== undefined || (isDns1123Label(cluster.clusterName) && isDns1123Label(cluster.props.region));
+  const domainChecked = p.domain !== undefined || (isDns1123Label(clusterSpec.name) && isDns1123Label(clusterSpec.region));
   if (domainChecked && (!isDns1123Subdomain(domain) || domain.length > 200)) v.error(path, 'control-plane.domain', `'${domain}' is not a DNS subdomain`, 'use a domain like lva1-prod-1.lva1.k8s.internal');
 
   // apiserver
@@ -226,7 +233,15 @@ export function resolveControlPlane(
     }
   }
   const unsafeProp: unknown = a.unsafe ?? {};
-  const unsafe: UnsafeApiserverSettings = isRecord(unsafeProp) ? unsafeProp as UnsafeApiserverSettings : {};
+  const given: UnsafeApiserverSettings = isRecord(unsafeProp) ? unsafeProp as UnsafeApiserverSettings : {};
+  // each unsafe choice is off unless it is given as true
+  const unsafe: Required<UnsafeApiserverSettings> = {
+    anonymousAuth: given.anonymousAuth === true,
+    profiling: given.profiling === true,
+    withoutAlwaysPullImages: given.withoutAlwaysPullImages === true,
+    withoutEventRateLimit: given.withoutEventRateLimit === true,
+    withoutDenyServiceExternalIPs: given.withoutDenyServiceExternalIPs === true,
+  };
   if (!isRecord(unsafeProp) || Object.values(unsafeProp).some(on => on !== undefined && typeof on !== 'boolean')) {
     v.error(path, 'control-plane.unsafe.type', 'apiserver.unsafe is not a map of settings to true or false', 'set each unsafe choice to true, or omit it');
   }
@@ -286,7 +301,7 @@ export function resolveControlPlane(
       snapshotCount,
       autoCompactionRetentionHours,
       timing,
-      token: `${cluster.clusterName}-${prefix}`,
+      token: `${clusterSpec.name}-${prefix}`,
     };
   };
   const main = etcdCluster('main', e, defaultEtcdMembers(nodes));
