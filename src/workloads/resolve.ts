@@ -13,6 +13,7 @@ import { canaryFixText, canaryPods, canaryProblem, rolloutProblem } from './roll
 import { DeploymentSpec, PlatformTemplateSpecs, StatefulSetSpec, WorkloadSpec } from './slots';
 import { AppPort, AppResources, AppVersion, appBudget, appLimits } from './workload-props';
 import { Cluster } from '../clusters/cluster';
+import { ClustersSpec } from '../clusters/slots';
 import { PropShape, describeValue, shapeProblems } from '../core/checks';
 import { Violations } from '../core/errors';
 import { dns1123LabelFix, isDns1123Label, isDns1123Subdomain, labelsProblems } from '../core/names';
@@ -198,7 +199,7 @@ function validateTemplateValues(p: PlatformPodTemplateProps, path: string, v: Vi
  * Returns undefined when a template's props have the wrong types (the
  * workloads, which are checked against the templates, are then not checked).
  */
-export function resolvePlatformTemplates(model: FleetModel, canaryBound: number, v: Violations): PlatformTemplateSpecs | undefined {
+export function resolvePlatformTemplates(model: FleetModel, clusters: ClustersSpec, canaryBound: number, v: Violations): PlatformTemplateSpecs | undefined {
   const seen = new Map<Cluster | undefined, string>();
   let shapesOk = true;
   for (const t of model.ofType(PlatformPodTemplate)) {
@@ -267,9 +268,9 @@ export function resolvePlatformTemplates(model: FleetModel, canaryBound: number,
     }
   }
   if (!shapesOk) return undefined;
-  const specs = platformTemplateSpecs(model);
+  const specs = platformTemplateSpecs(model, clusters);
   // the priority classes named as defaults must exist (checked per resolved template)
-  for (const c of [undefined, ...model.workloadClusters]) {
+  for (const c of [undefined, ...clusters.workloadClusters.map(w => w.construct)]) {
     const t = c ? specs.byCluster.get(c)! : specs.fleet;
     for (const name of [t.statelessPriorityClass, t.statefulPriorityClass]) {
       if (!t.priorityClasses.some(pc => pc.name === name)) {
@@ -297,7 +298,7 @@ function deprecatedCanaryBound(t: PlatformPodTemplate, path: string, bound: numb
 }
 
 /** The resolved templates of the fleet and of each cluster (props of the right types). */
-function platformTemplateSpecs(model: FleetModel): PlatformTemplateSpecs {
+function platformTemplateSpecs(model: FleetModel, clusters: ClustersSpec): PlatformTemplateSpecs {
   let fleetTemplate: PlatformPodTemplate | undefined;
   const own = new Map<Cluster, PlatformPodTemplate>();
   for (const t of model.ofType(PlatformPodTemplate)) {
@@ -310,7 +311,7 @@ function platformTemplateSpecs(model: FleetModel): PlatformTemplateSpecs {
   }
   const byCluster = new Map<Cluster, ReturnType<typeof resolvePlatformTemplate>>();
   const sources = new Map<Cluster, PlatformPodTemplate>();
-  for (const c of model.clusters) {
+  for (const { construct: c } of clusters.clusters) {
     byCluster.set(c, resolvePlatformTemplate(fleetTemplate?.props, own.get(c)?.props));
     const source = own.get(c) ?? fleetTemplate;
     if (source) sources.set(c, source);
