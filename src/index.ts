@@ -21,7 +21,7 @@ export * from './crds/guardrails';
 export * from './tenancy';
 export * from './guardrails';
 export * from './control-plane';
-export * from './model';
+export * from './core/model';
 export * from './plan';
 export * from './synth/context';
 export * from './synth/layer';

@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Construct } from 'constructs';
-import { FleetModel } from '../model';
+import { FleetModel } from '../core/model';
 
 /** Path of the updated placement record in the output tree. */
 export const PLACEMENT_RECORD_FILE = 'placements.lock.json';

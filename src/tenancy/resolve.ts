@@ -21,11 +21,11 @@ import { Cluster, HubCluster } from '../clusters/cluster';
 import { ClustersSpec } from '../clusters/slots';
 import { PropShape, describeValue, isRecord, shapeProblems } from '../core/checks';
 import { Violations } from '../core/errors';
+import { pathOf } from '../core/model';
 import { RESERVED_NAMESPACES, dns1123LabelFix, isDns1123Label } from '../core/names';
 import { cpuToMillis, memoryToMiB } from '../core/resources';
 import { TENANT_CLASSES, TENANT_CLASS_NAMES, TenantClass, isTenantClass } from '../core/tenant-classes';
 import { MachinesSpec } from '../machines/slots';
-import { pathOf } from '../model';
 
 /** Pod Security level of a namespace that states none. */
 export const DEFAULT_POD_SECURITY: AppPodSecurity = 'restricted';
@@ -110,8 +110,15 @@ export function declaredAllowances(ns: AppNamespace): readonly DeclaredAllowance
   return out;
 }
 
-/** Type problems of a namespace's props (a JavaScript caller may pass anything), and its lists when the types are right. */
-function namespaceShape(ns: AppNamespace): { problems: readonly string[]; authorization: readonly DeclaredAuthorization[]; allowances: readonly DeclaredAllowance[] } {
+/** Type problems of a namespace's props (a JavaScript caller may pass anything), and its lists. */
+interface NamespaceShape {
+  readonly problems: readonly string[];
+  readonly authorization: readonly DeclaredAuthorization[];
+  readonly allowances: readonly DeclaredAllowance[];
+}
+
+/** Type problems of a namespace's props, and its lists when the types are right. */
+function namespaceShape(ns: AppNamespace): NamespaceShape {
   const p = ns.props;
   const top = shapeProblems(p, NAMESPACE_SHAPE);
   if (top.length > 0) return { problems: top, authorization: [], allowances: [] };
@@ -119,7 +126,8 @@ function namespaceShape(ns: AppNamespace): { problems: readonly string[]; author
   const net = p.network !== undefined ? shapeProblems(p.network, NETWORK_SHAPE, 'network.') : [];
   const allowances = net.length === 0 ? declaredAllowances(ns) : [];
   const reserve = p.reserve !== undefined ? shapeProblems(p.reserve, RESERVE_SHAPE, 'reserve.') : [];
-  return { problems: [...authorization.flatMap(d => d.problems), ...net, ...allowances.flatMap(d => d.problems), ...reserve], authorization, allowances };
+  const problems = [...authorization.flatMap(d => d.problems), ...net, ...allowances.flatMap(d => d.problems), ...reserve];
+  return { problems, authorization, allowances };
 }
 
 /** What the cross-namespace checks read of a namespace, its props valid or not. */

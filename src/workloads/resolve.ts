@@ -16,10 +16,10 @@ import { Cluster } from '../clusters/cluster';
 import { ClustersSpec } from '../clusters/slots';
 import { PropShape, describeValue, shapeProblems } from '../core/checks';
 import { Violations } from '../core/errors';
+import { FleetModel, pathOf } from '../core/model';
 import { dns1123LabelFix, isDns1123Label, isDns1123Subdomain, labelsProblems } from '../core/names';
 import { ResourceAmounts, cpuProblem, formatCpu, formatMemory, memoryProblem, memoryToMiB } from '../core/resources';
 import { imagePinProblem } from '../core/versions';
-import { FleetModel, pathOf } from '../model';
 import { appNamespaceOf } from '../tenancy/app-namespace';
 
 /** A workload of this layer. */
@@ -199,7 +199,9 @@ function validateTemplateValues(p: PlatformPodTemplateProps, path: string, v: Vi
  * Returns undefined when a template's props have the wrong types (the
  * workloads, which are checked against the templates, are then not checked).
  */
-export function resolvePlatformTemplates(model: FleetModel, clusters: ClustersSpec, canaryBound: number, v: Violations): PlatformTemplateSpecs | undefined {
+export function resolvePlatformTemplates(
+  model: FleetModel, clusters: ClustersSpec, canaryBound: number, v: Violations,
+): PlatformTemplateSpecs | undefined {
   const seen = new Map<Cluster | undefined, string>();
   let shapesOk = true;
   for (const t of model.ofType(PlatformPodTemplate)) {
