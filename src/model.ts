@@ -9,11 +9,11 @@ import { RequiredDaemonSet } from './clusters/required-daemonset';
 import type { Fleet, SynthOptions } from './fleet';
 import { NodeProfile } from './machines/node-profile';
 
-/** A class whose instances the model can list. */
+/** A class whose instances the model can list. @internal */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type ConstructClass<T> = abstract new (...args: any[]) => T;
 
-/** Facts of a fleet, read once. */
+/** Facts of a fleet, read once. @internal */
 export class FleetModel {
   /** Every construct of the fleet, in tree (pre-)order. */
   public readonly constructs: readonly IConstruct[];
@@ -95,7 +95,7 @@ export class FleetModel {
   }
 }
 
-/** The construct path used in messages (`<fleet>` for the root). */
+/** The construct path used in messages (`<fleet>` for the root). @internal */
 export function pathOf(c: IConstruct): string {
   return c.node.path === '' ? '<fleet>' : c.node.path;
 }

@@ -11,15 +11,15 @@ import { NodeTaint } from '../machines/node-profile';
 import { PoolPlan } from '../plan';
 import { KubeObject } from '../synth/context';
 
-/** Non-root user the agents run as unless `runAsRoot` is set. */
+/** Non-root user the agents run as unless `runAsRoot` is set. @internal */
 export const AGENT_USER_ID = 65532;
 
-/** The DaemonSet name of an agent on a pool. */
+/** The DaemonSet name of an agent on a pool. @internal */
 export function daemonSetName(agent: RequiredDaemonSet, pool: string): string {
   return `${agent.daemonSetName}-${pool}`;
 }
 
-/** Taints a pool's nodes carry: the profile's, then the pool's. */
+/** Taints a pool's nodes carry: the profile's, then the pool's. @internal */
 export function poolTaints(plan: PoolPlan): NodeTaint[] {
   return [...plan.profile.taints, ...(plan.pool.props.taints ?? [])];
 }
@@ -28,7 +28,7 @@ function intOrString(v: number | string): k8s.IntOrString {
   return typeof v === 'number' ? k8s.IntOrString.fromNumber(v) : k8s.IntOrString.fromString(v);
 }
 
-/** The DaemonSet of `agent` on the nodes of one pool. */
+/** The DaemonSet of `agent` on the nodes of one pool. @internal */
 export function renderAgentDaemonSet(agent: RequiredDaemonSet, plan: PoolPlan, namespace: string): KubeObject {
   const p = agent.props;
   const pool = plan.pool.poolName;
@@ -127,7 +127,7 @@ export function renderAgentDaemonSet(agent: RequiredDaemonSet, plan: PoolPlan, n
   }) as KubeObject;
 }
 
-/** The agent's ServiceAccount and, when it needs API access, its ClusterRole and binding. */
+/** The agent's ServiceAccount and, when it needs API access, its ClusterRole and binding. @internal */
 export function renderAgentIdentity(agent: RequiredDaemonSet, namespace: string): KubeObject[] {
   const name = agent.daemonSetName;
   const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/component': 'node-agent' };
@@ -151,7 +151,7 @@ export function renderAgentIdentity(agent: RequiredDaemonSet, namespace: string)
   return out;
 }
 
-/** The platform namespace, with the Pod Security level its agents need. */
+/** The platform namespace, with the Pod Security level its agents need. @internal */
 export function renderSystemNamespace(namespace: string, privileged: boolean): KubeObject {
   const level = privileged ? 'privileged' : 'restricted';
   return k8s.KubeNamespace.manifest({

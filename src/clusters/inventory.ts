@@ -12,12 +12,12 @@ import { PoolPlan } from '../plan';
 import { KubeObject } from '../synth/context';
 import { NODE_PROFILES_DIR } from '../synth/layout';
 
-/** Name of a pool's inventory records on the hub: `<cluster>-<pool>`. */
+/** Name of a pool's inventory records on the hub: `<cluster>-<pool>`. @internal */
 export function inventoryName(plan: PoolPlan): string {
   return `${plan.cluster.clusterName}-${plan.pool.poolName}`;
 }
 
-/** Labels every node of a pool carries (without its zone, which varies per node). */
+/** Labels every node of a pool carries (without its zone, which varies per node). @internal */
 export function poolNodeLabels(plan: PoolPlan): Record<string, string> {
   const m = plan.profile.props.machine;
   return {
@@ -33,7 +33,7 @@ function zones(plan: PoolPlan) {
   return plan.zones.map(z => ({ zone: z.zone, capacity: z.nodes, nodeLabels: { [Labels.MAINTENANCE_ZONE]: z.zone } }));
 }
 
-/** The KubernetesPool record of a pool. */
+/** The KubernetesPool record of a pool. @internal */
 export function renderKubernetesPool(plan: PoolPlan, model: FleetModel): KubeObject {
   const profile = plan.profile;
   const kubelet = renderKubeletConfiguration(profile);
@@ -69,7 +69,7 @@ export function renderKubernetesPool(plan: PoolPlan, model: FleetModel): KubeObj
   };
 }
 
-/** The ComputeBrokerPool record of a pool. */
+/** The ComputeBrokerPool record of a pool. @internal */
 export function renderComputeBrokerPool(plan: PoolPlan): KubeObject {
   const m = plan.profile.props.machine;
   return {

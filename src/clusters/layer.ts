@@ -352,7 +352,7 @@ function renderCluster(ctx: RenderContext, cluster: Cluster, pools: readonly Poo
   }
 }
 
-/** The clusters layer. */
+/** The clusters layer. @internal */
 export const clustersLayer: Layer = {
   name: 'clusters',
   validate,

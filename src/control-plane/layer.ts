@@ -31,7 +31,7 @@ import { Layer } from '../synth/layer';
 import { CONTROL_PLANE_DIR } from '../synth/layout';
 import { TenantClass, AppNamespace } from '../tenancy/app-namespace';
 
-/** The resolved control-plane settings of a cluster (after the plan stage). */
+/** The resolved control-plane settings of a cluster (after the plan stage). @internal */
 export function controlPlaneSettingsOf(fleetPlan: FleetPlan, cluster: Cluster): ControlPlaneSettings | undefined {
   return DERIVED.get(fleetPlan)?.get(cluster)?.settings;
 }
@@ -248,7 +248,7 @@ function check(objects: readonly RenderedObject[], model: FleetModel, fleetPlan:
   }
 }
 
-/** The control-plane layer. */
+/** The control-plane layer. @internal */
 export const controlPlaneLayer: Layer = {
   name: 'control-plane',
   validate,

@@ -25,22 +25,22 @@ export interface ServiceAccountRef {
   readonly name: string;
 }
 
-/** Tenant classes, in a fixed order (deterministic output). */
+/** Tenant classes, in a fixed order (deterministic output). @internal */
 export const APF_TENANT_CLASSES: readonly TenantClass[] = ['stateless', 'stateful', 'batch'];
 
-/** Concurrency shares and lending of a tenant class's level. */
+/** Concurrency shares and lending of a tenant class's level. @internal */
 export const APF_TENANT_CLASS_LEVELS: Readonly<Record<TenantClass, { shares: number; lendablePercent: number; precedence: number }>> = {
   stateless: { shares: 30, lendablePercent: 25, precedence: 7000 },
   stateful: { shares: 30, lendablePercent: 25, precedence: 7010 },
   batch: { shares: 10, lendablePercent: 75, precedence: 7020 },
 };
 
-/** Name prefix of the fleet's APF objects. */
+/** Name prefix of the fleet's APF objects. @internal */
 export const APF_PREFIX = 'fleet';
-/** Precedence of the platform controllers' FlowSchema. */
+/** Precedence of the platform controllers' FlowSchema. @internal */
 export const PLATFORM_CONTROLLERS_PRECEDENCE = 1000;
 
-/** Inputs of the APF objects of one cluster. */
+/** Inputs of the APF objects of one cluster. @internal */
 export interface ApiPriorityInput {
   /** Namespaces of each tenant class on the cluster. */
   readonly tenantNamespaces: ReadonlyMap<TenantClass, readonly string[]>;
@@ -84,7 +84,7 @@ function schema(name: string, levelName: string, precedence: number, distinguish
   }) as KubeObject;
 }
 
-/** The FlowSchemas and PriorityLevelConfigurations of one cluster. */
+/** The FlowSchemas and PriorityLevelConfigurations of one cluster. @internal */
 export function renderApiPriority(input: ApiPriorityInput): KubeObject[] {
   const out: KubeObject[] = [];
   const platform = `${APF_PREFIX}-platform-controllers`;

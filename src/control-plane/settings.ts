@@ -15,10 +15,10 @@ import { Violations } from '../core/errors';
 import { isDns1123Label, isDns1123Subdomain } from '../core/names';
 import { imagePinProblem, kubernetesVersionProblem } from '../core/versions';
 
-/** Which etcd cluster. */
+/** Which etcd cluster. @internal */
 export type EtcdRole = 'main' | 'events';
 
-/** One etcd member. */
+/** One etcd member. @internal */
 export interface EtcdMember {
   /** Member name (`etcd-1`, `etcd-events-1`). */
   readonly name: string;
@@ -26,7 +26,7 @@ export interface EtcdMember {
   readonly host: string;
 }
 
-/** Resolved settings of one etcd cluster. */
+/** Resolved settings of one etcd cluster. @internal */
 export interface EtcdClusterSettings {
   /** Main or events. */
   readonly role: EtcdRole;
@@ -44,7 +44,7 @@ export interface EtcdClusterSettings {
   readonly token: string;
 }
 
-/** Resolved settings of a cluster's control plane. */
+/** Resolved settings of a cluster's control plane. @internal */
 export interface ControlPlaneSettings {
   /** The cluster. */
   readonly cluster: Cluster;
@@ -93,9 +93,9 @@ export interface ControlPlaneSettings {
   readonly acknowledgeNodesAbove5000?: number;
 }
 
-/** Feature gates the fleet needs on 1.28: ValidatingAdmissionPolicy is beta and off by default. */
+/** Feature gates the fleet needs on 1.28: ValidatingAdmissionPolicy is beta and off by default. @internal */
 export const REQUIRED_FEATURE_GATES: Readonly<Record<string, boolean>> = { ValidatingAdmissionPolicy: true };
-/** API versions the fleet needs served on 1.28 (`--runtime-config`). */
+/** API versions the fleet needs served on 1.28 (`--runtime-config`). @internal */
 export const REQUIRED_RUNTIME_CONFIG: readonly string[] = ['admissionregistration.k8s.io/v1beta1'];
 
 const CRON = /^(\S+\s+){4}\S+$/;
@@ -151,7 +151,7 @@ function boundedInt(v: unknown, max: number): boolean {
   return typeof v === 'number' && positiveInt(v) && v <= max;
 }
 
-/** Resolves a cluster's settings, reporting bad props at the ControlPlane's (or cluster's) path. */
+/** Resolves a cluster's settings, reporting bad props at the ControlPlane's (or cluster's) path. @internal */
 export function resolveControlPlane(
   cluster: Cluster, construct: ControlPlane | undefined, nodes: number, version: string, path: string, v: Violations,
 ): ControlPlaneSettings {

@@ -28,7 +28,7 @@ import { KubeObject, RenderContext, RenderedObject } from '../synth/context';
 import { objectYaml } from '../synth/emit';
 import { Layer } from '../synth/layer';
 
-/** The fleet's guardrail configuration, the construct it comes from (if any) and its path. */
+/** The fleet's guardrail configuration, the construct it comes from (if any) and its path. @internal */
 export function guardrailsOf(model: FleetModel): { config: GuardrailConfig; construct: IConstruct; path: string } {
   const declared = model.ofType(Guardrails)[0];
   const construct: IConstruct = declared ?? model.fleet;
@@ -153,7 +153,7 @@ function check(objects: readonly RenderedObject[], model: FleetModel, _plan: unk
   for (const violation of judge(findings, config, model.options.overrides ?? [], path, previous !== undefined).violations) v.add(violation);
 }
 
-/** The guardrails layer. */
+/** The guardrails layer. @internal */
 export const guardrailsLayer: Layer = {
   name: 'guardrails',
   validate,

@@ -67,6 +67,7 @@ const TAINT_EFFECTS: readonly string[] = ['NoSchedule', 'PreferNoSchedule', 'NoE
 /**
  * Checks the taints of a profile or pool; reports at `path` under `rule`.
  * True when they are all valid.
+ * @internal
  */
 export function validateTaints(taints: unknown, path: string, rule: string, v: Violations): boolean {
   if (taints === undefined) return true;
@@ -202,7 +203,7 @@ const FEATURE_GATE = /^[A-Z][A-Za-z0-9]{0,99}$/;
 /** A version shown in fixes. */
 const DEFAULT_KUBELET_VERSION_EXAMPLE = '1.28.9';
 
-/** The machines layer. */
+/** The machines layer. @internal */
 export const machinesLayer: Layer = {
   name: 'machines',
   validate,

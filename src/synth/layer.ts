@@ -7,7 +7,7 @@ import { FleetModel } from '../model';
 import { FleetPlan } from '../plan';
 import { RenderContext, RenderedObject } from './context';
 
-/** One layer's part in each stage of the synth. */
+/** One layer's part in each stage of the synth. @internal */
 export interface Layer {
   /** Layer name, for messages. */
   readonly name: string;

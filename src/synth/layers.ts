@@ -10,7 +10,7 @@ import { machinesLayer } from '../machines/layer';
 import { tenancyLayer } from '../tenancy/layer';
 import { workloadsLayer } from '../workloads/layer';
 
-/** Every layer of the platform, bottom up. */
+/** Every layer of the platform, bottom up. @internal */
 export const FLEET_LAYERS: readonly Layer[] = [
   machinesLayer,
   clustersLayer,

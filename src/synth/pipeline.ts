@@ -30,7 +30,7 @@ export interface SynthResult {
   readonly objects: readonly EmittedObject[];
   /** Warnings (errors throw). */
   readonly warnings: readonly Violation[];
-  /** The model the synth read. */
+  /** The model the synth read. @internal */
   readonly model: FleetModel;
   /** The decisions it made. */
   readonly plan: FleetPlan;
@@ -39,6 +39,7 @@ export interface SynthResult {
 /**
  * Synthesizes a fleet in memory. Throws a FleetValidationError listing every
  * error found; nothing is written by this function.
+ * @internal
  */
 export function synthesizeFleet(fleet: Fleet, options: SynthOptions = {}, layers: readonly Layer[] = FLEET_LAYERS): SynthResult {
   const model = new FleetModel(fleet, options);

@@ -170,7 +170,7 @@ export class AppNamespace extends Construct {
   }
 }
 
-/** Finds the AppNamespace a construct belongs to (itself or its nearest ancestor). */
+/** Finds the AppNamespace a construct belongs to (itself or its nearest ancestor). @internal */
 export function appNamespaceOf(c: Construct): AppNamespace | undefined {
   for (let s: Construct | undefined = c; s; s = s.node.scope as Construct | undefined) {
     if (s instanceof AppNamespace) return s;

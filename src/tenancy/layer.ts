@@ -35,7 +35,7 @@ function listSome(items: readonly string[]): string {
   return `${items.slice(0, LISTED_IN_MESSAGES).join(', ')}, … and ${items.length - LISTED_IN_MESSAGES} more (see <outdir>/${PLACEMENT_RECORD_FILE})`;
 }
 
-/** Namespaces an app may not take. */
+/** Namespaces an app may not take. @internal */
 export const RESERVED_NAMESPACES: readonly string[] = ['default', 'kube-node-lease', 'kube-public', 'kube-system'];
 
 /** The tenancy decisions of one synth. */
@@ -80,7 +80,7 @@ function reserveOf(ns: AppNamespace): Capacity | undefined {
   };
 }
 
-/** What a namespace reserves: its workloads' peaks, its reserve and its headroom. */
+/** What a namespace reserves: its workloads' peaks, its reserve and its headroom. @internal */
 export function demandOf(ns: AppNamespace): Capacity {
   return namespaceDemand(ns.workloads.map(w => w.workloadDemand), reserveOf(ns), ns.props.quotaHeadroomPercent ?? DEFAULT_QUOTA_HEADROOM_PERCENT);
 }
@@ -447,7 +447,7 @@ function plan(model: FleetModel, fleetPlan: FleetPlan, v: Violations): void {
   });
 }
 
-/** The hub's routing record of a placed namespace. */
+/** The hub's routing record of a placed namespace. @internal */
 export function renderNamespacePlacement(p: NamespacePlan): KubeObject {
   const ns = p.ns;
   const owners = [...new Set(ns.props.owners ?? [])].sort();
@@ -527,7 +527,7 @@ export function formatCapacityReport(report: readonly ClusterCapacityReport[]): 
   return out;
 }
 
-/** The tenancy layer. */
+/** The tenancy layer. @internal */
 export const tenancyLayer: Layer = {
   name: 'tenancy',
   validate,

@@ -10,9 +10,9 @@ import type { SynthResult } from '../synth/pipeline';
 
 /** Path of the updated placement record in the output tree. */
 export const PLACEMENT_RECORD_FILE = 'placements.lock.json';
-/** `kind` of the placement record document. */
+/** `kind` of the placement record document. @internal */
 export const PLACEMENT_LOCK_KIND = 'PlacementLock';
-/** `apiVersion` of the placement record document. */
+/** `apiVersion` of the placement record document. @internal */
 export const PLACEMENT_LOCK_API_VERSION = 'fleet.cdk8s.io/v1alpha1';
 
 /** Where one namespace lives. */
@@ -57,10 +57,10 @@ export class PlacementLock extends Construct {
   }
 }
 
-/** A parsed record, or why it could not be parsed. */
+/** A parsed record, or why it could not be parsed. @internal */
 export type ParsedPlacementLock = { readonly placements: ReadonlyMap<string, LockedPlacement> } | { readonly error: string };
 
-/** Parses a placement record document. */
+/** Parses a placement record document. @internal */
 export function parsePlacementLock(text: string): ParsedPlacementLock {
   let doc: unknown;
   try {
@@ -84,7 +84,7 @@ export function parsePlacementLock(text: string): ParsedPlacementLock {
   return { placements: out };
 }
 
-/** Serializes a placement record: sorted by app, fixed key order, two-space JSON and a final newline (byte-stable). */
+/** Serializes a placement record: sorted by app, fixed key order, two-space JSON and a final newline (byte-stable). @internal */
 export function serializePlacementLock(placements: ReadonlyMap<string, LockedPlacement>): string {
   const sorted = [...placements.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const doc = {
@@ -98,6 +98,7 @@ export function serializePlacementLock(placements: ReadonlyMap<string, LockedPla
 /**
  * Writes a placement record to a lock file atomically (a temporary file
  * renamed over it), when its content differs. Returns true when it wrote.
+ * @internal
  */
 export function writePlacementLockFile(file: string, record: string): boolean {
   if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === record) return false;

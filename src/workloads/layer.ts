@@ -24,7 +24,7 @@ import { KubeObject, RenderContext } from '../synth/context';
 import { Layer } from '../synth/layer';
 import { AppNamespace, appNamespaceOf } from '../tenancy/app-namespace';
 
-/** A workload of this layer. */
+/** A workload of this layer. @internal */
 export type LiWorkload = LiDeployment | LiStatefulSet;
 
 /** Longest application name: a StatefulSet's pods need room for the revision hash label, a canary for `-canary`. */
@@ -94,12 +94,12 @@ function workloadShapeProblems(w: LiWorkload): string[] {
   return out;
 }
 
-/** Every workload of the fleet, in tree order per kind. */
+/** Every workload of the fleet, in tree order per kind. @internal */
 export function workloadsOf(model: FleetModel): LiWorkload[] {
   return [...model.ofType(LiDeployment), ...model.ofType(LiStatefulSet)];
 }
 
-/** Finds the platform template that applies to each cluster (the fleet's, overridden by a cluster's own). */
+/** Finds the platform template that applies to each cluster (the fleet's, overridden by a cluster's own). @internal */
 export class PlatformTemplates {
   private readonly fleetProps: PlatformPodTemplateProps | undefined;
   private readonly clusterProps = new Map<Cluster, PlatformPodTemplateProps>();
@@ -598,12 +598,12 @@ function templateSource(model: FleetModel, cluster: Cluster): PlatformPodTemplat
   return all.find(t => t.cluster === cluster) ?? all.find(t => t.cluster === undefined);
 }
 
-/** The image a workload's stable pods run (for tools and tests). */
+/** The image a workload's stable pods run (for tools and tests). @internal */
 export function stableImageOf(w: LiWorkload, template: ResolvedPlatformTemplate): string {
   return imageFor(w.props.application, w.props.image, w.props.version, template.registry, false);
 }
 
-/** The workloads layer. */
+/** The workloads layer. @internal */
 export const workloadsLayer: Layer = {
   name: 'workloads',
   validate,

@@ -27,9 +27,9 @@ export interface LiDeploymentProps extends LiWorkloadProps {
   readonly minReadySeconds?: number;
 }
 
-/** Default maxSurge of a LiDeployment. */
+/** Default maxSurge of a LiDeployment. @internal */
 export const DEFAULT_MAX_SURGE = '25%';
-/** Default maxUnavailable of a LiDeployment. */
+/** Default maxUnavailable of a LiDeployment. @internal */
 export const DEFAULT_MAX_UNAVAILABLE = '10%';
 /** Default ports of an app. */
 export const DEFAULT_PORTS: readonly AppPort[] = [{ name: 'http', port: 8080 }];

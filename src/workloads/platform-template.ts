@@ -122,7 +122,7 @@ export interface PlatformPodTemplateProps {
   readonly terminationGracePeriodSeconds?: number;
 }
 
-/** A fully resolved platform template (every default applied). */
+/** A fully resolved platform template (every default applied). @internal */
 export interface ResolvedPlatformTemplate {
   readonly registry: string;
   readonly initContainers: readonly PlatformContainer[];
@@ -149,7 +149,7 @@ export const DEFAULT_PRIORITY_CLASSES: readonly PlatformPriorityClass[] = [
   { name: 'fleet-stateful', value: 200000, description: 'Stateful application pods holding data shards (LiStatefulSet); scheduled before stateless pods.' },
 ];
 
-/** Resolves props (a fleet template, then a cluster's override) into a complete template. */
+/** Resolves props (a fleet template, then a cluster's override) into a complete template. @internal */
 export function resolvePlatformTemplate(...layers: ReadonlyArray<PlatformPodTemplateProps | undefined>): ResolvedPlatformTemplate {
   const p: PlatformPodTemplateProps = Object.assign({}, ...layers.filter(l => l !== undefined).map(l => stripUndefined(l!)));
   return {

@@ -98,12 +98,12 @@ export interface LiWorkloadProps {
   readonly automountServiceAccountToken?: boolean;
 }
 
-/** The app's budget in internal units. */
+/** The app's budget in internal units. @internal */
 export function appBudget(r: AppResources): ResourceAmounts {
   return { cpuMillis: cpuToMillis(r.cpu), memoryMiB: memoryToMiB(r.memory), gpus: r.gpus ?? 0 };
 }
 
-/** The pod's limits in internal units. */
+/** The pod's limits in internal units. @internal */
 export function appLimits(r: AppResources): ResourceAmounts {
   return { cpuMillis: cpuToMillis(r.cpuLimit ?? r.cpu), memoryMiB: memoryToMiB(r.memory), gpus: r.gpus ?? 0 };
 }
