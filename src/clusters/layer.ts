@@ -143,11 +143,12 @@ function validatePool(model: FleetModel, pool: KubernetesPool, daemonSets: Reado
   if (agentsProp !== undefined && !Array.isArray(agentsProp)) {
     v.error(path, 'pool.daemonsets.list', `requiredDaemonSets is ${describeValue(agentsProp)}, not a list`, 'list the RequiredDaemonSet constructs the pool needs');
   }
-  const agents = Array.isArray(agentsProp) ? pool.requiredDaemonSets : [];
+  // the prop's agents, then those of addRequiredDaemonSet()
+  const agents = pool.requiredDaemonSets;
   const seen = new Set<string>();
   for (const agent of agents) {
     if (!daemonSets.has(agent)) {
-      v.error(path, 'pool.daemonsets.known', agent instanceof RequiredDaemonSet ? `required DaemonSet '${agent.daemonSetName}' is not part of this fleet` : `requiredDaemonSets lists ${describeValue(agent)}, not a RequiredDaemonSet`,
+      v.error(path, 'pool.daemonsets.known', agent instanceof RequiredDaemonSet ? `required DaemonSet '${agent.daemonSetName}' is not part of this fleet` : `a required DaemonSet of the pool is ${describeValue(agent)}, not a RequiredDaemonSet`,
         'declare the RequiredDaemonSet in the same Fleet');
       continue;
     }
