@@ -37,7 +37,9 @@ export type { INamespacedWorkload, WorkloadDemand } from './core/workload';
 export { MAX_MAINTENANCE_ZONES } from './machines/maintenance-zones';
 export type { ZoneShare } from './machines/maintenance-zones';
 export { MAX_MACHINE_CPU_CORES, MAX_MACHINE_GPUS, MAX_PODS_PER_NODE, NodeProfile } from './machines/node-profile';
-export type { CpuManagerPolicy, EvictionThresholds, MachineType, NodeConfig, NodeProfileProps, NodeTaint, Reservation, TopologyManagerPolicy } from './machines/node-profile';
+export type {
+  CpuManagerPolicy, EvictionThresholds, MachineType, NodeConfig, NodeProfileProps, NodeTaint, Reservation, TopologyManagerPolicy,
+} from './machines/node-profile';
 
 // clusters
 export { Cluster, HubCluster } from './clusters/cluster';
@@ -50,14 +52,20 @@ export type { CapacityTotals, ClusterCapacity } from './clusters/capacity';
 
 // control plane
 export { ControlPlane } from './control-plane/control-plane';
-export type { ApiPriorityOptions, ApiserverOptions, AuditLogOptions, ClusterKubeletOptions, ControlPlaneProps, EncryptionAtRestOptions, EtcdBackupOptions, EtcdClusterOptions, EtcdOptions, UnsafeApiserverSettings } from './control-plane/control-plane';
+export type {
+  ApiPriorityOptions, ApiserverOptions, AuditLogOptions, ClusterKubeletOptions, ControlPlaneProps, EncryptionAtRestOptions,
+  EtcdBackupOptions, EtcdClusterOptions, EtcdOptions, UnsafeApiserverSettings,
+} from './control-plane/control-plane';
 export { CONTROL_PLANE_LIMITS, MAX_APISERVER_REPLICAS } from './control-plane/settings';
 export { ETCD_MAX_ELECTION_MILLIS, ETCD_RECOMMENDED_MAX_QUOTA_BYTES, GIB_BYTES, MAX_GOAWAY_CHANCE } from './control-plane/sizing';
 export type { ServiceAccountRef } from './control-plane/priority-and-fairness';
 
 // tenancy
-export { APP_ROLES, AppNamespace, TENANT_POLICIES } from './tenancy/app-namespace';
-export type { AppNamespaceProps, AppNetworkPolicy, AppPodSecurity, AppRole, AuthorizationRule, CapacityReserve, NetworkAllowance, NetworkPort, ServiceAccountSubject, TenantClass, TenantPolicy } from './tenancy/app-namespace';
+export { APP_ROLES, AppNamespace, Subject, TENANT_POLICIES } from './tenancy/app-namespace';
+export type {
+  AppNamespaceProps, AppNetworkPolicy, AppPodSecurity, AppRole, AuthorizationRule, CapacityReserve, NetworkAllowance, NetworkPeerOptions,
+  NetworkPort, ServiceAccountSubject, SubjectKind, TenantClass, TenantPolicy,
+} from './tenancy/app-namespace';
 export { PLACEMENT_RECORD_FILE, PlacementLock, updatePlacementLock } from './tenancy/lock';
 export type { LockedPlacement, PlacementLockProps } from './tenancy/lock';
 export { APP_ROLE_RULES } from './tenancy/rbac';
@@ -75,7 +83,9 @@ export type { CanaryProps, LiDeploymentProps } from './workloads/li-deployment';
 export { LiStatefulSet } from './workloads/li-stateful-set';
 export type { LiStatefulSetProps } from './workloads/li-stateful-set';
 export { DEFAULT_PRIORITY_CLASSES, PlatformPodTemplate } from './workloads/platform-template';
-export type { PlatformContainer, PlatformContainerResources, PlatformPodTemplateProps, PlatformPriorityClass, PlatformVolume, PlatformVolumeMount } from './workloads/platform-template';
+export type {
+  PlatformContainer, PlatformContainerResources, PlatformPodTemplateProps, PlatformPriorityClass, PlatformVolume, PlatformVolumeMount,
+} from './workloads/platform-template';
 export { MAX_APPLICATION_NAME_LENGTH, MAX_WORKLOAD_REPLICAS } from './workloads/layer';
 export { diagnoseRollout } from './workloads/diagnose';
 export type { RolloutDiagnosis, RolloutReason, RolloutVerdict } from './workloads/diagnose';

@@ -50,7 +50,7 @@ function ports(a: NetworkAllowance): k8s.NetworkPolicyPort[] | undefined {
  * @internal
  */
 export function renderAppNetworkPolicies(ns: AppNamespace, namespaceOfApp: (app: string) => string | undefined): KubeObject[] {
-  const net = ns.props.network ?? {};
+  const net = ns.networkPolicy;
   const out: KubeObject[] = [k8s.KubeNetworkPolicy.manifest({
     metadata: meta(ns, 'default-deny'),
     spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },

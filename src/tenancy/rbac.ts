@@ -116,7 +116,7 @@ function uniqueSorted(items: readonly string[]): string[] {
 /** One RoleBinding per role named in the app's authorization rules (subjects merged, sorted, deduplicated). @internal */
 export function renderAppRoleBindings(ns: AppNamespace): KubeObject[] {
   const byRole = new Map<AppRole, AuthorizationRule[]>();
-  for (const r of ns.props.authorization ?? []) {
+  for (const r of ns.authorizationRules) {
     const list = byRole.get(r.role);
     if (list) list.push(r);
     else byRole.set(r.role, [r]);
