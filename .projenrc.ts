@@ -74,6 +74,31 @@ const project = new typescript.TypeScriptProject({
   gitignore: ['/dist/', '/artifacts/', '/bench/results/', '/docs/api/', '/.compile-lock/'],
 });
 
+// One direction of imports: a layer reads only the layers below it, and the
+// shared base (core/, crds/, the pipeline's contracts in synth/) reads no layer.
+// The whole (the pipeline, the list of layers, the Fleet root, the CLI, the
+// package root) sits above every layer. CI's eslint fails on an upward import.
+const LAYERS = ['machines', 'clusters', 'control-plane', 'tenancy', 'workloads', 'guardrails'];
+const ABOVE_EVERY_LAYER = [
+  './src/synth/pipeline.ts', './src/synth/layers.ts', './src/synth/write.ts', './src/synth/read.ts',
+  './src/synth/diff.ts', './src/plan.ts', './src/fleet.ts', './src/cli', './src/index.ts',
+];
+const layerZones = LAYERS.map((layer, i) => ({
+  target: `./src/${layer}`,
+  from: [...LAYERS.slice(i + 1).map(l => `./src/${l}`), ...ABOVE_EVERY_LAYER],
+  message: `the ${layer} layer reads only the layers below it (${LAYERS.slice(0, i).join(', ') || 'none'}) and the shared base; publish what a higher layer needs in a plan or spec slot`,
+}));
+const baseZones = ['./src/core', './src/crds', './src/synth/layer.ts', './src/synth/context.ts', './src/synth/layout.ts',
+  './src/synth/emit.ts', './src/synth/yaml-emitter.ts', './src/synth/options.ts', './src/synth/inputs.ts'].map(target => ({
+  target,
+  from: LAYERS.map(l => `./src/${l}`).concat(ABOVE_EVERY_LAYER),
+  message: 'the shared base (core, crds, the pipeline contracts) reads no layer',
+}));
+project.eslint?.addRules({
+  'import/no-restricted-paths': ['error', { zones: [...layerZones, ...baseZones] }],
+  'import/no-cycle': ['error', { ignoreExternal: true }],
+});
+
 // `npm ci` on a fresh clone fails on unrs-resolver@1.13.0, whose platform
 // bindings are missing from the registry; 1.12.2 installs cleanly.
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });

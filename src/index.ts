@@ -7,12 +7,12 @@
 
 // the fleet and its synth
 export { DEFAULT_KUBERNETES_VERSION, Fleet, SynthEnv } from './fleet';
-export type { FleetProps, HubProps, SynthOptions } from './fleet';
+export type { FleetProps, HubProps } from './fleet';
+export type { SynthOptions } from './synth/options';
 export { FleetValidationError } from './core/errors';
 export type { Severity, Violation } from './core/errors';
 export type { EmittedObject, SynthResult } from './synth/pipeline';
-export { FleetPlan } from './plan';
-export type { PoolPlan } from './plan';
+export type { FleetPlan } from './plan';
 export type { KubeObject, RenderedObject } from './synth/context';
 export { SynthInputError } from './synth/inputs';
 export { OutputWriteError, recoverOutput } from './synth/output-dir';
@@ -49,6 +49,7 @@ export type { KubernetesPoolProps } from './clusters/kubernetes-pool';
 export { MAX_DAEMONSET_MAX_UNAVAILABLE_PERCENT, RequiredDaemonSet } from './clusters/required-daemonset';
 export type { AgentPolicyRule, DaemonSetPort, DaemonSetResources, HostPathMount, RequiredDaemonSetProps } from './clusters/required-daemonset';
 export type { CapacityTotals, ClusterCapacity } from './clusters/capacity';
+export type { ClustersPlan, PoolPlan } from './clusters/slots';
 
 // control plane
 export { ControlPlane } from './control-plane/control-plane';
@@ -70,8 +71,8 @@ export { PLACEMENT_RECORD_FILE, PlacementLock, updatePlacementLock } from './ten
 export type { LockedPlacement, PlacementLockProps } from './tenancy/lock';
 export { APP_ROLE_RULES } from './tenancy/rbac';
 export type { AppPolicyRule } from './tenancy/rbac';
-export { fleetCapacityReport, formatCapacityReport, tenancyPlanOf } from './tenancy/layer';
-export type { NamespacePlan, TenancyPlan } from './tenancy/layer';
+export { fleetCapacityReport, formatCapacityReport } from './tenancy/layer';
+export type { NamespacePlan, TenancyPlan } from './tenancy/slots';
 export type { CapacityLine, ClusterCapacityReport } from './tenancy/accounting';
 export type { Capacity, PlacementDecision, PlacementReason } from './tenancy/placement';
 

@@ -3,15 +3,34 @@
  * Every later stage (plan, render, validate) reads the model, never the tree.
  */
 import { IConstruct } from 'constructs';
-import { Cluster } from './clusters/cluster';
+import { Cluster, HubCluster } from './clusters/cluster';
 import { KubernetesPool } from './clusters/kubernetes-pool';
 import { RequiredDaemonSet } from './clusters/required-daemonset';
-import type { Fleet, SynthOptions } from './fleet';
 import { NodeProfile } from './machines/node-profile';
+import { SynthOptions } from './synth/options';
 
 /** A class whose instances the model can list. @internal */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type ConstructClass<T> = abstract new (...args: any[]) => T;
+
+/**
+ * What the model reads off the fleet's root: its own props, resolved in its
+ * constructor. (The root construct, `Fleet`, sits above every layer; the
+ * layers see it only through this interface.)
+ * @internal
+ */
+export interface FleetRoot extends IConstruct {
+  /** The fleet's maintenance zone names, in order. */
+  readonly maintenanceZones: readonly string[];
+  /** The `maintenanceZones` prop as given (after the default). */
+  readonly maintenanceZonesProp: unknown;
+  /** The hub cluster. */
+  readonly hub: HubCluster;
+  /** Default Kubernetes version. */
+  readonly kubernetesVersion: string;
+  /** Namespace of the platform's agents. */
+  readonly systemNamespace: string;
+}
 
 /** Facts of a fleet, read once. @internal */
 export class FleetModel {
@@ -20,7 +39,7 @@ export class FleetModel {
   private readonly byType = new Map<unknown, unknown[]>();
   private readonly profilesByName = new Map<string, NodeProfile>();
 
-  constructor(public readonly fleet: Fleet, public readonly options: SynthOptions = {}) {
+  constructor(public readonly fleet: FleetRoot, public readonly options: SynthOptions = {}) {
     this.constructs = fleet.node.findAll();
     for (const p of this.nodeProfiles) {
       if (!this.profilesByName.has(p.profileName)) this.profilesByName.set(p.profileName, p);

@@ -1,36 +1,38 @@
 /**
- * The plan: decisions derived from the model by pure functions (zone
- * striping, capacity, placement...). Layers fill it in order; rendering reads it.
+ * The fleet's resolved specs and plan: every layer's slots, merged bottom up
+ * by the pipeline. Each layer declares its own slots in its folder's
+ * `slots.ts` and reads only the slots of the layers below it; only the
+ * pipeline and the tools above it (CLI, `SynthResult`) see the whole.
  */
-import { ClusterCapacity } from './clusters/capacity';
-import { Cluster } from './clusters/cluster';
-import { KubernetesPool } from './clusters/kubernetes-pool';
-import { ZoneShare } from './machines/maintenance-zones';
-import { NodeProfile } from './machines/node-profile';
+import { ClustersPlan } from './clusters/slots';
+import { ControlPlanes } from './control-plane/slots';
+import { GuardrailsStack } from './guardrails/slots';
+import { TenancyPlan } from './tenancy/slots';
 
-/** The planned shape of one pool. */
-export interface PoolPlan {
-  /** The pool. */
-  readonly pool: KubernetesPool;
-  /** Its cluster. */
-  readonly cluster: Cluster;
-  /** Its node profile. */
-  readonly profile: NodeProfile;
-  /** Nodes per maintenance zone. */
-  readonly zones: readonly ZoneShare[];
+/**
+ * Decisions of one synth, by layer: what a program or a pipeline reads of
+ * `SynthResult.plan`.
+ */
+export interface FleetPlan {
+  /** Every pool's nodes per maintenance zone, and every cluster's capacity. */
+  readonly clusters: ClustersPlan;
+  /** Every cluster's resolved control plane (what the output's control-plane files and sizing record show). @internal */
+  readonly controlPlane: ControlPlanes;
+  /** Where every app namespace went and why, what it reserves, and the capacity left after placement. */
+  readonly tenancy: TenancyPlan;
 }
 
-/** Decisions of one synth. */
-export class FleetPlan {
-  /** Striped pools, by pool. */
-  public readonly pools = new Map<KubernetesPool, PoolPlan>();
-  /** Capacity per cluster. */
-  public readonly capacity = new Map<Cluster, ClusterCapacity>();
-  /** The cluster each tenant namespace (or other placed construct) was routed to. */
-  public readonly placement = new Map<object, Cluster>();
+/** The resolved specs of one synth, by layer. @internal */
+export type FleetSpec = GuardrailsStack['spec'];
 
-  /** The pools of a cluster, in the order they were declared. */
-  public poolsOf(cluster: Cluster): PoolPlan[] {
-    return cluster.pools.map(p => this.pools.get(p)).filter((p): p is PoolPlan => p !== undefined);
-  }
-}
+/** True when two types are assignable both ways. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** Compiles only for `true`. */
+type Holds<T extends true> = T;
+
+/**
+ * FleetPlan names exactly the plan slots the layers publish: a layer's new
+ * slot does not compile until FleetPlan names it (and documents it).
+ * @internal
+ */
+export type FleetPlanNamesEverySlot = Holds<Same<FleetPlan, GuardrailsStack['plan']>>;

@@ -5,10 +5,10 @@
  */
 import { k8s } from 'cdk8s-plus-28';
 import { DEFAULT_DAEMONSET_MAX_UNAVAILABLE, RequiredDaemonSet } from './required-daemonset';
+import { PoolPlan } from './slots';
 import { Labels } from '../core/names';
 import { formatCpu, formatMemory, cpuToMillis } from '../core/resources';
 import { NodeTaint } from '../machines/node-profile';
-import { PoolPlan } from '../plan';
 import { KubeObject } from '../synth/context';
 
 /** Non-root user the agents run as unless `runAsRoot` is set. @internal */

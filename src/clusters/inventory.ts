@@ -8,7 +8,7 @@ import { formatMemory, memoryToMiB } from '../core/resources';
 import { FLEET_API_VERSION } from '../crds/pools';
 import { renderKubeletConfiguration } from '../machines/kubelet-config';
 import { FleetModel } from '../model';
-import { PoolPlan } from '../plan';
+import { PoolPlan } from './slots';
 import { KubeObject } from '../synth/context';
 import { NODE_PROFILES_DIR } from '../synth/layout';
 

@@ -4,26 +4,26 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { clusterCapacity } from './capacity';
+import { ClusterCapacity, clusterCapacity } from './capacity';
 import { Cluster } from './cluster';
 import { renderAgentDaemonSet, renderAgentIdentity, renderSystemNamespace } from './daemonsets';
 import { renderComputeBrokerPool, renderKubernetesPool } from './inventory';
 import { KubernetesPool, MAX_POOL_CAPACITY } from './kubernetes-pool';
 import { AgentPolicyRule, DaemonSetPort, HostPathMount, MAX_DAEMONSET_MAX_UNAVAILABLE_PERCENT, RequiredDaemonSet } from './required-daemonset';
+import { ClustersPlan, ClustersSlots, PoolPlan } from './slots';
 import { describeValue, isRecord, isString, wholeNumberProblem } from '../core/checks';
 import { Violations } from '../core/errors';
-import { Labels, dns1123LabelFix, isDns1123Label, isDns1123Subdomain, labelsProblems } from '../core/names';
+import { Labels, RESERVED_NAMESPACES, dns1123LabelFix, isDns1123Label, isDns1123Subdomain, labelsProblems } from '../core/names';
 import { addResources, amountsIfValid, cpuProblem, cpuToMillis, fitsIn, formatCpu, memoryProblem, shortfalls } from '../core/resources';
 import { imagePinProblem, kubeletSkewProblem, kubeletVersionProblem, kubernetesVersionProblem, parseKubeVersion, supportedKubernetesRange } from '../core/versions';
 import { poolCrds } from '../crds/pools';
 import { validateTaints } from '../machines/layer';
 import { MAX_MAINTENANCE_ZONES, stripePools, stripingProblem } from '../machines/maintenance-zones';
+import { MachinesStack } from '../machines/slots';
 import { FleetModel, pathOf } from '../model';
-import { FleetPlan, PoolPlan } from '../plan';
 import { KubeObject, RenderContext } from '../synth/context';
 import { Layer } from '../synth/layer';
 import { RESERVED_CLUSTER_NAMES } from '../synth/layout';
-import { RESERVED_NAMESPACES } from '../tenancy/layer';
 
 const RESERVED_NODE_LABELS: readonly string[] = [Labels.POOL, Labels.NODE_PROFILE, Labels.MAINTENANCE_ZONE];
 
@@ -298,7 +298,7 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const MOUNT_PROPAGATIONS: readonly string[] = ['None', 'HostToContainer', 'Bidirectional'];
 
-function validate(model: FleetModel, v: Violations): void {
+function validate(model: FleetModel, _spec: unknown, v: Violations): void {
   validateClusters(model, v);
   const daemonSets = new Set(model.daemonSets);
   const dsNames = new Map<string, string>();
@@ -313,14 +313,17 @@ function validate(model: FleetModel, v: Violations): void {
   }
 }
 
-function plan(model: FleetModel, fleetPlan: FleetPlan): void {
+function plan(model: FleetModel): ClustersSlots['plan'] {
+  const byPool = new Map<KubernetesPool, PoolPlan>();
+  const capacity = new Map<Cluster, ClusterCapacity>();
+  const poolsOf = (cluster: Cluster): PoolPlan[] => cluster.pools.map(p => byPool.get(p)).filter((p): p is PoolPlan => p !== undefined);
   for (const cluster of model.clusters) {
     const pools = cluster.pools;
     const shares = stripePools(pools.map(p => ({ capacity: p.props.capacity, zones: model.zonesOf(p) })));
     pools.forEach((pool, i) => {
-      fleetPlan.pools.set(pool, { pool, cluster, profile: model.profileOf(pool)!, zones: shares[i] });
+      byPool.set(pool, { pool, cluster, profile: model.profileOf(pool)!, zones: shares[i] });
     });
-    fleetPlan.capacity.set(cluster, clusterCapacity(fleetPlan.poolsOf(cluster).map(pp => ({
+    capacity.set(cluster, clusterCapacity(poolsOf(cluster).map(pp => ({
       pool: pp.pool.poolName,
       nodeProfile: pp.profile.profileName,
       allocatablePerNode: pp.profile.allocatable,
@@ -328,9 +331,11 @@ function plan(model: FleetModel, fleetPlan: FleetPlan): void {
       zones: pp.zones,
     }))));
   }
+  const clusters: ClustersPlan = { pools: byPool, capacity, poolsOf };
+  return { clusters };
 }
 
-function renderCluster(ctx: RenderContext, cluster: Cluster, pools: readonly PoolPlan[]): void {
+function renderCluster(ctx: RenderContext<object, ClustersSlots['plan']>, cluster: Cluster, pools: readonly PoolPlan[]): void {
   const ns = ctx.model.fleet.systemNamespace;
   const agents = new Map<RequiredDaemonSet, true>();
   for (const pp of pools) {
@@ -354,7 +359,7 @@ function renderCluster(ctx: RenderContext, cluster: Cluster, pools: readonly Poo
 }
 
 /** The clusters layer. @internal */
-export const clustersLayer: Layer = {
+export const clustersLayer: Layer<MachinesStack, ClustersSlots> = {
   name: 'clusters',
   validate,
   plan,
@@ -362,7 +367,7 @@ export const clustersLayer: Layer = {
     const hub = ctx.model.fleet.hub;
     for (const crd of poolCrds()) ctx.add(hub, crd as KubeObject, hub);
     for (const cluster of ctx.model.clusters) {
-      const pools = ctx.plan.poolsOf(cluster);
+      const pools = ctx.plan.clusters.poolsOf(cluster);
       for (const pp of pools) {
         ctx.add(hub, renderComputeBrokerPool(pp), pp.pool);
         ctx.add(hub, renderKubernetesPool(pp, ctx.model), pp.pool);

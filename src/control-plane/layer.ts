@@ -18,22 +18,22 @@ import { renderClusterKubeletConfiguration } from './kubelet';
 import { renderApiPriority } from './priority-and-fairness';
 import { ControlPlaneSettings, resolveControlPlane } from './settings';
 import { SIZING_RECORD_FILE, sizingRecord } from './sizing-record';
+import { ControlPlaneSlots, ResolvedControlPlane } from './slots';
 import { CountedKind, countFinding, nodeCountFinding, podsPerNodeFinding, ThresholdFinding } from './thresholds';
 import { Cluster } from '../clusters/cluster';
 import { MAX_POOL_CAPACITY } from '../clusters/kubernetes-pool';
+import { ClustersStack } from '../clusters/slots';
 import { Violations } from '../core/errors';
 import { Labels } from '../core/names';
 import { NodeProfile } from '../machines/node-profile';
 import { FleetModel, pathOf } from '../model';
-import { FleetPlan } from '../plan';
 import { RenderContext, RenderedObject } from '../synth/context';
 import { Layer } from '../synth/layer';
 import { CONTROL_PLANE_DIR } from '../synth/layout';
-import { TenantClass, AppNamespace } from '../tenancy/app-namespace';
 
 /** The resolved control-plane settings of a cluster (after the plan stage). @internal */
-export function controlPlaneSettingsOf(fleetPlan: FleetPlan, cluster: Cluster): ControlPlaneSettings | undefined {
-  return DERIVED.get(fleetPlan)?.get(cluster)?.settings;
+export function controlPlaneSettingsOf(fleetPlan: ControlPlaneSlots['plan'], cluster: Cluster): ControlPlaneSettings | undefined {
+  return fleetPlan.controlPlane.byCluster.get(cluster)?.settings;
 }
 
 /** CIS items each unsafe setting knowingly fails. */
@@ -59,15 +59,6 @@ function controlPlanesByCluster(model: FleetModel): Map<Cluster, ControlPlane> {
   return out;
 }
 
-/** A cluster's resolved control plane and what is derived from it alone. */
-interface ResolvedControlPlane {
-  readonly settings: ControlPlaneSettings;
-  readonly flags: ReturnType<typeof apiserverFlags>;
-  readonly encryption: Record<string, unknown>;
-  readonly etcdConfigs: ReadonlyArray<{ readonly file: string; readonly config: Record<string, unknown> }>;
-}
-
-const RESOLVED = new WeakMap<FleetModel, Map<Cluster, ResolvedControlPlane>>();
 
 /** Nodes of a cluster as its pools declare them (pools with a bad capacity are reported by the clusters layer and count 0). */
 function declaredNodes(cluster: Cluster): number {
@@ -85,7 +76,7 @@ function declaredNodes(cluster: Cluster): number {
  * make and the CIS items they fail: everything that depends on props alone
  * is checked here, before anything is planned.
  */
-function validate(model: FleetModel, v: Violations): void {
+function resolve(model: FleetModel, _below: unknown, v: Violations): ControlPlaneSlots['spec'] {
   const seen = new Map<Cluster, string>();
   for (const cp of model.ofType(ControlPlane)) {
     if (!(cp.cluster instanceof Cluster) || cp.node.scope !== cp.cluster) {
@@ -120,8 +111,11 @@ function validate(model: FleetModel, v: Violations): void {
     }
     resolved.set(cluster, r);
   }
-  RESOLVED.set(model, resolved);
+  profileChecks(model, v);
+  return { controlPlane: { byCluster: resolved } };
+}
 
+function profileChecks(model: FleetModel, v: Violations): void {
   // kubelet settings of the profiles that have nodes
   const profilesInUse = new Map<NodeProfile, true>();
   for (const pool of model.pools) {
@@ -158,32 +152,18 @@ function deriveFromSettings(s: ControlPlaneSettings): ResolvedControlPlane {
   return { settings: s, flags: apiserverFlags(s), encryption: renderEncryptionConfig(s), etcdConfigs };
 }
 
-/** The plan stage takes the settings the validate stage resolved (they depend on props alone). */
-function plan(model: FleetModel, fleetPlan: FleetPlan): void {
-  DERIVED.set(fleetPlan, RESOLVED.get(model) ?? new Map<Cluster, ResolvedControlPlane>());
+/** The plan records each cluster's control plane as resolved (it depends on props and declared capacity alone). */
+function plan(_model: FleetModel, spec: ControlPlaneSlots['spec']): ControlPlaneSlots['plan'] {
+  return { controlPlane: { byCluster: spec.controlPlane.byCluster } };
 }
 
-const DERIVED = new WeakMap<FleetPlan, Map<Cluster, ResolvedControlPlane>>();
-
-function tenantNamespacesByCluster(ctx: RenderContext): Map<Cluster, Map<TenantClass, string[]>> {
-  const out = new Map<Cluster, Map<TenantClass, string[]>>();
-  for (const ns of ctx.model.ofType(AppNamespace)) {
-    const cluster = ctx.plan.placement.get(ns);
-    if (!cluster) continue;
-    const byClass = out.get(cluster) ?? new Map<TenantClass, string[]>();
-    const list = byClass.get(ns.props.tenant) ?? [];
-    list.push(ns.namespaceName);
-    byClass.set(ns.props.tenant, list);
-    out.set(cluster, byClass);
-  }
-  return out;
-}
+type ControlPlaneContext = RenderContext<ClustersStack['spec'] & ControlPlaneSlots['spec'], ClustersStack['plan'] & ControlPlaneSlots['plan']>;
 
 function shortHost(host: string): string {
   return host.split('.')[0];
 }
 
-function renderCluster(ctx: RenderContext, r: ResolvedControlPlane, tenants: ReadonlyMap<TenantClass, readonly string[]>): void {
+function renderCluster(ctx: ControlPlaneContext, r: ResolvedControlPlane): void {
   const s = r.settings;
   const cluster = s.cluster;
   const source: IConstruct = s.construct ?? cluster;
@@ -206,14 +186,13 @@ function renderCluster(ctx: RenderContext, r: ResolvedControlPlane, tenants: Rea
 
   // kubelet per profile used in the cluster
   const profiles = new Map<NodeProfile, true>();
-  for (const pp of ctx.plan.poolsOf(cluster)) profiles.set(pp.profile, true);
+  for (const pp of ctx.plan.clusters.poolsOf(cluster)) profiles.set(pp.profile, true);
   for (const profile of profiles.keys()) {
     ctx.addFile(`${dir}/kubelet/${profile.profileName}.yaml`, renderClusterKubeletConfiguration(profile, s), source);
   }
 
   // applied objects: API Priority and Fairness, etcd backups
   for (const o of renderApiPriority({
-    tenantNamespaces: tenants,
     systemNamespace: ctx.model.fleet.systemNamespace,
     platformControllers: s.apiPriority.platformControllers,
     platformControllerShares: s.apiPriority.platformControllerShares,
@@ -223,7 +202,7 @@ function renderCluster(ctx: RenderContext, r: ResolvedControlPlane, tenants: Rea
 
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'CloneSet', 'ReplicationController']);
 
-function check(objects: readonly RenderedObject[], model: FleetModel, fleetPlan: FleetPlan, v: Violations): void {
+function check(objects: readonly RenderedObject[], model: FleetModel, _spec: unknown, fleetPlan: ClustersStack['plan'], v: Violations): void {
   const clusters = new Map(model.clusters.map(c => [c.clusterName, c]));
   const counts = new Map<string, Record<CountedKind, number>>();
   for (const o of objects) {
@@ -236,7 +215,7 @@ function check(objects: readonly RenderedObject[], model: FleetModel, fleetPlan:
     }
     const obj = o.object as { kind: string; spec?: Record<string, unknown> };
     if (obj.kind === 'Namespace') {c.namespaces++;} else if (obj.kind === 'Service') {c.services++;} else if (WORKLOAD_KINDS.has(obj.kind)) {c.pods += typeof obj.spec?.replicas === 'number' ? obj.spec.replicas : 1;} else if (obj.kind === 'DaemonSet') {
-      const capacity = fleetPlan.capacity.get(cluster);
+      const capacity = fleetPlan.clusters.capacity.get(cluster);
       const tpl = (obj.spec?.template ?? {}) as { spec?: { nodeSelector?: Record<string, string> } };
       const pool = tpl.spec?.nodeSelector?.[Labels.POOL];
       c.pods += pool ? capacity?.byPool.get(pool)?.nodes ?? 0 : capacity?.total.nodes ?? 0;
@@ -249,17 +228,14 @@ function check(objects: readonly RenderedObject[], model: FleetModel, fleetPlan:
 }
 
 /** The control-plane layer. @internal */
-export const controlPlaneLayer: Layer = {
+export const controlPlaneLayer: Layer<ClustersStack, ControlPlaneSlots> = {
   name: 'control-plane',
-  validate,
+  resolve,
   plan,
   render(ctx) {
-    const derived = DERIVED.get(ctx.plan);
-    if (!derived) return;
-    const tenants = tenantNamespacesByCluster(ctx);
     for (const cluster of ctx.model.clusters) {
-      const r = derived.get(cluster);
-      if (r) renderCluster(ctx, r, tenants.get(cluster) ?? new Map());
+      const r = ctx.plan.controlPlane.byCluster.get(cluster);
+      if (r) renderCluster(ctx, r);
     }
   },
   check,

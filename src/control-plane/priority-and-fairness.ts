@@ -3,9 +3,10 @@
  * 1.28), layered on the apiserver's built-in FlowSchemas and priority levels:
  *
  * - one priority level per tenant class (stateless, stateful, batch), whose
- *   FlowSchema matches the service accounts of the class's namespaces on the
- *   cluster, with flows distinguished by namespace: one tenant's heavy client
- *   queues behind its own requests, not everyone's;
+ *   FlowSchema (`renderTenantFlowSchema`, rendered by the tenancy layer, which
+ *   knows where each namespace went) matches the service accounts of the
+ *   class's namespaces on the cluster, with flows distinguished by namespace:
+ *   one tenant's heavy client queues behind its own requests, not everyone's;
  * - a separate, bounded level for platform controllers (never borrowing beyond
  *   its share, flows by user), so a controller issuing un-cached LISTs — the
  *   public incident that took down etcd — exhausts only its own seats.
@@ -15,6 +16,7 @@
  */
 import { k8s } from 'cdk8s-plus-28';
 import { KubeObject } from '../synth/context';
+// eslint-disable-next-line import/no-restricted-paths -- until the tenant classes have their own table in core
 import { TenantClass } from '../tenancy/app-namespace';
 
 /** A service account, by namespace and name. */
@@ -40,10 +42,8 @@ export const APF_PREFIX = 'fleet';
 /** Precedence of the platform controllers' FlowSchema. @internal */
 export const PLATFORM_CONTROLLERS_PRECEDENCE = 1000;
 
-/** Inputs of the APF objects of one cluster. @internal */
+/** Inputs of the control plane's APF objects of one cluster. @internal */
 export interface ApiPriorityInput {
-  /** Namespaces of each tenant class on the cluster. */
-  readonly tenantNamespaces: ReadonlyMap<TenantClass, readonly string[]>;
   /** The fleet's system namespace (every service account in it is a platform controller). */
   readonly systemNamespace: string;
   /** More platform controllers. */
@@ -84,7 +84,11 @@ function schema(name: string, levelName: string, precedence: number, distinguish
   }) as KubeObject;
 }
 
-/** The FlowSchemas and PriorityLevelConfigurations of one cluster. @internal */
+/**
+ * The priority levels of one cluster (the platform controllers' and one per
+ * tenant class) and the platform controllers' FlowSchema.
+ * @internal
+ */
 export function renderApiPriority(input: ApiPriorityInput): KubeObject[] {
   const out: KubeObject[] = [];
   const platform = `${APF_PREFIX}-platform-controllers`;
@@ -96,11 +100,19 @@ export function renderApiPriority(input: ApiPriorityInput): KubeObject[] {
     const name = `${APF_PREFIX}-tenant-${cls}`;
     const l = APF_TENANT_CLASS_LEVELS[cls];
     out.push(level(name, l.shares, l.lendablePercent, 100, 128));
-    const namespaces = input.tenantNamespaces.get(cls) ?? [];
-    if (namespaces.length > 0) {
-      out.push(schema(name, name, l.precedence, 'ByNamespace',
-        [...namespaces].sort().map(ns => ({ kind: 'ServiceAccount', serviceAccount: { namespace: ns, name: '*' } }))));
-    }
   }
   return out;
+}
+
+/**
+ * The FlowSchema that puts the service accounts of a tenant class's
+ * namespaces on one cluster into the class's priority level (none for no
+ * namespaces).
+ * @internal
+ */
+export function renderTenantFlowSchema(cls: TenantClass, namespaces: readonly string[]): KubeObject | undefined {
+  if (namespaces.length === 0) return undefined;
+  const name = `${APF_PREFIX}-tenant-${cls}`;
+  return schema(name, name, APF_TENANT_CLASS_LEVELS[cls].precedence, 'ByNamespace',
+    [...namespaces].sort().map(ns => ({ kind: 'ServiceAccount', serviceAccount: { namespace: ns, name: '*' } })));
 }

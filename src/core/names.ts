@@ -84,3 +84,6 @@ export function labelsProblems(labels: unknown): string[] {
   }
   return out;
 }
+
+/** Namespaces Kubernetes keeps for itself: no app and no platform agent may take them. @internal */
+export const RESERVED_NAMESPACES: readonly string[] = ['default', 'kube-node-lease', 'kube-public', 'kube-system'];

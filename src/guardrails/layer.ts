@@ -17,6 +17,7 @@ import { BUILT_IN_API_GROUPS, CanaryFact, admissionApiVersion, guardrailParamete
 import { GuardrailFinding, appKey, canaryFindings, changeFindings, judge, maxSurgeFindings, namespacesWithWorkloads, stableReplicasByApp } from './checks';
 import { Guardrails, GuardrailsProps } from './guardrails';
 import { GuardrailConfig, GuardrailRuleName, guardrailConfigProblems, guardrailRule, resolveGuardrailConfig } from './rules';
+import { GuardrailsSlots } from './slots';
 import { StateObject, fleetState, readPreviousState } from './state';
 import { PlainObject, appNameOf, groupOf, trackOf, workloadKindOf } from './workload-objects';
 import { PropShape, describeValue, shapeProblems } from '../core/checks';
@@ -27,6 +28,11 @@ import { FleetModel, pathOf } from '../model';
 import { KubeObject, RenderContext, RenderedObject } from '../synth/context';
 import { objectYaml } from '../synth/emit';
 import { Layer } from '../synth/layer';
+import { templateShapeProblems, workloadShapeProblems } from '../workloads/layer';
+import { LiDeployment } from '../workloads/li-deployment';
+import { PlatformPodTemplate } from '../workloads/platform-template';
+import { canaryFixText, canaryProblem } from '../workloads/rollout';
+import { WorkloadsStack } from '../workloads/slots';
 
 /** The fleet's guardrail configuration, the construct it comes from (if any) and its path. @internal */
 export function guardrailsOf(model: FleetModel): { config: GuardrailConfig; construct: IConstruct; path: string } {
@@ -35,17 +41,46 @@ export function guardrailsOf(model: FleetModel): { config: GuardrailConfig; cons
   return { config: declared?.config ?? resolveGuardrailConfig(), construct, path: pathOf(construct) };
 }
 
-function validate(model: FleetModel, v: Violations): void {
+function validate(model: FleetModel, _spec: unknown, v: Violations): void {
   const all = model.ofType(Guardrails);
   for (const extra of all.slice(1)) {
     v.error(pathOf(extra), 'guardrails.unique', `the fleet's guardrails are already configured at ${pathOf(all[0])}`, 'declare one Guardrails construct per fleet');
   }
-  if (all.length === 0) return;
-  const path = pathOf(all[0]);
-  const shape = guardrailsShapeProblems(all[0].props);
-  for (const problem of shape) v.error(path, 'guardrails.props.type', problem, 'give each prop the type its documentation states');
-  if (shape.length > 0) return;
-  for (const p of guardrailConfigProblems(all[0].config)) v.error(path, p.rule, p.message, p.fix);
+  if (all.length > 0) {
+    const path = pathOf(all[0]);
+    const shape = guardrailsShapeProblems(all[0].props);
+    for (const problem of shape) v.error(path, 'guardrails.props.type', problem, 'give each prop the type its documentation states');
+    if (shape.length === 0) for (const p of guardrailConfigProblems(all[0].config)) v.error(path, p.rule, p.message, p.fix);
+  }
+  validateCanaryBound(model, guardrailsOf(model).config.maxCanaryPercent, v);
+}
+
+/**
+ * One canary bound, one denominator: the guardrails' share of all the app's
+ * pods, checked on every LiDeployment's canary at synth time (the admission
+ * policy enforces the same bound in the cluster). Declarations whose props
+ * have the wrong types are reported by the workloads layer and skipped here.
+ */
+function validateCanaryBound(model: FleetModel, bound: number, v: Violations): void {
+  const templates = model.ofType(PlatformPodTemplate);
+  for (const t of templates) {
+    const mcp = t.props.maxCanaryPercent;
+    if (mcp === undefined || templateShapeProblems(t).length > 0) continue;
+    const path = pathOf(t);
+    const message = `PlatformPodTemplate.maxCanaryPercent is deprecated: the fleet's one canary bound is Guardrails.maxCanaryPercent (${bound}% of all the app's pods, canary + stable)`;
+    if (mcp !== bound) {
+      v.error(path, 'platform-template.max-canary', `${message}, and this template sets ${mcp}`, `remove maxCanaryPercent from the template, and set Guardrails.maxCanaryPercent to the bound you mean (${bound} now)`);
+    } else {
+      v.warning(path, 'platform-template.max-canary', `${message}; this template sets the same value`, 'remove maxCanaryPercent from the template');
+    }
+  }
+  if (templates.some(t => templateShapeProblems(t).length > 0)) return;
+  for (const w of model.ofType(LiDeployment)) {
+    const p = w.props;
+    if (!p.canary || workloadShapeProblems(w).length > 0 || !(Number.isInteger(p.replicas) && p.replicas >= 1)) continue;
+    const problem = canaryProblem(p.replicas, p.canary, bound);
+    if (problem) v.error(pathOf(w), 'workload.canary.bound', problem, canaryFixText(p.replicas, bound));
+  }
 }
 
 const GUARDRAILS_SHAPE: PropShape = {
@@ -128,7 +163,7 @@ function render(ctx: RenderContext): void {
   }
 }
 
-function check(objects: readonly RenderedObject[], model: FleetModel, _plan: unknown, v: Violations): void {
+function check(objects: readonly RenderedObject[], model: FleetModel, _spec: unknown, _plan: unknown, v: Violations): void {
   const { config, path } = guardrailsOf(model);
   const next = fleetState(objects);
   const previousDir = model.options.previousOutdir;
@@ -154,7 +189,7 @@ function check(objects: readonly RenderedObject[], model: FleetModel, _plan: unk
 }
 
 /** The guardrails layer. @internal */
-export const guardrailsLayer: Layer = {
+export const guardrailsLayer: Layer<WorkloadsStack, GuardrailsSlots> = {
   name: 'guardrails',
   validate,
   render,

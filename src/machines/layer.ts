@@ -2,6 +2,7 @@
  * The machines layer: node profiles and maintenance zones.
  */
 import { DEFAULT_MAINTENANCE_ZONE_COUNT, MAX_MAINTENANCE_ZONES, maintenanceZoneCountProblem } from './maintenance-zones';
+import { MachinesSlots } from './slots';
 import { describeValue, isRecord, wholeNumberProblem } from '../core/checks';
 import { Violations } from '../core/errors';
 import { dns1123LabelFix, isDns1123Label, labelValueProblem, labelsProblems, qualifiedNameProblem } from '../core/names';
@@ -10,10 +11,10 @@ import { kubeletVersionProblem } from '../core/versions';
 import { FleetModel, pathOf } from '../model';
 import { renderKubeletConfiguration } from './kubelet-config';
 import { EvictionThresholds, MAX_MACHINE_CPU_CORES, MAX_MACHINE_GPUS, MAX_PODS_PER_NODE, MachineType, NodeConfig, NodeProfile, NodeTaint } from './node-profile';
-import { Layer } from '../synth/layer';
+import { Layer, NoSlots } from '../synth/layer';
 import { NODE_PROFILES_DIR } from '../synth/layout';
 
-function validate(model: FleetModel, v: Violations): void {
+function validate(model: FleetModel, _spec: unknown, v: Violations): void {
   const fleetPath = pathOf(model.fleet);
   const zones = model.fleet.maintenanceZones;
   const zonesProp = model.fleet.maintenanceZonesProp;
@@ -204,7 +205,7 @@ const FEATURE_GATE = /^[A-Z][A-Za-z0-9]{0,99}$/;
 const DEFAULT_KUBELET_VERSION_EXAMPLE = '1.28.9';
 
 /** The machines layer. @internal */
-export const machinesLayer: Layer = {
+export const machinesLayer: Layer<NoSlots, MachinesSlots> = {
   name: 'machines',
   validate,
   render(ctx) {

@@ -3,11 +3,9 @@
  * each remembered with the construct it came from.
  */
 import { IConstruct } from 'constructs';
-import { Cluster } from '../clusters/cluster';
 import { Violations } from '../core/errors';
 import { LABEL_PREFIX, Labels, MANAGED_BY_VALUE } from '../core/names';
 import { FleetModel, pathOf } from '../model';
-import { FleetPlan } from '../plan';
 import { identityKey, objectFilePath } from './layout';
 
 /** A Kubernetes object as plain JSON. */
@@ -43,7 +41,7 @@ export interface RenderedFile {
 export const SOURCE_ANNOTATION = `${LABEL_PREFIX}/source`;
 
 /** The render stage's sink: layers add objects and files; the pipeline emits them. @internal */
-export class RenderContext {
+export class RenderContext<Spec extends object = object, Plan extends object = object> {
   /** Rendered objects, in the order added. */
   public readonly objects: RenderedObject[] = [];
   /** Rendered files, in the order added. */
@@ -53,8 +51,10 @@ export class RenderContext {
   constructor(
     /** Facts of the fleet. */
     public readonly model: FleetModel,
-    /** Decisions of the plan stage. */
-    public readonly plan: FleetPlan,
+    /** Resolved specs of the layers below the one rendering, and its own. */
+    public readonly spec: Spec,
+    /** Decisions of the plan stage, of the layers below the one rendering and its own. */
+    public readonly plan: Plan,
     /** Where to report problems found while rendering. */
     public readonly violations: Violations,
   ) {}
@@ -63,7 +63,7 @@ export class RenderContext {
    * Adds an object to a cluster's output. Namespaced objects must carry
    * `metadata.namespace`. Every object gets the managed-by label.
    */
-  public add(cluster: Cluster | string, object: KubeObject, source: IConstruct): RenderedObject {
+  public add(cluster: { readonly clusterName: string } | string, object: KubeObject, source: IConstruct): RenderedObject {
     const clusterName = typeof cluster === 'string' ? cluster : cluster.clusterName;
     const md = object.metadata;
     md.labels = { ...(md.labels ?? {}), [Labels.MANAGED_BY]: MANAGED_BY_VALUE };

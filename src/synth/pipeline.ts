@@ -7,14 +7,14 @@
  * whole app for every chart).
  */
 import { Violation, Violations } from '../core/errors';
-import type { Fleet, SynthOptions } from '../fleet';
-import { FleetModel } from '../model';
-import { FleetPlan } from '../plan';
+import { FleetModel, FleetRoot } from '../model';
+import { FleetPlan, FleetSpec } from '../plan';
 import { RenderContext, RenderedObject } from './context';
 import { objectYaml, toYaml } from './emit';
-import { Layer } from './layer';
+import { AnyLayer } from './layer';
 import { FLEET_LAYERS } from './layers';
 import { CONTROL_PLANE_DIR } from './layout';
+import { SynthOptions } from './options';
 
 /** An emitted object: the rendered object and its YAML. */
 export interface EmittedObject extends RenderedObject {
@@ -32,7 +32,9 @@ export interface SynthResult {
   readonly warnings: readonly Violation[];
   /** The model the synth read. @internal */
   readonly model: FleetModel;
-  /** The decisions it made. */
+  /** The resolved specs it read, by layer. @internal */
+  readonly spec: FleetSpec;
+  /** The decisions it made, by layer. */
   readonly plan: FleetPlan;
 }
 
@@ -41,22 +43,26 @@ export interface SynthResult {
  * error found; nothing is written by this function.
  * @internal
  */
-export function synthesizeFleet(fleet: Fleet, options: SynthOptions = {}, layers: readonly Layer[] = FLEET_LAYERS): SynthResult {
+export function synthesizeFleet(fleet: FleetRoot, options: SynthOptions = {}, layers: readonly AnyLayer[] = FLEET_LAYERS): SynthResult {
   const model = new FleetModel(fleet, options);
   const violations = new Violations();
 
-  for (const layer of layers) layer.validate?.(model, violations);
+  // each layer adds its slots to one spec and one plan, bottom up; a layer's
+  // stages see the slots of the layers below it and its own
+  const spec = {} as FleetSpec;
+  for (const layer of layers) Object.assign(spec, layer.resolve?.(model, spec, violations));
+  for (const layer of layers) layer.validate?.(model, spec, violations);
   violations.throwIfErrors();
 
-  const plan = new FleetPlan();
-  for (const layer of layers) layer.plan?.(model, plan, violations);
+  const plan = {} as FleetPlan;
+  for (const layer of layers) Object.assign(plan, layer.plan?.(model, spec, plan, violations));
   violations.throwIfErrors();
 
-  const ctx = new RenderContext(model, plan, violations);
+  const ctx = new RenderContext(model, spec, plan, violations);
   for (const layer of layers) layer.render?.(ctx);
   violations.throwIfErrors();
 
-  for (const layer of layers) layer.check?.(ctx.objects, model, plan, violations);
+  for (const layer of layers) layer.check?.(ctx.objects, model, spec, plan, violations);
   violations.throwIfErrors();
 
   return emit(ctx, violations);
@@ -72,7 +78,7 @@ interface OutputFile {
   readonly object?: EmittedObject;
 }
 
-function emit(ctx: RenderContext, violations: Violations): SynthResult {
+function emit(ctx: RenderContext<FleetSpec, FleetPlan>, violations: Violations): SynthResult {
   const out: OutputFile[] = [];
   const byCluster = new Map<string, string[]>();
   for (const o of ctx.objects) {
@@ -110,5 +116,5 @@ function emit(ctx: RenderContext, violations: Violations): SynthResult {
     if (f.object) objects.push(f.object);
   }
   violations.throwIfErrors();
-  return { files, objects, warnings: violations.warnings(), model: ctx.model, plan: ctx.plan };
+  return { files, objects, warnings: violations.warnings(), model: ctx.model, spec: ctx.spec, plan: ctx.plan };
 }

@@ -6,22 +6,24 @@
 import * as fs from 'fs';
 import { join as joinPath } from 'path';
 import { TenancyPoolFacts, ClusterCapacityReport, candidateClusters, capacityReport, largestPodPerProfile } from './accounting';
-import { APP_ROLES, AppNamespace, TENANT_POLICIES } from './app-namespace';
+import { APP_ROLES, AppNamespace, TENANT_POLICIES, TenantClass } from './app-namespace';
 import { namespacePlacementCrd } from './crd';
 import { DEFAULT_QUOTA_HEADROOM_PERCENT, namespaceDemand } from './demand';
 import { LockedPlacement, PLACEMENT_RECORD_FILE, PlacementLock, parsePlacementLock, serializePlacementLock } from './lock';
 import { APP_LABEL, TENANT_LABEL, renderAppLimitRange, renderAppNamespace, renderAppResourceQuota } from './namespace';
 import { isCidr, isWholeInternet, renderAppNetworkPolicies } from './network';
-import { Capacity, PlacementDecision, PlacementRequest, describePlacementProblem, formatCapacity, moveOverride, placeNamespaces } from './placement';
+import { Capacity, PlacementRequest, describePlacementProblem, formatCapacity, moveOverride, placeNamespaces } from './placement';
 import { FORBIDDEN_SUBJECTS, renderAppClusterRoles, renderAppRoleBindings } from './rbac';
+import { NamespacePlan, TenancyPlan, TenancySlots } from './slots';
 import { Cluster, HubCluster } from '../clusters/cluster';
+import { APF_TENANT_CLASSES, renderTenantFlowSchema } from '../control-plane/priority-and-fairness';
+import { ControlPlaneStack } from '../control-plane/slots';
 import { PropShape, describeValue, isRecord, shapeProblems } from '../core/checks';
 import { Violations } from '../core/errors';
-import { Labels, dns1123LabelFix, isDns1123Label } from '../core/names';
-import { ResourceAmounts, ZERO, cpuToMillis, fitsIn, formatCpu, formatMemory, memoryToMiB, shortfalls, addResources } from '../core/resources';
+import { Labels, RESERVED_NAMESPACES, dns1123LabelFix, isDns1123Label } from '../core/names';
+import { ZERO, cpuToMillis, fitsIn, formatCpu, formatMemory, memoryToMiB, shortfalls, addResources } from '../core/resources';
 import { FLEET_API_VERSION } from '../crds/pools';
 import { FleetModel, pathOf } from '../model';
-import { FleetPlan } from '../plan';
 import { KubeObject, RenderContext } from '../synth/context';
 import { carryOverride } from '../synth/inputs';
 import { Layer } from '../synth/layer';
@@ -35,41 +37,6 @@ function listSome(items: readonly string[]): string {
   return `${items.slice(0, LISTED_IN_MESSAGES).join(', ')}, … and ${items.length - LISTED_IN_MESSAGES} more (see <outdir>/${PLACEMENT_RECORD_FILE})`;
 }
 
-/** Namespaces an app may not take. @internal */
-export const RESERVED_NAMESPACES: readonly string[] = ['default', 'kube-node-lease', 'kube-public', 'kube-system'];
-
-/** The tenancy decisions of one synth. */
-export interface TenancyPlan {
-  /** Each placed namespace: its reservation, where it went and why. */
-  readonly namespaces: ReadonlyMap<AppNamespace, NamespacePlan>;
-  /** The placement record after this synth, by app name. */
-  readonly record: ReadonlyMap<string, LockedPlacement>;
-  /** Capacity per cluster, node profile, pool and maintenance zone, after placement. */
-  readonly capacity: readonly ClusterCapacityReport[];
-}
-
-/** One placed namespace. */
-export interface NamespacePlan {
-  /** The namespace. */
-  readonly ns: AppNamespace;
-  /** Its cluster. */
-  readonly cluster: Cluster;
-  /** The routing decision. */
-  readonly decision: PlacementDecision;
-  /** What it reserves (its quota). */
-  readonly demand: Capacity;
-  /** The largest container the node profile can hold in that cluster. */
-  readonly largestPod: ResourceAmounts;
-  /** Extended resource name of the profile's GPUs. */
-  readonly gpuResourceName: string;
-}
-
-const plans = new WeakMap<FleetPlan, TenancyPlan>();
-
-/** The tenancy decisions recorded in a plan (after the plan stage), e.g. `tenancyPlanOf(fleet.synthesize().plan)`. */
-export function tenancyPlanOf(fleetPlan: FleetPlan): TenancyPlan | undefined {
-  return plans.get(fleetPlan);
-}
 
 function reserveOf(ns: AppNamespace): Capacity | undefined {
   const r = ns.props.reserve;
@@ -237,7 +204,7 @@ function validateNamespace(
   }
 }
 
-function validate(model: FleetModel, v: Violations): void {
+function validate(model: FleetModel, _spec: unknown, v: Violations): void {
   const all = model.ofType(AppNamespace);
   const apps = new Map<string, AppNamespace>();
   const namespaces = new Map<string, string>();
@@ -318,10 +285,10 @@ function readLock(model: FleetModel, v: Violations): { placements: Map<string, L
   return { placements: out, source: lock?.props.file ?? PLACEMENT_RECORD_FILE };
 }
 
-function poolFacts(model: FleetModel, fleetPlan: FleetPlan): TenancyPoolFacts[] {
+function poolFacts(model: FleetModel, fleetPlan: ControlPlaneStack['plan']): TenancyPoolFacts[] {
   const out: TenancyPoolFacts[] = [];
   for (const cluster of model.workloadClusters) {
-    for (const pp of fleetPlan.poolsOf(cluster)) {
+    for (const pp of fleetPlan.clusters.poolsOf(cluster)) {
       const agents = pp.pool.props.capacity > 0 ? pp.pool.requiredDaemonSets : [];
       out.push({
         cluster: cluster.clusterName,
@@ -338,7 +305,7 @@ function poolFacts(model: FleetModel, fleetPlan: FleetPlan): TenancyPoolFacts[] 
   return out;
 }
 
-function plan(model: FleetModel, fleetPlan: FleetPlan, v: Violations): void {
+function plan(model: FleetModel, _spec: unknown, fleetPlan: ControlPlaneStack['plan'], v: Violations): TenancySlots['plan'] {
   const all = model.ofType(AppNamespace);
   const lock = readLock(model, v);
   const facts = poolFacts(model, fleetPlan);
@@ -386,6 +353,7 @@ function plan(model: FleetModel, fleetPlan: FleetPlan, v: Violations): void {
 
   const largest = largestPodPerProfile(facts);
   const namespaces = new Map<AppNamespace, NamespacePlan>();
+  const placement = new Map<AppNamespace, Cluster>();
   const record = new Map<string, LockedPlacement>();
   const namespacesByCluster = new Map<string, string[]>();
   for (const decision of result.decisions.values()) {
@@ -393,7 +361,7 @@ function plan(model: FleetModel, fleetPlan: FleetPlan, v: Violations): void {
     const cluster = clustersByName.get(decision.cluster)!;
     const profile = model.profile(ns.nodeProfileName)!;
     const largestPod = largest.get(`${decision.cluster}/${ns.nodeProfileName}`) ?? ZERO;
-    fleetPlan.placement.set(ns, cluster);
+    placement.set(ns, cluster);
     namespaces.set(ns, { ns, cluster, decision, demand: demands.get(ns)!, largestPod, gpuResourceName: profile.gpuResourceName });
     record.set(ns.appName, { cluster: decision.cluster, namespace: ns.namespaceName, nodeProfile: ns.nodeProfileName });
     const onCluster = namespacesByCluster.get(decision.cluster);
@@ -414,12 +382,12 @@ function plan(model: FleetModel, fleetPlan: FleetPlan, v: Violations): void {
 
   // network allowances only work within one cluster
   for (const ns of namespaces.keys()) {
-    const here = fleetPlan.placement.get(ns);
+    const here = placement.get(ns);
     const net = ns.networkPolicy;
     for (const a of [...(net.ingress ?? []), ...(net.egress ?? [])]) {
       for (const app of a.apps ?? []) {
         const other = byApp.get(app);
-        const there = other ? fleetPlan.placement.get(other) : undefined;
+        const there = other ? placement.get(other) : undefined;
         if (there && here && there !== here) {
           v.warning(pathOf(ns), 'tenancy.network.cross-cluster', `network allowance for app '${app}' has no effect: '${app}' lives on '${there.clusterName}', '${ns.appName}' on '${here.clusterName}'`,
             `reach '${app}' through its service endpoint (CIDR or ingress), or pin both apps to one cluster`);
@@ -441,11 +409,14 @@ function plan(model: FleetModel, fleetPlan: FleetPlan, v: Violations): void {
         : `commit <outdir>/${PLACEMENT_RECORD_FILE} with the output (the next synth into that directory reads it), or declare a PlacementLock with a file committed with the fleet program, so later synths keep them in place`);
   }
 
-  plans.set(fleetPlan, {
+  const tenancy: TenancyPlan = {
     namespaces,
+    placement,
     record,
     capacity: capacityReport(clusterNames, facts, result.used, namespacesByCluster),
-  });
+    ...(lockConstruct?.filePath !== undefined ? { lockFile: lockConstruct.filePath } : {}),
+  };
+  return { tenancy };
 }
 
 /** The hub's routing record of a placed namespace. @internal */
@@ -487,11 +458,13 @@ export function renderNamespacePlacement(p: NamespacePlan): KubeObject {
   };
 }
 
-function render(ctx: RenderContext): void {
-  const tp = tenancyPlanOf(ctx.plan);
+type TenancyContext = RenderContext<ControlPlaneStack['spec'] & TenancySlots['spec'], ControlPlaneStack['plan'] & TenancySlots['plan']>;
+
+function render(ctx: TenancyContext): void {
+  const tp = ctx.plan.tenancy;
   const all = ctx.model.ofType(AppNamespace);
   const lock = ctx.model.ofType(PlacementLock)[0];
-  if (!tp || (all.length === 0 && !lock)) return;
+  if (all.length === 0 && !lock) return;
   const hub = ctx.model.fleet.hub;
   ctx.add(hub, namespacePlacementCrd() as KubeObject, hub);
   const namespaceOfApp = new Map(all.map(n => [n.appName, n.namespaceName]));
@@ -510,11 +483,34 @@ function render(ctx: RenderContext): void {
     for (const o of renderAppNetworkPolicies(ns, app => namespaceOfApp.get(app))) ctx.add(cluster, o, ns);
   }
   ctx.addFile(PLACEMENT_RECORD_FILE, serializePlacementLock(tp.record), lock ?? ctx.model.fleet);
+  renderTenantFlowSchemas(ctx, tp);
+}
+
+/**
+ * API Priority and Fairness for tenants: on each cluster, one FlowSchema per
+ * tenant class puts the service accounts of the class's namespaces there into
+ * the class's priority level (which the control plane renders).
+ */
+function renderTenantFlowSchemas(ctx: TenancyContext, tp: TenancyPlan): void {
+  const byCluster = new Map<Cluster, Map<TenantClass, string[]>>();
+  for (const { ns, cluster } of tp.namespaces.values()) {
+    const byClass = byCluster.get(cluster) ?? new Map<TenantClass, string[]>();
+    byClass.set(ns.props.tenant, [...(byClass.get(ns.props.tenant) ?? []), ns.namespaceName]);
+    byCluster.set(cluster, byClass);
+  }
+  for (const cluster of ctx.model.clusters) {
+    const byClass = byCluster.get(cluster);
+    if (!byClass || !ctx.plan.controlPlane.byCluster.has(cluster)) continue;
+    for (const cls of APF_TENANT_CLASSES) {
+      const schema = renderTenantFlowSchema(cls, byClass.get(cls) ?? []);
+      if (schema) ctx.add(cluster, schema, cluster);
+    }
+  }
 }
 
 /** The capacity report of a synth (per cluster, node profile, pool and zone), for callers and the CLI. */
-export function fleetCapacityReport(fleetPlan: FleetPlan): readonly ClusterCapacityReport[] {
-  return tenancyPlanOf(fleetPlan)?.capacity ?? [];
+export function fleetCapacityReport(fleetPlan: { readonly tenancy: TenancyPlan }): readonly ClusterCapacityReport[] {
+  return fleetPlan.tenancy.capacity;
 }
 
 /** Formats the capacity report as text lines (one per cluster and node profile). */
@@ -529,7 +525,7 @@ export function formatCapacityReport(report: readonly ClusterCapacityReport[]): 
 }
 
 /** The tenancy layer. @internal */
-export const tenancyLayer: Layer = {
+export const tenancyLayer: Layer<ControlPlaneStack, TenancySlots> = {
   name: 'tenancy',
   validate,
   plan,

@@ -6,7 +6,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Construct } from 'constructs';
-import type { SynthResult } from '../synth/pipeline';
 
 /** Path of the updated placement record in the output tree. */
 export const PLACEMENT_RECORD_FILE = 'placements.lock.json';
@@ -121,9 +120,10 @@ export function writePlacementLockFile(file: string, record: string): boolean {
  * `fleet.synth()` and `cdk8s-fleet synth` do it after writing the output; call
  * it after `fleet.synthesize()`, e.g. `updatePlacementLock(fleet.synthesize())`.
  */
-export function updatePlacementLock(result: SynthResult): string | undefined {
-  const lock = result.model.ofType(PlacementLock)[0];
-  const file = lock?.filePath;
+export function updatePlacementLock(
+  result: { readonly files: ReadonlyMap<string, string>; readonly plan: { readonly tenancy: { readonly lockFile?: string } } },
+): string | undefined {
+  const file = result.plan.tenancy.lockFile;
   const record = result.files.get(PLACEMENT_RECORD_FILE);
   if (!file || record === undefined) return undefined;
   return writePlacementLockFile(file, record) ? file : undefined;

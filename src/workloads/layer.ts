@@ -8,7 +8,8 @@ import { DEFAULT_DATA_MOUNT_PATH, LiStatefulSet } from './li-stateful-set';
 import { PlatformContainer, PlatformPodTemplate, PlatformPodTemplateProps, ResolvedPlatformTemplate, resolvePlatformTemplate } from './platform-template';
 import { appContainerShare, containerAmounts, platformConflicts, probeProblem } from './pod';
 import { renderLiDeployment, renderLiStatefulSet, renderLocalStorageClass, renderPriorityClass, imageFor } from './render';
-import { canaryFixText, canaryProblem, rolloutProblem } from './rollout';
+import { rolloutProblem } from './rollout';
+import { WorkloadsSlots } from './slots';
 import { AppPort, AppResources, AppVersion, appBudget, appLimits } from './workload-props';
 import { Cluster } from '../clusters/cluster';
 import { PropShape, describeValue, shapeProblems } from '../core/checks';
@@ -16,13 +17,12 @@ import { Violations } from '../core/errors';
 import { dns1123LabelFix, isDns1123Label, isDns1123Subdomain, labelsProblems } from '../core/names';
 import { ResourceAmounts, amountsIfValid, cpuProblem, fitsIn, formatCpu, formatMemory, cpuToMillis, memoryProblem, memoryToMiB, shortfalls } from '../core/resources';
 import { imagePinProblem } from '../core/versions';
-import { fleetGuardrailConfig } from '../guardrails/guardrails';
 import { NodeTaint } from '../machines/node-profile';
 import { FleetModel, pathOf } from '../model';
-import { FleetPlan } from '../plan';
 import { KubeObject, RenderContext } from '../synth/context';
 import { Layer } from '../synth/layer';
 import { AppNamespace, appNamespaceOf } from '../tenancy/app-namespace';
+import { TenancyStack } from '../tenancy/slots';
 
 /** A workload of this layer. @internal */
 export type LiWorkload = LiDeployment | LiStatefulSet;
@@ -74,8 +74,8 @@ const PROBE_SHAPE: PropShape = {
 };
 const CANARY_SHAPE: PropShape = { version: 'object', config: 'string-map?', percent: 'number?', count: 'number?' };
 
-/** Type problems of a workload's props (a JavaScript caller may pass anything); the other checks need the types right. */
-function workloadShapeProblems(w: LiWorkload): string[] {
+/** Type problems of a workload's props (a JavaScript caller may pass anything); the other checks need the types right. @internal */
+export function workloadShapeProblems(w: LiWorkload): string[] {
   const p: unknown = w.props;
   const out = shapeProblems(p, { ...WORKLOAD_SHAPE, ...(w instanceof LiDeployment ? DEPLOYMENT_SHAPE : STATEFUL_SHAPE) });
   if (out.length > 0) return out;
@@ -163,8 +163,8 @@ const MOUNT_SHAPE: PropShape = { volume: 'string', mountPath: 'string', readOnly
 const VOLUME_SHAPE: PropShape = { name: 'string', emptyDir: 'object?', csi: 'object?', secret: 'object?', appMountPath: 'string?', appMountReadOnly: 'boolean?' };
 const PRIORITY_CLASS_SHAPE: PropShape = { name: 'string', value: 'number', description: 'string' };
 
-/** Type problems of a platform template's props (a JavaScript caller may pass anything); the other checks need the types right. */
-function templateShapeProblems(t: PlatformPodTemplate): string[] {
+/** Type problems of a platform template's props (a JavaScript caller may pass anything); the other checks need the types right. @internal */
+export function templateShapeProblems(t: PlatformPodTemplate): string[] {
   const out = shapeProblems(t.props, TEMPLATE_SHAPE);
   if (out.length > 0) return out;
   const p = t.props;
@@ -285,17 +285,6 @@ function validateTemplates(model: FleetModel, v: Violations): void {
         v.error(path, 'platform-template.priority-class.value', `priority class '${pc.name}' has value ${pc.value}`, 'use a whole number of at most 1000000000 (higher values are reserved for system classes)');
       }
     }
-    const mcp = p.maxCanaryPercent;
-    if (mcp !== undefined) {
-      // one canary bound, one denominator: the guardrails' share of all the app's pods
-      const bound = fleetGuardrailConfig(model).maxCanaryPercent;
-      const message = `PlatformPodTemplate.maxCanaryPercent is deprecated: the fleet's one canary bound is Guardrails.maxCanaryPercent (${bound}% of all the app's pods, canary + stable)`;
-      if (mcp !== bound) {
-        v.error(path, 'platform-template.max-canary', `${message}, and this template sets ${mcp}`, `remove maxCanaryPercent from the template, and set Guardrails.maxCanaryPercent to the bound you mean (${bound} now)`);
-      } else {
-        v.warning(path, 'platform-template.max-canary', `${message}; this template sets the same value`, 'remove maxCanaryPercent from the template');
-      }
-    }
     for (const key of ['runAsUser', 'runAsGroup'] as const) {
       const id = p[key];
       if (id !== undefined && !(Number.isInteger(id) && id > 0)) v.error(path, 'platform-template.non-root', `${key} is ${id}; app pods never run as root`, `set ${key} to a non-zero user id, e.g. 10001`);
@@ -406,7 +395,7 @@ function validateCommon(w: LiWorkload, ns: AppNamespace, model: FleetModel, v: V
   return resourcesOk;
 }
 
-function validateDeployment(d: LiDeployment, canaryBound: number, v: Violations): void {
+function validateDeployment(d: LiDeployment, v: Violations): void {
   const path = pathOf(d);
   const p = d.props;
   const replicasOk = Number.isInteger(p.replicas) && p.replicas >= 1;
@@ -422,10 +411,6 @@ function validateDeployment(d: LiDeployment, canaryBound: number, v: Violations)
     validateVersion(path, 'canary.version', p.canary.version, v);
     for (const key of Object.keys(p.canary.config ?? {})) {
       if (!CONFIG_KEY.test(key)) v.error(path, 'workload.config.key', `canary config key '${key}' is not a valid ConfigMap key`, 'use letters, digits, \'-\', \'_\' and \'.\'');
-    }
-    if (replicasOk) {
-      const problem = canaryProblem(p.replicas, p.canary, canaryBound);
-      if (problem) v.error(path, 'workload.canary.bound', problem, canaryFixText(p.replicas, canaryBound));
     }
   }
 }
@@ -455,11 +440,10 @@ function validateStatefulSet(s: LiStatefulSet, ns: AppNamespace, model: FleetMod
   }
 }
 
-function validate(model: FleetModel, v: Violations): void {
+function validate(model: FleetModel, _spec: unknown, v: Violations): void {
   validateTemplates(model, v);
   // workloads are checked against the fleet's template, which needs props of the right types
   if (model.ofType(PlatformPodTemplate).some(t => templateShapeProblems(t).length > 0)) return;
-  const canaryBound = fleetGuardrailConfig(model).maxCanaryPercent;
   const names = new Map<string, string>();
   for (const w of workloadsOf(model)) {
     const path = pathOf(w);
@@ -477,7 +461,7 @@ function validate(model: FleetModel, v: Violations): void {
     if (other) v.error(path, 'workload.name.unique', `application '${w.props.application}' is also declared in namespace '${ns.namespaceName}' at ${other}`, 'give each workload of a namespace its own application name');
     else names.set(key, path);
     if (w instanceof LiDeployment) {
-      validateDeployment(w, canaryBound, v);
+      validateDeployment(w, v);
       if (w.props.canary && names.has(`${ns.namespaceName}/${w.props.application}-canary`)) {
         v.error(path, 'workload.name.unique', `the canary '${w.props.application}-canary' collides with another application of namespace '${ns.namespaceName}'`, 'rename one of them');
       }
@@ -487,12 +471,12 @@ function validate(model: FleetModel, v: Violations): void {
   }
 }
 
-function planWorkloads(model: FleetModel, fleetPlan: FleetPlan, v: Violations): void {
+function planWorkloads(model: FleetModel, _spec: unknown, fleetPlan: TenancyStack['plan'], v: Violations): WorkloadsSlots['plan'] {
   const templates = new PlatformTemplates(model);
   for (const w of workloadsOf(model)) {
     const ns = appNamespaceOf(w);
     if (!ns) continue;
-    const cluster = fleetPlan.placement.get(ns);
+    const cluster = fleetPlan.tenancy.placement.get(ns);
     if (!cluster) continue;
     const path = pathOf(w);
     const t = templates.forCluster(cluster);
@@ -534,12 +518,13 @@ function planWorkloads(model: FleetModel, fleetPlan: FleetPlan, v: Violations): 
       }
     }
   }
+  return {};
 }
 
-function poolTaintsOf(plan: FleetPlan, cluster: Cluster, profileName: string): NodeTaint[] {
+function poolTaintsOf(plan: TenancyStack['plan'], cluster: Cluster, profileName: string): NodeTaint[] {
   const out: NodeTaint[] = [];
   const seen = new Set<string>();
-  for (const pp of plan.poolsOf(cluster)) {
+  for (const pp of plan.clusters.poolsOf(cluster)) {
     if (pp.profile.profileName !== profileName) continue;
     for (const t of [...pp.profile.taints, ...(pp.pool.props.taints ?? [])]) {
       const k = `${t.key}=${t.value ?? ''}:${t.effect}`;
@@ -552,13 +537,13 @@ function poolTaintsOf(plan: FleetPlan, cluster: Cluster, profileName: string): N
   return out;
 }
 
-function render(ctx: RenderContext): void {
+function render(ctx: RenderContext<TenancyStack['spec'], TenancyStack['plan']>): void {
   const templates = new PlatformTemplates(ctx.model);
   const taints = new Map<string, NodeTaint[]>();
   const perCluster = new Map<Cluster, { deployments: boolean; stateful: boolean; source: LiWorkload }>();
   for (const w of workloadsOf(ctx.model)) {
     const ns = appNamespaceOf(w)!;
-    const cluster = ctx.plan.placement.get(ns);
+    const cluster = ctx.plan.tenancy.placement.get(ns);
     if (!cluster) continue;
     const template = templates.forCluster(cluster);
     const profile = ctx.model.profile(ns.nodeProfileName)!;
@@ -604,7 +589,7 @@ export function stableImageOf(w: LiWorkload, template: ResolvedPlatformTemplate)
 }
 
 /** The workloads layer. @internal */
-export const workloadsLayer: Layer = {
+export const workloadsLayer: Layer<TenancyStack, WorkloadsSlots> = {
   name: 'workloads',
   validate,
   plan: planWorkloads,

@@ -69,7 +69,7 @@ describe('the benchmark fleet generator', () => {
     }
     const result = synth(fleet);
     const ns = namespaces.find(n => !generatedAppOf(n)!.stateful && generatedAppOf(n)!.canaryReplicas > 0)!;
-    const cluster = result.plan.placement.get(ns)!.clusterName;
+    const cluster = result.plan.tenancy.placement.get(ns)!.clusterName;
     const kinds = result.objects.filter(o => o.cluster === cluster && o.object.metadata.namespace === ns.namespaceName).map(o => o.object.kind);
     expect(kinds).toEqual(expect.arrayContaining(['ServiceAccount', 'Service', 'PodDisruptionBudget', 'ConfigMap', 'NetworkPolicy', 'ResourceQuota']));
     expect(kinds.filter(k => k === 'Deployment' || k === 'CloneSet')).toHaveLength(2); // stable and canary

@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import { Cluster, ControlPlane, GIB_BYTES, NodeProfile, Size } from '../../src';
 import { KUBE_APISERVER_1_28_FLAGS, parseFlagArgs } from '../../src/control-plane/apiserver-flags';
 import { CIS_ITEMS } from '../../src/control-plane/cis';
-import { renderApiPriority } from '../../src/control-plane/priority-and-fairness';
+import { renderApiPriority, renderTenantFlowSchema } from '../../src/control-plane/priority-and-fairness';
 import { smallFleet, synthErrors } from '../support/fleet';
 import { describeWithSchemas, validateAll } from '../support/schemas';
 
@@ -122,12 +122,16 @@ describeWithSchemas('control-plane objects are schema-valid', () => {
   });
 
   test('APF: tenant namespaces are matched into their class, flows distinguished by namespace, after platform controllers', () => {
-    const objs = renderApiPriority({
-      tenantNamespaces: new Map([['stateless', ['search', 'feed']], ['batch', ['jobs']]]),
-      systemNamespace: 'fleet-system',
-      platformControllers: [{ namespace: 'argocd', name: 'argocd-application-controller' }],
-      platformControllerShares: 20,
-    }) as any[];
+    const objs = [
+      ...renderApiPriority({
+        systemNamespace: 'fleet-system',
+        platformControllers: [{ namespace: 'argocd', name: 'argocd-application-controller' }],
+        platformControllerShares: 20,
+      }),
+      renderTenantFlowSchema('stateless', ['search', 'feed'])!,
+      renderTenantFlowSchema('batch', ['jobs'])!,
+    ] as any[];
+    expect(renderTenantFlowSchema('stateful', [])).toBeUndefined();
     expect(validateAll(objs)).toEqual([]);
     const schemas = objs.filter(o => o.kind === 'FlowSchema');
     expect(schemas.map(s => s.metadata.name)).toEqual(['fleet-platform-controllers', 'fleet-tenant-stateless', 'fleet-tenant-batch']);

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { TestWorkload, twoClusterFleet } from './support';
-import { AppNamespace, Cpu, NodeProfile, PLACEMENT_RECORD_FILE, PlacementLock, Size, fleetCapacityReport, tenancyPlanOf, updatePlacementLock } from '../../src';
+import { AppNamespace, Cpu, NodeProfile, PLACEMENT_RECORD_FILE, PlacementLock, Size, fleetCapacityReport, updatePlacementLock } from '../../src';
 import { readTree, synthErrors, tmpOutdir } from '../support/fleet';
 import { describeWithSchemas, validateAll } from '../support/schemas';
 
@@ -143,7 +143,7 @@ describe('routing records', () => {
     expect(general.free.resources.cpuMillis).toBe(general.allocatable.resources.cpuMillis - 800 - 9900);
     expect([...east.byZone.keys()]).toEqual(['mz-01', 'mz-02', 'mz-03', 'mz-04']);
     expect([...east.byZone.values()].reduce((s, z) => s + z.nodes, 0)).toBe(8);
-    expect(tenancyPlanOf(result.plan)!.namespaces.size).toBe(3);
+    expect(result.plan.tenancy.namespaces.size).toBe(3);
   });
 });
 

@@ -1,0 +1,17 @@
+/**
+ * The guardrails layer, the top one, publishes nothing upward; its stack is
+ * the whole fleet's spec and plan.
+ */
+import { LayerSlots, Stacked } from '../synth/layer';
+import { WorkloadsStack } from '../workloads/slots';
+
+/** The guardrails layer's slots. @internal */
+export interface GuardrailsSlots extends LayerSlots {
+  /** Resolved specs of the guardrails layer. */
+  readonly spec: {};
+  /** Decisions of the guardrails layer. */
+  readonly plan: {};
+}
+
+/** The whole fleet's spec and plan. @internal */
+export type GuardrailsStack = Stacked<WorkloadsStack, GuardrailsSlots>;
