@@ -11,6 +11,7 @@ import {
 } from './sizing';
 import { Cluster } from '../clusters/cluster';
 import { describeValue, isRecord } from '../core/checks';
+import { timeIn, timeProblems, timeProp } from '../core/durations';
 import { Violations } from '../core/errors';
 import { isDns1123Label, isDns1123Subdomain } from '../core/names';
 import { imagePinProblem, kubernetesVersionProblem } from '../core/versions';
@@ -156,6 +157,19 @@ export function resolveControlPlane(
   cluster: Cluster, construct: ControlPlane | undefined, nodes: number, version: string, path: string, v: Violations,
 ): ControlPlaneSettings {
   const p = construct?.props ?? {};
+  // each time prop is a Duration or the number prop beside it, never both
+  const times = timeProblems([
+    timeProp('apiserver.auditLog.', p.apiserver?.auditLog, 'maxAge', 'maxAgeDays', 'days'),
+    timeProp('etcd.', p.etcd, 'roundTrip', 'roundTripMillis', 'milliseconds', false),
+    timeProp('etcd.', p.etcd, 'heartbeatInterval', 'heartbeatMillis', 'milliseconds'),
+    timeProp('etcd.', p.etcd, 'electionTimeout', 'electionMillis', 'milliseconds'),
+    timeProp('etcd.', p.etcd, 'autoCompactionRetention', 'autoCompactionRetentionHours', 'hours'),
+    timeProp('etcd.events.', p.etcd?.events, 'autoCompactionRetention', 'autoCompactionRetentionHours', 'hours'),
+    timeProp('kubelet.', p.kubelet, 'certificateLifetime', 'certificateLifetimeHours', 'hours'),
+    timeProp('kubelet.', p.kubelet, 'shutdownGracePeriod', 'shutdownGracePeriodSeconds', 'seconds'),
+    timeProp('kubelet.', p.kubelet, 'shutdownGracePeriodCriticalPods', 'shutdownGracePeriodCriticalPodsSeconds', 'seconds'),
+  ]);
+  for (const t of times) v.error(path, 'control-plane.time', t.message, t.fix);
   const domain = p.domain ?? `${cluster.clusterName}.${cluster.props.region}.k8s.internal`;
   // the default domain is made of the cluster's name and region, which are checked with the cluster
   const domainChecked = p.domain !== undefined || (isDns1123Label(cluster.clusterName) && isDns1123Label(cluster.props.region));
@@ -188,7 +202,7 @@ export function resolveControlPlane(
   if (goawayProblem) v.error(path, 'control-plane.apiserver.goaway-chance', goawayProblem, 'omit goawayChance (0.001 with several replicas, off with one) or use 0–0.02');
   const serviceClusterIpRange = a.serviceClusterIpRange ?? '10.96.0.0/12';
   if (typeof serviceClusterIpRange !== 'string' || !CIDR.test(serviceClusterIpRange)) v.error(path, 'control-plane.apiserver.service-cidr', `'${serviceClusterIpRange}' is not an IPv4 CIDR`, "use a range like '10.96.0.0/12'");
-  const audit = { maxAgeDays: a.auditLog?.maxAgeDays ?? 30, maxBackups: a.auditLog?.maxBackups ?? 10, maxSizeMiB: a.auditLog?.maxSizeMiB ?? 100 };
+  const audit = { maxAgeDays: timeIn('days', a.auditLog?.maxAge, a.auditLog?.maxAgeDays) ?? 30, maxBackups: a.auditLog?.maxBackups ?? 10, maxSizeMiB: a.auditLog?.maxSizeMiB ?? 100 };
   const auditMax = {
     maxAgeDays: CONTROL_PLANE_LIMITS.auditMaxAgeDays,
     maxBackups: CONTROL_PLANE_LIMITS.auditMaxBackups,
@@ -243,13 +257,15 @@ export function resolveControlPlane(
 
   // etcd
   const e = p.etcd ?? {};
-  const rtt = e.roundTripMillis ?? 10;
+  const rtt = timeIn('milliseconds', e.roundTrip, e.roundTripMillis) ?? 10;
+  const heartbeatGiven = timeIn('milliseconds', e.heartbeatInterval, e.heartbeatMillis);
+  const electionGiven = timeIn('milliseconds', e.electionTimeout, e.electionMillis);
   let timing = etcdTiming(rtt);
   if (!(typeof rtt === 'number' && rtt > 0 && rtt <= CONTROL_PLANE_LIMITS.roundTripMillis)) {
     v.error(path, 'control-plane.etcd.round-trip', `round trip ${describeValue(rtt)} ms`, `declare the largest round-trip time between etcd members, in ms (e.g. 10, at most ${CONTROL_PLANE_LIMITS.roundTripMillis})`);
-  } else if (e.heartbeatMillis !== undefined || e.electionMillis !== undefined) {
-    const heartbeatMillis = e.heartbeatMillis ?? timing.heartbeatMillis;
-    timing = { heartbeatMillis, electionMillis: e.electionMillis ?? Math.max(timing.electionMillis, 5 * heartbeatMillis) };
+  } else if (heartbeatGiven !== undefined || electionGiven !== undefined) {
+    const heartbeatMillis = heartbeatGiven ?? timing.heartbeatMillis;
+    timing = { heartbeatMillis, electionMillis: electionGiven ?? Math.max(timing.electionMillis, 5 * heartbeatMillis) };
     const problem = etcdTimingProblem(timing, rtt);
     if (problem) v.error(path, 'control-plane.etcd.timing', problem, `omit heartbeatMillis/electionMillis to derive them from the round trip (${etcdTiming(rtt).heartbeatMillis}/${etcdTiming(rtt).electionMillis} ms)`);
   }
@@ -273,7 +289,7 @@ export function resolveControlPlane(
     }
     const snapshotCount = o.snapshotCount ?? 10_000;
     if (!boundedInt(snapshotCount, CONTROL_PLANE_LIMITS.snapshotCount)) v.error(path, 'control-plane.etcd.snapshot-count', `${where}: snapshotCount ${describeValue(snapshotCount)}`, `use a positive whole number of at most ${CONTROL_PLANE_LIMITS.snapshotCount} (default 10000)`);
-    const autoCompactionRetentionHours = o.autoCompactionRetentionHours ?? 1;
+    const autoCompactionRetentionHours = timeIn('hours', o.autoCompactionRetention, o.autoCompactionRetentionHours) ?? 1;
     if (!boundedInt(autoCompactionRetentionHours, CONTROL_PLANE_LIMITS.autoCompactionRetentionHours)) {
       v.error(path, 'control-plane.etcd.compaction', `${where}: autoCompactionRetentionHours ${describeValue(autoCompactionRetentionHours)}`, `use a positive whole number of hours, at most ${CONTROL_PLANE_LIMITS.autoCompactionRetentionHours}`);
     }
@@ -314,9 +330,9 @@ export function resolveControlPlane(
   // kubelet
   const k = p.kubelet ?? {};
   const kubelet = {
-    certificateLifetimeHours: k.certificateLifetimeHours ?? 720,
-    shutdownGracePeriodSeconds: k.shutdownGracePeriodSeconds ?? 60,
-    shutdownGracePeriodCriticalPodsSeconds: k.shutdownGracePeriodCriticalPodsSeconds ?? 20,
+    certificateLifetimeHours: timeIn('hours', k.certificateLifetime, k.certificateLifetimeHours) ?? 720,
+    shutdownGracePeriodSeconds: timeIn('seconds', k.shutdownGracePeriod, k.shutdownGracePeriodSeconds) ?? 60,
+    shutdownGracePeriodCriticalPodsSeconds: timeIn('seconds', k.shutdownGracePeriodCriticalPods, k.shutdownGracePeriodCriticalPodsSeconds) ?? 20,
     clusterDns: k.clusterDns ?? '10.96.0.10',
     clusterDomain: k.clusterDomain ?? 'cluster.local',
   };

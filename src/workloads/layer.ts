@@ -13,6 +13,7 @@ import { WorkloadsSlots } from './slots';
 import { AppPort, AppResources, AppVersion, appBudget, appLimits } from './workload-props';
 import { Cluster } from '../clusters/cluster';
 import { PropShape, describeValue, shapeProblems } from '../core/checks';
+import { TimeProp, timeIn, timeProblems, timeProp } from '../core/durations';
 import { Violations } from '../core/errors';
 import { dns1123LabelFix, isDns1123Label, isDns1123Subdomain, labelsProblems } from '../core/names';
 import { ResourceAmounts, amountsIfValid, cpuProblem, fitsIn, formatCpu, formatMemory, cpuToMillis, memoryProblem, memoryToMiB, shortfalls } from '../core/resources';
@@ -163,6 +164,17 @@ const MOUNT_SHAPE: PropShape = { volume: 'string', mountPath: 'string', readOnly
 const VOLUME_SHAPE: PropShape = { name: 'string', emptyDir: 'object?', csi: 'object?', secret: 'object?', appMountPath: 'string?', appMountReadOnly: 'boolean?' };
 const PRIORITY_CLASS_SHAPE: PropShape = { name: 'string', value: 'number', description: 'string' };
 
+/** A workload's time props: each a Duration or the number prop beside it. */
+function workloadTimes(w: LiWorkload): TimeProp[] {
+  const out: TimeProp[] = w instanceof LiDeployment ? [timeProp('', w.props, 'minReady', 'minReadySeconds', 'seconds')] : [];
+  for (const [kind, probe] of Object.entries(w.props.probes ?? {})) {
+    for (const [key, numberKey] of [['initialDelay', 'initialDelaySeconds'], ['period', 'periodSeconds'], ['timeout', 'timeoutSeconds']]) {
+      out.push(timeProp(`probes.${kind}.`, probe, key, numberKey, 'seconds'));
+    }
+  }
+  return out;
+}
+
 /** Type problems of a platform template's props (a JavaScript caller may pass anything); the other checks need the types right. @internal */
 export function templateShapeProblems(t: PlatformPodTemplate): string[] {
   const out = shapeProblems(t.props, TEMPLATE_SHAPE);
@@ -205,7 +217,10 @@ function validateTemplateValues(p: PlatformPodTemplateProps, path: string, v: Vi
     const problem = limit === undefined ? undefined : memoryProblem(limit);
     if (problem) v.error(path, 'platform-template.volume.size-limit', `volume '${vol.name}' sizeLimit: ${problem}`, 'use Size.mebibytes(…)');
   }
-  const grace = p.terminationGracePeriodSeconds;
+  for (const t of timeProblems([timeProp('', p, 'terminationGracePeriod', 'terminationGracePeriodSeconds', 'seconds')])) {
+    v.error(path, 'platform-template.time', t.message, t.fix);
+  }
+  const grace = timeIn('seconds', p.terminationGracePeriod, p.terminationGracePeriodSeconds);
   if (grace !== undefined && !(Number.isInteger(grace) && grace >= 0 && grace <= 3600)) {
     v.error(path, 'platform-template.termination-grace', `terminationGracePeriodSeconds is ${grace}`, 'use whole seconds from 0 to 3600 (default 30)');
   }
@@ -405,7 +420,7 @@ function validateDeployment(d: LiDeployment, v: Violations): void {
     const problem = rolloutProblem(p.replicas, surge, unavailable);
     if (problem) v.error(path, 'workload.rollout', problem, "let the rollout progress: e.g. maxSurge '25%' (rounded up) with maxUnavailable 0");
   }
-  const minReady = p.minReadySeconds;
+  const minReady = timeIn('seconds', p.minReady, p.minReadySeconds);
   if (minReady !== undefined && !(Number.isInteger(minReady) && minReady >= 0)) v.error(path, 'workload.min-ready-seconds', `minReadySeconds is ${minReady}`, 'use a whole number of seconds, 0 or more');
   if (p.canary) {
     validateVersion(path, 'canary.version', p.canary.version, v);
@@ -450,6 +465,7 @@ function validate(model: FleetModel, _spec: unknown, v: Violations): void {
     const shape = workloadShapeProblems(w);
     for (const problem of shape) v.error(path, 'workload.props.type', problem, 'give each prop the type its documentation states');
     if (shape.length > 0) continue;
+    for (const t of timeProblems(workloadTimes(w))) v.error(path, 'workload.time', t.message, t.fix);
     const ns = appNamespaceOf(w);
     if (!ns) {
       v.error(path, 'workload.namespace', `${w.constructor.name} '${w.props.application}' is not inside an AppNamespace`, `create it as a child of an AppNamespace: new ${w.constructor.name}(appNamespace, '${w.node.id}', {...})`);

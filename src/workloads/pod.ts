@@ -6,6 +6,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { PlatformContainer, ResolvedPlatformTemplate } from './platform-template';
 import { PodStartBudget } from './rollout';
 import { AppPort, AppProbe, AppProbes, AppVersion } from './workload-props';
+import { timeIn } from '../core/durations';
 import { LABEL_PREFIX, Labels } from '../core/names';
 import { ResourceAmounts, addResources, cpuToMillis, formatCpu, formatMemory, memoryToMiB } from '../core/resources';
 import { NodeTaint } from '../machines/node-profile';
@@ -193,8 +194,8 @@ export interface ProbeTiming { readonly initialDelaySeconds: number; readonly pe
 /** The timing of each probe, defaults applied. @internal */
 export function probeTimings(probes: AppProbes | undefined): Record<keyof typeof PROBE_DEFAULTS, ProbeTiming> {
   const t = (k: keyof typeof PROBE_DEFAULTS): ProbeTiming => ({
-    initialDelaySeconds: probes?.[k]?.initialDelaySeconds ?? PROBE_DEFAULTS[k].initialDelaySeconds,
-    periodSeconds: probes?.[k]?.periodSeconds ?? PROBE_DEFAULTS[k].periodSeconds,
+    initialDelaySeconds: timeIn('seconds', probes?.[k]?.initialDelay, probes?.[k]?.initialDelaySeconds) ?? PROBE_DEFAULTS[k].initialDelaySeconds,
+    periodSeconds: timeIn('seconds', probes?.[k]?.period, probes?.[k]?.periodSeconds) ?? PROBE_DEFAULTS[k].periodSeconds,
     failureThreshold: probes?.[k]?.failureThreshold ?? PROBE_DEFAULTS[k].failureThreshold,
   });
   return { readiness: t('readiness'), liveness: t('liveness'), startup: t('startup') };
@@ -233,7 +234,7 @@ function probe(kind: keyof typeof PROBE_DEFAULTS, p: AppProbe | undefined, ports
     ...action,
     ...(timing.initialDelaySeconds > 0 ? { initialDelaySeconds: timing.initialDelaySeconds } : {}),
     periodSeconds: timing.periodSeconds,
-    timeoutSeconds: p?.timeoutSeconds ?? 2,
+    timeoutSeconds: timeIn('seconds', p?.timeout, p?.timeoutSeconds) ?? 2,
     failureThreshold: timing.failureThreshold,
     successThreshold: 1,
   };

@@ -11,6 +11,7 @@ import { PlatformPriorityClass, ResolvedPlatformTemplate } from './platform-temp
 import { AppLabels, LIBRARY_VOLUMES, PodIntent, PodPlacement, Track, buildPodTemplate, podStartBudget } from './pod';
 import { RolloutPlan, planRollout } from './rollout';
 import { AppVersion, LiWorkloadProps, appBudget, appLimits } from './workload-props';
+import { timeIn } from '../core/durations';
 import { LABEL_PREFIX, Labels } from '../core/names';
 import { formatCpu, formatMemory, memoryToMiB } from '../core/resources';
 import { FLEET_API_VERSION } from '../crds/pools';
@@ -194,7 +195,7 @@ export function deploymentTracks(d: LiDeployment, registry: string): TrackSpec[]
 /** The rollout of one track of a LiDeployment. @internal */
 export function deploymentRollout(d: LiDeployment, replicas: number): RolloutPlan {
   const p = d.props;
-  const start = podStartBudget(p.probes, p.minReadySeconds ?? 10);
+  const start = podStartBudget(p.probes, timeIn('seconds', p.minReady, p.minReadySeconds) ?? 10);
   return planRollout(replicas, p.maxSurge ?? DEFAULT_MAX_SURGE, p.maxUnavailable ?? DEFAULT_MAX_UNAVAILABLE, start);
 }
 
@@ -206,7 +207,7 @@ export function renderLiDeployment(d: LiDeployment, target: WorkloadTarget): Kub
   const configMaps = new Set<string>();
   const refs: Record<Track, { apiVersion: string; kind: string; name: string } | undefined> = { stable: undefined, canary: undefined };
   const rollouts: Record<Track, RolloutPlan | undefined> = { stable: undefined, canary: undefined };
-  const minReadySeconds = p.minReadySeconds ?? 10;
+  const minReadySeconds = timeIn('seconds', p.minReady, p.minReadySeconds) ?? 10;
 
   for (const t of deploymentTracks(d, template.registry)) {
     const configVersion = t.version.config ?? t.version.app;
