@@ -4,11 +4,11 @@
  * and a fix. Never another exception, never a hang, never a file outside the
  * output directory, never a partial output.
  *
- * fast-check builds small fleets (every construct, every prop, the verbs that add
- * to props) where each prop
- * is mostly a sensible value and sometimes a hostile one: negative, zero, NaN,
- * ±Infinity, 1e308, 2**53, fractions, empty / huge / unicode strings, invalid
- * names and versions, duplicates and values of the wrong type (as a JavaScript
+ * fast-check builds small fleets (every construct, every prop, the verbs that
+ * add to props) where each prop is mostly a sensible value and sometimes a
+ * hostile one: negative, zero, NaN, ±Infinity, 1e308, 2**53, fractions,
+ * empty / huge / unicode strings, invalid names and versions, Durations the
+ * output cannot take, duplicates and values of the wrong type (as a JavaScript
  * caller could pass them). The seed is fixed, so every run checks the same
  * fleets.
  */
