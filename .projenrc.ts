@@ -70,7 +70,7 @@ const project = new typescript.TypeScriptProject({
       skipLibCheck: true,
     },
   },
-  eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'bench'] },
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'examples', 'bench', 'scripts'] },
   gitignore: ['/dist/', '/artifacts/', '/bench/results/', '/docs/api/', '/.compile-lock/'],
 });
 
@@ -83,11 +83,38 @@ const ABOVE_EVERY_LAYER = [
   './src/synth/pipeline.ts', './src/synth/layers.ts', './src/synth/write.ts', './src/synth/read.ts',
   './src/synth/diff.ts', './src/plan.ts', './src/fleet.ts', './src/cli', './src/index.ts',
 ];
-const layerZones = LAYERS.map((layer, i) => ({
-  target: `./src/${layer}`,
-  from: [...LAYERS.slice(i + 1).map(l => `./src/${l}`), ...ABOVE_EVERY_LAYER],
-  message: `the ${layer} layer reads only the layers below it (${LAYERS.slice(0, i).join(', ') || 'none'}) and the shared base; publish what a higher layer needs in a plan or spec slot`,
-}));
+// The guardrails' policy (the Guardrails construct, its rules and its resolved
+// config) is resolved by a small layer at the bottom of the list; every layer
+// may import those modules of src/guardrails/, and nothing else there.
+const GUARDRAIL_POLICY_MODULES = ['./policy.ts', './rules.ts', './guardrails.ts'];
+const layerZones = LAYERS.flatMap((layer, i) => {
+  const message = `the ${layer} layer reads only the layers below it (${LAYERS.slice(0, i).join(', ') || 'none'}) and the shared base; publish what a higher layer needs in a plan or spec slot`;
+  const above = LAYERS.slice(i + 1);
+  return [
+    {
+      target: `./src/${layer}`,
+      from: [...above.filter(l => l !== 'guardrails').map(l => `./src/${l}`), ...ABOVE_EVERY_LAYER],
+      message,
+    },
+    ...(above.includes('guardrails') ? [{
+      target: `./src/${layer}`,
+      from: './src/guardrails',
+      except: GUARDRAIL_POLICY_MODULES,
+      message: `${message}; of the guardrails, only their policy (${GUARDRAIL_POLICY_MODULES.map(m => m.slice(2)).join(', ')}) is below every layer`,
+    }] : []),
+  ];
+});
+// the policy modules themselves read only the shared base
+const policyZones = [{
+  target: GUARDRAIL_POLICY_MODULES.map(m => `./src/guardrails/${m.slice(2)}`),
+  from: [...LAYERS.filter(l => l !== 'guardrails').map(l => `./src/${l}`), ...ABOVE_EVERY_LAYER],
+  message: 'the guardrails\' policy sits below every layer: it reads only the shared base',
+}, {
+  target: GUARDRAIL_POLICY_MODULES.map(m => `./src/guardrails/${m.slice(2)}`),
+  from: './src/guardrails',
+  except: GUARDRAIL_POLICY_MODULES,
+  message: 'the guardrails\' policy sits below every layer: it reads only the shared base and the other policy modules',
+}];
 const baseZones = ['./src/core', './src/crds', './src/synth/layer.ts', './src/synth/context.ts', './src/synth/layout.ts',
   './src/synth/emit.ts', './src/synth/yaml-emitter.ts', './src/synth/options.ts', './src/synth/inputs.ts'].map(target => ({
   target,
@@ -95,7 +122,7 @@ const baseZones = ['./src/core', './src/crds', './src/synth/layer.ts', './src/sy
   message: 'the shared base (core, crds, the pipeline contracts) reads no layer',
 }));
 project.eslint?.addRules({
-  'import/no-restricted-paths': ['error', { zones: [...layerZones, ...baseZones] }],
+  'import/no-restricted-paths': ['error', { zones: [...layerZones, ...policyZones, ...baseZones] }],
   'import/no-cycle': ['error', { ignoreExternal: true }],
 });
 
@@ -103,9 +130,9 @@ project.eslint?.addRules({
 // bindings are missing from the registry; 1.12.2 installs cleanly.
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 
-// examples/ and bench/ are type-checked like tests (eslint's project service
-// finds the nearest tsconfig.json for each file).
-for (const dir of ['examples', 'bench']) {
+// examples/, bench/ and scripts/ are type-checked like tests (eslint's project
+// service finds the nearest tsconfig.json for each file).
+for (const dir of ['examples', 'bench', 'scripts']) {
   new JsonFile(project, `${dir}/tsconfig.json`, {
     obj: {
       extends: '../tsconfig.json',
@@ -116,7 +143,7 @@ for (const dir of ['examples', 'bench']) {
 }
 
 // The main job: synthesize the example fleet into dist/.
-for (const pattern of ['/examples/', '/bench/', '/docs/', '/.ci/']) {
+for (const pattern of ['/examples/', '/bench/', '/scripts/', '/docs/', '/.ci/']) {
   project.addPackageIgnore(pattern);
 }
 
@@ -133,6 +160,13 @@ project.postCompileTask.spawn(docs);
 project.addTask('example', {
   description: 'Synthesize the example fleet (examples/) into dist/',
   exec: 'ts-node --transpile-only --project examples/tsconfig.json examples/main.ts',
+});
+
+// The docs' rule tables are generated from the rule catalogues
+// (src/<layer>/rule-catalogue.ts); a test fails when they are out of date.
+project.addTask('docs:rules', {
+  description: 'Write the rule tables of docs/*.md from the rule catalogues',
+  exec: 'ts-node --transpile-only --project scripts/tsconfig.json scripts/rule-tables.ts',
 });
 
 project.addTask('bench', {

@@ -62,11 +62,13 @@ export { ETCD_MAX_ELECTION_MILLIS, ETCD_RECOMMENDED_MAX_QUOTA_BYTES, GIB_BYTES, 
 export type { ServiceAccountRef } from './control-plane/priority-and-fairness';
 
 // tenancy
-export { APP_ROLES, AppNamespace, Subject, TENANT_POLICIES } from './tenancy/app-namespace';
+export { APP_ROLES, AppNamespace, Subject } from './tenancy/app-namespace';
 export type {
   AppNamespaceProps, AppNetworkPolicy, AppPodSecurity, AppRole, AuthorizationRule, CapacityReserve, NetworkAllowance, NetworkPeerOptions,
-  NetworkPort, ServiceAccountSubject, SubjectKind, TenantClass, TenantPolicy,
+  NetworkPort, ServiceAccountSubject, SubjectKind,
 } from './tenancy/app-namespace';
+export { TENANT_CLASSES } from './core/tenant-classes';
+export type { TenantClass, TenantClassApiPriority, TenantClassSpec } from './core/tenant-classes';
 export { PLACEMENT_RECORD_FILE, PlacementLock, updatePlacementLock } from './tenancy/lock';
 export type { LockedPlacement, PlacementLockProps } from './tenancy/lock';
 export { APP_ROLE_RULES } from './tenancy/rbac';
@@ -87,7 +89,7 @@ export { DEFAULT_PRIORITY_CLASSES, PlatformPodTemplate } from './workloads/platf
 export type {
   PlatformContainer, PlatformContainerResources, PlatformPodTemplateProps, PlatformPriorityClass, PlatformVolume, PlatformVolumeMount,
 } from './workloads/platform-template';
-export { MAX_APPLICATION_NAME_LENGTH, MAX_WORKLOAD_REPLICAS } from './workloads/layer';
+export { MAX_APPLICATION_NAME_LENGTH, MAX_WORKLOAD_REPLICAS } from './workloads/resolve';
 export { diagnoseRollout } from './workloads/diagnose';
 export type { RolloutDiagnosis, RolloutReason, RolloutVerdict } from './workloads/diagnose';
 

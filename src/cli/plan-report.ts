@@ -10,6 +10,7 @@
  */
 import { Labels } from '../core/names';
 import { ResourceAmounts, ZERO, addResources, cpuToMillis, memoryToMiB, scaleResources } from '../core/resources';
+import { podTemplateOf, workloadKindOf, workloadReplicas } from '../core/workload-kinds';
 import { OutputObject, OutputTree } from '../synth/read';
 
 /** One pool of one cluster. */
@@ -92,9 +93,6 @@ export interface PlanReport {
   readonly comparedWithPrevious: boolean;
 }
 
-/** Kinds whose pod template runs `spec.replicas` times. */
-export const REPLICATED_KINDS: readonly string[] = ['Deployment', 'StatefulSet', 'CloneSet', 'ReplicaSet'];
-
 /** Builds the report of an output, marking namespaces that `previous` does not have. */
 export function planReport(tree: OutputTree, previous?: OutputTree): PlanReport {
   const brokers = new Map<string, OutputObject>();
@@ -154,11 +152,12 @@ export function planReport(tree: OutputTree, previous?: OutputTree): PlanReport 
     for (const o of byCluster.get(cluster) ?? []) {
       const obj = o.object as any;
       if (obj.kind === 'Namespace') namespaces.push(obj.metadata.name);
-      const podSpec = obj.spec?.template?.spec;
-      if (!podSpec) continue;
+      const kind = workloadKindOf(obj);
+      const podSpec = kind && podTemplateOf(kind, obj)?.spec as any;
+      if (!kind || !podSpec) continue;
       const perPod = podRequests(podSpec);
       const target = targetPool(podSpec, byPool, byProfile);
-      if (obj.kind === 'DaemonSet') {
+      if (kind.pods === 'per-node') {
         const on = target ? [target] : pools;
         for (const p of on) {
           const total = scaleResources(perPod, p.report.nodes);
@@ -168,8 +167,7 @@ export function planReport(tree: OutputTree, previous?: OutputTree): PlanReport 
         }
         continue;
       }
-      if (!REPLICATED_KINDS.includes(obj.kind)) continue;
-      const replicas = typeof obj.spec.replicas === 'number' ? obj.spec.replicas : 1;
+      const replicas = workloadReplicas(kind, obj) ?? 1;
       const total = scaleResources(perPod, replicas);
       addTo(nsRequests, obj.metadata.namespace, total);
       if (target) target.requested = addResources(target.requested, total);

@@ -151,13 +151,18 @@ export function renderAgentIdentity(agent: RequiredDaemonSet, namespace: string)
   return out;
 }
 
-/** The platform namespace, with the Pod Security level its agents need. @internal */
-export function renderSystemNamespace(namespace: string, privileged: boolean): KubeObject {
+/**
+ * The platform namespace, with the Pod Security level its agents need and the
+ * guardrails' protection label (`protectedLabel`: true), since it holds them.
+ * @internal
+ */
+export function renderSystemNamespace(namespace: string, privileged: boolean, protectedLabel: string): KubeObject {
   const level = privileged ? 'privileged' : 'restricted';
   return k8s.KubeNamespace.manifest({
     metadata: {
       name: namespace,
       labels: {
+        [protectedLabel]: 'true',
         'pod-security.kubernetes.io/enforce': level,
         'pod-security.kubernetes.io/enforce-version': 'latest',
         'pod-security.kubernetes.io/audit': 'restricted',

@@ -16,6 +16,7 @@ import { Violations } from '../core/errors';
 import { Labels, RESERVED_NAMESPACES, dns1123LabelFix, isDns1123Label, isDns1123Subdomain, labelsProblems } from '../core/names';
 import { addResources, amountsIfValid, cpuProblem, cpuToMillis, fitsIn, formatCpu, memoryProblem, shortfalls } from '../core/resources';
 import { imagePinProblem, kubeletSkewProblem, kubeletVersionProblem, kubernetesVersionProblem, parseKubeVersion, supportedKubernetesRange } from '../core/versions';
+import { groupOf, workloadKindOf } from '../core/workload-kinds';
 import { poolCrds } from '../crds/pools';
 import { validateTaints } from '../machines/layer';
 import { MAX_MAINTENANCE_ZONES, stripePools, stripingProblem } from '../machines/maintenance-zones';
@@ -335,7 +336,7 @@ function plan(model: FleetModel): ClustersSlots['plan'] {
   return { clusters };
 }
 
-function renderCluster(ctx: RenderContext<object, ClustersSlots['plan']>, cluster: Cluster, pools: readonly PoolPlan[]): void {
+function renderCluster(ctx: RenderContext<MachinesStack['spec'], ClustersSlots['plan']>, cluster: Cluster, pools: readonly PoolPlan[]): void {
   const ns = ctx.model.fleet.systemNamespace;
   const agents = new Map<RequiredDaemonSet, true>();
   for (const pp of pools) {
@@ -347,14 +348,33 @@ function renderCluster(ctx: RenderContext<object, ClustersSlots['plan']>, cluste
   }
   if (agents.size > 0) {
     const privileged = [...agents.keys()].some(a => a.needsPrivilegedNamespace);
-    ctx.add(cluster, renderSystemNamespace(ns, privileged), cluster);
+    // the namespace holds the node agents: it carries the guardrails' protection label
+    ctx.add(cluster, renderSystemNamespace(ns, privileged, ctx.spec.guardrails.config.protectedLabel), cluster);
     for (const agent of agents.keys()) {
       for (const o of renderAgentIdentity(agent, ns)) ctx.add(cluster, o, agent);
     }
   }
   // anything the platform team added to the cluster chart by hand
-  for (const c of cluster.node.findAll()) {
-    if (c instanceof ApiObject) ctx.add(cluster, c.toJson() as KubeObject, c);
+  renderHandAdded(ctx.spec.guardrails.config.protectedLabel, cluster, (o, c) => ctx.add(cluster, o, c));
+}
+
+/**
+ * The objects a platform engineer added to the cluster by hand, each rendered
+ * once; a hand-added Namespace holding hand-added workloads or DaemonSets
+ * carries the guardrails' protection label, as the namespaces the layers
+ * render do.
+ */
+function renderHandAdded(protectedLabel: string, cluster: Cluster, add: (o: KubeObject, c: ApiObject) => void): void {
+  const objects = cluster.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map(c => ({ c, o: c.toJson() as KubeObject }));
+  const busy = new Set<string>();
+  for (const { o } of objects) {
+    if (o.metadata.namespace && workloadKindOf(o)) busy.add(o.metadata.namespace);
+  }
+  for (const { c, o } of objects) {
+    if (o.kind === 'Namespace' && groupOf(o.apiVersion) === '' && busy.has(o.metadata.name)) {
+      o.metadata.labels = { ...(o.metadata.labels ?? {}), [protectedLabel]: 'true' };
+    }
+    add(o, c);
   }
 }
 

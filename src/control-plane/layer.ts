@@ -25,6 +25,7 @@ import { MAX_POOL_CAPACITY } from '../clusters/kubernetes-pool';
 import { ClustersStack } from '../clusters/slots';
 import { Violations } from '../core/errors';
 import { Labels } from '../core/names';
+import { podTemplateOf, workloadKindOf, workloadReplicas } from '../core/workload-kinds';
 import { NodeProfile } from '../machines/node-profile';
 import { FleetModel, pathOf } from '../model';
 import { RenderContext, RenderedObject } from '../synth/context';
@@ -200,8 +201,6 @@ function renderCluster(ctx: ControlPlaneContext, r: ResolvedControlPlane): void 
   for (const o of renderEtcdBackup(s)) ctx.add(cluster, o, source);
 }
 
-const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'CloneSet', 'ReplicationController']);
-
 function check(objects: readonly RenderedObject[], model: FleetModel, _spec: unknown, fleetPlan: ClustersStack['plan'], v: Violations): void {
   const clusters = new Map(model.clusters.map(c => [c.clusterName, c]));
   const counts = new Map<string, Record<CountedKind, number>>();
@@ -213,10 +212,11 @@ function check(objects: readonly RenderedObject[], model: FleetModel, _spec: unk
       c = { pods: 0, namespaces: 0, services: 0 };
       counts.set(o.cluster, c);
     }
-    const obj = o.object as { kind: string; spec?: Record<string, unknown> };
-    if (obj.kind === 'Namespace') {c.namespaces++;} else if (obj.kind === 'Service') {c.services++;} else if (WORKLOAD_KINDS.has(obj.kind)) {c.pods += typeof obj.spec?.replicas === 'number' ? obj.spec.replicas : 1;} else if (obj.kind === 'DaemonSet') {
+    const obj = o.object as { apiVersion: string; kind: string };
+    const workload = workloadKindOf(obj);
+    if (obj.kind === 'Namespace') {c.namespaces++;} else if (obj.kind === 'Service') {c.services++;} else if (workload?.pods === 'replicas') {c.pods += workloadReplicas(workload, obj) ?? 1;} else if (workload?.pods === 'per-node') {
       const capacity = fleetPlan.clusters.capacity.get(cluster);
-      const tpl = (obj.spec?.template ?? {}) as { spec?: { nodeSelector?: Record<string, string> } };
+      const tpl = (podTemplateOf(workload, obj) ?? {}) as { spec?: { nodeSelector?: Record<string, string> } };
       const pool = tpl.spec?.nodeSelector?.[Labels.POOL];
       c.pods += pool ? capacity?.byPool.get(pool)?.nodes ?? 0 : capacity?.total.nodes ?? 0;
     }

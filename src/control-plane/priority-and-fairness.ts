@@ -2,7 +2,8 @@
  * API Priority and Fairness (flowcontrol.apiserver.k8s.io/v1beta3, served by
  * 1.28), layered on the apiserver's built-in FlowSchemas and priority levels:
  *
- * - one priority level per tenant class (stateless, stateful, batch), whose
+ * - one priority level per tenant class (stateless, stateful, batch; shares,
+ *   lending and precedence from the tenant-class table), whose
  *   FlowSchema (`renderTenantFlowSchema`, rendered by the tenancy layer, which
  *   knows where each namespace went) matches the service accounts of the
  *   class's namespaces on the cluster, with flows distinguished by namespace:
@@ -15,9 +16,8 @@
  * (900) and below the built-in `service-accounts` (9000) and `global-default`.
  */
 import { k8s } from 'cdk8s-plus-28';
+import { TENANT_CLASSES, TENANT_CLASS_NAMES, TenantClass } from '../core/tenant-classes';
 import { KubeObject } from '../synth/context';
-// eslint-disable-next-line import/no-restricted-paths -- until the tenant classes have their own table in core
-import { TenantClass } from '../tenancy/app-namespace';
 
 /** A service account, by namespace and name. */
 export interface ServiceAccountRef {
@@ -26,16 +26,6 @@ export interface ServiceAccountRef {
   /** Name. */
   readonly name: string;
 }
-
-/** Tenant classes, in a fixed order (deterministic output). @internal */
-export const APF_TENANT_CLASSES: readonly TenantClass[] = ['stateless', 'stateful', 'batch'];
-
-/** Concurrency shares and lending of a tenant class's level. @internal */
-export const APF_TENANT_CLASS_LEVELS: Readonly<Record<TenantClass, { shares: number; lendablePercent: number; precedence: number }>> = {
-  stateless: { shares: 30, lendablePercent: 25, precedence: 7000 },
-  stateful: { shares: 30, lendablePercent: 25, precedence: 7010 },
-  batch: { shares: 10, lendablePercent: 75, precedence: 7020 },
-};
 
 /** Name prefix of the fleet's APF objects. @internal */
 export const APF_PREFIX = 'fleet';
@@ -96,9 +86,9 @@ export function renderApiPriority(input: ApiPriorityInput): KubeObject[] {
   const controllers: ServiceAccountRef[] = [{ namespace: input.systemNamespace, name: '*' }, ...input.platformControllers];
   out.push(schema(platform, platform, PLATFORM_CONTROLLERS_PRECEDENCE, 'ByUser',
     controllers.map(sa => ({ kind: 'ServiceAccount', serviceAccount: { namespace: sa.namespace, name: sa.name } }))));
-  for (const cls of APF_TENANT_CLASSES) {
+  for (const cls of TENANT_CLASS_NAMES) {
     const name = `${APF_PREFIX}-tenant-${cls}`;
-    const l = APF_TENANT_CLASS_LEVELS[cls];
+    const l = TENANT_CLASSES[cls].apiPriority;
     out.push(level(name, l.shares, l.lendablePercent, 100, 128));
   }
   return out;
@@ -113,6 +103,6 @@ export function renderApiPriority(input: ApiPriorityInput): KubeObject[] {
 export function renderTenantFlowSchema(cls: TenantClass, namespaces: readonly string[]): KubeObject | undefined {
   if (namespaces.length === 0) return undefined;
   const name = `${APF_PREFIX}-tenant-${cls}`;
-  return schema(name, name, APF_TENANT_CLASS_LEVELS[cls].precedence, 'ByNamespace',
+  return schema(name, name, TENANT_CLASSES[cls].apiPriority.precedence, 'ByNamespace',
     [...namespaces].sort().map(ns => ({ kind: 'ServiceAccount', serviceAccount: { namespace: ns, name: '*' } })));
 }

@@ -6,6 +6,7 @@
  * them is not impossible, but it runs outside what the project has measured,
  * so each finding says which limit, by how much, and what to do.
  */
+import { ErrorRuleId, WarningRuleId } from '../core/rules';
 
 /** The tested limits (per cluster unless stated). @internal */
 export const SCALABILITY_THRESHOLDS = {
@@ -27,16 +28,16 @@ export const SCALABILITY_THRESHOLDS = {
 export const THRESHOLD_WARNING_RATIO = 0.9;
 
 /** One threshold finding; errors fail the synth, warnings are printed. @internal */
-export interface ThresholdFinding {
-  /** `error` or `warning`. */
-  readonly severity: 'error' | 'warning';
-  /** Stable rule id. */
-  readonly rule: string;
+export type ThresholdFinding = {
   /** What is over (or near) which limit. */
   readonly message: string;
   /** How to fix it. */
   readonly fix: string;
-}
+} & (
+  /** An error, of a rule catalogued as one. */
+  | { readonly severity: 'error'; readonly rule: ErrorRuleId }
+  /** A warning, of a rule catalogued as one. */
+  | { readonly severity: 'warning'; readonly rule: WarningRuleId });
 
 /**
  * Nodes of a cluster against the 5,000-node threshold. Above it the synth fails

@@ -6,8 +6,9 @@
  * that caused it, the rule it broke and how to fix it.
  */
 
-/** How serious a violation is: errors fail the synth, warnings are printed. */
-export type Severity = 'error' | 'warning';
+import { ErrorRuleId, Severity, WarningRuleId } from './rules';
+
+export type { Severity };
 
 /** One broken rule, at one place in the construct tree. */
 export interface Violation {
@@ -22,6 +23,15 @@ export interface Violation {
   /** How to fix it. */
   readonly fix: string;
 }
+
+/**
+ * A violation of a catalogued rule, raised with a severity its catalogue
+ * allows: what {@link Violations.add} takes.
+ * @internal
+ */
+export type CataloguedViolation = Omit<Violation, 'rule' | 'severity'> & (
+  | { readonly rule: ErrorRuleId; readonly severity: 'error' }
+  | { readonly rule: WarningRuleId; readonly severity: 'warning' });
 
 /** Formats one violation as a readable, two-line entry. @internal */
 export function formatViolation(v: Violation): string {
@@ -74,18 +84,18 @@ export class FleetValidationError extends Error {
 export class Violations {
   private readonly items: Violation[] = [];
 
-  /** Records an error. */
-  public error(path: string, rule: string, message: string, fix: string): void {
+  /** Records an error of a rule catalogued as an error (or as either). */
+  public error(path: string, rule: ErrorRuleId, message: string, fix: string): void {
     this.items.push({ rule, severity: 'error', path, message, fix });
   }
 
-  /** Records a warning. */
-  public warning(path: string, rule: string, message: string, fix: string): void {
+  /** Records a warning of a rule catalogued as a warning (or as either). */
+  public warning(path: string, rule: WarningRuleId, message: string, fix: string): void {
     this.items.push({ rule, severity: 'warning', path, message, fix });
   }
 
-  /** Records an already-built violation. */
-  public add(v: Violation): void {
+  /** Records an already-built violation of a catalogued rule. */
+  public add(v: CataloguedViolation): void {
     this.items.push(v);
   }
 

@@ -18,8 +18,14 @@ export function isDns1123Subdomain(name: unknown): name is string {
 /** The fix text for a name that is not a DNS-1123 label. @internal */
 export function dns1123LabelFix(name: unknown): string {
   const suggestion = String(name).toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63) || 'name';
-  return `use lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters (e.g. '${suggestion}')`;
+  return `${DNS1123_LABEL_FIX} (e.g. '${suggestion}')`;
 }
+
+/**
+ * How to fix a name that must be a DNS-1123 label, without a suggestion (the rule catalogues' default fix).
+ * @internal
+ */
+export const DNS1123_LABEL_FIX = "use lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters";
 
 /** Label key prefix of every label and annotation the library sets. @internal */
 export const LABEL_PREFIX = 'fleet.cdk8s.io';

@@ -39,10 +39,11 @@
  */
 import { k8s } from 'cdk8s-plus-28';
 import { GuardrailConfig, GuardrailRuleName, guardrailRule, keptPermille } from './rules';
-import { WORKLOAD_KINDS } from './workload-objects';
+import { GUARDED_WORKLOAD_KINDS } from './workload-objects';
 import { percentAtMostPattern } from '../core/int-or-percent';
 import { Labels } from '../core/names';
 import { KubeVersion } from '../core/versions';
+import { JsonPath, OPENKRUISE_GROUP } from '../core/workload-kinds';
 import { GUARDRAIL_PARAMETERS_CRD } from '../crds/guardrails';
 import { FLEET_API_VERSION, FLEET_GROUP } from '../crds/pools';
 import { KubeObject } from '../synth/context';
@@ -73,8 +74,7 @@ export const BUILT_IN_API_GROUPS: ReadonlySet<string> = new Set([
   'storagemigration.k8s.io',
 ]);
 
-/** API group of OpenKruise's workloads. @internal */
-export const OPENKRUISE_GROUP = 'apps.kruise.io';
+export { OPENKRUISE_GROUP } from '../core/workload-kinds';
 
 /** A canary workload the synth rendered into a cluster, and the facts its bound is computed from. @internal */
 export interface CanaryFact {
@@ -231,13 +231,33 @@ function actions(c: GuardrailConfig, rule: GuardrailRuleName): string[] {
   return c.severities[rule] === 'error' ? ['Deny', 'Audit'] : ['Warn', 'Audit'];
 }
 
+/** The guarded kinds with a maxSurge, in the table's order. */
+const SURGE_KINDS = GUARDED_WORKLOAD_KINDS.filter(k => k.rollingUpdate?.maxSurge !== undefined);
+
 function workloadResources(openKruise: boolean, withScale: boolean, onlySurge = false): GuardrailPolicy['resources'] {
-  const kinds = WORKLOAD_KINDS.filter(k => (onlySurge ? k.surgePath !== undefined : true) && (openKruise || k.group !== OPENKRUISE_GROUP));
+  const kinds = GUARDED_WORKLOAD_KINDS.filter(k => (onlySurge ? SURGE_KINDS.includes(k) : true) && (openKruise || k.group !== OPENKRUISE_GROUP));
   const groups = [...new Set(kinds.map(k => k.group))];
   return groups.map(g => ({
     apiGroups: [g],
     resources: kinds.filter(k => k.group === g).flatMap(k => (withScale ? [k.resource, `${k.resource}/scale`] : [k.resource])),
   }));
+}
+
+/** CEL: the value at `path` of `object`, 0 where a field on the way is unset. */
+function celValueOrZero(path: JsonPath): string {
+  const fields = path.map((_, i) => `object.${path.slice(0, i + 1).join('.')}`);
+  return `(${fields.slice(1).map(f => `has(${f})`).join(' && ')} ? ${fields[fields.length - 1]} : 0)`;
+}
+
+/**
+ * CEL: the maxSurge of the request's object, read at its kind's path: the
+ * first kind with a maxSurge is the fallback, every other is told by its
+ * resource (their resources differ, a test asserts).
+ */
+function surgeExpression(): string {
+  const [fallback, ...others] = SURGE_KINDS;
+  return others.map(k => `request.resource.resource == ${celString(k.resource)} ? ${celValueOrZero(k.rollingUpdate!.maxSurge!)} : `).join('')
+    + celValueOrZero(fallback.rollingUpdate!.maxSurge!);
 }
 
 /** The CRD groups protected against deletion in a cluster: the fleet's, OpenKruise's where it runs, and those of rendered custom resources. @internal */
@@ -347,9 +367,7 @@ export function guardrailPolicies(c: GuardrailConfig, input: ClusterPolicyInput)
       variables: [
         {
           name: 'surge',
-          expression: "request.resource.resource == 'clonesets'"
-            + ' ? (has(object.spec.updateStrategy) && has(object.spec.updateStrategy.maxSurge) ? object.spec.updateStrategy.maxSurge : 0)'
-            + ' : (has(object.spec.strategy) && has(object.spec.strategy.rollingUpdate) && has(object.spec.strategy.rollingUpdate.maxSurge) ? object.spec.strategy.rollingUpdate.maxSurge : 0)',
+          expression: surgeExpression(),
         },
         { name: 'replicas', expression: 'has(object.spec.replicas) && object.spec.replicas > 0 ? object.spec.replicas : 1' },
       ],

@@ -8,8 +8,9 @@
  */
 import { GuardrailConfig, GuardrailRuleName, guardrailRule, overrideName, scaleDownAllowed } from './rules';
 import { FleetState, StateObject } from './state';
-import { appNameOf, groupOf, maxSurgeOf, replicasOf, surgeAllowed, trackOf, workloadKindOf } from './workload-objects';
-import { Violation } from '../core/errors';
+import { appNameOf, groupOf, guardedKindOf, maxSurgeOf, replicasOf, surgeAllowed, trackOf } from './workload-objects';
+import { CataloguedViolation } from '../core/errors';
+import { workloadKindOf } from '../core/workload-kinds';
 import { FLEET_GROUP } from '../crds/pools';
 import { carryOverride } from '../synth/inputs';
 import { canaryAllowed, maxCanaryPods } from '../workloads/rollout';
@@ -70,7 +71,7 @@ export function maxSurgeFindings(next: FleetState, config: GuardrailConfig, prev
 export function stableReplicasByApp(objects: Iterable<StateObject>): Map<string, number> {
   const out = new Map<string, number>();
   for (const o of objects) {
-    if (!workloadKindOf(o.object) || trackOf(o.object) !== 'stable') continue;
+    if (!guardedKindOf(o.object) || trackOf(o.object) !== 'stable') continue;
     const app = appNameOf(o.object);
     if (!app) continue;
     const key = appKey(o, app);
@@ -89,7 +90,7 @@ export function canaryFindings(next: FleetState, config: GuardrailConfig): Guard
   const stable = stableReplicasByApp(next.values());
   const canaries = new Map<string, { replicas: number; first: StateObject }>();
   for (const o of next.values()) {
-    if (!workloadKindOf(o.object) || trackOf(o.object) !== 'canary') continue;
+    if (!guardedKindOf(o.object) || trackOf(o.object) !== 'canary') continue;
     const app = appNameOf(o.object) ?? o.object.metadata.name;
     const key = appKey(o, app);
     const c = canaries.get(key);
@@ -116,16 +117,15 @@ export function canaryFindings(next: FleetState, config: GuardrailConfig): Guard
 }
 
 /**
- * Namespaces holding workloads (or DaemonSets: the platform's node agents), as
- * `<cluster>/<namespace>`.
+ * Namespaces holding workloads of any kind of the workload-kind table
+ * (DaemonSets too: the platform's node agents), as `<cluster>/<namespace>`.
  * @internal
  */
 export function namespacesWithWorkloads(objects: Iterable<StateObject>): Set<string> {
   const out = new Set<string>();
   for (const o of objects) {
     const ns = o.object.metadata.namespace;
-    const daemonSet = o.object.kind === 'DaemonSet' && groupOf(o.object.apiVersion) === 'apps';
-    if (ns && (daemonSet || workloadKindOf(o.object))) out.add(`${o.cluster}/${ns}`);
+    if (ns && workloadKindOf(o.object)) out.add(`${o.cluster}/${ns}`);
   }
   return out;
 }
@@ -195,7 +195,7 @@ export function changeFindings(previous: FleetState, next: FleetState, config: G
     const inMovedNamespace = moved.has(`${before.cluster}/${ns ?? ''}`)
       || (before.object.kind === 'Namespace' && moved.has(`${before.cluster}/${before.object.metadata.name}`));
     if (inMovedNamespace) continue;
-    const kind = workloadKindOf(before.object);
+    const kind = guardedKindOf(before.object);
     if (kind && trackOf(before.object) !== 'canary') {
       const was = replicasOf(before.object);
       const now = after ? replicasOf(after.object) : 0;
@@ -227,7 +227,7 @@ export function changeFindings(previous: FleetState, next: FleetState, config: G
 /** The outcome of judging findings. @internal */
 export interface Judgement {
   /** Violations to report (errors, warnings). */
-  readonly violations: readonly Violation[];
+  readonly violations: readonly CataloguedViolation[];
 }
 
 /**
@@ -241,7 +241,7 @@ export interface Judgement {
  */
 export function judge(findings: readonly GuardrailFinding[], config: GuardrailConfig, overrides: readonly string[],
   configPath: string, changeRulesRan: boolean): Judgement {
-  const out: Violation[] = [];
+  const out: CataloguedViolation[] = [];
   const exemptions = new Map(config.exemptions.map(e => [overrideName(e.rule, e.target), e]));
   const usedExemptions = new Set<string>();
   const carried = new Set(overrides);

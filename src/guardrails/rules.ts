@@ -6,9 +6,13 @@
  */
 import { Severity } from '../core/errors';
 import { LABEL_PREFIX } from '../core/names';
+import { ErrorRuleId } from '../core/rules';
 
 /** Names of the guardrail rules (the `<rule>` part of exemptions and overrides). */
 export type GuardrailRuleName = 'scale-down' | 'delete-protected' | 'namespace-move' | 'max-surge' | 'canary-percent';
+
+/** The violation rule id of a guardrail rule: `guardrails.<name>`. @internal */
+export type GuardrailRuleId = `guardrails.${GuardrailRuleName}`;
 
 /** Whether a rule needs the previous output (change-aware) or checks the new output alone. @internal */
 export type GuardrailRuleScope = 'change' | 'state';
@@ -18,7 +22,7 @@ export interface GuardrailRule {
   /** Short name, used in exemptions and overrides. */
   readonly name: GuardrailRuleName;
   /** Stable violation rule id (`guardrails.<name>`). */
-  readonly id: string;
+  readonly id: GuardrailRuleId;
   /** `change`: compares the previous output with the new one; `state`: checks the new output alone. */
   readonly scope: GuardrailRuleScope;
   /** Default severity. */
@@ -200,7 +204,7 @@ export function resolveGuardrailConfig(s: GuardrailSettings = {}): GuardrailConf
 
 /** A problem with the configuration itself: field, message, fix. @internal */
 export interface ConfigProblem {
-  readonly rule: string;
+  readonly rule: ErrorRuleId;
   readonly message: string;
   readonly fix: string;
 }

@@ -1,10 +1,13 @@
 /**
- * Reading rendered workload objects generically (Deployment, StatefulSet,
- * OpenKruise CloneSet and Advanced StatefulSet): replicas, maxSurge, track.
- * Pure functions over plain JSON.
+ * Reading rendered workload objects generically (the guarded kinds of the
+ * workload-kind table: Deployment, StatefulSet, OpenKruise CloneSet and
+ * Advanced StatefulSet): replicas, maxSurge, track. Pure functions over plain JSON.
  */
 import { parseKubePercent } from '../core/int-or-percent';
 import { Labels } from '../core/names';
+import { WORKLOAD_KINDS, WorkloadKind, valueAt, workloadKindOf, workloadReplicas } from '../core/workload-kinds';
+
+export { groupOf } from '../core/workload-kinds';
 
 /** A Kubernetes object as plain JSON, as little as the guardrails read. @internal */
 export interface PlainObject {
@@ -19,58 +22,34 @@ export interface PlainObject {
   readonly [k: string]: unknown;
 }
 
-/** A kind of workload the guardrails understand. @internal */
-export interface WorkloadKind {
-  /** API group. */
-  readonly group: string;
-  /** Kind. */
-  readonly kind: string;
-  /** Plural resource name (for admission rules). */
-  readonly resource: string;
-  /** Path of maxSurge in the object, when the kind has one. */
-  readonly surgePath?: readonly string[];
+/**
+ * The workload kinds whose replicas and rollouts the guardrails bound: the
+ * kinds of the table that run `replicas` pods and roll them out. Not
+ * ReplicaSets (nor ReplicationControllers): a Deployment rolls out by scaling
+ * its old ReplicaSet to 0, which a scale-down bound on ReplicaSets would block.
+ * @internal
+ */
+export const GUARDED_WORKLOAD_KINDS: readonly WorkloadKind[] = WORKLOAD_KINDS.filter(k => k.pods === 'replicas' && k.rollingUpdate !== undefined);
+
+const GUARDED = new Set(GUARDED_WORKLOAD_KINDS);
+
+/** The guarded workload kind of an object, if it is one. @internal */
+export function guardedKindOf(o: PlainObject): WorkloadKind | undefined {
+  const kind = workloadKindOf(o);
+  return kind && GUARDED.has(kind) ? kind : undefined;
 }
 
-/** The workload kinds whose replicas and rollouts the guardrails bound. @internal */
-export const WORKLOAD_KINDS: readonly WorkloadKind[] = [
-  { group: 'apps', kind: 'Deployment', resource: 'deployments', surgePath: ['spec', 'strategy', 'rollingUpdate', 'maxSurge'] },
-  { group: 'apps', kind: 'StatefulSet', resource: 'statefulsets' },
-  { group: 'apps.kruise.io', kind: 'CloneSet', resource: 'clonesets', surgePath: ['spec', 'updateStrategy', 'maxSurge'] },
-  { group: 'apps.kruise.io', kind: 'StatefulSet', resource: 'statefulsets' },
-];
-
-const KINDS = new Map(WORKLOAD_KINDS.map(k => [`${k.group}|${k.kind}`, k]));
-
-/** The API group of an apiVersion (`''` for the core group). @internal */
-export function groupOf(apiVersion: string): string {
-  return apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
-}
-
-/** The workload kind of an object, if it is one. @internal */
-export function workloadKindOf(o: PlainObject): WorkloadKind | undefined {
-  return KINDS.get(`${groupOf(o.apiVersion)}|${o.kind}`);
-}
-
-function at(o: unknown, path: readonly string[]): unknown {
-  let cur = o;
-  for (const p of path) {
-    if (!cur || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[p];
-  }
-  return cur;
-}
-
-/** Replicas of a workload (Kubernetes' default 1 when unset). @internal */
+/** Replicas of a guarded workload (Kubernetes' default 1 when unset; 1 for any other object). @internal */
 export function replicasOf(o: PlainObject): number {
-  const r = at(o, ['spec', 'replicas']);
-  return typeof r === 'number' ? r : 1;
+  const kind = guardedKindOf(o);
+  return (kind && workloadReplicas(kind, o)) ?? 1;
 }
 
 /** maxSurge of a workload as written (int or percentage string), when its kind has one and it is set. @internal */
 export function maxSurgeOf(o: PlainObject): number | string | undefined {
-  const kind = workloadKindOf(o);
-  if (!kind?.surgePath) return undefined;
-  const s = at(o, kind.surgePath);
+  const path = guardedKindOf(o)?.rollingUpdate?.maxSurge;
+  if (!path) return undefined;
+  const s = valueAt(o, path);
   return typeof s === 'number' || typeof s === 'string' ? s : undefined;
 }
 

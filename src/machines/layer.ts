@@ -7,11 +7,13 @@ import { describeValue, isRecord, wholeNumberProblem } from '../core/checks';
 import { Violations } from '../core/errors';
 import { dns1123LabelFix, isDns1123Label, labelValueProblem, labelsProblems, qualifiedNameProblem } from '../core/names';
 import { cpuProblem, formatCpu, formatMemory, memoryProblem, memoryToMiB } from '../core/resources';
+import { ErrorRuleId } from '../core/rules';
 import { kubeletVersionProblem } from '../core/versions';
 import { FleetModel, pathOf } from '../model';
 import { renderKubeletConfiguration } from './kubelet-config';
 import { EvictionThresholds, MAX_MACHINE_CPU_CORES, MAX_MACHINE_GPUS, MAX_PODS_PER_NODE, MachineType, NodeConfig, NodeProfile, NodeTaint } from './node-profile';
-import { Layer, NoSlots } from '../synth/layer';
+import { GuardrailPolicyStack } from '../guardrails/policy';
+import { Layer } from '../synth/layer';
 import { NODE_PROFILES_DIR } from '../synth/layout';
 
 function validate(model: FleetModel, _spec: unknown, v: Violations): void {
@@ -70,7 +72,7 @@ const TAINT_EFFECTS: readonly string[] = ['NoSchedule', 'PreferNoSchedule', 'NoE
  * True when they are all valid.
  * @internal
  */
-export function validateTaints(taints: unknown, path: string, rule: string, v: Violations): boolean {
+export function validateTaints(taints: unknown, path: string, rule: ErrorRuleId, v: Violations): boolean {
   if (taints === undefined) return true;
   if (!Array.isArray(taints)) {
     v.error(path, rule, `taints is ${describeValue(taints)}, not a list`, 'list taints as { key, value, effect }');
@@ -205,7 +207,7 @@ const FEATURE_GATE = /^[A-Z][A-Za-z0-9]{0,99}$/;
 const DEFAULT_KUBELET_VERSION_EXAMPLE = '1.28.9';
 
 /** The machines layer. @internal */
-export const machinesLayer: Layer<NoSlots, MachinesSlots> = {
+export const machinesLayer: Layer<GuardrailPolicyStack, MachinesSlots> = {
   name: 'machines',
   validate,
   render(ctx) {

@@ -2,7 +2,8 @@
  * What the machines layer publishes to the layers above it (see `Layer` in
  * `src/synth/layer.ts`): nothing yet beyond the constructs themselves.
  */
-import { LayerSlots } from '../synth/layer';
+import { GuardrailPolicyStack } from '../guardrails/policy';
+import { LayerSlots, Stacked } from '../synth/layer';
 
 /** The machines layer's slots. @internal */
 export interface MachinesSlots extends LayerSlots {
@@ -12,5 +13,5 @@ export interface MachinesSlots extends LayerSlots {
   readonly plan: {};
 }
 
-/** Everything the layers above the machines layer read of it. @internal */
-export type MachinesStack = MachinesSlots;
+/** Everything the layers above the machines layer read of it and below it (the guardrails' policy). @internal */
+export type MachinesStack = Stacked<GuardrailPolicyStack, MachinesSlots>;

@@ -8,28 +8,11 @@ import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Cluster } from '../clusters/cluster';
 import { describeValue, isRecord } from '../core/checks';
+import { TenantClass } from '../core/tenant-classes';
 import { INamespacedWorkload, isNamespacedWorkload } from '../core/workload';
 import { NodeProfile } from '../machines/node-profile';
 
-/** Class of tenant: decides defaults such as the Pod Security level allowed. */
-export type TenantClass = 'stateless' | 'stateful' | 'batch';
-
-/** What each tenant class may do. */
-export interface TenantPolicy {
-  /** The tenant may lower its namespace's Pod Security level to `baseline` (with a stated reason). */
-  readonly baselineAllowed: boolean;
-}
-
-/**
- * The tenant classes and their policies. Stateless services always run
- * `restricted`; stateful and batch tenants may run `baseline` when an app
- * states why (legacy images that need it, e.g. a fixed root group).
- */
-export const TENANT_POLICIES: Readonly<Record<TenantClass, TenantPolicy>> = {
-  stateless: { baselineAllowed: false },
-  stateful: { baselineAllowed: true },
-  batch: { baselineAllowed: true },
-};
+export { TenantClass } from '../core/tenant-classes';
 
 /** Pod Security Admission level of an app namespace. */
 export type AppPodSecurity = 'restricted' | 'baseline';

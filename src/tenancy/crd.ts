@@ -2,6 +2,7 @@
  * NamespacePlacement: the hub's routing record of an app namespace, so that
  * multi-cluster workload routing and tooling can find where an app lives.
  */
+import { TENANT_CLASS_NAMES } from '../core/tenant-classes';
 import { FLEET_GROUP, FLEET_VERSION } from '../crds/pools';
 import { CrdSpec, customResourceDefinition, integer, list, object, optional, required, statusSchema, string } from '../crds/schema';
 
@@ -19,7 +20,7 @@ export const NAMESPACE_PLACEMENT_CRD: CrdSpec = {
   spec: object('Where an app\'s namespace lives and what it reserves there.', {
     app: required(dnsLabel('Application name, unique in the fleet.')),
     namespace: required(dnsLabel('Namespace of the app on its workload cluster.')),
-    tenant: required(string('Tenant class.', { enum: ['stateless', 'stateful', 'batch'] })),
+    tenant: required(string('Tenant class.', { enum: [...TENANT_CLASS_NAMES] })),
     nodeProfile: required(dnsLabel('Node profile the app\'s pods run on.')),
     cluster: required(dnsLabel('Workload cluster the namespace is placed on.')),
     reason: required(string('How its cluster was chosen: pinned by its owner, or routed by capacity (then kept there by the placement lock).', { enum: ['pinned', 'routed'] })),

@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import { join as joinPath } from 'path';
 import { TenancyPoolFacts, ClusterCapacityReport, candidateClusters, capacityReport, largestPodPerProfile } from './accounting';
-import { APP_ROLES, AppNamespace, TENANT_POLICIES, TenantClass } from './app-namespace';
+import { APP_ROLES, AppNamespace } from './app-namespace';
 import { namespacePlacementCrd } from './crd';
 import { DEFAULT_QUOTA_HEADROOM_PERCENT, namespaceDemand } from './demand';
 import { LockedPlacement, PLACEMENT_RECORD_FILE, PlacementLock, parsePlacementLock, serializePlacementLock } from './lock';
@@ -16,12 +16,13 @@ import { Capacity, PlacementRequest, describePlacementProblem, formatCapacity, m
 import { FORBIDDEN_SUBJECTS, renderAppClusterRoles, renderAppRoleBindings } from './rbac';
 import { NamespacePlan, TenancyPlan, TenancySlots } from './slots';
 import { Cluster, HubCluster } from '../clusters/cluster';
-import { APF_TENANT_CLASSES, renderTenantFlowSchema } from '../control-plane/priority-and-fairness';
+import { renderTenantFlowSchema } from '../control-plane/priority-and-fairness';
 import { ControlPlaneStack } from '../control-plane/slots';
 import { PropShape, describeValue, isRecord, shapeProblems } from '../core/checks';
 import { Violations } from '../core/errors';
 import { Labels, RESERVED_NAMESPACES, dns1123LabelFix, isDns1123Label } from '../core/names';
 import { ZERO, cpuToMillis, fitsIn, formatCpu, formatMemory, memoryToMiB, shortfalls, addResources } from '../core/resources';
+import { TENANT_CLASSES, TENANT_CLASS_NAMES, TenantClass, isTenantClass } from '../core/tenant-classes';
 import { FLEET_API_VERSION } from '../crds/pools';
 import { FleetModel, pathOf } from '../model';
 import { KubeObject, RenderContext } from '../synth/context';
@@ -119,9 +120,9 @@ function validateNamespace(
     const known = model.nodeProfiles.map(n => n.profileName).sort().join(', ') || '(none)';
     v.error(path, 'tenancy.node-profile.known', `node profile '${ns.nodeProfileName}' is not declared in this fleet`, `use one of: ${known}`);
   }
-  const policy = (TENANT_POLICIES as Record<string, (typeof TENANT_POLICIES)[keyof typeof TENANT_POLICIES] | undefined>)[p.tenant];
+  const policy = isTenantClass(p.tenant) ? TENANT_CLASSES[p.tenant] : undefined;
   if (!policy) {
-    v.error(path, 'tenancy.tenant.known', `tenant class '${p.tenant}' is unknown`, `use one of: ${Object.keys(TENANT_POLICIES).join(', ')}`);
+    v.error(path, 'tenancy.tenant.known', `tenant class '${p.tenant}' is unknown`, `use one of: ${TENANT_CLASS_NAMES.join(', ')}`);
   }
   const level = ns.podSecurity;
   if (level !== 'restricted' && level !== 'baseline') {
@@ -129,7 +130,7 @@ function validateNamespace(
   } else if (level === 'baseline') {
     if (policy && !policy.baselineAllowed) {
       v.error(path, 'tenancy.pod-security.allowed', `tenant class '${p.tenant}' must run Pod Security 'restricted'`,
-        `make the app's pods restricted-compliant; only tenant classes ${Object.entries(TENANT_POLICIES).filter(([, t]) => t.baselineAllowed).map(([k]) => k).join(', ')} may run 'baseline'`);
+        `make the app's pods restricted-compliant; only tenant classes ${TENANT_CLASS_NAMES.filter(t => TENANT_CLASSES[t].baselineAllowed).join(', ')} may run 'baseline'`);
     }
     if (!p.podSecurityReason || p.podSecurityReason.trim() === '') {
       v.error(path, 'tenancy.pod-security.reason', "the namespace lowers Pod Security to 'baseline' without a reason", 'set podSecurityReason to say why the app cannot run restricted');
@@ -476,7 +477,7 @@ function render(ctx: TenancyContext): void {
       for (const role of renderAppClusterRoles(cluster.props.openKruise === true)) ctx.add(cluster, role, cluster);
     }
     ctx.add(hub, renderNamespacePlacement(p), ns);
-    ctx.add(cluster, renderAppNamespace(ns), ns);
+    ctx.add(cluster, renderAppNamespace(ns, ctx.spec.guardrails.config.protectedLabel), ns);
     ctx.add(cluster, renderAppResourceQuota(ns, p.demand, p.gpuResourceName), ns);
     ctx.add(cluster, renderAppLimitRange(ns, p.largestPod), ns);
     for (const o of renderAppRoleBindings(ns)) ctx.add(cluster, o, ns);
@@ -501,7 +502,7 @@ function renderTenantFlowSchemas(ctx: TenancyContext, tp: TenancyPlan): void {
   for (const cluster of ctx.model.clusters) {
     const byClass = byCluster.get(cluster);
     if (!byClass || !ctx.plan.controlPlane.byCluster.has(cluster)) continue;
-    for (const cls of APF_TENANT_CLASSES) {
+    for (const cls of TENANT_CLASS_NAMES) {
       const schema = renderTenantFlowSchema(cls, byClass.get(cls) ?? []);
       if (schema) ctx.add(cluster, schema, cluster);
     }

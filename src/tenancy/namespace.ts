@@ -24,8 +24,13 @@ export const DEFAULT_CONTAINER_CPU_REQUEST_MILLIS = 100;
 /** Default memory request of a container that states none, in MiB. @internal */
 export const DEFAULT_CONTAINER_MEMORY_REQUEST_MIB = 128;
 
-/** The app's Namespace. @internal */
-export function renderAppNamespace(ns: AppNamespace): KubeObject {
+/**
+ * The app's Namespace. A namespace that holds workloads carries the
+ * guardrails' protection label (`protectedLabel`: true): the in-cluster
+ * policy cannot see what a namespace holds, so the label says it.
+ * @internal
+ */
+export function renderAppNamespace(ns: AppNamespace, protectedLabel: string): KubeObject {
   const level = ns.podSecurity;
   const owners = [...new Set(ns.props.owners ?? [])].sort();
   const annotations: Record<string, string> = {};
@@ -36,6 +41,7 @@ export function renderAppNamespace(ns: AppNamespace): KubeObject {
       name: ns.namespaceName,
       labels: {
         'app.kubernetes.io/part-of': ns.appName,
+        ...(ns.workloads.length > 0 ? { [protectedLabel]: 'true' } : {}),
         [APP_LABEL]: ns.appName,
         [TENANT_LABEL]: ns.props.tenant,
         [Labels.NODE_PROFILE]: ns.nodeProfileName,

@@ -15,6 +15,7 @@
  * construct tree: inputs are plain data, which keeps it property-testable.
  */
 import { ResourceAmounts, ZERO, addResources, fitsIn, formatCpu, formatMemory, shortfalls, subtractResources } from '../core/resources';
+import { ErrorRuleId } from '../core/rules';
 import { carryOverride } from '../synth/inputs';
 
 /** Compute and pod slots: what a namespace asks for, or what a cluster has left. */
@@ -259,7 +260,7 @@ export function placeNamespaces(clusters: readonly CandidateCluster[], requests:
  * @param namespace the namespace of the request's app @default - the request's key
  * @internal
  */
-export function describePlacementProblem(p: PlacementProblem, namespace: string = p.key): { rule: string; message: string; fix: string } {
+export function describePlacementProblem(p: PlacementProblem, namespace: string = p.key): { rule: ErrorRuleId; message: string; fix: string } {
   const move = carryOverride(moveOverride(namespace));
   switch (p.kind) {
     case 'no-pool':

@@ -10,6 +10,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { AppNamespace, AppRole, APP_ROLES, AuthorizationRule } from './app-namespace';
 import { LABEL_PREFIX } from '../core/names';
+import { OPENKRUISE_GROUP } from '../core/workload-kinds';
 import { KubeObject } from '../synth/context';
 
 /** An RBAC policy rule, without wildcards. */
@@ -24,7 +25,6 @@ export interface AppPolicyRule {
 
 const READ = ['get', 'list', 'watch'];
 const WRITE = ['create', 'update', 'patch', 'delete'];
-const KRUISE_GROUP = 'apps.kruise.io';
 
 /**
  * The rules each role adds on top of the roles below it (viewer ⊂ deployer ⊂
@@ -42,7 +42,7 @@ export const APP_ROLE_RULES: Readonly<Record<AppRole, { readonly rules: readonly
       { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: READ },
     ],
     kruise: [
-      { apiGroups: [KRUISE_GROUP], resources: ['clonesets', 'statefulsets'], verbs: READ },
+      { apiGroups: [OPENKRUISE_GROUP], resources: ['clonesets', 'statefulsets'], verbs: READ },
     ],
   },
   deployer: {
@@ -56,8 +56,8 @@ export const APP_ROLE_RULES: Readonly<Record<AppRole, { readonly rules: readonly
       { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: WRITE },
     ],
     kruise: [
-      { apiGroups: [KRUISE_GROUP], resources: ['clonesets', 'statefulsets'], verbs: WRITE },
-      { apiGroups: [KRUISE_GROUP], resources: ['clonesets/scale', 'statefulsets/scale'], verbs: ['get', 'patch', 'update'] },
+      { apiGroups: [OPENKRUISE_GROUP], resources: ['clonesets', 'statefulsets'], verbs: WRITE },
+      { apiGroups: [OPENKRUISE_GROUP], resources: ['clonesets/scale', 'statefulsets/scale'], verbs: ['get', 'patch', 'update'] },
     ],
   },
   admin: {

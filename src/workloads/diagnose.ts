@@ -6,7 +6,12 @@
  * tag) or the infrastructure's (no capacity, the image registry, node
  * problems, a deadline passed with no sign of the app failing), with the
  * evidence. Pure: no cluster access, no clock.
+ *
+ * The rollouts diagnosed are those of the workload kinds (`src/core/workload-kinds.ts`)
+ * that run `replicas` pods and roll them out; DaemonSets count their pods per
+ * node, which the status arithmetic here does not read.
  */
+import { workloadKindOf } from '../core/workload-kinds';
 
 /** Whose problem a rollout failure is. */
 export type RolloutVerdict = 'app' | 'infrastructure' | 'healthy' | 'unknown';
@@ -35,8 +40,6 @@ type Json = Record<string, unknown>;
 type Side = 'app' | 'infrastructure' | 'rollout';
 
 interface Finding { side: Side; kind: string; evidence: string; object: string }
-
-const WORKLOAD_KINDS = new Set(['Deployment', 'CloneSet', 'StatefulSet', 'LiDeployment', 'LiStatefulSet']);
 
 function obj(v: unknown): Json {
   return v && typeof v === 'object' && !Array.isArray(v) ? v as Json : {};
@@ -242,11 +245,15 @@ export function diagnoseRollout(input: unknown): RolloutDiagnosis {
   const workloads: WorkloadState[] = [];
   for (const o of objects) {
     const kind = str(o.kind);
-    if (kind === 'Pod') {analyzePod(o, findings);} else if (kind === 'Event') {analyzeEvent(o, findings);} else if (kind === 'ReplicaSet') {
+    const workload = workloadKindOf(o);
+    if (kind === 'Pod') {analyzePod(o, findings);} else if (kind === 'Event') {analyzeEvent(o, findings);} else if (workload?.pods === 'replicas' && workload.rollingUpdate) {
+      workloads.push(analyzeWorkload(o, findings));
+    } else if (workload?.pods === 'replicas') {
+      // a ReplicaSet (or ReplicationController): the unit a Deployment's rollout scales
       for (const c of arr(obj(o.status).conditions)) {
         if (c.type === 'ReplicaFailure' && c.status === 'True') findings.push(replicaFailure(str(c.message), idOf(o), `condition ReplicaFailure (${str(c.reason)}): ${oneLine(str(c.message))}`));
       }
-    } else if (WORKLOAD_KINDS.has(kind) && !kind.startsWith('Li')) {workloads.push(analyzeWorkload(o, findings));}
+    }
   }
   const hasApp = findings.some(f => f.side === 'app');
   const hasInfra = findings.some(f => f.side === 'infrastructure');

@@ -1,521 +1,111 @@
 /**
  * The workloads layer: LiDeployment and LiStatefulSet, merged with the
  * platform pod template, rendered into each app namespace's cluster.
+ *
+ * resolve (`resolve.ts`) turns every workload and template into a spec, each
+ * bad prop reported once; validate checks the specs across constructs; plan
+ * checks what depends on the cluster a namespace was placed on; render reads
+ * only specs and plan slots.
  */
 import { liDeploymentCrd, liStatefulSetCrd } from './crds';
-import { DEFAULT_MAX_SURGE, DEFAULT_MAX_UNAVAILABLE, LiDeployment } from './li-deployment';
-import { DEFAULT_DATA_MOUNT_PATH, LiStatefulSet } from './li-stateful-set';
-import { PlatformContainer, PlatformPodTemplate, PlatformPodTemplateProps, ResolvedPlatformTemplate, resolvePlatformTemplate } from './platform-template';
-import { appContainerShare, containerAmounts, platformConflicts, probeProblem } from './pod';
+import { ResolvedPlatformTemplate } from './platform-template';
+import { appContainerShare, containerAmounts, platformConflicts } from './pod';
 import { renderLiDeployment, renderLiStatefulSet, renderLocalStorageClass, renderPriorityClass, imageFor } from './render';
-import { rolloutProblem } from './rollout';
-import { WorkloadsSlots } from './slots';
-import { AppPort, AppResources, AppVersion, appBudget, appLimits } from './workload-props';
+import { resolvePlatformTemplates, resolveWorkloads } from './resolve';
+import { DeploymentSpec, StatefulSetSpec, WorkloadsSlots, WorkloadsSpec } from './slots';
 import { Cluster } from '../clusters/cluster';
-import { PropShape, describeValue, shapeProblems } from '../core/checks';
-import { TimeProp, timeIn, timeProblems, timeProp } from '../core/durations';
 import { Violations } from '../core/errors';
-import { dns1123LabelFix, isDns1123Label, isDns1123Subdomain, labelsProblems } from '../core/names';
-import { ResourceAmounts, amountsIfValid, cpuProblem, fitsIn, formatCpu, formatMemory, cpuToMillis, memoryProblem, memoryToMiB, shortfalls } from '../core/resources';
-import { imagePinProblem } from '../core/versions';
+import { amountsIfValid, fitsIn, formatCpu, formatMemory, cpuToMillis, memoryProblem, memoryToMiB, shortfalls } from '../core/resources';
 import { NodeTaint } from '../machines/node-profile';
-import { FleetModel, pathOf } from '../model';
+import { FleetModel } from '../model';
 import { KubeObject, RenderContext } from '../synth/context';
 import { Layer } from '../synth/layer';
-import { AppNamespace, appNamespaceOf } from '../tenancy/app-namespace';
 import { TenancyStack } from '../tenancy/slots';
 
-/** A workload of this layer. @internal */
-export type LiWorkload = LiDeployment | LiStatefulSet;
+export { MAX_APPLICATION_NAME_LENGTH, MAX_WORKLOAD_REPLICAS } from './resolve';
 
-/** Longest application name: a StatefulSet's pods need room for the revision hash label, a canary for `-canary`. */
-export const MAX_APPLICATION_NAME_LENGTH = 52;
+type Spec = TenancyStack['spec'] & WorkloadsSlots['spec'];
 
-const VERSION_PATTERN = /^[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
-const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-/**
- * Most replicas a workload may declare: above the pods a 5,000-node cluster
- * runs at 110 pods per node minus its agents, so more is always a typo.
- */
-export const MAX_WORKLOAD_REPLICAS = 100_000;
-
-const VERSION_SHAPE: PropShape = { app: 'string', config: 'string?' };
-const WORKLOAD_SHAPE: PropShape = {
-  application: 'string',
-  version: 'object',
-  replicas: 'number',
-  resources: 'object',
-  ports: 'list?',
-  env: 'string-map?',
-  config: 'string-map?',
-  probes: 'object?',
-  image: 'string?',
-  command: 'strings?',
-  args: 'strings?',
-  labels: 'string-map?',
-  annotations: 'string-map?',
-  priorityClass: 'string?',
-  automountServiceAccountToken: 'boolean?',
-};
-const DEPLOYMENT_SHAPE: PropShape = { canary: 'object?', maxSurge: 'number-or-string?', maxUnavailable: 'number-or-string?', minReadySeconds: 'number?' };
-const STATEFUL_SHAPE: PropShape = { storage: 'object', dataMountPath: 'string?', acmEndpoint: 'string' };
-const RESOURCES_SHAPE: PropShape = { cpu: 'object', memory: 'object', cpuLimit: 'object?', gpus: 'number?' };
-const PORT_SHAPE: PropShape = { name: 'string', port: 'number' };
-const PROBE_SHAPE: PropShape = {
-  path: 'string?',
-  port: 'number-or-string?',
-  command: 'strings?',
-  initialDelaySeconds: 'number?',
-  periodSeconds: 'number?',
-  timeoutSeconds: 'number?',
-  failureThreshold: 'number?',
-};
-const CANARY_SHAPE: PropShape = { version: 'object', config: 'string-map?', percent: 'number?', count: 'number?' };
-
-/** Type problems of a workload's props (a JavaScript caller may pass anything); the other checks need the types right. @internal */
-export function workloadShapeProblems(w: LiWorkload): string[] {
-  const p: unknown = w.props;
-  const out = shapeProblems(p, { ...WORKLOAD_SHAPE, ...(w instanceof LiDeployment ? DEPLOYMENT_SHAPE : STATEFUL_SHAPE) });
-  if (out.length > 0) return out;
-  const props = w.props as LiWorkload['props'] & { canary?: unknown };
-  out.push(...shapeProblems(props.version, VERSION_SHAPE, 'version.'));
-  out.push(...shapeProblems(props.resources, RESOURCES_SHAPE, 'resources.'));
-  (props.ports ?? []).forEach((port, i) => out.push(...shapeProblems(port, PORT_SHAPE, `ports[${i}].`)));
-  for (const [kind, probe] of Object.entries(props.probes ?? {})) {
-    if (probe !== undefined) out.push(...shapeProblems(probe, PROBE_SHAPE, `probes.${kind}.`));
-  }
-  if (props.canary !== undefined) {
-    const canaryProblems = shapeProblems(props.canary, CANARY_SHAPE, 'canary.');
-    out.push(...canaryProblems);
-    if (canaryProblems.length === 0) out.push(...shapeProblems((props.canary as { version: unknown }).version, VERSION_SHAPE, 'canary.version.'));
-  }
-  return out;
+function resolve(model: FleetModel, spec: TenancyStack['spec'], v: Violations): WorkloadsSlots['spec'] {
+  const bound = spec.guardrails.config.maxCanaryPercent;
+  const templates = resolvePlatformTemplates(model, bound, v);
+  // workloads are checked against the templates, which need props of the right types
+  const workloads: WorkloadsSpec = { workloads: templates ? resolveWorkloads(model, bound, v) : [], templates };
+  return { workloads };
 }
 
-/** Every workload of the fleet, in tree order per kind. @internal */
-export function workloadsOf(model: FleetModel): LiWorkload[] {
-  return [...model.ofType(LiDeployment), ...model.ofType(LiStatefulSet)];
-}
-
-/** Finds the platform template that applies to each cluster (the fleet's, overridden by a cluster's own). @internal */
-export class PlatformTemplates {
-  private readonly fleetProps: PlatformPodTemplateProps | undefined;
-  private readonly clusterProps = new Map<Cluster, PlatformPodTemplateProps>();
-  private readonly resolved = new Map<Cluster | undefined, ResolvedPlatformTemplate>();
-
-  constructor(model: FleetModel) {
-    for (const t of model.ofType(PlatformPodTemplate)) {
-      const c = t.cluster;
-      if (c) {
-        if (!this.clusterProps.has(c)) this.clusterProps.set(c, t.props);
-      } else if (this.fleetProps === undefined) {
-        this.fleetProps = t.props;
+/** Checks across constructs: one pod against its node profile, identities in a namespace, local SSD. */
+function validate(model: FleetModel, spec: Spec, v: Violations): void {
+  const names = new Map<string, string>();
+  for (const w of spec.workloads.workloads) {
+    const ns = w.namespace;
+    const profile = model.profile(ns.nodeProfileName);
+    if (profile) {
+      // cluster-independent: the whole allocatable of one node (tenancy then checks the placed cluster's node agents too)
+      const node = amountsIfValid(() => profile.allocatable); // a profile with bad quantities is reported with its props
+      if (node && !fitsIn(w.budget, node)) {
+        v.error(w.path, 'workload.resources.fit', `one pod requests more than a '${profile.profileName}' node allocates: ${shortfalls(w.budget, node).join(', ')}`,
+          `lower resources to at most cpu ${formatCpu(node.cpuMillis)}, memory ${formatMemory(node.memoryMiB)}${node.gpus > 0 ? `, gpus ${node.gpus}` : ''} and add replicas, or onboard the app on a larger node profile`);
       }
     }
-  }
-
-  /** The template of a cluster (or the fleet's, for `undefined`). */
-  public forCluster(cluster: Cluster | undefined): ResolvedPlatformTemplate {
-    let r = this.resolved.get(cluster);
-    if (!r) {
-      r = resolvePlatformTemplate(this.fleetProps, cluster ? this.clusterProps.get(cluster) : undefined);
-      this.resolved.set(cluster, r);
-    }
-    return r;
-  }
-}
-
-const TEMPLATE_SHAPE: PropShape = {
-  registry: 'string?',
-  initContainers: 'list?',
-  sidecars: 'list?',
-  volumes: 'list?',
-  podLabels: 'string-map?',
-  podAnnotations: 'string-map?',
-  appEnv: 'string-map?',
-  priorityClasses: 'list?',
-  statelessPriorityClass: 'string?',
-  statefulPriorityClass: 'string?',
-  runAsUser: 'number?',
-  runAsGroup: 'number?',
-  maxCanaryPercent: 'number?',
-  minAppCpu: 'object?',
-  minAppMemory: 'object?',
-  localStorageClass: 'string?',
-  configMountPath: 'string?',
-  terminationGracePeriodSeconds: 'number?',
-};
-const CONTAINER_SHAPE: PropShape = {
-  name: 'string',
-  image: 'string',
-  command: 'strings?',
-  args: 'strings?',
-  env: 'string-map?',
-  resources: 'object',
-  ports: 'list?',
-  volumeMounts: 'list?',
-  readinessProbe: 'object?',
-};
-const CONTAINER_PORT_SHAPE: PropShape = { name: 'string', containerPort: 'number' };
-const MOUNT_SHAPE: PropShape = { volume: 'string', mountPath: 'string', readOnly: 'boolean?' };
-const VOLUME_SHAPE: PropShape = { name: 'string', emptyDir: 'object?', csi: 'object?', secret: 'object?', appMountPath: 'string?', appMountReadOnly: 'boolean?' };
-const PRIORITY_CLASS_SHAPE: PropShape = { name: 'string', value: 'number', description: 'string' };
-
-/** A workload's time props: each a Duration or the number prop beside it. */
-function workloadTimes(w: LiWorkload): TimeProp[] {
-  const out: TimeProp[] = w instanceof LiDeployment ? [timeProp('', w.props, 'minReady', 'minReadySeconds', 'seconds')] : [];
-  for (const [kind, probe] of Object.entries(w.props.probes ?? {})) {
-    for (const [key, numberKey] of [['initialDelay', 'initialDelaySeconds'], ['period', 'periodSeconds'], ['timeout', 'timeoutSeconds']]) {
-      out.push(timeProp(`probes.${kind}.`, probe, key, numberKey, 'seconds'));
-    }
-  }
-  return out;
-}
-
-/** Type problems of a platform template's props (a JavaScript caller may pass anything); the other checks need the types right. @internal */
-export function templateShapeProblems(t: PlatformPodTemplate): string[] {
-  const out = shapeProblems(t.props, TEMPLATE_SHAPE);
-  if (out.length > 0) return out;
-  const p = t.props;
-  for (const key of ['initContainers', 'sidecars'] as const) {
-    (p[key] ?? []).forEach((c, i) => {
-      const at = `${key}[${i}].`;
-      const problems = shapeProblems(c, CONTAINER_SHAPE, at);
-      out.push(...problems);
-      if (problems.length > 0) return;
-      out.push(...shapeProblems(c.resources, { cpu: 'object', memory: 'object' }, `${at}resources.`));
-      (c.ports ?? []).forEach((port, j) => out.push(...shapeProblems(port, CONTAINER_PORT_SHAPE, `${at}ports[${j}].`)));
-      (c.volumeMounts ?? []).forEach((m, j) => out.push(...shapeProblems(m, MOUNT_SHAPE, `${at}volumeMounts[${j}].`)));
-      if (c.readinessProbe !== undefined) out.push(...shapeProblems(c.readinessProbe, { path: 'string', port: 'string' }, `${at}readinessProbe.`));
-    });
-  }
-  (p.volumes ?? []).forEach((vol, i) => {
-    const problems = shapeProblems(vol, VOLUME_SHAPE, `volumes[${i}].`);
-    out.push(...problems);
-    if (problems.length > 0) return;
-    if (vol.csi !== undefined) out.push(...shapeProblems(vol.csi, { driver: 'string', readOnly: 'boolean?', volumeAttributes: 'string-map?' }, `volumes[${i}].csi.`));
-    if (vol.secret !== undefined) out.push(...shapeProblems(vol.secret, { secretName: 'string' }, `volumes[${i}].secret.`));
-    if (vol.emptyDir !== undefined) out.push(...shapeProblems(vol.emptyDir, { sizeLimit: 'object?', memory: 'boolean?' }, `volumes[${i}].emptyDir.`));
-  });
-  (p.priorityClasses ?? []).forEach((pc, i) => out.push(...shapeProblems(pc, PRIORITY_CLASS_SHAPE, `priorityClasses[${i}].`)));
-  return out;
-}
-
-/** Checks of a template's own values that its other checks do not cover. */
-function validateTemplateValues(p: PlatformPodTemplateProps, path: string, v: Violations): void {
-  for (const [key, cpu] of [['minAppCpu', p.minAppCpu]] as const) {
-    const problem = cpu === undefined ? undefined : cpuProblem(cpu);
-    if (problem) v.error(path, 'platform-template.min-app', `${key}: ${problem}`, 'use Cpu.millis(…)');
-  }
-  const mem = p.minAppMemory === undefined ? undefined : memoryProblem(p.minAppMemory);
-  if (mem) v.error(path, 'platform-template.min-app', `minAppMemory: ${mem}`, 'use Size.mebibytes(…)');
-  for (const vol of p.volumes ?? []) {
-    const limit = vol.emptyDir?.sizeLimit;
-    const problem = limit === undefined ? undefined : memoryProblem(limit);
-    if (problem) v.error(path, 'platform-template.volume.size-limit', `volume '${vol.name}' sizeLimit: ${problem}`, 'use Size.mebibytes(…)');
-  }
-  for (const t of timeProblems([timeProp('', p, 'terminationGracePeriod', 'terminationGracePeriodSeconds', 'seconds')])) {
-    v.error(path, 'platform-template.time', t.message, t.fix);
-  }
-  const grace = timeIn('seconds', p.terminationGracePeriod, p.terminationGracePeriodSeconds);
-  if (grace !== undefined && !(Number.isInteger(grace) && grace >= 0 && grace <= 3600)) {
-    v.error(path, 'platform-template.termination-grace', `terminationGracePeriodSeconds is ${grace}`, 'use whole seconds from 0 to 3600 (default 30)');
-  }
-  if (p.registry !== undefined && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(\/[a-z0-9]([-a-z0-9._]*[a-z0-9])?)*$/.test(p.registry)) {
-    v.error(path, 'platform-template.registry', `registry ${describeValue(p.registry)} is not an image registry path`, "use a registry like 'registry.internal/apps'");
-  }
-  if (p.localStorageClass !== undefined && !isDns1123Subdomain(p.localStorageClass)) {
-    v.error(path, 'platform-template.local-storage-class', `localStorageClass ${describeValue(p.localStorageClass)} is not a DNS subdomain`, "name a StorageClass, e.g. 'local-ssd'");
-  }
-  if (p.configMountPath !== undefined && !(p.configMountPath.startsWith('/') && p.configMountPath.length > 1)) {
-    v.error(path, 'platform-template.config-mount-path', `configMountPath ${describeValue(p.configMountPath)} is not an absolute path`, "use e.g. '/etc/app/config'");
-  }
-  for (const [key, labels] of [['podLabels', p.podLabels]] as const) {
-    for (const problem of labelsProblems(labels)) v.error(path, 'platform-template.pod-labels', `${key}: ${problem}`, 'use label keys and values as Kubernetes accepts them');
-  }
-}
-
-function validateTemplates(model: FleetModel, v: Violations): void {
-  const seen = new Map<Cluster | undefined, string>();
-  let shapesOk = true;
-  for (const t of model.ofType(PlatformPodTemplate)) {
-    const path = pathOf(t);
-    const shape = templateShapeProblems(t);
-    for (const problem of shape) v.error(path, 'platform-template.props.type', problem, 'give each prop the type its documentation states');
-    if (shape.length > 0) {
-      shapesOk = false;
-      continue;
-    }
-    validateTemplateValues(t.props, path, v);
-    const other = seen.get(t.cluster);
-    if (other) {
-      v.error(path, 'platform-template.unique', `a platform pod template for ${t.cluster ? `cluster '${t.cluster.clusterName}'` : 'the fleet'} is also declared at ${other}`,
-        'declare one template on the fleet and at most one override per cluster');
+    const key = `${ns.namespaceName}/${w.application}`;
+    const other = names.get(key);
+    if (other) v.error(w.path, 'workload.name.unique', `application '${w.application}' is also declared in namespace '${ns.namespaceName}' at ${other}`, 'give each workload of a namespace its own application name');
+    else names.set(key, w.path);
+    if (w.kind === 'deployment') {
+      if (w.canary && names.has(`${ns.namespaceName}/${w.canary.name}`)) {
+        v.error(w.path, 'workload.name.unique', `the canary '${w.canary.name}' collides with another application of namespace '${ns.namespaceName}'`, 'rename one of them');
+      }
     } else {
-      seen.set(t.cluster, path);
-    }
-    const p = t.props;
-    const names = new Set<string>();
-    const volumes = new Set((p.volumes ?? []).map(vol => vol.name));
-    const containers: Array<[PlatformContainer, string]> = [
-      ...(p.initContainers ?? []).map((c): [PlatformContainer, string] => [c, 'init container']),
-      ...(p.sidecars ?? []).map((c): [PlatformContainer, string] => [c, 'sidecar']),
-    ];
-    for (const [c, what] of containers) {
-      if (!isDns1123Label(c.name)) v.error(path, 'platform-template.container.name', `${what} name '${c.name}' is not a DNS-1123 label`, dns1123LabelFix(c.name));
-      if (names.has(c.name)) v.error(path, 'platform-template.container.unique', `container '${c.name}' is declared twice`, 'give each platform container a unique name');
-      names.add(c.name);
-      const problem = imagePinProblem(c.image);
-      if (problem) v.error(path, 'platform-template.image.pinned', `${what} '${c.name}' image '${c.image}': ${problem}`, 'pin the image to a version tag or digest, e.g. registry.internal/platform/proxy:2.1.0');
-      let amounts: ResourceAmounts | undefined;
-      try {
-        amounts = containerAmounts(c);
-      } catch (e) {
-        v.error(path, 'platform-template.container.resources', `${what} '${c.name}': ${(e as Error).message}`, 'use Cpu.millis(…) and Size.mebibytes(…)');
-      }
-      if (amounts && (amounts.cpuMillis <= 0 || amounts.memoryMiB <= 0)) {
-        v.error(path, 'platform-template.container.resources', `${what} '${c.name}' must request CPU and memory`, 'set resources.cpu and resources.memory above zero');
-      }
-      for (const m of c.volumeMounts ?? []) {
-        if (!volumes.has(m.volume)) v.error(path, 'platform-template.volume.known', `${what} '${c.name}' mounts unknown volume '${m.volume}'`, `declare '${m.volume}' in volumes`);
-      }
-    }
-    const volNames = new Set<string>();
-    for (const vol of p.volumes ?? []) {
-      if (!isDns1123Label(vol.name)) v.error(path, 'platform-template.volume.name', `volume name '${vol.name}' is not a DNS-1123 label`, dns1123LabelFix(vol.name));
-      if (volNames.has(vol.name)) v.error(path, 'platform-template.volume.unique', `volume '${vol.name}' is declared twice`, 'give each volume a unique name');
-      volNames.add(vol.name);
-      const sources = [vol.emptyDir, vol.csi, vol.secret].filter(s => s !== undefined).length;
-      if (sources !== 1) v.error(path, 'platform-template.volume.source', `volume '${vol.name}' must have exactly one of emptyDir, csi and secret (has ${sources})`, 'set exactly one volume source');
-      if (vol.appMountPath !== undefined && !vol.appMountPath.startsWith('/')) v.error(path, 'platform-template.volume.mount-path', `volume '${vol.name}' appMountPath '${vol.appMountPath}' is not absolute`, 'use an absolute path');
-    }
-    for (const pc of p.priorityClasses ?? []) {
-      if (!isDns1123Subdomain(pc.name) || pc.name.startsWith('system-')) {
-        v.error(path, 'platform-template.priority-class.name', `priority class '${pc.name}' is not a valid name (DNS-1123 subdomain, not 'system-…')`, 'use a name like fleet-stateless');
-      }
-      if (!Number.isInteger(pc.value) || pc.value < -2147483648 || pc.value > 1000000000) {
-        v.error(path, 'platform-template.priority-class.value', `priority class '${pc.name}' has value ${pc.value}`, 'use a whole number of at most 1000000000 (higher values are reserved for system classes)');
-      }
-    }
-    for (const key of ['runAsUser', 'runAsGroup'] as const) {
-      const id = p[key];
-      if (id !== undefined && !(Number.isInteger(id) && id > 0)) v.error(path, 'platform-template.non-root', `${key} is ${id}; app pods never run as root`, `set ${key} to a non-zero user id, e.g. 10001`);
-    }
-  }
-  // the priority classes named as defaults must exist (checked per resolved template)
-  if (!shapesOk) return;
-  const templates = new PlatformTemplates(model);
-  for (const c of [undefined, ...model.workloadClusters]) {
-    const t = templates.forCluster(c);
-    for (const name of [t.statelessPriorityClass, t.statefulPriorityClass]) {
-      if (!t.priorityClasses.some(pc => pc.name === name)) {
-        v.error(c ? pathOf(c) : '<fleet>', 'platform-template.priority-class.known', `default priority class '${name}' is not among the template's priorityClasses`,
-          `add '${name}' to priorityClasses or choose one of: ${t.priorityClasses.map(pc => pc.name).join(', ')}`);
-      }
+      validateLocalStorage(model, w, v);
     }
   }
 }
 
-function validateResources(path: string, r: AppResources, v: Violations): boolean {
-  let budget: ResourceAmounts;
-  let limits: ResourceAmounts;
-  try {
-    budget = appBudget(r);
-    limits = appLimits(r);
-  } catch (e) {
-    v.error(path, 'workload.resources.parse', (e as Error).message, 'use Cpu.millis(…) / Cpu.units(…) and Size.mebibytes(…) / Size.gibibytes(…)');
-    return false;
-  }
-  let ok = true;
-  if (!(budget.cpuMillis > 0) || !(budget.memoryMiB > 0)) {
-    v.error(path, 'workload.resources.positive', `the pod budget is cpu ${formatCpu(budget.cpuMillis)}, memory ${formatMemory(budget.memoryMiB)}`, 'request CPU and memory above zero, e.g. Cpu.units(2) and Size.gibibytes(4)');
-    ok = false;
-  }
-  if (limits.cpuMillis < budget.cpuMillis) {
-    v.error(path, 'workload.resources.cpu-limit', `cpuLimit ${formatCpu(limits.cpuMillis)} is below the CPU request ${formatCpu(budget.cpuMillis)}`, 'raise cpuLimit to at least cpu, or omit it');
-    ok = false;
-  }
-  if (!Number.isInteger(budget.gpus) || budget.gpus < 0) {
-    v.error(path, 'workload.resources.gpus', `gpus is ${budget.gpus}`, 'use a whole number of GPUs, 0 or more');
-    ok = false;
-  }
-  return ok;
-}
-
-function validateVersion(path: string, field: string, version: AppVersion, v: Violations): void {
-  if (!VERSION_PATTERN.test(version.app)) {
-    v.error(path, 'workload.version', `${field}.app '${version.app}' is not a valid image tag and label value`, "use letters, digits, '.', '_' and '-', at most 63 characters, e.g. '1.42.0'");
-  }
-  if (version.config !== undefined && !VERSION_PATTERN.test(version.config)) {
-    v.error(path, 'workload.version', `${field}.config '${version.config}' is not a valid label value`, "use letters, digits, '.', '_' and '-', at most 63 characters, e.g. '2024-06-01.1'");
-  }
-}
-
-function validatePorts(path: string, ports: readonly AppPort[], v: Violations): void {
-  const names = new Set<string>();
-  const numbers = new Set<number>();
-  for (const p of ports) {
-    if (!(p.name.length <= 15 && PORT_NAME.test(p.name))) v.error(path, 'workload.ports.name', `port name '${p.name}' is not a valid port name`, 'use at most 15 lower-case letters, digits and \'-\', with at least one letter (e.g. \'http\')');
-    if (!(Number.isInteger(p.port) && p.port >= 1 && p.port <= 65535)) v.error(path, 'workload.ports.number', `port ${p.name} is ${p.port}`, 'use a port from 1 to 65535');
-    if (names.has(p.name) || numbers.has(p.port)) v.error(path, 'workload.ports.unique', `port ${p.name}/${p.port} is declared twice`, 'give each port a unique name and number');
-    names.add(p.name);
-    numbers.add(p.port);
-  }
-}
-
-function validateCommon(w: LiWorkload, ns: AppNamespace, model: FleetModel, v: Violations): boolean {
-  const path = pathOf(w);
-  const p = w.props;
-  const app = p.application;
-  if (!isDns1123Label(app) || app.length > MAX_APPLICATION_NAME_LENGTH) {
-    v.error(path, 'workload.name', `application '${app}' is not a DNS-1123 label of at most ${MAX_APPLICATION_NAME_LENGTH} characters`, dns1123LabelFix(app).replace('63', String(MAX_APPLICATION_NAME_LENGTH)));
-  }
-  if (!Number.isInteger(p.replicas) || p.replicas < 1) {
-    v.error(path, 'workload.replicas.positive', `replicas is ${p.replicas}`, 'run at least 1 replica (2 or more to survive a node or zone going down); to retire an app, remove it');
-  } else if (p.replicas > MAX_WORKLOAD_REPLICAS) {
-    v.error(path, 'workload.replicas.max', `replicas is ${p.replicas}, more than the ${MAX_WORKLOAD_REPLICAS} a workload may run`, `run at most ${MAX_WORKLOAD_REPLICAS} replicas; split a larger app over several workloads`);
-  } else if (p.replicas === 1) {
-    v.warning(path, 'workload.replicas.single', 'one replica: every node drain or zone maintenance takes the app down', 'run at least 2 replicas, spread over maintenance zones');
-  }
-  validateVersion(path, 'version', p.version, v);
-  if (p.image !== undefined) {
-    const problem = imagePinProblem(p.image);
-    if (problem) v.error(path, 'workload.image.pinned', `image '${p.image}': ${problem}`, `pin the image to a version tag or digest, e.g. '${p.image.split('@')[0].replace(/:[^/:]*$/, '')}:${p.version.app}'`);
-  }
-  const resourcesOk = validateResources(path, p.resources, v);
-  for (const name of Object.keys(p.env ?? {})) {
-    if (!ENV_NAME.test(name)) v.error(path, 'workload.env.name', `env name '${name}' is not a valid variable name`, 'use letters, digits and \'_\', not starting with a digit');
-  }
-  for (const key of Object.keys(p.config ?? {})) {
-    if (!CONFIG_KEY.test(key) || key.length > 253) v.error(path, 'workload.config.key', `config key '${key}' is not a valid ConfigMap key`, 'use letters, digits, \'-\', \'_\' and \'.\'');
-  }
-  const ports = w instanceof LiDeployment ? w.ports : (w.props.ports ?? [{ name: 'http', port: 8080 }]);
-  validatePorts(path, ports, v);
-  const probe = probeProblem(p.probes, ports);
-  if (probe) v.error(path, 'workload.probes', probe, 'declare a port for the probe, or give the probe a command');
-  if (!ns) return false;
-  const profile = model.profile(ns.nodeProfileName);
-  if (resourcesOk && profile) {
-    // cluster-independent: the whole allocatable of one node (tenancy then checks the placed cluster's node agents too)
-    const budget = appBudget(p.resources);
-    const node = amountsIfValid(() => profile.allocatable); // a profile with bad quantities is reported with its props
-    if (node && !fitsIn(budget, node)) {
-      v.error(path, 'workload.resources.fit', `one pod requests more than a '${profile.profileName}' node allocates: ${shortfalls(budget, node).join(', ')}`,
-        `lower resources to at most cpu ${formatCpu(node.cpuMillis)}, memory ${formatMemory(node.memoryMiB)}${node.gpus > 0 ? `, gpus ${node.gpus}` : ''} and add replicas, or onboard the app on a larger node profile`);
-    }
-  }
-  return resourcesOk;
-}
-
-function validateDeployment(d: LiDeployment, v: Violations): void {
-  const path = pathOf(d);
-  const p = d.props;
-  const replicasOk = Number.isInteger(p.replicas) && p.replicas >= 1;
-  const surge = p.maxSurge ?? DEFAULT_MAX_SURGE;
-  const unavailable = p.maxUnavailable ?? DEFAULT_MAX_UNAVAILABLE;
-  if (replicasOk) {
-    const problem = rolloutProblem(p.replicas, surge, unavailable);
-    if (problem) v.error(path, 'workload.rollout', problem, "let the rollout progress: e.g. maxSurge '25%' (rounded up) with maxUnavailable 0");
-  }
-  const minReady = timeIn('seconds', p.minReady, p.minReadySeconds);
-  if (minReady !== undefined && !(Number.isInteger(minReady) && minReady >= 0)) v.error(path, 'workload.min-ready-seconds', `minReadySeconds is ${minReady}`, 'use a whole number of seconds, 0 or more');
-  if (p.canary) {
-    validateVersion(path, 'canary.version', p.canary.version, v);
-    for (const key of Object.keys(p.canary.config ?? {})) {
-      if (!CONFIG_KEY.test(key)) v.error(path, 'workload.config.key', `canary config key '${key}' is not a valid ConfigMap key`, 'use letters, digits, \'-\', \'_\' and \'.\'');
-    }
-  }
-}
-
-function validateStatefulSet(s: LiStatefulSet, ns: AppNamespace, model: FleetModel, v: Violations): void {
-  const path = pathOf(s);
-  const p = s.props;
-  if (!/^https?:\/\/[^\s/]+/.test(p.acmEndpoint)) v.error(path, 'workload.stateful.acm-endpoint', `acmEndpoint '${p.acmEndpoint}' is not an http(s) URL`, "give the shard manager's endpoint, e.g. 'https://acm.internal/clusters/kafka-tracking'");
-  const mount = p.dataMountPath ?? DEFAULT_DATA_MOUNT_PATH;
-  if (!mount.startsWith('/') || mount === '/tmp') v.error(path, 'workload.stateful.mount-path', `dataMountPath '${mount}' must be an absolute path other than /tmp`, "use e.g. '/data'");
-  let storageMiB: number;
-  try {
-    storageMiB = memoryToMiB(p.storage);
-  } catch (e) {
-    v.error(path, 'workload.stateful.storage', (e as Error).message, 'use Size.gibibytes(…)');
-    return;
-  }
-  if (!(storageMiB > 0)) v.error(path, 'workload.stateful.storage', 'storage must be above zero', 'request local storage, e.g. Size.tebibytes(2)');
+function validateLocalStorage(model: FleetModel, s: StatefulSetSpec, v: Violations): void {
+  const ns = s.namespace;
   const profile = model.profile(ns.nodeProfileName);
   if (profile && !profile.hasLocalSsd) {
-    v.error(path, 'workload.stateful.local-ssd', `node profile '${ns.nodeProfileName}' of app namespace '${ns.namespaceName}' has no local SSD`,
+    v.error(s.path, 'workload.stateful.local-ssd', `node profile '${ns.nodeProfileName}' of app namespace '${ns.namespaceName}' has no local SSD`,
       `onboard the app on a node profile with machine.localSsd (${model.nodeProfiles.filter(n => n.hasLocalSsd).map(n => n.profileName).join(', ') || 'none declared'})`);
   } else if (profile && profile.props.machine.localSsd && !memoryProblem(profile.props.machine.localSsd)
-    && storageMiB > memoryToMiB(profile.props.machine.localSsd)) {
-    v.error(path, 'workload.stateful.storage-fit', `storage ${formatMemory(storageMiB)} exceeds the local SSD of a '${profile.profileName}' node (${formatMemory(memoryToMiB(profile.props.machine.localSsd))})`,
+    && s.storageMiB > memoryToMiB(profile.props.machine.localSsd)) {
+    v.error(s.path, 'workload.stateful.storage-fit', `storage ${formatMemory(s.storageMiB)} exceeds the local SSD of a '${profile.profileName}' node (${formatMemory(memoryToMiB(profile.props.machine.localSsd))})`,
       'lower storage per replica and add replicas, or use a profile with more local SSD');
   }
 }
 
-function validate(model: FleetModel, _spec: unknown, v: Violations): void {
-  validateTemplates(model, v);
-  // workloads are checked against the fleet's template, which needs props of the right types
-  if (model.ofType(PlatformPodTemplate).some(t => templateShapeProblems(t).length > 0)) return;
-  const names = new Map<string, string>();
-  for (const w of workloadsOf(model)) {
-    const path = pathOf(w);
-    const shape = workloadShapeProblems(w);
-    for (const problem of shape) v.error(path, 'workload.props.type', problem, 'give each prop the type its documentation states');
-    if (shape.length > 0) continue;
-    for (const t of timeProblems(workloadTimes(w))) v.error(path, 'workload.time', t.message, t.fix);
-    const ns = appNamespaceOf(w);
-    if (!ns) {
-      v.error(path, 'workload.namespace', `${w.constructor.name} '${w.props.application}' is not inside an AppNamespace`, `create it as a child of an AppNamespace: new ${w.constructor.name}(appNamespace, '${w.node.id}', {...})`);
-    }
-    validateCommon(w, ns!, model, v);
-    if (!ns) continue;
-    const key = `${ns.namespaceName}/${w.props.application}`;
-    const other = names.get(key);
-    if (other) v.error(path, 'workload.name.unique', `application '${w.props.application}' is also declared in namespace '${ns.namespaceName}' at ${other}`, 'give each workload of a namespace its own application name');
-    else names.set(key, path);
-    if (w instanceof LiDeployment) {
-      validateDeployment(w, v);
-      if (w.props.canary && names.has(`${ns.namespaceName}/${w.props.application}-canary`)) {
-        v.error(path, 'workload.name.unique', `the canary '${w.props.application}-canary' collides with another application of namespace '${ns.namespaceName}'`, 'rename one of them');
-      }
-    } else {
-      validateStatefulSet(w, ns, model, v);
-    }
-  }
-}
-
-function planWorkloads(model: FleetModel, _spec: unknown, fleetPlan: TenancyStack['plan'], v: Violations): WorkloadsSlots['plan'] {
-  const templates = new PlatformTemplates(model);
-  for (const w of workloadsOf(model)) {
-    const ns = appNamespaceOf(w);
-    if (!ns) continue;
-    const cluster = fleetPlan.tenancy.placement.get(ns);
+/**
+ * What depends on a decision: each workload against the platform template of
+ * the cluster its namespace was placed on (platform-owned fields, priority
+ * classes, the app container's share after the sidecars, init containers).
+ */
+function planWorkloads(_model: FleetModel, spec: Spec, fleetPlan: TenancyStack['plan'], v: Violations): WorkloadsSlots['plan'] {
+  const templates = spec.workloads.templates;
+  if (!templates) return {};
+  for (const w of spec.workloads.workloads) {
+    const cluster = fleetPlan.tenancy.placement.get(w.namespace);
     if (!cluster) continue;
-    const path = pathOf(w);
-    const t = templates.forCluster(cluster);
-    const p = w.props;
+    const path = w.path;
+    const t = templates.byCluster.get(cluster)!;
     const where = `cluster '${cluster.clusterName}'`;
     const conflicts = platformConflicts({
-      application: p.application,
-      env: p.env ?? {},
-      ports: w instanceof LiDeployment ? w.ports : (w.props.ports ?? []),
-      labels: p.labels ?? {},
-      annotations: p.annotations ?? {},
-      dataMountPath: w instanceof LiStatefulSet ? (w.props.dataMountPath ?? DEFAULT_DATA_MOUNT_PATH) : undefined,
+      application: w.application,
+      env: w.env,
+      ports: w.ports,
+      labels: w.labels,
+      annotations: w.annotations,
+      dataMountPath: w.kind === 'stateful' ? w.dataMountPath : undefined,
     }, t);
     for (const c of conflicts) {
       v.error(path, 'workload.platform-owned', `${c} (platform pod template of ${where}); the app cannot override it`, 'rename or remove the field in the app\'s props; platform-owned fields are changed in the PlatformPodTemplate');
     }
-    const priority = p.priorityClass;
+    const priority = w.priorityClass;
     if (priority !== undefined && !t.priorityClasses.some(pc => pc.name === priority)) {
       v.error(path, 'workload.priority-class.known', `priority class '${priority}' is not defined by the platform in ${where}`, `use one of: ${t.priorityClasses.map(pc => pc.name).join(', ')}`);
     }
-    const budget = appBudget(p.resources);
-    const limits = appLimits(p.resources);
-    const share = appContainerShare(budget, limits, t);
+    const budget = w.budget;
+    const share = appContainerShare(budget, w.limits, t);
     const minCpu = cpuToMillis(t.minAppCpu);
     const minMem = memoryToMiB(t.minAppMemory);
     const sidecarNames = t.sidecars.map(s => s.name).join(', ') || 'none';
@@ -553,15 +143,15 @@ function poolTaintsOf(plan: TenancyStack['plan'], cluster: Cluster, profileName:
   return out;
 }
 
-function render(ctx: RenderContext<TenancyStack['spec'], TenancyStack['plan']>): void {
-  const templates = new PlatformTemplates(ctx.model);
+function render(ctx: RenderContext<Spec, TenancyStack['plan']>): void {
+  const templates = ctx.spec.workloads.templates!;
   const taints = new Map<string, NodeTaint[]>();
-  const perCluster = new Map<Cluster, { deployments: boolean; stateful: boolean; source: LiWorkload }>();
-  for (const w of workloadsOf(ctx.model)) {
-    const ns = appNamespaceOf(w)!;
+  const perCluster = new Map<Cluster, { deployments: boolean; stateful: boolean }>();
+  for (const w of ctx.spec.workloads.workloads) {
+    const ns = w.namespace;
     const cluster = ctx.plan.tenancy.placement.get(ns);
     if (!cluster) continue;
-    const template = templates.forCluster(cluster);
+    const template = templates.byCluster.get(cluster)!;
     const profile = ctx.model.profile(ns.nodeProfileName)!;
     const key = `${cluster.clusterName}|${profile.profileName}`;
     if (!taints.has(key)) taints.set(key, poolTaintsOf(ctx.plan, cluster, profile.profileName));
@@ -572,10 +162,10 @@ function render(ctx: RenderContext<TenancyStack['spec'], TenancyStack['plan']>):
       template,
       placement: { nodeProfile: profile.profileName, taints: taints.get(key)!, gpuResourceName: profile.gpuResourceName },
     };
-    const objects: KubeObject[] = w instanceof LiDeployment ? renderLiDeployment(w, target) : renderLiStatefulSet(w, target);
-    for (const o of objects) ctx.add(cluster, o, w);
-    const seen = perCluster.get(cluster) ?? { deployments: false, stateful: false, source: w };
-    if (w instanceof LiDeployment) seen.deployments = true;
+    const objects: KubeObject[] = w.kind === 'deployment' ? renderLiDeployment(w, target) : renderLiStatefulSet(w, target);
+    for (const o of objects) ctx.add(cluster, o, w.construct);
+    const seen = perCluster.get(cluster) ?? { deployments: false, stateful: false };
+    if (w.kind === 'deployment') seen.deployments = true;
     else seen.stateful = true;
     perCluster.set(cluster, seen);
   }
@@ -583,8 +173,8 @@ function render(ctx: RenderContext<TenancyStack['spec'], TenancyStack['plan']>):
   const ordered = ctx.model.clusters.filter(c => perCluster.has(c));
   for (const cluster of ordered) {
     const seen = perCluster.get(cluster)!;
-    const template = templates.forCluster(cluster);
-    const source = templateSource(ctx.model, cluster) ?? cluster;
+    const template = templates.byCluster.get(cluster)!;
+    const source = templates.sources.get(cluster) ?? cluster;
     for (const pc of template.priorityClasses) ctx.add(cluster, renderPriorityClass(pc), source);
     if (seen.deployments) ctx.add(cluster, liDeploymentCrd() as KubeObject, source);
     if (seen.stateful) {
@@ -594,19 +184,15 @@ function render(ctx: RenderContext<TenancyStack['spec'], TenancyStack['plan']>):
   }
 }
 
-function templateSource(model: FleetModel, cluster: Cluster): PlatformPodTemplate | undefined {
-  const all = model.ofType(PlatformPodTemplate);
-  return all.find(t => t.cluster === cluster) ?? all.find(t => t.cluster === undefined);
-}
-
 /** The image a workload's stable pods run (for tools and tests). @internal */
-export function stableImageOf(w: LiWorkload, template: ResolvedPlatformTemplate): string {
-  return imageFor(w.props.application, w.props.image, w.props.version, template.registry, false);
+export function stableImageOf(w: DeploymentSpec | StatefulSetSpec, template: ResolvedPlatformTemplate): string {
+  return imageFor(w.application, w.image, w.version, template.registry, false);
 }
 
 /** The workloads layer. @internal */
 export const workloadsLayer: Layer<TenancyStack, WorkloadsSlots> = {
   name: 'workloads',
+  resolve,
   validate,
   plan: planWorkloads,
   render,

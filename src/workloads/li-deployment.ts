@@ -34,7 +34,9 @@ export interface LiDeploymentProps extends LiWorkloadProps {
 export const DEFAULT_MAX_SURGE = '25%';
 /** Default maxUnavailable of a LiDeployment. @internal */
 export const DEFAULT_MAX_UNAVAILABLE = '10%';
-/** Default ports of an app. */
+/** Default minReadySeconds of a LiDeployment, in seconds. @internal */
+export const DEFAULT_MIN_READY_SECONDS = 10;
+/** Default ports of an app (LiDeployment and LiStatefulSet). */
 export const DEFAULT_PORTS: readonly AppPort[] = [{ name: 'http', port: 8080 }];
 
 /**

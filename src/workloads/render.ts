@@ -1,26 +1,26 @@
 /**
  * Rendering of workloads into plain Kubernetes objects (and OpenKruise
- * objects on clusters that declare it). Pure: every input is passed in.
+ * objects on clusters that declare it). Pure: every input is passed in, the
+ * workloads as resolved specs (every default applied once, in `resolve.ts`).
  */
 import { k8s } from 'cdk8s-plus-28';
 import { configMapName } from './config-hash';
 import { SHARD_MANAGER_COORDINATED } from './crds';
-import { DEFAULT_MAX_SURGE, DEFAULT_MAX_UNAVAILABLE, LiDeployment } from './li-deployment';
-import { DEFAULT_DATA_MOUNT_PATH, LiStatefulSet } from './li-stateful-set';
 import { PlatformPriorityClass, ResolvedPlatformTemplate } from './platform-template';
 import { AppLabels, LIBRARY_VOLUMES, PodIntent, PodPlacement, Track, buildPodTemplate, podStartBudget } from './pod';
 import { RolloutPlan, planRollout } from './rollout';
-import { AppVersion, LiWorkloadProps, appBudget, appLimits } from './workload-props';
-import { timeIn } from '../core/durations';
+import { DeploymentSpec, StatefulSetSpec, WorkloadSpec } from './slots';
+import { AppVersion } from './workload-props';
 import { LABEL_PREFIX, Labels } from '../core/names';
-import { formatCpu, formatMemory, memoryToMiB } from '../core/resources';
+import { formatCpu, formatMemory } from '../core/resources';
+import { OPENKRUISE_GROUP, apiVersionOf, workloadKind } from '../core/workload-kinds';
 import { FLEET_API_VERSION } from '../crds/pools';
 import { KubeObject } from '../synth/context';
 
-/** API version of OpenKruise CloneSet. @internal */
-export const CLONESET_API_VERSION = 'apps.kruise.io/v1alpha1';
-/** API version of OpenKruise Advanced StatefulSet. @internal */
-export const ADVANCED_STATEFULSET_API_VERSION = 'apps.kruise.io/v1beta1';
+/** API version of OpenKruise CloneSet (`apps.kruise.io/v1alpha1`, from the workload-kind table). @internal */
+export const CLONESET_API_VERSION = apiVersionOf(workloadKind(OPENKRUISE_GROUP, 'CloneSet')!);
+/** API version of OpenKruise Advanced StatefulSet (`apps.kruise.io/v1beta1`, from the workload-kind table). @internal */
+export const ADVANCED_STATEFULSET_API_VERSION = apiVersionOf(workloadKind(OPENKRUISE_GROUP, 'StatefulSet')!);
 
 /** Annotation on stateful objects naming who coordinates their disruptions. @internal */
 export const DISRUPTION_POLICY_ANNOTATION = `${LABEL_PREFIX}/disruption-policy`;
@@ -150,67 +150,64 @@ interface TrackSpec {
   readonly config?: Readonly<Record<string, string>>;
 }
 
-/** What every pod of an app takes from the props both workload kinds share, as they are or with their defaults. */
-function appPodIntent(p: LiWorkloadProps, partOf: string) {
+/** What every pod of an app takes from the spec both workload kinds share. */
+function appPodIntent(w: WorkloadSpec, partOf: string) {
   return {
-    application: p.application,
+    application: w.application,
     partOf,
-    command: p.command,
-    args: p.args,
-    env: p.env ?? {},
-    probes: p.probes,
-    labels: p.labels ?? {},
-    priorityClass: p.priorityClass,
-    automountServiceAccountToken: p.automountServiceAccountToken ?? false,
-    budget: appBudget(p.resources),
-    limits: appLimits(p.resources),
+    command: w.command,
+    args: w.args,
+    env: w.env,
+    probes: w.probes,
+    labels: w.labels,
+    priorityClass: w.priorityClass,
+    automountServiceAccountToken: w.automountServiceAccountToken,
+    budget: w.budget,
+    limits: w.limits,
+    ports: w.ports,
   };
 }
 
 /** The tracks of a LiDeployment: stable, and canary when set. @internal */
-export function deploymentTracks(d: LiDeployment, registry: string): TrackSpec[] {
-  const p = d.props;
+export function deploymentTracks(d: DeploymentSpec, registry: string): TrackSpec[] {
   const out: TrackSpec[] = [{
     track: 'stable',
-    name: p.application,
-    replicas: p.replicas,
-    version: p.version,
-    image: imageFor(p.application, p.image, p.version, registry, false),
-    config: p.config,
+    name: d.application,
+    replicas: d.replicas,
+    version: d.version,
+    image: imageFor(d.application, d.image, d.version, registry, false),
+    config: d.config,
   }];
-  if (p.canary) {
-    const config = p.config || p.canary.config ? { ...(p.config ?? {}), ...(p.canary.config ?? {}) } : undefined;
+  if (d.canary) {
     out.push({
       track: 'canary',
-      name: `${p.application}-canary`,
-      replicas: d.canaryReplicas,
-      version: p.canary.version,
-      image: imageFor(p.application, p.image, p.canary.version, registry, true),
-      config,
+      name: d.canary.name,
+      replicas: d.canary.replicas,
+      version: d.canary.version,
+      image: imageFor(d.application, d.image, d.canary.version, registry, true),
+      config: d.canary.config,
     });
   }
   return out;
 }
 
 /** The rollout of one track of a LiDeployment. @internal */
-export function deploymentRollout(d: LiDeployment, replicas: number): RolloutPlan {
-  const p = d.props;
-  const start = podStartBudget(p.probes, timeIn('seconds', p.minReady, p.minReadySeconds) ?? 10);
-  return planRollout(replicas, p.maxSurge ?? DEFAULT_MAX_SURGE, p.maxUnavailable ?? DEFAULT_MAX_UNAVAILABLE, start);
+export function deploymentRollout(d: DeploymentSpec, replicas: number): RolloutPlan {
+  return planRollout(replicas, d.maxSurge, d.maxUnavailable, podStartBudget(d.probes, d.minReadySeconds));
 }
 
 /** Every object of a LiDeployment in its cluster. @internal */
-export function renderLiDeployment(d: LiDeployment, target: WorkloadTarget): KubeObject[] {
-  const p = d.props;
+export function renderLiDeployment(d: DeploymentSpec, target: WorkloadTarget): KubeObject[] {
+  const p = d;
   const { namespace, partOf, template } = target;
-  const out: KubeObject[] = [renderServiceAccount(p.application, namespace, partOf, p.automountServiceAccountToken ?? false)];
+  const out: KubeObject[] = [renderServiceAccount(p.application, namespace, partOf, p.automountServiceAccountToken)];
   const configMaps = new Set<string>();
   const refs: Record<Track, { apiVersion: string; kind: string; name: string } | undefined> = { stable: undefined, canary: undefined };
   const rollouts: Record<Track, RolloutPlan | undefined> = { stable: undefined, canary: undefined };
-  const minReadySeconds = timeIn('seconds', p.minReady, p.minReadySeconds) ?? 10;
+  const minReadySeconds = d.minReadySeconds;
 
   for (const t of deploymentTracks(d, template.registry)) {
-    const configVersion = t.version.config ?? t.version.app;
+    const configVersion = t.version.config!;
     let cmName: string | undefined;
     if (t.config) {
       cmName = configMapName(p.application, t.config);
@@ -220,13 +217,12 @@ export function renderLiDeployment(d: LiDeployment, target: WorkloadTarget): Kub
       }
     }
     const intent: PodIntent = {
-      ...appPodIntent(p, partOf),
+      ...appPodIntent(d, partOf),
       kind: 'stateless',
       track: t.track,
       version: t.version,
       image: t.image,
-      ports: d.ports,
-      annotations: p.annotations ?? {},
+      annotations: d.annotations,
       configMapName: cmName,
     };
     const pod = buildPodTemplate(intent, template, target.placement);
@@ -296,7 +292,6 @@ export function renderLiDeployment(d: LiDeployment, target: WorkloadTarget): Kub
   }
 
   const stableRollout = rollouts.stable!;
-  const res = p.resources;
   const stableConfig = p.config ? configMapName(p.application, p.config) : undefined;
   out.push({
     apiVersion: FLEET_API_VERSION,
@@ -304,18 +299,13 @@ export function renderLiDeployment(d: LiDeployment, target: WorkloadTarget): Kub
     metadata: { name: p.application, namespace, labels: objectLabels(p.application, partOf) },
     spec: {
       application: p.application,
-      version: { app: p.version.app, config: p.version.config ?? p.version.app },
+      version: { app: p.version.app, config: p.version.config },
       replicas: p.replicas,
-      resources: {
-        cpu: formatCpu(appBudget(res).cpuMillis),
-        memory: formatMemory(memoryToMiB(res.memory)),
-        cpuLimit: formatCpu(appLimits(res).cpuMillis),
-        ...(res.gpus ? { gpus: res.gpus } : {}),
-      },
+      resources: resourcesRecord(p),
       ...(p.canary ? {
         canary: {
-          replicas: d.canaryReplicas,
-          version: { app: p.canary.version.app, config: p.canary.version.config ?? p.canary.version.app },
+          replicas: p.canary.replicas,
+          version: { app: p.canary.version.app, config: p.canary.version.config },
           workload: refs.canary,
         },
       } : {}),
@@ -329,14 +319,24 @@ export function renderLiDeployment(d: LiDeployment, target: WorkloadTarget): Kub
   return out;
 }
 
+/** The pod's resources as the custom resources record them. */
+function resourcesRecord(w: WorkloadSpec): Record<string, unknown> {
+  return {
+    cpu: formatCpu(w.budget.cpuMillis),
+    memory: formatMemory(w.budget.memoryMiB),
+    cpuLimit: formatCpu(w.limits.cpuMillis),
+    ...(w.budget.gpus ? { gpus: w.budget.gpus } : {}),
+  };
+}
+
 /** Every object of a LiStatefulSet in its cluster. @internal */
-export function renderLiStatefulSet(s: LiStatefulSet, target: WorkloadTarget): KubeObject[] {
-  const p = s.props;
+export function renderLiStatefulSet(s: StatefulSetSpec, target: WorkloadTarget): KubeObject[] {
+  const p = s;
   const { namespace, partOf, template } = target;
-  const ports = p.ports ?? [{ name: 'http', port: 8080 }];
-  const dataMountPath = p.dataMountPath ?? DEFAULT_DATA_MOUNT_PATH;
-  const configVersion = p.version.config ?? p.version.app;
-  const out: KubeObject[] = [renderServiceAccount(p.application, namespace, partOf, p.automountServiceAccountToken ?? false)];
+  const ports = s.ports;
+  const dataMountPath = s.dataMountPath;
+  const configVersion = p.version.config;
+  const out: KubeObject[] = [renderServiceAccount(p.application, namespace, partOf, p.automountServiceAccountToken)];
   const cmName = p.config ? configMapName(p.application, p.config) : undefined;
   if (p.config) out.push(renderConfigMap(p.application, namespace, partOf, p.config, configVersion));
 
@@ -346,13 +346,12 @@ export function renderLiStatefulSet(s: LiStatefulSet, target: WorkloadTarget): K
     [SHARD_MANAGER_ANNOTATION]: p.acmEndpoint,
   };
   const intent: PodIntent = {
-    ...appPodIntent(p, partOf),
+    ...appPodIntent(s, partOf),
     kind: 'stateful',
     track: 'stable',
     version: p.version,
     image: imageFor(p.application, p.image, p.version, template.registry, false),
-    ports,
-    annotations: { ...(p.annotations ?? {}), [DISRUPTION_POLICY_ANNOTATION]: SHARD_MANAGER_COORDINATED },
+    annotations: { ...p.annotations, [DISRUPTION_POLICY_ANNOTATION]: SHARD_MANAGER_COORDINATED },
     configMapName: cmName,
     dataMountPath,
   };
@@ -364,7 +363,7 @@ export function renderLiStatefulSet(s: LiStatefulSet, target: WorkloadTarget): K
       accessModes: ['ReadWriteOnce'],
       storageClassName: template.localStorageClass,
       volumeMode: 'Filesystem',
-      resources: { requests: { storage: k8s.Quantity.fromString(formatStorage(memoryToMiB(p.storage))) } },
+      resources: { requests: { storage: k8s.Quantity.fromString(formatStorage(s.storageMiB)) } },
     },
   };
   const metadata = {
@@ -422,7 +421,6 @@ export function renderLiStatefulSet(s: LiStatefulSet, target: WorkloadTarget): K
       ports: ports.map(port => ({ name: port.name, port: port.port, targetPort: k8s.IntOrString.fromString(port.name), protocol: 'TCP' })),
     },
   }) as KubeObject);
-  const res = p.resources;
   out.push({
     apiVersion: FLEET_API_VERSION,
     kind: 'LiStatefulSet',
@@ -431,13 +429,8 @@ export function renderLiStatefulSet(s: LiStatefulSet, target: WorkloadTarget): K
       application: p.application,
       version: { app: p.version.app, config: configVersion },
       replicas: p.replicas,
-      resources: {
-        cpu: formatCpu(appBudget(res).cpuMillis),
-        memory: formatMemory(memoryToMiB(res.memory)),
-        cpuLimit: formatCpu(appLimits(res).cpuMillis),
-        ...(res.gpus ? { gpus: res.gpus } : {}),
-      },
-      storage: { size: formatStorage(memoryToMiB(p.storage)), storageClassName: template.localStorageClass, mountPath: dataMountPath },
+      resources: resourcesRecord(p),
+      storage: { size: formatStorage(s.storageMiB), storageClassName: template.localStorageClass, mountPath: dataMountPath },
       acmEndpoint: p.acmEndpoint,
       serviceName,
       workload: ref,

@@ -7,8 +7,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  Cluster, ControlPlane, Cpu, Fleet, FleetValidationError, MAX_APISERVER_REPLICAS, MAX_MAINTENANCE_ZONES, NodeProfile, RequiredDaemonSet, Size,
-  SUPPORTED_KUBERNETES_MINORS,
+  AppNamespace, Cluster, ControlPlane, Cpu, Fleet, FleetValidationError, Guardrails, LiDeployment, MAX_APISERVER_REPLICAS, MAX_MAINTENANCE_ZONES,
+  NodeProfile, RequiredDaemonSet, Size, SUPPORTED_KUBERNETES_MINORS,
 } from '../../src';
 import { smallFleet, synthErrors, tmpOutdir } from '../support/fleet';
 
@@ -102,7 +102,7 @@ describe('regressions: bad props end in a violation, not an exception', () => {
 });
 
 describe('one run reports every violation, from every layer', () => {
-  test('bad zone count, bad version, negative DaemonSet CPU, bad pool name and etcd.members: 4', () => {
+  test('one error or more in each of the six layers (machines, clusters, control plane, tenancy, workloads, guardrails) arrive together', () => {
     const outdir = tmpOutdir();
     const fleet = new Fleet({ outdir, maintenanceZones: 0, kubernetesVersion: '1.99' });
     const general = new NodeProfile(fleet, 'general', { machine: { cpuCores: 32, memory: Size.gibibytes(128) } });
@@ -113,6 +113,11 @@ describe('one run reports every violation, from every layer', () => {
     const cluster = new Cluster(fleet, 'prod-1', { region: 'lva1' });
     cluster.addPool('Bad_Pool', { nodeProfile: general, capacity: 40, requiredDaemonSets: [agent] });
     new ControlPlane(cluster, 'control-plane', { etcd: { members: 4 } });
+    const ns = new AppNamespace(fleet, 'feed', { app: 'feed', tenant: 'stateless', nodeProfile: general, quotaHeadroomPercent: 900 });
+    new LiDeployment(ns, 'feed-api', {
+      application: 'feed-api', version: { app: '1.0.0' }, replicas: 3, resources: { cpu: Cpu.units(1), memory: Size.gibibytes(2) }, minReadySeconds: -1,
+    });
+    new Guardrails(fleet, 'guardrails', { maxSurgePercent: 500 });
 
     let error: unknown;
     try {
@@ -125,6 +130,9 @@ describe('one run reports every violation, from every layer', () => {
     expect(e.errors.map(v => [v.path, v.rule])).toEqual([
       ['<fleet>', 'fleet.kubernetes-version'],
       ['<fleet>', 'fleet.maintenance-zones.count'],
+      ['feed', 'tenancy.quota.headroom'],
+      ['feed/feed-api', 'workload.min-ready-seconds'],
+      ['guardrails', 'guardrails.config.percent'],
       ['log-shipper', 'daemonset.resources.parse'],
       ['prod-1/Bad_Pool', 'pool.name'],
       ['prod-1/control-plane', 'control-plane.etcd.members'],

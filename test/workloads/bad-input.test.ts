@@ -132,7 +132,8 @@ describe('bad input: clear errors with the construct path and a fix, nothing wri
         replicas: 3,
         resources: { cpu: Cpu.units(2), memory: Size.gibibytes(8) },
         storage: Size.tebibytes(20),
-        acmEndpoint: 'acm.internal',
+        // a valid endpoint: a workload with a bad prop is reported once and skipped by the checks across constructs
+        acmEndpoint: 'https://acm.internal/db',
       });
     }), 'workload.stateful.storage-fit');
   });
