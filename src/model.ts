@@ -56,59 +56,59 @@ export class FleetModel {
     return found;
   }
 
-  /** Node profiles. */
+  /** Node profiles. @deprecated use `spec.machines.profiles` (resolved `NodeProfileSpec`s). */
   public get nodeProfiles(): NodeProfile[] {
     return this.ofType(NodeProfile);
   }
 
-  /** All clusters, the hub first. */
+  /** All clusters, the hub first. @deprecated use `spec.clusters.clusters` (resolved `ClusterSpec`s, the hub first). */
   public get clusters(): Cluster[] {
     return this.ofType(Cluster);
   }
 
-  /** Workload clusters (all but the hub). */
+  /** Workload clusters (all but the hub). @deprecated use `spec.clusters.workloadClusters`. */
   public get workloadClusters(): Cluster[] {
     return this.clusters.filter(c => c.role === 'workload');
   }
 
-  /** Pools of every cluster. */
+  /** Pools of every cluster. @deprecated use `spec.clusters.clusters[i].pools` (resolved `PoolSpec`s, in declaration order). */
   public get pools(): KubernetesPool[] {
     return this.ofType(KubernetesPool);
   }
 
-  /** Required DaemonSets. */
+  /** Required DaemonSets. @deprecated use `spec.clusters.daemonSets` (resolved `DaemonSetSpec`s). */
   public get daemonSets(): RequiredDaemonSet[] {
     return this.ofType(RequiredDaemonSet);
   }
 
-  /** The node profile with a name, if any. */
+  /** The node profile with a name, if any. @deprecated use `spec.machines.profile(name)`. */
   public profile(name: string): NodeProfile | undefined {
     return typeof name === 'string' ? this.profilesByName.get(name) : undefined;
   }
 
-  /** The profile a pool uses, if it is known to this fleet. */
+  /** The profile a pool uses, if it is known to this fleet. @deprecated use `spec.clusters.pool(pool).profile`. */
   public profileOf(pool: KubernetesPool): NodeProfile | undefined {
     const p: unknown = pool.props.nodeProfile;
     if (p instanceof NodeProfile) return this.profilesByName.get(p.profileName) === p ? p : undefined;
     return typeof p === 'string' ? this.profilesByName.get(p) : undefined;
   }
 
-  /** The cluster a pool belongs to. */
+  /** The cluster a pool belongs to. @deprecated use `spec.clusters.pool(pool).cluster`. */
   public clusterOf(pool: KubernetesPool): Cluster {
     return pool.node.scope as Cluster;
   }
 
-  /** The Kubernetes version a cluster runs. */
+  /** The Kubernetes version a cluster runs. @deprecated use `spec.clusters.cluster(cluster).kubernetesVersion` (the fleet's default applied). */
   public versionOf(cluster: Cluster): string {
     return cluster.props.kubernetesVersion ?? this.fleet.kubernetesVersion;
   }
 
-  /** The kubelet version of a profile's nodes in a cluster. */
+  /** The kubelet version of a profile's nodes in a cluster. @deprecated use `spec.clusters.pool(pool).kubeletVersion`. */
   public kubeletVersionOf(profile: NodeProfile, cluster: Cluster): string {
     return profile.props.nodeConfig?.kubeletVersion ?? this.versionOf(cluster);
   }
 
-  /** The zones a pool is striped over. */
+  /** The zones a pool is striped over. @deprecated use `spec.clusters.pool(pool).zones` (the fleet's zones applied). */
   public zonesOf(pool: KubernetesPool): readonly string[] {
     return pool.props.maintenanceZones ?? this.fleet.maintenanceZones;
   }

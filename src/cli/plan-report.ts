@@ -6,7 +6,8 @@
  * marked) and the control plane's sizing when the output records it.
  *
  * Pure: works on {@link OutputTree}s. Data-driven: reads the hub's
- * KubernetesPool and ComputeBrokerPool records and the clusters' workloads.
+ * KubernetesPool records (which state each node's allocatable) and the
+ * clusters' workloads.
  */
 import { Labels } from '../core/names';
 import { ResourceAmounts, ZERO, addResources, cpuToMillis, memoryToMiB, scaleResources } from '../core/resources';
@@ -95,11 +96,9 @@ export interface PlanReport {
 
 /** Builds the report of an output, marking namespaces that `previous` does not have. */
 export function planReport(tree: OutputTree, previous?: OutputTree): PlanReport {
-  const brokers = new Map<string, OutputObject>();
   const kpools: OutputObject[] = [];
   const byCluster = new Map<string, OutputObject[]>();
   for (const o of tree.objects.values()) {
-    if (o.object.kind === 'ComputeBrokerPool') brokers.set(o.object.metadata.name, o);
     if (o.object.kind === 'KubernetesPool') kpools.push(o);
     const list = byCluster.get(o.cluster) ?? [];
     list.push(o);
@@ -117,8 +116,7 @@ export function planReport(tree: OutputTree, previous?: OutputTree): PlanReport 
     const spec = k.object.spec as any;
     const cluster = String(spec?.cluster ?? '');
     const tpl = spec?.poolTemplate ?? {};
-    const broker = brokers.get(k.object.metadata.name)?.object.spec as any;
-    const perNode = allocatableOf(broker?.machine, tpl.nodeConfig);
+    const perNode = recordedAllocatable(tpl.nodeResources?.allocatable);
     const zones: Record<string, number> = {};
     for (const z of spec?.maintenanceZones ?? []) zones[String(z.zone)] = Number(z.capacity) || 0;
     const nodes = Number(tpl.capacity) || 0;
@@ -208,23 +206,14 @@ export function planReport(tree: OutputTree, previous?: OutputTree): PlanReport 
   return { clusters, comparedWithPrevious: !!previous };
 }
 
-/** Allocatable of one node from its ComputeBrokerPool machine and KubernetesPool node config. */
-export function allocatableOf(machine: any, nodeConfig: any): ResourceAmounts {
-  if (!machine) return ZERO;
-  const capacity: ResourceAmounts = {
-    cpuMillis: (Number(machine.cpuCores) || 0) * 1000,
-    memoryMiB: safe(() => memoryToMiB(String(machine.memory))),
-    gpus: Number(machine.gpus) || 0,
-  };
-  const kr = nodeConfig?.kubeReserved ?? {};
-  const sr = nodeConfig?.systemReserved ?? {};
-  const evict = String(nodeConfig?.evictionHard?.['memory.available'] ?? '0');
-  const evictMiB = evict.endsWith('%') ? capacity.memoryMiB * Number(evict.slice(0, -1)) / 100 : safe(() => memoryToMiB(evict));
-  return {
-    cpuMillis: capacity.cpuMillis - cpu(kr.cpu) - cpu(sr.cpu),
-    memoryMiB: capacity.memoryMiB - mem(kr.memory) - mem(sr.memory) - evictMiB,
-    gpus: capacity.gpus,
-  };
+/**
+ * Allocatable of one node as the hub's KubernetesPool record states it
+ * (`spec.poolTemplate.nodeResources.allocatable`, written by the synth); zero
+ * for a record without it.
+ */
+export function recordedAllocatable(amounts: any): ResourceAmounts {
+  if (!amounts) return ZERO;
+  return { cpuMillis: cpu(amounts.cpu), memoryMiB: mem(amounts.memory), gpus: Number(amounts.gpus) || 0 };
 }
 
 /** Effective requests of one pod: max(sum of containers, largest init container), per dimension. */

@@ -4,24 +4,17 @@
  * agent's ServiceAccount and least-privilege RBAC.
  */
 import { k8s } from 'cdk8s-plus-28';
-import { DEFAULT_DAEMONSET_MAX_UNAVAILABLE, RequiredDaemonSet } from './required-daemonset';
-import { PoolPlan } from './slots';
+import { DaemonSetSpec, PoolPlan } from './slots';
 import { Labels } from '../core/names';
-import { formatCpu, formatMemory, cpuToMillis } from '../core/resources';
-import { NodeTaint } from '../machines/node-profile';
+import { formatCpu, formatMemory } from '../core/resources';
 import { KubeObject } from '../synth/context';
 
 /** Non-root user the agents run as unless `runAsRoot` is set. @internal */
 export const AGENT_USER_ID = 65532;
 
 /** The DaemonSet name of an agent on a pool. @internal */
-export function daemonSetName(agent: RequiredDaemonSet, pool: string): string {
-  return `${agent.daemonSetName}-${pool}`;
-}
-
-/** Taints a pool's nodes carry: the profile's, then the pool's. @internal */
-export function poolTaints(plan: PoolPlan): NodeTaint[] {
-  return [...plan.profile.taints, ...(plan.pool.props.taints ?? [])];
+export function daemonSetName(agent: DaemonSetSpec, pool: string): string {
+  return `${agent.name}-${pool}`;
 }
 
 function intOrString(v: number | string): k8s.IntOrString {
@@ -29,34 +22,29 @@ function intOrString(v: number | string): k8s.IntOrString {
 }
 
 /** The DaemonSet of `agent` on the nodes of one pool. @internal */
-export function renderAgentDaemonSet(agent: RequiredDaemonSet, plan: PoolPlan, namespace: string): KubeObject {
-  const p = agent.props;
-  const pool = plan.pool.poolName;
+export function renderAgentDaemonSet(agent: DaemonSetSpec, plan: PoolPlan, namespace: string): KubeObject {
+  const pool = plan.spec.name;
   const labels = {
-    'app.kubernetes.io/name': agent.daemonSetName,
+    'app.kubernetes.io/name': agent.name,
     'app.kubernetes.io/component': 'node-agent',
     [Labels.POOL]: pool,
   };
   const requests = agent.requests;
-  const cpuLimit = p.resources.cpuLimit ? cpuToMillis(p.resources.cpuLimit) : requests.cpuMillis;
-  const privileged = p.privileged === true;
-  const runAsRoot = p.runAsRoot === true || privileged;
-  const env = Object.entries(p.env ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, value]) => ({ name, value }));
-  const hostPaths = p.hostPaths ?? [];
+  const { privileged, runAsRoot, env, hostPaths } = agent;
 
   const container: k8s.Container = {
-    name: agent.daemonSetName,
-    image: p.image,
+    name: agent.name,
+    image: agent.image,
     imagePullPolicy: 'IfNotPresent',
-    ...(p.command ? { command: [...p.command] } : {}),
-    ...(p.args && p.args.length > 0 ? { args: [...p.args] } : {}),
-    ...(env.length > 0 ? { env } : {}),
-    ...(p.ports && p.ports.length > 0 ? {
-      ports: p.ports.map(port => ({ name: port.name, containerPort: port.containerPort, protocol: 'TCP', ...(port.hostPort !== undefined ? { hostPort: port.hostPort } : {}) })),
+    ...(agent.command ? { command: [...agent.command] } : {}),
+    ...(agent.args.length > 0 ? { args: [...agent.args] } : {}),
+    ...(env.length > 0 ? { env: env.map(e => ({ ...e })) } : {}),
+    ...(agent.ports.length > 0 ? {
+      ports: agent.ports.map(port => ({ name: port.name, containerPort: port.containerPort, protocol: 'TCP', ...(port.hostPort !== undefined ? { hostPort: port.hostPort } : {}) })),
     } : {}),
     resources: {
       requests: { cpu: k8s.Quantity.fromString(formatCpu(requests.cpuMillis)), memory: k8s.Quantity.fromString(formatMemory(requests.memoryMiB)) },
-      limits: { cpu: k8s.Quantity.fromString(formatCpu(cpuLimit)), memory: k8s.Quantity.fromString(formatMemory(requests.memoryMiB)) },
+      limits: { cpu: k8s.Quantity.fromString(formatCpu(agent.cpuLimitMillis)), memory: k8s.Quantity.fromString(formatMemory(requests.memoryMiB)) },
     },
     securityContext: {
       allowPrivilegeEscalation: privileged,
@@ -68,13 +56,13 @@ export function renderAgentDaemonSet(agent: RequiredDaemonSet, plan: PoolPlan, n
       volumeMounts: hostPaths.map(h => ({
         name: h.name,
         mountPath: h.mountPath,
-        readOnly: h.readOnly ?? true,
+        readOnly: h.readOnly,
         ...(h.mountPropagation ? { mountPropagation: h.mountPropagation } : {}),
       })),
     } : {}),
-    ...(p.readinessProbe ? {
+    ...(agent.readinessProbe ? {
       readinessProbe: {
-        httpGet: { path: p.readinessProbe.path, port: k8s.IntOrString.fromString(p.readinessProbe.port) },
+        httpGet: { path: agent.readinessProbe.path, port: k8s.IntOrString.fromString(agent.readinessProbe.port) },
         periodSeconds: 10,
         failureThreshold: 3,
       },
@@ -82,10 +70,10 @@ export function renderAgentDaemonSet(agent: RequiredDaemonSet, plan: PoolPlan, n
     terminationMessagePolicy: 'FallbackToLogsOnError',
   };
 
-  const tolerations = poolTaints(plan).map(t => ({
+  const tolerations = plan.spec.taints.map(t => ({
     key: t.key,
     operator: 'Equal',
-    value: t.value ?? '',
+    value: t.value,
     effect: t.effect,
   }));
 
@@ -98,16 +86,16 @@ export function renderAgentDaemonSet(agent: RequiredDaemonSet, plan: PoolPlan, n
       updateStrategy: {
         type: 'RollingUpdate',
         rollingUpdate: {
-          maxUnavailable: intOrString(p.maxUnavailable ?? DEFAULT_DAEMONSET_MAX_UNAVAILABLE),
+          maxUnavailable: intOrString(agent.maxUnavailable),
           maxSurge: k8s.IntOrString.fromNumber(0),
         },
       },
       template: {
         metadata: { labels },
         spec: {
-          serviceAccountName: agent.daemonSetName,
-          automountServiceAccountToken: (p.clusterRules?.length ?? 0) > 0,
-          priorityClassName: p.priorityClassName ?? 'system-node-critical',
+          serviceAccountName: agent.name,
+          automountServiceAccountToken: agent.clusterRules.length > 0,
+          priorityClassName: agent.priorityClassName,
           nodeSelector: { [Labels.POOL]: pool },
           ...(tolerations.length > 0 ? { tolerations } : {}),
           securityContext: {
@@ -128,10 +116,10 @@ export function renderAgentDaemonSet(agent: RequiredDaemonSet, plan: PoolPlan, n
 }
 
 /** The agent's ServiceAccount and, when it needs API access, its ClusterRole and binding. @internal */
-export function renderAgentIdentity(agent: RequiredDaemonSet, namespace: string): KubeObject[] {
-  const name = agent.daemonSetName;
+export function renderAgentIdentity(agent: DaemonSetSpec, namespace: string): KubeObject[] {
+  const name = agent.name;
   const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/component': 'node-agent' };
-  const rules = agent.props.clusterRules ?? [];
+  const rules = agent.clusterRules;
   const out: KubeObject[] = [k8s.KubeServiceAccount.manifest({
     metadata: { name, namespace, labels },
     automountServiceAccountToken: false,

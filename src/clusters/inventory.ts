@@ -2,67 +2,76 @@
  * The hub's inventory records: a ComputeBrokerPool and a KubernetesPool per
  * (cluster, pool), and the CRDs that define them.
  */
-import { poolTaints } from './daemonsets';
+import { PoolPlan } from './slots';
 import { Labels } from '../core/names';
-import { formatMemory, memoryToMiB } from '../core/resources';
+import { ResourceAmounts, formatCpu, formatMemory } from '../core/resources';
 import { FLEET_API_VERSION } from '../crds/pools';
 import { renderKubeletConfiguration } from '../machines/kubelet-config';
-import { FleetModel } from '../model';
-import { PoolPlan } from './slots';
 import { KubeObject } from '../synth/context';
 import { NODE_PROFILES_DIR } from '../synth/layout';
 
 /** Name of a pool's inventory records on the hub: `<cluster>-<pool>`. @internal */
 export function inventoryName(plan: PoolPlan): string {
-  return `${plan.cluster.clusterName}-${plan.pool.poolName}`;
+  return `${plan.spec.clusterName}-${plan.spec.name}`;
 }
 
 /** Labels every node of a pool carries (without its zone, which varies per node). @internal */
-export function poolNodeLabels(plan: PoolPlan): Record<string, string> {
-  const m = plan.profile.props.machine;
-  return {
-    ...(plan.profile.props.nodeLabels ?? {}),
-    ...(plan.pool.props.nodeLabels ?? {}),
-    [Labels.POOL]: plan.pool.poolName,
-    [Labels.NODE_PROFILE]: plan.profile.profileName,
-    'node.kubernetes.io/instance-type': m.sku ?? plan.profile.profileName,
-  };
+export function poolNodeLabels(plan: PoolPlan): Readonly<Record<string, string>> {
+  return plan.spec.nodeLabels;
 }
 
 function zones(plan: PoolPlan) {
   return plan.zones.map(z => ({ zone: z.zone, capacity: z.nodes, nodeLabels: { [Labels.MAINTENANCE_ZONE]: z.zone } }));
 }
 
+function resources(r: ResourceAmounts, pods: number): Record<string, string | number> {
+  return { cpu: formatCpu(r.cpuMillis), memory: formatMemory(r.memoryMiB), gpus: r.gpus, pods };
+}
+
+/**
+ * What one node of a pool offers: the profile's allocatable, the per-node
+ * overhead of the agents that run there, and what is left for app pods.
+ * @internal
+ */
+export function nodeResources(plan: PoolPlan): Record<string, unknown> {
+  return {
+    allocatable: resources(plan.profileSpec.allocatable, plan.profileSpec.maxPods),
+    daemonSets: resources(plan.agentRequestsPerNode, plan.agentPodsPerNode),
+    forPods: resources(plan.appAllocatablePerNode, plan.appPodsPerNode),
+  };
+}
+
 /** The KubernetesPool record of a pool. @internal */
-export function renderKubernetesPool(plan: PoolPlan, model: FleetModel): KubeObject {
-  const profile = plan.profile;
+export function renderKubernetesPool(plan: PoolPlan): KubeObject {
+  const pool = plan.spec;
+  const profile = plan.profileSpec;
   const kubelet = renderKubeletConfiguration(profile);
-  const capacity = plan.pool.props.capacity;
   return {
     apiVersion: FLEET_API_VERSION,
     kind: 'KubernetesPool',
     metadata: {
       name: inventoryName(plan),
-      labels: { [Labels.CLUSTER]: plan.cluster.clusterName, [Labels.POOL]: plan.pool.poolName, [Labels.NODE_PROFILE]: profile.profileName },
+      labels: { [Labels.CLUSTER]: pool.clusterName, [Labels.POOL]: pool.name, [Labels.NODE_PROFILE]: profile.name },
     },
     spec: {
-      cluster: plan.cluster.clusterName,
+      cluster: pool.clusterName,
       poolTemplate: {
-        capacity,
-        nodeProfile: profile.profileName,
+        capacity: pool.capacity,
+        nodeProfile: profile.name,
         nodeConfig: {
-          kubeletVersion: model.kubeletVersionOf(profile, plan.cluster),
+          kubeletVersion: pool.kubeletVersion,
           maxPods: profile.maxPods,
           cpuManagerPolicy: kubelet.cpuManagerPolicy,
           topologyManagerPolicy: kubelet.topologyManagerPolicy,
           kubeReserved: kubelet.kubeReserved,
           systemReserved: kubelet.systemReserved,
           evictionHard: kubelet.evictionHard,
-          configFile: `${NODE_PROFILES_DIR}/${profile.profileName}/kubelet-config.yaml`,
+          configFile: `${NODE_PROFILES_DIR}/${profile.name}/kubelet-config.yaml`,
         },
-        nodeLabels: poolNodeLabels(plan),
-        taints: poolTaints(plan).map(t => ({ key: t.key, value: t.value ?? '', effect: t.effect })),
-        requiredDaemonSets: plan.pool.requiredDaemonSets.map(d => d.daemonSetName),
+        nodeResources: nodeResources(plan),
+        nodeLabels: { ...pool.nodeLabels },
+        taints: pool.taints.map(t => ({ key: t.key, value: t.value, effect: t.effect })),
+        requiredDaemonSets: pool.requiredDaemonSets.map(d => d.name),
       },
       maintenanceZones: zones(plan),
     },
@@ -71,26 +80,25 @@ export function renderKubernetesPool(plan: PoolPlan, model: FleetModel): KubeObj
 
 /** The ComputeBrokerPool record of a pool. @internal */
 export function renderComputeBrokerPool(plan: PoolPlan): KubeObject {
-  const m = plan.profile.props.machine;
+  const profile = plan.profileSpec;
   return {
     apiVersion: FLEET_API_VERSION,
     kind: 'ComputeBrokerPool',
     metadata: {
       name: inventoryName(plan),
-      labels: { [Labels.CLUSTER]: plan.cluster.clusterName, [Labels.POOL]: plan.pool.poolName, [Labels.NODE_PROFILE]: plan.profile.profileName },
+      labels: { [Labels.CLUSTER]: plan.spec.clusterName, [Labels.POOL]: plan.spec.name, [Labels.NODE_PROFILE]: profile.name },
     },
     spec: {
-      capacity: plan.pool.props.capacity,
-      nodeProfile: plan.profile.profileName,
+      capacity: plan.spec.capacity,
+      nodeProfile: profile.name,
       machine: {
-        sku: m.sku ?? plan.profile.profileName,
-        cpuCores: m.cpuCores,
-        memory: formatMemory(memoryToMiB(m.memory)),
-        gpus: m.gpus ?? 0,
-        ...(m.localSsd ? { localSsd: formatMemory(memoryToMiB(m.localSsd)) } : {}),
+        sku: profile.sku,
+        cpuCores: profile.cpuCores,
+        memory: formatMemory(profile.memoryMiB),
+        gpus: profile.capacity.gpus,
+        ...(profile.localSsdMiB !== undefined ? { localSsd: formatMemory(profile.localSsdMiB) } : {}),
       },
       maintenanceZones: zones(plan),
     },
   };
 }
-

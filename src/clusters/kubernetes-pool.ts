@@ -62,7 +62,10 @@ export class KubernetesPool extends Construct {
     return p instanceof NodeProfile ? p.profileName : String(p);
   }
 
-  /** Required DaemonSets of the pool: the `requiredDaemonSets` prop's, then those of {@link addRequiredDaemonSet}. */
+  /**
+   * Required DaemonSets of the pool: the `requiredDaemonSets` prop's, then those of
+   * {@link addRequiredDaemonSet}; the clusters layer resolves them once into the pool's spec.
+   */
   public get requiredDaemonSets(): readonly RequiredDaemonSet[] {
     const listed: unknown = this.props.requiredDaemonSets;
     return [...(Array.isArray(listed) ? listed as RequiredDaemonSet[] : []), ...this.addedDaemonSets];

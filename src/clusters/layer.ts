@@ -2,194 +2,242 @@
  * The clusters layer: clusters, pools striped over maintenance zones, required
  * DaemonSets, and the hub's inventory.
  */
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { ClusterCapacity, clusterCapacity } from './capacity';
 import { Cluster } from './cluster';
 import { renderAgentDaemonSet, renderAgentIdentity, renderSystemNamespace } from './daemonsets';
 import { renderComputeBrokerPool, renderKubernetesPool } from './inventory';
 import { KubernetesPool, MAX_POOL_CAPACITY } from './kubernetes-pool';
-import { AgentPolicyRule, DaemonSetPort, HostPathMount, MAX_DAEMONSET_MAX_UNAVAILABLE_PERCENT, RequiredDaemonSet } from './required-daemonset';
-import { ClustersPlan, ClustersSlots, PoolPlan } from './slots';
+import { AgentPolicyRule, DEFAULT_DAEMONSET_MAX_UNAVAILABLE, DaemonSetPort, HostPathMount, MAX_DAEMONSET_MAX_UNAVAILABLE_PERCENT, RequiredDaemonSet } from './required-daemonset';
+import { ClusterAgentTotals, ClusterSpec, ClustersPlan, ClustersSlots, ClustersSpec, DaemonSetSpec, PoolPlan, PoolSpec } from './slots';
 import { describeValue, isRecord, isString, wholeNumberProblem } from '../core/checks';
 import { Violations } from '../core/errors';
 import { Labels, RESERVED_NAMESPACES, dns1123LabelFix, isDns1123Label, isDns1123Subdomain, labelsProblems } from '../core/names';
-import { addResources, amountsIfValid, cpuProblem, cpuToMillis, fitsIn, formatCpu, memoryProblem, shortfalls } from '../core/resources';
+import { ResourceAmounts, ZERO, addResources, cpuProblem, cpuToMillis, fitsIn, formatCpu, memoryProblem, memoryToMiB, scaleResources, shortfalls, subtractResources } from '../core/resources';
+import { ErrorRuleId } from '../core/rules';
 import { imagePinProblem, kubeletSkewProblem, kubeletVersionProblem, kubernetesVersionProblem, parseKubeVersion, supportedKubernetesRange } from '../core/versions';
 import { groupOf, workloadKindOf } from '../core/workload-kinds';
 import { poolCrds } from '../crds/pools';
-import { validateTaints } from '../machines/layer';
 import { MAX_MAINTENANCE_ZONES, stripePools, stripingProblem } from '../machines/maintenance-zones';
-import { MachinesStack } from '../machines/slots';
-import { FleetModel, pathOf } from '../model';
+import { NodeProfile } from '../machines/node-profile';
+import { validateTaints } from '../machines/resolve';
+import { MachinesSpec, MachinesStack } from '../machines/slots';
+import { FleetModel, FleetRoot, pathOf } from '../model';
 import { KubeObject, RenderContext } from '../synth/context';
 import { Layer } from '../synth/layer';
 import { RESERVED_CLUSTER_NAMES } from '../synth/layout';
 
 const RESERVED_NODE_LABELS: readonly string[] = [Labels.POOL, Labels.NODE_PROFILE, Labels.MAINTENANCE_ZONE];
 
-function validateClusters(model: FleetModel, v: Violations): void {
-  const fleetVersionProblem = kubernetesVersionProblem(model.fleet.kubernetesVersion);
-  if (fleetVersionProblem) {
-    v.error(pathOf(model.fleet), 'fleet.kubernetes-version', fleetVersionProblem, `use a supported version (${supportedKubernetesRange()}) like '1.28.9'`);
-  }
-  const ns: unknown = model.fleet.systemNamespace;
-  if (!isDns1123Label(ns)) {
-    v.error(pathOf(model.fleet), 'fleet.system-namespace', `systemNamespace ${describeValue(ns)} is not a DNS-1123 label`, dns1123LabelFix(String(ns)));
-  } else if (RESERVED_NAMESPACES.includes(ns)) {
-    v.error(pathOf(model.fleet), 'fleet.system-namespace', `systemNamespace '${ns}' belongs to Kubernetes`, "use a namespace of the platform's own, e.g. 'fleet-system'");
-  }
-  const names = new Map<string, string>();
-  for (const c of model.clusters) {
-    const path = pathOf(c);
-    const name = c.clusterName;
-    if (!isDns1123Label(name)) v.error(path, 'cluster.name', `cluster name '${name}' is not a DNS-1123 label`, dns1123LabelFix(name));
-    if (RESERVED_CLUSTER_NAMES.includes(name)) v.error(path, 'cluster.name.reserved', `'${name}' is reserved for the output layout`, 'choose another cluster name');
-    const other = names.get(name);
-    if (other) v.error(path, 'cluster.unique-name', `cluster '${name}' is also declared at ${other}`, 'give each cluster a unique name');
-    else names.set(name, path);
-    const region: unknown = c.props.region;
-    if (typeof region !== 'string' || region.trim() === '') {
-      v.error(path, 'cluster.region', 'the cluster has no region', "set region, e.g. 'lva1'");
-    } else if (!isDns1123Label(region)) {
-      v.error(path, 'cluster.region', `region '${region}' is not a DNS-1123 label (it names the control-plane hosts' domain)`, dns1123LabelFix(region));
-    }
-    // a cluster that inherits a bad fleet version is covered by the fleet's violation
-    const version = model.versionOf(c);
-    const versionProblem = c.props.kubernetesVersion === undefined && fleetVersionProblem ? undefined : kubernetesVersionProblem(version);
-    if (versionProblem) {
-      v.error(path, 'cluster.kubernetes-version', versionProblem, `use a supported version (${supportedKubernetesRange()}) like '1.28.9'`);
-    }
-    if (c.props.openKruise !== undefined && typeof c.props.openKruise !== 'boolean') {
-      v.error(path, 'cluster.open-kruise', `openKruise is ${describeValue(c.props.openKruise)}, not true or false`, 'set openKruise to true or false, or omit it');
-    }
-    for (const problem of labelsProblems(c.props.labels)) {
-      v.error(path, 'cluster.labels', `labels: ${problem}`, 'use label keys and values as Kubernetes accepts them');
-    }
-  }
+/** What a cluster resolves against: the fleet's Kubernetes version and whether it is itself reported. @internal */
+export interface ClusterFacts {
+  /** The fleet's default Kubernetes version. */
+  readonly fleetKubernetesVersion: string;
+  /** True when the fleet's version is reported (a cluster inheriting it is not reported again). */
+  readonly fleetVersionReported: boolean;
 }
 
-function validatePool(model: FleetModel, pool: KubernetesPool, daemonSets: ReadonlySet<RequiredDaemonSet>, v: Violations): void {
+/** Checks the fleet's own props that this layer owns (Kubernetes version, system namespace). */
+function resolveFleet(fleet: FleetRoot, v: Violations): ClusterFacts {
+  const fleetVersionProblem = kubernetesVersionProblem(fleet.kubernetesVersion);
+  if (fleetVersionProblem) {
+    v.error(pathOf(fleet), 'fleet.kubernetes-version', fleetVersionProblem, `use a supported version (${supportedKubernetesRange()}) like '1.28.9'`);
+  }
+  const ns: unknown = fleet.systemNamespace;
+  if (!isDns1123Label(ns)) {
+    v.error(pathOf(fleet), 'fleet.system-namespace', `systemNamespace ${describeValue(ns)} is not a DNS-1123 label`, dns1123LabelFix(String(ns)));
+  } else if (RESERVED_NAMESPACES.includes(ns)) {
+    v.error(pathOf(fleet), 'fleet.system-namespace', `systemNamespace '${ns}' belongs to Kubernetes`, "use a namespace of the platform's own, e.g. 'fleet-system'");
+  }
+  return { fleetKubernetesVersion: fleet.kubernetesVersion, fleetVersionReported: fleetVersionProblem !== undefined };
+}
+
+/**
+ * Resolves a cluster's own props (its pools are resolved with
+ * {@link resolvePool}): reports each bad prop and returns its spec with the
+ * fleet's Kubernetes version applied.
+ * @internal
+ */
+export function resolveCluster(cluster: Cluster, facts: ClusterFacts, v: Violations): Omit<ClusterSpec, 'pools'> {
+  const path = pathOf(cluster);
+  const name = cluster.clusterName;
+  const p = cluster.props;
+  if (!isDns1123Label(name)) v.error(path, 'cluster.name', `cluster name '${name}' is not a DNS-1123 label`, dns1123LabelFix(name));
+  if (RESERVED_CLUSTER_NAMES.includes(name)) v.error(path, 'cluster.name.reserved', `'${name}' is reserved for the output layout`, 'choose another cluster name');
+  const region: unknown = p.region;
+  if (typeof region !== 'string' || region.trim() === '') {
+    v.error(path, 'cluster.region', 'the cluster has no region', "set region, e.g. 'lva1'");
+  } else if (!isDns1123Label(region)) {
+    v.error(path, 'cluster.region', `region '${region}' is not a DNS-1123 label (it names the control-plane hosts' domain)`, dns1123LabelFix(region));
+  }
+  const kubernetesVersion = p.kubernetesVersion ?? facts.fleetKubernetesVersion;
+  const versionProblem = kubernetesVersionProblem(kubernetesVersion);
+  // a cluster that inherits a bad fleet version is covered by the fleet's violation
+  if (versionProblem && !(p.kubernetesVersion === undefined && facts.fleetVersionReported)) {
+    v.error(path, 'cluster.kubernetes-version', versionProblem, `use a supported version (${supportedKubernetesRange()}) like '1.28.9'`);
+  }
+  if (p.openKruise !== undefined && typeof p.openKruise !== 'boolean') {
+    v.error(path, 'cluster.open-kruise', `openKruise is ${describeValue(p.openKruise)}, not true or false`, 'set openKruise to true or false, or omit it');
+  }
+  for (const problem of labelsProblems(p.labels)) {
+    v.error(path, 'cluster.labels', `labels: ${problem}`, 'use label keys and values as Kubernetes accepts them');
+  }
+  return {
+    construct: cluster,
+    name,
+    role: cluster.role,
+    region: region as string,
+    kubernetesVersion,
+    kubernetesVersionValid: versionProblem === undefined,
+    openKruise: p.openKruise === true,
+    labels: isRecord(p.labels) ? p.labels as Record<string, string> : {},
+  };
+}
+
+/** What a pool resolves against: the machines layer's specs, its cluster, and the fleet's required DaemonSets. @internal */
+export interface PoolFacts {
+  /** The machines layer's specs (profiles, maintenance zones). */
+  readonly machines: MachinesSpec;
+  /** The pool's cluster, resolved. */
+  readonly cluster: Omit<ClusterSpec, 'pools'>;
+  /** The fleet's required DaemonSets, resolved. */
+  readonly daemonSets: ReadonlyMap<RequiredDaemonSet, DaemonSetSpec>;
+}
+
+/**
+ * Resolves a pool: reports each bad prop (and each reference to a node profile
+ * or DaemonSet the fleet does not declare) at the pool's path, and returns its
+ * spec with the fleet's maintenance zones and the profile's kubelet version
+ * applied.
+ * @internal
+ */
+export function resolvePool(pool: KubernetesPool, facts: PoolFacts, v: Violations): PoolSpec {
   const path = pathOf(pool);
-  const cluster = model.clusterOf(pool);
+  const cluster = facts.cluster;
+  const fleetZones = facts.machines.maintenanceZones;
   const p = pool.props;
+  const before = v.errorCount;
   if (!isDns1123Label(pool.poolName)) v.error(path, 'pool.name', `pool name '${pool.poolName}' is not a DNS-1123 label`, dns1123LabelFix(pool.poolName));
-  const inventoryName = `${cluster.clusterName}-${pool.poolName}`;
+  const inventoryName = `${cluster.name}-${pool.poolName}`;
   if (inventoryName.length > 253) v.error(path, 'pool.name.length', `'${inventoryName}' is too long for the hub record`, 'shorten the cluster or pool name');
 
   const capacityProblem = wholeNumberProblem(p.capacity, 'capacity', 0, MAX_POOL_CAPACITY);
-  const capacityOk = capacityProblem === undefined;
-  if (!capacityOk) {
+  const capacityValid = capacityProblem === undefined;
+  if (!capacityValid) {
     v.error(path, 'pool.capacity.non-negative-integer', typeof p.capacity === 'number' && p.capacity < 0 ? `capacity is ${p.capacity} nodes` : `${capacityProblem} (nodes)`,
       `set capacity to a whole number of nodes, 0 or more, at most ${MAX_POOL_CAPACITY}`);
   }
+  const capacity = capacityValid ? p.capacity : 0;
 
-  const profile = model.profileOf(pool);
+  const profileRef: unknown = p.nodeProfile;
+  const profile = profileRef instanceof NodeProfile ? facts.machines.of(profileRef) : facts.machines.profile(profileRef as string);
   if (!profile) {
-    const known = model.nodeProfiles.map(n => n.profileName).sort().join(', ') || '(none)';
+    const known = facts.machines.profiles.map(n => n.name).sort().join(', ') || '(none)';
     v.error(path, 'pool.node-profile.known', `node profile '${pool.nodeProfileName}' is not declared in this fleet`,
       `use one of the fleet's node profiles: ${known}; or declare a NodeProfile named '${pool.nodeProfileName}'`);
   }
 
-  const fleetZones = new Set(model.fleet.maintenanceZones);
+  const fleetZoneSet = new Set(fleetZones);
   const zonesProp: unknown = p.maintenanceZones;
   const zonesOk = zonesProp === undefined || (Array.isArray(zonesProp) && zonesProp.length <= MAX_MAINTENANCE_ZONES);
   if (!zonesOk) {
     v.error(path, 'pool.zones.list', Array.isArray(zonesProp) ? `the pool lists ${zonesProp.length} maintenance zones, more than the ${MAX_MAINTENANCE_ZONES} a fleet may have` : `maintenanceZones is ${describeValue(zonesProp)}, not a list`,
       'list zones of the fleet by name, or omit maintenanceZones to use every zone');
   }
-  const zones = zonesOk ? model.zonesOf(pool) : [];
-  if (zonesOk && zones.length === 0 && model.fleet.maintenanceZones.length > 0) v.error(path, 'pool.zones.non-empty', 'the pool lists no maintenance zones', 'omit maintenanceZones to use every zone, or list at least one');
-  const unknownZones = zones.filter(z => !fleetZones.has(z));
+  const zones: readonly string[] = zonesOk ? p.maintenanceZones ?? fleetZones : [];
+  if (zonesOk && zones.length === 0 && fleetZones.length > 0) v.error(path, 'pool.zones.non-empty', 'the pool lists no maintenance zones', 'omit maintenanceZones to use every zone, or list at least one');
+  const unknownZones = zones.filter(z => !fleetZoneSet.has(z));
   if (unknownZones.length > 0) {
-    v.error(path, 'pool.zones.known', `unknown maintenance zone(s): ${unknownZones.map(String).join(', ')}`, `use zones of the fleet: ${model.fleet.maintenanceZones.join(', ')}`);
+    v.error(path, 'pool.zones.known', `unknown maintenance zone(s): ${unknownZones.map(String).join(', ')}`, `use zones of the fleet: ${fleetZones.join(', ')}`);
   }
   if (new Set(zones).size !== zones.length) v.error(path, 'pool.zones.unique', 'a maintenance zone is listed twice', 'list each zone once');
-  const minPerZone = p.minNodesPerZone ?? 1;
-  const minProblem = wholeNumberProblem(minPerZone, 'minNodesPerZone', 0, MAX_POOL_CAPACITY);
+  const minNodesPerZone = p.minNodesPerZone ?? 1;
+  const minProblem = wholeNumberProblem(minNodesPerZone, 'minNodesPerZone', 0, MAX_POOL_CAPACITY);
   if (minProblem) {
     v.error(path, 'pool.zones.min-nodes', minProblem, 'set minNodesPerZone to a whole number, 0 or more');
-  } else if (capacityOk && zones.length > 0) {
-    const problem = stripingProblem(p.capacity, zones.length, minPerZone);
+  } else if (capacityValid && zones.length > 0) {
+    const problem = stripingProblem(capacity, zones.length, minNodesPerZone);
     if (problem) {
       v.error(path, 'pool.capacity.stripable', problem,
-        `raise capacity to at least ${zones.length * minPerZone}, restrict maintenanceZones to at most ${Math.floor(p.capacity / Math.max(1, minPerZone))} zones, or lower minNodesPerZone`);
+        `raise capacity to at least ${zones.length * minNodesPerZone}, restrict maintenanceZones to at most ${Math.floor(capacity / Math.max(1, minNodesPerZone))} zones, or lower minNodesPerZone`);
     }
   }
 
-  for (const problem of labelsProblems(p.nodeLabels)) {
+  const labelProblems = labelsProblems(p.nodeLabels);
+  for (const problem of labelProblems) {
     v.error(path, 'pool.node-labels', `nodeLabels: ${problem}`, 'use label keys and values as Kubernetes accepts them');
   }
-  validateTaints(p.taints, path, 'pool.taints', v);
-  for (const key of Object.keys(p.nodeLabels ?? {})) {
+  const taintsOk = validateTaints(p.taints, path, 'pool.taints', v);
+  const ownLabels = labelProblems.length === 0 && isRecord(p.nodeLabels) ? p.nodeLabels as Record<string, string> : {};
+  for (const key of Object.keys(ownLabels)) {
     if (RESERVED_NODE_LABELS.includes(key)) v.error(path, 'pool.node-labels.reserved', `node label '${key}' is set by the library`, `remove '${key}' from nodeLabels`);
   }
 
-  if (profile) {
-    // each version itself is checked with its construct; here only whether they fit together
-    const kubeletVersion = model.kubeletVersionOf(profile, cluster);
-    const kubelet = kubeletVersionProblem(kubeletVersion) ? undefined : parseKubeVersion(kubeletVersion);
-    const apiserver = kubernetesVersionProblem(model.versionOf(cluster)) ? undefined : parseKubeVersion(model.versionOf(cluster));
-    if (kubelet && apiserver) {
-      const problem = kubeletSkewProblem(kubelet, apiserver);
-      if (problem) {
-        v.error(path, 'pool.kubelet-version-skew', `${problem}: kubelet ${model.kubeletVersionOf(profile, cluster)}, cluster ${model.versionOf(cluster)}`,
-          'align the node profile\'s kubeletVersion with the cluster: not newer, at most three minor versions older');
-      }
-    }
-  }
-
-  // required DaemonSets: known, and together within one node's allocatable
+  // required DaemonSets: each one of this fleet, once
   const agentsProp: unknown = p.requiredDaemonSets;
   if (agentsProp !== undefined && !Array.isArray(agentsProp)) {
     v.error(path, 'pool.daemonsets.list', `requiredDaemonSets is ${describeValue(agentsProp)}, not a list`, 'list the RequiredDaemonSet constructs the pool needs');
   }
   // the prop's agents, then those of addRequiredDaemonSet()
-  const agents = pool.requiredDaemonSets;
+  const requiredDaemonSets: DaemonSetSpec[] = [];
   const seen = new Set<string>();
-  for (const agent of agents) {
-    if (!daemonSets.has(agent)) {
+  for (const agent of pool.requiredDaemonSets as readonly unknown[]) {
+    const ds = agent instanceof RequiredDaemonSet ? facts.daemonSets.get(agent) : undefined;
+    if (!ds) {
       v.error(path, 'pool.daemonsets.known', agent instanceof RequiredDaemonSet ? `required DaemonSet '${agent.daemonSetName}' is not part of this fleet` : `a required DaemonSet of the pool is ${describeValue(agent)}, not a RequiredDaemonSet`,
         'declare the RequiredDaemonSet in the same Fleet');
       continue;
     }
-    if (seen.has(agent.daemonSetName)) v.error(path, 'pool.daemonsets.unique', `required DaemonSet '${agent.daemonSetName}' is listed twice`, 'list each DaemonSet once');
-    seen.add(agent.daemonSetName);
-    const dsName = `${agent.daemonSetName}-${pool.poolName}`;
+    requiredDaemonSets.push(ds);
+    if (seen.has(ds.name)) v.error(path, 'pool.daemonsets.unique', `required DaemonSet '${ds.name}' is listed twice`, 'list each DaemonSet once');
+    seen.add(ds.name);
+    const dsName = `${ds.name}-${pool.poolName}`;
     if (dsName.length > 63) v.error(path, 'pool.daemonsets.name-length', `DaemonSet name '${dsName}' is longer than 63 characters`, 'shorten the pool or DaemonSet name');
   }
-  // agents and profiles with unusable quantities are reported with their own props
-  const alloc = profile ? amountsIfValid(() => profile.allocatable) : undefined;
-  const known = agents.filter(a => daemonSets.has(a));
-  const requests = known.map(a => amountsIfValid(() => a.requests));
-  if (profile && alloc && known.length > 0 && requests.every(r => r !== undefined)) {
-    for (const agent of known) {
-      if (!fitsIn(agent.requests, alloc)) {
-        v.error(path, 'pool.daemonsets.fit', `required DaemonSet '${agent.daemonSetName}' requests more than a '${profile.profileName}' node allocates: ${shortfalls(agent.requests, alloc).join(', ')}`,
-          `lower the DaemonSet's requests or use a larger node profile for pool '${pool.poolName}'`);
-      }
-    }
-    const total = addResources(...known.map(a => a.requests));
-    if (known.length > 1 && !fitsIn(total, alloc)) {
-      v.error(path, 'pool.daemonsets.fit-together', `the pool's required DaemonSets together request more than a '${profile.profileName}' node allocates: ${shortfalls(total, alloc).join(', ')}`,
-        'lower the DaemonSets\' requests, drop one, or use a larger node profile');
-    }
-  }
+
+  const poolTaints = taintsOk && Array.isArray(p.taints) ? p.taints : [];
+  return {
+    construct: pool,
+    name: pool.poolName,
+    cluster: cluster.construct,
+    clusterName: cluster.name,
+    valid: v.errorCount === before,
+    capacity,
+    capacityValid,
+    profileName: pool.nodeProfileName,
+    ...(profile ? { profile } : {}),
+    zones,
+    minNodesPerZone,
+    nodeLabels: {
+      ...profile?.nodeLabels,
+      ...ownLabels,
+      [Labels.POOL]: pool.poolName,
+      [Labels.NODE_PROFILE]: profile?.name ?? pool.nodeProfileName,
+      'node.kubernetes.io/instance-type': profile?.sku ?? pool.nodeProfileName,
+    },
+    taints: [...profile?.taints ?? [], ...poolTaints].map(t => ({ ...t, value: t.value ?? '' })),
+    requiredDaemonSets,
+    kubeletVersion: profile?.kubelet.kubeletVersion ?? cluster.kubernetesVersion,
+  };
 }
 
-const WILDCARD = '*';
-
-function validateDaemonSet(agent: RequiredDaemonSet, names: Map<string, string>, v: Violations): void {
+/**
+ * Resolves a required DaemonSet: reports each bad prop at its path and returns
+ * its spec, defaults applied (`valid: false` when a prop was reported).
+ * @internal
+ */
+export function resolveDaemonSet(agent: RequiredDaemonSet, v: Violations): DaemonSetSpec {
   const path = pathOf(agent);
   const p = agent.props;
   const name = agent.daemonSetName;
+  const before = v.errorCount;
   if (!isDns1123Label(name)) v.error(path, 'daemonset.name', `DaemonSet name '${name}' is not a DNS-1123 label`, dns1123LabelFix(name));
-  const other = names.get(name);
-  if (other) v.error(path, 'daemonset.unique-name', `required DaemonSet '${name}' is also declared at ${other}`, 'give each required DaemonSet a unique name');
-  else names.set(name, path);
   const imageProblem = imagePinProblem(p.image);
   if (imageProblem) v.error(path, 'daemonset.image.pinned', `image ${describeValue(p.image)}: ${imageProblem}`, 'pin the image to a version tag or digest, e.g. registry/agent:1.4.2');
   const res: unknown = p.resources;
+  let requests: ResourceAmounts = ZERO;
+  let cpuLimitMillis = 0;
   if (!isRecord(res)) {
     v.error(path, 'daemonset.resources.parse', `resources is ${describeValue(res)}`, 'set resources: { cpu: Cpu.millis(…), memory: Size.mebibytes(…) }');
   } else {
@@ -200,7 +248,9 @@ function validateDaemonSet(agent: RequiredDaemonSet, names: Map<string, string>,
     ].filter(([, problem]) => problem !== undefined);
     for (const [key, problem] of problems) v.error(path, 'daemonset.resources.parse', `resources.${key}: ${problem}`, 'use Cpu.millis(…) and Size.mebibytes(…)');
     if (problems.length === 0) {
-      const req = agent.requests;
+      const req = { cpuMillis: cpuToMillis(res.cpu as Cpu), memoryMiB: memoryToMiB(res.memory as Size), gpus: 0 };
+      requests = req;
+      cpuLimitMillis = res.cpuLimit !== undefined ? cpuToMillis(res.cpuLimit as Cpu) : req.cpuMillis;
       if (req.cpuMillis <= 0 || req.memoryMiB <= 0) {
         v.error(path, 'daemonset.resources.positive', 'CPU and memory requests must be positive', 'request CPU and memory, e.g. Cpu.millis(100) and Size.mebibytes(128)');
       } else if (res.cpuLimit !== undefined && cpuToMillis(res.cpuLimit as Cpu) < req.cpuMillis) {
@@ -293,57 +343,178 @@ function validateDaemonSet(agent: RequiredDaemonSet, names: Map<string, string>,
       v.error(path, 'daemonset.host-path.propagation', `host path ${describeValue(h.name)}: mountPropagation ${describeValue(h.mountPropagation)} is unknown`, `use one of ${MOUNT_PROPAGATIONS.join(', ')}`);
     }
   }
+  const list = <T>(x: unknown): T[] => (Array.isArray(x) ? x as T[] : []);
+  const privileged = p.privileged === true;
+  const portList = list<DaemonSetPort>(p.ports);
+  const hostPathList = list<HostPathMount>(p.hostPaths);
+  return {
+    construct: agent,
+    name,
+    valid: v.errorCount === before,
+    image: p.image,
+    ...(Array.isArray(p.command) ? { command: p.command } : {}),
+    args: list<string>(p.args),
+    env: Object.entries(isRecord(p.env) ? p.env as Record<string, string> : {})
+      .sort(([a], [b]) => (a < b ? -1 : 1)).map(([n, value]) => ({ name: n, value })),
+    requests,
+    cpuLimitMillis,
+    hostPaths: hostPathList.map(h => ({ ...h, readOnly: h.readOnly ?? true })),
+    ports: portList,
+    privileged,
+    runAsRoot: p.runAsRoot === true || privileged,
+    maxUnavailable: p.maxUnavailable ?? DEFAULT_DAEMONSET_MAX_UNAVAILABLE,
+    priorityClassName: p.priorityClassName ?? 'system-node-critical',
+    clusterRules: list<AgentPolicyRule>(p.clusterRules),
+    ...(isRecord(p.readinessProbe) ? { readinessProbe: p.readinessProbe } : {}),
+    needsPrivilegedNamespace: hostPathList.length > 0 || p.runAsRoot === true || privileged
+      || portList.some(pt => isRecord(pt) && pt.hostPort !== undefined),
+  };
 }
 
+const WILDCARD = '*';
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const MOUNT_PROPAGATIONS: readonly string[] = ['None', 'HostToContainer', 'Bidirectional'];
 
-function validate(model: FleetModel, _spec: unknown, v: Violations): void {
-  validateClusters(model, v);
-  const daemonSets = new Set(model.daemonSets);
+
+/** Resolves the fleet's clusters, their pools and the required DaemonSets, reporting each bad prop. */
+function resolve(model: FleetModel, below: MachinesStack['spec'], v: Violations): ClustersSlots['spec'] {
+  const facts = resolveFleet(model.fleet, v);
+  const daemonSets = model.ofType(RequiredDaemonSet).map(d => resolveDaemonSet(d, v));
+  const dsByConstruct = new Map(daemonSets.map(d => [d.construct, d]));
+  const byCluster = new Map<Cluster, ClusterSpec>();
+  const byPool = new Map<KubernetesPool, PoolSpec>();
+  const clusters: ClusterSpec[] = [];
+  for (const c of model.ofType(Cluster)) {
+    const own = resolveCluster(c, facts, v);
+    const pools = c.pools.map(pool => resolvePool(pool, { machines: below.machines, cluster: own, daemonSets: dsByConstruct }, v));
+    const spec: ClusterSpec = { ...own, pools };
+    clusters.push(spec);
+    byCluster.set(c, spec);
+    for (const pool of pools) byPool.set(pool.construct, pool);
+  }
+  const hub = byCluster.get(model.fleet.hub)!;
+  const spec: ClustersSpec = {
+    clusters: [hub, ...clusters.filter(c => c !== hub)],
+    hub,
+    workloadClusters: clusters.filter(c => c.role === 'workload'),
+    daemonSets,
+    systemNamespace: model.fleet.systemNamespace,
+    cluster: c => byCluster.get(c)!,
+    pool: p => byPool.get(p)!,
+  };
+  return { clusters: spec };
+}
+
+/** Checks across constructs: unique names, kubelet skew, and whether each pool's agents fit its nodes. */
+function validate(_model: FleetModel, spec: ClustersSlots['spec'] & MachinesStack['spec'], v: Violations): void {
+  const unique = (path: string, names: Map<string, string>, name: string, rule: ErrorRuleId,
+    message: (other: string) => string, fix: string): void => {
+    const other = names.get(name);
+    if (other) v.error(path, rule, message(other), fix);
+    else names.set(name, path);
+  };
+  const clusterNames = new Map<string, string>();
+  for (const c of spec.clusters.clusters) {
+    unique(pathOf(c.construct), clusterNames, c.name, 'cluster.unique-name', other => `cluster '${c.name}' is also declared at ${other}`, 'give each cluster a unique name');
+  }
   const dsNames = new Map<string, string>();
-  for (const d of model.daemonSets) validateDaemonSet(d, dsNames, v);
+  for (const d of spec.clusters.daemonSets) {
+    unique(pathOf(d.construct), dsNames, d.name, 'daemonset.unique-name', other => `required DaemonSet '${d.name}' is also declared at ${other}`, 'give each required DaemonSet a unique name');
+  }
   const poolNames = new Map<string, string>();
-  for (const pool of model.pools) {
-    const key = `${model.clusterOf(pool).clusterName}/${pool.poolName}`;
-    const other = poolNames.get(key);
-    if (other) v.error(pathOf(pool), 'pool.unique-name', `pool '${pool.poolName}' is also declared at ${other}`, 'give each pool of a cluster a unique name');
-    else poolNames.set(key, pathOf(pool));
-    validatePool(model, pool, daemonSets, v);
+  for (const c of spec.clusters.clusters) {
+    for (const pool of c.pools) {
+      unique(pathOf(pool.construct), poolNames, `${c.name}/${pool.name}`, 'pool.unique-name', other => `pool '${pool.name}' is also declared at ${other}`, 'give each pool of a cluster a unique name');
+      validatePool(c, pool, v);
+    }
   }
 }
 
-function plan(model: FleetModel): ClustersSlots['plan'] {
+function validatePool(cluster: ClusterSpec, pool: PoolSpec, v: Violations): void {
+  const path = pathOf(pool.construct);
+  const profile = pool.profile;
+  if (!profile) return;
+  // each version itself is checked with its construct; here only whether they fit together
+  const kubelet = kubeletVersionProblem(pool.kubeletVersion) ? undefined : parseKubeVersion(pool.kubeletVersion);
+  const apiserver = cluster.kubernetesVersionValid ? parseKubeVersion(cluster.kubernetesVersion) : undefined;
+  if (kubelet && apiserver) {
+    const problem = kubeletSkewProblem(kubelet, apiserver);
+    if (problem) {
+      v.error(path, 'pool.kubelet-version-skew', `${problem}: kubelet ${pool.kubeletVersion}, cluster ${cluster.kubernetesVersion}`,
+        'align the node profile\'s kubeletVersion with the cluster: not newer, at most three minor versions older');
+    }
+  }
+  // the agents together within one node's allocatable; agents and profiles with reported props are skipped
+  const agents = pool.requiredDaemonSets;
+  if (!profile.usable || agents.length === 0 || !agents.every(a => a.valid)) return;
+  const alloc = profile.allocatable;
+  for (const agent of agents) {
+    if (!fitsIn(agent.requests, alloc)) {
+      v.error(path, 'pool.daemonsets.fit', `required DaemonSet '${agent.name}' requests more than a '${profile.name}' node allocates: ${shortfalls(agent.requests, alloc).join(', ')}`,
+        `lower the DaemonSet's requests or use a larger node profile for pool '${pool.name}'`);
+    }
+  }
+  const total = addResources(...agents.map(a => a.requests));
+  if (agents.length > 1 && !fitsIn(total, alloc)) {
+    v.error(path, 'pool.daemonsets.fit-together', `the pool's required DaemonSets together request more than a '${profile.name}' node allocates: ${shortfalls(total, alloc).join(', ')}`,
+      'lower the DaemonSets\' requests, drop one, or use a larger node profile');
+  }
+}
+
+/**
+ * Stripes every pool over its zones and decides, once, which agents run on it
+ * (none on an empty pool) and what they leave per node for app pods.
+ */
+function plan(_model: FleetModel, spec: ClustersSlots['spec']): ClustersSlots['plan'] {
   const byPool = new Map<KubernetesPool, PoolPlan>();
   const capacity = new Map<Cluster, ClusterCapacity>();
+  const agentTotals = new Map<Cluster, ClusterAgentTotals>();
   const poolsOf = (cluster: Cluster): PoolPlan[] => cluster.pools.map(p => byPool.get(p)).filter((p): p is PoolPlan => p !== undefined);
-  for (const cluster of model.clusters) {
-    const pools = cluster.pools;
-    const shares = stripePools(pools.map(p => ({ capacity: p.props.capacity, zones: model.zonesOf(p) })));
-    pools.forEach((pool, i) => {
-      byPool.set(pool, { pool, cluster, profile: model.profileOf(pool)!, zones: shares[i] });
+  for (const cluster of spec.clusters.clusters) {
+    const shares = stripePools(cluster.pools.map(p => ({ capacity: p.capacity, zones: p.zones })));
+    let pods = 0;
+    let requests: ResourceAmounts = ZERO;
+    cluster.pools.forEach((pool, i) => {
+      const profile = pool.profile!;
+      const agents = pool.capacity > 0 ? pool.requiredDaemonSets : [];
+      const agentRequestsPerNode = agents.length > 0 ? addResources(...agents.map(a => a.requests)) : ZERO;
+      byPool.set(pool.construct, {
+        pool: pool.construct,
+        cluster: cluster.construct,
+        profile: profile.construct,
+        spec: pool,
+        profileSpec: profile,
+        zones: shares[i],
+        agents,
+        agentRequestsPerNode,
+        agentPodsPerNode: agents.length,
+        appAllocatablePerNode: subtractResources(profile.allocatable, agentRequestsPerNode),
+        appPodsPerNode: profile.maxPods - agents.length,
+      });
+      pods += pool.capacity * agents.length;
+      requests = addResources(requests, scaleResources(agentRequestsPerNode, pool.capacity));
     });
-    capacity.set(cluster, clusterCapacity(poolsOf(cluster).map(pp => ({
-      pool: pp.pool.poolName,
-      nodeProfile: pp.profile.profileName,
-      allocatablePerNode: pp.profile.allocatable,
-      maxPodsPerNode: pp.profile.maxPods,
+    agentTotals.set(cluster.construct, { pods, requests });
+    capacity.set(cluster.construct, clusterCapacity(poolsOf(cluster.construct).map(pp => ({
+      pool: pp.spec.name,
+      nodeProfile: pp.profileSpec.name,
+      allocatablePerNode: pp.profileSpec.allocatable,
+      maxPodsPerNode: pp.profileSpec.maxPods,
       zones: pp.zones,
     }))));
   }
-  const clusters: ClustersPlan = { pools: byPool, capacity, poolsOf };
+  const clusters: ClustersPlan = { pools: byPool, capacity, agents: agentTotals, poolsOf };
   return { clusters };
 }
 
-function renderCluster(ctx: RenderContext<MachinesStack['spec'], ClustersSlots['plan']>, cluster: Cluster, pools: readonly PoolPlan[]): void {
-  const ns = ctx.model.fleet.systemNamespace;
-  const agents = new Map<RequiredDaemonSet, true>();
+function renderCluster(ctx: RenderContext<MachinesStack['spec'] & ClustersSlots['spec'], ClustersSlots['plan']>, cluster: Cluster, pools: readonly PoolPlan[]): void {
+  const ns = ctx.spec.clusters.systemNamespace;
+  const agents = new Map<DaemonSetSpec, true>();
   for (const pp of pools) {
-    if (pp.pool.props.capacity === 0) continue;
-    for (const agent of pp.pool.requiredDaemonSets) {
+    for (const agent of pp.agents) {
       agents.set(agent, true);
-      ctx.add(cluster, renderAgentDaemonSet(agent, pp, ns), agent);
+      ctx.add(cluster, renderAgentDaemonSet(agent, pp, ns), agent.construct);
     }
   }
   if (agents.size > 0) {
@@ -351,7 +522,7 @@ function renderCluster(ctx: RenderContext<MachinesStack['spec'], ClustersSlots['
     // the namespace holds the node agents: it carries the guardrails' protection label
     ctx.add(cluster, renderSystemNamespace(ns, privileged, ctx.spec.guardrails.config.protectedLabel), cluster);
     for (const agent of agents.keys()) {
-      for (const o of renderAgentIdentity(agent, ns)) ctx.add(cluster, o, agent);
+      for (const o of renderAgentIdentity(agent, ns)) ctx.add(cluster, o, agent.construct);
     }
   }
   // anything the platform team added to the cluster chart by hand
@@ -381,18 +552,19 @@ function renderHandAdded(protectedLabel: string, cluster: Cluster, add: (o: Kube
 /** The clusters layer. @internal */
 export const clustersLayer: Layer<MachinesStack, ClustersSlots> = {
   name: 'clusters',
+  resolve,
   validate,
   plan,
   render(ctx) {
-    const hub = ctx.model.fleet.hub;
+    const hub = ctx.spec.clusters.hub.construct;
     for (const crd of poolCrds()) ctx.add(hub, crd as KubeObject, hub);
-    for (const cluster of ctx.model.clusters) {
-      const pools = ctx.plan.clusters.poolsOf(cluster);
+    for (const cluster of ctx.spec.clusters.clusters) {
+      const pools = ctx.plan.clusters.poolsOf(cluster.construct);
       for (const pp of pools) {
         ctx.add(hub, renderComputeBrokerPool(pp), pp.pool);
-        ctx.add(hub, renderKubernetesPool(pp, ctx.model), pp.pool);
+        ctx.add(hub, renderKubernetesPool(pp), pp.pool);
       }
-      renderCluster(ctx, cluster, pools);
+      renderCluster(ctx, cluster.construct, pools);
     }
   },
 };

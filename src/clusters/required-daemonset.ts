@@ -113,12 +113,12 @@ export class RequiredDaemonSet extends Construct {
     this.props = props;
   }
 
-  /** What one pod of the agent requests on each node. */
+  /** What one pod of the agent requests on each node. @deprecated use `DaemonSetSpec.requests` (`spec.clusters.daemonSets`). */
   public get requests(): ResourceAmounts {
     return { cpuMillis: cpuToMillis(this.props.resources.cpu), memoryMiB: memoryToMiB(this.props.resources.memory), gpus: 0 };
   }
 
-  /** True when the agent needs a Pod Security level below `restricted`. */
+  /** True when the agent needs a Pod Security level below `restricted`. @deprecated use `DaemonSetSpec.needsPrivilegedNamespace`. */
   public get needsPrivilegedNamespace(): boolean {
     return (this.props.hostPaths?.length ?? 0) > 0 || this.props.runAsRoot === true
       || this.props.privileged === true || (this.props.ports ?? []).some(p => p.hostPort !== undefined);

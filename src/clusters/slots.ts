@@ -1,25 +1,165 @@
 /**
- * What the clusters layer publishes to the layers above it: every pool's
- * shape (its nodes per maintenance zone) and every cluster's capacity.
+ * What the clusters layer publishes to the layers above it: every cluster,
+ * pool and required DaemonSet resolved once (defaults applied), every pool's
+ * shape (its nodes per maintenance zone), the node agents that run on it and
+ * what they leave per node, and every cluster's capacity.
  */
 import { ClusterCapacity } from './capacity';
-import { Cluster } from './cluster';
+import { Cluster, ClusterRole } from './cluster';
 import { KubernetesPool } from './kubernetes-pool';
+import { AgentPolicyRule, DaemonSetPort, HostPathMount, RequiredDaemonSet } from './required-daemonset';
+import { ResourceAmounts } from '../core/resources';
 import { ZoneShare } from '../machines/maintenance-zones';
-import { NodeProfile } from '../machines/node-profile';
-import { MachinesStack } from '../machines/slots';
+import { NodeProfile, NodeTaint } from '../machines/node-profile';
+import { MachinesStack, NodeProfileSpec } from '../machines/slots';
 import { LayerSlots, Stacked } from '../synth/layer';
 
-/** The planned shape of one pool. */
+/** A required DaemonSet, resolved: every value its rendering reads, defaults applied. @internal */
+export interface DaemonSetSpec {
+  /** The construct (for paths and identity). */
+  readonly construct: RequiredDaemonSet;
+  /** Agent name; the per-pool DaemonSet is `<name>-<pool>`. */
+  readonly name: string;
+  /** False when one of its own props was reported: checks across constructs skip it. */
+  readonly valid: boolean;
+  /** Container image. */
+  readonly image: string;
+  /** Command; `undefined` runs the image's entrypoint. */
+  readonly command?: readonly string[];
+  /** Arguments. Default `[]`. */
+  readonly args: readonly string[];
+  /** Environment variables, sorted by name. Default none. */
+  readonly env: ReadonlyArray<{ readonly name: string; readonly value: string }>;
+  /** What one pod requests (CPU, memory; the memory limit equals the request). Zero when the resources are reported. */
+  readonly requests: ResourceAmounts;
+  /** CPU limit in millicores. Default: the request. */
+  readonly cpuLimitMillis: number;
+  /** Host directories (`readOnly` defaults to true). Default `[]`. */
+  readonly hostPaths: ReadonlyArray<HostPathMount & { readonly readOnly: boolean }>;
+  /** Container ports. Default `[]`. */
+  readonly ports: readonly DaemonSetPort[];
+  /** Runs privileged. Default false. */
+  readonly privileged: boolean;
+  /** Runs as root (uid 0): asked for, or implied by `privileged`. Default false. */
+  readonly runAsRoot: boolean;
+  /** Rollout bound, a count or a percentage. Default `'10%'`. */
+  readonly maxUnavailable: number | string;
+  /** Priority class. Default `'system-node-critical'`. */
+  readonly priorityClassName: string;
+  /** Cluster-wide RBAC rules. Default `[]`. */
+  readonly clusterRules: readonly AgentPolicyRule[];
+  /** HTTP readiness probe; `undefined` for none. */
+  readonly readinessProbe?: { readonly path: string; readonly port: string };
+  /** True when the agent needs a Pod Security level below `restricted` (host paths or ports, root, privileged). */
+  readonly needsPrivilegedNamespace: boolean;
+}
+
+/** A pool, resolved: every value a reader needs, the fleet's defaults applied. @internal */
+export interface PoolSpec {
+  /** The construct (for paths and identity). */
+  readonly construct: KubernetesPool;
+  /** Pool name. */
+  readonly name: string;
+  /** Its cluster. */
+  readonly cluster: Cluster;
+  /** Its cluster's name. */
+  readonly clusterName: string;
+  /** False when one of its own props was reported: checks across constructs skip what depends on it. */
+  readonly valid: boolean;
+  /** Nodes (machines); 0 when the capacity prop is reported (`capacityValid` is false then). */
+  readonly capacity: number;
+  /** True when the capacity prop is a whole number within bounds. */
+  readonly capacityValid: boolean;
+  /** The name of its node profile, as given. */
+  readonly profileName: string;
+  /** Its node profile; `undefined` when the fleet declares no such profile (reported). */
+  readonly profile?: NodeProfileSpec;
+  /** Maintenance zones it is striped over (default: every zone of the fleet; empty when the prop is reported). */
+  readonly zones: readonly string[];
+  /** Minimum nodes per zone. Default 1. */
+  readonly minNodesPerZone: number;
+  /** The labels every node carries (without its zone): the profile's, the pool's, then the library's pool, profile and instance-type labels. */
+  readonly nodeLabels: Readonly<Record<string, string>>;
+  /** The taints every node carries: the profile's, then the pool's (a taint's `value` defaults to `''`). */
+  readonly taints: ReadonlyArray<NodeTaint & { readonly value: string }>;
+  /** The required DaemonSets it lists, in declaration order (an entry that is no RequiredDaemonSet of this fleet is reported and left out). */
+  readonly requiredDaemonSets: readonly DaemonSetSpec[];
+  /** The kubelet version of its nodes: the profile's, else the cluster's. */
+  readonly kubeletVersion: string;
+}
+
+/** A cluster, resolved. @internal */
+export interface ClusterSpec {
+  /** The construct (for paths and identity). */
+  readonly construct: Cluster;
+  /** Cluster name. */
+  readonly name: string;
+  /** Role in the fleet. */
+  readonly role: ClusterRole;
+  /** Region (names its control-plane domain). */
+  readonly region: string;
+  /** Kubernetes version of the control plane (default: the fleet's). */
+  readonly kubernetesVersion: string;
+  /** True when that version is supported (a bad version is reported once, with the cluster or the fleet). */
+  readonly kubernetesVersionValid: boolean;
+  /** Runs OpenKruise. Default false. */
+  readonly openKruise: boolean;
+  /** Labels recorded on its objects on the hub. Default `{}`. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** Its pools, in declaration order. */
+  readonly pools: readonly PoolSpec[];
+}
+
+/** The clusters layer's resolved specs. @internal */
+export interface ClustersSpec {
+  /** Every cluster, the hub first. */
+  readonly clusters: readonly ClusterSpec[];
+  /** The hub. */
+  readonly hub: ClusterSpec;
+  /** The workload clusters (all but the hub), in declaration order. */
+  readonly workloadClusters: readonly ClusterSpec[];
+  /** Every required DaemonSet of the fleet, in tree order. */
+  readonly daemonSets: readonly DaemonSetSpec[];
+  /** Namespace of the platform's node agents. */
+  readonly systemNamespace: string;
+  /** The spec of a cluster construct of this fleet. */
+  cluster(cluster: Cluster): ClusterSpec;
+  /** The spec of a pool construct of this fleet. */
+  pool(pool: KubernetesPool): PoolSpec;
+}
+
+/** The planned shape of one pool and the node agents that run on it. */
 export interface PoolPlan {
   /** The pool. */
   readonly pool: KubernetesPool;
   /** Its cluster. */
   readonly cluster: Cluster;
-  /** Its node profile. */
+  /** Its node profile's construct (its spec is `spec.profile`). */
   readonly profile: NodeProfile;
+  /** The pool's resolved spec. @internal */
+  readonly spec: PoolSpec;
+  /** Its node profile, resolved. @internal */
+  readonly profileSpec: NodeProfileSpec;
   /** Nodes per maintenance zone. */
   readonly zones: readonly ZoneShare[];
+  /** The required DaemonSets that run on the pool: its list when it has nodes, none when it is empty. @internal */
+  readonly agents: readonly DaemonSetSpec[];
+  /** What the agents request on each node (their per-node overhead). */
+  readonly agentRequestsPerNode: ResourceAmounts;
+  /** Agent pods on each node. */
+  readonly agentPodsPerNode: number;
+  /** What one node's allocatable leaves for app pods: the profile's allocatable minus the agents' requests. */
+  readonly appAllocatablePerNode: ResourceAmounts;
+  /** Pod slots one node leaves for app pods: the profile's maxPods minus the agent pods. */
+  readonly appPodsPerNode: number;
+}
+
+/** The node agents of one cluster, all pools together. */
+export interface ClusterAgentTotals {
+  /** Agent pods (one per agent per node). */
+  readonly pods: number;
+  /** What they request together. */
+  readonly requests: ResourceAmounts;
 }
 
 /** The clusters layer's decisions. */
@@ -28,6 +168,8 @@ export interface ClustersPlan {
   readonly pools: ReadonlyMap<KubernetesPool, PoolPlan>;
   /** Capacity per cluster. */
   readonly capacity: ReadonlyMap<Cluster, ClusterCapacity>;
+  /** The node agents of each cluster, all pools together. */
+  readonly agents: ReadonlyMap<Cluster, ClusterAgentTotals>;
   /** The pools of a cluster, in the order they were declared. */
   poolsOf(cluster: Cluster): readonly PoolPlan[];
 }
@@ -35,7 +177,7 @@ export interface ClustersPlan {
 /** The clusters layer's slots. @internal */
 export interface ClustersSlots extends LayerSlots {
   /** Resolved specs of the clusters layer. */
-  readonly spec: {};
+  readonly spec: { readonly clusters: ClustersSpec };
   /** Decisions of the clusters layer. */
   readonly plan: { readonly clusters: ClustersPlan };
 }

@@ -36,7 +36,7 @@ export function apiserverFlags(s: ControlPlaneSettings): FlagSet {
   const a = s.apiserver;
   const f = new Map<string, string>();
   // authentication and authorization (CIS 1.2.1, 1.2.6–1.2.8, 1.2.22–1.2.23, 1.2.26)
-  f.set('anonymous-auth', String(a.unsafe.anonymousAuth ?? false));
+  f.set('anonymous-auth', String(a.unsafe.anonymousAuth));
   f.set('authorization-mode', 'Node,RBAC');
   f.set('client-ca-file', Pki.CA);
   f.set('enable-bootstrap-token-auth', 'true');
@@ -67,7 +67,7 @@ export function apiserverFlags(s: ControlPlaneSettings): FlagSet {
   f.set('tls-private-key-file', Pki.APISERVER_KEY);
   f.set('tls-min-version', 'VersionTLS12');
   f.set('tls-cipher-suites', CONTROL_PLANE_TLS_CIPHER_SUITES.join(','));
-  f.set('profiling', String(a.unsafe.profiling ?? false));
+  f.set('profiling', String(a.unsafe.profiling));
   // audit (CIS 1.2.17–1.2.20)
   f.set('audit-policy-file', ApiserverPaths.AUDIT_POLICY);
   f.set('audit-log-path', ApiserverPaths.AUDIT_LOG);

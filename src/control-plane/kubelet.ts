@@ -8,7 +8,7 @@
 import { ControlPlaneSettings } from './settings';
 import { formatMemory } from '../core/resources';
 import { renderKubeletConfiguration } from '../machines/kubelet-config';
-import { NodeProfile } from '../machines/node-profile';
+import { NodeProfileSpec } from '../machines/slots';
 
 function duration(seconds: number): string {
   const m = Math.floor(seconds / 60);
@@ -17,11 +17,10 @@ function duration(seconds: number): string {
 }
 
 /** The KubeletConfiguration of a profile's nodes in one cluster. @internal */
-export function renderClusterKubeletConfiguration(profile: NodeProfile, s: ControlPlaneSettings): Record<string, unknown> {
+export function renderClusterKubeletConfiguration(profile: NodeProfileSpec, s: ControlPlaneSettings): Record<string, unknown> {
   const base = renderKubeletConfiguration(profile);
-  const ev = profile.props.nodeConfig?.evictionHard ?? {};
   const k = s.kubelet;
-  const featureGates = { ...((base.featureGates as Record<string, boolean> | undefined) ?? {}), RotateKubeletServerCertificate: true };
+  const featureGates = { ...profile.kubelet.featureGates, RotateKubeletServerCertificate: true };
   return {
     ...base,
     clusterDomain: k.clusterDomain,
@@ -30,8 +29,8 @@ export function renderClusterKubeletConfiguration(profile: NodeProfile, s: Contr
     serverTLSBootstrap: true,
     evictionSoft: {
       'memory.available': formatMemory(2 * profile.evictionHardMemoryMiB),
-      'nodefs.available': `${(ev.nodefsAvailablePercent ?? 10) + 5}%`,
-      'imagefs.available': `${(ev.imagefsAvailablePercent ?? 15) + 5}%`,
+      'nodefs.available': `${profile.kubelet.nodefsAvailablePercent + 5}%`,
+      'imagefs.available': `${profile.kubelet.imagefsAvailablePercent + 5}%`,
     },
     evictionSoftGracePeriod: { 'memory.available': '1m30s', 'nodefs.available': '2m0s', 'imagefs.available': '2m0s' },
     evictionMaxPodGracePeriod: 60,

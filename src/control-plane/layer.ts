@@ -21,12 +21,12 @@ import { SIZING_RECORD_FILE, sizingRecord } from './sizing-record';
 import { ControlPlaneSlots, ResolvedControlPlane } from './slots';
 import { CountedKind, countFinding, nodeCountFinding, podsPerNodeFinding, ThresholdFinding } from './thresholds';
 import { Cluster } from '../clusters/cluster';
-import { MAX_POOL_CAPACITY } from '../clusters/kubernetes-pool';
-import { ClustersStack } from '../clusters/slots';
+import { daemonSetName } from '../clusters/daemonsets';
+import { ClusterSpec, ClustersStack } from '../clusters/slots';
 import { Violations } from '../core/errors';
 import { Labels } from '../core/names';
 import { podTemplateOf, workloadKindOf, workloadReplicas } from '../core/workload-kinds';
-import { NodeProfile } from '../machines/node-profile';
+import { NodeProfileSpec } from '../machines/slots';
 import { FleetModel, pathOf } from '../model';
 import { RenderContext, RenderedObject } from '../synth/context';
 import { Layer } from '../synth/layer';
@@ -61,14 +61,9 @@ function controlPlanesByCluster(model: FleetModel): Map<Cluster, ControlPlane> {
 }
 
 
-/** Nodes of a cluster as its pools declare them (pools with a bad capacity are reported by the clusters layer and count 0). */
-function declaredNodes(cluster: Cluster): number {
-  let nodes = 0;
-  for (const pool of cluster.pools) {
-    const c: unknown = pool.props.capacity;
-    if (typeof c === 'number' && Number.isInteger(c) && c >= 0 && c <= MAX_POOL_CAPACITY) nodes += c;
-  }
-  return nodes;
+/** Nodes of a cluster as its pools declare them (a pool whose capacity is reported counts 0). */
+function declaredNodes(cluster: ClusterSpec): number {
+  return cluster.pools.reduce((nodes, pool) => nodes + pool.capacity, 0);
 }
 
 /**
@@ -77,7 +72,7 @@ function declaredNodes(cluster: Cluster): number {
  * make and the CIS items they fail: everything that depends on props alone
  * is checked here, before anything is planned.
  */
-function resolve(model: FleetModel, _below: unknown, v: Violations): ControlPlaneSlots['spec'] {
+function resolve(model: FleetModel, below: ClustersStack['spec'], v: Violations): ControlPlaneSlots['spec'] {
   const seen = new Map<Cluster, string>();
   for (const cp of model.ofType(ControlPlane)) {
     if (!(cp.cluster instanceof Cluster) || cp.node.scope !== cp.cluster) {
@@ -91,13 +86,13 @@ function resolve(model: FleetModel, _below: unknown, v: Violations): ControlPlan
 
   const explicit = controlPlanesByCluster(model);
   const resolved = new Map<Cluster, ResolvedControlPlane>();
-  for (const cluster of model.clusters) {
-    const cp = explicit.get(cluster);
-    const path = pathOf(cp ?? cluster);
+  for (const cluster of below.clusters.clusters) {
+    const cp = explicit.get(cluster.construct);
+    const path = pathOf(cp ?? cluster.construct);
     const nodes = declaredNodes(cluster);
     const before = v.errorCount;
-    const s = resolveControlPlane(cluster, cp, nodes, model.versionOf(cluster), path, v);
-    report(v, pathOf(cluster), nodeCountFinding(nodes, s.acknowledgeNodesAbove5000));
+    const s = resolveControlPlane(cluster, cp, nodes, path, v);
+    report(v, pathOf(cluster.construct), nodeCountFinding(nodes, s.acknowledgeNodesAbove5000));
     // flags and CIS are derived from settings; on settings with errors they would only repeat them
     if (v.errorCount > before) continue;
     const r = deriveFromSettings(s);
@@ -110,33 +105,29 @@ function resolve(model: FleetModel, _below: unknown, v: Violations): ControlPlan
     for (const item of failedCisItems({ apiserverFlags: r.flags, encryptionConfig: r.encryption, etcdConfigs: r.etcdConfigs.map(c => c.config) })) {
       if (!accepted.has(item.id)) v.error(path, 'control-plane.cis', `CIS ${item.id} fails: ${item.title}`, 'restore the secure setting');
     }
-    resolved.set(cluster, r);
+    resolved.set(cluster.construct, r);
   }
-  profileChecks(model, v);
+  profileChecks(below, v);
   return { controlPlane: { byCluster: resolved } };
 }
 
-function profileChecks(model: FleetModel, v: Violations): void {
-  // kubelet settings of the profiles that have nodes
-  const profilesInUse = new Map<NodeProfile, true>();
-  for (const pool of model.pools) {
-    const profile = model.profileOf(pool);
-    const c: unknown = pool.props.capacity;
-    if (profile && typeof c === 'number' && c > 0) profilesInUse.set(profile, true);
+/** The kubelet settings the control plane relies on, of every profile that has nodes (a pool with capacity). */
+function profileChecks(spec: ClustersStack['spec'], v: Violations): void {
+  const profilesInUse = new Map<NodeProfileSpec, true>();
+  for (const cluster of spec.clusters.clusters) {
+    for (const pool of cluster.pools) if (pool.profile && pool.capacity > 0) profilesInUse.set(pool.profile, true);
   }
   for (const profile of profilesInUse.keys()) {
-    const path = pathOf(profile);
-    const maxPods = profile.maxPods;
-    const cores: unknown = profile.props.machine?.cpuCores;
-    if (Number.isInteger(maxPods) && typeof cores === 'number' && Number.isInteger(cores)) {
-      report(v, path, podsPerNodeFinding(profile.profileName, maxPods, cores));
+    const path = pathOf(profile.construct);
+    // a profile whose machine or maxPods is reported is not checked against the thresholds
+    if (Number.isInteger(profile.maxPods) && Number.isInteger(profile.cpuCores) && profile.cpuCores > 0) {
+      report(v, path, podsPerNodeFinding(profile.name, profile.maxPods, profile.cpuCores));
     }
-    const nc = profile.props.nodeConfig ?? {};
-    if (nc.rotateCertificates === false) {
+    if (!profile.kubelet.rotateCertificates) {
       v.error(path, 'control-plane.kubelet.rotate-certificates', 'the profile turns kubelet certificate rotation off: its client certificate expires and the node drops out',
         'remove rotateCertificates: false');
     }
-    if (nc.serverTLSBootstrap === false) {
+    if (!profile.kubelet.serverTLSBootstrap) {
       v.error(path, 'control-plane.kubelet.server-tls-bootstrap', 'the profile turns serverTLSBootstrap off: the apiserver verifies kubelet serving certificates against the cluster CA (CIS 1.2.5)',
         'remove serverTLSBootstrap: false');
     }
@@ -186,35 +177,42 @@ function renderCluster(ctx: ControlPlaneContext, r: ResolvedControlPlane): void 
   for (const c of r.etcdConfigs) ctx.addFile(`${dir}/${c.file}`, c.config, source);
 
   // kubelet per profile used in the cluster
-  const profiles = new Map<NodeProfile, true>();
-  for (const pp of ctx.plan.clusters.poolsOf(cluster)) profiles.set(pp.profile, true);
+  const profiles = new Map<NodeProfileSpec, true>();
+  for (const pp of ctx.plan.clusters.poolsOf(cluster)) profiles.set(pp.profileSpec, true);
   for (const profile of profiles.keys()) {
-    ctx.addFile(`${dir}/kubelet/${profile.profileName}.yaml`, renderClusterKubeletConfiguration(profile, s), source);
+    ctx.addFile(`${dir}/kubelet/${profile.name}.yaml`, renderClusterKubeletConfiguration(profile, s), source);
   }
 
   // applied objects: API Priority and Fairness, etcd backups
   for (const o of renderApiPriority({
-    systemNamespace: ctx.model.fleet.systemNamespace,
+    systemNamespace: ctx.spec.clusters.systemNamespace,
     platformControllers: s.apiPriority.platformControllers,
     platformControllerShares: s.apiPriority.platformControllerShares,
   })) ctx.add(cluster, o, source);
   for (const o of renderEtcdBackup(s)) ctx.add(cluster, o, source);
 }
 
-function check(objects: readonly RenderedObject[], model: FleetModel, _spec: unknown, fleetPlan: ClustersStack['plan'], v: Violations): void {
-  const clusters = new Map(model.clusters.map(c => [c.clusterName, c]));
+function check(objects: readonly RenderedObject[], _model: FleetModel, spec: ClustersStack['spec'], fleetPlan: ClustersStack['plan'], v: Violations): void {
+  const clusters = new Map(spec.clusters.clusters.map(c => [c.name, c.construct]));
+  // the platform's own node agents: their pods are the clusters layer's decision (one per agent per node of a non-empty pool)
+  const agentDaemonSets = new Set<string>();
+  for (const pp of fleetPlan.clusters.pools.values()) {
+    for (const agent of pp.agents) agentDaemonSets.add(`${pp.spec.clusterName}/${daemonSetName(agent, pp.spec.name)}`);
+  }
   const counts = new Map<string, Record<CountedKind, number>>();
   for (const o of objects) {
     const cluster = clusters.get(o.cluster);
     if (!cluster) continue;
     let c = counts.get(o.cluster);
     if (!c) {
-      c = { pods: 0, namespaces: 0, services: 0 };
+      c = { pods: fleetPlan.clusters.agents.get(cluster)?.pods ?? 0, namespaces: 0, services: 0 };
       counts.set(o.cluster, c);
     }
-    const obj = o.object as { apiVersion: string; kind: string };
+    const obj = o.object as { apiVersion: string; kind: string; metadata?: { name?: string; namespace?: string } };
     const workload = workloadKindOf(obj);
     if (obj.kind === 'Namespace') {c.namespaces++;} else if (obj.kind === 'Service') {c.services++;} else if (workload?.pods === 'replicas') {c.pods += workloadReplicas(workload, obj) ?? 1;} else if (workload?.pods === 'per-node') {
+      if (obj.metadata?.namespace === spec.clusters.systemNamespace && agentDaemonSets.has(`${o.cluster}/${obj.metadata.name}`)) continue;
+      // a DaemonSet of another layer or added by hand: one pod per node of the pool it selects, else of the cluster
       const capacity = fleetPlan.clusters.capacity.get(cluster);
       const tpl = (podTemplateOf(workload, obj) ?? {}) as { spec?: { nodeSelector?: Record<string, string> } };
       const pool = tpl.spec?.nodeSelector?.[Labels.POOL];
@@ -233,8 +231,8 @@ export const controlPlaneLayer: Layer<ClustersStack, ControlPlaneSlots> = {
   resolve,
   plan,
   render(ctx) {
-    for (const cluster of ctx.model.clusters) {
-      const r = ctx.plan.controlPlane.byCluster.get(cluster);
+    for (const cluster of ctx.spec.clusters.clusters) {
+      const r = ctx.plan.controlPlane.byCluster.get(cluster.construct);
       if (r) renderCluster(ctx, r);
     }
   },

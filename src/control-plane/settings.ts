@@ -10,6 +10,7 @@ import {
   etcdTimingProblem, goawayChanceProblem, inflightLimits,
 } from './sizing';
 import { Cluster } from '../clusters/cluster';
+import { ClusterSpec } from '../clusters/slots';
 import { describeValue, isRecord } from '../core/checks';
 import { timeIn, timeProblems, timeProp } from '../core/durations';
 import { Violations } from '../core/errors';
@@ -67,7 +68,7 @@ export interface ControlPlaneSettings {
     readonly audit: { readonly maxAgeDays: number; readonly maxBackups: number; readonly maxSizeMiB: number };
     readonly encryption: { readonly kmsName: string; readonly kmsEndpoint: string; readonly resources: readonly string[] };
     readonly featureGates: Readonly<Record<string, boolean>>;
-    readonly unsafe: UnsafeApiserverSettings;
+    readonly unsafe: Readonly<Required<UnsafeApiserverSettings>>;
     readonly resources: ApiserverResources;
   };
   /** etcd clusters: main, and events when split. */
@@ -152,10 +153,17 @@ function boundedInt(v: unknown, max: number): boolean {
   return typeof v === 'number' && positiveInt(v) && v <= max;
 }
 
-/** Resolves a cluster's settings, reporting bad props at the ControlPlane's (or cluster's) path. @internal */
+/**
+ * Resolves a cluster's settings from its spec (name, region, Kubernetes version)
+ * and its ControlPlane's props, reporting bad props at the ControlPlane's (or
+ * cluster's) path.
+ * @internal
+ */
 export function resolveControlPlane(
-  cluster: Cluster, construct: ControlPlane | undefined, nodes: number, version: string, path: string, v: Violations,
+  clusterSpec: ClusterSpec, construct: ControlPlane | undefined, nodes: number, path: string, v: Violations,
 ): ControlPlaneSettings {
+  const cluster = clusterSpec.construct;
+  const version = clusterSpec.kubernetesVersion;
   const p = construct?.props ?? {};
   // each time prop is a Duration or the number prop beside it, never both
   const times = timeProblems([
@@ -170,9 +178,9 @@ export function resolveControlPlane(
     timeProp('kubelet.', p.kubelet, 'shutdownGracePeriodCriticalPods', 'shutdownGracePeriodCriticalPodsSeconds', 'seconds'),
   ]);
   for (const t of times) v.error(path, 'control-plane.time', t.message, t.fix);
-  const domain = p.domain ?? `${cluster.clusterName}.${cluster.props.region}.k8s.internal`;
+  const domain = p.domain ?? `${clusterSpec.name}.${clusterSpec.region}.k8s.internal`;
   // the default domain is made of the cluster's name and region, which are checked with the cluster
-  const domainChecked = p.domain !== undefined || (isDns1123Label(cluster.clusterName) && isDns1123Label(cluster.props.region));
+  const domainChecked = p.domain !== undefined || (isDns1123Label(clusterSpec.name) && isDns1123Label(clusterSpec.region));
   if (domainChecked && (!isDns1123Subdomain(domain) || domain.length > 200)) v.error(path, 'control-plane.domain', `'${domain}' is not a DNS subdomain`, 'use a domain like lva1-prod-1.lva1.k8s.internal');
 
   // apiserver
@@ -240,7 +248,15 @@ export function resolveControlPlane(
     }
   }
   const unsafeProp: unknown = a.unsafe ?? {};
-  const unsafe: UnsafeApiserverSettings = isRecord(unsafeProp) ? unsafeProp as UnsafeApiserverSettings : {};
+  const given: UnsafeApiserverSettings = isRecord(unsafeProp) ? unsafeProp as UnsafeApiserverSettings : {};
+  // each unsafe choice is off unless it is given as true
+  const unsafe: Required<UnsafeApiserverSettings> = {
+    anonymousAuth: given.anonymousAuth === true,
+    profiling: given.profiling === true,
+    withoutAlwaysPullImages: given.withoutAlwaysPullImages === true,
+    withoutEventRateLimit: given.withoutEventRateLimit === true,
+    withoutDenyServiceExternalIPs: given.withoutDenyServiceExternalIPs === true,
+  };
   if (!isRecord(unsafeProp) || Object.values(unsafeProp).some(on => on !== undefined && typeof on !== 'boolean')) {
     v.error(path, 'control-plane.unsafe.type', 'apiserver.unsafe is not a map of settings to true or false', 'set each unsafe choice to true, or omit it');
   }
@@ -302,7 +318,7 @@ export function resolveControlPlane(
       snapshotCount,
       autoCompactionRetentionHours,
       timing,
-      token: `${cluster.clusterName}-${prefix}`,
+      token: `${clusterSpec.name}-${prefix}`,
     };
   };
   const main = etcdCluster('main', e, defaultEtcdMembers(nodes));

@@ -33,6 +33,19 @@ const nodeConfig = object('Kubelet configuration of the pool\'s nodes (the node 
   configFile: required(string('Path of the full KubeletConfiguration file in the GitOps output.')),
 });
 
+const nodeAmounts = (d: string): Schema => object(d, {
+  cpu: required(quantity('CPU.')),
+  memory: required(quantity('Memory.')),
+  gpus: required(integer('GPUs.', { minimum: 0 })),
+  pods: required(integer('Pods.', { minimum: 0 })),
+});
+
+const nodeResources = object('What one node of the pool offers, as the synth computed it.', {
+  allocatable: required(nodeAmounts('Allocatable of one node: capacity minus kube-reserved, system-reserved and the hard eviction memory; pods is maxPods.')),
+  daemonSets: required(nodeAmounts('What the required DaemonSets that run on the pool request on each node; pods is their count (none on an empty pool).')),
+  forPods: required(nodeAmounts('What one node leaves for app pods: allocatable minus the DaemonSets.')),
+});
+
 const zoneShares = list('Nodes of the pool per maintenance zone; no two zones differ by more than one node.', object('Nodes in one maintenance zone.', {
   zone: required(string('Maintenance zone name.')),
   capacity: required(integer('Nodes of the pool in this zone.', { minimum: 0 })),
@@ -53,6 +66,7 @@ export const KUBERNETES_POOL_CRD: CrdSpec = {
       capacity: required(capacity),
       nodeProfile: required(string('Node profile (minimum machine type and node configuration).', { minLength: 1, maxLength: 63 })),
       nodeConfig: required(nodeConfig),
+      nodeResources: required(nodeResources),
       nodeLabels: required(map('Labels every node of the pool carries.', string('Label value.'))),
       taints: optional(taints, []),
       requiredDaemonSets: optional(list('Names of the DaemonSets that must run on every node of the pool.', string('DaemonSet name.'), { 'x-kubernetes-list-type': 'set' }), []),

@@ -5,7 +5,7 @@
  * anonymous auth off, webhook authentication and authorization, no read-only
  * port, kernel defaults protected, certificate rotation on.
  */
-import { NodeProfile } from './node-profile';
+import { NodeProfileSpec } from './slots';
 import { formatCpu, formatMemory } from '../core/resources';
 import { STRONG_TLS_CIPHER_SUITES } from '../core/tls';
 
@@ -13,17 +13,10 @@ import { STRONG_TLS_CIPHER_SUITES } from '../core/tls';
 export const KUBELET_TLS_CIPHER_SUITES: string[] = [...STRONG_TLS_CIPHER_SUITES];
 
 /** The KubeletConfiguration document of a node profile, as a plain object. @internal */
-export function renderKubeletConfiguration(profile: NodeProfile): Record<string, unknown> {
-  const cfg = profile.props.nodeConfig ?? {};
-  const ev = cfg.evictionHard ?? {};
+export function renderKubeletConfiguration(profile: NodeProfileSpec): Record<string, unknown> {
+  const k = profile.kubelet;
   const kube = profile.kubeReserved;
   const sys = profile.systemReserved;
-  const cpuManagerPolicy = cfg.cpuManagerPolicy ?? 'none';
-  const topologyManagerPolicy = cfg.topologyManagerPolicy
-    ?? (cpuManagerPolicy === 'static' && profile.capacity.gpus > 0 ? 'single-numa-node' : 'none');
-  const featureGates = cfg.featureGates ?? {};
-  const rotate = cfg.rotateCertificates ?? true;
-
   const out: Record<string, unknown> = {
     apiVersion: 'kubelet.config.k8s.io/v1beta1',
     kind: 'KubeletConfiguration',
@@ -40,23 +33,23 @@ export function renderKubeletConfiguration(profile: NodeProfile): Record<string,
     eventRecordQPS: 5,
     tlsCipherSuites: KUBELET_TLS_CIPHER_SUITES,
     tlsMinVersion: 'VersionTLS12',
-    rotateCertificates: rotate,
-    serverTLSBootstrap: cfg.serverTLSBootstrap ?? true,
+    rotateCertificates: k.rotateCertificates,
+    serverTLSBootstrap: k.serverTLSBootstrap,
     cgroupDriver: 'systemd',
     maxPods: profile.maxPods,
     kubeReserved: { cpu: formatCpu(kube.cpuMillis), memory: formatMemory(kube.memoryMiB) },
     systemReserved: { cpu: formatCpu(sys.cpuMillis), memory: formatMemory(sys.memoryMiB) },
     evictionHard: {
       'memory.available': formatMemory(profile.evictionHardMemoryMiB),
-      'nodefs.available': `${ev.nodefsAvailablePercent ?? 10}%`,
-      'imagefs.available': `${ev.imagefsAvailablePercent ?? 15}%`,
-      'nodefs.inodesFree': `${ev.nodefsInodesFreePercent ?? 5}%`,
+      'nodefs.available': `${k.nodefsAvailablePercent}%`,
+      'imagefs.available': `${k.imagefsAvailablePercent}%`,
+      'nodefs.inodesFree': `${k.nodefsInodesFreePercent}%`,
     },
-    cpuManagerPolicy,
-    topologyManagerPolicy,
+    cpuManagerPolicy: k.cpuManagerPolicy,
+    topologyManagerPolicy: k.topologyManagerPolicy,
   };
-  if (Object.keys(featureGates).length > 0) {
-    out.featureGates = sortedRecord({ ...featureGates });
+  if (Object.keys(k.featureGates).length > 0) {
+    out.featureGates = sortedRecord({ ...k.featureGates });
   }
   return out;
 }

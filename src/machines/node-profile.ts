@@ -133,13 +133,13 @@ export class NodeProfile extends Construct {
     this.props = props;
   }
 
-  /** What the machine has. */
+  /** What the machine has. @deprecated use `spec.machines.of(profile).capacity` (`NodeProfileSpec`). */
   public get capacity(): ResourceAmounts {
     const m = this.props.machine;
     return { cpuMillis: m.cpuCores * 1000, memoryMiB: memoryToMiB(m.memory), gpus: m.gpus ?? 0 };
   }
 
-  /** kube-reserved, as configured or derived from the machine. */
+  /** kube-reserved, as configured or derived from the machine. @deprecated use `NodeProfileSpec.kubeReserved`. */
   public get kubeReserved(): ResourceAmounts {
     const r = this.props.nodeConfig?.kubeReserved;
     const m = this.props.machine;
@@ -150,7 +150,7 @@ export class NodeProfile extends Construct {
     };
   }
 
-  /** system-reserved, as configured or the default. */
+  /** system-reserved, as configured or the default. @deprecated use `NodeProfileSpec.systemReserved`. */
   public get systemReserved(): ResourceAmounts {
     const r = this.props.nodeConfig?.systemReserved;
     return {
@@ -160,13 +160,13 @@ export class NodeProfile extends Construct {
     };
   }
 
-  /** The hard memory eviction threshold in MiB. */
+  /** The hard memory eviction threshold in MiB. @deprecated use `NodeProfileSpec.evictionHardMemoryMiB`. */
   public get evictionHardMemoryMiB(): number {
     const m = this.props.nodeConfig?.evictionHard?.memoryAvailable;
     return m ? memoryToMiB(m) : DEFAULT_EVICTION_MEMORY_MIB;
   }
 
-  /** What pods can use on one node of this profile. */
+  /** What pods can use on one node of this profile. @deprecated use `NodeProfileSpec.allocatable`. */
   public get allocatable(): ResourceAmounts {
     return allocatable({
       capacity: this.capacity,
@@ -176,22 +176,22 @@ export class NodeProfile extends Construct {
     });
   }
 
-  /** Maximum pods per node. */
+  /** Maximum pods per node. @deprecated use `NodeProfileSpec.maxPods`. */
   public get maxPods(): number {
     return this.props.nodeConfig?.maxPods ?? defaultMaxPods(this.props.machine.cpuCores);
   }
 
-  /** Extended resource name for GPUs. */
+  /** Extended resource name for GPUs. @deprecated use `NodeProfileSpec.gpuResourceName`. */
   public get gpuResourceName(): string {
     return this.props.machine.gpuResourceName ?? 'nvidia.com/gpu';
   }
 
-  /** True when the machine has local SSD (hosts local persistent volumes). */
+  /** True when the machine has local SSD (hosts local persistent volumes). @deprecated use `NodeProfileSpec.hasLocalSsd`. */
   public get hasLocalSsd(): boolean {
     return this.props.machine.localSsd !== undefined;
   }
 
-  /** Taints of the profile's nodes. */
+  /** Taints of the profile's nodes. @deprecated use `NodeProfileSpec.taints`. */
   public get taints(): readonly NodeTaint[] {
     return this.props.taints ?? [];
   }

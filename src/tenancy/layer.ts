@@ -21,7 +21,7 @@ import { ControlPlaneStack } from '../control-plane/slots';
 import { PropShape, describeValue, isRecord, shapeProblems } from '../core/checks';
 import { Violations } from '../core/errors';
 import { Labels, RESERVED_NAMESPACES, dns1123LabelFix, isDns1123Label } from '../core/names';
-import { ZERO, cpuToMillis, fitsIn, formatCpu, formatMemory, memoryToMiB, shortfalls, addResources } from '../core/resources';
+import { ZERO, cpuToMillis, fitsIn, formatCpu, formatMemory, memoryToMiB, shortfalls } from '../core/resources';
 import { TENANT_CLASSES, TENANT_CLASS_NAMES, TenantClass, isTenantClass } from '../core/tenant-classes';
 import { FLEET_API_VERSION } from '../crds/pools';
 import { FleetModel, pathOf } from '../model';
@@ -290,15 +290,14 @@ function poolFacts(model: FleetModel, fleetPlan: ControlPlaneStack['plan']): Ten
   const out: TenancyPoolFacts[] = [];
   for (const cluster of model.workloadClusters) {
     for (const pp of fleetPlan.clusters.poolsOf(cluster)) {
-      const agents = pp.pool.props.capacity > 0 ? pp.pool.requiredDaemonSets : [];
       out.push({
-        cluster: cluster.clusterName,
-        pool: pp.pool.poolName,
-        nodeProfile: pp.profile.profileName,
-        allocatablePerNode: pp.profile.allocatable,
-        maxPodsPerNode: pp.profile.maxPods,
-        daemonSetRequestsPerNode: agents.length > 0 ? addResources(...agents.map(a => a.requests)) : ZERO,
-        daemonSetPodsPerNode: agents.length,
+        cluster: pp.spec.clusterName,
+        pool: pp.spec.name,
+        nodeProfile: pp.profileSpec.name,
+        allocatablePerNode: pp.profileSpec.allocatable,
+        maxPodsPerNode: pp.profileSpec.maxPods,
+        daemonSetRequestsPerNode: pp.agentRequestsPerNode,
+        daemonSetPodsPerNode: pp.agentPodsPerNode,
         zones: pp.zones,
       });
     }

@@ -13,8 +13,10 @@ const PROJECT = path.resolve(__dirname, '..', '..');
 
 /** What a user of the package sees. */
 export interface PublicSurface {
-  /** The root's exported names, sorted. */
+  /** The root's exported names in its declarations, sorted. */
   readonly names: readonly string[];
+  /** The names src/index.ts exports in its source, sorted (a stripped export statement makes them differ). */
+  readonly sourceNames: readonly string[];
   /** Errors of the emitted declarations (a public declaration naming a stripped one), as `file:line: message`. */
   readonly declarationErrors: readonly string[];
   /**
@@ -57,13 +59,13 @@ export function publicSurface(): PublicSurface {
     if (emitted.emitSkipped) throw new Error('the declarations were not emitted');
     // the declarations resolve cdk8s, constructs... as a user's compiler does: from node_modules beside them
     fs.symlinkSync(path.join(PROJECT, 'node_modules'), path.join(out, 'node_modules'), 'dir');
-    return { ...inspect(out), undecided: undecided(build) };
+    return { ...inspect(out), undecided: undecided(build), sourceNames: sourceNames(build) };
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
   }
 }
 
-function inspect(out: string): Omit<PublicSurface, 'undecided'> {
+function inspect(out: string): Omit<PublicSurface, 'undecided' | 'sourceNames'> {
   const index = path.join(out, 'index.d.ts');
   const program = ts.createProgram({
     rootNames: [index],
@@ -105,6 +107,14 @@ function inspect(out: string): Omit<PublicSurface, 'undecided'> {
     }
   }
   return { names: exports.map(s => s.name).sort(), declarationErrors, unexported: [...unexported].sort() };
+}
+
+/** The names the root exports, read from its source. */
+function sourceNames(program: ts.Program): string[] {
+  const checker = program.getTypeChecker();
+  const root = checker.getSymbolAtLocation(program.getSourceFile(path.join(PROJECT, 'src', 'index.ts'))!);
+  if (!root) throw new Error('src/index.ts has no exports');
+  return checker.getExportsOfModule(root).map(s => s.name).sort();
 }
 
 /** Top-level exports of library modules that the root does not export and that are not `@internal`. */

@@ -30,6 +30,10 @@ describe('public API', () => {
     expect(surface.names).toEqual(committedNames());
   });
 
+  test('every name src/index.ts exports survives in the declarations (a comment naming the tag strips the statement after it)', () => {
+    expect(surface.names).toEqual(surface.sourceNames);
+  });
+
   test('the declarations compile with every @internal declaration stripped', () => {
     expect(surface.declarationErrors).toEqual([]);
   });

@@ -1,0 +1,75 @@
+import { buildExampleFleet } from '../../examples/fleet';
+import { parseOutputTree } from '../../src';
+import { planReport } from '../../src/cli/plan-report';
+import { formatCpu, formatMemory } from '../../src/core/resources';
+import { smallFleet, tmpOutdir } from '../support/fleet';
+import { describeWithSchemas, validateAll } from '../support/schemas';
+
+/**
+ * What `cdk8s-fleet plan` showed for the example fleet while it still computed
+ * each node's allocatable from the machine and the kubelet reservations:
+ * nodes, allocatable per node (CPU millicores, MiB, GPUs), requested (CPU, MiB)
+ * and of that the DaemonSets' CPU, per pool; per cluster nodes, allocatable
+ * (CPU, MiB, GPUs) and requested (CPU, MiB).
+ */
+const BEFORE: Record<string, number[]> = {
+  'hub/general': [40, 63670, 248966, 0, 12000, 15360, 12000],
+  'hub': [40, 2546800, 9958640, 0, 12000, 15360],
+  'ltx1-prod-1/general': [2400, 63670, 248966, 0, 720000, 921600, 720000],
+  'ltx1-prod-1/gpu': [200, 95590, 762769, 8, 60000, 76800, 60000],
+  'ltx1-prod-1/high-memory': [1010, 63670, 1019670, 0, 303000, 387840, 303000],
+  'ltx1-prod-1/local-ssd': [1003, 47710, 377417, 0, 545200, 1299968, 401200],
+  'ltx1-prod-1': [4613, 284085830, 2158488151, 1600, 1628200, 2686208],
+  'lva1-prod-1/general': [2400, 63670, 248966, 0, 888000, 1265664, 720000],
+  'lva1-prod-1/gpu': [200, 95590, 762769, 8, 60000, 76800, 60000],
+  'lva1-prod-1/high-memory': [1010, 63670, 1019670, 0, 303000, 387840, 303000],
+  'lva1-prod-1/local-ssd': [1003, 47710, 377417, 0, 401200, 513536, 401200],
+  'lva1-prod-1': [4613, 284085830, 2158488151, 1600, 1652200, 2243840],
+  'lva1-prod-2/general': [2400, 63670, 248966, 0, 720000, 921600, 720000],
+  'lva1-prod-2/gpu': [200, 95590, 762769, 8, 188000, 863232, 60000],
+  'lva1-prod-2/high-memory': [1010, 63670, 1019670, 0, 303000, 387840, 303000],
+  'lva1-prod-2/local-ssd': [1003, 47710, 377417, 0, 401200, 513536, 401200],
+  'lva1-prod-2': [4613, 284085830, 2158488151, 1600, 1612200, 2686208],
+};
+
+describe('the plan report reads allocatable from the hub records', () => {
+  const result = buildExampleFleet({ outdir: tmpOutdir() }).synthesize();
+
+  test('every KubernetesPool record states per node the allocatable, the agents\' overhead and what is left for app pods', () => {
+    const records = result.objects.filter(o => o.object.kind === 'KubernetesPool');
+    expect(records.length).toBe(13);
+    for (const pp of result.plan.clusters.pools.values()) {
+      const record = records.find(r => r.object.metadata.name === `${pp.spec.clusterName}-${pp.spec.name}`)!.object as any;
+      const amounts = (r: { cpuMillis: number; memoryMiB: number; gpus: number }, pods: number) =>
+        ({ cpu: formatCpu(r.cpuMillis), memory: formatMemory(r.memoryMiB), gpus: r.gpus, pods });
+      expect(record.spec.poolTemplate.nodeResources).toEqual({
+        allocatable: amounts(pp.profileSpec.allocatable, pp.profileSpec.maxPods),
+        daemonSets: amounts(pp.agentRequestsPerNode, pp.agentPodsPerNode),
+        forPods: amounts(pp.appAllocatablePerNode, pp.appPodsPerNode),
+      });
+    }
+  });
+
+  test('cdk8s-fleet plan shows the numbers it showed when it recomputed the allocatable formula', () => {
+    const report = planReport(parseOutputTree(result.files));
+    const now: Record<string, number[]> = {};
+    for (const c of report.clusters) {
+      for (const p of c.pools) {
+        now[`${c.cluster}/${p.pool}`] = [p.nodes, p.allocatablePerNode.cpuMillis, p.allocatablePerNode.memoryMiB, p.allocatablePerNode.gpus,
+          p.requested.cpuMillis, p.requested.memoryMiB, p.daemonSets.cpuMillis];
+      }
+      now[c.cluster] = [c.nodes, c.allocatable.cpuMillis, c.allocatable.memoryMiB, c.allocatable.gpus, c.requested.cpuMillis, c.requested.memoryMiB];
+    }
+    expect(now).toEqual(BEFORE);
+  });
+});
+
+describeWithSchemas('the hub records with nodeResources', () => {
+  test('validate against the generated CRD, an empty pool included', () => {
+    const { fleet, general, cluster } = smallFleet();
+    cluster.addPool('drained', { nodeProfile: general, capacity: 0 });
+    const hub = fleet.synthesize().objects.filter(o => o.cluster === 'hub');
+    expect(hub.some(o => o.object.kind === 'KubernetesPool' && o.object.metadata.name === 'prod-1-drained')).toBe(true);
+    expect(validateAll(hub)).toEqual([]);
+  });
+});
