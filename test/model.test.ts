@@ -1,5 +1,5 @@
 import { Chart } from 'cdk8s';
-import { FleetModel } from '../src';
+import { FleetModel } from '../src/model';
 import { smallFleet } from './support/fleet';
 
 describe('FleetModel', () => {

@@ -24,7 +24,7 @@ export interface INamespacedWorkload extends IConstruct {
   readonly workloadDemand: WorkloadDemand;
 }
 
-/** True when a construct is a namespaced workload. */
+/** True when a construct is a namespaced workload. @internal */
 export function isNamespacedWorkload(c: IConstruct): c is INamespacedWorkload {
   return typeof (c as Partial<INamespacedWorkload>).workloadDemand === 'object';
 }

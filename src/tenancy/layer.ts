@@ -48,7 +48,7 @@ function reserveOf(ns: AppNamespace): Capacity | undefined {
   };
 }
 
-/** What a namespace reserves: its workloads' peaks, its reserve and its headroom. */
+/** What a namespace reserves: its workloads' peaks, its reserve and its headroom. @internal */
 export function demandOf(ns: AppNamespace): Capacity {
   return namespaceDemand(ns.workloads.map(w => w.workloadDemand), reserveOf(ns), ns.props.quotaHeadroomPercent ?? DEFAULT_QUOTA_HEADROOM_PERCENT);
 }
@@ -82,29 +82,30 @@ function namespaceShapeProblems(ns: AppNamespace): string[] {
   const out = shapeProblems(ns.props, NAMESPACE_SHAPE);
   if (out.length > 0) return out;
   const p = ns.props;
-  (p.authorization ?? []).forEach((rule, i) => {
-    const ruleProblems = shapeProblems(rule, RULE_SHAPE, `authorization[${i}].`);
+  // the props' rules and allowances, then those of grant(), allowFrom() and allowTo()
+  for (const { at, rule, problems } of ns.declaredAuthorization) {
+    out.push(...problems);
+    const ruleProblems = shapeProblems(rule, RULE_SHAPE, `${at}.`);
     out.push(...ruleProblems);
-    if (ruleProblems.length === 0) (rule.serviceAccounts ?? []).forEach((sa, j) => out.push(...shapeProblems(sa, SERVICE_ACCOUNT_SHAPE, `authorization[${i}].serviceAccounts[${j}].`)));
-  });
-  if (p.network !== undefined) {
-    const netProblems = shapeProblems(p.network, NETWORK_SHAPE, 'network.');
-    out.push(...netProblems);
-    if (netProblems.length === 0) {
-      for (const dir of ['ingress', 'egress'] as const) {
-        (p.network[dir] ?? []).forEach((a, i) => {
-          const aProblems = shapeProblems(a, ALLOWANCE_SHAPE, `network.${dir}[${i}].`);
-          out.push(...aProblems);
-          if (aProblems.length === 0) (a.ports ?? []).forEach((port, j) => out.push(...shapeProblems(port, NETWORK_PORT_SHAPE, `network.${dir}[${i}].ports[${j}].`)));
-        });
-      }
+    if (ruleProblems.length === 0) (rule.serviceAccounts ?? []).forEach((sa, j) => out.push(...shapeProblems(sa, SERVICE_ACCOUNT_SHAPE, `${at}.serviceAccounts[${j}].`)));
+  }
+  const netProblems = p.network !== undefined ? shapeProblems(p.network, NETWORK_SHAPE, 'network.') : [];
+  out.push(...netProblems);
+  if (netProblems.length === 0) {
+    for (const { at, allowance, problems } of ns.declaredNetwork) {
+      out.push(...problems);
+      const aProblems = shapeProblems(allowance, ALLOWANCE_SHAPE, `${at}.`);
+      out.push(...aProblems);
+      if (aProblems.length === 0) (allowance.ports ?? []).forEach((port, j) => out.push(...shapeProblems(port, NETWORK_PORT_SHAPE, `${at}.ports[${j}].`)));
     }
   }
   if (p.reserve !== undefined) out.push(...shapeProblems(p.reserve, RESERVE_SHAPE, 'reserve.'));
   return out;
 }
 
-function validateNamespace(model: FleetModel, ns: AppNamespace, apps: ReadonlyMap<string, AppNamespace>, v: Violations): void {
+function validateNamespace(
+  model: FleetModel, ns: AppNamespace, apps: ReadonlyMap<string, AppNamespace>, members: ReadonlySet<AppNamespace>, v: Violations,
+): void {
   const path = pathOf(ns);
   const p = ns.props;
   const shape = namespaceShapeProblems(ns);
@@ -146,8 +147,7 @@ function validateNamespace(model: FleetModel, ns: AppNamespace, apps: ReadonlyMa
   }
 
   // authorization rules
-  (p.authorization ?? []).forEach((rule, i) => {
-    const at = `authorization[${i}]`;
+  for (const { at, rule } of ns.declaredAuthorization) {
     if (!(APP_ROLES as readonly string[]).includes(rule.role)) {
       v.error(path, 'tenancy.rbac.role.known', `${at} names unknown role '${rule.role}'`, `use one of the app roles: ${APP_ROLES.join(', ')}`);
     }
@@ -165,13 +165,13 @@ function validateNamespace(model: FleetModel, ns: AppNamespace, apps: ReadonlyMa
       if (!isDns1123Label(sa.name) && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(sa.name)) v.error(path, 'tenancy.rbac.service-account', `${at}: service account '${sa.name}' is not a valid name`, dns1123LabelFix(sa.name));
       if (sa.namespace !== undefined && !isDns1123Label(sa.namespace)) v.error(path, 'tenancy.rbac.service-account', `${at}: namespace '${sa.namespace}' is not a DNS-1123 label`, dns1123LabelFix(sa.namespace));
     }
-  });
+  }
 
   // network allowances
-  const net = p.network ?? {};
-  for (const [dir, list] of [['ingress', net.ingress ?? []], ['egress', net.egress ?? []]] as const) {
-    list.forEach((a, i) => {
-      const at = `network.${dir}[${i}]`;
+  for (const { at, direction: dir, allowance: a, peer } of ns.declaredNetwork) {
+    if (peer && !members.has(peer)) {
+      v.error(path, 'tenancy.network.app.known', `${at} names the namespace of app '${peer.appName}' at ${pathOf(peer)}, which is not part of this fleet`, 'allow traffic from and to app namespaces of the same fleet');
+    } else {
       if ((a.apps ?? []).length + (a.namespaces ?? []).length + (a.cidrs ?? []).length === 0) {
         v.error(path, 'tenancy.network.peer', `${at} names no apps, namespaces or CIDRs`, 'list who may talk to (or be reached by) the app; an allowance cannot be open-ended');
       }
@@ -186,7 +186,7 @@ function validateNamespace(model: FleetModel, ns: AppNamespace, apps: ReadonlyMa
       for (const port of a.ports ?? []) {
         if (!Number.isInteger(port.port) || port.port < 1 || port.port > 65535) v.error(path, 'tenancy.network.port', `${at}: port ${port.port} is not between 1 and 65535`, 'use a port number between 1 and 65535');
       }
-    });
+    }
   }
 
   // reservation
@@ -218,7 +218,8 @@ function validate(model: FleetModel, _spec: unknown, v: Violations): void {
     if (otherNs) v.error(path, 'tenancy.namespace.unique', `namespace '${ns.namespaceName}' is also used by ${otherNs}`, 'give each app its own namespace');
     else namespaces.set(ns.namespaceName, path);
   }
-  for (const ns of all) validateNamespace(model, ns, apps, v);
+  const members = new Set(all);
+  for (const ns of all) validateNamespace(model, ns, apps, members, v);
   const locks = model.ofType(PlacementLock);
   for (const extra of locks.slice(1)) {
     v.error(pathOf(extra), 'tenancy.lock.unique', `the fleet already has a placement lock at ${pathOf(locks[0])}`, 'declare one PlacementLock per fleet');
@@ -382,7 +383,7 @@ function plan(model: FleetModel, _spec: unknown, fleetPlan: ControlPlaneStack['p
   // network allowances only work within one cluster
   for (const ns of namespaces.keys()) {
     const here = placement.get(ns);
-    const net = ns.props.network ?? {};
+    const net = ns.networkPolicy;
     for (const a of [...(net.ingress ?? []), ...(net.egress ?? [])]) {
       for (const app of a.apps ?? []) {
         const other = byApp.get(app);
@@ -413,11 +414,12 @@ function plan(model: FleetModel, _spec: unknown, fleetPlan: ControlPlaneStack['p
     placement,
     record,
     capacity: capacityReport(clusterNames, facts, result.used, namespacesByCluster),
+    ...(lockConstruct?.filePath !== undefined ? { lockFile: lockConstruct.filePath } : {}),
   };
   return { tenancy };
 }
 
-/** The hub's routing record of a placed namespace. */
+/** The hub's routing record of a placed namespace. @internal */
 export function renderNamespacePlacement(p: NamespacePlan): KubeObject {
   const ns = p.ns;
   const owners = [...new Set(ns.props.owners ?? [])].sort();
@@ -507,7 +509,7 @@ function renderTenantFlowSchemas(ctx: TenancyContext, tp: TenancyPlan): void {
 }
 
 /** The capacity report of a synth (per cluster, node profile, pool and zone), for callers and the CLI. */
-export function fleetCapacityReport(fleetPlan: TenancySlots['plan']): readonly ClusterCapacityReport[] {
+export function fleetCapacityReport(fleetPlan: { readonly tenancy: TenancyPlan }): readonly ClusterCapacityReport[] {
   return fleetPlan.tenancy.capacity;
 }
 
@@ -522,7 +524,7 @@ export function formatCapacityReport(report: readonly ClusterCapacityReport[]): 
   return out;
 }
 
-/** The tenancy layer. */
+/** The tenancy layer. @internal */
 export const tenancyLayer: Layer<ControlPlaneStack, TenancySlots> = {
   name: 'tenancy',
   validate,

@@ -38,9 +38,11 @@ export interface TenancyPlan {
   readonly record: ReadonlyMap<string, LockedPlacement>;
   /** Capacity per cluster, node profile, pool and maintenance zone, after placement. */
   readonly capacity: readonly ClusterCapacityReport[];
+  /** The file of the fleet's `PlacementLock` the record is written back to (absolute). @default - the fleet declares no lock file */
+  readonly lockFile?: string;
 }
 
-/** The tenancy layer's slots. */
+/** The tenancy layer's slots. @internal */
 export interface TenancySlots extends LayerSlots {
   /** Resolved specs of the tenancy layer. */
   readonly spec: {};
@@ -48,5 +50,5 @@ export interface TenancySlots extends LayerSlots {
   readonly plan: { readonly tenancy: TenancyPlan };
 }
 
-/** Everything the layers above tenancy read of it and below it. */
+/** Everything the layers above tenancy read of it and below it. @internal */
 export type TenancyStack = Stacked<ControlPlaneStack, TenancySlots>;

@@ -1,6 +1,7 @@
 import { parse } from 'yaml';
 import { clustersFor, generateFleet, generatedAppOf, seededRng, statefulAppsFor } from '../../bench/generator';
-import { AppNamespace, Fleet, FleetModel, KubernetesPool, LiDeployment, LiStatefulSet, NodeProfile, RequiredDaemonSet } from '../../src';
+import { AppNamespace, Fleet, KubernetesPool, LiDeployment, LiStatefulSet, NodeProfile, RequiredDaemonSet } from '../../src';
+import { FleetModel } from '../../src/model';
 import { tmpOutdir } from '../support/fleet';
 import { describeWithSchemas, validateAll } from '../support/schemas';
 

@@ -1,5 +1,6 @@
 import { Chart } from 'cdk8s';
-import { Cluster, FleetModel, HubCluster } from '../../src';
+import { Cluster, HubCluster } from '../../src';
+import { FleetModel } from '../../src/model';
 import { smallFleet } from '../support/fleet';
 
 describe('clusters in the model', () => {
