@@ -2,7 +2,7 @@
  * The README's "A fleet in 25 lines", kept here so a test type-checks and runs
  * it and checks the README still shows exactly this code.
  */
-import { AppNamespace, Cluster, Cpu, Fleet, LiDeployment, NodeProfile, RequiredDaemonSet, Size } from '../src';
+import { AppNamespace, Cluster, Cpu, Fleet, LiDeployment, NodeProfile, RequiredDaemonSet, Size, Subject } from '../src';
 
 const fleet = new Fleet({ maintenanceZones: 20, kubernetesVersion: '1.28.9' });
 
@@ -18,12 +18,8 @@ const cluster = new Cluster(fleet, 'lva1-prod-1', { region: 'lva1' });
 cluster.addPool('general', { nodeProfile: general, capacity: 2400, requiredDaemonSets: [logShipper] });
 
 // tenancy and workloads: the hub routes the namespace; ten lines of intent become a safe workload
-const feed = new AppNamespace(fleet, 'feed', {
-  app: 'feed',
-  tenant: 'stateless',
-  nodeProfile: 'general',
-  authorization: [{ role: 'deployer', groups: ['feed-team'] }],
-});
+const feed = new AppNamespace(fleet, 'feed', { app: 'feed', tenant: 'stateless', nodeProfile: 'general' });
+feed.grant('deployer', Subject.group('feed-team'));
 new LiDeployment(feed, 'feed', {
   application: 'feed',
   version: { app: '1.42.0', config: '2026-11-20.1' },

@@ -1,11 +1,10 @@
 /**
  * Example tenancy: dozens of apps onboarded across tenant classes, node
- * profiles and clusters, with owners, authorization rules and network
- * allowances. Most are routed by capacity; a few are pinned. Their placements
+ * profiles and clusters, with owners, granted roles and network allowances. Most are routed by capacity; a few are pinned. Their placements
  * are kept in `fleet.lock.json` beside this file.
  */
 import * as path from 'path';
-import { AppNamespace, AuthorizationRule, Cluster, Cpu, Fleet, PlacementLock, Size, TenantClass } from '../src';
+import { AppNamespace, Cluster, Cpu, Fleet, PlacementLock, Size, Subject, TenantClass } from '../src';
 
 interface ExampleApp {
   readonly app: string;
@@ -61,13 +60,12 @@ function apps(): ExampleApp[] {
   return out;
 }
 
-/** The example's authorization rules of an app: engineering views, the app team deploys, on-call administers. */
-export function authorization(app: string): AuthorizationRule[] {
-  return [
-    { role: 'viewer', groups: ['engineering'] },
-    { role: 'deployer', groups: [`${app}-team`], serviceAccounts: [{ name: 'deployer', namespace: 'continuous-delivery' }] },
-    { role: 'admin', groups: [`${app}-oncall`] },
-  ];
+/** The example's roles of an app: engineering views, the app team and the deploy pipeline deploy, on-call administers. */
+export function grantExampleRoles(ns: AppNamespace): AppNamespace {
+  ns.grant('viewer', Subject.group('engineering'));
+  ns.grant('deployer', Subject.group(`${ns.appName}-team`), Subject.serviceAccount('continuous-delivery', 'deployer'));
+  ns.grant('admin', Subject.group(`${ns.appName}-oncall`));
+  return ns;
 }
 
 /** Onboards the example apps onto the fleet (after its clusters and node profiles exist). */
@@ -75,19 +73,17 @@ export function onboardExampleApps(fleet: Fleet): AppNamespace[] {
   new PlacementLock(fleet, 'placements', { file: path.join(__dirname, 'fleet.lock.json') });
   const clusters = new Map(fleet.node.children.filter((c): c is Cluster => c instanceof Cluster).map(c => [c.clusterName, c]));
   const stateful = new Set(STATEFUL);
-  return apps().map(a => new AppNamespace(fleet, `app-${a.app}`, {
+  const onboarded = apps().map(a => grantExampleRoles(new AppNamespace(fleet, `app-${a.app}`, {
     app: a.app,
     tenant: a.tenant,
     nodeProfile: a.profile,
     owners: [`${a.app}-team`],
-    authorization: authorization(a.app),
     ...(a.pin ? { cluster: clusters.get(a.pin) } : {}),
     reserve: { cpu: Cpu.units(a.cores * SCALE), memory: Size.gibibytes(a.memoryGi * SCALE), pods: a.pods * SCALE, gpus: (a.gpus ?? 0) * 2 },
     network: {
       ingress: [
         // stateful stores serve apps of every cluster through the routable pod network
         stateful.has(a.app) ? { cidrs: ['10.0.0.0/8'], ports: [{ port: 8443 }] } : { namespaces: ['ingress-gateway'], ports: [{ port: 8443 }] },
-        ...(a.app === 'venice-feed' ? [{ apps: ['feed'], ports: [{ port: 8443 }] }] : []),
       ],
       egress: [
         ...(a.talksTo ? [{ apps: a.talksTo, ports: [{ port: 8443 }] }] : []),
@@ -95,5 +91,9 @@ export function onboardExampleApps(fleet: Fleet): AppNamespace[] {
       ],
     },
     ...(a.tenant === 'batch' && a.profile === 'gpu' ? { podSecurity: 'baseline' as const, podSecurityReason: 'vendor CUDA images run with a fixed root group' } : {}),
-  }));
+  })));
+  // feed reads its derived-data store directly (both are pinned to one cluster)
+  const byApp = new Map(onboarded.map(ns => [ns.appName, ns]));
+  byApp.get('venice-feed')!.allowFrom(byApp.get('feed')!, { ports: [{ port: 8443 }] });
+  return onboarded;
 }

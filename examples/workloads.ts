@@ -4,7 +4,7 @@
  * an OpenKruise cluster, and a Kafka-like shard-managed LiStatefulSet on
  * local SSD.
  */
-import { authorization } from './tenancy';
+import { grantExampleRoles } from './tenancy';
 import { AppNamespace, AppNamespaceProps, Cluster, Cpu, Fleet, LiDeployment, LiStatefulSet, PlatformPodTemplate, Size } from '../src';
 
 /**
@@ -14,7 +14,7 @@ import { AppNamespace, AppNamespaceProps, Cluster, Cpu, Fleet, LiDeployment, LiS
  */
 export function addExampleWorkloads(fleet: Fleet, onboarded: readonly AppNamespace[] = []): void {
   const namespaceOf = (app: string, props: Omit<AppNamespaceProps, 'app'>) =>
-    onboarded.find(ns => ns.appName === app) ?? new AppNamespace(fleet, app, { app, owners: [`${app}-team`], authorization: authorization(app), ...props });
+    onboarded.find(ns => ns.appName === app) ?? grantExampleRoles(new AppNamespace(fleet, app, { app, owners: [`${app}-team`], ...props }));
   new PlatformPodTemplate(fleet, 'platform-pod-template', {
     registry: 'registry.internal/apps',
     initContainers: [{

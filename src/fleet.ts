@@ -69,7 +69,7 @@ export const SynthEnv = {
   REPORT_JSON: 'CDK8S_FLEET_REPORT_JSON',
 } as const;
 
-/** What `synth()` reports to the CLI through env CDK8S_FLEET_REPORT_JSON. */
+/** What `synth()` reports to the CLI through env CDK8S_FLEET_REPORT_JSON. @internal */
 export interface SynthReport {
   /** Absolute path of the fleet's placement lock file, if it declares one. */
   readonly lockFile?: string;
@@ -79,6 +79,7 @@ export interface SynthReport {
  * The synth options given, completed from the environment (given values win,
  * overrides merge); no default previous output (see `Fleet.synth()` for that).
  * Throws on contradicting inputs.
+ * @internal
  */
 export function synthOptionsFromEnv(options: SynthOptions = {}, env: NodeJS.ProcessEnv = process.env): SynthOptions {
   const r = resolveSynthInputs(givenInputs(options), env, undefined, OPTION_INPUT_NAMES);
@@ -108,7 +109,7 @@ export class Fleet extends App {
 
   /** The fleet's maintenance zone names, in order (none when the prop is not a usable count or list). */
   public readonly maintenanceZones: readonly string[];
-  /** The `maintenanceZones` prop as given (after the default), checked in the validate stage. */
+  /** The `maintenanceZones` prop as given (after the default), checked in the validate stage. @internal */
   public readonly maintenanceZonesProp: unknown;
   /** The hub cluster. */
   public readonly hub: HubCluster;

@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
-import { Cluster, FleetModel } from '../src';
+import { Cluster } from '../src';
 import { smallFleet } from './support/fleet';
+import { FleetModel } from '../src/core/model';
 
 describe('FleetModel', () => {
   test('indexes the construct tree by class, in tree order (cdk8s charts pass any instanceof check)', () => {

@@ -5,7 +5,7 @@
 import { ResourceAmounts, ZERO, addResources, scaleResources } from '../core/resources';
 import { ZoneShare } from '../machines/maintenance-zones';
 
-/** One striped pool, as capacity accounting sees it. */
+/** One striped pool, as capacity accounting sees it. @internal */
 export interface PoolFacts {
   /** Pool name. */
   readonly pool: string;
@@ -51,7 +51,7 @@ function plus(a: CapacityTotals, nodes: number, perNode: ResourceAmounts, podsPe
   };
 }
 
-/** Sums the capacity of a cluster's pools. */
+/** Sums the capacity of a cluster's pools. @internal */
 export function clusterCapacity(pools: readonly PoolFacts[]): ClusterCapacity {
   let total = EMPTY;
   const byPool = new Map<string, CapacityTotals>();

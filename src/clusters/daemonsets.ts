@@ -9,10 +9,10 @@ import { Labels } from '../core/names';
 import { formatCpu, formatMemory } from '../core/resources';
 import { KubeObject } from '../synth/context';
 
-/** Non-root user the agents run as unless `runAsRoot` is set. */
+/** Non-root user the agents run as unless `runAsRoot` is set. @internal */
 export const AGENT_USER_ID = 65532;
 
-/** The DaemonSet name of an agent on a pool. */
+/** The DaemonSet name of an agent on a pool. @internal */
 export function daemonSetName(agent: DaemonSetSpec, pool: string): string {
   return `${agent.name}-${pool}`;
 }
@@ -21,7 +21,7 @@ function intOrString(v: number | string): k8s.IntOrString {
   return typeof v === 'number' ? k8s.IntOrString.fromNumber(v) : k8s.IntOrString.fromString(v);
 }
 
-/** The DaemonSet of `agent` on the nodes of one pool. */
+/** The DaemonSet of `agent` on the nodes of one pool. @internal */
 export function renderAgentDaemonSet(agent: DaemonSetSpec, plan: PoolPlan, namespace: string): KubeObject {
   const pool = plan.spec.name;
   const labels = {
@@ -115,7 +115,7 @@ export function renderAgentDaemonSet(agent: DaemonSetSpec, plan: PoolPlan, names
   }) as KubeObject;
 }
 
-/** The agent's ServiceAccount and, when it needs API access, its ClusterRole and binding. */
+/** The agent's ServiceAccount and, when it needs API access, its ClusterRole and binding. @internal */
 export function renderAgentIdentity(agent: DaemonSetSpec, namespace: string): KubeObject[] {
   const name = agent.name;
   const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/component': 'node-agent' };
@@ -142,6 +142,7 @@ export function renderAgentIdentity(agent: DaemonSetSpec, namespace: string): Ku
 /**
  * The platform namespace, with the Pod Security level its agents need and the
  * guardrails' protection label (`protectedLabel`: true), since it holds them.
+ * @internal
  */
 export function renderSystemNamespace(namespace: string, privileged: boolean, protectedLabel: string): KubeObject {
   const level = privileged ? 'privileged' : 'restricted';

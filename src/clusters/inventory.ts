@@ -10,12 +10,12 @@ import { renderKubeletConfiguration } from '../machines/kubelet-config';
 import { KubeObject } from '../synth/context';
 import { NODE_PROFILES_DIR } from '../synth/layout';
 
-/** Name of a pool's inventory records on the hub: `<cluster>-<pool>`. */
+/** Name of a pool's inventory records on the hub: `<cluster>-<pool>`. @internal */
 export function inventoryName(plan: PoolPlan): string {
   return `${plan.spec.clusterName}-${plan.spec.name}`;
 }
 
-/** Labels every node of a pool carries (without its zone, which varies per node). */
+/** Labels every node of a pool carries (without its zone, which varies per node). @internal */
 export function poolNodeLabels(plan: PoolPlan): Readonly<Record<string, string>> {
   return plan.spec.nodeLabels;
 }
@@ -31,6 +31,7 @@ function resources(r: ResourceAmounts, pods: number): Record<string, string | nu
 /**
  * What one node of a pool offers: the profile's allocatable, the per-node
  * overhead of the agents that run there, and what is left for app pods.
+ * @internal
  */
 export function nodeResources(plan: PoolPlan): Record<string, unknown> {
   return {
@@ -40,7 +41,7 @@ export function nodeResources(plan: PoolPlan): Record<string, unknown> {
   };
 }
 
-/** The KubernetesPool record of a pool. */
+/** The KubernetesPool record of a pool. @internal */
 export function renderKubernetesPool(plan: PoolPlan): KubeObject {
   const pool = plan.spec;
   const profile = plan.profileSpec;
@@ -77,7 +78,7 @@ export function renderKubernetesPool(plan: PoolPlan): KubeObject {
   };
 }
 
-/** The ComputeBrokerPool record of a pool. */
+/** The ComputeBrokerPool record of a pool. @internal */
 export function renderComputeBrokerPool(plan: PoolPlan): KubeObject {
   const profile = plan.profileSpec;
   return {

@@ -17,7 +17,7 @@ export interface KubernetesPoolProps {
   readonly nodeLabels?: Readonly<Record<string, string>>;
   /** Extra taints on every node of the pool, besides the profile's. @default [] */
   readonly taints?: readonly NodeTaint[];
-  /** DaemonSets that must run on every node of the pool. @default [] */
+  /** DaemonSets that must run on every node of the pool; {@link KubernetesPool.addRequiredDaemonSet} adds to them. @default [] */
   readonly requiredDaemonSets?: readonly RequiredDaemonSet[];
   /** Maintenance zones the pool is striped over (a subset of the fleet's). @default - every zone of the fleet */
   readonly maintenanceZones?: readonly string[];
@@ -38,11 +38,21 @@ export class KubernetesPool extends Construct {
   public readonly poolName: string;
   /** The props as given. */
   public readonly props: KubernetesPoolProps;
+  private readonly addedDaemonSets: RequiredDaemonSet[] = [];
 
   constructor(scope: Construct, id: string, props: KubernetesPoolProps) {
     super(scope, id);
     this.poolName = props.name ?? id;
     this.props = props;
+  }
+
+  /**
+   * Requires a node agent on every node of the pool, as listing it in the
+   * `requiredDaemonSets` prop does. An agent required twice, or one of another
+   * fleet, is reported by the synth's validation.
+   */
+  public addRequiredDaemonSet(agent: RequiredDaemonSet): void {
+    this.addedDaemonSets.push(agent);
   }
 
   /** The node profile's name, whether given as a construct or a name. */
@@ -52,8 +62,12 @@ export class KubernetesPool extends Construct {
     return p instanceof NodeProfile ? p.profileName : String(p);
   }
 
-  /** Required DaemonSets of the pool. @deprecated use `spec.clusters.pool(pool).requiredDaemonSets`; the agents that run there are `plan.clusters.pools.get(pool).agents`. */
+  /**
+   * Required DaemonSets of the pool: the `requiredDaemonSets` prop's, then those of
+   * {@link addRequiredDaemonSet}; the clusters layer resolves them once into the pool's spec.
+   */
   public get requiredDaemonSets(): readonly RequiredDaemonSet[] {
-    return this.props.requiredDaemonSets ?? [];
+    const listed: unknown = this.props.requiredDaemonSets;
+    return [...(Array.isArray(listed) ? listed as RequiredDaemonSet[] : []), ...this.addedDaemonSets];
   }
 }

@@ -30,7 +30,7 @@ import { RESERVED_CLUSTER_NAMES } from '../synth/layout';
 
 const RESERVED_NODE_LABELS: readonly string[] = [Labels.POOL, Labels.NODE_PROFILE, Labels.MAINTENANCE_ZONE];
 
-/** What a cluster resolves against: the fleet's Kubernetes version and whether it is itself reported. */
+/** What a cluster resolves against: the fleet's Kubernetes version and whether it is itself reported. @internal */
 export interface ClusterFacts {
   /** The fleet's default Kubernetes version. */
   readonly fleetKubernetesVersion: string;
@@ -57,6 +57,7 @@ function resolveFleet(fleet: FleetRoot, v: Violations): ClusterFacts {
  * Resolves a cluster's own props (its pools are resolved with
  * {@link resolvePool}): reports each bad prop and returns its spec with the
  * fleet's Kubernetes version applied.
+ * @internal
  */
 export function resolveCluster(cluster: Cluster, facts: ClusterFacts, v: Violations): Omit<ClusterSpec, 'pools'> {
   const path = pathOf(cluster);
@@ -94,7 +95,7 @@ export function resolveCluster(cluster: Cluster, facts: ClusterFacts, v: Violati
   };
 }
 
-/** What a pool resolves against: the machines layer's specs, its cluster, and the fleet's required DaemonSets. */
+/** What a pool resolves against: the machines layer's specs, its cluster, and the fleet's required DaemonSets. @internal */
 export interface PoolFacts {
   /** The machines layer's specs (profiles, maintenance zones). */
   readonly machines: MachinesSpec;
@@ -109,6 +110,7 @@ export interface PoolFacts {
  * or DaemonSet the fleet does not declare) at the pool's path, and returns its
  * spec with the fleet's maintenance zones and the profile's kubelet version
  * applied.
+ * @internal
  */
 export function resolvePool(pool: KubernetesPool, facts: PoolFacts, v: Violations): PoolSpec {
   const path = pathOf(pool);
@@ -177,12 +179,13 @@ export function resolvePool(pool: KubernetesPool, facts: PoolFacts, v: Violation
   if (agentsProp !== undefined && !Array.isArray(agentsProp)) {
     v.error(path, 'pool.daemonsets.list', `requiredDaemonSets is ${describeValue(agentsProp)}, not a list`, 'list the RequiredDaemonSet constructs the pool needs');
   }
+  // the prop's agents, then those of addRequiredDaemonSet()
   const requiredDaemonSets: DaemonSetSpec[] = [];
   const seen = new Set<string>();
-  for (const agent of Array.isArray(agentsProp) ? agentsProp as unknown[] : []) {
+  for (const agent of pool.requiredDaemonSets as readonly unknown[]) {
     const ds = agent instanceof RequiredDaemonSet ? facts.daemonSets.get(agent) : undefined;
     if (!ds) {
-      v.error(path, 'pool.daemonsets.known', agent instanceof RequiredDaemonSet ? `required DaemonSet '${agent.daemonSetName}' is not part of this fleet` : `requiredDaemonSets lists ${describeValue(agent)}, not a RequiredDaemonSet`,
+      v.error(path, 'pool.daemonsets.known', agent instanceof RequiredDaemonSet ? `required DaemonSet '${agent.daemonSetName}' is not part of this fleet` : `a required DaemonSet of the pool is ${describeValue(agent)}, not a RequiredDaemonSet`,
         'declare the RequiredDaemonSet in the same Fleet');
       continue;
     }
@@ -222,6 +225,7 @@ export function resolvePool(pool: KubernetesPool, facts: PoolFacts, v: Violation
 /**
  * Resolves a required DaemonSet: reports each bad prop at its path and returns
  * its spec, defaults applied (`valid: false` when a prop was reported).
+ * @internal
  */
 export function resolveDaemonSet(agent: RequiredDaemonSet, v: Violations): DaemonSetSpec {
   const path = pathOf(agent);
@@ -545,7 +549,7 @@ function renderHandAdded(protectedLabel: string, cluster: Cluster, add: (o: Kube
   }
 }
 
-/** The clusters layer. */
+/** The clusters layer. @internal */
 export const clustersLayer: Layer<MachinesStack, ClustersSlots> = {
   name: 'clusters',
   resolve,

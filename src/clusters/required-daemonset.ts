@@ -91,7 +91,7 @@ export interface RequiredDaemonSetProps {
   readonly readinessProbe?: { readonly path: string; readonly port: string };
 }
 
-/** Default rollout bound of a required DaemonSet. */
+/** Default rollout bound of a required DaemonSet. @internal */
 export const DEFAULT_DAEMONSET_MAX_UNAVAILABLE = '10%';
 /** Upper bound of maxUnavailable as a percentage. */
 export const MAX_DAEMONSET_MAX_UNAVAILABLE_PERCENT = 25;

@@ -13,7 +13,7 @@ import { TAINTS_FIX } from '../machines/rule-catalogue';
 
 const SUPPORTED_VERSION_FIX = `use a supported version (${supportedKubernetesRange()}) like '1.28.9'`;
 
-/** The clusters layer's rules. */
+/** The clusters layer's rules. @internal */
 export const CLUSTERS_RULES = ruleCatalogue('clusters', {
   'fleet.kubernetes-version': {
     summary: `the fleet's Kubernetes version is a 1.MINOR.PATCH version the control plane supports (${supportedKubernetesRange()})`,
@@ -146,7 +146,7 @@ export const CLUSTERS_RULES = ruleCatalogue('clusters', {
     severity: 'error',
   },
   'pool.daemonsets.unique': {
-    summary: 'a pool lists each required DaemonSet once',
+    summary: 'a pool requires each DaemonSet once (requiredDaemonSets and addRequiredDaemonSet together)',
     fix: 'list each DaemonSet once',
     severity: 'error',
   },

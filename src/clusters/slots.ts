@@ -14,7 +14,7 @@ import { NodeProfile, NodeTaint } from '../machines/node-profile';
 import { MachinesStack, NodeProfileSpec } from '../machines/slots';
 import { LayerSlots, Stacked } from '../synth/layer';
 
-/** A required DaemonSet, resolved: every value its rendering reads, defaults applied. */
+/** A required DaemonSet, resolved: every value its rendering reads, defaults applied. @internal */
 export interface DaemonSetSpec {
   /** The construct (for paths and identity). */
   readonly construct: RequiredDaemonSet;
@@ -54,7 +54,7 @@ export interface DaemonSetSpec {
   readonly needsPrivilegedNamespace: boolean;
 }
 
-/** A pool, resolved: every value a reader needs, the fleet's defaults applied. */
+/** A pool, resolved: every value a reader needs, the fleet's defaults applied. @internal */
 export interface PoolSpec {
   /** The construct (for paths and identity). */
   readonly construct: KubernetesPool;
@@ -88,7 +88,7 @@ export interface PoolSpec {
   readonly kubeletVersion: string;
 }
 
-/** A cluster, resolved. */
+/** A cluster, resolved. @internal */
 export interface ClusterSpec {
   /** The construct (for paths and identity). */
   readonly construct: Cluster;
@@ -110,7 +110,7 @@ export interface ClusterSpec {
   readonly pools: readonly PoolSpec[];
 }
 
-/** The clusters layer's resolved specs. */
+/** The clusters layer's resolved specs. @internal */
 export interface ClustersSpec {
   /** Every cluster, the hub first. */
   readonly clusters: readonly ClusterSpec[];
@@ -136,13 +136,13 @@ export interface PoolPlan {
   readonly cluster: Cluster;
   /** Its node profile's construct (its spec is `spec.profile`). */
   readonly profile: NodeProfile;
-  /** The pool's resolved spec. */
+  /** The pool's resolved spec. @internal */
   readonly spec: PoolSpec;
-  /** Its node profile, resolved. */
+  /** Its node profile, resolved. @internal */
   readonly profileSpec: NodeProfileSpec;
   /** Nodes per maintenance zone. */
   readonly zones: readonly ZoneShare[];
-  /** The required DaemonSets that run on the pool: its list when it has nodes, none when it is empty. */
+  /** The required DaemonSets that run on the pool: its list when it has nodes, none when it is empty. @internal */
   readonly agents: readonly DaemonSetSpec[];
   /** What the agents request on each node (their per-node overhead). */
   readonly agentRequestsPerNode: ResourceAmounts;
@@ -174,7 +174,7 @@ export interface ClustersPlan {
   poolsOf(cluster: Cluster): readonly PoolPlan[];
 }
 
-/** The clusters layer's slots. */
+/** The clusters layer's slots. @internal */
 export interface ClustersSlots extends LayerSlots {
   /** Resolved specs of the clusters layer. */
   readonly spec: { readonly clusters: ClustersSpec };
@@ -182,5 +182,5 @@ export interface ClustersSlots extends LayerSlots {
   readonly plan: { readonly clusters: ClustersPlan };
 }
 
-/** Everything the layers above the clusters layer read of it and below it. */
+/** Everything the layers above the clusters layer read of it and below it. @internal */
 export type ClustersStack = Stacked<MachinesStack, ClustersSlots>;

@@ -9,7 +9,7 @@
  * `--kubelet-https`, `--target-ram-mb`...) are not.
  */
 
-/** Every flag name kube-apiserver v1.28 accepts (without the leading `--`). */
+/** Every flag name kube-apiserver v1.28 accepts (without the leading `--`). @internal */
 export const KUBE_APISERVER_1_28_FLAGS: ReadonlySet<string> = new Set([
   // generic
   'advertise-address', 'cloud-provider-gce-l7lb-src-cidrs', 'cloud-provider-gce-lb-src-cidrs', 'cors-allowed-origins',
@@ -68,15 +68,15 @@ export const KUBE_APISERVER_1_28_FLAGS: ReadonlySet<string> = new Set([
   'identity-lease-renew-interval-seconds', 'master-service-namespace',
 ]);
 
-/** A kube-apiserver flag set: name (without `--`) → value. */
+/** A kube-apiserver flag set: name (without `--`) → value. @internal */
 export type FlagSet = ReadonlyMap<string, string>;
 
-/** The command line of a flag set: `--name=value`, sorted by name (deterministic). */
+/** The command line of a flag set: `--name=value`, sorted by name (deterministic). @internal */
 export function flagArgs(flags: FlagSet): string[] {
   return [...flags.keys()].sort().map(k => `--${k}=${flags.get(k)}`);
 }
 
-/** Parses `--name=value` arguments back into a flag set (for checks over a rendered command line). */
+/** Parses `--name=value` arguments back into a flag set (for checks over a rendered command line). @internal */
 export function parseFlagArgs(args: readonly string[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const a of args) {
@@ -86,12 +86,12 @@ export function parseFlagArgs(args: readonly string[]): Map<string, string> {
   return out;
 }
 
-/** Flags of a set the 1.28 apiserver does not know. */
+/** Flags of a set the 1.28 apiserver does not know. @internal */
 export function unknownFlags(flags: Iterable<string>): string[] {
   return [...flags].filter(f => !KUBE_APISERVER_1_28_FLAGS.has(f)).sort();
 }
 
-/** Formats `a=true,b=false` from a map of booleans, sorted by key. */
+/** Formats `a=true,b=false` from a map of booleans, sorted by key. @internal */
 export function formatKeyValues(m: Readonly<Record<string, boolean | string>>): string {
   return Object.keys(m).sort().map(k => `${k}=${m[k]}`).join(',');
 }

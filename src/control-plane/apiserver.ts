@@ -11,17 +11,17 @@ import { staticControlPlanePod } from './static-pod';
 import { formatCpu, formatMemory } from '../core/resources';
 import { KubeObject } from '../synth/context';
 
-/** The apiserver's secure port. */
+/** The apiserver's secure port. @internal */
 export const APISERVER_PORT = 6443;
-/** etcd's client port. */
+/** etcd's client port. @internal */
 export const ETCD_CLIENT_PORT = 2379;
 
-/** The client URLs of an etcd cluster. */
+/** The client URLs of an etcd cluster. @internal */
 export function etcdClientUrls(c: EtcdClusterSettings): string[] {
   return c.members.map(m => `https://${m.host}:${ETCD_CLIENT_PORT}`);
 }
 
-/** Admission plugins enabled on top of the apiserver's defaults. */
+/** Admission plugins enabled on top of the apiserver's defaults. @internal */
 export function admissionPlugins(s: ControlPlaneSettings): string[] {
   const u = s.apiserver.unsafe;
   const plugins = ['NamespaceLifecycle', 'ServiceAccount', 'NodeRestriction', 'PodSecurity', 'ResourceQuota', 'LimitRanger'];
@@ -31,7 +31,7 @@ export function admissionPlugins(s: ControlPlaneSettings): string[] {
   return plugins;
 }
 
-/** The kube-apiserver flags of a cluster (name → value). */
+/** The kube-apiserver flags of a cluster (name → value). @internal */
 export function apiserverFlags(s: ControlPlaneSettings): FlagSet {
   const a = s.apiserver;
   const f = new Map<string, string>();
@@ -127,7 +127,7 @@ function probe(failureThreshold: number, initialDelaySeconds?: number): k8s.Prob
   };
 }
 
-/** The kube-apiserver static Pod for one control-plane host. */
+/** The kube-apiserver static Pod for one control-plane host. @internal */
 export function renderApiserverPod(s: ControlPlaneSettings, host: string, flags: FlagSet): KubeObject {
   const r = s.apiserver.resources;
   return staticControlPlanePod(s, host, {
@@ -150,6 +150,7 @@ export function renderApiserverPod(s: ControlPlaneSettings, host: string, flags:
  * The audit policy: metadata for reads and for anything touching secrets or
  * tokens (never their bodies), request bodies for writes, and nothing for
  * health checks and events (the volume would drown the rest).
+ * @internal
  */
 export function renderAuditPolicy(): Record<string, unknown> {
   return {
@@ -180,6 +181,7 @@ export function renderAuditPolicy(): Record<string, unknown> {
  * EncryptionConfiguration: Secrets (and any extra resources) written through
  * a KMS v2 plugin; `identity` last so data written before encryption stays
  * readable until it is rewritten. No key material is generated.
+ * @internal
  */
 export function renderEncryptionConfig(s: ControlPlaneSettings): Record<string, unknown> {
   const e = s.apiserver.encryption;
@@ -196,7 +198,7 @@ export function renderEncryptionConfig(s: ControlPlaneSettings): Record<string, 
   };
 }
 
-/** The admission configuration (EventRateLimit's limits, CIS 1.2.9). */
+/** The admission configuration (EventRateLimit's limits, CIS 1.2.9). @internal */
 export function renderAdmissionConfig(s: ControlPlaneSettings): Record<string, unknown> {
   const plugins = s.apiserver.unsafe.withoutEventRateLimit ? [] : [{
     name: 'EventRateLimit',
@@ -205,7 +207,7 @@ export function renderAdmissionConfig(s: ControlPlaneSettings): Record<string, u
   return { apiVersion: 'apiserver.config.k8s.io/v1', kind: 'AdmissionConfiguration', plugins };
 }
 
-/** EventRateLimit's configuration: bounded event writes per server, namespace and user. */
+/** EventRateLimit's configuration: bounded event writes per server, namespace and user. @internal */
 export function renderEventRateLimitConfig(): Record<string, unknown> {
   return {
     apiVersion: 'eventratelimit.admission.k8s.io/v1alpha1',

@@ -15,12 +15,12 @@ import { etcdClientUrls } from './apiserver';
 import { ControlPlaneSettings } from './settings';
 import { KubeObject } from '../synth/context';
 
-/** Namespace of the backup job. */
+/** Namespace of the backup job. @internal */
 export const ETCD_BACKUP_NAMESPACE = 'etcd-backup';
-/** Secret holding the etcd client certificate (`ca.crt`, `tls.crt`, `tls.key`), provisioned out of band, never in Git. */
+/** Secret holding the etcd client certificate (`ca.crt`, `tls.crt`, `tls.key`), provisioned out of band, never in Git. @internal */
 export const ETCD_BACKUP_SECRET = 'etcd-backup-client-tls';
 
-/** The shell script of the backup job (no timestamps at synth time: the date is taken when the job runs). */
+/** The shell script of the backup job (no timestamps at synth time: the date is taken when the job runs). @internal */
 export function backupScript(s: ControlPlaneSettings): string {
   const endpoints = etcdClientUrls(s.etcd.main).join(' ');
   return [
@@ -36,7 +36,7 @@ export function backupScript(s: ControlPlaneSettings): string {
   ].join('\n');
 }
 
-/** The backup namespace, volume and CronJob of a cluster. */
+/** The backup namespace, volume and CronJob of a cluster. @internal */
 export function renderEtcdBackup(s: ControlPlaneSettings): KubeObject[] {
   const ns = ETCD_BACKUP_NAMESPACE;
   const namespace = k8s.KubeNamespace.manifest({

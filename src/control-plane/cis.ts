@@ -6,7 +6,7 @@
  */
 import { FlagSet } from './apiserver-flags';
 
-/** What a CIS check reads. */
+/** What a CIS check reads. @internal */
 export interface CisSubject {
   /** kube-apiserver flags. */
   readonly apiserverFlags: FlagSet;
@@ -16,7 +16,7 @@ export interface CisSubject {
   readonly etcdConfigs: readonly Record<string, unknown>[];
 }
 
-/** One benchmark item. */
+/** One benchmark item. @internal */
 export interface CisItem {
   /** Item id, e.g. `1.2.1`. */
   readonly id: string;
@@ -41,7 +41,7 @@ const STRONG_CIPHERS = new Set([
   'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305',
 ]);
 
-/** The decidable items of sections 1.2 and 2. */
+/** The decidable items of sections 1.2 and 2. @internal */
 export const CIS_ITEMS: readonly CisItem[] = [
   { id: '1.2.1', title: 'Ensure that the --anonymous-auth argument is set to false', check: s => s.apiserverFlags.get('anonymous-auth') === 'false' },
   { id: '1.2.2', title: 'Ensure that the --token-auth-file parameter is not set', check: s => !s.apiserverFlags.has('token-auth-file') },
@@ -99,7 +99,7 @@ export const CIS_ITEMS: readonly CisItem[] = [
   },
 ];
 
-/** The items a configuration fails. */
+/** The items a configuration fails. @internal */
 export function failedCisItems(subject: CisSubject): CisItem[] {
   return CIS_ITEMS.filter(i => !i.check(subject));
 }

@@ -7,6 +7,7 @@
  * new ControlPlane(cluster, 'control-plane', { etcd: { quotaBackendBytes: 16 * GIB_BYTES, acknowledgeQuotaAbove8GiB: true } });
  * ```
  */
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ServiceAccountRef } from './priority-and-fairness';
 import { Cluster } from '../clusters/cluster';
@@ -27,8 +28,10 @@ export interface UnsafeApiserverSettings {
 
 /** Audit log rotation of the apiserver. */
 export interface AuditLogOptions {
-  /** Days to keep rotated audit logs (CIS 1.2.18 asks for 30 or more). @default 30 */
+  /** Days to keep rotated audit logs, a whole number (CIS 1.2.18 asks for 30 or more); or give `maxAge`. @default 30 */
   readonly maxAgeDays?: number;
+  /** How long to keep rotated audit logs: whole days (CIS 1.2.18 asks for 30 or more); or give `maxAgeDays`. @default Duration.days(30) */
+  readonly maxAge?: Duration;
   /** Rotated audit log files to keep (CIS 1.2.19 asks for 10 or more). @default 10 */
   readonly maxBackups?: number;
   /** Size at which the audit log is rotated, in MiB (CIS 1.2.20 asks for 100 or more). @default 100 */
@@ -83,18 +86,26 @@ export interface EtcdClusterOptions {
   readonly acknowledgeQuotaAbove8GiB?: boolean;
   /** `snapshot-count`: committed transactions between snapshots to disk. @default 10000 */
   readonly snapshotCount?: number;
-  /** `auto-compaction-retention` (periodic), in hours; the apiserver also compacts every 5 minutes. @default 1 */
+  /** `auto-compaction-retention` (periodic), in whole hours; the apiserver also compacts every 5 minutes. Or give `autoCompactionRetention`. @default 1 */
   readonly autoCompactionRetentionHours?: number;
+  /** `auto-compaction-retention` (periodic): whole hours; the apiserver also compacts every 5 minutes. Or give `autoCompactionRetentionHours`. @default Duration.hours(1) */
+  readonly autoCompactionRetention?: Duration;
 }
 
 /** etcd settings of a cluster. */
 export interface EtcdOptions extends EtcdClusterOptions {
-  /** Largest round-trip time between members, in ms (above 0, at most 5000); heartbeat and election timeout are derived from it. @default 10 */
+  /** Largest round-trip time between members, in ms (above 0, at most 5000); heartbeat and election timeout are derived from it. Or give `roundTrip`. @default 10 */
   readonly roundTripMillis?: number;
-  /** Explicit `heartbeat-interval` in ms. @default - max(100, round trip) */
+  /** Largest round-trip time between members (above 0, at most 5 seconds); or give `roundTripMillis`. @default Duration.millis(10) */
+  readonly roundTrip?: Duration;
+  /** Explicit `heartbeat-interval` in whole ms; or give `heartbeatInterval`. @default - max(100, round trip) */
   readonly heartbeatMillis?: number;
-  /** Explicit `election-timeout` in ms (≥ 10 × round trip, ≥ 5 × heartbeat). @default - max(1000, 10 × round trip, 5 × heartbeat) */
+  /** Explicit `heartbeat-interval`: whole milliseconds; or give `heartbeatMillis`. @default - max(100 ms, round trip) */
+  readonly heartbeatInterval?: Duration;
+  /** Explicit `election-timeout` in whole ms (≥ 10 × round trip, ≥ 5 × heartbeat); or give `electionTimeout`. @default - max(1000, 10 × round trip, 5 × heartbeat) */
   readonly electionMillis?: number;
+  /** Explicit `election-timeout`: whole milliseconds (≥ 10 × round trip, ≥ 5 × heartbeat); or give `electionMillis`. @default - max(1 s, 10 × round trip, 5 × heartbeat) */
+  readonly electionTimeout?: Duration;
   /** Store events in a separate etcd cluster (`--etcd-servers-overrides=/events#...`). @default - true above 1,000 nodes */
   readonly splitEvents?: boolean;
   /** The events etcd cluster, when split. @default - 3 members, 8 GiB */
@@ -117,12 +128,18 @@ export interface EtcdBackupOptions {
 
 /** Cluster-level parts of every node's KubeletConfiguration. */
 export interface ClusterKubeletOptions {
-  /** Lifetime of kubelet certificates signed by the cluster, in hours; the kubelet rotates at 70–90% of it. @default 720 (30 days) */
+  /** Lifetime of kubelet certificates signed by the cluster, in whole hours; the kubelet rotates at 70–90% of it. Or give `certificateLifetime`. @default 720 (30 days) */
   readonly certificateLifetimeHours?: number;
-  /** Graceful node shutdown: time the node delays shutdown for pods, in seconds. @default 60 */
+  /** Lifetime of kubelet certificates signed by the cluster: whole hours, at least a day; or give `certificateLifetimeHours`. @default Duration.days(30) */
+  readonly certificateLifetime?: Duration;
+  /** Graceful node shutdown: time the node delays shutdown for pods, in whole seconds; or give `shutdownGracePeriod`. @default 60 */
   readonly shutdownGracePeriodSeconds?: number;
-  /** Part of the shutdown grace period reserved for critical pods, in seconds. @default 20 */
+  /** Graceful node shutdown: how long the node delays shutdown for pods, whole seconds; or give `shutdownGracePeriodSeconds`. @default Duration.seconds(60) */
+  readonly shutdownGracePeriod?: Duration;
+  /** Part of the shutdown grace period reserved for critical pods, in whole seconds; or give `shutdownGracePeriodCriticalPods`. @default 20 */
   readonly shutdownGracePeriodCriticalPodsSeconds?: number;
+  /** Part of the shutdown grace period reserved for critical pods: whole seconds; or give `shutdownGracePeriodCriticalPodsSeconds`. @default Duration.seconds(20) */
+  readonly shutdownGracePeriodCriticalPods?: Duration;
   /** Cluster DNS service IP. @default '10.96.0.10' */
   readonly clusterDns?: string;
   /** Cluster DNS domain. @default 'cluster.local' */

@@ -11,11 +11,11 @@ import { ControlPlaneSettings } from './settings';
 import { staticControlPlanePod } from './static-pod';
 import { KubeObject } from '../synth/context';
 
-/** kube-controller-manager's secure port. */
+/** kube-controller-manager's secure port. @internal */
 export const CONTROLLER_MANAGER_PORT = 10257;
 const KUBECONFIG = '/etc/kubernetes/controller-manager.conf';
 
-/** The kube-controller-manager flags of a cluster. */
+/** The kube-controller-manager flags of a cluster. @internal */
 export function controllerManagerFlags(s: ControlPlaneSettings): FlagSet {
   return new Map([
     ['authentication-kubeconfig', KUBECONFIG],
@@ -40,7 +40,7 @@ export function controllerManagerFlags(s: ControlPlaneSettings): FlagSet {
   ]);
 }
 
-/** The kube-controller-manager static Pod of one control-plane host. */
+/** The kube-controller-manager static Pod of one control-plane host. @internal */
 export function renderControllerManagerPod(s: ControlPlaneSettings, host: string): KubeObject {
   const probe: k8s.Probe = {
     httpGet: { host: '127.0.0.1', path: '/healthz', port: k8s.IntOrString.fromNumber(CONTROLLER_MANAGER_PORT), scheme: 'HTTPS' },

@@ -7,17 +7,17 @@ import { ETCD_CLIENT_PORT } from './apiserver';
 import { CONTROL_PLANE_TLS_CIPHER_SUITES, Pki } from './pki';
 import { EtcdClusterSettings, EtcdMember } from './settings';
 
-/** etcd's peer port. */
+/** etcd's peer port. @internal */
 export const ETCD_PEER_PORT = 2380;
-/** Loopback-only plain-HTTP metrics port (as kubeadm configures it). */
+/** Loopback-only plain-HTTP metrics port (as kubeadm configures it). @internal */
 export const ETCD_METRICS_PORT = 2381;
 
-/** The peer URL of a member. */
+/** The peer URL of a member. @internal */
 export function peerUrl(m: EtcdMember): string {
   return `https://${m.host}:${ETCD_PEER_PORT}`;
 }
 
-/** The config file of one member of an etcd cluster. */
+/** The config file of one member of an etcd cluster. @internal */
 export function renderEtcdMemberConfig(c: EtcdClusterSettings, member: EtcdMember): Record<string, unknown> {
   const tls = (cert: string, key: string) => ({
     'cert-file': cert,

@@ -16,7 +16,7 @@ function duration(seconds: number): string {
   return m > 0 ? `${m}m${s}s` : `${s}s`;
 }
 
-/** The KubeletConfiguration of a profile's nodes in one cluster. */
+/** The KubeletConfiguration of a profile's nodes in one cluster. @internal */
 export function renderClusterKubeletConfiguration(profile: NodeProfileSpec, s: ControlPlaneSettings): Record<string, unknown> {
   const base = renderKubeletConfiguration(profile);
   const k = s.kubelet;

@@ -32,7 +32,7 @@ import { RenderContext, RenderedObject } from '../synth/context';
 import { Layer } from '../synth/layer';
 import { CONTROL_PLANE_DIR } from '../synth/layout';
 
-/** The resolved control-plane settings of a cluster (after the plan stage). */
+/** The resolved control-plane settings of a cluster (after the plan stage). @internal */
 export function controlPlaneSettingsOf(fleetPlan: ControlPlaneSlots['plan'], cluster: Cluster): ControlPlaneSettings | undefined {
   return fleetPlan.controlPlane.byCluster.get(cluster)?.settings;
 }
@@ -225,7 +225,7 @@ function check(objects: readonly RenderedObject[], _model: FleetModel, spec: Clu
   }
 }
 
-/** The control-plane layer. */
+/** The control-plane layer. @internal */
 export const controlPlaneLayer: Layer<ClustersStack, ControlPlaneSlots> = {
   name: 'control-plane',
   resolve,

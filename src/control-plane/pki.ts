@@ -4,7 +4,7 @@
  */
 import { STRONG_TLS_CIPHER_SUITES } from '../core/tls';
 
-/** Paths of the cluster's PKI on control-plane hosts. */
+/** Paths of the cluster's PKI on control-plane hosts. @internal */
 export const Pki = {
   /** Directory of the Kubernetes PKI. */
   DIR: '/etc/kubernetes/pki',
@@ -29,7 +29,7 @@ export const Pki = {
   ETCD_PEER_KEY: '/etc/kubernetes/pki/etcd/peer.key',
 } as const;
 
-/** Node paths of the apiserver's configuration files. */
+/** Node paths of the apiserver's configuration files. @internal */
 export const ApiserverPaths = {
   AUDIT_POLICY: '/etc/kubernetes/audit/policy.yaml',
   AUDIT_LOG: '/var/log/kubernetes/audit/audit.log',
@@ -38,5 +38,5 @@ export const ApiserverPaths = {
   EVENT_RATE_LIMIT_CONFIG: '/etc/kubernetes/admission/event-rate-limit.yaml',
 } as const;
 
-/** Strong TLS cipher suites of the kube-apiserver and etcd (CIS 1.2.30 / 2.x): the platform's one list. */
+/** Strong TLS cipher suites of the kube-apiserver and etcd (CIS 1.2.30 / 2.x): the platform's one list. @internal */
 export const CONTROL_PLANE_TLS_CIPHER_SUITES: readonly string[] = STRONG_TLS_CIPHER_SUITES;

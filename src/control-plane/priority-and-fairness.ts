@@ -27,12 +27,12 @@ export interface ServiceAccountRef {
   readonly name: string;
 }
 
-/** Name prefix of the fleet's APF objects. */
+/** Name prefix of the fleet's APF objects. @internal */
 export const APF_PREFIX = 'fleet';
-/** Precedence of the platform controllers' FlowSchema. */
+/** Precedence of the platform controllers' FlowSchema. @internal */
 export const PLATFORM_CONTROLLERS_PRECEDENCE = 1000;
 
-/** Inputs of the control plane's APF objects of one cluster. */
+/** Inputs of the control plane's APF objects of one cluster. @internal */
 export interface ApiPriorityInput {
   /** The fleet's system namespace (every service account in it is a platform controller). */
   readonly systemNamespace: string;
@@ -77,6 +77,7 @@ function schema(name: string, levelName: string, precedence: number, distinguish
 /**
  * The priority levels of one cluster (the platform controllers' and one per
  * tenant class) and the platform controllers' FlowSchema.
+ * @internal
  */
 export function renderApiPriority(input: ApiPriorityInput): KubeObject[] {
   const out: KubeObject[] = [];
@@ -97,6 +98,7 @@ export function renderApiPriority(input: ApiPriorityInput): KubeObject[] {
  * The FlowSchema that puts the service accounts of a tenant class's
  * namespaces on one cluster into the class's priority level (none for no
  * namespaces).
+ * @internal
  */
 export function renderTenantFlowSchema(cls: TenantClass, namespaces: readonly string[]): KubeObject | undefined {
   if (namespaces.length === 0) return undefined;

@@ -17,7 +17,7 @@ import { RuleIdsOf, groupDigits, ruleCatalogue } from '../core/rules';
 
 const UNSAFE_FIX = 'remove the setting from apiserver.unsafe when it is no longer needed';
 
-/** The control plane's rules. */
+/** The control plane's rules. @internal */
 export const CONTROL_PLANE_RULES = ruleCatalogue('control-plane', {
   'control-plane.scope': {
     summary: 'a ControlPlane is a child of the Cluster it configures',
@@ -226,6 +226,11 @@ export const CONTROL_PLANE_RULES = ruleCatalogue('control-plane', {
   'control-plane.kubelet.shutdown': {
     summary: 'the kubelet\'s graceful shutdown is whole seconds, the critical pods\' part smaller than the total',
     fix: 'use whole seconds, the critical pods\' part smaller than the total (default 60s / 20s)',
+    severity: 'error',
+  },
+  'control-plane.time': {
+    summary: 'a time prop is a Duration or its number prop (not both), a whole number of the unit the flag takes (the etcd round trip may be a fraction of a millisecond)',
+    fix: 'give one of the two props, e.g. Duration.hours(24), in whole units of the number prop',
     severity: 'error',
   },
   'control-plane.kubelet.cluster-domain': {

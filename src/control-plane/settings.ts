@@ -12,14 +12,15 @@ import {
 import { Cluster } from '../clusters/cluster';
 import { ClusterSpec } from '../clusters/slots';
 import { describeValue, isRecord } from '../core/checks';
+import { timeIn, timeProblems, timeProp } from '../core/durations';
 import { Violations } from '../core/errors';
 import { isDns1123Label, isDns1123Subdomain } from '../core/names';
 import { imagePinProblem, kubernetesVersionProblem } from '../core/versions';
 
-/** Which etcd cluster. */
+/** Which etcd cluster. @internal */
 export type EtcdRole = 'main' | 'events';
 
-/** One etcd member. */
+/** One etcd member. @internal */
 export interface EtcdMember {
   /** Member name (`etcd-1`, `etcd-events-1`). */
   readonly name: string;
@@ -27,7 +28,7 @@ export interface EtcdMember {
   readonly host: string;
 }
 
-/** Resolved settings of one etcd cluster. */
+/** Resolved settings of one etcd cluster. @internal */
 export interface EtcdClusterSettings {
   /** Main or events. */
   readonly role: EtcdRole;
@@ -45,7 +46,7 @@ export interface EtcdClusterSettings {
   readonly token: string;
 }
 
-/** Resolved settings of a cluster's control plane. */
+/** Resolved settings of a cluster's control plane. @internal */
 export interface ControlPlaneSettings {
   /** The cluster. */
   readonly cluster: Cluster;
@@ -94,9 +95,9 @@ export interface ControlPlaneSettings {
   readonly acknowledgeNodesAbove5000?: number;
 }
 
-/** Feature gates the fleet needs on 1.28: ValidatingAdmissionPolicy is beta and off by default. */
+/** Feature gates the fleet needs on 1.28: ValidatingAdmissionPolicy is beta and off by default. @internal */
 export const REQUIRED_FEATURE_GATES: Readonly<Record<string, boolean>> = { ValidatingAdmissionPolicy: true };
-/** API versions the fleet needs served on 1.28 (`--runtime-config`). */
+/** API versions the fleet needs served on 1.28 (`--runtime-config`). @internal */
 export const REQUIRED_RUNTIME_CONFIG: readonly string[] = ['admissionregistration.k8s.io/v1beta1'];
 
 const CRON = /^(\S+\s+){4}\S+$/;
@@ -156,6 +157,7 @@ function boundedInt(v: unknown, max: number): boolean {
  * Resolves a cluster's settings from its spec (name, region, Kubernetes version)
  * and its ControlPlane's props, reporting bad props at the ControlPlane's (or
  * cluster's) path.
+ * @internal
  */
 export function resolveControlPlane(
   clusterSpec: ClusterSpec, construct: ControlPlane | undefined, nodes: number, path: string, v: Violations,
@@ -163,6 +165,19 @@ export function resolveControlPlane(
   const cluster = clusterSpec.construct;
   const version = clusterSpec.kubernetesVersion;
   const p = construct?.props ?? {};
+  // each time prop is a Duration or the number prop beside it, never both
+  const times = timeProblems([
+    timeProp('apiserver.auditLog.', p.apiserver?.auditLog, 'maxAge', 'maxAgeDays', 'days'),
+    timeProp('etcd.', p.etcd, 'roundTrip', 'roundTripMillis', 'milliseconds', false),
+    timeProp('etcd.', p.etcd, 'heartbeatInterval', 'heartbeatMillis', 'milliseconds'),
+    timeProp('etcd.', p.etcd, 'electionTimeout', 'electionMillis', 'milliseconds'),
+    timeProp('etcd.', p.etcd, 'autoCompactionRetention', 'autoCompactionRetentionHours', 'hours'),
+    timeProp('etcd.events.', p.etcd?.events, 'autoCompactionRetention', 'autoCompactionRetentionHours', 'hours'),
+    timeProp('kubelet.', p.kubelet, 'certificateLifetime', 'certificateLifetimeHours', 'hours'),
+    timeProp('kubelet.', p.kubelet, 'shutdownGracePeriod', 'shutdownGracePeriodSeconds', 'seconds'),
+    timeProp('kubelet.', p.kubelet, 'shutdownGracePeriodCriticalPods', 'shutdownGracePeriodCriticalPodsSeconds', 'seconds'),
+  ]);
+  for (const t of times) v.error(path, 'control-plane.time', t.message, t.fix);
   const domain = p.domain ?? `${clusterSpec.name}.${clusterSpec.region}.k8s.internal`;
   // the default domain is made of the cluster's name and region, which are checked with the cluster
   const domainChecked = p.domain !== undefined || (isDns1123Label(clusterSpec.name) && isDns1123Label(clusterSpec.region));
@@ -195,7 +210,7 @@ export function resolveControlPlane(
   if (goawayProblem) v.error(path, 'control-plane.apiserver.goaway-chance', goawayProblem, 'omit goawayChance (0.001 with several replicas, off with one) or use 0–0.02');
   const serviceClusterIpRange = a.serviceClusterIpRange ?? '10.96.0.0/12';
   if (typeof serviceClusterIpRange !== 'string' || !CIDR.test(serviceClusterIpRange)) v.error(path, 'control-plane.apiserver.service-cidr', `'${serviceClusterIpRange}' is not an IPv4 CIDR`, "use a range like '10.96.0.0/12'");
-  const audit = { maxAgeDays: a.auditLog?.maxAgeDays ?? 30, maxBackups: a.auditLog?.maxBackups ?? 10, maxSizeMiB: a.auditLog?.maxSizeMiB ?? 100 };
+  const audit = { maxAgeDays: timeIn('days', a.auditLog?.maxAge, a.auditLog?.maxAgeDays) ?? 30, maxBackups: a.auditLog?.maxBackups ?? 10, maxSizeMiB: a.auditLog?.maxSizeMiB ?? 100 };
   const auditMax = {
     maxAgeDays: CONTROL_PLANE_LIMITS.auditMaxAgeDays,
     maxBackups: CONTROL_PLANE_LIMITS.auditMaxBackups,
@@ -258,13 +273,15 @@ export function resolveControlPlane(
 
   // etcd
   const e = p.etcd ?? {};
-  const rtt = e.roundTripMillis ?? 10;
+  const rtt = timeIn('milliseconds', e.roundTrip, e.roundTripMillis) ?? 10;
+  const heartbeatGiven = timeIn('milliseconds', e.heartbeatInterval, e.heartbeatMillis);
+  const electionGiven = timeIn('milliseconds', e.electionTimeout, e.electionMillis);
   let timing = etcdTiming(rtt);
   if (!(typeof rtt === 'number' && rtt > 0 && rtt <= CONTROL_PLANE_LIMITS.roundTripMillis)) {
     v.error(path, 'control-plane.etcd.round-trip', `round trip ${describeValue(rtt)} ms`, `declare the largest round-trip time between etcd members, in ms (e.g. 10, at most ${CONTROL_PLANE_LIMITS.roundTripMillis})`);
-  } else if (e.heartbeatMillis !== undefined || e.electionMillis !== undefined) {
-    const heartbeatMillis = e.heartbeatMillis ?? timing.heartbeatMillis;
-    timing = { heartbeatMillis, electionMillis: e.electionMillis ?? Math.max(timing.electionMillis, 5 * heartbeatMillis) };
+  } else if (heartbeatGiven !== undefined || electionGiven !== undefined) {
+    const heartbeatMillis = heartbeatGiven ?? timing.heartbeatMillis;
+    timing = { heartbeatMillis, electionMillis: electionGiven ?? Math.max(timing.electionMillis, 5 * heartbeatMillis) };
     const problem = etcdTimingProblem(timing, rtt);
     if (problem) v.error(path, 'control-plane.etcd.timing', problem, `omit heartbeatMillis/electionMillis to derive them from the round trip (${etcdTiming(rtt).heartbeatMillis}/${etcdTiming(rtt).electionMillis} ms)`);
   }
@@ -288,7 +305,7 @@ export function resolveControlPlane(
     }
     const snapshotCount = o.snapshotCount ?? 10_000;
     if (!boundedInt(snapshotCount, CONTROL_PLANE_LIMITS.snapshotCount)) v.error(path, 'control-plane.etcd.snapshot-count', `${where}: snapshotCount ${describeValue(snapshotCount)}`, `use a positive whole number of at most ${CONTROL_PLANE_LIMITS.snapshotCount} (default 10000)`);
-    const autoCompactionRetentionHours = o.autoCompactionRetentionHours ?? 1;
+    const autoCompactionRetentionHours = timeIn('hours', o.autoCompactionRetention, o.autoCompactionRetentionHours) ?? 1;
     if (!boundedInt(autoCompactionRetentionHours, CONTROL_PLANE_LIMITS.autoCompactionRetentionHours)) {
       v.error(path, 'control-plane.etcd.compaction', `${where}: autoCompactionRetentionHours ${describeValue(autoCompactionRetentionHours)}`, `use a positive whole number of hours, at most ${CONTROL_PLANE_LIMITS.autoCompactionRetentionHours}`);
     }
@@ -329,9 +346,9 @@ export function resolveControlPlane(
   // kubelet
   const k = p.kubelet ?? {};
   const kubelet = {
-    certificateLifetimeHours: k.certificateLifetimeHours ?? 720,
-    shutdownGracePeriodSeconds: k.shutdownGracePeriodSeconds ?? 60,
-    shutdownGracePeriodCriticalPodsSeconds: k.shutdownGracePeriodCriticalPodsSeconds ?? 20,
+    certificateLifetimeHours: timeIn('hours', k.certificateLifetime, k.certificateLifetimeHours) ?? 720,
+    shutdownGracePeriodSeconds: timeIn('seconds', k.shutdownGracePeriod, k.shutdownGracePeriodSeconds) ?? 60,
+    shutdownGracePeriodCriticalPodsSeconds: timeIn('seconds', k.shutdownGracePeriodCriticalPods, k.shutdownGracePeriodCriticalPodsSeconds) ?? 20,
     clusterDns: k.clusterDns ?? '10.96.0.10',
     clusterDomain: k.clusterDomain ?? 'cluster.local',
   };

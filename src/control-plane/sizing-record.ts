@@ -8,16 +8,16 @@ import {
   EVENTS_ETCD_SPLIT_NODES, FIVE_APISERVER_NODES, FIVE_MEMBER_ETCD_NODES, inflightLimitsReason,
 } from './sizing';
 
-/** `apiVersion` of the library's configuration documents (not API objects). */
+/** `apiVersion` of the library's configuration documents (not API objects). @internal */
 export const FLEET_CONFIG_API_VERSION = 'config.fleet.cdk8s.io/v1alpha1';
-/** File of the sizing record, below the cluster's control-plane directory. */
+/** File of the sizing record, below the cluster's control-plane directory. @internal */
 export const SIZING_RECORD_FILE = 'sizing.yaml';
 
 function why(explicit: boolean, derived: string): string {
   return explicit ? 'set explicitly on the ControlPlane' : derived;
 }
 
-/** The sizing record of one cluster's control plane. */
+/** The sizing record of one cluster's control plane. @internal */
 export function sizingRecord(s: ControlPlaneSettings): Record<string, unknown> {
   const p = s.construct?.props;
   const n = s.nodes;

@@ -8,7 +8,7 @@ import { Cluster } from '../clusters/cluster';
 import { ClustersStack } from '../clusters/slots';
 import { LayerSlots, Stacked } from '../synth/layer';
 
-/** A cluster's resolved control plane and what is derived from it alone. */
+/** A cluster's resolved control plane and what is derived from it alone. @internal */
 export interface ResolvedControlPlane {
   /** The settings, defaults applied and sized for the cluster. */
   readonly settings: ControlPlaneSettings;
@@ -20,13 +20,13 @@ export interface ResolvedControlPlane {
   readonly etcdConfigs: ReadonlyArray<{ readonly file: string; readonly config: Record<string, unknown> }>;
 }
 
-/** The control-plane layer's decisions. */
+/** The control-plane layer's decisions. @internal */
 export interface ControlPlanes {
   /** The control plane of every cluster whose settings resolved without errors. */
   readonly byCluster: ReadonlyMap<Cluster, ResolvedControlPlane>;
 }
 
-/** The control-plane layer's slots. */
+/** The control-plane layer's slots. @internal */
 export interface ControlPlaneSlots extends LayerSlots {
   /** Resolved specs of the control-plane layer: each cluster's control plane, from its props and its pools' declared capacity. */
   readonly spec: { readonly controlPlane: ControlPlanes };
@@ -34,5 +34,5 @@ export interface ControlPlaneSlots extends LayerSlots {
   readonly plan: { readonly controlPlane: ControlPlanes };
 }
 
-/** Everything the layers above the control plane read of it and below it. */
+/** Everything the layers above the control plane read of it and below it. @internal */
 export type ControlPlaneStack = Stacked<ClustersStack, ControlPlaneSlots>;

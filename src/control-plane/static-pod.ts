@@ -7,10 +7,10 @@ import { ControlPlaneSettings } from './settings';
 import { KubeObject } from '../synth/context';
 import { canonicalObject } from '../synth/emit';
 
-/** Priority of `system-node-critical`, as the kubelet admits static Pods. */
+/** Priority of `system-node-critical`, as the kubelet admits static Pods. @internal */
 export const SYSTEM_NODE_CRITICAL_PRIORITY = 2000001000;
 
-/** A static Pod running one control-plane component on one host; the Pod and label are named after the container. */
+/** A static Pod running one control-plane component on one host; the Pod and label are named after the container. @internal */
 export function staticControlPlanePod(s: ControlPlaneSettings, host: string, container: k8s.Container, volumes: readonly k8s.Volume[]): KubeObject {
   return canonicalObject(k8s.KubePod.manifest({
     metadata: {

@@ -8,7 +8,7 @@
  */
 import { ErrorRuleId, WarningRuleId } from '../core/rules';
 
-/** The tested limits (per cluster unless stated). */
+/** The tested limits (per cluster unless stated). @internal */
 export const SCALABILITY_THRESHOLDS = {
   /** Nodes per cluster. */
   nodesPerCluster: 5000,
@@ -24,10 +24,10 @@ export const SCALABILITY_THRESHOLDS = {
   servicesPerCluster: 10_000,
 } as const;
 
-/** Share of a limit at which a count is reported as a warning before it becomes an error. */
+/** Share of a limit at which a count is reported as a warning before it becomes an error. @internal */
 export const THRESHOLD_WARNING_RATIO = 0.9;
 
-/** One threshold finding; errors fail the synth, warnings are printed. */
+/** One threshold finding; errors fail the synth, warnings are printed. @internal */
 export type ThresholdFinding = {
   /** What is over (or near) which limit. */
   readonly message: string;
@@ -43,6 +43,7 @@ export type ThresholdFinding = {
  * Nodes of a cluster against the 5,000-node threshold. Above it the synth fails
  * unless the cluster acknowledges a higher node count explicitly; then it is a
  * warning, and an acknowledged count that is exceeded is an error again.
+ * @internal
  */
 export function nodeCountFinding(nodes: number, acknowledgedNodes?: number): ThresholdFinding | undefined {
   const limit = SCALABILITY_THRESHOLDS.nodesPerCluster;
@@ -71,12 +72,12 @@ export function nodeCountFinding(nodes: number, acknowledgedNodes?: number): Thr
   };
 }
 
-/** The pods-per-node threshold of a machine: min(110, 10 × cores). */
+/** The pods-per-node threshold of a machine: min(110, 10 × cores). @internal */
 export function podsPerNodeLimit(cpuCores: number): number {
   return Math.min(SCALABILITY_THRESHOLDS.podsPerNode, SCALABILITY_THRESHOLDS.podsPerCore * cpuCores);
 }
 
-/** A node profile's maxPods against min(110, 10 × cores): above is a warning (the kubelet accepts it, but it is untested). */
+/** A node profile's maxPods against min(110, 10 × cores): above is a warning (the kubelet accepts it, but it is untested). @internal */
 export function podsPerNodeFinding(profile: string, maxPods: number, cpuCores: number): ThresholdFinding | undefined {
   const limit = podsPerNodeLimit(cpuCores);
   if (maxPods <= limit) return undefined;
@@ -88,7 +89,7 @@ export function podsPerNodeFinding(profile: string, maxPods: number, cpuCores: n
   };
 }
 
-/** What is counted per cluster. */
+/** What is counted per cluster. @internal */
 export type CountedKind = 'pods' | 'namespaces' | 'services';
 
 const COUNT_LIMITS: Record<CountedKind, number> = {
@@ -97,7 +98,7 @@ const COUNT_LIMITS: Record<CountedKind, number> = {
   services: SCALABILITY_THRESHOLDS.servicesPerCluster,
 };
 
-/** A per-cluster count against its threshold: above is an error, from 90% a warning. */
+/** A per-cluster count against its threshold: above is an error, from 90% a warning. @internal */
 export function countFinding(kind: CountedKind, count: number): ThresholdFinding | undefined {
   const limit = COUNT_LIMITS[kind];
   if (count > limit) {

@@ -7,7 +7,7 @@
 /** Longest excerpt of a string value shown in a message. */
 const SHOWN_CHARACTERS = 40;
 
-/** A short, readable rendering of any value for a message: `'abc'`, `-1`, `NaN`, `an object value`. */
+/** A short, readable rendering of any value for a message: `'abc'`, `-1`, `NaN`, `an object value`. @internal */
 export function describeValue(raw: unknown): string {
   if (typeof raw === 'string') return `'${raw.length > SHOWN_CHARACTERS ? `${raw.slice(0, SHOWN_CHARACTERS)}…` : raw}'`;
   if (typeof raw === 'number' || typeof raw === 'boolean' || typeof raw === 'bigint') return String(raw);
@@ -19,6 +19,7 @@ export function describeValue(raw: unknown): string {
 /**
  * Why `value` is not a whole number from `min` to `max`, or undefined when it
  * is. `what` names the value in the message (`'capacity'`).
+ * @internal
  */
 export function wholeNumberProblem(value: unknown, what: string, min: number, max: number): string | undefined {
   if (typeof value !== 'number' || !Number.isInteger(value)) return `${what} is ${describeValue(value)}, not a whole number`;
@@ -27,12 +28,12 @@ export function wholeNumberProblem(value: unknown, what: string, min: number, ma
   return undefined;
 }
 
-/** True when `value` is a string. */
+/** True when `value` is a string. @internal */
 export function isString(value: unknown): value is string {
   return typeof value === 'string';
 }
 
-/** True when `value` is a plain record (an object that is not a list). */
+/** True when `value` is a plain record (an object that is not a list). @internal */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -41,10 +42,11 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
  * The type a prop must have at runtime: `string`, `number`, `boolean`,
  * `strings` (a list of strings), `string-map` (a map of strings to strings),
  * `object`, `list`, `number-or-string`; a trailing `?` makes it optional.
+ * @internal
  */
 export type PropType = 'string' | 'number' | 'boolean' | 'strings' | 'string-map' | 'object' | 'list' | 'number-or-string';
 
-/** The runtime types of a props object's keys. */
+/** The runtime types of a props object's keys. @internal */
 export type PropShape = Readonly<Record<string, PropType | `${PropType}?`>>;
 
 function hasType(value: unknown, type: PropType): boolean {
@@ -75,6 +77,7 @@ const TYPE_NAMES: Record<PropType, string> = {
  * One message per key of `props` whose value has not the type `shape` gives
  * it (`at` prefixes the key, e.g. `resources.`). A props value that is not an
  * object at all is one message.
+ * @internal
  */
 export function shapeProblems(props: unknown, shape: PropShape, at = ''): string[] {
   if (!isRecord(props)) return [`${at ? at.replace(/\.$/, '') : 'the props'} is ${describeValue(props)}, not an object`];

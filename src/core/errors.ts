@@ -27,17 +27,18 @@ export interface Violation {
 /**
  * A violation of a catalogued rule, raised with a severity its catalogue
  * allows: what {@link Violations.add} takes.
+ * @internal
  */
 export type CataloguedViolation = Omit<Violation, 'rule' | 'severity'> & (
   | { readonly rule: ErrorRuleId; readonly severity: 'error' }
   | { readonly rule: WarningRuleId; readonly severity: 'warning' });
 
-/** Formats one violation as a readable, two-line entry. */
+/** Formats one violation as a readable, two-line entry. @internal */
 export function formatViolation(v: Violation): string {
   return `[${v.severity}] ${v.path}: ${v.message} (rule ${v.rule})\n    fix: ${v.fix}`;
 }
 
-/** Orders violations deterministically: errors first, then by path, rule and message. */
+/** Orders violations deterministically: errors first, then by path, rule and message. @internal */
 export function sortViolations(violations: readonly Violation[]): Violation[] {
   const rank = (s: Severity) => (s === 'error' ? 0 : 1);
   return [...violations].sort((a, b) =>
@@ -79,7 +80,7 @@ export class FleetValidationError extends Error {
   }
 }
 
-/** Collects violations during one synth. */
+/** Collects violations during one synth. @internal */
 export class Violations {
   private readonly items: Violation[] = [];
 

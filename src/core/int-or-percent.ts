@@ -9,10 +9,10 @@
  * which accepts exactly the strings this parser reads as at most a bound.
  */
 
-/** The format of a valid percentage string, as Kubernetes validates it. */
+/** The format of a valid percentage string, as Kubernetes validates it. @internal */
 export const PERCENT_FORMAT = /^([0-9]+)%$/;
 
-/** The value of a percentage string (`'050%'` → 50), or undefined when it is not a valid percentage. */
+/** The value of a percentage string (`'050%'` → 50), or undefined when it is not a valid percentage. @internal */
 export function parseKubePercent(s: string): number | undefined {
   const m = PERCENT_FORMAT.exec(s);
   if (!m) return undefined;
@@ -26,6 +26,7 @@ export function parseKubePercent(s: string): number | undefined {
  * strings whose value is at most `bound` (a whole number, 0 or more), leading
  * zeros included: for 50, `'0%'`, `'050%'` and `'50%'` match, `'51%'`,
  * `'+5%'` and `'5'` do not.
+ * @internal
  */
 export function percentAtMostPattern(bound: number): string {
   if (!Number.isInteger(bound) || bound < 0) throw new Error(`bound ${bound} is not a whole number, 0 or more`);

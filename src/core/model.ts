@@ -5,7 +5,7 @@
 import { IConstruct } from 'constructs';
 import { SynthOptions } from '../synth/options';
 
-/** A class whose instances the model can list. */
+/** A class whose instances the model can list. @internal */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type ConstructClass<T> = abstract new (...args: any[]) => T;
 
@@ -13,6 +13,7 @@ export type ConstructClass<T> = abstract new (...args: any[]) => T;
  * What the model reads off the fleet's root: its own props, resolved in its
  * constructor. (The root construct, `Fleet`, sits above every layer; the
  * layers see it only through this interface.)
+ * @internal
  */
 export interface FleetRoot extends IConstruct {
   /** The fleet's maintenance zone names, in order. */
@@ -27,7 +28,7 @@ export interface FleetRoot extends IConstruct {
   readonly systemNamespace: string;
 }
 
-/** Facts of a fleet, read once. */
+/** Facts of a fleet, read once. @internal */
 export class FleetModel {
   /** Every construct of the fleet, in tree (pre-)order. */
   public readonly constructs: readonly IConstruct[];
@@ -48,7 +49,7 @@ export class FleetModel {
   }
 }
 
-/** The construct path used in messages (`<fleet>` for the root). */
+/** The construct path used in messages (`<fleet>` for the root). @internal */
 export function pathOf(c: IConstruct): string {
   return c.node.path === '' ? '<fleet>' : c.node.path;
 }

@@ -17,10 +17,10 @@ export interface ResourceAmounts {
   readonly gpus: number;
 }
 
-/** The zero amount. */
+/** The zero amount. @internal */
 export const ZERO: ResourceAmounts = Object.freeze({ cpuMillis: 0, memoryMiB: 0, gpus: 0 });
 
-/** Adds amounts field by field. */
+/** Adds amounts field by field. @internal */
 export function addResources(...amounts: ResourceAmounts[]): ResourceAmounts {
   let cpuMillis = 0, memoryMiB = 0, gpus = 0;
   for (const a of amounts) {
@@ -31,22 +31,22 @@ export function addResources(...amounts: ResourceAmounts[]): ResourceAmounts {
   return { cpuMillis, memoryMiB, gpus };
 }
 
-/** `a - b` field by field (may go negative). */
+/** `a - b` field by field (may go negative). @internal */
 export function subtractResources(a: ResourceAmounts, b: ResourceAmounts): ResourceAmounts {
   return { cpuMillis: a.cpuMillis - b.cpuMillis, memoryMiB: a.memoryMiB - b.memoryMiB, gpus: a.gpus - b.gpus };
 }
 
-/** Multiplies every field by a whole factor. */
+/** Multiplies every field by a whole factor. @internal */
 export function scaleResources(a: ResourceAmounts, factor: number): ResourceAmounts {
   return { cpuMillis: a.cpuMillis * factor, memoryMiB: a.memoryMiB * factor, gpus: a.gpus * factor };
 }
 
-/** True when `need` fits in `available` on every dimension. */
+/** True when `need` fits in `available` on every dimension. @internal */
 export function fitsIn(need: ResourceAmounts, available: ResourceAmounts): boolean {
   return need.cpuMillis <= available.cpuMillis && need.memoryMiB <= available.memoryMiB && need.gpus <= available.gpus;
 }
 
-/** Names of the dimensions where `need` exceeds `available`, with both values. */
+/** Names of the dimensions where `need` exceeds `available`, with both values. @internal */
 export function shortfalls(need: ResourceAmounts, available: ResourceAmounts): string[] {
   const out: string[] = [];
   if (need.cpuMillis > available.cpuMillis) out.push(`cpu ${formatCpu(need.cpuMillis)} > ${formatCpu(available.cpuMillis)}`);
@@ -70,6 +70,7 @@ export const MAX_MEMORY_MIB = 2 ** 40;
 /**
  * A CPU or memory value that is not a usable quantity: not parseable, not a
  * finite number, negative, or above {@link MAX_CPU_MILLIS} / {@link MAX_MEMORY_MIB}.
+ * @internal
  */
 export class QuantityError extends Error {
   constructor(message: string) {
@@ -89,6 +90,7 @@ function checkedAmount(value: number, max: number, what: string, raw: unknown, u
  * Parses a Kubernetes CPU quantity (`500m`, `2`, `1.5`) or a cdk8s-plus `Cpu`
  * into millicores. Throws a {@link QuantityError} for anything that is not a
  * finite, non-negative quantity of at most {@link MAX_CPU_MILLIS}.
+ * @internal
  */
 export function cpuToMillis(cpu: Cpu | string | number): number {
   const raw: unknown = typeof cpu === 'object' && cpu !== null ? (cpu as { amount?: unknown }).amount : cpu;
@@ -117,6 +119,7 @@ const MEMORY_UNITS: Record<string, number> = {
  * Parses a Kubernetes memory quantity (`512Mi`, `2Gi`, `1G`) or a cdk8s `Size`
  * into MiB. Throws a {@link QuantityError} for anything that is not a finite,
  * non-negative quantity of at most {@link MAX_MEMORY_MIB}.
+ * @internal
  */
 export function memoryToMiB(memory: Size | string): number {
   if (memory instanceof Size) {
@@ -130,12 +133,12 @@ export function memoryToMiB(memory: Size | string): number {
   return checkedAmount(Number(m[1]) * MEMORY_UNITS[m[2] ?? ''], MAX_MEMORY_MIB, 'memory', memory, 'MiB');
 }
 
-/** Why a CPU value is not a usable quantity, or undefined when it is. */
+/** Why a CPU value is not a usable quantity, or undefined when it is. @internal */
 export function cpuProblem(cpu: unknown): string | undefined {
   return quantityProblem(() => cpuToMillis(cpu as Cpu));
 }
 
-/** Why a memory value is not a usable quantity, or undefined when it is. */
+/** Why a memory value is not a usable quantity, or undefined when it is. @internal */
 export function memoryProblem(memory: unknown): string | undefined {
   return quantityProblem(() => memoryToMiB(memory as Size));
 }
@@ -154,6 +157,7 @@ function quantityProblem(parse: () => number): string | undefined {
  * The amounts `compute` returns, or undefined when one of the quantities it
  * reads is not usable (that is reported by the prop's own check): lets a
  * cross-construct check skip a construct whose props are already wrong.
+ * @internal
  */
 export function amountsIfValid<T>(compute: () => T): T | undefined {
   try {
@@ -164,18 +168,18 @@ export function amountsIfValid<T>(compute: () => T): T | undefined {
   }
 }
 
-/** Formats millicores as a Kubernetes quantity: whole cores as `4`, otherwise `1500m`. */
+/** Formats millicores as a Kubernetes quantity: whole cores as `4`, otherwise `1500m`. @internal */
 export function formatCpu(millis: number): string {
   return millis % 1000 === 0 ? String(millis / 1000) : `${Math.round(millis)}m`;
 }
 
-/** Formats MiB as a Kubernetes quantity: `Gi` when whole, `Mi` otherwise (rounded up to a whole MiB). */
+/** Formats MiB as a Kubernetes quantity: `Gi` when whole, `Mi` otherwise (rounded up to a whole MiB). @internal */
 export function formatMemory(mib: number): string {
   const whole = Math.ceil(mib);
   return whole % 1024 === 0 ? `${whole / 1024}Gi` : `${whole}Mi`;
 }
 
-/** The amounts as a Kubernetes resource list (`cpu`, `memory`, and `nvidia.com/gpu` when non-zero). */
+/** The amounts as a Kubernetes resource list (`cpu`, `memory`, and `nvidia.com/gpu` when non-zero). @internal */
 export function toResourceList(a: ResourceAmounts, gpuResource = 'nvidia.com/gpu'): Record<string, string> {
   const out: Record<string, string> = { cpu: formatCpu(a.cpuMillis), memory: formatMemory(a.memoryMiB) };
   if (a.gpus > 0) out[gpuResource] = String(a.gpus);

@@ -23,10 +23,10 @@
 /** How serious a violation is: errors fail the synth, warnings are printed. */
 export type Severity = 'error' | 'warning';
 
-/** Who raises a rule: a layer of the platform (its folder name), or the synth itself. */
+/** Who raises a rule: a layer of the platform (its folder name), or the synth itself. @internal */
 export type RuleLayer = 'machines' | 'clusters' | 'control-plane' | 'tenancy' | 'workloads' | 'guardrails' | 'synth';
 
-/** One catalogued rule. */
+/** One catalogued rule. @internal */
 export interface RuleEntry {
   /** What the rule protects, in one line. */
   readonly summary: string;
@@ -44,7 +44,7 @@ export interface RuleEntry {
   readonly reserved?: string;
 }
 
-/** A layer's rules, by id. */
+/** A layer's rules, by id. @internal */
 export interface RuleCatalogue<R extends { readonly [id: string]: RuleEntry } = { readonly [id: string]: RuleEntry }> {
   /** The layer that raises these rules. */
   readonly layer: RuleLayer;
@@ -55,12 +55,13 @@ export interface RuleCatalogue<R extends { readonly [id: string]: RuleEntry } = 
 /**
  * Declares a catalogue. `const` keeps each entry's literal severity, which
  * {@link RuleIdsOf} turns into the severity a call site may raise the rule with.
+ * @internal
  */
 export function ruleCatalogue<const R extends { readonly [id: string]: RuleEntry }>(layer: RuleLayer, rules: R): RuleCatalogue<R> {
   return { layer, rules };
 }
 
-/** A whole number with its thousands grouped, for catalogue texts: 150000 → '150,000'. */
+/** A whole number with its thousands grouped, for catalogue texts: 150000 → '150,000'. @internal */
 export function groupDigits(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
@@ -68,19 +69,20 @@ export function groupDigits(n: number): string {
 /**
  * Every catalogued rule id, mapped to the severities it may be raised with.
  * Empty here; each catalogue module adds its rules (see the module comment).
+ * @internal
  */
 export interface RuleIds {}
 
-/** The entries a catalogue adds to {@link RuleIds}: each id with its fixed severity, or both. */
+/** The entries a catalogue adds to {@link RuleIds}: each id with its fixed severity, or both. @internal */
 export type RuleIdsOf<C extends RuleCatalogue> = {
   readonly [K in keyof C['rules']]: C['rules'][K] extends { readonly severity: infer S extends Severity } ? S : Severity;
 };
 
-/** A catalogued rule id. */
+/** A catalogued rule id. @internal */
 export type RuleId = keyof RuleIds & string;
 
-/** A rule id that may be raised as an error. */
+/** A rule id that may be raised as an error. @internal */
 export type ErrorRuleId = { [K in RuleId]: 'error' extends RuleIds[K] ? K : never }[RuleId];
 
-/** A rule id that may be raised as a warning. */
+/** A rule id that may be raised as a warning. @internal */
 export type WarningRuleId = { [K in RuleId]: 'warning' extends RuleIds[K] ? K : never }[RuleId];

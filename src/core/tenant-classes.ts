@@ -37,10 +37,10 @@ export const TENANT_CLASSES: Readonly<Record<TenantClass, TenantClassSpec>> = {
   batch: { baselineAllowed: true, apiPriority: { shares: 10, lendablePercent: 75, precedence: 7020 } },
 };
 
-/** The tenant class names, in the table's order. */
+/** The tenant class names, in the table's order. @internal */
 export const TENANT_CLASS_NAMES: readonly TenantClass[] = Object.keys(TENANT_CLASSES) as TenantClass[];
 
-/** True when a value names a tenant class. */
+/** True when a value names a tenant class. @internal */
 export function isTenantClass(name: unknown): name is TenantClass {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(TENANT_CLASSES, name);
 }

@@ -6,6 +6,7 @@
  * Strong TLS cipher suites: ECDHE with AEAD only, as the CIS Kubernetes
  * Benchmark asks of the kube-apiserver and etcd (1.2.30, 2.x) and of the
  * kubelet's server (4.2.13).
+ * @internal
  */
 export const STRONG_TLS_CIPHER_SUITES: readonly string[] = [
   'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',

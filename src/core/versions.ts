@@ -2,14 +2,14 @@
  * Kubernetes versions and container image references.
  */
 
-/** A parsed Kubernetes version. */
+/** A parsed Kubernetes version. @internal */
 export interface KubeVersion {
   readonly major: number;
   readonly minor: number;
   readonly patch: number;
 }
 
-/** Parses `1.28.9` or `v1.28`; undefined when it is not a version. */
+/** Parses `1.28.9` or `v1.28`; undefined when it is not a version. @internal */
 export function parseKubeVersion(v: string): KubeVersion | undefined {
   if (typeof v !== 'string') return undefined;
   const m = /^v?([0-9]+)\.([0-9]+)(?:\.([0-9]+))?$/.exec(v);
@@ -31,7 +31,7 @@ export const MAX_KUBERNETES_PATCH = 999;
 
 const STRICT_VERSION = /^1\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})$/;
 
-/** The supported range as text, e.g. `1.28–1.31`. */
+/** The supported range as text, e.g. `1.28–1.31`. @internal */
 export function supportedKubernetesRange(): string {
   return `1.${SUPPORTED_KUBERNETES_MINORS.min}–1.${SUPPORTED_KUBERNETES_MINORS.max}`;
 }
@@ -40,6 +40,7 @@ export function supportedKubernetesRange(): string {
  * Why a control-plane Kubernetes version is not acceptable, or undefined: it
  * must be `1.MINOR.PATCH` (no `v`, no pre-release, patch at most
  * {@link MAX_KUBERNETES_PATCH}) with MINOR within {@link SUPPORTED_KUBERNETES_MINORS}.
+ * @internal
  */
 export function kubernetesVersionProblem(v: unknown): string | undefined {
   return versionProblem(v, SUPPORTED_KUBERNETES_MINORS.min);
@@ -49,6 +50,7 @@ export function kubernetesVersionProblem(v: unknown): string | undefined {
  * Why a kubelet version is not acceptable, or undefined: `1.MINOR.PATCH`, at
  * most the newest supported minor and at most three minors older than the
  * oldest (whether it suits its cluster is the skew check's part).
+ * @internal
  */
 export function kubeletVersionProblem(v: unknown): string | undefined {
   return versionProblem(v, SUPPORTED_KUBERNETES_MINORS.min - 3);
@@ -70,6 +72,7 @@ function versionProblem(v: unknown, minMinor: number): string | undefined {
  * Why a kubelet version may not run against a control plane version, or
  * undefined when it may: the kubelet must not be newer than the API server and
  * at most three minor versions older (the skew policy since 1.28).
+ * @internal
  */
 export function kubeletSkewProblem(kubelet: KubeVersion, apiserver: KubeVersion): string | undefined {
   if (kubelet.major !== apiserver.major) return 'major versions differ';
@@ -81,6 +84,7 @@ export function kubeletSkewProblem(kubelet: KubeVersion, apiserver: KubeVersion)
 /**
  * Why an image reference is not pinned, or undefined when it is: it must carry
  * a digest or an explicit tag other than `latest`.
+ * @internal
  */
 export function imagePinProblem(image: string): string | undefined {
   if (typeof image !== 'string') return `a ${image === null ? 'null' : typeof image} value is not an image reference`;

@@ -13,20 +13,21 @@
  * nothing the platform decides counts them yet.
  */
 
-/** API group of OpenKruise's workloads (CloneSet, Advanced StatefulSet). */
+/** API group of OpenKruise's workloads (CloneSet, Advanced StatefulSet). @internal */
 export const OPENKRUISE_GROUP = 'apps.kruise.io';
 
-/** A path into an object, as its keys (`['spec', 'replicas']`). */
+/** A path into an object, as its keys (`['spec', 'replicas']`). @internal */
 export type JsonPath = readonly string[];
 
 /**
  * How a workload kind counts its pods: `replicas` (the value at
  * {@link WorkloadKind.replicasPath}) or `per-node` (one pod on every node its
  * pod template selects).
+ * @internal
  */
 export type WorkloadPodCount = 'replicas' | 'per-node';
 
-/** Where a kind's rolling update reads its bounds; a field is absent when the kind has none. */
+/** Where a kind's rolling update reads its bounds; a field is absent when the kind has none. @internal */
 export interface RollingUpdatePaths {
   /** Pods (int or percentage) that may run above the replicas during a rollout. @default - the kind has no maxSurge */
   readonly maxSurge?: JsonPath;
@@ -36,7 +37,7 @@ export interface RollingUpdatePaths {
   readonly partition?: JsonPath;
 }
 
-/** A kind of workload: an object that runs pods from a pod template. */
+/** A kind of workload: an object that runs pods from a pod template. @internal */
 export interface WorkloadKind {
   /** API group (`''` for the core group). */
   readonly group: string;
@@ -86,6 +87,7 @@ const CLONE_SET_ROLLING_UPDATE: RollingUpdatePaths = {
 /**
  * The workload kinds the platform knows. The order is the order of the
  * resources in the in-cluster guardrail policies.
+ * @internal
  */
 export const WORKLOAD_KINDS: readonly WorkloadKind[] = [
   /* eslint-disable @stylistic/max-len */
@@ -103,33 +105,33 @@ export const WORKLOAD_KINDS: readonly WorkloadKind[] = [
 const BY_KIND = new Map(WORKLOAD_KINDS.map(k => [`${k.group}|${k.kind}`, k]));
 const BY_RESOURCE = new Map(WORKLOAD_KINDS.map(k => [`${k.group}|${k.resource}`, k]));
 
-/** The API group of an apiVersion (`''` for the core group: `v1`). */
+/** The API group of an apiVersion (`''` for the core group: `v1`). @internal */
 export function groupOf(apiVersion: string): string {
   return apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
 }
 
-/** The apiVersion of a kind's {@link WorkloadKind.version} (`apps/v1`, `v1`). */
+/** The apiVersion of a kind's {@link WorkloadKind.version} (`apps/v1`, `v1`). @internal */
 export function apiVersionOf(kind: WorkloadKind): string {
   return kind.group === '' ? kind.version : `${kind.group}/${kind.version}`;
 }
 
-/** The workload kind of an API group and kind, if it is one. */
+/** The workload kind of an API group and kind, if it is one. @internal */
 export function workloadKind(group: string, kind: string): WorkloadKind | undefined {
   return BY_KIND.get(`${group}|${kind}`);
 }
 
-/** The workload kind of an object (by its apiVersion's group and its kind), if it is one. */
+/** The workload kind of an object (by its apiVersion's group and its kind), if it is one. @internal */
 export function workloadKindOf(o: { readonly apiVersion?: unknown; readonly kind?: unknown }): WorkloadKind | undefined {
   if (typeof o.apiVersion !== 'string' || typeof o.kind !== 'string') return undefined;
   return workloadKind(groupOf(o.apiVersion), o.kind);
 }
 
-/** The workload kind of an API group and plural resource (as an admission request names it), if it is one. */
+/** The workload kind of an API group and plural resource (as an admission request names it), if it is one. @internal */
 export function workloadKindOfResource(group: string, resource: string): WorkloadKind | undefined {
   return BY_RESOURCE.get(`${group}|${resource}`);
 }
 
-/** The value at a path of a JSON value, undefined where the path leaves it. */
+/** The value at a path of a JSON value, undefined where the path leaves it. @internal */
 export function valueAt(o: unknown, path: JsonPath): unknown {
   let cur = o;
   for (const p of path) {
@@ -142,6 +144,7 @@ export function valueAt(o: unknown, path: JsonPath): unknown {
 /**
  * The replicas of a workload object of a kind that counts by replicas
  * (Kubernetes' default 1 when unset), undefined for a kind that runs per node.
+ * @internal
  */
 export function workloadReplicas(kind: WorkloadKind, o: unknown): number | undefined {
   if (!kind.replicasPath) return undefined;
@@ -149,7 +152,7 @@ export function workloadReplicas(kind: WorkloadKind, o: unknown): number | undef
   return typeof r === 'number' ? r : 1;
 }
 
-/** The pod template of a workload object, undefined when it has none. */
+/** The pod template of a workload object, undefined when it has none. @internal */
 export function podTemplateOf(kind: WorkloadKind, o: unknown): Record<string, unknown> | undefined {
   const t = valueAt(o, kind.podTemplatePath);
   return t && typeof t === 'object' && !Array.isArray(t) ? t as Record<string, unknown> : undefined;

@@ -28,6 +28,7 @@ export interface INamespacedWorkload extends IConstruct {
  * True when a construct is a namespaced workload. (Only whether it has a
  * demand: reading it may fail on bad props, which the workload's own layer
  * reports; the tenancy layer reads it only once every prop is valid.)
+ * @internal
  */
 export function isNamespacedWorkload(c: IConstruct): c is INamespacedWorkload {
   return 'workloadDemand' in c;

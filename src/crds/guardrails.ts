@@ -8,7 +8,7 @@
 import { FLEET_GROUP, FLEET_VERSION } from './pools';
 import { CrdSpec, customResourceDefinition, integer, map, object, required, statusSchema, string } from './schema';
 
-/** The GuardrailParameters CRD spec. */
+/** The GuardrailParameters CRD spec. @internal */
 export const GUARDRAIL_PARAMETERS_CRD: CrdSpec = {
   group: FLEET_GROUP,
   version: FLEET_VERSION,
@@ -27,7 +27,7 @@ export const GUARDRAIL_PARAMETERS_CRD: CrdSpec = {
   status: statusSchema('Not used: the parameters are written by the synth only.'),
 };
 
-/** The GuardrailParameters CRD object. */
+/** The GuardrailParameters CRD object. @internal */
 export function guardrailParametersCrd(): Record<string, unknown> {
   return customResourceDefinition(GUARDRAIL_PARAMETERS_CRD);
 }

@@ -5,11 +5,11 @@
  */
 import { CrdSpec, Schema, customResourceDefinition, integer, list, map, object, optional, required, statusSchema, string } from './schema';
 
-/** API group of every custom resource the library defines. */
+/** API group of every custom resource the library defines. @internal */
 export const FLEET_GROUP = 'fleet.cdk8s.io';
-/** API version of the library's custom resources. */
+/** API version of the library's custom resources. @internal */
 export const FLEET_VERSION = 'v1alpha1';
-/** `apiVersion` of the library's custom resources. */
+/** `apiVersion` of the library's custom resources. @internal */
 export const FLEET_API_VERSION = `${FLEET_GROUP}/${FLEET_VERSION}`;
 
 const quantity = (d: string): Schema => string(d, { pattern: '^[0-9]+(\\.[0-9]+)?(m|Ki|Mi|Gi|Ti|Pi|k|M|G|T)?$' });
@@ -52,7 +52,7 @@ const zoneShares = list('Nodes of the pool per maintenance zone; no two zones di
   nodeLabels: required(map('Labels the pool\'s nodes in this zone carry in addition to poolTemplate.nodeLabels (the maintenance zone label).', string('Label value.'))),
 }), { 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['zone'] });
 
-/** The KubernetesPool CRD spec. */
+/** The KubernetesPool CRD spec. @internal */
 export const KUBERNETES_POOL_CRD: CrdSpec = {
   group: FLEET_GROUP,
   version: FLEET_VERSION,
@@ -89,7 +89,7 @@ export const KUBERNETES_POOL_CRD: CrdSpec = {
   ],
 };
 
-/** The ComputeBrokerPool CRD spec. */
+/** The ComputeBrokerPool CRD spec. @internal */
 export const COMPUTE_BROKER_POOL_CRD: CrdSpec = {
   group: FLEET_GROUP,
   version: FLEET_VERSION,
@@ -119,7 +119,7 @@ export const COMPUTE_BROKER_POOL_CRD: CrdSpec = {
   ],
 };
 
-/** Both CRD objects. */
+/** Both CRD objects. @internal */
 export function poolCrds(): Record<string, unknown>[] {
   return [customResourceDefinition(COMPUTE_BROKER_POOL_CRD), customResourceDefinition(KUBERNETES_POOL_CRD)];
 }

@@ -4,10 +4,10 @@
  * default and its description.
  */
 
-/** A JSON Schema node (structural, as apiextensions.k8s.io/v1 expects). */
+/** A JSON Schema node (structural, as apiextensions.k8s.io/v1 expects). @internal */
 export type Schema = { [key: string]: unknown };
 
-/** A CEL validation rule on a schema node (`x-kubernetes-validations`). */
+/** A CEL validation rule on a schema node (`x-kubernetes-validations`). @internal */
 export interface CelRule {
   /** CEL expression over `self` (and `oldSelf` for transition rules). */
   readonly rule: string;
@@ -15,18 +15,18 @@ export interface CelRule {
   readonly message: string;
 }
 
-/** A property: its schema and whether it is required. */
+/** A property: its schema and whether it is required. @internal */
 export interface Field {
   readonly schema: Schema;
   readonly required: boolean;
 }
 
-/** A required field. */
+/** A required field. @internal */
 export function required(schema: Schema): Field {
   return { schema, required: true };
 }
 
-/** An optional field; `defaultValue` (when given) is stated in the schema and its description. */
+/** An optional field; `defaultValue` (when given) is stated in the schema and its description. @internal */
 export function optional(schema: Schema, defaultValue?: unknown): Field {
   if (defaultValue === undefined) return { schema: { ...schema, description: `${schema.description ?? ''} Optional.`.trim() }, required: false };
   return {
@@ -35,7 +35,7 @@ export function optional(schema: Schema, defaultValue?: unknown): Field {
   };
 }
 
-/** An object with the given fields. */
+/** An object with the given fields. @internal */
 export function object(description: string, fields: Record<string, Field>, rules: readonly CelRule[] = []): Schema {
   const properties: Record<string, Schema> = {};
   const req: string[] = [];
@@ -49,37 +49,37 @@ export function object(description: string, fields: Record<string, Field>, rules
   return out;
 }
 
-/** A string. */
+/** A string. @internal */
 export function string(description: string, extra: Schema = {}): Schema {
   return { type: 'string', description, ...extra };
 }
 
-/** An integer (64-bit). */
+/** An integer (64-bit). @internal */
 export function integer(description: string, extra: Schema = {}): Schema {
   return { type: 'integer', format: 'int64', description, ...extra };
 }
 
-/** A boolean. */
+/** A boolean. @internal */
 export function boolean(description: string): Schema {
   return { type: 'boolean', description };
 }
 
-/** A list. */
+/** A list. @internal */
 export function list(description: string, items: Schema, extra: Schema = {}): Schema {
   return { type: 'array', description, items, ...extra };
 }
 
-/** A map of string keys to values of one schema. */
+/** A map of string keys to values of one schema. @internal */
 export function map(description: string, values: Schema, extra: Schema = {}): Schema {
   return { type: 'object', description, additionalProperties: values, ...extra };
 }
 
-/** A string-or-integer (a Kubernetes int-or-string, e.g. `10%` or `2`). */
+/** A string-or-integer (a Kubernetes int-or-string, e.g. `10%` or `2`). @internal */
 export function intOrString(description: string): Schema {
   return { 'x-kubernetes-int-or-string': true, description };
 }
 
-/** The standard `metav1.Condition` list of a status, keyed by `type`. */
+/** The standard `metav1.Condition` list of a status, keyed by `type`. @internal */
 export function conditions(): Schema {
   return list('Observations of the object\'s state (metav1.Condition), one per type.', object('One condition.', {
     type: required(string('Condition type, e.g. Ready.', { maxLength: 316 })),
@@ -91,7 +91,7 @@ export function conditions(): Schema {
   }), { 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] });
 }
 
-/** A status object with `observedGeneration` and `conditions`, plus extra fields. */
+/** A status object with `observedGeneration` and `conditions`, plus extra fields. @internal */
 export function statusSchema(description: string, extra: Record<string, Field> = {}): Schema {
   return object(description, {
     observedGeneration: optional(integer('The metadata.generation the controller last acted on.', { minimum: 0 })),
@@ -100,7 +100,7 @@ export function statusSchema(description: string, extra: Record<string, Field> =
   });
 }
 
-/** A printer column of `kubectl get`. */
+/** A printer column of `kubectl get`. @internal */
 export interface PrinterColumn {
   readonly name: string;
   readonly type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
@@ -109,7 +109,7 @@ export interface PrinterColumn {
   readonly priority?: number;
 }
 
-/** Props of a generated CustomResourceDefinition. */
+/** Props of a generated CustomResourceDefinition. @internal */
 export interface CrdSpec {
   /** API group, e.g. `fleet.cdk8s.io`. */
   readonly group: string;
@@ -135,7 +135,7 @@ export interface CrdSpec {
   readonly categories?: readonly string[];
 }
 
-/** The CustomResourceDefinition object (apiextensions.k8s.io/v1) for a spec. */
+/** The CustomResourceDefinition object (apiextensions.k8s.io/v1) for a spec. @internal */
 export function customResourceDefinition(crd: CrdSpec): Record<string, unknown> {
   return {
     apiVersion: 'apiextensions.k8s.io/v1',

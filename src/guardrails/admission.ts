@@ -49,23 +49,23 @@ import { FLEET_API_VERSION, FLEET_GROUP } from '../crds/pools';
 import { KubeObject } from '../synth/context';
 import { NAMESPACE_NAME_LABEL } from '../tenancy/network';
 
-/** Prefix of every guardrail policy's name. */
+/** Prefix of every guardrail policy's name. @internal */
 export const POLICY_PREFIX = 'fleet-guardrails';
 
-/** The admissionregistration API version serving ValidatingAdmissionPolicy in a Kubernetes version, if any. */
+/** The admissionregistration API version serving ValidatingAdmissionPolicy in a Kubernetes version, if any. @internal */
 export function admissionApiVersion(v: KubeVersion): string | undefined {
   if (v.major !== 1 || v.minor < 28) return undefined;
   return v.minor >= 30 ? 'admissionregistration.k8s.io/v1' : 'admissionregistration.k8s.io/v1beta1';
 }
 
 
-/** Name of the GuardrailParameters object of every cluster, which the canary policy binds as `params`. */
+/** Name of the GuardrailParameters object of every cluster, which the canary policy binds as `params`. @internal */
 export const GUARDRAIL_PARAMETERS_NAME = POLICY_PREFIX;
 
-/** Namespaces of Kubernetes itself, where no guardrail policy applies (their controllers heal the cluster). */
+/** Namespaces of Kubernetes itself, where no guardrail policy applies (their controllers heal the cluster). @internal */
 export const KUBERNETES_SYSTEM_NAMESPACES: readonly string[] = ['kube-node-lease', 'kube-system'];
 
-/** The API groups a cluster serves without CRDs (Kubernetes 1.28–1.31); any other group is a custom resource's. */
+/** The API groups a cluster serves without CRDs (Kubernetes 1.28–1.31); any other group is a custom resource's. @internal */
 export const BUILT_IN_API_GROUPS: ReadonlySet<string> = new Set([
   '', 'admissionregistration.k8s.io', 'apiextensions.k8s.io', 'apiregistration.k8s.io', 'apps', 'authentication.k8s.io',
   'authorization.k8s.io', 'autoscaling', 'batch', 'certificates.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io',
@@ -76,7 +76,7 @@ export const BUILT_IN_API_GROUPS: ReadonlySet<string> = new Set([
 
 export { OPENKRUISE_GROUP } from '../core/workload-kinds';
 
-/** A canary workload the synth rendered into a cluster, and the facts its bound is computed from. */
+/** A canary workload the synth rendered into a cluster, and the facts its bound is computed from. @internal */
 export interface CanaryFact {
   /** Namespace of the canary workload. */
   readonly namespace: string;
@@ -88,7 +88,7 @@ export interface CanaryFact {
   readonly stableReplicas: number;
 }
 
-/** What the policies of one cluster depend on. */
+/** What the policies of one cluster depend on. @internal */
 export interface ClusterPolicyInput {
   /** Cluster name (selects the cluster's exemptions). */
   readonly cluster: string;
@@ -108,7 +108,7 @@ export interface ClusterPolicyInput {
   readonly platformNamespaces?: readonly string[];
 }
 
-/** One CEL validation of a policy. */
+/** One CEL validation of a policy. @internal */
 export interface PolicyValidation {
   readonly expression: string;
   readonly message: string;
@@ -116,7 +116,7 @@ export interface PolicyValidation {
   readonly reason: 'Forbidden' | 'Invalid';
 }
 
-/** How a policy's binding selects requests and its parameters. */
+/** How a policy's binding selects requests and its parameters. @internal */
 export interface GuardrailBinding {
   /** Binding name. @default - the policy's name */
   readonly name?: string;
@@ -138,7 +138,7 @@ export interface GuardrailBinding {
   readonly paramName?: string;
 }
 
-/** A policy, before it becomes an object: what the tests evaluate. */
+/** A policy, before it becomes an object: what the tests evaluate. @internal */
 export interface GuardrailPolicy {
   /** Policy (and binding) name. */
   readonly name: string;
@@ -166,7 +166,7 @@ export interface GuardrailPolicy {
   readonly bindings: readonly GuardrailBinding[];
 }
 
-/** A CEL string literal. */
+/** A CEL string literal. @internal */
 export function celString(s: string): string {
   return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
@@ -193,6 +193,7 @@ function celReplicas(obj: string, fallback: number): string {
 /**
  * An RE2 pattern matching exactly the percentage strings Kubernetes reads as
  * `0%`…`<bound>%`, leading zeros included (`'050%'` is 50).
+ * @internal
  */
 export function percentPattern(bound: number): string {
   return percentAtMostPattern(bound);
@@ -259,13 +260,13 @@ function surgeExpression(): string {
     + celValueOrZero(fallback.rollingUpdate!.maxSurge!);
 }
 
-/** The CRD groups protected against deletion in a cluster: the fleet's, OpenKruise's where it runs, and those of rendered custom resources. */
+/** The CRD groups protected against deletion in a cluster: the fleet's, OpenKruise's where it runs, and those of rendered custom resources. @internal */
 export function protectedCrdGroups(input: ClusterPolicyInput): string[] {
   const groups = new Set([FLEET_GROUP, ...(input.openKruise ? [OPENKRUISE_GROUP] : []), ...(input.customResourceGroups ?? [])]);
   return [...groups].filter(g => !BUILT_IN_API_GROUPS.has(g)).sort();
 }
 
-/** The guardrail policies of one cluster (pure). */
+/** The guardrail policies of one cluster (pure). @internal */
 export function guardrailPolicies(c: GuardrailConfig, input: ClusterPolicyInput): GuardrailPolicy[] {
   const ids = identityConditions(c);
   const kept = keptPermille(c);
@@ -432,7 +433,7 @@ export function guardrailPolicies(c: GuardrailConfig, input: ClusterPolicyInput)
   ];
 }
 
-/** The cluster's GuardrailParameters object: the facts of every canary, keyed `<namespace>/<name>` in sorted order. */
+/** The cluster's GuardrailParameters object: the facts of every canary, keyed `<namespace>/<name>` in sorted order. @internal */
 export function guardrailParameters(canaries: readonly CanaryFact[]): KubeObject {
   const sorted = [...canaries].sort((a, b) => {
     const ka = `${a.namespace}/${a.name}`;
@@ -449,7 +450,7 @@ export function guardrailParameters(canaries: readonly CanaryFact[]): KubeObject
   } as KubeObject;
 }
 
-/** The ValidatingAdmissionPolicy and binding objects of a policy (the policy first). */
+/** The ValidatingAdmissionPolicy and binding objects of a policy (the policy first). @internal */
 export function renderPolicy(p: GuardrailPolicy, apiVersion: string): KubeObject[] {
   const rule = guardrailRule(p.rule)!;
   const metadata = {

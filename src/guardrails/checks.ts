@@ -15,7 +15,7 @@ import { FLEET_GROUP } from '../crds/pools';
 import { carryOverride } from '../synth/inputs';
 import { canaryAllowed, maxCanaryPods } from '../workloads/rollout';
 
-/** One broken guardrail, before exemptions and overrides. */
+/** One broken guardrail, before exemptions and overrides. @internal */
 export interface GuardrailFinding {
   /** The rule. */
   readonly rule: GuardrailRuleName;
@@ -29,12 +29,12 @@ export interface GuardrailFinding {
   readonly fix: string;
 }
 
-/** The target name of a workload: `<cluster>/<namespace>/<name>`. */
+/** The target name of a workload: `<cluster>/<namespace>/<name>`. @internal */
 export function workloadTarget(o: StateObject): string {
   return `${o.cluster}/${o.object.metadata.namespace ?? ''}/${o.object.metadata.name}`;
 }
 
-/** The target name of any object: `<cluster>/<kind>/[<namespace>/]<name>` (kind in lower case). */
+/** The target name of any object: `<cluster>/<kind>/[<namespace>/]<name>` (kind in lower case). @internal */
 export function objectTarget(o: StateObject): string {
   const ns = o.object.metadata.namespace;
   return `${o.cluster}/${o.object.kind.toLowerCase()}/${ns ? ns + '/' : ''}${o.object.metadata.name}`;
@@ -45,7 +45,7 @@ function describe(o: StateObject): string {
   return `${o.object.kind} '${ns ? ns + '/' : ''}${o.object.metadata.name}' in cluster '${o.cluster}'`;
 }
 
-/** maxSurge above the bound, for every workload of the new state. */
+/** maxSurge above the bound, for every workload of the new state. @internal */
 export function maxSurgeFindings(next: FleetState, config: GuardrailConfig, previous?: FleetState): GuardrailFinding[] {
   const out: GuardrailFinding[] = [];
   for (const [key, o] of next) {
@@ -67,7 +67,7 @@ export function maxSurgeFindings(next: FleetState, config: GuardrailConfig, prev
   return out;
 }
 
-/** The stable replicas per (cluster, namespace, app), from objects labelled with the stable track. */
+/** The stable replicas per (cluster, namespace, app), from objects labelled with the stable track. @internal */
 export function stableReplicasByApp(objects: Iterable<StateObject>): Map<string, number> {
   const out = new Map<string, number>();
   for (const o of objects) {
@@ -80,12 +80,12 @@ export function stableReplicasByApp(objects: Iterable<StateObject>): Map<string,
   return out;
 }
 
-/** Key of an app within a cluster's namespace. */
+/** Key of an app within a cluster's namespace. @internal */
 export function appKey(o: StateObject, app: string): string {
   return `${o.cluster}/${o.object.metadata.namespace ?? ''}/${app}`;
 }
 
-/** Canaries holding more than the bound of their app's pods, for every canary of the new state. */
+/** Canaries holding more than the bound of their app's pods, for every canary of the new state. @internal */
 export function canaryFindings(next: FleetState, config: GuardrailConfig): GuardrailFinding[] {
   const stable = stableReplicasByApp(next.values());
   const canaries = new Map<string, { replicas: number; first: StateObject }>();
@@ -119,6 +119,7 @@ export function canaryFindings(next: FleetState, config: GuardrailConfig): Guard
 /**
  * Namespaces holding workloads of any kind of the workload-kind table
  * (DaemonSets too: the platform's node agents), as `<cluster>/<namespace>`.
+ * @internal
  */
 export function namespacesWithWorkloads(objects: Iterable<StateObject>): Set<string> {
   const out = new Set<string>();
@@ -151,6 +152,7 @@ function protection(o: StateObject, config: GuardrailConfig, busyNamespaces: Rea
  * traffic falls back to the stable track), deletion of protected objects, and
  * Namespaces moving between clusters (whose deletions in the old cluster are
  * reported once, as the move).
+ * @internal
  */
 export function changeFindings(previous: FleetState, next: FleetState, config: GuardrailConfig): GuardrailFinding[] {
   const out: GuardrailFinding[] = [];
@@ -222,7 +224,7 @@ export function changeFindings(previous: FleetState, next: FleetState, config: G
   return out;
 }
 
-/** The outcome of judging findings. */
+/** The outcome of judging findings. @internal */
 export interface Judgement {
   /** Violations to report (errors, warnings). */
   readonly violations: readonly CataloguedViolation[];
@@ -235,6 +237,7 @@ export interface Judgement {
  * overrides are reported as warnings, malformed overrides as errors.
  * `changeRulesRan` is false when no previous output was given (a change-aware
  * override cannot be judged unused then).
+ * @internal
  */
 export function judge(findings: readonly GuardrailFinding[], config: GuardrailConfig, overrides: readonly string[],
   configPath: string, changeRulesRan: boolean): Judgement {

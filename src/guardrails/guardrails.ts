@@ -30,6 +30,7 @@ export class Guardrails extends Construct {
 /**
  * The fleet's guardrail configuration: the first declared {@link Guardrails}
  * construct's (a second one is reported by the guardrails layer), else the defaults.
+ * @internal
  */
 export function fleetGuardrailConfig(model: FleetModel): GuardrailConfig {
   return model.ofType(Guardrails)[0]?.config ?? resolveGuardrailConfig();

@@ -107,7 +107,7 @@ function check(objects: readonly RenderedObject[], model: FleetModel, spec: Work
   for (const violation of judge(findings, config, model.options.overrides ?? [], path, previous !== undefined).violations) v.add(violation);
 }
 
-/** The guardrails layer. */
+/** The guardrails layer. @internal */
 export const guardrailsLayer: Layer<WorkloadsStack, GuardrailsSlots> = {
   name: 'guardrails',
   render,

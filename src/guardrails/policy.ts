@@ -19,7 +19,7 @@ import { Violations } from '../core/errors';
 import { FleetModel, pathOf } from '../core/model';
 import { Layer, LayerSlots, NoSlots } from '../synth/layer';
 
-/** The fleet's guardrail policy, resolved once. */
+/** The fleet's guardrail policy, resolved once. @internal */
 export interface GuardrailPolicy {
   /** The complete configuration (defaults applied). */
   readonly config: GuardrailConfig;
@@ -29,7 +29,7 @@ export interface GuardrailPolicy {
   readonly path: string;
 }
 
-/** The policy layer's slots: the resolved guardrail policy, no decisions. */
+/** The policy layer's slots: the resolved guardrail policy, no decisions. @internal */
 export interface GuardrailPolicySlots extends LayerSlots {
   /** The resolved guardrail policy. */
   readonly spec: { readonly guardrails: GuardrailPolicy };
@@ -37,7 +37,7 @@ export interface GuardrailPolicySlots extends LayerSlots {
   readonly plan: {};
 }
 
-/** Everything the layers above the policy layer read of it. */
+/** Everything the layers above the policy layer read of it. @internal */
 export type GuardrailPolicyStack = GuardrailPolicySlots;
 
 const GUARDRAILS_SHAPE: PropShape = {
@@ -71,6 +71,7 @@ function guardrailsShapeProblems(props: unknown): string[] {
  * Resolves the fleet's guardrail policy: the first declared Guardrails
  * construct's props with the defaults applied (the defaults alone without
  * one), each bad prop reported once.
+ * @internal
  */
 export function resolveGuardrailPolicy(model: FleetModel, v: Violations): GuardrailPolicy {
   const all = model.ofType(Guardrails);
@@ -87,7 +88,7 @@ export function resolveGuardrailPolicy(model: FleetModel, v: Violations): Guardr
   return { config, construct: declared, path };
 }
 
-/** The guardrails' policy layer (the first of the fleet's layers). */
+/** The guardrails' policy layer (the first of the fleet's layers). @internal */
 export const guardrailPolicyLayer: Layer<NoSlots, GuardrailPolicySlots> = {
   name: 'guardrail policy',
   resolve: (model, _spec, v) => ({ guardrails: resolveGuardrailPolicy(model, v) }),

@@ -28,7 +28,7 @@ const GUARDRAIL_RULE_FIXES: Readonly<Record<GuardrailRuleName, string>> = {
 const guardrailRuleEntries = Object.fromEntries(GUARDRAIL_RULES.map(r => [r.id, { summary: r.summary, fix: GUARDRAIL_RULE_FIXES[r.name] }])) as
   Readonly<Record<GuardrailRuleId, RuleEntry>>;
 
-/** The guardrails layer's rules. */
+/** The guardrails layer's rules. @internal */
 export const GUARDRAILS_RULES = ruleCatalogue('guardrails', {
   ...guardrailRuleEntries,
   'guardrails.unique': {

@@ -11,13 +11,13 @@ import { ErrorRuleId } from '../core/rules';
 /** Names of the guardrail rules (the `<rule>` part of exemptions and overrides). */
 export type GuardrailRuleName = 'scale-down' | 'delete-protected' | 'namespace-move' | 'max-surge' | 'canary-percent';
 
-/** The violation rule id of a guardrail rule: `guardrails.<name>`. */
+/** The violation rule id of a guardrail rule: `guardrails.<name>`. @internal */
 export type GuardrailRuleId = `guardrails.${GuardrailRuleName}`;
 
-/** Whether a rule needs the previous output (change-aware) or checks the new output alone. */
+/** Whether a rule needs the previous output (change-aware) or checks the new output alone. @internal */
 export type GuardrailRuleScope = 'change' | 'state';
 
-/** One guardrail rule. */
+/** One guardrail rule. @internal */
 export interface GuardrailRule {
   /** Short name, used in exemptions and overrides. */
   readonly name: GuardrailRuleName;
@@ -33,7 +33,7 @@ export interface GuardrailRule {
   readonly target: string;
 }
 
-/** Every guardrail rule. */
+/** Every guardrail rule. @internal */
 export const GUARDRAIL_RULES: readonly GuardrailRule[] = [
   {
     name: 'scale-down',
@@ -79,7 +79,7 @@ export const GUARDRAIL_RULES: readonly GuardrailRule[] = [
 
 const RULES_BY_NAME = new Map(GUARDRAIL_RULES.map(r => [r.name, r]));
 
-/** The rule with a short name, if any. */
+/** The rule with a short name, if any. @internal */
 export function guardrailRule(name: string): GuardrailRule | undefined {
   return RULES_BY_NAME.get(name as GuardrailRuleName);
 }
@@ -110,7 +110,7 @@ export const DEFAULT_PLATFORM_IDENTITIES: readonly string[] = [
   'system:serviceaccount:kube-system:namespace-controller',
 ];
 
-/** Default bounds. */
+/** Default bounds. @internal */
 export const GuardrailDefaults = {
   /** Largest fraction of replicas one change may remove. */
   MAX_SCALE_DOWN_FRACTION: 0.5,
@@ -184,7 +184,7 @@ export interface GuardrailSettings {
   readonly admissionPolicies?: boolean;
 }
 
-/** The complete configuration from partial settings. */
+/** The complete configuration from partial settings. @internal */
 export function resolveGuardrailConfig(s: GuardrailSettings = {}): GuardrailConfig {
   const given = typeof s.severities === 'object' && s.severities !== null ? s.severities : {};
   const severities = Object.fromEntries(GUARDRAIL_RULES.map(r => [r.name, given[r.name] ?? r.severity]));
@@ -202,7 +202,7 @@ export function resolveGuardrailConfig(s: GuardrailSettings = {}): GuardrailConf
   };
 }
 
-/** A problem with the configuration itself: field, message, fix. */
+/** A problem with the configuration itself: field, message, fix. @internal */
 export interface ConfigProblem {
   readonly rule: ErrorRuleId;
   readonly message: string;
@@ -211,7 +211,7 @@ export interface ConfigProblem {
 
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 
-/** Every problem of a configuration (pure). */
+/** Every problem of a configuration (pure). @internal */
 export function guardrailConfigProblems(c: GuardrailConfig): ConfigProblem[] {
   const out: ConfigProblem[] = [];
   const f = c.maxScaleDownFraction;
@@ -249,7 +249,7 @@ export function guardrailConfigProblems(c: GuardrailConfig): ConfigProblem[] {
   return out;
 }
 
-/** The per-mille of replicas a change must keep: 0.5 → 500. */
+/** The per-mille of replicas a change must keep: 0.5 → 500. @internal */
 export function keptPermille(c: GuardrailConfig): number {
   return 1000 - Math.round(c.maxScaleDownFraction * 1000);
 }
@@ -257,6 +257,7 @@ export function keptPermille(c: GuardrailConfig): number {
 /**
  * True when scaling from `before` to `after` replicas stays within the bound:
  * `after * 1000 >= before * keptPermille` (integers only, as the in-cluster rule).
+ * @internal
  */
 export function scaleDownAllowed(before: number, after: number, c: GuardrailConfig): boolean {
   return after >= before || after * 1000 >= before * keptPermille(c);
@@ -265,6 +266,7 @@ export function scaleDownAllowed(before: number, after: number, c: GuardrailConf
 /**
  * The override name a change must carry to pass a change-aware rule for a
  * target: `<rule>:<target>` (e.g. `scale-down:lva1-prod-1/feed/feed-api`).
+ * @internal
  */
 export function overrideName(rule: GuardrailRuleName, target: string): string {
   return `${rule}:${target}`;

@@ -5,7 +5,7 @@
 import { LayerSlots, Stacked } from '../synth/layer';
 import { WorkloadsStack } from '../workloads/slots';
 
-/** The guardrails layer's slots. */
+/** The guardrails layer's slots. @internal */
 export interface GuardrailsSlots extends LayerSlots {
   /** Resolved specs of the guardrails layer. */
   readonly spec: {};
@@ -13,5 +13,5 @@ export interface GuardrailsSlots extends LayerSlots {
   readonly plan: {};
 }
 
-/** The whole fleet's spec and plan. */
+/** The whole fleet's spec and plan. @internal */
 export type GuardrailsStack = Stacked<WorkloadsStack, GuardrailsSlots>;

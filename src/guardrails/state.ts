@@ -9,7 +9,7 @@ import { parseAllDocuments } from 'yaml';
 import { PlainObject } from './workload-objects';
 import { CONTROL_PLANE_DIR, NODE_PROFILES_DIR, OUTPUT_MARKER, identityKey } from '../synth/layout';
 
-/** One object of a state. */
+/** One object of a state. @internal */
 export interface StateObject {
   /** Cluster (first directory of the output). */
   readonly cluster: string;
@@ -19,15 +19,15 @@ export interface StateObject {
   readonly source: string;
 }
 
-/** Objects by identity key. */
+/** Objects by identity key. @internal */
 export type FleetState = ReadonlyMap<string, StateObject>;
 
-/** The identity key of a state object. */
+/** The identity key of a state object. @internal */
 export function stateKey(cluster: string, o: PlainObject): string {
   return identityKey(cluster, { apiVersion: o.apiVersion, kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name });
 }
 
-/** A state from objects (later duplicates are ignored: the render stage reports them). */
+/** A state from objects (later duplicates are ignored: the render stage reports them). @internal */
 export function fleetState(objects: Iterable<StateObject>): Map<string, StateObject> {
   const out = new Map<string, StateObject>();
   for (const o of objects) {
@@ -37,7 +37,7 @@ export function fleetState(objects: Iterable<StateObject>): Map<string, StateObj
   return out;
 }
 
-/** A problem reading the previous output. */
+/** A problem reading the previous output. @internal */
 export interface StateReadProblem {
   /** File (relative to the output directory) or the directory itself. */
   readonly file: string;
@@ -45,7 +45,7 @@ export interface StateReadProblem {
   readonly message: string;
 }
 
-/** The previous state, and what could not be read. */
+/** The previous state, and what could not be read. @internal */
 export interface PreviousState {
   readonly state: Map<string, StateObject>;
   readonly problems: readonly StateReadProblem[];
@@ -62,6 +62,7 @@ function isObject(d: unknown): d is PlainObject {
  * The object a file of the previous output holds when its text is exactly
  * what this synth writes to the same path (then it is that rendered object,
  * and parsing it again is wasted work), else undefined.
+ * @internal
  */
 export type UnchangedFile = (file: string, text: string) => PlainObject | undefined;
 
@@ -73,6 +74,7 @@ export type UnchangedFile = (file: string, text: string) => PlainObject | undefi
  * `unchanged` skips parsing files that are byte-identical to the new output's
  * (most of them, in a typical change: parsing tens of thousands of files
  * costs far more than the synth).
+ * @internal
  */
 export function readPreviousState(dir: string, unchanged?: UnchangedFile): PreviousState {
   const state = new Map<string, StateObject>();

@@ -9,7 +9,7 @@ import { WORKLOAD_KINDS, WorkloadKind, valueAt, workloadKindOf, workloadReplicas
 
 export { groupOf } from '../core/workload-kinds';
 
-/** A Kubernetes object as plain JSON, as little as the guardrails read. */
+/** A Kubernetes object as plain JSON, as little as the guardrails read. @internal */
 export interface PlainObject {
   readonly apiVersion: string;
   readonly kind: string;
@@ -27,24 +27,25 @@ export interface PlainObject {
  * kinds of the table that run `replicas` pods and roll them out. Not
  * ReplicaSets (nor ReplicationControllers): a Deployment rolls out by scaling
  * its old ReplicaSet to 0, which a scale-down bound on ReplicaSets would block.
+ * @internal
  */
 export const GUARDED_WORKLOAD_KINDS: readonly WorkloadKind[] = WORKLOAD_KINDS.filter(k => k.pods === 'replicas' && k.rollingUpdate !== undefined);
 
 const GUARDED = new Set(GUARDED_WORKLOAD_KINDS);
 
-/** The guarded workload kind of an object, if it is one. */
+/** The guarded workload kind of an object, if it is one. @internal */
 export function guardedKindOf(o: PlainObject): WorkloadKind | undefined {
   const kind = workloadKindOf(o);
   return kind && GUARDED.has(kind) ? kind : undefined;
 }
 
-/** Replicas of a guarded workload (Kubernetes' default 1 when unset; 1 for any other object). */
+/** Replicas of a guarded workload (Kubernetes' default 1 when unset; 1 for any other object). @internal */
 export function replicasOf(o: PlainObject): number {
   const kind = guardedKindOf(o);
   return (kind && workloadReplicas(kind, o)) ?? 1;
 }
 
-/** maxSurge of a workload as written (int or percentage string), when its kind has one and it is set. */
+/** maxSurge of a workload as written (int or percentage string), when its kind has one and it is set. @internal */
 export function maxSurgeOf(o: PlainObject): number | string | undefined {
   const path = guardedKindOf(o)?.rollingUpdate?.maxSurge;
   if (!path) return undefined;
@@ -57,6 +58,7 @@ export function maxSurgeOf(o: PlainObject): number | string | undefined {
  * (parsed as Kubernetes parses it: `'050%'` is 50) must be at most the bound;
  * a pod count at most the bound's pods, rounded up as Kubernetes rounds surge
  * percentages (`surge*100 <= bound*max(replicas,1) + 99`).
+ * @internal
  */
 export function surgeAllowed(surge: number | string, replicas: number, boundPercent: number): boolean {
   if (typeof surge === 'number') return surge * 100 <= boundPercent * Math.max(replicas, 1) + 99;
@@ -64,12 +66,12 @@ export function surgeAllowed(surge: number | string, replicas: number, boundPerc
   return pct !== undefined && pct <= boundPercent;
 }
 
-/** The release track of an object (`stable`, `canary`), if labelled. */
+/** The release track of an object (`stable`, `canary`), if labelled. @internal */
 export function trackOf(o: PlainObject): string | undefined {
   return o.metadata.labels?.[Labels.TRACK];
 }
 
-/** The app name (`app.kubernetes.io/name`) of an object, if labelled. */
+/** The app name (`app.kubernetes.io/name`) of an object, if labelled. @internal */
 export function appNameOf(o: PlainObject): string | undefined {
   return o.metadata.labels?.['app.kubernetes.io/name'];
 }

@@ -9,10 +9,10 @@ import { NodeProfileSpec } from './slots';
 import { formatCpu, formatMemory } from '../core/resources';
 import { STRONG_TLS_CIPHER_SUITES } from '../core/tls';
 
-/** Strong TLS cipher suites for the kubelet's server (CIS 4.2.13): the platform's one list. */
+/** Strong TLS cipher suites for the kubelet's server (CIS 4.2.13): the platform's one list. @internal */
 export const KUBELET_TLS_CIPHER_SUITES: string[] = [...STRONG_TLS_CIPHER_SUITES];
 
-/** The KubeletConfiguration document of a node profile, as a plain object. */
+/** The KubeletConfiguration document of a node profile, as a plain object. @internal */
 export function renderKubeletConfiguration(profile: NodeProfileSpec): Record<string, unknown> {
   const k = profile.kubelet;
   const kube = profile.kubeReserved;

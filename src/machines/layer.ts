@@ -40,7 +40,7 @@ function validate(_model: FleetModel, spec: MachinesSlots['spec'], v: Violations
   }
 }
 
-/** The machines layer. */
+/** The machines layer. @internal */
 export const machinesLayer: Layer<GuardrailPolicyStack, MachinesSlots> = {
   name: 'machines',
   resolve,

@@ -7,7 +7,7 @@
  * taking any one zone down removes at most ceil(capacity / zones) nodes.
  */
 
-/** Default number of maintenance zones per datacenter. */
+/** Default number of maintenance zones per datacenter. @internal */
 export const DEFAULT_MAINTENANCE_ZONE_COUNT = 20;
 
 /**
@@ -21,6 +21,7 @@ export const MAX_MAINTENANCE_ZONES = 64;
 /**
  * Why a maintenance zone count is not acceptable, or undefined: a whole number
  * from 1 to {@link MAX_MAINTENANCE_ZONES}.
+ * @internal
  */
 export function maintenanceZoneCountProblem(count: number): string | undefined {
   if (!Number.isInteger(count) || count < 1) return `maintenance zone count ${count} is not a positive whole number`;
@@ -28,7 +29,7 @@ export function maintenanceZoneCountProblem(count: number): string | undefined {
   return undefined;
 }
 
-/** The zone names for `count` zones: `mz-01` … `mz-20` (zero-padded so they sort). */
+/** The zone names for `count` zones: `mz-01` … `mz-20` (zero-padded so they sort). @internal */
 export function maintenanceZoneNames(count: number): string[] {
   if (!Number.isInteger(count) || count < 1) {
     throw new Error(`maintenance zone count must be a positive integer, got ${count}`);
@@ -51,6 +52,7 @@ export interface ZoneShare {
  * extra nodes go to the zones starting at `offset` (mod the zone count), so a
  * caller striping several pools can rotate the remainder and keep the zone
  * totals balanced too. Result is in the order of `zones`.
+ * @internal
  */
 export function stripe(capacity: number, zones: readonly string[], offset = 0): ZoneShare[] {
   if (!Number.isInteger(capacity) || capacity < 0) {
@@ -69,7 +71,7 @@ export function stripe(capacity: number, zones: readonly string[], offset = 0): 
   });
 }
 
-/** A pool to stripe together with the others of its cluster. */
+/** A pool to stripe together with the others of its cluster. @internal */
 export interface StripeRequest {
   /** Nodes in the pool. */
   readonly capacity: number;
@@ -81,6 +83,7 @@ export interface StripeRequest {
  * Stripes several pools of one cluster: each pool is striped evenly on its own,
  * and the remainder of each pool starts where the previous one stopped, so the
  * cluster's per-zone totals stay balanced as well.
+ * @internal
  */
 export function stripePools(requests: readonly StripeRequest[]): ZoneShare[][] {
   let offset = 0;
@@ -95,6 +98,7 @@ export function stripePools(requests: readonly StripeRequest[]): ZoneShare[][] {
  * Why a pool cannot be striped, or undefined when it can: a non-empty pool
  * must put at least `minNodesPerZone` nodes in each of its zones, otherwise a
  * zone would be empty and maintenance would no longer be evenly spread.
+ * @internal
  */
 export function stripingProblem(capacity: number, zoneCount: number, minNodesPerZone: number): string | undefined {
   if (capacity === 0) return undefined;

@@ -109,11 +109,11 @@ export const MAX_MACHINE_GPUS = 16;
 /** Most pods per node a profile may allow (the tested threshold is 110; above it is warned about). */
 export const MAX_PODS_PER_NODE = 1024;
 
-/** Default system-reserved CPU, in millicores. */
+/** Default system-reserved CPU, in millicores. @internal */
 export const DEFAULT_SYSTEM_RESERVED_CPU_MILLIS = 100;
-/** Default system-reserved memory, in MiB. */
+/** Default system-reserved memory, in MiB. @internal */
 export const DEFAULT_SYSTEM_RESERVED_MEMORY_MIB = 512;
-/** Default hard eviction threshold for memory, in MiB. */
+/** Default hard eviction threshold for memory, in MiB. @internal */
 export const DEFAULT_EVICTION_MEMORY_MIB = 500;
 
 /**

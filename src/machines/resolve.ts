@@ -22,6 +22,7 @@ const TAINT_EFFECTS: readonly string[] = ['NoSchedule', 'PreferNoSchedule', 'NoE
 /**
  * Checks the taints of a profile or pool; reports at `path` under `rule`.
  * True when they are all valid.
+ * @internal
  */
 export function validateTaints(taints: unknown, path: string, rule: ErrorRuleId, v: Violations): boolean {
   if (taints === undefined) return true;
@@ -164,6 +165,7 @@ const DEFAULT_KUBELET_VERSION_EXAMPLE = '1.28.9';
  * and returns its spec, defaults applied. A profile with a reported prop is
  * marked `valid: false`; when its capacity or reservations cannot be computed
  * it is also `usable: false` and its numbers are zero.
+ * @internal
  */
 export function resolveNodeProfile(profile: NodeProfile, v: Violations): NodeProfileSpec {
   const path = pathOf(profile);
@@ -254,7 +256,7 @@ function profileAmounts(m: MachineType, cfg: NodeConfig): ProfileAmounts {
   return { ...reserved, allocatable: allocatable(reserved) };
 }
 
-/** The fleet's maintenance zones, checked: the count or list as given, each name once and a DNS-1123 label. */
+/** The fleet's maintenance zones, checked: the count or list as given, each name once and a DNS-1123 label. @internal */
 export function resolveMaintenanceZones(fleet: FleetRoot, v: Violations): readonly string[] {
   const fleetPath = pathOf(fleet);
   const zones = fleet.maintenanceZones;

@@ -9,10 +9,10 @@ import { MAX_MACHINE_CPU_CORES, MAX_MACHINE_GPUS, MAX_PODS_PER_NODE } from './no
 import { DNS1123_LABEL_FIX } from '../core/names';
 import { RuleIdsOf, ruleCatalogue } from '../core/rules';
 
-/** The fix of a taint list, for node profiles and pools. */
+/** The fix of a taint list, for node profiles and pools. @internal */
 export const TAINTS_FIX = "list taints as { key, value, effect }, with a key like 'dedicated', a label value and one of the effects NoSchedule, PreferNoSchedule, NoExecute";
 
-/** The machines layer's rules. */
+/** The machines layer's rules. @internal */
 export const MACHINES_RULES = ruleCatalogue('machines', {
   'fleet.maintenance-zones.count': {
     summary: `the fleet declares 1 to ${MAX_MAINTENANCE_ZONES} maintenance zones, so every pool can be striped over them`,

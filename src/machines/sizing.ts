@@ -9,6 +9,7 @@ import { ResourceAmounts } from '../core/resources';
  * Default CPU reserved for Kubernetes daemons (kubelet, container runtime), in
  * millicores: 6% of the first core, 1% of the second, 0.5% of the third and
  * fourth, 0.25% of every core above four.
+ * @internal
  */
 export function defaultKubeReservedCpuMillis(cores: number): number {
   const tiers: Array<[number, number]> = [[1, 0.06], [1, 0.01], [2, 0.005], [Infinity, 0.0025]];
@@ -19,6 +20,7 @@ export function defaultKubeReservedCpuMillis(cores: number): number {
  * Default memory reserved for Kubernetes daemons, in MiB: 255 MiB below 1 GiB
  * of memory, else 25% of the first 4 GiB, 20% of the next 4 GiB, 10% of the
  * next 8 GiB, 6% of the next 112 GiB and 2% of everything above 128 GiB.
+ * @internal
  */
 export function defaultKubeReservedMemoryMiB(memoryMiB: number): number {
   if (memoryMiB < 1024) return 255;
@@ -39,12 +41,12 @@ function tiered(amount: number, tiers: Array<[number, number]>): number {
   return total;
 }
 
-/** Default maximum pods per node: min(110, 10 × cores), the SIG Scalability threshold. */
+/** Default maximum pods per node: min(110, 10 × cores), the SIG Scalability threshold. @internal */
 export function defaultMaxPods(cores: number): number {
   return Math.min(110, 10 * cores);
 }
 
-/** Inputs to the allocatable computation. */
+/** Inputs to the allocatable computation. @internal */
 export interface AllocatableInputs {
   /** What the machine has. */
   readonly capacity: ResourceAmounts;
@@ -59,6 +61,7 @@ export interface AllocatableInputs {
 /**
  * What pods can use on one node: capacity minus kube-reserved, system-reserved
  * and the hard memory eviction threshold (the kubelet's own formula).
+ * @internal
  */
 export function allocatable(inputs: AllocatableInputs): ResourceAmounts {
   const { capacity, kubeReserved, systemReserved, evictionHardMemoryMiB } = inputs;

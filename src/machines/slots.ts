@@ -8,7 +8,7 @@ import { ResourceAmounts } from '../core/resources';
 import { GuardrailPolicyStack } from '../guardrails/policy';
 import { LayerSlots, Stacked } from '../synth/layer';
 
-/** The kubelet settings of a node profile, defaults applied. */
+/** The kubelet settings of a node profile, defaults applied. @internal */
 export interface KubeletSpec {
   /** The profile's own kubelet version; `undefined` runs each cluster's version (a pool's `kubeletVersion` resolves it). */
   readonly kubeletVersion?: string;
@@ -30,7 +30,7 @@ export interface KubeletSpec {
   readonly nodefsInodesFreePercent: number;
 }
 
-/** A node profile, resolved: every value a reader needs, defaults applied. */
+/** A node profile, resolved: every value a reader needs, defaults applied. @internal */
 export interface NodeProfileSpec {
   /** The construct (for paths and identity). */
   readonly construct: NodeProfile;
@@ -72,7 +72,7 @@ export interface NodeProfileSpec {
   readonly nodeLabels: Readonly<Record<string, string>>;
 }
 
-/** The machines layer's resolved specs. */
+/** The machines layer's resolved specs. @internal */
 export interface MachinesSpec {
   /** The fleet's maintenance zone names, in order (empty when the fleet's prop is reported). */
   readonly maintenanceZones: readonly string[];
@@ -84,7 +84,7 @@ export interface MachinesSpec {
   of(profile: NodeProfile): NodeProfileSpec | undefined;
 }
 
-/** The machines layer's slots. */
+/** The machines layer's slots. @internal */
 export interface MachinesSlots extends LayerSlots {
   /** Resolved specs of the machines layer. */
   readonly spec: { readonly machines: MachinesSpec };
@@ -92,5 +92,5 @@ export interface MachinesSlots extends LayerSlots {
   readonly plan: {};
 }
 
-/** Everything the layers above the machines layer read of it and below it (the guardrails' policy). */
+/** Everything the layers above the machines layer read of it and below it (the guardrails' policy). @internal */
 export type MachinesStack = Stacked<GuardrailPolicyStack, MachinesSlots>;

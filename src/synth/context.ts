@@ -27,7 +27,7 @@ export interface RenderedObject {
   readonly file: string;
 }
 
-/** A rendered non-object file (kubelet config, static pod, etcd config...). */
+/** A rendered non-object file (kubelet config, static pod, etcd config...). @internal */
 export interface RenderedFile {
   /** Relative path in the output. */
   readonly file: string;
@@ -37,10 +37,10 @@ export interface RenderedFile {
   readonly source: string;
 }
 
-/** Annotation recording which construct produced an object. */
+/** Annotation recording which construct produced an object. @internal */
 export const SOURCE_ANNOTATION = `${LABEL_PREFIX}/source`;
 
-/** The render stage's sink: layers add objects and files; the pipeline emits them. */
+/** The render stage's sink: layers add objects and files; the pipeline emits them. @internal */
 export class RenderContext<Spec extends object = object, Plan extends object = object> {
   /** Rendered objects, in the order added. */
   public readonly objects: RenderedObject[] = [];

@@ -113,7 +113,7 @@ export function diffOutputs(before: OutputTree, after: OutputTree): OutputDiff {
   };
 }
 
-/** Number of objects added, removed and changed over all clusters. */
+/** Number of objects added, removed and changed over all clusters. @internal */
 export function diffCounts(d: OutputDiff): { added: number; removed: number; changed: number; files: number } {
   let added = 0, removed = 0, changed = 0;
   for (const c of d.clusters) {
@@ -128,6 +128,7 @@ export function diffCounts(d: OutputDiff): { added: number; removed: number; cha
  * The field paths where two JSON values differ. Lists of objects that all
  * carry a `name` are compared by name (`containers[name=app]`), other lists
  * by index.
+ * @internal
  */
 export function changedFields(before: unknown, after: unknown, at = ''): string[] {
   if (before === after) return [];

@@ -23,7 +23,7 @@ function ordered(obj: Record<string, unknown>, first: readonly string[], last: r
   return out;
 }
 
-/** A Kubernetes object with its keys in canonical order (labels and annotations sorted). */
+/** A Kubernetes object with its keys in canonical order (labels and annotations sorted). @internal */
 export function canonicalObject(obj: Record<string, unknown>): Record<string, unknown> {
   const out = ordered(obj, TOP_ORDER, ['status']);
   const md = out.metadata as Record<string, unknown> | undefined;
@@ -39,6 +39,7 @@ export function canonicalObject(obj: Record<string, unknown>): Record<string, un
 /**
  * Serializes one document to YAML, deterministically. Uses the library's own
  * emitter: the same text as `yaml`'s stringify for manifests, ~10× faster.
+ * @internal
  */
 export function toYaml(doc: unknown): string {
   return emitYaml(doc);
@@ -51,6 +52,7 @@ const yamlOf = new WeakMap<object, string>();
  * per object: the guardrails compare it with the previous output's file
  * before the emit stage writes it. Rendered objects are not changed after the
  * render stage, so the cached text stays right.
+ * @internal
  */
 export function objectYaml(obj: Record<string, unknown>): string {
   let text = yamlOf.get(obj);

@@ -8,7 +8,7 @@
  */
 import * as fs from 'fs';
 
-/** Environment variables of the synth inputs (the same names as `SynthEnv`). */
+/** Environment variables of the synth inputs (the same names as `SynthEnv`). @internal */
 export const INPUT_ENV = {
   /** Previous output directory. */
   PREVIOUS: 'CDK8S_FLEET_PREVIOUS',
@@ -18,7 +18,7 @@ export const INPUT_ENV = {
   OVERRIDES: 'CDK8S_FLEET_OVERRIDES',
 } as const;
 
-/** How the caller names its given inputs in messages (`--previous` on the CLI, `previousOutdir` in code). */
+/** How the caller names its given inputs in messages (`--previous` on the CLI, `previousOutdir` in code). @internal */
 export interface InputNames {
   /** Name of the previous-output input (e.g. `--previous`). */
   readonly previous: string;
@@ -26,12 +26,12 @@ export interface InputNames {
   readonly noPrevious: string;
 }
 
-/** Names of the CLI's flags. */
+/** Names of the CLI's flags. @internal */
 export const CLI_INPUT_NAMES: InputNames = { previous: '--previous', noPrevious: '--no-previous' };
-/** Names of the `SynthOptions` fields. */
+/** Names of the `SynthOptions` fields. @internal */
 export const OPTION_INPUT_NAMES: InputNames = { previous: 'previousOutdir', noPrevious: 'noPrevious' };
 
-/** Inputs given directly (flags or options); each wins over its environment variable. */
+/** Inputs given directly (flags or options); each wins over its environment variable. @internal */
 export interface GivenInputs {
   /** Previous output directory. @default - env CDK8S_FLEET_PREVIOUS, else the directory being replaced */
   readonly previous?: string;
@@ -41,7 +41,7 @@ export interface GivenInputs {
   readonly overrides?: readonly string[];
 }
 
-/** The resolved inputs. */
+/** The resolved inputs. @internal */
 export interface ResolvedInputs {
   /** Previous output to compare with; undefined when the change rules do not run. */
   readonly previous?: string;
@@ -61,7 +61,7 @@ export class SynthInputError extends Error {
   }
 }
 
-/** Splits a comma-separated override list. */
+/** Splits a comma-separated override list. @internal */
 export function splitOverrides(text: string | undefined): string[] {
   return (text ?? '').split(',').map(s => s.trim()).filter(s => s.length > 0);
 }
@@ -75,7 +75,7 @@ function envFlag(env: NodeJS.ProcessEnv, name: string): boolean {
   throw new SynthInputError(`env ${name}='${raw}' is neither true nor false; set it to 1 to skip the change-aware guardrails, or unset it`);
 }
 
-/** True when a directory exists and has any entry (a previous output, or something a synth would refuse to replace). */
+/** True when a directory exists and has any entry (a previous output, or something a synth would refuse to replace). @internal */
 export function holdsOutput(dir: string): boolean {
   try {
     return fs.statSync(dir).isDirectory() && fs.readdirSync(dir).length > 0;
@@ -84,12 +84,12 @@ export function holdsOutput(dir: string): boolean {
   }
 }
 
-/** The notice printed when the change rules are skipped on request. */
+/** The notice printed when the change rules are skipped on request. @internal */
 export function skippedNotice(how: string): string {
   return `change-aware guardrails skipped (${how}): scale-downs, deletions of protected objects and namespace moves are not checked against the previous output`;
 }
 
-/** The notice printed when the output directory holds nothing to compare with. */
+/** The notice printed when the output directory holds nothing to compare with. @internal */
 export function nothingToCompareNotice(dir: string): string {
   return `nothing to compare with: ${dir} holds no previous output (a first synth), so the change-aware guardrails had no previous state to check`;
 }
@@ -101,6 +101,7 @@ export function nothingToCompareNotice(dir: string): string {
  * CDK8S_FLEET_NO_PREVIOUS=1) only loses to an explicitly given previous
  * output; a skip and a previous output from the same source contradict.
  * Overrides are the union of the given ones and env CDK8S_FLEET_OVERRIDES.
+ * @internal
  */
 export function resolveSynthInputs(given: GivenInputs, env: NodeJS.ProcessEnv, replaces: string | undefined, names: InputNames): ResolvedInputs {
   const fromGiven = (given.overrides ?? []).map(o => o.trim()).filter(o => o.length > 0);
@@ -125,6 +126,7 @@ export function resolveSynthInputs(given: GivenInputs, env: NodeJS.ProcessEnv, r
 /**
  * The text that tells a user how to carry an override, named exactly:
  * `'<name>' (--override or env CDK8S_FLEET_OVERRIDES)`.
+ * @internal
  */
 export function carryOverride(name: string): string {
   return `'${name}' (--override or env ${INPUT_ENV.OVERRIDES})`;

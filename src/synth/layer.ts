@@ -11,7 +11,7 @@ import { RenderContext, RenderedObject } from './context';
 import { Violations } from '../core/errors';
 import { FleetModel } from '../core/model';
 
-/** The slots a layer reads or adds: resolved specs (what is declared) and plan decisions (what was decided). */
+/** The slots a layer reads or adds: resolved specs (what is declared) and plan decisions (what was decided). @internal */
 export interface LayerSlots {
   /** Resolved, defaults-applied specs, by slot name. */
   readonly spec: object;
@@ -19,7 +19,7 @@ export interface LayerSlots {
   readonly plan: object;
 }
 
-/** No slots. */
+/** No slots. @internal */
 export interface NoSlots extends LayerSlots {
   /** No specs. */
   readonly spec: {};
@@ -30,6 +30,7 @@ export interface NoSlots extends LayerSlots {
 /**
  * One layer's part in each stage of the synth. (The stages are function-typed
  * properties, not methods, so their parameters are checked strictly.)
+ * @internal
  */
 export interface Layer<Below extends LayerSlots = NoSlots, Own extends LayerSlots = NoSlots> {
   /** Layer name, for messages. */
@@ -49,12 +50,12 @@ export interface Layer<Below extends LayerSlots = NoSlots, Own extends LayerSlot
   readonly check?: (objects: readonly RenderedObject[], model: FleetModel, spec: Below['spec'] & Own['spec'], plan: Below['plan'] & Own['plan'], violations: Violations) => void;
 }
 
-/** The slots below a layer plus its own: what the layer above it reads. */
+/** The slots below a layer plus its own: what the layer above it reads. @internal */
 export type Stacked<Below extends LayerSlots, Own extends LayerSlots> = {
   readonly spec: Below['spec'] & Own['spec'];
   readonly plan: Below['plan'] & Own['plan'];
 };
 
-/** A layer of any slots, as the pipeline holds them. */
+/** A layer of any slots, as the pipeline holds them. @internal */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyLayer = Layer<any, any>;

@@ -22,6 +22,7 @@ import { WORKLOADS_RULES } from '../workloads/rule-catalogue';
 /**
  * Every layer of the platform, bottom up. The guardrails' policy comes first:
  * every layer above obeys the rules it publishes (`spec.guardrails`).
+ * @internal
  */
 export const FLEET_LAYERS: readonly AnyLayer[] = [
   guardrailPolicyLayer,
@@ -38,6 +39,7 @@ export const FLEET_LAYERS: readonly AnyLayer[] = [
  * docs' rule tables are generated from them; importing them here, where the
  * layers are wired, also puts every catalogue's rule ids in every program that
  * builds a fleet.
+ * @internal
  */
 export const FLEET_RULE_CATALOGUES: readonly RuleCatalogue[] = [
   MACHINES_RULES,

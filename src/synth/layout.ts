@@ -12,13 +12,13 @@
  * ```
  */
 
-/** Name of the directory holding the node profiles' files. */
+/** Name of the directory holding the node profiles' files. @internal */
 export const NODE_PROFILES_DIR = 'node-profiles';
-/** Directory of a cluster holding control-plane node files. */
+/** Directory of a cluster holding control-plane node files. @internal */
 export const CONTROL_PLANE_DIR = 'control-plane';
-/** Names a cluster cannot have, because they are top-level directories of the output. */
+/** Names a cluster cannot have, because they are top-level directories of the output. @internal */
 export const RESERVED_CLUSTER_NAMES: readonly string[] = [NODE_PROFILES_DIR];
-/** Marker file that identifies a directory as cdk8s-fleet output (so a synth never replaces anything else). */
+/** Marker file that identifies a directory as cdk8s-fleet output (so a synth never replaces anything else). @internal */
 export const OUTPUT_MARKER = '.cdk8s-fleet';
 
 /** The identity of a Kubernetes object within a cluster. */
@@ -29,7 +29,7 @@ export interface ObjectIdentity {
   readonly name: string;
 }
 
-/** The relative path of an API object's file. */
+/** The relative path of an API object's file. @internal */
 export function objectFilePath(cluster: string, id: ObjectIdentity): string {
   const file = `${id.kind.toLowerCase()}-${id.name}.yaml`;
   return id.namespace

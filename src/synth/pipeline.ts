@@ -30,9 +30,9 @@ export interface SynthResult {
   readonly objects: readonly EmittedObject[];
   /** Warnings (errors throw). */
   readonly warnings: readonly Violation[];
-  /** The model the synth read. */
+  /** The model the synth read. @internal */
   readonly model: FleetModel;
-  /** The resolved specs it read, by layer. */
+  /** The resolved specs it read, by layer. @internal */
   readonly spec: FleetSpec;
   /** The decisions it made, by layer. */
   readonly plan: FleetPlan;
@@ -41,6 +41,7 @@ export interface SynthResult {
 /**
  * Synthesizes a fleet in memory. Throws a FleetValidationError listing every
  * error found; nothing is written by this function.
+ * @internal
  */
 export function synthesizeFleet(fleet: FleetRoot, options: SynthOptions = {}, layers: readonly AnyLayer[] = FLEET_LAYERS): SynthResult {
   const model = new FleetModel(fleet, options);

@@ -30,7 +30,7 @@ export interface OutputTree {
   readonly unreadable: ReadonlyArray<{ file: string; problem: string }>;
 }
 
-/** Lists every file below `dir` as sorted relative paths with `/` separators. */
+/** Lists every file below `dir` as sorted relative paths with `/` separators. @internal */
 export function listFiles(dir: string): string[] {
   const out: string[] = [];
   const walk = (d: string, rel: string) => {
@@ -44,7 +44,7 @@ export function listFiles(dir: string): string[] {
   return out.sort(cmp);
 }
 
-/** Reads the files of a directory (relative path → content); the output marker is left out. */
+/** Reads the files of a directory (relative path → content); the output marker is left out. @internal */
 export function readFiles(dir: string): Map<string, string> {
   const files = new Map<string, string>();
   for (const rel of listFiles(dir)) {
@@ -54,7 +54,7 @@ export function readFiles(dir: string): Map<string, string> {
   return files;
 }
 
-/** True when a parsed document is a Kubernetes API object (apiVersion, kind and metadata.name). */
+/** True when a parsed document is a Kubernetes API object (apiVersion, kind and metadata.name). @internal */
 export function isApiObject(doc: unknown): doc is OutputObject['object'] {
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return false;
   const o = doc as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown } };

@@ -6,7 +6,7 @@
  */
 import { RuleIdsOf, ruleCatalogue } from '../core/rules';
 
-/** The synth's own rules. */
+/** The synth's own rules. @internal */
 export const SYNTH_RULES = ruleCatalogue('synth', {
   'output.duplicate-object': {
     summary: 'each Kubernetes object (cluster, API group, kind, namespace, name) is produced by one construct, so no object silently replaces another',

@@ -11,7 +11,7 @@ import { MessageChannel, Worker, receiveMessageOnPort } from 'worker_threads';
 import { OUTPUT_MARKER } from './layout';
 import { ScratchDir, asOutputWriteError, assertReplaceable, makeScratchDir, markerText, recoverOutput, resolveOutput, scratchName } from './output-dir';
 
-/** Options of {@link writeOutputAtomically}. */
+/** Options of {@link writeOutputAtomically}. @internal */
 export interface WriteOptions {
   /**
    * From how many files a second thread writes half of them, and removes half
@@ -35,6 +35,7 @@ export interface WriteOptions {
  * modes the umask gives. Any failure is an {@link OutputWriteError} of one
  * line naming the directory and the cause (`no space left on device
  * (ENOSPC)`), and leaves the previous content of `outdir` as it was.
+ * @internal
  */
 export function writeOutputAtomically(outdir: string, files: ReadonlyMap<string, string>, options: WriteOptions = {}): void {
   const { target, link } = resolveOutput(outdir);
@@ -64,6 +65,7 @@ export function writeOutputAtomically(outdir: string, files: ReadonlyMap<string,
  * checked before anything is written. Large trees are written by two threads
  * (see {@link WriteOptions.parallelFrom}); either way the function returns, or
  * throws, only once nothing writes below `root` any more.
+ * @internal
  */
 export function writeTree(root: string, files: ReadonlyMap<string, string>, options: WriteOptions = {}): void {
   const entries = [...files];

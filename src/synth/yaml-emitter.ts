@@ -189,6 +189,7 @@ function sequence(out: Out, items: readonly unknown[], indent: string, first: st
 /**
  * Serializes one JSON value as a YAML document (ending with a newline),
  * deterministically: keys keep their insertion order.
+ * @internal
  */
 export function emitYaml(doc: unknown): string {
   const v = jsonValue(doc);

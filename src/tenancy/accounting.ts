@@ -8,7 +8,7 @@ import { Capacity, CandidateCluster, NO_CAPACITY, addCapacity, subtractCapacity 
 import { ResourceAmounts, scaleResources, subtractResources } from '../core/resources';
 import { ZoneShare } from '../machines/maintenance-zones';
 
-/** One striped pool, as tenancy accounting sees it. */
+/** One striped pool, as tenancy accounting sees it. @internal */
 export interface TenancyPoolFacts {
   /** Cluster name. */
   readonly cluster: string;
@@ -87,7 +87,7 @@ function share(c: Capacity, nodes: number, of: number): Capacity {
   return { resources: r, pods: Math.round(c.pods * f) };
 }
 
-/** What app namespaces may use per cluster and node profile: allocatable minus required DaemonSets. */
+/** What app namespaces may use per cluster and node profile: allocatable minus required DaemonSets. @internal */
 export function candidateClusters(clusters: readonly string[], pools: readonly TenancyPoolFacts[]): CandidateCluster[] {
   const byCluster = new Map<string, Map<string, Capacity>>(clusters.map(c => [c, new Map()]));
   for (const p of pools) {
@@ -105,7 +105,7 @@ export function candidateClusters(clusters: readonly string[], pools: readonly T
   return [...byCluster.entries()].map(([name, capacity]) => ({ name, capacity }));
 }
 
-/** The most one pod may request on a node of a profile in a cluster: the smallest per-node room over its pools. */
+/** The most one pod may request on a node of a profile in a cluster: the smallest per-node room over its pools. @internal */
 export function largestPodPerProfile(pools: readonly TenancyPoolFacts[]): Map<string, ResourceAmounts> {
   const out = new Map<string, ResourceAmounts>();
   for (const p of pools) {
@@ -127,6 +127,7 @@ export function largestPodPerProfile(pools: readonly TenancyPoolFacts[]): Map<st
  * what is allocatable, taken by node agents, reserved by namespaces and free.
  * `used` is what placement reserved per cluster and node profile; pools and
  * zones get their share in proportion to their nodes of that profile.
+ * @internal
  */
 export function capacityReport(
   clusters: readonly string[],
@@ -186,7 +187,7 @@ export function capacityReport(
   return out;
 }
 
-/** The report as plain JSON (maps as sorted objects), for the CLI and files. */
+/** The report as plain JSON (maps as sorted objects), for the CLI and files. @internal */
 export function capacityReportJson(report: readonly ClusterCapacityReport[]): unknown {
   const obj = (m: ReadonlyMap<string, CapacityLine>) => Object.fromEntries(m);
   return report.map(r => ({ ...r, byProfile: obj(r.byProfile), byPool: obj(r.byPool), byZone: obj(r.byZone) }));

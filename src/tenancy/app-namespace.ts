@@ -7,6 +7,7 @@ import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Cluster } from '../clusters/cluster';
+import { describeValue, isRecord } from '../core/checks';
 import { TenantClass } from '../core/tenant-classes';
 import { INamespacedWorkload, isNamespacedWorkload } from '../core/workload';
 import { NodeProfile } from '../machines/node-profile';
@@ -42,6 +43,51 @@ export interface AuthorizationRule {
   readonly serviceAccounts?: readonly ServiceAccountSubject[];
 }
 
+/** Kind of an RBAC subject. */
+export type SubjectKind = 'Group' | 'User' | 'ServiceAccount';
+
+/**
+ * Who an app role is granted to, for {@link AppNamespace.grant}: a group or a
+ * user as the API server authenticates them, or a Kubernetes service account.
+ *
+ * ```ts
+ * feed.grant('deployer', Subject.group('feed-team'), Subject.serviceAccount('continuous-delivery', 'deployer'));
+ * ```
+ */
+export class Subject {
+  /** A group, as the API server authenticates it (e.g. `feed-oncall`). */
+  public static group(name: string): Subject {
+    return new Subject('Group', name);
+  }
+
+  /** A user, as the API server authenticates it (e.g. `alice@example.com`). */
+  public static user(name: string): Subject {
+    return new Subject('User', name);
+  }
+
+  /**
+   * A service account: its namespace, by name or as the AppNamespace it lives
+   * in, and its name (e.g. the deploy pipeline's).
+   */
+  public static serviceAccount(namespace: AppNamespace | string, name: string): Subject {
+    return new Subject('ServiceAccount', name, namespace);
+  }
+
+  private constructor(
+    /** Group, user or service account. */
+    public readonly kind: SubjectKind,
+    /** Its name. */
+    public readonly name: string,
+    private readonly namespaceOf?: AppNamespace | string,
+  ) {}
+
+  /** The service account's namespace (undefined for groups and users). */
+  public get namespace(): string | undefined {
+    const n: unknown = this.namespaceOf;
+    return n instanceof AppNamespace ? n.namespaceName : n as string | undefined;
+  }
+}
+
 /** A port of a network allowance. */
 export interface NetworkPort {
   /** Port number (1-65535). */
@@ -72,6 +118,44 @@ export interface AppNetworkPolicy {
   readonly allowWithinNamespace?: boolean;
   /** Allow DNS lookups (UDP and TCP 53 to the cluster DNS in `kube-system`). @default true */
   readonly allowDns?: boolean;
+}
+
+/** Options of {@link AppNamespace.allowFrom} and {@link AppNamespace.allowTo}. */
+export interface NetworkPeerOptions {
+  /** Ports the allowance is limited to (the receiving pods' ports). @default - every port */
+  readonly ports?: readonly NetworkPort[];
+}
+
+/**
+ * An authorization rule and where it was declared (`authorization[0]`,
+ * `grant #1`), with the type problems of a grant's arguments.
+ * @internal
+ */
+export interface DeclaredAuthorization {
+  /** Where the rule was declared, for messages. */
+  readonly at: string;
+  /** The rule. */
+  readonly rule: AuthorizationRule;
+  /** What is wrong with the types of a grant's arguments (a JavaScript caller may pass anything). */
+  readonly problems: readonly string[];
+}
+
+/**
+ * A network allowance and where it was declared (`network.ingress[0]`,
+ * `allowFrom #1`), with the namespace a verb named.
+ * @internal
+ */
+export interface DeclaredAllowance {
+  /** Where the allowance was declared, for messages. */
+  readonly at: string;
+  /** Inbound or outbound. */
+  readonly direction: 'ingress' | 'egress';
+  /** The allowance. */
+  readonly allowance: NetworkAllowance;
+  /** The namespace `allowFrom` or `allowTo` named. */
+  readonly peer?: AppNamespace;
+  /** What is wrong with the types of a verb's arguments. */
+  readonly problems: readonly string[];
 }
 
 /** Extra capacity an app reserves beyond its declared workloads. */
@@ -105,9 +189,13 @@ export interface AppNamespaceProps {
   readonly cluster?: Cluster;
   /** Owners of the app (teams or people), recorded on the namespace and the hub's routing record. @default [] */
   readonly owners?: readonly string[];
-  /** Who holds which of the app's roles. @default [] (nobody but cluster operators) */
+  /** Who holds which of the app's roles; {@link AppNamespace.grant} adds to them. @default [] (nobody but cluster operators) */
   readonly authorization?: readonly AuthorizationRule[];
-  /** Network allowances on top of default-deny. @default - only in-namespace traffic and DNS */
+  /**
+   * Network allowances on top of default-deny; {@link AppNamespace.allowFrom}
+   * and {@link AppNamespace.allowTo} add to them.
+   * @default - only in-namespace traffic and DNS
+   */
   readonly network?: AppNetworkPolicy;
   /** Pod Security level; `baseline` only for tenant classes that allow it, with `podSecurityReason`. @default 'restricted' */
   readonly podSecurity?: AppPodSecurity;
@@ -119,7 +207,12 @@ export interface AppNamespaceProps {
   readonly quotaHeadroomPercent?: number;
 }
 
-/** An onboarded application's namespace; workloads are added as its children. */
+/**
+ * An onboarded application's namespace; workloads are added as its children.
+ * Who may do what in it and which traffic it allows are its props
+ * (`authorization`, `network`) plus what {@link grant}, {@link allowFrom} and
+ * {@link allowTo} add.
+ */
 export class AppNamespace extends Construct {
   /** Application name. */
   public readonly appName: string;
@@ -127,12 +220,104 @@ export class AppNamespace extends Construct {
   public readonly namespaceName: string;
   /** The props as given. */
   public readonly props: AppNamespaceProps;
+  private readonly grants: Array<{ readonly role: AppRole; readonly subjects: readonly Subject[] }> = [];
+  private readonly allowances: Array<{ readonly direction: 'ingress' | 'egress'; readonly peer: AppNamespace; readonly options: NetworkPeerOptions }> = [];
 
   constructor(scope: Construct, id: string, props: AppNamespaceProps) {
     super(scope, id);
     this.props = props;
     this.appName = props.app;
     this.namespaceName = props.namespace ?? props.app;
+  }
+
+  /**
+   * Grants one of the app's roles to subjects, as an `authorization` rule
+   * does: `feed.grant('deployer', Subject.group('feed-team'))`. A grant to
+   * nobody, an unknown role or a subject that is not a {@link Subject} is
+   * reported by the synth's validation.
+   */
+  public grant(role: AppRole, ...subjects: Subject[]): void {
+    this.grants.push({ role, subjects });
+  }
+
+  /**
+   * Allows traffic from another app's namespace into this one (an `ingress`
+   * allowance of that app). Traffic between two namespaces needs both ends:
+   * `api.allowFrom(web)` and `web.allowTo(api)`. A namespace of another fleet
+   * is reported by the synth's validation, and one on another cluster (where
+   * the allowance has no effect) is a warning.
+   */
+  public allowFrom(peer: AppNamespace, options: NetworkPeerOptions = {}): void {
+    this.allowances.push({ direction: 'ingress', peer, options });
+  }
+
+  /** Allows traffic from this namespace to another app's namespace (an `egress` allowance of that app); see {@link allowFrom}. */
+  public allowTo(peer: AppNamespace, options: NetworkPeerOptions = {}): void {
+    this.allowances.push({ direction: 'egress', peer, options });
+  }
+
+  /** Every authorization rule: the `authorization` prop's, then one per {@link grant}. */
+  public get authorizationRules(): readonly AuthorizationRule[] {
+    return this.declaredAuthorization.map(d => d.rule);
+  }
+
+  /** The network policy: the `network` prop with the allowances of {@link allowFrom} and {@link allowTo} after its own. */
+  public get networkPolicy(): AppNetworkPolicy {
+    const given: unknown = this.props.network;
+    const declared = this.declaredNetwork;
+    return {
+      ...(isRecord(given) ? given as AppNetworkPolicy : {}),
+      ingress: declared.filter(d => d.direction === 'ingress').map(d => d.allowance),
+      egress: declared.filter(d => d.direction === 'egress').map(d => d.allowance),
+    };
+  }
+
+  /** The authorization rules with where each was declared. @internal */
+  public get declaredAuthorization(): readonly DeclaredAuthorization[] {
+    const given: unknown = this.props.authorization;
+    const out: DeclaredAuthorization[] = Array.isArray(given) ? given.map((rule: AuthorizationRule, i) => ({ at: `authorization[${i}]`, rule, problems: [] })) : [];
+    this.grants.forEach(({ role, subjects }, i) => {
+      const at = `grant #${i + 1}`;
+      const problems: string[] = [];
+      const groups: string[] = [];
+      const users: string[] = [];
+      const serviceAccounts: ServiceAccountSubject[] = [];
+      subjects.forEach((s: unknown, j) => {
+        if (!(s instanceof Subject)) problems.push(`${at}: subject ${j + 1} is ${describeValue(s)}, not a Subject`);
+        else if (s.kind === 'Group') groups.push(s.name);
+        else if (s.kind === 'User') users.push(s.name);
+        else serviceAccounts.push({ name: s.name, namespace: s.namespace });
+      });
+      out.push({ at, rule: { role, groups, users, serviceAccounts }, problems });
+    });
+    return out;
+  }
+
+  /** The network allowances with where each was declared. @internal */
+  public get declaredNetwork(): readonly DeclaredAllowance[] {
+    const given: unknown = this.props.network;
+    const net: Record<string, unknown> = isRecord(given) ? given : {};
+    const out: DeclaredAllowance[] = [];
+    for (const direction of ['ingress', 'egress'] as const) {
+      const list = net[direction];
+      if (Array.isArray(list)) list.forEach((allowance: NetworkAllowance, i) => out.push({ at: `network.${direction}[${i}]`, direction, allowance, problems: [] }));
+      this.allowances.filter(a => a.direction === direction).forEach(({ peer, options }, i) => {
+        const at = `${direction === 'ingress' ? 'allowFrom' : 'allowTo'} #${i + 1}`;
+        const known: unknown = peer;
+        if (!(known instanceof AppNamespace)) {
+          out.push({ at, direction, allowance: { apps: [] }, problems: [`${at}: the peer is ${describeValue(known)}, not an AppNamespace`] });
+          return;
+        }
+        const opts: unknown = options;
+        if (!isRecord(opts)) {
+          out.push({ at, direction, peer, allowance: { apps: [peer.appName] }, problems: [`${at}: the options are ${describeValue(opts)}, not an object`] });
+          return;
+        }
+        const ports = opts.ports as readonly NetworkPort[] | undefined;
+        out.push({ at, direction, peer, allowance: { apps: [peer.appName], ...(ports !== undefined ? { ports } : {}) }, problems: [] });
+      });
+    }
+    return out;
   }
 
   /** The node profile's name. */
@@ -153,7 +338,7 @@ export class AppNamespace extends Construct {
   }
 }
 
-/** Finds the AppNamespace a construct belongs to (itself or its nearest ancestor). */
+/** Finds the AppNamespace a construct belongs to (itself or its nearest ancestor). @internal */
 export function appNamespaceOf(c: Construct): AppNamespace | undefined {
   for (let s: Construct | undefined = c; s; s = s.node.scope as Construct | undefined) {
     if (s instanceof AppNamespace) return s;

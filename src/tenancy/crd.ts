@@ -9,7 +9,7 @@ import { CrdSpec, customResourceDefinition, integer, list, object, optional, req
 const dnsLabel = (d: string) => string(d, { minLength: 1, maxLength: 63, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$' });
 const quantity = (d: string) => string(d, { pattern: '^[0-9]+(\\.[0-9]+)?(m|Ki|Mi|Gi|Ti|Pi|k|M|G|T)?$' });
 
-/** The NamespacePlacement CRD spec. */
+/** The NamespacePlacement CRD spec. @internal */
 export const NAMESPACE_PLACEMENT_CRD: CrdSpec = {
   group: FLEET_GROUP,
   version: FLEET_VERSION,
@@ -49,7 +49,7 @@ export const NAMESPACE_PLACEMENT_CRD: CrdSpec = {
   ],
 };
 
-/** The NamespacePlacement CRD object. */
+/** The NamespacePlacement CRD object. @internal */
 export function namespacePlacementCrd(): Record<string, unknown> {
   return customResourceDefinition(NAMESPACE_PLACEMENT_CRD);
 }

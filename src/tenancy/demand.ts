@@ -9,10 +9,10 @@ import { Capacity } from './placement';
 import { ResourceAmounts, ZERO, addResources, scaleResources } from '../core/resources';
 import { WorkloadDemand } from '../core/workload';
 
-/** Default headroom added on top of the declared demand, in percent. */
+/** Default headroom added on top of the declared demand, in percent. @internal */
 export const DEFAULT_QUOTA_HEADROOM_PERCENT = 10;
 
-/** What one workload takes at most at once: steady-state pods (canaries included) plus surge pods during a rollout. */
+/** What one workload takes at most at once: steady-state pods (canaries included) plus surge pods during a rollout. @internal */
 export function workloadPeak(d: WorkloadDemand): Capacity {
   const pods = d.pods + d.surgePods;
   return { resources: scaleResources(d.podRequests, pods), pods };
@@ -26,6 +26,7 @@ function ceilPercent(value: number, percent: number): number {
 /**
  * The namespace's reservation: Σ workload peaks + reserve, plus `headroomPercent`
  * (rounded up to whole millicores, MiB, GPUs and pods).
+ * @internal
  */
 export function namespaceDemand(workloads: readonly WorkloadDemand[], reserve: Capacity | undefined, headroomPercent: number): Capacity {
   let resources: ResourceAmounts = reserve?.resources ?? ZERO;

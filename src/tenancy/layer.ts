@@ -39,7 +39,7 @@ function listSome(items: readonly string[]): string {
 }
 
 
-/** What a namespace reserves: its workloads' peaks, its reserve and its headroom. */
+/** What a namespace reserves: its workloads' peaks, its reserve and its headroom. @internal */
 export function demandOf(ns: NamespaceSpec): Capacity {
   return namespaceDemand(ns.workloads.map(w => w.workloadDemand), ns.reserve, ns.quotaHeadroomPercent);
 }
@@ -78,9 +78,14 @@ function validate(model: FleetModel, spec: ControlPlaneStack['spec'] & TenancySl
     if (otherNs) v.error(ns.path, 'tenancy.namespace.unique', `namespace '${ns.namespace}' is also used by ${otherNs}`, 'give each app its own namespace');
     else namespaces.set(ns.namespace, ns.path);
   }
+  const members = new Set(all.map(ns => ns.construct));
   for (const ns of all) {
-    for (const { at, app } of ns.appReferences) {
-      if (!apps.has(app)) v.error(ns.path, 'tenancy.network.app.known', `${at} names app '${app}', which is not onboarded`, `onboard '${app}' or use one of: ${[...apps.keys()].sort().join(', ')}`);
+    for (const { at, app, peer } of ns.appReferences) {
+      if (peer && !members.has(peer)) {
+        v.error(ns.path, 'tenancy.network.app.known', `${at} names the namespace of app '${app}' at ${pathOf(peer)}, which is not part of this fleet`, 'allow traffic from and to app namespaces of the same fleet');
+      } else if (!apps.has(app)) {
+        v.error(ns.path, 'tenancy.network.app.known', `${at} names app '${app}', which is not onboarded`, `onboard '${app}' or use one of: ${[...apps.keys()].sort().join(', ')}`);
+      }
     }
   }
   const locks = model.ofType(PlacementLock);
@@ -257,11 +262,12 @@ function plan(model: FleetModel, spec: ControlPlaneStack['spec'] & TenancySlots[
     placement,
     record,
     capacity: capacityReport(clusterNames, facts, result.used, namespacesByCluster),
+    ...(lockSpec?.filePath !== undefined ? { lockFile: lockSpec.filePath } : {}),
   };
   return { tenancy };
 }
 
-/** The hub's routing record of a placed namespace. */
+/** The hub's routing record of a placed namespace. @internal */
 export function renderNamespacePlacement(p: NamespacePlan): KubeObject {
   const ns = p.spec;
   return {
@@ -349,7 +355,7 @@ function renderTenantFlowSchemas(ctx: TenancyContext, tp: TenancyPlan): void {
 }
 
 /** The capacity report of a synth (per cluster, node profile, pool and zone), for callers and the CLI. */
-export function fleetCapacityReport(fleetPlan: TenancySlots['plan']): readonly ClusterCapacityReport[] {
+export function fleetCapacityReport(fleetPlan: { readonly tenancy: TenancyPlan }): readonly ClusterCapacityReport[] {
   return fleetPlan.tenancy.capacity;
 }
 
@@ -364,7 +370,7 @@ export function formatCapacityReport(report: readonly ClusterCapacityReport[]): 
   return out;
 }
 
-/** The tenancy layer. */
+/** The tenancy layer. @internal */
 export const tenancyLayer: Layer<ControlPlaneStack, TenancySlots> = {
   name: 'tenancy',
   resolve,

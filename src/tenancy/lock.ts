@@ -6,13 +6,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Construct } from 'constructs';
-import { FleetModel } from '../core/model';
 
 /** Path of the updated placement record in the output tree. */
 export const PLACEMENT_RECORD_FILE = 'placements.lock.json';
-/** `kind` of the placement record document. */
+/** `kind` of the placement record document. @internal */
 export const PLACEMENT_LOCK_KIND = 'PlacementLock';
-/** `apiVersion` of the placement record document. */
+/** `apiVersion` of the placement record document. @internal */
 export const PLACEMENT_LOCK_API_VERSION = 'fleet.cdk8s.io/v1alpha1';
 
 /** Where one namespace lives. */
@@ -57,10 +56,10 @@ export class PlacementLock extends Construct {
   }
 }
 
-/** A parsed record, or why it could not be parsed. */
+/** A parsed record, or why it could not be parsed. @internal */
 export type ParsedPlacementLock = { readonly placements: ReadonlyMap<string, LockedPlacement> } | { readonly error: string };
 
-/** Parses a placement record document. */
+/** Parses a placement record document. @internal */
 export function parsePlacementLock(text: string): ParsedPlacementLock {
   let doc: unknown;
   try {
@@ -84,7 +83,7 @@ export function parsePlacementLock(text: string): ParsedPlacementLock {
   return { placements: out };
 }
 
-/** Serializes a placement record: sorted by app, fixed key order, two-space JSON and a final newline (byte-stable). */
+/** Serializes a placement record: sorted by app, fixed key order, two-space JSON and a final newline (byte-stable). @internal */
 export function serializePlacementLock(placements: ReadonlyMap<string, LockedPlacement>): string {
   const sorted = [...placements.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const doc = {
@@ -98,6 +97,7 @@ export function serializePlacementLock(placements: ReadonlyMap<string, LockedPla
 /**
  * Writes a placement record to a lock file atomically (a temporary file
  * renamed over it), when its content differs. Returns true when it wrote.
+ * @internal
  */
 export function writePlacementLockFile(file: string, record: string): boolean {
   if (fs.existsSync(file) && fs.readFileSync(file, 'utf8') === record) return false;
@@ -120,9 +120,10 @@ export function writePlacementLockFile(file: string, record: string): boolean {
  * `fleet.synth()` and `cdk8s-fleet synth` do it after writing the output; call
  * it after `fleet.synthesize()`, e.g. `updatePlacementLock(fleet.synthesize())`.
  */
-export function updatePlacementLock(result: { readonly model: FleetModel; readonly files: ReadonlyMap<string, string> }): string | undefined {
-  const lock = result.model.ofType(PlacementLock)[0];
-  const file = lock?.filePath;
+export function updatePlacementLock(
+  result: { readonly files: ReadonlyMap<string, string>; readonly plan: { readonly tenancy: { readonly lockFile?: string } } },
+): string | undefined {
+  const file = result.plan.tenancy.lockFile;
   const record = result.files.get(PLACEMENT_RECORD_FILE);
   if (!file || record === undefined) return undefined;
   return writePlacementLockFile(file, record) ? file : undefined;

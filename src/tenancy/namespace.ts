@@ -10,24 +10,25 @@ import { LABEL_PREFIX, Labels } from '../core/names';
 import { ResourceAmounts, formatCpu, formatMemory } from '../core/resources';
 import { KubeObject } from '../synth/context';
 
-/** Annotation listing an app's owners. */
+/** Annotation listing an app's owners. @internal */
 export const OWNERS_ANNOTATION = `${LABEL_PREFIX}/owners`;
-/** Annotation stating why a namespace runs below the `restricted` Pod Security level. */
+/** Annotation stating why a namespace runs below the `restricted` Pod Security level. @internal */
 export const POD_SECURITY_EXCEPTION_ANNOTATION = `${LABEL_PREFIX}/pod-security-exception`;
-/** Label of the app on its namespace objects. */
+/** Label of the app on its namespace objects. @internal */
 export const APP_LABEL = `${LABEL_PREFIX}/app`;
-/** Label of the tenant class on the namespace. */
+/** Label of the tenant class on the namespace. @internal */
 export const TENANT_LABEL = `${LABEL_PREFIX}/tenant`;
 
-/** Default CPU request of a container that states none, in millicores. */
+/** Default CPU request of a container that states none, in millicores. @internal */
 export const DEFAULT_CONTAINER_CPU_REQUEST_MILLIS = 100;
-/** Default memory request of a container that states none, in MiB. */
+/** Default memory request of a container that states none, in MiB. @internal */
 export const DEFAULT_CONTAINER_MEMORY_REQUEST_MIB = 128;
 
 /**
  * The app's Namespace. A namespace that holds workloads carries the
  * guardrails' protection label (`protectedLabel`: true): the in-cluster
  * policy cannot see what a namespace holds, so the label says it.
+ * @internal
  */
 export function renderAppNamespace(ns: NamespaceSpec, protectedLabel: string): KubeObject {
   const level = ns.podSecurity;
@@ -63,6 +64,7 @@ function objectLabels(ns: NamespaceSpec): Record<string, string> {
  * The ResourceQuota: requests (CPU, memory, GPUs) and pods as reserved by
  * routing, and no LoadBalancer or NodePort Services (exposure goes through the
  * platform's ingress).
+ * @internal
  */
 export function renderAppResourceQuota(ns: NamespaceSpec, demand: Capacity, gpuResourceName: string): KubeObject {
   const hard: Record<string, k8s.Quantity> = {
@@ -83,6 +85,7 @@ export function renderAppResourceQuota(ns: NamespaceSpec, demand: Capacity, gpuR
  * The LimitRange: a default request for containers that state none (so the
  * quota can account for them), and no container larger than one node of the
  * app's profile can hold next to its node agents.
+ * @internal
  */
 export function renderAppLimitRange(ns: NamespaceSpec, largestPod: ResourceAmounts): KubeObject {
   const cpu = Math.max(largestPod.cpuMillis, DEFAULT_CONTAINER_CPU_REQUEST_MILLIS);

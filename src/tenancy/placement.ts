@@ -26,38 +26,38 @@ export interface Capacity {
   readonly pods: number;
 }
 
-/** No capacity. */
+/** No capacity. @internal */
 export const NO_CAPACITY: Capacity = Object.freeze({ resources: ZERO, pods: 0 });
 
-/** Adds capacities. */
+/** Adds capacities. @internal */
 export function addCapacity(a: Capacity, b: Capacity): Capacity {
   return { resources: addResources(a.resources, b.resources), pods: a.pods + b.pods };
 }
 
-/** `a - b`. */
+/** `a - b`. @internal */
 export function subtractCapacity(a: Capacity, b: Capacity): Capacity {
   return { resources: subtractResources(a.resources, b.resources), pods: a.pods - b.pods };
 }
 
-/** True when `need` fits in `free` on every dimension, pod slots included. */
+/** True when `need` fits in `free` on every dimension, pod slots included. @internal */
 export function capacityFits(need: Capacity, free: Capacity): boolean {
   return fitsIn(need.resources, free.resources) && need.pods <= free.pods;
 }
 
-/** Human-readable capacity: `cpu 12, memory 48Gi, gpus 0, pods 120`. */
+/** Human-readable capacity: `cpu 12, memory 48Gi, gpus 0, pods 120`. @internal */
 export function formatCapacity(c: Capacity): string {
   return `cpu ${formatCpu(Math.max(0, c.resources.cpuMillis))}, memory ${formatMemory(Math.max(0, c.resources.memoryMiB))}, `
     + `gpus ${Math.max(0, c.resources.gpus)}, pods ${Math.max(0, c.pods)}`;
 }
 
-/** The dimensions where `need` exceeds `free`. */
+/** The dimensions where `need` exceeds `free`. @internal */
 export function capacityShortfalls(need: Capacity, free: Capacity): string[] {
   const out = shortfalls(need.resources, free.resources);
   if (need.pods > free.pods) out.push(`pods ${need.pods} > ${free.pods}`);
   return out;
 }
 
-/** A workload cluster as routing sees it: what its pools offer to app namespaces, per node profile. */
+/** A workload cluster as routing sees it: what its pools offer to app namespaces, per node profile. @internal */
 export interface CandidateCluster {
   /** Cluster name. */
   readonly name: string;
@@ -65,7 +65,7 @@ export interface CandidateCluster {
   readonly capacity: ReadonlyMap<string, Capacity>;
 }
 
-/** One namespace to place. */
+/** One namespace to place. @internal */
 export interface PlacementRequest {
   /** Unique key (the app name). */
   readonly key: string;
@@ -85,6 +85,7 @@ export interface PlacementRequest {
  * Synth override that approves moving a namespace between clusters:
  * `namespace-move:<namespace>`, the same override the guardrails' change rule
  * for namespace moves accepts, so one approval covers both.
+ * @internal
  */
 export function moveOverride(namespace: string): string {
   return `namespace-move:${namespace}`;
@@ -105,7 +106,7 @@ export interface PlacementDecision {
   readonly movedFrom?: string;
 }
 
-/** Free capacity of one cluster per node profile, for error messages. */
+/** Free capacity of one cluster per node profile, for error messages. @internal */
 export interface CandidateFreeCapacity {
   /** Cluster name. */
   readonly cluster: string;
@@ -113,7 +114,7 @@ export interface CandidateFreeCapacity {
   readonly free: ReadonlyArray<{ readonly nodeProfile: string; readonly free: Capacity }>;
 }
 
-/** Why a namespace could not be placed. */
+/** Why a namespace could not be placed. @internal */
 export type PlacementProblem =
   | { readonly key: string; readonly kind: 'no-pool'; readonly nodeProfile: string }
   | { readonly key: string; readonly kind: 'no-room'; readonly nodeProfile: string; readonly demand: Capacity; readonly candidates: readonly CandidateFreeCapacity[] }
@@ -123,7 +124,7 @@ export type PlacementProblem =
   | { readonly key: string; readonly kind: 'pinned-full' | 'locked-full'; readonly cluster: string; readonly nodeProfile: string; readonly demand: Capacity; readonly free: Capacity }
   | { readonly key: string; readonly kind: 'move-not-approved'; readonly from: string; readonly to: string };
 
-/** The outcome of routing. */
+/** The outcome of routing. @internal */
 export interface PlacementResult {
   /** Decisions, by key (sorted by key). */
   readonly decisions: ReadonlyMap<string, PlacementDecision>;
@@ -159,6 +160,7 @@ function weight(d: Capacity): number {
  * Places namespaces onto clusters. Deterministic: the result does not depend
  * on the order of `clusters` or `requests`. Never over capacity: the demands
  * placed on a (cluster, node profile) never exceed its capacity.
+ * @internal
  */
 export function placeNamespaces(clusters: readonly CandidateCluster[], requests: readonly PlacementRequest[]): PlacementResult {
   const byName = new Map<string, CandidateCluster>();
@@ -256,6 +258,7 @@ export function placeNamespaces(clusters: readonly CandidateCluster[], requests:
  * A one-line explanation and a fix for a placement problem. `namespace` is the
  * app's namespace, which the fix's override names (`namespace-move:<namespace>`).
  * @param namespace the namespace of the request's app @default - the request's key
+ * @internal
  */
 export function describePlacementProblem(p: PlacementProblem, namespace: string = p.key): { rule: ErrorRuleId; message: string; fix: string } {
   const move = carryOverride(moveOverride(namespace));

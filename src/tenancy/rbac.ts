@@ -70,12 +70,12 @@ export const APP_ROLE_RULES: Readonly<Record<AppRole, { readonly rules: readonly
   },
 };
 
-/** Name of the aggregated ClusterRole of an app role: `fleet-app-viewer`... */
+/** Name of the aggregated ClusterRole of an app role: `fleet-app-viewer`... @internal */
 export function appClusterRoleName(role: AppRole): string {
   return `fleet-app-${role}`;
 }
 
-/** Label that aggregates a ClusterRole's rules into an app role. */
+/** Label that aggregates a ClusterRole's rules into an app role. @internal */
 export function aggregationLabel(role: AppRole): string {
   return `rbac.${LABEL_PREFIX}/aggregate-to-app-${role}`;
 }
@@ -86,6 +86,7 @@ const COMPONENT = { 'app.kubernetes.io/component': 'app-rbac' };
  * The shared ClusterRoles of one cluster: one aggregated ClusterRole per app
  * role, and one rules ClusterRole per role that aggregates into its own role
  * and every role above it.
+ * @internal
  */
 export function renderAppClusterRoles(openKruise: boolean): KubeObject[] {
   const out: KubeObject[] = [];
@@ -106,14 +107,14 @@ export function renderAppClusterRoles(openKruise: boolean): KubeObject[] {
   return out;
 }
 
-/** Subjects that would grant the role to everybody or to cluster operators' own group. */
+/** Subjects that would grant the role to everybody or to cluster operators' own group. @internal */
 export const FORBIDDEN_SUBJECTS: readonly string[] = ['system:authenticated', 'system:unauthenticated', 'system:anonymous', 'system:masters'];
 
 function uniqueSorted(items: readonly string[]): string[] {
   return [...new Set(items)].sort();
 }
 
-/** One RoleBinding per role named in the app's authorization rules (subjects merged, sorted, deduplicated). */
+/** One RoleBinding per role named in the app's authorization rules (subjects merged, sorted, deduplicated). @internal */
 export function renderAppRoleBindings(ns: NamespaceSpec): KubeObject[] {
   const byRole = new Map<AppRole, AuthorizationSpec[]>();
   for (const r of ns.authorization) {

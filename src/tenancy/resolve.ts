@@ -10,7 +10,7 @@
  * allowances) is read in exactly one place: {@link declaredAuthorization} and
  * {@link declaredAllowances}.
  */
-import { APP_ROLES, AppNamespace, AppPodSecurity, AppRole, AuthorizationRule, NetworkAllowance } from './app-namespace';
+import { APP_ROLES, AppNamespace, AppPodSecurity, AppRole, DeclaredAllowance, DeclaredAuthorization } from './app-namespace';
 import { DEFAULT_QUOTA_HEADROOM_PERCENT } from './demand';
 import { PlacementLock } from './lock';
 import { isCidr, isWholeInternet } from './network';
@@ -27,37 +27,15 @@ import { cpuToMillis, memoryToMiB } from '../core/resources';
 import { TENANT_CLASSES, TENANT_CLASS_NAMES, TenantClass, isTenantClass } from '../core/tenant-classes';
 import { MachinesSpec } from '../machines/slots';
 
-/** Pod Security level of a namespace that states none. */
+/** Pod Security level of a namespace that states none. @internal */
 export const DEFAULT_POD_SECURITY: AppPodSecurity = 'restricted';
 
-/** What resolving a namespace reads of the layers below. */
+/** What resolving a namespace reads of the layers below. @internal */
 export interface TenancyFacts {
   /** The machines layer's specs (node profiles). */
   readonly machines: MachinesSpec;
   /** The clusters layer's specs (clusters, the platform's namespace). */
   readonly clusters: ClustersSpec;
-}
-
-/** An authorization rule and where it was declared (`authorization[0]`), with the type problems of its declaration. */
-export interface DeclaredAuthorization {
-  /** Where the rule was declared, for messages. */
-  readonly at: string;
-  /** The rule. */
-  readonly rule: AuthorizationRule;
-  /** What is wrong with the types of its declaration (a JavaScript caller may pass anything). */
-  readonly problems: readonly string[];
-}
-
-/** A network allowance and where it was declared (`network.ingress[0]`), with the type problems of its declaration. */
-export interface DeclaredAllowance {
-  /** Where the allowance was declared, for messages. */
-  readonly at: string;
-  /** Inbound or outbound. */
-  readonly direction: 'ingress' | 'egress';
-  /** The allowance. */
-  readonly allowance: NetworkAllowance;
-  /** What is wrong with the types of its declaration. */
-  readonly problems: readonly string[];
 }
 
 const NAMESPACE_SHAPE: PropShape = {
@@ -80,34 +58,33 @@ const ALLOWANCE_SHAPE: PropShape = { apps: 'strings?', namespaces: 'strings?', c
 const NETWORK_PORT_SHAPE: PropShape = { port: 'number', protocol: 'string?' };
 const RESERVE_SHAPE: PropShape = { cpu: 'object?', memory: 'object?', gpus: 'number?', pods: 'number?' };
 
-/** Every authorization rule of a namespace, in declaration order: the one place the list is read. */
+/**
+ * Every authorization rule of a namespace (its `authorization` prop, then its
+ * grants), in declaration order, with the type problems of each: the one place
+ * the list is read.
+ * @internal
+ */
 export function declaredAuthorization(ns: AppNamespace): readonly DeclaredAuthorization[] {
-  const given: unknown = ns.props.authorization;
-  if (!Array.isArray(given)) return [];
-  return given.map((rule: AuthorizationRule, i) => {
-    const at = `authorization[${i}]`;
-    const problems = shapeProblems(rule, RULE_SHAPE, `${at}.`);
-    if (problems.length === 0) (rule.serviceAccounts ?? []).forEach((sa, j) => problems.push(...shapeProblems(sa, SERVICE_ACCOUNT_SHAPE, `${at}.serviceAccounts[${j}].`)));
-    return { at, rule, problems };
+  return ns.declaredAuthorization.map(d => {
+    const problems = [...d.problems, ...shapeProblems(d.rule, RULE_SHAPE, `${d.at}.`)];
+    if (problems.length === 0) (d.rule.serviceAccounts ?? []).forEach((sa, j) => problems.push(...shapeProblems(sa, SERVICE_ACCOUNT_SHAPE, `${d.at}.serviceAccounts[${j}].`)));
+    return { ...d, problems };
   });
 }
 
-/** Every network allowance of a namespace, ingress first, in declaration order: the one place the lists are read. */
+/**
+ * Every network allowance of a namespace (its `network` prop's, then those of
+ * `allowFrom` and `allowTo`), ingress first, in declaration order, with the type
+ * problems of each: the one place the lists are read.
+ * @internal
+ */
 export function declaredAllowances(ns: AppNamespace): readonly DeclaredAllowance[] {
-  const given: unknown = ns.props.network;
-  const net: Record<string, unknown> = isRecord(given) ? given : {};
-  const out: DeclaredAllowance[] = [];
-  for (const direction of ['ingress', 'egress'] as const) {
-    const list = net[direction];
-    if (!Array.isArray(list)) continue;
-    list.forEach((allowance: NetworkAllowance, i) => {
-      const at = `network.${direction}[${i}]`;
-      const problems = shapeProblems(allowance, ALLOWANCE_SHAPE, `${at}.`);
-      if (problems.length === 0) (allowance.ports ?? []).forEach((port, j) => problems.push(...shapeProblems(port, NETWORK_PORT_SHAPE, `${at}.ports[${j}].`)));
-      out.push({ at, direction, allowance, problems });
-    });
-  }
-  return out;
+  return ns.declaredNetwork.map(d => {
+    const problems = [...d.problems];
+    if (problems.length === 0) problems.push(...shapeProblems(d.allowance, ALLOWANCE_SHAPE, `${d.at}.`));
+    if (problems.length === 0) (d.allowance.ports ?? []).forEach((port, j) => problems.push(...shapeProblems(port, NETWORK_PORT_SHAPE, `${d.at}.ports[${j}].`)));
+    return { ...d, problems };
+  });
 }
 
 /** Type problems of a namespace's props (a JavaScript caller may pass anything), and its lists. */
@@ -130,14 +107,16 @@ function namespaceShape(ns: AppNamespace): NamespaceShape {
   return { problems, authorization, allowances };
 }
 
-/** What the cross-namespace checks read of a namespace, its props valid or not. */
+/** What the cross-namespace checks read of a namespace, its props valid or not. @internal */
 export function declaredNamespace(ns: AppNamespace): DeclaredNamespace {
   const { problems, allowances } = namespaceShape(ns);
   return {
     path: pathOf(ns),
     app: ns.appName,
     namespace: ns.namespaceName,
-    appReferences: problems.length > 0 ? [] : allowances.flatMap(d => (d.allowance.apps ?? []).map(app => ({ at: d.at, app }))),
+    construct: ns,
+    appReferences: problems.length > 0 ? [] : allowances.flatMap(d =>
+      (d.allowance.apps ?? []).map(app => ({ at: d.at, app, ...(d.peer ? { peer: d.peer } : {}) }))),
   };
 }
 
@@ -153,6 +132,7 @@ function uniqueSorted(items: readonly string[]): string[] {
  * Resolves an app namespace into its spec, reporting each bad prop (with its
  * path, rule and fix) to `v`. Returns undefined when a prop is bad: the
  * namespace is reported once and skipped by the later stages.
+ * @internal
  */
 export function resolveNamespace(ns: AppNamespace, facts: TenancyFacts, v: Violations): NamespaceSpec | undefined {
   const path = pathOf(ns);
@@ -340,6 +320,7 @@ function resolveHeadroom(h: number | undefined, path: string, error: Violations[
  * Resolves the fleet's placement lock: checks its own props (a file name, and
  * inline placements of the same form as the lock file's). Returns undefined
  * when a prop is bad.
+ * @internal
  */
 export function resolvePlacementLock(lock: PlacementLock, v: Violations): PlacementLockSpec | undefined {
   const path = pathOf(lock);

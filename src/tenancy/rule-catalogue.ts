@@ -7,10 +7,10 @@
 import { DNS1123_LABEL_FIX } from '../core/names';
 import { RuleIdsOf, ruleCatalogue } from '../core/rules';
 
-/** The tenancy layer's rules. */
+/** The tenancy layer's rules. @internal */
 export const TENANCY_RULES = ruleCatalogue('tenancy', {
   'tenancy.props.type': {
-    summary: 'every AppNamespace prop has the runtime type its documentation states (a JavaScript caller can pass anything)',
+    summary: 'every AppNamespace prop and verb argument (grant, allowFrom, allowTo) has the runtime type its documentation states (a JavaScript caller can pass anything)',
     fix: 'give each prop the type its documentation states',
     severity: 'error',
   },
@@ -75,7 +75,7 @@ export const TENANCY_RULES = ruleCatalogue('tenancy', {
     severity: 'error',
   },
   'tenancy.rbac.subjects': {
-    summary: 'an authorization rule grants its role to someone',
+    summary: 'an authorization rule (or a grant) grants its role to someone',
     fix: 'list groups, users or serviceAccounts',
     severity: 'error',
   },
@@ -100,7 +100,7 @@ export const TENANCY_RULES = ruleCatalogue('tenancy', {
     severity: 'error',
   },
   'tenancy.network.app.known': {
-    summary: 'a network allowance names apps that are onboarded',
+    summary: 'a network allowance names apps that are onboarded (allowFrom and allowTo: namespaces of this fleet)',
     fix: 'onboard the app, or use one of the onboarded apps',
     severity: 'error',
   },

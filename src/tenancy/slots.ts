@@ -16,7 +16,7 @@ import { INamespacedWorkload } from '../core/workload';
 import { NodeProfileSpec } from '../machines/slots';
 import { LayerSlots, Stacked } from '../synth/layer';
 
-/** A service account an app role is granted to, its namespace resolved. */
+/** A service account an app role is granted to, its namespace resolved. @internal */
 export interface ServiceAccountSpec {
   /** Service account name. */
   readonly name: string;
@@ -24,7 +24,7 @@ export interface ServiceAccountSpec {
   readonly namespace: string;
 }
 
-/** One authorization rule, resolved: the props' and the verbs' rules are one list. */
+/** One authorization rule, resolved: the props' and the verbs' rules are one list. @internal */
 export interface AuthorizationSpec {
   /** Where the rule was declared (`authorization[0]`), for messages. */
   readonly at: string;
@@ -38,7 +38,7 @@ export interface AuthorizationSpec {
   readonly serviceAccounts: readonly ServiceAccountSpec[];
 }
 
-/** A port of a network allowance, its protocol defaulted. */
+/** A port of a network allowance, its protocol defaulted. @internal */
 export interface NetworkPortSpec {
   /** Port number (1-65535). */
   readonly port: number;
@@ -46,7 +46,7 @@ export interface NetworkPortSpec {
   readonly protocol: 'TCP' | 'UDP' | 'SCTP';
 }
 
-/** One network allowance, resolved: peers named by app name, namespace name or CIDR. */
+/** One network allowance, resolved: peers named by app name, namespace name or CIDR. @internal */
 export interface AllowanceSpec {
   /** Where the allowance was declared (`network.ingress[0]`), for messages. */
   readonly at: string;
@@ -62,7 +62,7 @@ export interface AllowanceSpec {
   readonly ports?: readonly NetworkPortSpec[];
 }
 
-/** The network policy of an app namespace, its defaults applied. */
+/** The network policy of an app namespace, its defaults applied. @internal */
 export interface NetworkPolicySpec {
   /** Traffic between the namespace's own pods is allowed. */
   readonly allowWithinNamespace: boolean;
@@ -74,7 +74,7 @@ export interface NetworkPolicySpec {
   readonly egress: readonly AllowanceSpec[];
 }
 
-/** An AppNamespace resolved: its props, every default applied once. */
+/** An AppNamespace resolved: its props, every default applied once. @internal */
 export interface NamespaceSpec {
   /** The construct. */
   readonly construct: AppNamespace;
@@ -108,7 +108,7 @@ export interface NamespaceSpec {
   readonly workloads: readonly INamespacedWorkload[];
 }
 
-/** The PlacementLock resolved. */
+/** The PlacementLock resolved. @internal */
 export interface PlacementLockSpec {
   /** The construct. */
   readonly construct: PlacementLock;
@@ -126,6 +126,7 @@ export interface PlacementLockSpec {
  * What the cross-namespace checks read of every declared app namespace, its
  * props valid or not (so a duplicate app or an unknown peer is reported even
  * next to another mistake of the same namespace).
+ * @internal
  */
 export interface DeclaredNamespace {
   /** Its construct path. */
@@ -134,11 +135,17 @@ export interface DeclaredNamespace {
   readonly app: string;
   /** Namespace name. */
   readonly namespace: string;
-  /** The other apps its network allowances name, with where; empty when its props have the wrong types. */
-  readonly appReferences: ReadonlyArray<{ readonly at: string; readonly app: string }>;
+  /** The namespace construct. */
+  readonly construct: AppNamespace;
+  /**
+   * The other apps its network allowances name, with where, and the namespace
+   * construct when a verb (`allowFrom`, `allowTo`) named one; empty when its
+   * props have the wrong types.
+   */
+  readonly appReferences: ReadonlyArray<{ readonly at: string; readonly app: string; readonly peer?: AppNamespace }>;
 }
 
-/** The tenancy layer's resolved specs. */
+/** The tenancy layer's resolved specs. @internal */
 export interface TenancySpec {
   /** Every app namespace whose props are valid, in tree order. */
   readonly namespaces: readonly NamespaceSpec[];
@@ -156,7 +163,7 @@ export interface TenancySpec {
 export interface NamespacePlan {
   /** The namespace. */
   readonly ns: AppNamespace;
-  /** Its resolved spec. */
+  /** Its resolved spec. @internal */
   readonly spec: NamespaceSpec;
   /** Its cluster. */
   readonly cluster: Cluster;
@@ -180,9 +187,11 @@ export interface TenancyPlan {
   readonly record: ReadonlyMap<string, LockedPlacement>;
   /** Capacity per cluster, node profile, pool and maintenance zone, after placement. */
   readonly capacity: readonly ClusterCapacityReport[];
+  /** The file of the fleet's `PlacementLock` the record is written back to (absolute). @default - the fleet declares no lock file */
+  readonly lockFile?: string;
 }
 
-/** The tenancy layer's slots. */
+/** The tenancy layer's slots. @internal */
 export interface TenancySlots extends LayerSlots {
   /** Resolved specs of the tenancy layer. */
   readonly spec: { readonly tenancy: TenancySpec };
@@ -190,5 +199,5 @@ export interface TenancySlots extends LayerSlots {
   readonly plan: { readonly tenancy: TenancyPlan };
 }
 
-/** Everything the layers above tenancy read of it and below it. */
+/** Everything the layers above tenancy read of it and below it. @internal */
 export type TenancyStack = Stacked<ControlPlaneStack, TenancySlots>;

@@ -32,6 +32,7 @@ class Re2Pattern implements RegExpLike {
 /**
  * ajv's `code.regExp` engine evaluating patterns as RE2. Throws a SyntaxError
  * naming the pattern when it is not valid RE2 (as the API server rejects it).
+ * @internal
  */
 export const re2Engine: RegExpEngine = Object.assign(
   (pattern: string, _flags: string): RegExpLike => {

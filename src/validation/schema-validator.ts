@@ -10,13 +10,13 @@ import Ajv, { ValidateFunction } from 'ajv';
 import { parseAllDocuments } from 'yaml';
 import { re2Engine } from './re2';
 
-/** Environment variable naming the schema directory (Kubernetes definitions and third-party CRDs). */
+/** Environment variable naming the schema directory (Kubernetes definitions and third-party CRDs). @internal */
 export const SCHEMAS_ENV = 'CDK8S_FLEET_SCHEMAS';
 
-/** Evaluates one CEL rule (`x-kubernetes-validations`) against `self`; returns true when it holds. */
+/** Evaluates one CEL rule (`x-kubernetes-validations`) against `self`; returns true when it holds. @internal */
 export type CelRuleEvaluator = (rule: string, self: unknown) => boolean;
 
-/** Options of {@link SchemaValidator}. */
+/** Options of {@link SchemaValidator}. @internal */
 export interface SchemaValidatorOptions {
   /** Reject fields a schema does not declare. @default true */
   readonly strict?: boolean;
@@ -27,7 +27,7 @@ export interface SchemaValidatorOptions {
 type JsonSchema = { [k: string]: unknown };
 type Gvk = { group: string; version: string; kind: string };
 
-/** The part of a CustomResourceDefinition the validator reads. */
+/** The part of a CustomResourceDefinition the validator reads. @internal */
 export interface CrdDocument {
   readonly spec: {
     readonly group: string;
@@ -133,7 +133,7 @@ interface PendingCrdSchema {
   readonly structural: JsonSchema;
 }
 
-/** A schema validator for a set of Kubernetes definitions and CRDs. */
+/** A schema validator for a set of Kubernetes definitions and CRDs. @internal */
 export class SchemaValidator {
   /**
    * A validator for one Kubernetes release under a schema directory laid out as

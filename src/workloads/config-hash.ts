@@ -5,16 +5,16 @@
  */
 import { createHash } from 'crypto';
 
-/** Hex digits of the content hash in a config map name. */
+/** Hex digits of the content hash in a config map name. @internal */
 export const CONFIG_HASH_LENGTH = 10;
 
-/** A deterministic hash of string data: keys sorted, so insertion order does not matter. */
+/** A deterministic hash of string data: keys sorted, so insertion order does not matter. @internal */
 export function configHash(data: Readonly<Record<string, string>>): string {
   const canonical = JSON.stringify(Object.keys(data).sort().map(k => [k, data[k]]));
   return createHash('sha256').update(canonical).digest('hex').slice(0, CONFIG_HASH_LENGTH);
 }
 
-/** The name of the immutable ConfigMap holding `data` for a workload. */
+/** The name of the immutable ConfigMap holding `data` for a workload. @internal */
 export function configMapName(workload: string, data: Readonly<Record<string, string>>): string {
   return `${workload}-config-${configHash(data)}`;
 }

@@ -34,7 +34,7 @@ const workloadRef = (d: string): Schema => object(d, {
   name: required(string('Name of the workload object.')),
 });
 
-/** The LiDeployment CRD spec. */
+/** The LiDeployment CRD spec. @internal */
 export const LI_DEPLOYMENT_CRD: CrdSpec = {
   group: FLEET_GROUP,
   version: FLEET_VERSION,
@@ -73,10 +73,10 @@ export const LI_DEPLOYMENT_CRD: CrdSpec = {
   ],
 };
 
-/** Value of the LiStatefulSet disruption policy: evictions go through the stateful operator and the shard manager. */
+/** Value of the LiStatefulSet disruption policy: evictions go through the stateful operator and the shard manager. @internal */
 export const SHARD_MANAGER_COORDINATED = 'ShardManagerCoordinated';
 
-/** The LiStatefulSet CRD spec. */
+/** The LiStatefulSet CRD spec. @internal */
 export const LI_STATEFUL_SET_CRD: CrdSpec = {
   group: FLEET_GROUP,
   version: FLEET_VERSION,
@@ -114,12 +114,12 @@ export const LI_STATEFUL_SET_CRD: CrdSpec = {
   ],
 };
 
-/** The LiDeployment CRD object. */
+/** The LiDeployment CRD object. @internal */
 export function liDeploymentCrd(): Record<string, unknown> {
   return customResourceDefinition(LI_DEPLOYMENT_CRD);
 }
 
-/** The LiStatefulSet CRD object. */
+/** The LiStatefulSet CRD object. @internal */
 export function liStatefulSetCrd(): Record<string, unknown> {
   return customResourceDefinition(LI_STATEFUL_SET_CRD);
 }

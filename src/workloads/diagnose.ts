@@ -54,7 +54,7 @@ function num(v: unknown): number | undefined {
   return typeof v === 'number' ? v : undefined;
 }
 
-/** Flattens `kubectl get -o json` output (a List, a single object, or arrays of those) into objects. */
+/** Flattens `kubectl get -o json` output (a List, a single object, or arrays of those) into objects. @internal */
 export function flattenKubectlOutput(input: unknown): Json[] {
   if (Array.isArray(input)) return input.flatMap(flattenKubectlOutput);
   const o = obj(input);

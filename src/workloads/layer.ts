@@ -22,7 +22,7 @@ import { KubeObject, RenderContext } from '../synth/context';
 import { Layer } from '../synth/layer';
 import { TenancyStack } from '../tenancy/slots';
 
-export { LiWorkload, MAX_APPLICATION_NAME_LENGTH, MAX_WORKLOAD_REPLICAS, templateShapeProblems, workloadShapeProblems, workloadsOf } from './resolve';
+export { MAX_APPLICATION_NAME_LENGTH, MAX_WORKLOAD_REPLICAS } from './resolve';
 
 type Spec = TenancyStack['spec'] & WorkloadsSlots['spec'];
 
@@ -184,12 +184,12 @@ function render(ctx: RenderContext<Spec, TenancyStack['plan']>): void {
   }
 }
 
-/** The image a workload's stable pods run (for tools and tests). */
+/** The image a workload's stable pods run (for tools and tests). @internal */
 export function stableImageOf(w: DeploymentSpec | StatefulSetSpec, template: ResolvedPlatformTemplate): string {
   return imageFor(w.application, w.image, w.version, template.registry, false);
 }
 
-/** The workloads layer. */
+/** The workloads layer. @internal */
 export const workloadsLayer: Layer<TenancyStack, WorkloadsSlots> = {
   name: 'workloads',
   resolve,

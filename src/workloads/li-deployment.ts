@@ -2,6 +2,7 @@
  * LiDeployment: a stateless app in ten lines of intent. The platform template
  * and the library supply everything else.
  */
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CanarySize, PodCountOrPercent, canaryPods, resolvePods } from './rollout';
 import { AppPort, AppVersion, LiWorkloadProps, appBudget, appLimits } from './workload-props';
@@ -23,15 +24,17 @@ export interface LiDeploymentProps extends LiWorkloadProps {
   readonly maxSurge?: PodCountOrPercent;
   /** Pods that may be unavailable during a rollout, a count or percentage (rounded down); the PDB allows the same (at least 1). @default '10%' */
   readonly maxUnavailable?: PodCountOrPercent;
-  /** Seconds a new pod must be ready before it counts as available. @default 10 */
+  /** Seconds a new pod must be ready before it counts as available: a whole number, 0 or more; or give `minReady`. @default 10 */
   readonly minReadySeconds?: number;
+  /** How long a new pod must be ready before it counts as available: whole seconds; or give `minReadySeconds`. @default Duration.seconds(10) */
+  readonly minReady?: Duration;
 }
 
-/** Default maxSurge of a LiDeployment. */
+/** Default maxSurge of a LiDeployment. @internal */
 export const DEFAULT_MAX_SURGE = '25%';
-/** Default maxUnavailable of a LiDeployment. */
+/** Default maxUnavailable of a LiDeployment. @internal */
 export const DEFAULT_MAX_UNAVAILABLE = '10%';
-/** Default minReadySeconds of a LiDeployment, in seconds. */
+/** Default minReadySeconds of a LiDeployment, in seconds. @internal */
 export const DEFAULT_MIN_READY_SECONDS = 10;
 /** Default ports of an app (LiDeployment and LiStatefulSet). */
 export const DEFAULT_PORTS: readonly AppPort[] = [{ name: 'http', port: 8080 }];

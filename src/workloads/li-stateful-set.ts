@@ -22,7 +22,7 @@ export interface LiStatefulSetProps extends LiWorkloadProps {
   readonly acmEndpoint: string;
 }
 
-/** Default data mount path of a LiStatefulSet. */
+/** Default data mount path of a LiStatefulSet. @internal */
 export const DEFAULT_DATA_MOUNT_PATH = '/data';
 
 /**

@@ -4,10 +4,11 @@
  * overridden per cluster). Workloads merge it with the app's intent; an app
  * cannot override what the platform owns.
  */
-import { Size } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { Cluster } from '../clusters/cluster';
+import { timeIn } from '../core/durations';
 
 /** Resources of a platform container: requests, with memory limit = request and CPU limit = request. */
 export interface PlatformContainerResources {
@@ -118,11 +119,13 @@ export interface PlatformPodTemplateProps {
   readonly localStorageClass?: string;
   /** Directory the app's config is mounted at. @default '/etc/app/config' */
   readonly configMountPath?: string;
-  /** Seconds a pod gets to stop. @default 30 */
+  /** Seconds a pod gets to stop: whole, 0 to 3600; or give `terminationGracePeriod`. @default 30 */
   readonly terminationGracePeriodSeconds?: number;
+  /** How long a pod gets to stop: whole seconds, at most an hour; or give `terminationGracePeriodSeconds`. @default Duration.seconds(30) */
+  readonly terminationGracePeriod?: Duration;
 }
 
-/** A fully resolved platform template (every default applied). */
+/** A fully resolved platform template (every default applied). @internal */
 export interface ResolvedPlatformTemplate {
   readonly registry: string;
   readonly initContainers: readonly PlatformContainer[];
@@ -149,9 +152,14 @@ export const DEFAULT_PRIORITY_CLASSES: readonly PlatformPriorityClass[] = [
   { name: 'fleet-stateful', value: 200000, description: 'Stateful application pods holding data shards (LiStatefulSet); scheduled before stateless pods.' },
 ];
 
-/** Resolves props (a fleet template, then a cluster's override) into a complete template. */
+/** Resolves props (a fleet template, then a cluster's override) into a complete template. @internal */
 export function resolvePlatformTemplate(...layers: ReadonlyArray<PlatformPodTemplateProps | undefined>): ResolvedPlatformTemplate {
-  const p: PlatformPodTemplateProps = Object.assign({}, ...layers.filter(l => l !== undefined).map(l => stripUndefined(l!)));
+  // a layer's time is its Duration or its number: the later layer's wins, whichever form it has
+  const p: PlatformPodTemplateProps = Object.assign({}, ...layers.filter(l => l !== undefined).map(l => stripUndefined({
+    ...l!,
+    terminationGracePeriod: undefined,
+    terminationGracePeriodSeconds: timeIn('seconds', l!.terminationGracePeriod, l!.terminationGracePeriodSeconds),
+  })));
   return {
     registry: p.registry ?? 'registry.internal',
     initContainers: p.initContainers ?? [],

@@ -6,14 +6,15 @@ import { k8s } from 'cdk8s-plus-28';
 import { PlatformContainer, ResolvedPlatformTemplate } from './platform-template';
 import { PodStartBudget } from './rollout';
 import { AppPort, AppProbe, AppProbes, AppVersion } from './workload-props';
+import { timeIn } from '../core/durations';
 import { LABEL_PREFIX, Labels } from '../core/names';
 import { ResourceAmounts, addResources, cpuToMillis, formatCpu, formatMemory, memoryToMiB } from '../core/resources';
 import { NodeTaint } from '../machines/node-profile';
 
-/** Release track of a workload's pods. */
+/** Release track of a workload's pods. @internal */
 export type Track = 'stable' | 'canary';
 
-/** Label keys of app pods. */
+/** Label keys of app pods. @internal */
 export const AppLabels = {
   NAME: 'app.kubernetes.io/name',
   VERSION: 'app.kubernetes.io/version',
@@ -23,13 +24,13 @@ export const AppLabels = {
   WORKLOAD_KIND: `${LABEL_PREFIX}/workload-kind`,
 } as const;
 
-/** Names of the volumes the library adds to every app pod. */
+/** Names of the volumes the library adds to every app pod. @internal */
 export const LIBRARY_VOLUMES = { TMP: 'tmp', CONFIG: 'config', DATA: 'data' } as const;
 
-/** Environment variables the library sets in every app container. */
+/** Environment variables the library sets in every app container. @internal */
 export const LIBRARY_ENV: readonly string[] = ['APP_NAME', 'APP_VERSION', 'CONFIG_VERSION', 'CONFIG_DIR', 'POD_NAME', 'POD_NAMESPACE', 'POD_IP', 'NODE_NAME'];
 
-/** Everything the app decides about its pod. */
+/** Everything the app decides about its pod. @internal */
 export interface PodIntent {
   readonly application: string;
   /** The app namespace's app (part-of label). */
@@ -57,7 +58,7 @@ export interface PodIntent {
   readonly dataMountPath?: string;
 }
 
-/** Where the pod runs. */
+/** Where the pod runs. @internal */
 export interface PodPlacement {
   /** Node profile name (nodeSelector). */
   readonly nodeProfile: string;
@@ -67,22 +68,22 @@ export interface PodPlacement {
   readonly gpuResourceName: string;
 }
 
-/** Labels selecting a workload's pods (immutable). */
+/** Labels selecting a workload's pods (immutable). @internal */
 export function selectorLabels(application: string, track: Track): Record<string, string> {
   return { [AppLabels.NAME]: application, [Labels.TRACK]: track };
 }
 
-/** Requests of one platform container. */
+/** Requests of one platform container. @internal */
 export function containerAmounts(c: PlatformContainer): ResourceAmounts {
   return { cpuMillis: cpuToMillis(c.resources.cpu), memoryMiB: memoryToMiB(c.resources.memory), gpus: 0 };
 }
 
-/** Requests of all sidecars together. */
+/** Requests of all sidecars together. @internal */
 export function sidecarAmounts(t: ResolvedPlatformTemplate): ResourceAmounts {
   return addResources(...t.sidecars.map(containerAmounts));
 }
 
-/** The app container's share of the pod budget: the budget minus the sidecars. */
+/** The app container's share of the pod budget: the budget minus the sidecars. @internal */
 export function appContainerShare(
   budget: ResourceAmounts, limits: ResourceAmounts, t: ResolvedPlatformTemplate,
 ): { requests: ResourceAmounts; limits: ResourceAmounts } {
@@ -96,6 +97,7 @@ export function appContainerShare(
 /**
  * Fields of the app's intent that collide with what the platform owns, as
  * messages naming the field. Empty when the app stays in its lane.
+ * @internal
  */
 export function platformConflicts(intent: Pick<PodIntent, 'application' | 'env' | 'ports' | 'labels' | 'annotations' | 'dataMountPath'>, t: ResolvedPlatformTemplate): string[] {
   const out: string[] = [];
@@ -140,7 +142,7 @@ function resourceList(a: ResourceAmounts, gpuResource: string): Record<string, k
   return out;
 }
 
-/** The restricted container security context every container gets. */
+/** The restricted container security context every container gets. @internal */
 export function restrictedContainerSecurity(): k8s.SecurityContext {
   return {
     allowPrivilegeEscalation: false,
@@ -186,20 +188,20 @@ const PROBE_DEFAULTS = {
   startup: { path: '/health/live', periodSeconds: 5, failureThreshold: 60, initialDelaySeconds: 0 },
 } as const;
 
-/** A resolved probe's timing. */
+/** A resolved probe's timing. @internal */
 export interface ProbeTiming { readonly initialDelaySeconds: number; readonly periodSeconds: number; readonly failureThreshold: number }
 
-/** The timing of each probe, defaults applied. */
+/** The timing of each probe, defaults applied. @internal */
 export function probeTimings(probes: AppProbes | undefined): Record<keyof typeof PROBE_DEFAULTS, ProbeTiming> {
   const t = (k: keyof typeof PROBE_DEFAULTS): ProbeTiming => ({
-    initialDelaySeconds: probes?.[k]?.initialDelaySeconds ?? PROBE_DEFAULTS[k].initialDelaySeconds,
-    periodSeconds: probes?.[k]?.periodSeconds ?? PROBE_DEFAULTS[k].periodSeconds,
+    initialDelaySeconds: timeIn('seconds', probes?.[k]?.initialDelay, probes?.[k]?.initialDelaySeconds) ?? PROBE_DEFAULTS[k].initialDelaySeconds,
+    periodSeconds: timeIn('seconds', probes?.[k]?.period, probes?.[k]?.periodSeconds) ?? PROBE_DEFAULTS[k].periodSeconds,
     failureThreshold: probes?.[k]?.failureThreshold ?? PROBE_DEFAULTS[k].failureThreshold,
   });
   return { readiness: t('readiness'), liveness: t('liveness'), startup: t('startup') };
 }
 
-/** How long one pod may take to become ready, from its probes. */
+/** How long one pod may take to become ready, from its probes. @internal */
 export function podStartBudget(probes: AppProbes | undefined, minReadySeconds: number): PodStartBudget {
   const t = probeTimings(probes);
   return {
@@ -209,7 +211,7 @@ export function podStartBudget(probes: AppProbes | undefined, minReadySeconds: n
   };
 }
 
-/** Why the probes cannot be built, or undefined (HTTP probes need a port). */
+/** Why the probes cannot be built, or undefined (HTTP probes need a port). @internal */
 export function probeProblem(probes: AppProbes | undefined, ports: readonly AppPort[]): string | undefined {
   for (const k of ['readiness', 'liveness', 'startup'] as const) {
     const p = probes?.[k];
@@ -232,13 +234,13 @@ function probe(kind: keyof typeof PROBE_DEFAULTS, p: AppProbe | undefined, ports
     ...action,
     ...(timing.initialDelaySeconds > 0 ? { initialDelaySeconds: timing.initialDelaySeconds } : {}),
     periodSeconds: timing.periodSeconds,
-    timeoutSeconds: p?.timeoutSeconds ?? 2,
+    timeoutSeconds: timeIn('seconds', p?.timeout, p?.timeoutSeconds) ?? 2,
     failureThreshold: timing.failureThreshold,
     successThreshold: 1,
   };
 }
 
-/** The pod template of a workload: the platform template merged with the app's intent. */
+/** The pod template of a workload: the platform template merged with the app's intent. @internal */
 export function buildPodTemplate(
   intent: PodIntent, t: ResolvedPlatformTemplate, placement: PodPlacement,
 ): { selector: Record<string, string>; template: k8s.PodTemplateSpec } {

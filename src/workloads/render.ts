@@ -17,19 +17,19 @@ import { OPENKRUISE_GROUP, apiVersionOf, workloadKind } from '../core/workload-k
 import { FLEET_API_VERSION } from '../crds/pools';
 import { KubeObject } from '../synth/context';
 
-/** API version of OpenKruise CloneSet (`apps.kruise.io/v1alpha1`, from the workload-kind table). */
+/** API version of OpenKruise CloneSet (`apps.kruise.io/v1alpha1`, from the workload-kind table). @internal */
 export const CLONESET_API_VERSION = apiVersionOf(workloadKind(OPENKRUISE_GROUP, 'CloneSet')!);
-/** API version of OpenKruise Advanced StatefulSet (`apps.kruise.io/v1beta1`, from the workload-kind table). */
+/** API version of OpenKruise Advanced StatefulSet (`apps.kruise.io/v1beta1`, from the workload-kind table). @internal */
 export const ADVANCED_STATEFULSET_API_VERSION = apiVersionOf(workloadKind(OPENKRUISE_GROUP, 'StatefulSet')!);
 
-/** Annotation on stateful objects naming who coordinates their disruptions. */
+/** Annotation on stateful objects naming who coordinates their disruptions. @internal */
 export const DISRUPTION_POLICY_ANNOTATION = `${LABEL_PREFIX}/disruption-policy`;
-/** Annotation on stateful objects explaining the absence of a PodDisruptionBudget. */
+/** Annotation on stateful objects explaining the absence of a PodDisruptionBudget. @internal */
 export const NO_PDB_ANNOTATION = `${LABEL_PREFIX}/pod-disruption-budget`;
-/** Annotation on stateful objects naming the shard manager endpoint. */
+/** Annotation on stateful objects naming the shard manager endpoint. @internal */
 export const SHARD_MANAGER_ANNOTATION = `${LABEL_PREFIX}/shard-manager`;
 
-/** Minimal OpenKruise CloneSet (apps.kruise.io/v1alpha1), the fields the library sets. */
+/** Minimal OpenKruise CloneSet (apps.kruise.io/v1alpha1), the fields the library sets. @internal */
 export interface CloneSet extends KubeObject {
   readonly spec: {
     readonly replicas: number;
@@ -42,7 +42,7 @@ export interface CloneSet extends KubeObject {
   };
 }
 
-/** Minimal OpenKruise Advanced StatefulSet (apps.kruise.io/v1beta1), the fields the library sets. */
+/** Minimal OpenKruise Advanced StatefulSet (apps.kruise.io/v1beta1), the fields the library sets. @internal */
 export interface AdvancedStatefulSet extends KubeObject {
   readonly spec: {
     readonly replicas: number;
@@ -57,7 +57,7 @@ export interface AdvancedStatefulSet extends KubeObject {
   };
 }
 
-/** Where and how a workload renders. */
+/** Where and how a workload renders. @internal */
 export interface WorkloadTarget {
   /** Namespace name. */
   readonly namespace: string;
@@ -71,7 +71,7 @@ export interface WorkloadTarget {
   readonly placement: PodPlacement;
 }
 
-/** The image of a version: the explicit image (its tag replaced for another version), or `<registry>/<app>:<version>`. */
+/** The image of a version: the explicit image (its tag replaced for another version), or `<registry>/<app>:<version>`. @internal */
 export function imageFor(application: string, image: string | undefined, version: AppVersion, registry: string, replaceTag: boolean): string {
   if (!image) return `${registry}/${application}:${version.app}`;
   if (!replaceTag) return image;
@@ -91,12 +91,12 @@ function sortedRecord(r: Readonly<Record<string, string>>): Record<string, strin
   return Object.fromEntries(Object.keys(r).sort().map(k => [k, r[k]]));
 }
 
-/** Formats a storage size: `Ti` when whole, else as memory (`Gi`/`Mi`). */
+/** Formats a storage size: `Ti` when whole, else as memory (`Gi`/`Mi`). @internal */
 export function formatStorage(mib: number): string {
   return mib % (1024 * 1024) === 0 ? `${mib / (1024 * 1024)}Ti` : formatMemory(mib);
 }
 
-/** The immutable ConfigMap of config values. */
+/** The immutable ConfigMap of config values. @internal */
 export function renderConfigMap(
   application: string, namespace: string, partOf: string, data: Readonly<Record<string, string>>, configVersion: string,
 ): KubeObject {
@@ -111,7 +111,7 @@ export function renderConfigMap(
   }) as KubeObject;
 }
 
-/** The ServiceAccount of an app: no token unless asked. */
+/** The ServiceAccount of an app: no token unless asked. @internal */
 export function renderServiceAccount(application: string, namespace: string, partOf: string, automount: boolean): KubeObject {
   return k8s.KubeServiceAccount.manifest({
     metadata: { name: application, namespace, labels: objectLabels(application, partOf) },
@@ -119,7 +119,7 @@ export function renderServiceAccount(application: string, namespace: string, par
   }) as KubeObject;
 }
 
-/** A PriorityClass of the platform. */
+/** A PriorityClass of the platform. @internal */
 export function renderPriorityClass(pc: PlatformPriorityClass): KubeObject {
   return k8s.KubePriorityClass.manifest({
     metadata: { name: pc.name },
@@ -130,7 +130,7 @@ export function renderPriorityClass(pc: PlatformPriorityClass): KubeObject {
   }) as KubeObject;
 }
 
-/** The local-SSD storage class (statically provisioned local volumes, bound where the pod is scheduled). */
+/** The local-SSD storage class (statically provisioned local volumes, bound where the pod is scheduled). @internal */
 export function renderLocalStorageClass(name: string): KubeObject {
   return k8s.KubeStorageClass.manifest({
     metadata: { name, annotations: { 'fleet.cdk8s.io/description': 'Local SSD volumes discovered by the local-volume provisioner; bound when the pod is scheduled.' } },
@@ -168,7 +168,7 @@ function appPodIntent(w: WorkloadSpec, partOf: string) {
   };
 }
 
-/** The tracks of a LiDeployment: stable, and canary when set. */
+/** The tracks of a LiDeployment: stable, and canary when set. @internal */
 export function deploymentTracks(d: DeploymentSpec, registry: string): TrackSpec[] {
   const out: TrackSpec[] = [{
     track: 'stable',
@@ -191,12 +191,12 @@ export function deploymentTracks(d: DeploymentSpec, registry: string): TrackSpec
   return out;
 }
 
-/** The rollout of one track of a LiDeployment. */
+/** The rollout of one track of a LiDeployment. @internal */
 export function deploymentRollout(d: DeploymentSpec, replicas: number): RolloutPlan {
   return planRollout(replicas, d.maxSurge, d.maxUnavailable, podStartBudget(d.probes, d.minReadySeconds));
 }
 
-/** Every object of a LiDeployment in its cluster. */
+/** Every object of a LiDeployment in its cluster. @internal */
 export function renderLiDeployment(d: DeploymentSpec, target: WorkloadTarget): KubeObject[] {
   const p = d;
   const { namespace, partOf, template } = target;
@@ -329,7 +329,7 @@ function resourcesRecord(w: WorkloadSpec): Record<string, unknown> {
   };
 }
 
-/** Every object of a LiStatefulSet in its cluster. */
+/** Every object of a LiStatefulSet in its cluster. @internal */
 export function renderLiStatefulSet(s: StatefulSetSpec, target: WorkloadTarget): KubeObject[] {
   const p = s;
   const { namespace, partOf, template } = target;

@@ -15,6 +15,7 @@ import { AppPort, AppResources, AppVersion, appBudget, appLimits } from './workl
 import { Cluster } from '../clusters/cluster';
 import { ClustersSpec } from '../clusters/slots';
 import { PropShape, describeValue, shapeProblems } from '../core/checks';
+import { TimeProp, timeIn, timeProblems, timeProp } from '../core/durations';
 import { Violations } from '../core/errors';
 import { FleetModel, pathOf } from '../core/model';
 import { dns1123LabelFix, isDns1123Label, isDns1123Subdomain, labelsProblems } from '../core/names';
@@ -22,7 +23,7 @@ import { ResourceAmounts, cpuProblem, formatCpu, formatMemory, memoryProblem, me
 import { imagePinProblem } from '../core/versions';
 import { appNamespaceOf } from '../tenancy/app-namespace';
 
-/** A workload of this layer. */
+/** A workload of this layer. @internal */
 export type LiWorkload = LiDeployment | LiStatefulSet;
 
 /** Longest application name: a StatefulSet's pods need room for the revision hash label, a canary for `-canary`. */
@@ -72,7 +73,7 @@ const PROBE_SHAPE: PropShape = {
 };
 const CANARY_SHAPE: PropShape = { version: 'object', config: 'string-map?', percent: 'number?', count: 'number?' };
 
-/** Type problems of a workload's props (a JavaScript caller may pass anything); the other checks need the types right. */
+/** Type problems of a workload's props (a JavaScript caller may pass anything); the other checks need the types right. @internal */
 export function workloadShapeProblems(w: LiWorkload): string[] {
   const p: unknown = w.props;
   const out = shapeProblems(p, { ...WORKLOAD_SHAPE, ...(w instanceof LiDeployment ? DEPLOYMENT_SHAPE : STATEFUL_SHAPE) });
@@ -92,7 +93,7 @@ export function workloadShapeProblems(w: LiWorkload): string[] {
   return out;
 }
 
-/** Every workload of the fleet, in tree order per kind. */
+/** Every workload of the fleet, in tree order per kind. @internal */
 export function workloadsOf(model: FleetModel): LiWorkload[] {
   return [...model.ofType(LiDeployment), ...model.ofType(LiStatefulSet)];
 }
@@ -133,7 +134,7 @@ const MOUNT_SHAPE: PropShape = { volume: 'string', mountPath: 'string', readOnly
 const VOLUME_SHAPE: PropShape = { name: 'string', emptyDir: 'object?', csi: 'object?', secret: 'object?', appMountPath: 'string?', appMountReadOnly: 'boolean?' };
 const PRIORITY_CLASS_SHAPE: PropShape = { name: 'string', value: 'number', description: 'string' };
 
-/** Type problems of a platform template's props (a JavaScript caller may pass anything); the other checks need the types right. */
+/** Type problems of a platform template's props (a JavaScript caller may pass anything); the other checks need the types right. @internal */
 export function templateShapeProblems(t: PlatformPodTemplate): string[] {
   const out = shapeProblems(t.props, TEMPLATE_SHAPE);
   if (out.length > 0) return out;
@@ -175,7 +176,10 @@ function validateTemplateValues(p: PlatformPodTemplateProps, path: string, v: Vi
     const problem = limit === undefined ? undefined : memoryProblem(limit);
     if (problem) v.error(path, 'platform-template.volume.size-limit', `volume '${vol.name}' sizeLimit: ${problem}`, 'use Size.mebibytes(…)');
   }
-  const grace = p.terminationGracePeriodSeconds;
+  for (const t of timeProblems([timeProp('', p, 'terminationGracePeriod', 'terminationGracePeriodSeconds', 'seconds')])) {
+    v.error(path, 'platform-template.time', t.message, t.fix);
+  }
+  const grace = timeIn('seconds', p.terminationGracePeriod, p.terminationGracePeriodSeconds);
   if (grace !== undefined && !(Number.isInteger(grace) && grace >= 0 && grace <= 3600)) {
     v.error(path, 'platform-template.termination-grace', `terminationGracePeriodSeconds is ${grace}`, 'use whole seconds from 0 to 3600 (default 30)');
   }
@@ -198,6 +202,7 @@ function validateTemplateValues(p: PlatformPodTemplateProps, path: string, v: Vi
  * fleet's overridden by the cluster's own; each bad prop reported once.
  * Returns undefined when a template's props have the wrong types (the
  * workloads, which are checked against the templates, are then not checked).
+ * @internal
  */
 export function resolvePlatformTemplates(
   model: FleetModel, clusters: ClustersSpec, canaryBound: number, v: Violations,
@@ -442,6 +447,7 @@ function resolveCommon(w: LiWorkload, v: Violations): Omit<WorkloadSpec, 'kind'>
  * and canary with their defaults, the canary within the guardrails' bound
  * (`canaryBound`, percent of all the app's pods). Undefined when a prop is
  * reported.
+ * @internal
  */
 export function resolveDeployment(d: LiDeployment, canaryBound: number, v: Violations): DeploymentSpec | undefined {
   const path = pathOf(d);
@@ -455,7 +461,7 @@ export function resolveDeployment(d: LiDeployment, canaryBound: number, v: Viola
     const problem = rolloutProblem(p.replicas, maxSurge, maxUnavailable);
     if (problem) v.error(path, 'workload.rollout', problem, "let the rollout progress: e.g. maxSurge '25%' (rounded up) with maxUnavailable 0");
   }
-  const minReady = p.minReadySeconds;
+  const minReady = timeIn('seconds', p.minReady, p.minReadySeconds);
   if (minReady !== undefined && !(Number.isInteger(minReady) && minReady >= 0)) v.error(path, 'workload.min-ready-seconds', `minReadySeconds is ${minReady}`, 'use a whole number of seconds, 0 or more');
   if (p.canary) {
     validateVersion(path, 'canary.version', p.canary.version, v);
@@ -480,7 +486,7 @@ export function resolveDeployment(d: LiDeployment, canaryBound: number, v: Viola
   return { ...common, construct: d, kind: 'deployment', maxSurge, maxUnavailable, minReadySeconds: minReady ?? DEFAULT_MIN_READY_SECONDS, canary };
 }
 
-/** Resolves a LiStatefulSet: data mount path with its default, storage as MiB. Undefined when a prop is reported. */
+/** Resolves a LiStatefulSet: data mount path with its default, storage as MiB. Undefined when a prop is reported. @internal */
 export function resolveStatefulSet(s: LiStatefulSet, v: Violations): StatefulSetSpec | undefined {
   const path = pathOf(s);
   const errors = v.errorCount;
@@ -500,13 +506,27 @@ export function resolveStatefulSet(s: LiStatefulSet, v: Violations): StatefulSet
   return { ...common, construct: s, kind: 'stateful', storageMiB, dataMountPath, acmEndpoint: p.acmEndpoint };
 }
 
-/** Resolves every workload of the fleet (props of the right types first); those with a reported prop are left out. */
+/** A workload's time props: each a Duration or the number prop beside it. */
+function workloadTimes(w: LiWorkload): TimeProp[] {
+  const out: TimeProp[] = w instanceof LiDeployment ? [timeProp('', w.props, 'minReady', 'minReadySeconds', 'seconds')] : [];
+  for (const [kind, probe] of Object.entries(w.props.probes ?? {})) {
+    for (const [key, numberKey] of [['initialDelay', 'initialDelaySeconds'], ['period', 'periodSeconds'], ['timeout', 'timeoutSeconds']]) {
+      out.push(timeProp(`probes.${kind}.`, probe, key, numberKey, 'seconds'));
+    }
+  }
+  return out;
+}
+
+/** Resolves every workload of the fleet (props of the right types first); those with a reported prop are left out. @internal */
 export function resolveWorkloads(model: FleetModel, canaryBound: number, v: Violations): Array<DeploymentSpec | StatefulSetSpec> {
   const out: Array<DeploymentSpec | StatefulSetSpec> = [];
   for (const w of workloadsOf(model)) {
     const shape = workloadShapeProblems(w);
     for (const problem of shape) v.error(pathOf(w), 'workload.props.type', problem, 'give each prop the type its documentation states');
     if (shape.length > 0) continue;
+    const times = timeProblems(workloadTimes(w));
+    for (const t of times) v.error(pathOf(w), 'workload.time', t.message, t.fix);
+    if (times.length > 0) continue;
     const spec = w instanceof LiDeployment ? resolveDeployment(w, canaryBound, v) : resolveStatefulSet(w, v);
     if (spec) out.push(spec);
   }

@@ -23,19 +23,20 @@ export interface CanarySize {
 /**
  * Parses `'25%'` into 25, as Kubernetes parses percentages (`'050%'` is 50,
  * see `parseKubePercent` in core/int-or-percent.ts); undefined when it is not a percentage from 0 to 100.
+ * @internal
  */
 export function parsePercent(v: string): number | undefined {
   const n = parseKubePercent(v);
   return n !== undefined && n <= 100 ? n : undefined;
 }
 
-/** Why a count-or-percentage is invalid, or undefined when it is valid. */
+/** Why a count-or-percentage is invalid, or undefined when it is valid. @internal */
 export function podCountProblem(v: PodCountOrPercent): string | undefined {
   if (typeof v === 'number') return Number.isInteger(v) && v >= 0 ? undefined : `${v} is not a whole number of pods, 0 or more`;
   return parsePercent(v) === undefined ? `'${v}' is not a percentage from 0% to 100%` : undefined;
 }
 
-/** Resolves a count or percentage against `replicas`, rounding up (`maxSurge`) or down (`maxUnavailable`). */
+/** Resolves a count or percentage against `replicas`, rounding up (`maxSurge`) or down (`maxUnavailable`). @internal */
 export function resolvePods(v: PodCountOrPercent, replicas: number, round: 'up' | 'down'): number {
   if (typeof v === 'number') return v;
   const pct = parsePercent(v) ?? 0;
@@ -43,7 +44,7 @@ export function resolvePods(v: PodCountOrPercent, replicas: number, round: 'up' 
   return round === 'up' ? Math.ceil(exact) : Math.floor(exact);
 }
 
-/** Canary pods for a size; 0 when no canary. Throws nothing: invalid sizes are reported by {@link canaryProblem}. */
+/** Canary pods for a size; 0 when no canary. Throws nothing: invalid sizes are reported by {@link canaryProblem}. @internal */
 export function canaryPods(replicas: number, canary: CanarySize | undefined): number {
   if (!canary) return 0;
   if (canary.count !== undefined) return canary.count;
@@ -57,6 +58,7 @@ export function canaryPods(replicas: number, canary: CanarySize | undefined): nu
  * tracks, so that share is the share of requests a bad canary version serves
  * (its blast radius). Integers only, as the in-cluster policy computes it:
  * `canary * 100 <= boundPercent * (canary + stable)`.
+ * @internal
  */
 export function canaryAllowed(canary: number, stable: number, boundPercent: number): boolean {
   return canary * 100 <= boundPercent * (canary + stable);
@@ -65,19 +67,20 @@ export function canaryAllowed(canary: number, stable: number, boundPercent: numb
 /**
  * The most canary pods {@link canaryAllowed} lets run beside `stable` pods:
  * `floor(bound * stable / (100 - bound))`; unbounded (`Infinity`) for a bound of 100.
+ * @internal
  */
 export function maxCanaryPods(stable: number, boundPercent: number): number {
   if (boundPercent >= 100) return Number.POSITIVE_INFINITY;
   return Math.floor((boundPercent * stable) / (100 - boundPercent));
 }
 
-/** The fewest stable pods beside which a one-pod canary stays within the bound (`Infinity` for a bound of 0). */
+/** The fewest stable pods beside which a one-pod canary stays within the bound (`Infinity` for a bound of 0). @internal */
 export function minStableForOneCanaryPod(boundPercent: number): number {
   if (boundPercent <= 0) return Number.POSITIVE_INFINITY;
   return Math.max(0, Math.ceil(100 / boundPercent) - 1);
 }
 
-/** A canary size that passes the bound beside `replicas` stable pods, for a fix text. */
+/** A canary size that passes the bound beside `replicas` stable pods, for a fix text. @internal */
 export interface CanaryFix {
   /** The largest passing `canary.count`; 0 when no canary fits (raise `replicas` to {@link minReplicas}). */
   readonly maxCount: number;
@@ -87,7 +90,7 @@ export interface CanaryFix {
   readonly minReplicas: number;
 }
 
-/** The sizes a fix can suggest; each of them passes {@link canaryAllowed} when applied. */
+/** The sizes a fix can suggest; each of them passes {@link canaryAllowed} when applied. @internal */
 export function canaryFix(replicas: number, boundPercent: number): CanaryFix {
   const cap = maxCanaryPods(replicas, boundPercent);
   const maxCount = Number.isFinite(cap) ? cap : replicas;
@@ -96,7 +99,7 @@ export function canaryFix(replicas: number, boundPercent: number): CanaryFix {
   return { maxCount, maxPercent: p >= 1 ? p : undefined, minReplicas: minStableForOneCanaryPod(boundPercent) };
 }
 
-/** The fix text of a canary above the bound: sizes that pass. */
+/** The fix text of a canary above the bound: sizes that pass. @internal */
 export function canaryFixText(replicas: number, boundPercent: number): string {
   const f = canaryFix(replicas, boundPercent);
   if (f.maxCount < 1) {
@@ -111,6 +114,7 @@ export function canaryFixText(replicas: number, boundPercent: number): string {
  * Why a canary size is not allowed, or undefined: exactly one of percent and
  * count, positive, and the canary's pods at most `boundPercent` of all the
  * app's pods (canary + `replicas` stable; {@link canaryAllowed}).
+ * @internal
  */
 export function canaryProblem(replicas: number, canary: CanarySize, boundPercent: number): string | undefined {
   const hasPercent = canary.percent !== undefined;
@@ -125,7 +129,7 @@ export function canaryProblem(replicas: number, canary: CanarySize, boundPercent
   return undefined;
 }
 
-/** A resolved rolling update. */
+/** A resolved rolling update. @internal */
 export interface RolloutPlan {
   /** Extra pods during the rollout. */
   readonly maxSurge: number;
@@ -139,7 +143,7 @@ export interface RolloutPlan {
   readonly progressDeadlineSeconds: number;
 }
 
-/** Time budget of one pod becoming available, in seconds. */
+/** Time budget of one pod becoming available, in seconds. @internal */
 export interface PodStartBudget {
   /** Time allowed to pull the image. @default 120 */
   readonly imagePullSeconds?: number;
@@ -151,7 +155,7 @@ export interface PodStartBudget {
   readonly minReadySeconds: number;
 }
 
-/** Lower bound of the progress deadline, in seconds. */
+/** Lower bound of the progress deadline, in seconds. @internal */
 export const MIN_PROGRESS_DEADLINE_SECONDS = 300;
 
 /**
@@ -163,6 +167,7 @@ export const MIN_PROGRESS_DEADLINE_SECONDS = 300;
  * pulled, started and ready), at least {@link MIN_PROGRESS_DEADLINE_SECONDS}:
  * the Deployment controller resets its deadline whenever a pod becomes
  * available, so a stuck wave is detected after that long.
+ * @internal
  */
 export function planRollout(replicas: number, maxSurge: PodCountOrPercent, maxUnavailable: PodCountOrPercent, start: PodStartBudget): RolloutPlan {
   const surge = resolvePods(maxSurge, replicas, 'up');
@@ -178,7 +183,7 @@ export function planRollout(replicas: number, maxSurge: PodCountOrPercent, maxUn
   };
 }
 
-/** Why a surge/unavailable pair cannot roll out `replicas`, or undefined. */
+/** Why a surge/unavailable pair cannot roll out `replicas`, or undefined. @internal */
 export function rolloutProblem(replicas: number, maxSurge: PodCountOrPercent, maxUnavailable: PodCountOrPercent): string | undefined {
   const p = podCountProblem(maxSurge) ?? podCountProblem(maxUnavailable);
   if (p) return p;

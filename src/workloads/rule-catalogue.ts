@@ -12,7 +12,7 @@ import { RuleIdsOf, groupDigits, ruleCatalogue } from '../core/rules';
 const VERSION_FIX = "use letters, digits, '.', '_' and '-', at most 63 characters, e.g. '1.42.0'";
 const CONFIG_KEY_FIX = 'use letters, digits, \'-\', \'_\' and \'.\'';
 
-/** The workloads layer's rules. */
+/** The workloads layer's rules. @internal */
 export const WORKLOADS_RULES = ruleCatalogue('workloads', {
   'workload.canary.bound': {
     summary: 'a canary holds at most the fleet\'s canary share (Guardrails.maxCanaryPercent) of the app\'s pods, canary + stable',
@@ -41,6 +41,11 @@ export const WORKLOADS_RULES = ruleCatalogue('workloads', {
   'platform-template.termination-grace': {
     summary: 'the pods\' termination grace period is whole seconds from 0 to 3600',
     fix: 'use whole seconds from 0 to 3600 (default 30)',
+    severity: 'error',
+  },
+  'platform-template.time': {
+    summary: 'the template\'s terminationGracePeriod is a Duration or terminationGracePeriodSeconds (not both), whole seconds',
+    fix: 'give one of the two props, as whole seconds, e.g. Duration.seconds(30)',
     severity: 'error',
   },
   'platform-template.registry': {
@@ -256,6 +261,11 @@ export const WORKLOADS_RULES = ruleCatalogue('workloads', {
   'workload.rollout': {
     summary: 'a rollout can progress: maxSurge and maxUnavailable are not both 0 in pods',
     fix: "let the rollout progress: e.g. maxSurge '25%' (rounded up) with maxUnavailable 0",
+    severity: 'error',
+  },
+  'workload.time': {
+    summary: 'a time prop is a Duration or its number prop (not both), a whole number of the unit the output takes',
+    fix: 'give one of the two props, as a whole number of seconds, e.g. Duration.seconds(30)',
     severity: 'error',
   },
   'workload.min-ready-seconds': {

@@ -13,7 +13,7 @@ import { LayerSlots, Stacked } from '../synth/layer';
 import { AppNamespace } from '../tenancy/app-namespace';
 import { TenancyStack } from '../tenancy/slots';
 
-/** A version with its config version resolved (the app version unless given). */
+/** A version with its config version resolved (the app version unless given). @internal */
 export interface ResolvedVersion {
   /** Version of the app: the image tag. */
   readonly app: string;
@@ -21,7 +21,7 @@ export interface ResolvedVersion {
   readonly config: string;
 }
 
-/** What both workload kinds resolve to: the props, every default applied once. */
+/** What both workload kinds resolve to: the props, every default applied once. @internal */
 export interface WorkloadSpec {
   /** `deployment` (LiDeployment) or `stateful` (LiStatefulSet). */
   readonly kind: 'deployment' | 'stateful';
@@ -65,7 +65,7 @@ export interface WorkloadSpec {
   readonly automountServiceAccountToken: boolean;
 }
 
-/** A LiDeployment's canary, resolved. */
+/** A LiDeployment's canary, resolved. @internal */
 export interface CanarySpec {
   /** The canary workload's name: `<application>-canary`. */
   readonly name: string;
@@ -77,7 +77,7 @@ export interface CanarySpec {
   readonly config?: Readonly<Record<string, string>>;
 }
 
-/** A resolved LiDeployment. */
+/** A resolved LiDeployment. @internal */
 export interface DeploymentSpec extends WorkloadSpec {
   /** A LiDeployment. */
   readonly kind: 'deployment';
@@ -93,7 +93,7 @@ export interface DeploymentSpec extends WorkloadSpec {
   readonly canary?: CanarySpec;
 }
 
-/** A resolved LiStatefulSet. */
+/** A resolved LiStatefulSet. @internal */
 export interface StatefulSetSpec extends WorkloadSpec {
   /** A LiStatefulSet. */
   readonly kind: 'stateful';
@@ -107,7 +107,7 @@ export interface StatefulSetSpec extends WorkloadSpec {
   readonly acmEndpoint: string;
 }
 
-/** The platform pod templates, resolved: the fleet's, and the one of each cluster. */
+/** The platform pod templates, resolved: the fleet's, and the one of each cluster. @internal */
 export interface PlatformTemplateSpecs {
   /** The fleet's template (defaults applied). */
   readonly fleet: ResolvedPlatformTemplate;
@@ -117,7 +117,7 @@ export interface PlatformTemplateSpecs {
   readonly sources: ReadonlyMap<Cluster, PlatformPodTemplate>;
 }
 
-/** The workloads layer's resolved specs. */
+/** The workloads layer's resolved specs. @internal */
 export interface WorkloadsSpec {
   /** Every workload whose props are valid, in tree order per kind (LiDeployments first). */
   readonly workloads: ReadonlyArray<DeploymentSpec | StatefulSetSpec>;
@@ -125,7 +125,7 @@ export interface WorkloadsSpec {
   readonly templates?: PlatformTemplateSpecs;
 }
 
-/** The workloads layer's slots. */
+/** The workloads layer's slots. @internal */
 export interface WorkloadsSlots extends LayerSlots {
   /** Resolved specs of the workloads layer. */
   readonly spec: { readonly workloads: WorkloadsSpec };
@@ -133,5 +133,5 @@ export interface WorkloadsSlots extends LayerSlots {
   readonly plan: {};
 }
 
-/** Everything the guardrails read of the workloads layer and below it. */
+/** Everything the guardrails read of the workloads layer and below it. @internal */
 export type WorkloadsStack = Stacked<TenancyStack, WorkloadsSlots>;

@@ -1,7 +1,7 @@
 /**
  * The props app developers write, shared by LiDeployment and LiStatefulSet.
  */
-import { Size } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { ResourceAmounts, cpuToMillis, memoryToMiB } from '../core/resources';
 
@@ -44,12 +44,18 @@ export interface AppProbe {
   readonly port?: string | number;
   /** Run this command instead of an HTTP GET. @default - HTTP GET */
   readonly command?: readonly string[];
-  /** Seconds before the first probe. @default 0 */
+  /** Seconds before the first probe (whole); or give `initialDelay`. @default 0 */
   readonly initialDelaySeconds?: number;
-  /** Seconds between probes. @default 10 */
+  /** Time before the first probe: whole seconds; or give `initialDelaySeconds`. @default - none */
+  readonly initialDelay?: Duration;
+  /** Seconds between probes (whole); or give `period`. @default 10 (startup: 5) */
   readonly periodSeconds?: number;
-  /** Seconds before a probe times out. @default 2 */
+  /** Time between probes: whole seconds; or give `periodSeconds`. @default Duration.seconds(10) (startup: 5 seconds) */
+  readonly period?: Duration;
+  /** Seconds before a probe times out (whole); or give `timeout`. @default 2 */
   readonly timeoutSeconds?: number;
+  /** Time before a probe times out: whole seconds; or give `timeoutSeconds`. @default Duration.seconds(2) */
+  readonly timeout?: Duration;
   /** Consecutive failures before the probe fails. @default 3 (liveness: 6) */
   readonly failureThreshold?: number;
 }
@@ -98,12 +104,12 @@ export interface LiWorkloadProps {
   readonly automountServiceAccountToken?: boolean;
 }
 
-/** The app's budget in internal units. */
+/** The app's budget in internal units. @internal */
 export function appBudget(r: AppResources): ResourceAmounts {
   return { cpuMillis: cpuToMillis(r.cpu), memoryMiB: memoryToMiB(r.memory), gpus: r.gpus ?? 0 };
 }
 
-/** The pod's limits in internal units. */
+/** The pod's limits in internal units. @internal */
 export function appLimits(r: AppResources): ResourceAmounts {
   return { cpuMillis: cpuToMillis(r.cpuLimit ?? r.cpu), memoryMiB: memoryToMiB(r.memory), gpus: r.gpus ?? 0 };
 }

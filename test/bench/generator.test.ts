@@ -1,6 +1,7 @@
 import { parse } from 'yaml';
 import { clustersFor, generateFleet, generatedAppOf, seededRng, statefulAppsFor } from '../../bench/generator';
-import { AppNamespace, Cluster, Fleet, FleetModel, KubernetesPool, LiDeployment, LiStatefulSet, NodeProfile, RequiredDaemonSet } from '../../src';
+import { AppNamespace, Cluster, Fleet, KubernetesPool, LiDeployment, LiStatefulSet, NodeProfile, RequiredDaemonSet } from '../../src';
+import { FleetModel } from '../../src/core/model';
 import { tmpOutdir } from '../support/fleet';
 import { describeWithSchemas, validateAll } from '../support/schemas';
 

@@ -1,6 +1,7 @@
 import { buildExampleFleet } from '../../examples/fleet';
-import { formatCpu, formatMemory, parseOutputTree } from '../../src';
+import { parseOutputTree } from '../../src';
 import { planReport } from '../../src/cli/plan-report';
+import { formatCpu, formatMemory } from '../../src/core/resources';
 import { smallFleet, tmpOutdir } from '../support/fleet';
 import { describeWithSchemas, validateAll } from '../support/schemas';
 

@@ -1,8 +1,11 @@
-import { Cluster, Cpu, Fleet, FleetModel, Labels, NodeProfile, RequiredDaemonSet, Size, Violations, synthesizeFleet } from '../../src';
+import { Cluster, Cpu, Fleet, Labels, NodeProfile, RequiredDaemonSet, Size } from '../../src';
 import { resolveCluster, resolveDaemonSet, resolvePool, clustersLayer } from '../../src/clusters/layer';
 import { resolveControlPlane } from '../../src/control-plane/settings';
+import { Violations } from '../../src/core/errors';
+import { FleetModel } from '../../src/core/model';
 import { resolveGuardrailPolicy } from '../../src/guardrails/policy';
 import { machinesLayer } from '../../src/machines/layer';
+import { synthesizeFleet } from '../../src/synth/pipeline';
 import { smallFleet, synthErrors, tmpOutdir } from '../support/fleet';
 
 const FACTS = { fleetKubernetesVersion: '1.28.9', fleetVersionReported: false };

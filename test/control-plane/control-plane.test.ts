@@ -1,8 +1,9 @@
 import { k8s } from 'cdk8s-plus-28';
 import { parse } from 'yaml';
-import {
-  CIS_ITEMS, Cluster, ControlPlane, GIB_BYTES, KUBE_APISERVER_1_28_FLAGS, NodeProfile, Size, parseFlagArgs, renderApiPriority, renderTenantFlowSchema,
-} from '../../src';
+import { Cluster, ControlPlane, GIB_BYTES, NodeProfile, Size } from '../../src';
+import { KUBE_APISERVER_1_28_FLAGS, parseFlagArgs } from '../../src/control-plane/apiserver-flags';
+import { CIS_ITEMS } from '../../src/control-plane/cis';
+import { renderApiPriority, renderTenantFlowSchema } from '../../src/control-plane/priority-and-fairness';
 import { smallFleet, synthErrors } from '../support/fleet';
 import { describeWithSchemas, validateAll } from '../support/schemas';
 

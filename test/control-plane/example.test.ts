@@ -1,6 +1,8 @@
 import { parse } from 'yaml';
 import { buildExampleFleet } from '../../examples/fleet';
-import { CIS_ITEMS, GIB_BYTES, parseFlagArgs } from '../../src';
+import { GIB_BYTES } from '../../src';
+import { parseFlagArgs } from '../../src/control-plane/apiserver-flags';
+import { CIS_ITEMS } from '../../src/control-plane/cis';
 import { tmpOutdir } from '../support/fleet';
 import { describeWithSchemas, validateAll } from '../support/schemas';
 

@@ -1,8 +1,6 @@
 import * as fc from 'fast-check';
-import {
-  countFinding, defaultGoawayChance, etcdMemberCountProblem, etcdTiming, etcdTimingProblem, goawayChanceProblem,
-  inflightLimits, nodeCountFinding, podsPerNodeFinding, podsPerNodeLimit, SCALABILITY_THRESHOLDS,
-} from '../../src';
+import { defaultGoawayChance, etcdMemberCountProblem, etcdTiming, etcdTimingProblem, goawayChanceProblem, inflightLimits } from '../../src/control-plane/sizing';
+import { countFinding, nodeCountFinding, podsPerNodeFinding, podsPerNodeLimit, SCALABILITY_THRESHOLDS } from '../../src/control-plane/thresholds';
 
 describe('apiserver sizing', () => {
   test('in-flight limits follow the public thresholds: defaults, 1500/500 above 500 nodes, 3000/1000 above 3000', () => {

@@ -4,21 +4,22 @@
  * and a fix. Never another exception, never a hang, never a file outside the
  * output directory, never a partial output.
  *
- * fast-check builds small fleets (every construct, every prop) where each prop
- * is mostly a sensible value and sometimes a hostile one: negative, zero, NaN,
- * ±Infinity, 1e308, 2**53, fractions, empty / huge / unicode strings, invalid
- * names and versions, duplicates and values of the wrong type (as a JavaScript
+ * fast-check builds small fleets (every construct, every prop, the verbs that
+ * add to props) where each prop is mostly a sensible value and sometimes a
+ * hostile one: negative, zero, NaN, ±Infinity, 1e308, 2**53, fractions,
+ * empty / huge / unicode strings, invalid names and versions, Durations the
+ * output cannot take, duplicates and values of the wrong type (as a JavaScript
  * caller could pass them). The seed is fixed, so every run checks the same
  * fleets.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Size } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
   AppNamespace, Cluster, ControlPlane, Cpu, Fleet, FleetValidationError, Guardrails, LiDeployment, LiStatefulSet,
-  NodeProfile, PlacementLock, PlatformPodTemplate, RequiredDaemonSet, SynthResult,
+  NodeProfile, PlacementLock, PlatformPodTemplate, RequiredDaemonSet, Subject, SynthResult,
 } from '../../src';
 import { describeWithSchemas, validateAll } from '../support/schemas';
 
@@ -63,6 +64,10 @@ function opt<T>(a: fc.Arbitrary<T>, absentOneIn = 2): fc.Arbitrary<T | undefined
 function rare<T>(a: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> {
   return fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: a });
 }
+
+/** A time: mostly `good`, sometimes a Duration the output cannot take (a fraction, far too long), rarely the wrong type. */
+const duration = (good: Duration) =>
+  prop(fc.constant(good), fc.constantFrom<unknown>(Duration.millis(1500), Duration.days(100_000), Duration.seconds(0)));
 
 /** A CPU quantity: built with the public factories, hostile amounts included. */
 const cpu = fc.oneof(
@@ -148,6 +153,8 @@ const fleetSpec = fc.record({
     maintenanceZones: rare(prop(fc.constant(undefined), fc.constantFrom<unknown>(['nowhere'], [], ['mz-01', 'mz-01'], ['mz-01']))),
     profileByName: fc.boolean(),
     secondPool: fc.constantFrom('none', 'none', 'distinct', 'distinct', 'same-name'),
+    /** An agent required by the verb: the fleet's own (again), one of another fleet, or not an agent. */
+    addAgent: rare(fc.constantFrom('own', 'foreign', 'not-an-agent')),
   }),
   controlPlane: opt(fc.record({
     domain: opt(str(fc.constant('prod-1.lva1.k8s.internal'))),
@@ -163,6 +170,8 @@ const fleetSpec = fc.record({
     schedule: opt(str(fc.constant('17 * * * *'))),
     retain: opt(num(fc.constant(24))),
     certificateLifetimeHours: opt(num(fc.constant(720))),
+    certificateLifetime: rare(duration(Duration.days(30))),
+    roundTrip: rare(duration(Duration.millis(10))),
     shares: opt(num(fc.constant(20))),
     acknowledgeNodesAbove5000: opt(num(fc.constant(6000))),
     unsafeProfiling: opt(prop(fc.constant(true), fc.constant('yes'))),
@@ -176,6 +185,7 @@ const fleetSpec = fc.record({
     sidecars: rare(fc.constantFrom<unknown>('proxy', [null], [{ name: 'proxy' }])),
     registry: rare(str(fc.constant('registry.internal/apps'))),
     terminationGracePeriodSeconds: rare(num(fc.constant(30))),
+    terminationGracePeriod: rare(duration(Duration.seconds(30))),
     podLabels: rare(prop(fc.constant({ 'fleet.cdk8s.io/pki': 'enabled' }), fc.constant({ 'a b': 'c' }))),
     minAppCpu: rare(cpu),
     priorityClasses: rare(prop(fc.constant([{ name: 'fleet-stateless', value: 1000, description: 'apps' }, { name: 'fleet-stateful', value: 2000, description: 'data' }]),
@@ -191,6 +201,9 @@ const fleetSpec = fc.record({
     owners: opt(prop(fc.constant(['feed-team']), fc.constant(['']))),
     authorization: opt(prop(fc.constant([{ role: 'deployer', groups: ['feed-team'] }]), fc.constant([{ role: 'god', groups: ['system:authenticated'] }]))),
     ingressPort: opt(num(fc.constant(8080))),
+    /** grant(): to a group, to nobody, to a subject that is not one, to everybody; allowFrom(): itself, another fleet's namespace, not a namespace. */
+    grant: rare(fc.constantFrom('group', 'nobody', 'not-a-subject', 'system:authenticated')),
+    allowFrom: rare(fc.constantFrom('self', 'foreign', 'not-a-namespace')),
     pin: rare(fc.constantFrom('own', 'hub', 'foreign', 'not-a-cluster')),
     deployment: opt(fc.record({
       application: name('feed'),
@@ -206,6 +219,8 @@ const fleetSpec = fc.record({
       env: opt(prop(fc.constant({ MODE: 'prod' }), fc.constant({ 'BAD NAME': 'x' }))),
       config: opt(prop(fc.constant({ 'app.properties': 'a=1\n' }), fc.constant({ 'bad/key': 'x' }))),
       probePeriod: opt(num(fc.constant(10))),
+      minReady: rare(duration(Duration.seconds(10))),
+      probeTimeout: rare(duration(Duration.seconds(2))),
     }, { requiredKeys: ['application', 'appVersion', 'replicas', 'cpu', 'memory'] })),
     stateful: opt(fc.record({
       replicas: num(fc.integer({ min: 1, max: 6 })),
@@ -279,7 +294,7 @@ function buildFleet(s: FleetSpec, outdir: string): Fleet {
     labels: as(s.cluster.labels),
   });
   const pool = s.pool;
-  cluster.addPool('pool', {
+  const firstPool = cluster.addPool('pool', {
     name: pool.name,
     nodeProfile: pool.profileByName ? p.name : profile,
     capacity: pool.capacity,
@@ -287,6 +302,9 @@ function buildFleet(s: FleetSpec, outdir: string): Fleet {
     maintenanceZones: as(pool.maintenanceZones),
     requiredDaemonSets: agents,
   });
+  if (pool.addAgent === 'own' && agents[0]) firstPool.addRequiredDaemonSet(agents[0]);
+  if (pool.addAgent === 'foreign') firstPool.addRequiredDaemonSet(new RequiredDaemonSet(new Fleet(), 'agent', { image: 'r/agent:1.0.0', resources: { cpu: Cpu.millis(10), memory: Size.mebibytes(16) } }));
+  if (pool.addAgent === 'not-an-agent') firstPool.addRequiredDaemonSet(as('log-shipper'));
   if (pool.secondPool !== 'none') {
     cluster.addPool('pool-2', { name: pool.secondPool === 'distinct' ? 'second' : pool.name, nodeProfile: profile, capacity: 6, maintenanceZones: as(pool.maintenanceZones) });
   }
@@ -306,11 +324,12 @@ function buildFleet(s: FleetSpec, outdir: string): Fleet {
         members: c.members,
         quotaBackendBytes: c.quotaBackendBytes,
         roundTripMillis: c.roundTripMillis,
+        roundTrip: as(c.roundTrip),
         splitEvents: as(c.splitEvents),
         ...(c.eventsMembers !== undefined && c.splitEvents === true ? { events: { members: c.eventsMembers } } : {}),
       },
       backup: { schedule: c.schedule, retain: c.retain },
-      kubelet: { certificateLifetimeHours: c.certificateLifetimeHours },
+      kubelet: { certificateLifetimeHours: c.certificateLifetimeHours, certificateLifetime: as(c.certificateLifetime) },
       apiPriority: { platformControllerShares: c.shares },
       acknowledgeNodesAbove5000: c.acknowledgeNodesAbove5000,
     });
@@ -322,6 +341,7 @@ function buildFleet(s: FleetSpec, outdir: string): Fleet {
       maxCanaryPercent: s.templateMaxCanary,
       registry: s.templateProps.registry ?? 'registry.internal/apps',
       terminationGracePeriodSeconds: s.templateProps.terminationGracePeriodSeconds,
+      terminationGracePeriod: as(s.templateProps.terminationGracePeriod),
       podLabels: as(s.templateProps.podLabels),
       minAppCpu: s.templateProps.minAppCpu,
       priorityClasses: as(s.templateProps.priorityClasses),
@@ -341,6 +361,13 @@ function buildFleet(s: FleetSpec, outdir: string): Fleet {
       cluster: as(a.pin === 'own' ? cluster : a.pin === 'hub' ? fleet.hub : a.pin === 'foreign' ? new Fleet().hub : a.pin === 'not-a-cluster' ? { clusterName: 'prod-1' } : undefined),
       network: a.ingressPort !== undefined ? { ingress: [{ namespaces: ['ingress'], ports: [{ port: a.ingressPort }] }] } : undefined,
     });
+    if (a.grant === 'group') ns.grant('viewer', Subject.group('feed-oncall'));
+    if (a.grant === 'nobody') ns.grant('deployer');
+    if (a.grant === 'not-a-subject') ns.grant('deployer', as('feed-team'));
+    if (a.grant === 'system:authenticated') ns.grant('viewer', Subject.group('system:authenticated'));
+    if (a.allowFrom === 'self') ns.allowFrom(ns, { ports: [{ port: 8443 }] });
+    if (a.allowFrom === 'foreign') ns.allowFrom(new AppNamespace(new Fleet(), 'other', { app: 'other', tenant: 'stateless', nodeProfile: 'general' }));
+    if (a.allowFrom === 'not-a-namespace') ns.allowFrom(as('other'));
     if (a.deployment) {
       const d = a.deployment;
       new LiDeployment(ns, 'deployment', {
@@ -352,9 +379,12 @@ function buildFleet(s: FleetSpec, outdir: string): Fleet {
         canary: d.canaryPercent !== undefined ? { percent: d.canaryPercent, version: { app: '1.43.0' } } : undefined,
         maxSurge: as(d.maxSurge),
         minReadySeconds: d.minReadySeconds,
+        minReady: as(d.minReady),
         env: as(d.env),
         config: as(d.config),
-        probes: d.probePeriod !== undefined ? { readiness: { periodSeconds: d.probePeriod } } : undefined,
+        probes: d.probePeriod !== undefined || d.probeTimeout !== undefined
+          ? { readiness: { periodSeconds: d.probePeriod, timeout: as(d.probeTimeout) } }
+          : undefined,
       });
     }
     if (a.stateful) {

@@ -1,8 +1,8 @@
 import * as path from 'path';
 import * as ts from 'typescript';
 import { RULE_TABLES_COMMAND, generatedDocs, withRuleTables } from '../../scripts/rule-tables';
-import { GUARDRAIL_RULES } from '../../src';
 import { RuleEntry } from '../../src/core/rules';
+import { GUARDRAIL_RULES } from '../../src/guardrails/rules';
 import { FLEET_RULE_CATALOGUES } from '../../src/synth/layers';
 
 const ROOT = path.join(__dirname, '..', '..');

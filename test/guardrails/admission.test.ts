@@ -2,10 +2,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import fc from 'fast-check';
 import { admit, admitInCluster, AdmissionRequest } from './support';
-import {
-  Cluster, FleetValidationError, GuardrailConfig, Guardrails, canaryAllowed, guardrailParameters, guardrailPolicies, renderPolicy,
-  resolveGuardrailConfig, scaleDownAllowed, surgeAllowed,
-} from '../../src';
+import { Cluster, FleetValidationError, GuardrailConfig, Guardrails } from '../../src';
+import { guardrailParameters, guardrailPolicies, renderPolicy } from '../../src/guardrails/admission';
+import { resolveGuardrailConfig, scaleDownAllowed } from '../../src/guardrails/rules';
+import { surgeAllowed } from '../../src/guardrails/workload-objects';
+import { canaryAllowed } from '../../src/workloads/rollout';
 import { evaluateCel, kubernetesCelEnvironment } from '../support/cel';
 import { smallFleet, synthErrors } from '../support/fleet';
 import { describeWithSchemas, validateAll } from '../support/schemas';

@@ -3,10 +3,10 @@ import * as path from 'path';
 import { ApiObject } from 'cdk8s';
 import fc from 'fast-check';
 import { cloneSet, deployment, namespace } from './support';
-import {
-  Cluster, Fleet, Guardrails, GuardrailsProps, SynthEnv, SynthOptions, changeFindings, fleetState, readPreviousState,
-  resolveGuardrailConfig, scaleDownAllowed,
-} from '../../src';
+import { Cluster, Fleet, Guardrails, GuardrailsProps, SynthEnv, SynthOptions } from '../../src';
+import { changeFindings } from '../../src/guardrails/checks';
+import { resolveGuardrailConfig, scaleDownAllowed } from '../../src/guardrails/rules';
+import { fleetState, readPreviousState } from '../../src/guardrails/state';
 import { interruptSwap, readTree, smallFleet, tmpOutdir } from '../support/fleet';
 
 /** What differs between the versions of the fleet a test synthesizes. */

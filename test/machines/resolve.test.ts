@@ -1,4 +1,5 @@
-import { Cpu, Fleet, NodeProfile, Size, Violations } from '../../src';
+import { Cpu, Fleet, NodeProfile, Size } from '../../src';
+import { Violations } from '../../src/core/errors';
 import { resolveNodeProfile } from '../../src/machines/resolve';
 import { synthErrors, smallFleet, tmpOutdir } from '../support/fleet';
 

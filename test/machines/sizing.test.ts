@@ -1,5 +1,6 @@
 import * as fc from 'fast-check';
-import { Fleet, NodeProfile, Size, allocatable, defaultKubeReservedCpuMillis, defaultKubeReservedMemoryMiB, defaultMaxPods } from '../../src';
+import { Fleet, NodeProfile, Size } from '../../src';
+import { allocatable, defaultKubeReservedCpuMillis, defaultKubeReservedMemoryMiB, defaultMaxPods } from '../../src/machines/sizing';
 
 describe('node sizing', () => {
   test('kube-reserved CPU follows the 6% / 1% / 0.5% / 0.25% tiers', () => {

@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { maintenanceZoneNames, stripe, stripePools, stripingProblem } from '../../src';
+import { maintenanceZoneNames, stripe, stripePools, stripingProblem } from '../../src/machines/maintenance-zones';
 
 const zoneLists = fc.integer({ min: 1, max: 40 }).map(n => maintenanceZoneNames(n));
 

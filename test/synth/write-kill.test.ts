@@ -10,7 +10,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { clustersFor, generateFleet, seededRng, statefulAppsFor } from '../../bench/generator';
-import { OUTPUT_MARKER } from '../../src';
+import { OUTPUT_MARKER } from '../../src/synth/layout';
 import { markerText, parseScratchName, recoverOutput } from '../../src/synth/output-dir';
 import { ROOT, ensureCompiled, tmpDir } from '../support/cli';
 import { readTree, tmpOutdir } from '../support/fleet';

@@ -1,7 +1,7 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { OUTPUT_MARKER } from '../../src';
+import { OUTPUT_MARKER } from '../../src/synth/layout';
 import { OutputWriteError, markerText, recoverOutput } from '../../src/synth/output-dir';
 import { writeOutputAtomically } from '../../src/synth/write';
 import { deadPid, interruptSwap, readTree, tmpOutdir } from '../support/fleet';

@@ -2,8 +2,8 @@ import * as fc from 'fast-check';
 import { parse, stringify } from 'yaml';
 import { generateFleet } from '../../bench/generator';
 import { buildExampleFleet } from '../../examples/fleet';
-import { synthesizeFleet } from '../../src';
 import { canonicalObject, toYaml } from '../../src/synth/emit';
+import { synthesizeFleet } from '../../src/synth/pipeline';
 import { emitYaml } from '../../src/synth/yaml-emitter';
 
 /** Strings YAML readers like to take for something else, or that need quoting or escaping. */

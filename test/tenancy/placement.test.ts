@@ -1,5 +1,6 @@
 import * as fc from 'fast-check';
-import { Capacity, CandidateCluster, PlacementRequest, PlacementResult, addCapacity, capacityFits, describePlacementProblem, placeNamespaces } from '../../src';
+import { Capacity } from '../../src';
+import { CandidateCluster, PlacementRequest, PlacementResult, addCapacity, capacityFits, describePlacementProblem, placeNamespaces } from '../../src/tenancy/placement';
 
 const PROFILES = ['general', 'high-memory', 'gpu'];
 

@@ -1,4 +1,4 @@
-import { poolCrds } from '../../src';
+import { poolCrds } from '../../src/crds/pools';
 import { SchemaValidator } from '../../src/validation/schema-validator';
 import { describeWithSchemas, validateAll, validator } from '../support/schemas';
 

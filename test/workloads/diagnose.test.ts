@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { diagnoseRollout, flattenKubectlOutput } from '../../src';
+import { diagnoseRollout } from '../../src';
+import { flattenKubectlOutput } from '../../src/workloads/diagnose';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 const load = (name: string): unknown => JSON.parse(fs.readFileSync(path.join(FIXTURES, `${name}.json`), 'utf8'));

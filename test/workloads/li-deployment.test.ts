@@ -1,5 +1,8 @@
 import { FEED, all, find, workloadFleet } from './support';
-import { AppLabels, AppNamespace, Cpu, LiDeployment, Labels, NodeProfile, PlatformPodTemplate, Size, configMapName, planRollout } from '../../src';
+import { AppNamespace, Cpu, LiDeployment, Labels, NodeProfile, PlatformPodTemplate, Size } from '../../src';
+import { configMapName } from '../../src/workloads/config-hash';
+import { AppLabels } from '../../src/workloads/pod';
+import { planRollout } from '../../src/workloads/rollout';
 import { describeWithSchemas, validateAll } from '../support/schemas';
 
 function synthFeed(props: Partial<typeof FEED> = {}, options: { openKruise?: boolean } = {}) {

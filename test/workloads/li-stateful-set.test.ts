@@ -1,5 +1,6 @@
 import { all, find, workloadFleet } from './support';
-import { AppNamespace, Cpu, DISRUPTION_POLICY_ANNOTATION, LiStatefulSet, LiStatefulSetProps, Labels, NO_PDB_ANNOTATION, Size } from '../../src';
+import { AppNamespace, Cpu, LiStatefulSet, LiStatefulSetProps, Labels, Size } from '../../src';
+import { DISRUPTION_POLICY_ANNOTATION, NO_PDB_ANNOTATION } from '../../src/workloads/render';
 import { describeWithSchemas, validateAll } from '../support/schemas';
 
 const KAFKA: LiStatefulSetProps = {

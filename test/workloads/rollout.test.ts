@@ -1,5 +1,6 @@
 import * as fc from 'fast-check';
-import { canaryAllowed, canaryFix, canaryPods, canaryProblem, configHash, parsePercent, planRollout, resolvePods, rolloutProblem } from '../../src';
+import { configHash } from '../../src/workloads/config-hash';
+import { canaryAllowed, canaryFix, canaryPods, canaryProblem, parsePercent, planRollout, resolvePods, rolloutProblem } from '../../src/workloads/rollout';
 
 const countOrPercent = fc.oneof(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 100 }).map(n => `${n}%`));
 const start = fc.record({
