@@ -34,7 +34,7 @@ import { stringify } from 'yaml';
 import { buildBaselineApp } from './baseline';
 import { GeneratedApp, clustersFor, generateFleet, generatedAppOf, statefulAppsFor } from './generator';
 import { AppNamespace, Fleet } from '../src';
-import { FleetModel } from '../src/model';
+import { FleetModel } from '../src/core/model';
 import { canonicalObject } from '../src/synth/emit';
 import { writeOutputAtomically } from '../src/synth/write';
 import { emitYaml } from '../src/synth/yaml-emitter';

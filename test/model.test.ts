@@ -1,18 +1,19 @@
 import { Chart } from 'cdk8s';
-import { FleetModel } from '../src/model';
+import { Cluster } from '../src';
 import { smallFleet } from './support/fleet';
+import { FleetModel } from '../src/core/model';
 
 describe('FleetModel', () => {
-  test('workload clusters are every cluster but the hub (cdk8s charts pass any instanceof check)', () => {
+  test('indexes the construct tree by class, in tree order (cdk8s charts pass any instanceof check)', () => {
     const { fleet, cluster } = smallFleet();
     const model = new FleetModel(fleet);
-    expect(model.clusters.map(c => c.clusterName)).toEqual(['hub', 'prod-1']);
-    expect(model.workloadClusters).toEqual([cluster]);
+    expect(model.ofType(Cluster).map(c => c.clusterName)).toEqual(['hub', 'prod-1']);
+    expect(model.ofType(Cluster)[1]).toBe(cluster);
   });
 
-  test('a plain cdk8s Chart in the fleet is not taken for a workload cluster', () => {
+  test('workload clusters are every cluster but the hub; a plain cdk8s Chart in the fleet is not taken for one', () => {
     const { fleet, cluster } = smallFleet();
     new Chart(fleet, 'extra');
-    expect(new FleetModel(fleet).workloadClusters).toEqual([cluster]);
+    expect(fleet.synthesize().spec.clusters.workloadClusters.map(c => c.construct)).toEqual([cluster]);
   });
 });

@@ -13,6 +13,7 @@ import { AgentPolicyRule, DEFAULT_DAEMONSET_MAX_UNAVAILABLE, DaemonSetPort, Host
 import { ClusterAgentTotals, ClusterSpec, ClustersPlan, ClustersSlots, ClustersSpec, DaemonSetSpec, PoolPlan, PoolSpec } from './slots';
 import { describeValue, isRecord, isString, wholeNumberProblem } from '../core/checks';
 import { Violations } from '../core/errors';
+import { FleetModel, FleetRoot, pathOf } from '../core/model';
 import { Labels, RESERVED_NAMESPACES, dns1123LabelFix, isDns1123Label, isDns1123Subdomain, labelsProblems } from '../core/names';
 import { ResourceAmounts, ZERO, addResources, cpuProblem, cpuToMillis, fitsIn, formatCpu, memoryProblem, memoryToMiB, scaleResources, shortfalls, subtractResources } from '../core/resources';
 import { ErrorRuleId } from '../core/rules';
@@ -23,7 +24,6 @@ import { MAX_MAINTENANCE_ZONES, stripePools, stripingProblem } from '../machines
 import { NodeProfile } from '../machines/node-profile';
 import { validateTaints } from '../machines/resolve';
 import { MachinesSpec, MachinesStack } from '../machines/slots';
-import { FleetModel, FleetRoot, pathOf } from '../model';
 import { KubeObject, RenderContext } from '../synth/context';
 import { Layer } from '../synth/layer';
 import { RESERVED_CLUSTER_NAMES } from '../synth/layout';
@@ -393,7 +393,7 @@ function resolve(model: FleetModel, below: MachinesStack['spec'], v: Violations)
     byCluster.set(c, spec);
     for (const pool of pools) byPool.set(pool.construct, pool);
   }
-  const hub = byCluster.get(model.fleet.hub)!;
+  const hub = byCluster.get(model.fleet.hub as Cluster)!;
   const spec: ClustersSpec = {
     clusters: [hub, ...clusters.filter(c => c !== hub)],
     hub,

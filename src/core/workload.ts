@@ -24,7 +24,12 @@ export interface INamespacedWorkload extends IConstruct {
   readonly workloadDemand: WorkloadDemand;
 }
 
-/** True when a construct is a namespaced workload. @internal */
+/**
+ * True when a construct is a namespaced workload. (Only whether it has a
+ * demand: reading it may fail on bad props, which the workload's own layer
+ * reports; the tenancy layer reads it only once every prop is valid.)
+ * @internal
+ */
 export function isNamespacedWorkload(c: IConstruct): c is INamespacedWorkload {
-  return typeof (c as Partial<INamespacedWorkload>).workloadDemand === 'object';
+  return 'workloadDemand' in c;
 }

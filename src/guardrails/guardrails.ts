@@ -5,7 +5,7 @@
  */
 import { Construct } from 'constructs';
 import { GuardrailConfig, GuardrailSettings, resolveGuardrailConfig } from './rules';
-import type { FleetModel } from '../model';
+import type { FleetModel } from '../core/model';
 
 /** Props of {@link Guardrails}: see {@link GuardrailSettings} for each bound and its default. */
 export interface GuardrailsProps extends GuardrailSettings {}

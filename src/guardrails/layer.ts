@@ -22,9 +22,9 @@ import { GuardrailsSlots } from './slots';
 import { StateObject, fleetState, readPreviousState } from './state';
 import { PlainObject, appNameOf, groupOf, guardedKindOf, trackOf } from './workload-objects';
 import { Violations } from '../core/errors';
+import { FleetModel, pathOf } from '../core/model';
 import { parseKubeVersion } from '../core/versions';
 import { guardrailParametersCrd } from '../crds/guardrails';
-import { FleetModel, pathOf } from '../model';
 import { KubeObject, RenderContext, RenderedObject } from '../synth/context';
 import { objectYaml } from '../synth/emit';
 import { Layer } from '../synth/layer';
@@ -52,8 +52,9 @@ function render(ctx: RenderContext<WorkloadsStack['spec'], WorkloadsStack['plan'
   }
 
   if (!config.admissionPolicies) return;
-  for (const cluster of ctx.model.clusters) {
-    const version = ctx.model.versionOf(cluster);
+  for (const clusterSpec of ctx.spec.clusters.clusters) {
+    const cluster = clusterSpec.construct;
+    const version = clusterSpec.kubernetesVersion;
     const parsed = parseKubeVersion(version);
     const apiVersion = parsed && admissionApiVersion(parsed);
     if (!apiVersion) {
@@ -67,10 +68,10 @@ function render(ctx: RenderContext<WorkloadsStack['spec'], WorkloadsStack['plan'
     const policies = guardrailPolicies(config, {
       cluster: name,
       apiVersion,
-      openKruise: cluster.props.openKruise ?? false,
+      openKruise: clusterSpec.openKruise,
       canaries: facts,
       customResourceGroups: [...(customGroups.get(name) ?? [])],
-      platformNamespaces: [ctx.model.fleet.systemNamespace],
+      platformNamespaces: [ctx.spec.clusters.systemNamespace],
     });
     // the facts the canary policy binds as params, and their CRD
     ctx.add(cluster, guardrailParametersCrd() as KubeObject, construct);

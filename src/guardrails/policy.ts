@@ -16,7 +16,7 @@ import { Guardrails, GuardrailsProps } from './guardrails';
 import { GuardrailConfig, GuardrailRuleName, guardrailConfigProblems, guardrailRule, resolveGuardrailConfig } from './rules';
 import { PropShape, describeValue, shapeProblems } from '../core/checks';
 import { Violations } from '../core/errors';
-import { FleetModel, pathOf } from '../model';
+import { FleetModel, pathOf } from '../core/model';
 import { Layer, LayerSlots, NoSlots } from '../synth/layer';
 
 /** The fleet's guardrail policy, resolved once. @internal */

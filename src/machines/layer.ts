@@ -6,8 +6,8 @@ import { NodeProfile } from './node-profile';
 import { resolveMaintenanceZones, resolveNodeProfile } from './resolve';
 import { MachinesSlots, MachinesSpec, NodeProfileSpec } from './slots';
 import { Violations } from '../core/errors';
+import { FleetModel, pathOf } from '../core/model';
 import { GuardrailPolicyStack } from '../guardrails/policy';
-import { FleetModel, pathOf } from '../model';
 import { Layer } from '../synth/layer';
 import { NODE_PROFILES_DIR } from '../synth/layout';
 

@@ -9,11 +9,11 @@ import { allocatable, defaultKubeReservedCpuMillis, defaultKubeReservedMemoryMiB
 import { KubeletSpec, NodeProfileSpec } from './slots';
 import { describeValue, isRecord, wholeNumberProblem } from '../core/checks';
 import { Violations } from '../core/errors';
+import { FleetRoot, pathOf } from '../core/model';
 import { dns1123LabelFix, isDns1123Label, labelValueProblem, labelsProblems, qualifiedNameProblem } from '../core/names';
 import { ResourceAmounts, ZERO, amountsIfValid, cpuProblem, cpuToMillis, formatCpu, formatMemory, memoryProblem, memoryToMiB } from '../core/resources';
 import { ErrorRuleId } from '../core/rules';
 import { kubeletVersionProblem } from '../core/versions';
-import { FleetRoot, pathOf } from '../model';
 
 const CPU_MANAGER_POLICIES: readonly string[] = ['none', 'static'];
 const TOPOLOGY_MANAGER_POLICIES: readonly string[] = ['none', 'best-effort', 'restricted', 'single-numa-node'];

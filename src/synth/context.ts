@@ -3,10 +3,10 @@
  * each remembered with the construct it came from.
  */
 import { IConstruct } from 'constructs';
-import { Violations } from '../core/errors';
-import { LABEL_PREFIX, Labels, MANAGED_BY_VALUE } from '../core/names';
-import { FleetModel, pathOf } from '../model';
 import { identityKey, objectFilePath } from './layout';
+import { Violations } from '../core/errors';
+import { FleetModel, pathOf } from '../core/model';
+import { LABEL_PREFIX, Labels, MANAGED_BY_VALUE } from '../core/names';
 
 /** A Kubernetes object as plain JSON. */
 export type KubeObject = Record<string, unknown> & {

@@ -7,9 +7,9 @@
  * slots it adds). Each layer's folder declares both in its `slots.ts`; the
  * pipeline merges every layer's slots, bottom up, into one spec and one plan.
  */
-import { Violations } from '../core/errors';
-import { FleetModel } from '../model';
 import { RenderContext, RenderedObject } from './context';
+import { Violations } from '../core/errors';
+import { FleetModel } from '../core/model';
 
 /** The slots a layer reads or adds: resolved specs (what is declared) and plan decisions (what was decided). @internal */
 export interface LayerSlots {

@@ -7,7 +7,7 @@
  * whole app for every chart).
  */
 import { Violation, Violations } from '../core/errors';
-import { FleetModel, FleetRoot } from '../model';
+import { FleetModel, FleetRoot } from '../core/model';
 import { FleetPlan, FleetSpec } from '../plan';
 import { RenderContext, RenderedObject } from './context';
 import { objectYaml, toYaml } from './emit';

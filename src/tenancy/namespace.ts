@@ -4,8 +4,8 @@
  * LimitRange.
  */
 import { k8s } from 'cdk8s-plus-28';
-import { AppNamespace } from './app-namespace';
 import { Capacity } from './placement';
+import { NamespaceSpec } from './slots';
 import { LABEL_PREFIX, Labels } from '../core/names';
 import { ResourceAmounts, formatCpu, formatMemory } from '../core/resources';
 import { KubeObject } from '../synth/context';
@@ -30,21 +30,20 @@ export const DEFAULT_CONTAINER_MEMORY_REQUEST_MIB = 128;
  * policy cannot see what a namespace holds, so the label says it.
  * @internal
  */
-export function renderAppNamespace(ns: AppNamespace, protectedLabel: string): KubeObject {
+export function renderAppNamespace(ns: NamespaceSpec, protectedLabel: string): KubeObject {
   const level = ns.podSecurity;
-  const owners = [...new Set(ns.props.owners ?? [])].sort();
   const annotations: Record<string, string> = {};
-  if (owners.length > 0) annotations[OWNERS_ANNOTATION] = owners.join(',');
-  if (level !== 'restricted') annotations[POD_SECURITY_EXCEPTION_ANNOTATION] = ns.props.podSecurityReason ?? '';
+  if (ns.owners.length > 0) annotations[OWNERS_ANNOTATION] = ns.owners.join(',');
+  if (ns.podSecurityReason !== undefined) annotations[POD_SECURITY_EXCEPTION_ANNOTATION] = ns.podSecurityReason;
   return k8s.KubeNamespace.manifest({
     metadata: {
-      name: ns.namespaceName,
+      name: ns.namespace,
       labels: {
-        'app.kubernetes.io/part-of': ns.appName,
+        'app.kubernetes.io/part-of': ns.app,
         ...(ns.workloads.length > 0 ? { [protectedLabel]: 'true' } : {}),
-        [APP_LABEL]: ns.appName,
-        [TENANT_LABEL]: ns.props.tenant,
-        [Labels.NODE_PROFILE]: ns.nodeProfileName,
+        [APP_LABEL]: ns.app,
+        [TENANT_LABEL]: ns.tenant,
+        [Labels.NODE_PROFILE]: ns.nodeProfile.name,
         'pod-security.kubernetes.io/enforce': level,
         'pod-security.kubernetes.io/enforce-version': 'latest',
         'pod-security.kubernetes.io/audit': 'restricted',
@@ -57,8 +56,8 @@ export function renderAppNamespace(ns: AppNamespace, protectedLabel: string): Ku
   }) as KubeObject;
 }
 
-function objectLabels(ns: AppNamespace): Record<string, string> {
-  return { 'app.kubernetes.io/component': 'app-namespace', [APP_LABEL]: ns.appName };
+function objectLabels(ns: NamespaceSpec): Record<string, string> {
+  return { 'app.kubernetes.io/component': 'app-namespace', [APP_LABEL]: ns.app };
 }
 
 /**
@@ -67,7 +66,7 @@ function objectLabels(ns: AppNamespace): Record<string, string> {
  * platform's ingress).
  * @internal
  */
-export function renderAppResourceQuota(ns: AppNamespace, demand: Capacity, gpuResourceName: string): KubeObject {
+export function renderAppResourceQuota(ns: NamespaceSpec, demand: Capacity, gpuResourceName: string): KubeObject {
   const hard: Record<string, k8s.Quantity> = {
     'requests.cpu': k8s.Quantity.fromString(formatCpu(demand.resources.cpuMillis)),
     'requests.memory': k8s.Quantity.fromString(formatMemory(demand.resources.memoryMiB)),
@@ -77,7 +76,7 @@ export function renderAppResourceQuota(ns: AppNamespace, demand: Capacity, gpuRe
     'services.nodeports': k8s.Quantity.fromString('0'),
   };
   return k8s.KubeResourceQuota.manifest({
-    metadata: { name: 'app-quota', namespace: ns.namespaceName, labels: objectLabels(ns) },
+    metadata: { name: 'app-quota', namespace: ns.namespace, labels: objectLabels(ns) },
     spec: { hard },
   }) as KubeObject;
 }
@@ -88,11 +87,11 @@ export function renderAppResourceQuota(ns: AppNamespace, demand: Capacity, gpuRe
  * app's profile can hold next to its node agents.
  * @internal
  */
-export function renderAppLimitRange(ns: AppNamespace, largestPod: ResourceAmounts): KubeObject {
+export function renderAppLimitRange(ns: NamespaceSpec, largestPod: ResourceAmounts): KubeObject {
   const cpu = Math.max(largestPod.cpuMillis, DEFAULT_CONTAINER_CPU_REQUEST_MILLIS);
   const memory = Math.max(Math.floor(largestPod.memoryMiB), DEFAULT_CONTAINER_MEMORY_REQUEST_MIB);
   return k8s.KubeLimitRange.manifest({
-    metadata: { name: 'app-limits', namespace: ns.namespaceName, labels: objectLabels(ns) },
+    metadata: { name: 'app-limits', namespace: ns.namespace, labels: objectLabels(ns) },
     spec: {
       limits: [{
         type: 'Container',

@@ -3,7 +3,7 @@
  * in-namespace traffic, DNS, and exactly the allowances the app declares.
  */
 import { k8s } from 'cdk8s-plus-28';
-import { AppNamespace, NetworkAllowance } from './app-namespace';
+import { AllowanceSpec, NamespaceSpec } from './slots';
 import { LABEL_PREFIX } from '../core/names';
 import { KubeObject } from '../synth/context';
 
@@ -23,25 +23,25 @@ export function isWholeInternet(cidr: string): boolean {
   return cidr.endsWith('/0');
 }
 
-function meta(ns: AppNamespace, name: string) {
-  return { name, namespace: ns.namespaceName, labels: { 'app.kubernetes.io/component': 'app-network', [`${LABEL_PREFIX}/app`]: ns.appName } };
+function meta(ns: NamespaceSpec, name: string) {
+  return { name, namespace: ns.namespace, labels: { 'app.kubernetes.io/component': 'app-network', [`${LABEL_PREFIX}/app`]: ns.app } };
 }
 
-function peers(a: NetworkAllowance, namespaceOfApp: (app: string) => string | undefined): k8s.NetworkPolicyPeer[] {
-  const namespaces = new Set<string>(a.namespaces ?? []);
-  for (const app of a.apps ?? []) {
+function peers(a: AllowanceSpec, namespaceOfApp: (app: string) => string | undefined): k8s.NetworkPolicyPeer[] {
+  const namespaces = new Set<string>(a.namespaces);
+  for (const app of a.apps) {
     const n = namespaceOfApp(app);
     if (n) namespaces.add(n);
   }
   return [
     ...[...namespaces].sort().map(n => ({ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: n } } })),
-    ...[...new Set(a.cidrs ?? [])].sort().map(cidr => ({ ipBlock: { cidr } })),
+    ...[...new Set(a.cidrs)].sort().map(cidr => ({ ipBlock: { cidr } })),
   ];
 }
 
-function ports(a: NetworkAllowance): k8s.NetworkPolicyPort[] | undefined {
-  if (!a.ports || a.ports.length === 0) return undefined;
-  return a.ports.map(p => ({ port: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol ?? 'TCP' }));
+function ports(a: AllowanceSpec): k8s.NetworkPolicyPort[] | undefined {
+  if (!a.ports) return undefined;
+  return a.ports.map(p => ({ port: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol }));
 }
 
 /**
@@ -49,13 +49,13 @@ function ports(a: NetworkAllowance): k8s.NetworkPolicyPort[] | undefined {
  * namespace (allowances naming unknown apps are rejected by validation).
  * @internal
  */
-export function renderAppNetworkPolicies(ns: AppNamespace, namespaceOfApp: (app: string) => string | undefined): KubeObject[] {
-  const net = ns.networkPolicy;
+export function renderAppNetworkPolicies(ns: NamespaceSpec, namespaceOfApp: (app: string) => string | undefined): KubeObject[] {
+  const net = ns.network;
   const out: KubeObject[] = [k8s.KubeNetworkPolicy.manifest({
     metadata: meta(ns, 'default-deny'),
     spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
   }) as KubeObject];
-  if (net.allowWithinNamespace ?? true) {
+  if (net.allowWithinNamespace) {
     out.push(k8s.KubeNetworkPolicy.manifest({
       metadata: meta(ns, 'allow-within-namespace'),
       spec: {
@@ -66,7 +66,7 @@ export function renderAppNetworkPolicies(ns: AppNamespace, namespaceOfApp: (app:
       },
     }) as KubeObject);
   }
-  if (net.allowDns ?? true) {
+  if (net.allowDns) {
     out.push(k8s.KubeNetworkPolicy.manifest({
       metadata: meta(ns, 'allow-dns'),
       spec: {
@@ -79,7 +79,7 @@ export function renderAppNetworkPolicies(ns: AppNamespace, namespaceOfApp: (app:
       },
     }) as KubeObject);
   }
-  const ingress = net.ingress ?? [];
+  const ingress = net.ingress;
   if (ingress.length > 0) {
     out.push(k8s.KubeNetworkPolicy.manifest({
       metadata: meta(ns, 'allow-declared-ingress'),
@@ -90,7 +90,7 @@ export function renderAppNetworkPolicies(ns: AppNamespace, namespaceOfApp: (app:
       },
     }) as KubeObject);
   }
-  const egress = net.egress ?? [];
+  const egress = net.egress;
   if (egress.length > 0) {
     out.push(k8s.KubeNetworkPolicy.manifest({
       metadata: meta(ns, 'allow-declared-egress'),

@@ -8,7 +8,8 @@
  * and no `pods/exec` for viewers and deployers.
  */
 import { k8s } from 'cdk8s-plus-28';
-import { AppNamespace, AppRole, APP_ROLES, AuthorizationRule } from './app-namespace';
+import { AppRole, APP_ROLES } from './app-namespace';
+import { AuthorizationSpec, NamespaceSpec } from './slots';
 import { LABEL_PREFIX } from '../core/names';
 import { OPENKRUISE_GROUP } from '../core/workload-kinds';
 import { KubeObject } from '../synth/context';
@@ -114,9 +115,9 @@ function uniqueSorted(items: readonly string[]): string[] {
 }
 
 /** One RoleBinding per role named in the app's authorization rules (subjects merged, sorted, deduplicated). @internal */
-export function renderAppRoleBindings(ns: AppNamespace): KubeObject[] {
-  const byRole = new Map<AppRole, AuthorizationRule[]>();
-  for (const r of ns.authorizationRules) {
+export function renderAppRoleBindings(ns: NamespaceSpec): KubeObject[] {
+  const byRole = new Map<AppRole, AuthorizationSpec[]>();
+  for (const r of ns.authorization) {
     const list = byRole.get(r.role);
     if (list) list.push(r);
     else byRole.set(r.role, [r]);
@@ -125,9 +126,9 @@ export function renderAppRoleBindings(ns: AppNamespace): KubeObject[] {
   for (const role of APP_ROLES) {
     const rules = byRole.get(role);
     if (!rules) continue;
-    const groups = uniqueSorted(rules.flatMap(r => r.groups ?? []));
-    const users = uniqueSorted(rules.flatMap(r => r.users ?? []));
-    const sas = uniqueSorted(rules.flatMap(r => (r.serviceAccounts ?? []).map(s => `${s.namespace ?? ns.namespaceName}/${s.name}`)));
+    const groups = uniqueSorted(rules.flatMap(r => r.groups));
+    const users = uniqueSorted(rules.flatMap(r => r.users));
+    const sas = uniqueSorted(rules.flatMap(r => r.serviceAccounts.map(s => `${s.namespace}/${s.name}`)));
     const subjects: k8s.Subject[] = [
       ...groups.map(name => ({ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name })),
       ...users.map(name => ({ kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name })),
@@ -136,8 +137,8 @@ export function renderAppRoleBindings(ns: AppNamespace): KubeObject[] {
     out.push(k8s.KubeRoleBinding.manifest({
       metadata: {
         name: appClusterRoleName(role),
-        namespace: ns.namespaceName,
-        labels: { ...COMPONENT, [`${LABEL_PREFIX}/app`]: ns.appName },
+        namespace: ns.namespace,
+        labels: { ...COMPONENT, [`${LABEL_PREFIX}/app`]: ns.app },
       },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: appClusterRoleName(role) },
       subjects,

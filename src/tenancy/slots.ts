@@ -4,18 +4,167 @@
  * placement.
  */
 import { ClusterCapacityReport } from './accounting';
-import { AppNamespace } from './app-namespace';
-import { LockedPlacement } from './lock';
+import { AppNamespace, AppPodSecurity, AppRole } from './app-namespace';
+import { LockedPlacement, PlacementLock } from './lock';
 import { Capacity, PlacementDecision } from './placement';
 import { Cluster } from '../clusters/cluster';
+import { ClusterSpec } from '../clusters/slots';
 import { ControlPlaneStack } from '../control-plane/slots';
 import { ResourceAmounts } from '../core/resources';
+import { TenantClass } from '../core/tenant-classes';
+import { INamespacedWorkload } from '../core/workload';
+import { NodeProfileSpec } from '../machines/slots';
 import { LayerSlots, Stacked } from '../synth/layer';
+
+/** A service account an app role is granted to, its namespace resolved. @internal */
+export interface ServiceAccountSpec {
+  /** Service account name. */
+  readonly name: string;
+  /** Its namespace (the app's own unless given). */
+  readonly namespace: string;
+}
+
+/** One authorization rule, resolved: the props' and the verbs' rules are one list. @internal */
+export interface AuthorizationSpec {
+  /** Where the rule was declared (`authorization[0]`), for messages. */
+  readonly at: string;
+  /** Role granted. */
+  readonly role: AppRole;
+  /** Groups, as given. */
+  readonly groups: readonly string[];
+  /** Users, as given. */
+  readonly users: readonly string[];
+  /** Service accounts, each namespace resolved. */
+  readonly serviceAccounts: readonly ServiceAccountSpec[];
+}
+
+/** A port of a network allowance, its protocol defaulted. @internal */
+export interface NetworkPortSpec {
+  /** Port number (1-65535). */
+  readonly port: number;
+  /** Protocol (`TCP` unless given). */
+  readonly protocol: 'TCP' | 'UDP' | 'SCTP';
+}
+
+/** One network allowance, resolved: peers named by app name, namespace name or CIDR. @internal */
+export interface AllowanceSpec {
+  /** Where the allowance was declared (`network.ingress[0]`), for messages. */
+  readonly at: string;
+  /** Inbound or outbound. */
+  readonly direction: 'ingress' | 'egress';
+  /** Other onboarded apps, by app name. */
+  readonly apps: readonly string[];
+  /** Namespaces, by name. */
+  readonly namespaces: readonly string[];
+  /** IP blocks in CIDR notation. */
+  readonly cidrs: readonly string[];
+  /** Ports the allowance is limited to; undefined for every port. */
+  readonly ports?: readonly NetworkPortSpec[];
+}
+
+/** The network policy of an app namespace, its defaults applied. @internal */
+export interface NetworkPolicySpec {
+  /** Traffic between the namespace's own pods is allowed. */
+  readonly allowWithinNamespace: boolean;
+  /** DNS lookups to the cluster DNS are allowed. */
+  readonly allowDns: boolean;
+  /** Allowed inbound traffic, in declaration order. */
+  readonly ingress: readonly AllowanceSpec[];
+  /** Allowed outbound traffic, in declaration order. */
+  readonly egress: readonly AllowanceSpec[];
+}
+
+/** An AppNamespace resolved: its props, every default applied once. @internal */
+export interface NamespaceSpec {
+  /** The construct. */
+  readonly construct: AppNamespace;
+  /** Its construct path. */
+  readonly path: string;
+  /** Application name. */
+  readonly app: string;
+  /** Namespace name (the app name unless given). */
+  readonly namespace: string;
+  /** Tenant class. */
+  readonly tenant: TenantClass;
+  /** The node profile the app's pods run on. */
+  readonly nodeProfile: NodeProfileSpec;
+  /** Owners, unique and sorted. */
+  readonly owners: readonly string[];
+  /** Authorization rules, in declaration order. */
+  readonly authorization: readonly AuthorizationSpec[];
+  /** Network policy. */
+  readonly network: NetworkPolicySpec;
+  /** Pod Security level (`restricted` unless given). */
+  readonly podSecurity: AppPodSecurity;
+  /** Why the level is below `restricted`; undefined at `restricted`. */
+  readonly podSecurityReason?: string;
+  /** Capacity reserved beyond the workloads; undefined for none. */
+  readonly reserve?: Capacity;
+  /** Headroom on top of the declared demand, in percent (10 unless given). */
+  readonly quotaHeadroomPercent: number;
+  /** The workload cluster the namespace is pinned to; undefined when the hub routes it. */
+  readonly cluster?: ClusterSpec;
+  /** The workloads it holds, in tree order. */
+  readonly workloads: readonly INamespacedWorkload[];
+}
+
+/** The PlacementLock resolved. @internal */
+export interface PlacementLockSpec {
+  /** The construct. */
+  readonly construct: PlacementLock;
+  /** Its construct path. */
+  readonly path: string;
+  /** The lock file as given; undefined for none. */
+  readonly file?: string;
+  /** The lock file's absolute path; undefined for none. */
+  readonly filePath?: string;
+  /** Placements given in code, by app name. */
+  readonly placements: ReadonlyMap<string, LockedPlacement>;
+}
+
+/**
+ * What the cross-namespace checks read of every declared app namespace, its
+ * props valid or not (so a duplicate app or an unknown peer is reported even
+ * next to another mistake of the same namespace).
+ * @internal
+ */
+export interface DeclaredNamespace {
+  /** Its construct path. */
+  readonly path: string;
+  /** Application name. */
+  readonly app: string;
+  /** Namespace name. */
+  readonly namespace: string;
+  /** The namespace construct. */
+  readonly construct: AppNamespace;
+  /**
+   * The other apps its network allowances name, with where, and the namespace
+   * construct when a verb (`allowFrom`, `allowTo`) named one; empty when its
+   * props have the wrong types.
+   */
+  readonly appReferences: ReadonlyArray<{ readonly at: string; readonly app: string; readonly peer?: AppNamespace }>;
+}
+
+/** The tenancy layer's resolved specs. @internal */
+export interface TenancySpec {
+  /** Every app namespace whose props are valid, in tree order. */
+  readonly namespaces: readonly NamespaceSpec[];
+  /** Every app namespace declared, valid or not, in tree order. */
+  readonly declared: readonly DeclaredNamespace[];
+  /** The fleet's placement lock; undefined when none is declared or its props are bad. */
+  readonly lock?: PlacementLockSpec;
+  /** Whether the fleet declares a placement lock (valid or not). */
+  readonly hasLock: boolean;
+  /** The spec of a namespace construct; undefined when its props are bad. */
+  namespace(ns: AppNamespace): NamespaceSpec | undefined;
+}
 
 /** One placed namespace. */
 export interface NamespacePlan {
   /** The namespace. */
   readonly ns: AppNamespace;
+  /** Its resolved spec. @internal */
+  readonly spec: NamespaceSpec;
   /** Its cluster. */
   readonly cluster: Cluster;
   /** The routing decision. */
@@ -45,7 +194,7 @@ export interface TenancyPlan {
 /** The tenancy layer's slots. @internal */
 export interface TenancySlots extends LayerSlots {
   /** Resolved specs of the tenancy layer. */
-  readonly spec: {};
+  readonly spec: { readonly tenancy: TenancySpec };
   /** Decisions of the tenancy layer. */
   readonly plan: { readonly tenancy: TenancyPlan };
 }

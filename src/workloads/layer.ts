@@ -15,9 +15,9 @@ import { resolvePlatformTemplates, resolveWorkloads } from './resolve';
 import { DeploymentSpec, StatefulSetSpec, WorkloadsSlots, WorkloadsSpec } from './slots';
 import { Cluster } from '../clusters/cluster';
 import { Violations } from '../core/errors';
-import { amountsIfValid, fitsIn, formatCpu, formatMemory, cpuToMillis, memoryProblem, memoryToMiB, shortfalls } from '../core/resources';
+import { FleetModel } from '../core/model';
+import { fitsIn, formatCpu, formatMemory, cpuToMillis, memoryToMiB, shortfalls } from '../core/resources';
 import { NodeTaint } from '../machines/node-profile';
-import { FleetModel } from '../model';
 import { KubeObject, RenderContext } from '../synth/context';
 import { Layer } from '../synth/layer';
 import { TenancyStack } from '../tenancy/slots';
@@ -28,23 +28,23 @@ type Spec = TenancyStack['spec'] & WorkloadsSlots['spec'];
 
 function resolve(model: FleetModel, spec: TenancyStack['spec'], v: Violations): WorkloadsSlots['spec'] {
   const bound = spec.guardrails.config.maxCanaryPercent;
-  const templates = resolvePlatformTemplates(model, bound, v);
+  const templates = resolvePlatformTemplates(model, spec.clusters, bound, v);
   // workloads are checked against the templates, which need props of the right types
   const workloads: WorkloadsSpec = { workloads: templates ? resolveWorkloads(model, bound, v) : [], templates };
   return { workloads };
 }
 
 /** Checks across constructs: one pod against its node profile, identities in a namespace, local SSD. */
-function validate(model: FleetModel, spec: Spec, v: Violations): void {
+function validate(_model: FleetModel, spec: Spec, v: Violations): void {
   const names = new Map<string, string>();
   for (const w of spec.workloads.workloads) {
     const ns = w.namespace;
-    const profile = model.profile(ns.nodeProfileName);
+    const profile = spec.tenancy.namespace(ns)?.nodeProfile;
     if (profile) {
       // cluster-independent: the whole allocatable of one node (tenancy then checks the placed cluster's node agents too)
-      const node = amountsIfValid(() => profile.allocatable); // a profile with bad quantities is reported with its props
+      const node = profile.usable ? profile.allocatable : undefined; // a profile with bad quantities is reported with its props
       if (node && !fitsIn(w.budget, node)) {
-        v.error(w.path, 'workload.resources.fit', `one pod requests more than a '${profile.profileName}' node allocates: ${shortfalls(w.budget, node).join(', ')}`,
+        v.error(w.path, 'workload.resources.fit', `one pod requests more than a '${profile.name}' node allocates: ${shortfalls(w.budget, node).join(', ')}`,
           `lower resources to at most cpu ${formatCpu(node.cpuMillis)}, memory ${formatMemory(node.memoryMiB)}${node.gpus > 0 ? `, gpus ${node.gpus}` : ''} and add replicas, or onboard the app on a larger node profile`);
       }
     }
@@ -57,20 +57,19 @@ function validate(model: FleetModel, spec: Spec, v: Violations): void {
         v.error(w.path, 'workload.name.unique', `the canary '${w.canary.name}' collides with another application of namespace '${ns.namespaceName}'`, 'rename one of them');
       }
     } else {
-      validateLocalStorage(model, w, v);
+      validateLocalStorage(spec, w, v);
     }
   }
 }
 
-function validateLocalStorage(model: FleetModel, s: StatefulSetSpec, v: Violations): void {
-  const ns = s.namespace;
-  const profile = model.profile(ns.nodeProfileName);
-  if (profile && !profile.hasLocalSsd) {
-    v.error(s.path, 'workload.stateful.local-ssd', `node profile '${ns.nodeProfileName}' of app namespace '${ns.namespaceName}' has no local SSD`,
-      `onboard the app on a node profile with machine.localSsd (${model.nodeProfiles.filter(n => n.hasLocalSsd).map(n => n.profileName).join(', ') || 'none declared'})`);
-  } else if (profile && profile.props.machine.localSsd && !memoryProblem(profile.props.machine.localSsd)
-    && s.storageMiB > memoryToMiB(profile.props.machine.localSsd)) {
-    v.error(s.path, 'workload.stateful.storage-fit', `storage ${formatMemory(s.storageMiB)} exceeds the local SSD of a '${profile.profileName}' node (${formatMemory(memoryToMiB(profile.props.machine.localSsd))})`,
+function validateLocalStorage(spec: Spec, s: StatefulSetSpec, v: Violations): void {
+  const ns = spec.tenancy.namespace(s.namespace);
+  const profile = ns?.nodeProfile;
+  if (ns && profile && !profile.hasLocalSsd) {
+    v.error(s.path, 'workload.stateful.local-ssd', `node profile '${profile.name}' of app namespace '${ns.namespace}' has no local SSD`,
+      `onboard the app on a node profile with machine.localSsd (${spec.machines.profiles.filter(n => n.hasLocalSsd).map(n => n.name).join(', ') || 'none declared'})`);
+  } else if (profile && profile.localSsdMiB !== undefined && s.storageMiB > profile.localSsdMiB) {
+    v.error(s.path, 'workload.stateful.storage-fit', `storage ${formatMemory(s.storageMiB)} exceeds the local SSD of a '${profile.name}' node (${formatMemory(profile.localSsdMiB)})`,
       'lower storage per replica and add replicas, or use a profile with more local SSD');
   }
 }
@@ -131,8 +130,8 @@ function poolTaintsOf(plan: TenancyStack['plan'], cluster: Cluster, profileName:
   const out: NodeTaint[] = [];
   const seen = new Set<string>();
   for (const pp of plan.clusters.poolsOf(cluster)) {
-    if (pp.profile.profileName !== profileName) continue;
-    for (const t of [...pp.profile.taints, ...(pp.pool.props.taints ?? [])]) {
+    if (pp.profileSpec.name !== profileName) continue;
+    for (const t of pp.spec.taints) {
       const k = `${t.key}=${t.value ?? ''}:${t.effect}`;
       if (!seen.has(k)) {
         seen.add(k);
@@ -152,15 +151,16 @@ function render(ctx: RenderContext<Spec, TenancyStack['plan']>): void {
     const cluster = ctx.plan.tenancy.placement.get(ns);
     if (!cluster) continue;
     const template = templates.byCluster.get(cluster)!;
-    const profile = ctx.model.profile(ns.nodeProfileName)!;
-    const key = `${cluster.clusterName}|${profile.profileName}`;
-    if (!taints.has(key)) taints.set(key, poolTaintsOf(ctx.plan, cluster, profile.profileName));
+    const nsSpec = ctx.spec.tenancy.namespace(ns)!;
+    const profile = nsSpec.nodeProfile;
+    const key = `${cluster.clusterName}|${profile.name}`;
+    if (!taints.has(key)) taints.set(key, poolTaintsOf(ctx.plan, cluster, profile.name));
     const target = {
-      namespace: ns.namespaceName,
-      partOf: ns.appName,
-      openKruise: cluster.props.openKruise === true,
+      namespace: nsSpec.namespace,
+      partOf: nsSpec.app,
+      openKruise: ctx.spec.clusters.cluster(cluster).openKruise,
       template,
-      placement: { nodeProfile: profile.profileName, taints: taints.get(key)!, gpuResourceName: profile.gpuResourceName },
+      placement: { nodeProfile: profile.name, taints: taints.get(key)!, gpuResourceName: profile.gpuResourceName },
     };
     const objects: KubeObject[] = w.kind === 'deployment' ? renderLiDeployment(w, target) : renderLiStatefulSet(w, target);
     for (const o of objects) ctx.add(cluster, o, w.construct);
@@ -170,7 +170,7 @@ function render(ctx: RenderContext<Spec, TenancyStack['plan']>): void {
     perCluster.set(cluster, seen);
   }
   // cluster-wide objects, once per cluster that runs workloads
-  const ordered = ctx.model.clusters.filter(c => perCluster.has(c));
+  const ordered = ctx.spec.clusters.clusters.map(c => c.construct).filter(c => perCluster.has(c));
   for (const cluster of ordered) {
     const seen = perCluster.get(cluster)!;
     const template = templates.byCluster.get(cluster)!;

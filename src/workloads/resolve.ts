@@ -13,13 +13,14 @@ import { canaryFixText, canaryPods, canaryProblem, rolloutProblem } from './roll
 import { DeploymentSpec, PlatformTemplateSpecs, StatefulSetSpec, WorkloadSpec } from './slots';
 import { AppPort, AppResources, AppVersion, appBudget, appLimits } from './workload-props';
 import { Cluster } from '../clusters/cluster';
+import { ClustersSpec } from '../clusters/slots';
 import { PropShape, describeValue, shapeProblems } from '../core/checks';
 import { TimeProp, timeIn, timeProblems, timeProp } from '../core/durations';
 import { Violations } from '../core/errors';
+import { FleetModel, pathOf } from '../core/model';
 import { dns1123LabelFix, isDns1123Label, isDns1123Subdomain, labelsProblems } from '../core/names';
 import { ResourceAmounts, cpuProblem, formatCpu, formatMemory, memoryProblem, memoryToMiB } from '../core/resources';
 import { imagePinProblem } from '../core/versions';
-import { FleetModel, pathOf } from '../model';
 import { appNamespaceOf } from '../tenancy/app-namespace';
 
 /** A workload of this layer. @internal */
@@ -203,7 +204,9 @@ function validateTemplateValues(p: PlatformPodTemplateProps, path: string, v: Vi
  * workloads, which are checked against the templates, are then not checked).
  * @internal
  */
-export function resolvePlatformTemplates(model: FleetModel, canaryBound: number, v: Violations): PlatformTemplateSpecs | undefined {
+export function resolvePlatformTemplates(
+  model: FleetModel, clusters: ClustersSpec, canaryBound: number, v: Violations,
+): PlatformTemplateSpecs | undefined {
   const seen = new Map<Cluster | undefined, string>();
   let shapesOk = true;
   for (const t of model.ofType(PlatformPodTemplate)) {
@@ -272,9 +275,9 @@ export function resolvePlatformTemplates(model: FleetModel, canaryBound: number,
     }
   }
   if (!shapesOk) return undefined;
-  const specs = platformTemplateSpecs(model);
+  const specs = platformTemplateSpecs(model, clusters);
   // the priority classes named as defaults must exist (checked per resolved template)
-  for (const c of [undefined, ...model.workloadClusters]) {
+  for (const c of [undefined, ...clusters.workloadClusters.map(w => w.construct)]) {
     const t = c ? specs.byCluster.get(c)! : specs.fleet;
     for (const name of [t.statelessPriorityClass, t.statefulPriorityClass]) {
       if (!t.priorityClasses.some(pc => pc.name === name)) {
@@ -302,7 +305,7 @@ function deprecatedCanaryBound(t: PlatformPodTemplate, path: string, bound: numb
 }
 
 /** The resolved templates of the fleet and of each cluster (props of the right types). */
-function platformTemplateSpecs(model: FleetModel): PlatformTemplateSpecs {
+function platformTemplateSpecs(model: FleetModel, clusters: ClustersSpec): PlatformTemplateSpecs {
   let fleetTemplate: PlatformPodTemplate | undefined;
   const own = new Map<Cluster, PlatformPodTemplate>();
   for (const t of model.ofType(PlatformPodTemplate)) {
@@ -315,7 +318,7 @@ function platformTemplateSpecs(model: FleetModel): PlatformTemplateSpecs {
   }
   const byCluster = new Map<Cluster, ReturnType<typeof resolvePlatformTemplate>>();
   const sources = new Map<Cluster, PlatformPodTemplate>();
-  for (const c of model.clusters) {
+  for (const { construct: c } of clusters.clusters) {
     byCluster.set(c, resolvePlatformTemplate(fleetTemplate?.props, own.get(c)?.props));
     const source = own.get(c) ?? fleetTemplate;
     if (source) sources.set(c, source);

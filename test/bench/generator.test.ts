@@ -1,7 +1,7 @@
 import { parse } from 'yaml';
 import { clustersFor, generateFleet, generatedAppOf, seededRng, statefulAppsFor } from '../../bench/generator';
-import { AppNamespace, Fleet, KubernetesPool, LiDeployment, LiStatefulSet, NodeProfile, RequiredDaemonSet } from '../../src';
-import { FleetModel } from '../../src/model';
+import { AppNamespace, Cluster, Fleet, KubernetesPool, LiDeployment, LiStatefulSet, NodeProfile, RequiredDaemonSet } from '../../src';
+import { FleetModel } from '../../src/core/model';
 import { tmpOutdir } from '../support/fleet';
 import { describeWithSchemas, validateAll } from '../support/schemas';
 
@@ -26,8 +26,9 @@ describe('the benchmark fleet generator', () => {
     expect(fleet.maintenanceZones).toHaveLength(20);
     expect(model.ofType(NodeProfile).map(p => p.profileName).sort()).toEqual(['compute', 'general', 'gpu', 'high-memory', 'local-ssd']);
     expect(model.ofType(RequiredDaemonSet).length).toBe(5);
-    expect(model.workloadClusters).toHaveLength(SMALL.clusters);
-    for (const c of model.workloadClusters) {
+    const workloadClusters = model.ofType(Cluster).filter(c => c.role === 'workload');
+    expect(workloadClusters).toHaveLength(SMALL.clusters);
+    for (const c of workloadClusters) {
       const nodes = c.pools.reduce((n, p) => n + p.props.capacity, 0);
       expect(nodes).toBeGreaterThanOrEqual(3700);
       expect(nodes).toBeLessThanOrEqual(5600);

@@ -1,6 +1,5 @@
 import { Chart } from 'cdk8s';
 import { Cluster, HubCluster } from '../../src';
-import { FleetModel } from '../../src/model';
 import { smallFleet } from '../support/fleet';
 
 describe('clusters in the model', () => {
@@ -14,8 +13,8 @@ describe('clusters in the model', () => {
     // cdk8s's own check still sees both as charts
     expect(cluster instanceof Chart).toBe(true);
 
-    const model = new FleetModel(fleet);
-    expect(model.clusters).toEqual([fleet.hub, cluster]);
-    expect(model.workloadClusters).toEqual([cluster]);
+    const { clusters } = fleet.synthesize().spec;
+    expect(clusters.clusters.map(c => c.construct)).toEqual([fleet.hub, cluster]);
+    expect(clusters.workloadClusters.map(c => c.construct)).toEqual([cluster]);
   });
 });

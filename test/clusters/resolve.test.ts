@@ -2,9 +2,9 @@ import { Cluster, Cpu, Fleet, Labels, NodeProfile, RequiredDaemonSet, Size } fro
 import { resolveCluster, resolveDaemonSet, resolvePool, clustersLayer } from '../../src/clusters/layer';
 import { resolveControlPlane } from '../../src/control-plane/settings';
 import { Violations } from '../../src/core/errors';
+import { FleetModel } from '../../src/core/model';
 import { resolveGuardrailPolicy } from '../../src/guardrails/policy';
 import { machinesLayer } from '../../src/machines/layer';
-import { FleetModel } from '../../src/model';
 import { synthesizeFleet } from '../../src/synth/pipeline';
 import { smallFleet, synthErrors, tmpOutdir } from '../support/fleet';
 

@@ -517,9 +517,9 @@ describe('any fleet ends in a valid synth or one FleetValidationError (property)
       expect(samples.length).toBeGreaterThan(5);
       for (const r of samples) {
         const crds = r.objects.filter(o => o.object.kind === 'CustomResourceDefinition');
-        for (const cluster of r.model.clusters) {
-          const minor = r.model.versionOf(cluster).split('.')[1];
-          const objects = r.objects.filter(o => o.cluster === cluster.clusterName);
+        for (const cluster of r.spec.clusters.clusters) {
+          const minor = cluster.kubernetesVersion.split('.')[1];
+          const objects = r.objects.filter(o => o.cluster === cluster.name);
           expect(validateAll([...crds, ...objects], `v1.${minor}.0`)).toEqual([]);
         }
       }
