@@ -7,7 +7,9 @@
  *
  * Lookups match API group and kind, never the version: every served version
  * of a kind is the same kind. The paths are those of {@link WorkloadKind.version},
- * the version the platform renders.
+ * the version the platform renders; a served version that moved its rolling-update
+ * fields has its own row in {@link WorkloadKind.rollingUpdateByVersion}, and
+ * readers of an object take the paths of the object's version.
  *
  * Jobs and CronJobs are not in the table: their pods run to completion, and
  * nothing the platform decides counts them yet.
@@ -62,6 +64,13 @@ export interface WorkloadKind {
    * @default - the kind does not roll out
    */
   readonly rollingUpdate?: RollingUpdatePaths;
+  /**
+   * The rolling-update fields of the kind's other served versions, where they
+   * differ from {@link rollingUpdate}, keyed by version (OpenKruise's CloneSet
+   * moved them under `updateStrategy.rollingUpdate` in `v1beta1`).
+   * @default - every served version has the paths of {@link rollingUpdate}
+   */
+  readonly rollingUpdateByVersion?: Readonly<Record<string, RollingUpdatePaths>>;
 }
 
 const REPLICAS: JsonPath = ['spec', 'replicas'];
@@ -83,6 +92,12 @@ const CLONE_SET_ROLLING_UPDATE: RollingUpdatePaths = {
   maxUnavailable: ['spec', 'updateStrategy', 'maxUnavailable'],
   partition: ['spec', 'updateStrategy', 'partition'],
 };
+// CloneSet v1beta1 (served beside v1alpha1, and the storage version from OpenKruise 1.8 on)
+const CLONE_SET_V1BETA1_ROLLING_UPDATE: RollingUpdatePaths = {
+  maxSurge: ['spec', 'updateStrategy', 'rollingUpdate', 'maxSurge'],
+  maxUnavailable: ['spec', 'updateStrategy', 'rollingUpdate', 'maxUnavailable'],
+  partition: ['spec', 'updateStrategy', 'rollingUpdate', 'partition'],
+};
 
 /**
  * The workload kinds the platform knows. The order is the order of the
@@ -96,7 +111,7 @@ export const WORKLOAD_KINDS: readonly WorkloadKind[] = [
   { group: 'apps', version: 'v1', kind: 'ReplicaSet', resource: 'replicasets', namespaced: true, pods: 'replicas', replicasPath: REPLICAS, podTemplatePath: TEMPLATE },
   { group: '', version: 'v1', kind: 'ReplicationController', resource: 'replicationcontrollers', namespaced: true, pods: 'replicas', replicasPath: REPLICAS, podTemplatePath: TEMPLATE },
   { group: 'apps', version: 'v1', kind: 'DaemonSet', resource: 'daemonsets', namespaced: true, pods: 'per-node', podTemplatePath: TEMPLATE, rollingUpdate: DAEMON_SET_ROLLING_UPDATE },
-  { group: OPENKRUISE_GROUP, version: 'v1alpha1', kind: 'CloneSet', resource: 'clonesets', namespaced: true, pods: 'replicas', replicasPath: REPLICAS, podTemplatePath: TEMPLATE, rollingUpdate: CLONE_SET_ROLLING_UPDATE },
+  { group: OPENKRUISE_GROUP, version: 'v1alpha1', kind: 'CloneSet', resource: 'clonesets', namespaced: true, pods: 'replicas', replicasPath: REPLICAS, podTemplatePath: TEMPLATE, rollingUpdate: CLONE_SET_ROLLING_UPDATE, rollingUpdateByVersion: { v1beta1: CLONE_SET_V1BETA1_ROLLING_UPDATE } },
   // OpenKruise's Advanced StatefulSet
   { group: OPENKRUISE_GROUP, version: 'v1beta1', kind: 'StatefulSet', resource: 'statefulsets', namespaced: true, pods: 'replicas', replicasPath: REPLICAS, podTemplatePath: TEMPLATE, rollingUpdate: STATEFUL_SET_ROLLING_UPDATE },
   /* eslint-enable @stylistic/max-len */
@@ -129,6 +144,38 @@ export function workloadKindOf(o: { readonly apiVersion?: unknown; readonly kind
 /** The workload kind of an API group and plural resource (as an admission request names it), if it is one. @internal */
 export function workloadKindOfResource(group: string, resource: string): WorkloadKind | undefined {
   return BY_RESOURCE.get(`${group}|${resource}`);
+}
+
+/** The version of an apiVersion (`v1` of `apps/v1`). @internal */
+export function versionOf(apiVersion: string): string {
+  return apiVersion.includes('/') ? apiVersion.slice(apiVersion.indexOf('/') + 1) : apiVersion;
+}
+
+/**
+ * Every layout of a kind's rolling-update fields across its served versions:
+ * the rendered version's first, then the others' in the order of the table.
+ * @internal
+ */
+export function rollingUpdateLayouts(kind: WorkloadKind): readonly RollingUpdatePaths[] {
+  return [...(kind.rollingUpdate ? [kind.rollingUpdate] : []), ...Object.values(kind.rollingUpdateByVersion ?? {})];
+}
+
+/**
+ * The rolling-update paths of an object of `kind` at `apiVersion`: its
+ * version's row, or the rendered version's for a version with no row of its
+ * own; undefined when the kind does not roll out.
+ * @internal
+ */
+export function rollingUpdateOf(kind: WorkloadKind, apiVersion: unknown): RollingUpdatePaths | undefined {
+  const version = typeof apiVersion === 'string' ? versionOf(apiVersion) : undefined;
+  return (version !== undefined ? kind.rollingUpdateByVersion?.[version] : undefined) ?? kind.rollingUpdate;
+}
+
+/** True when `apiVersion` is the kind's rendered version or one with a row in {@link WorkloadKind.rollingUpdateByVersion}. @internal */
+export function isKnownVersion(kind: WorkloadKind, apiVersion: unknown): boolean {
+  if (typeof apiVersion !== 'string') return false;
+  const version = versionOf(apiVersion);
+  return version === kind.version || kind.rollingUpdateByVersion?.[version] !== undefined;
 }
 
 /** The value at a path of a JSON value, undefined where the path leaves it. @internal */

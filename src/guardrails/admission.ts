@@ -43,7 +43,7 @@ import { GUARDED_WORKLOAD_KINDS } from './workload-objects';
 import { percentAtMostPattern } from '../core/int-or-percent';
 import { Labels } from '../core/names';
 import { KubeVersion } from '../core/versions';
-import { JsonPath, OPENKRUISE_GROUP } from '../core/workload-kinds';
+import { JsonPath, OPENKRUISE_GROUP, WorkloadKind, rollingUpdateLayouts } from '../core/workload-kinds';
 import { GUARDRAIL_PARAMETERS_CRD } from '../crds/guardrails';
 import { FLEET_API_VERSION, FLEET_GROUP } from '../crds/pools';
 import { KubeObject } from '../synth/context';
@@ -243,21 +243,34 @@ function workloadResources(openKruise: boolean, withScale: boolean, onlySurge = 
   }));
 }
 
-/** CEL: the value at `path` of `object`, 0 where a field on the way is unset. */
-function celValueOrZero(path: JsonPath): string {
-  const fields = path.map((_, i) => `object.${path.slice(0, i + 1).join('.')}`);
-  return `(${fields.slice(1).map(f => `has(${f})`).join(' && ')} ? ${fields[fields.length - 1]} : 0)`;
+/** CEL: all fields on the way to `path` of `object` are set (the object itself always is). */
+function celHas(path: JsonPath): string {
+  return path.slice(1).map((_, i) => `has(object.${path.slice(0, i + 2).join('.')})`).join(' && ');
 }
 
 /**
- * CEL: the maxSurge of the request's object, read at its kind's path: the
- * first kind with a maxSurge is the fallback, every other is told by its
- * resource (their resources differ, a test asserts).
+ * CEL: the value at the first of `paths` whose fields are set in `object`, 0
+ * where none is. The layouts of a kind's served versions name different fields
+ * (a structural schema prunes the others), so at most one of them is set.
+ */
+function celFirstValueOrZero(paths: readonly JsonPath[]): string {
+  return `(${paths.map(p => `${celHas(p)} ? object.${p.join('.')} : `).join('')}0)`;
+}
+
+/** CEL: the maxSurge of an object of a kind, read at the path of whichever of its versions' layouts it has. */
+function celSurgeOf(kind: WorkloadKind): string {
+  return celFirstValueOrZero(rollingUpdateLayouts(kind).flatMap(l => (l.maxSurge ? [l.maxSurge] : [])));
+}
+
+/**
+ * CEL: the maxSurge of the request's object, read at its kind's path (of every
+ * served version: OpenKruise's CloneSet moved it in v1beta1): the first kind
+ * with a maxSurge is the fallback, every other is told by its resource (their
+ * resources differ, a test asserts).
  */
 function surgeExpression(): string {
   const [fallback, ...others] = SURGE_KINDS;
-  return others.map(k => `request.resource.resource == ${celString(k.resource)} ? ${celValueOrZero(k.rollingUpdate!.maxSurge!)} : `).join('')
-    + celValueOrZero(fallback.rollingUpdate!.maxSurge!);
+  return others.map(k => `request.resource.resource == ${celString(k.resource)} ? ${celSurgeOf(k)} : `).join('') + celSurgeOf(fallback);
 }
 
 /** The CRD groups protected against deletion in a cluster: the fleet's, OpenKruise's where it runs, and those of rendered custom resources. @internal */

@@ -5,7 +5,7 @@
  */
 import { parseKubePercent } from '../core/int-or-percent';
 import { Labels } from '../core/names';
-import { WORKLOAD_KINDS, WorkloadKind, valueAt, workloadKindOf, workloadReplicas } from '../core/workload-kinds';
+import { WORKLOAD_KINDS, WorkloadKind, isKnownVersion, rollingUpdateLayouts, rollingUpdateOf, valueAt, workloadKindOf, workloadReplicas } from '../core/workload-kinds';
 
 export { groupOf } from '../core/workload-kinds';
 
@@ -47,10 +47,15 @@ export function replicasOf(o: PlainObject): number {
 
 /** maxSurge of a workload as written (int or percentage string), when its kind has one and it is set. @internal */
 export function maxSurgeOf(o: PlainObject): number | string | undefined {
-  const path = guardedKindOf(o)?.rollingUpdate?.maxSurge;
-  if (!path) return undefined;
-  const s = valueAt(o, path);
-  return typeof s === 'number' || typeof s === 'string' ? s : undefined;
+  const kind = guardedKindOf(o);
+  if (!kind) return undefined;
+  // the layout of the object's version; for a version the table does not know, whichever layout holds a value
+  const layouts = isKnownVersion(kind, o.apiVersion) ? [rollingUpdateOf(kind, o.apiVersion)!] : rollingUpdateLayouts(kind);
+  for (const paths of layouts) {
+    const s = paths.maxSurge ? valueAt(o, paths.maxSurge) : undefined;
+    if (typeof s === 'number' || typeof s === 'string') return s;
+  }
+  return undefined;
 }
 
 /**

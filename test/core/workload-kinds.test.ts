@@ -7,7 +7,9 @@
 import { ApiObject } from 'cdk8s';
 import { Cluster } from '../../src';
 import { planReport } from '../../src/cli/plan-report';
-import { OPENKRUISE_GROUP, WORKLOAD_KINDS, WorkloadKind, apiVersionOf, groupOf, workloadKind, workloadKindOf, workloadKindOfResource } from '../../src/core/workload-kinds';
+import {
+  OPENKRUISE_GROUP, WORKLOAD_KINDS, WorkloadKind, apiVersionOf, groupOf, rollingUpdateOf, workloadKind, workloadKindOf, workloadKindOfResource,
+} from '../../src/core/workload-kinds';
 import { GuardrailDefaults } from '../../src/guardrails/rules';
 import { GUARDED_WORKLOAD_KINDS } from '../../src/guardrails/workload-objects';
 import { parseOutputTree } from '../../src/synth/read';
@@ -20,6 +22,9 @@ const replicated = WORKLOAD_KINDS.filter(k => k.pods === 'replicas');
 const rollingReplicated = replicated.filter(k => k.rollingUpdate !== undefined);
 const label = (k: WorkloadKind) => `${k.group || 'core'}/${k.kind}`;
 const nameOf = (k: WorkloadKind) => `${k.group === OPENKRUISE_GROUP ? 'kruise-' : ''}${k.kind.toLowerCase()}`;
+/** Every (kind, served version) with a row of its own: the rendered version, then those whose rolling-update fields moved. */
+const versioned = WORKLOAD_KINDS.flatMap(k => [k.version, ...Object.keys(k.rollingUpdateByVersion ?? {})].map(version => ({ k, version })));
+const versionLabel = ({ k, version }: { k: WorkloadKind; version: string }) => `${label(k)} ${version}`;
 
 function setAt(o: Record<string, any>, path: readonly string[], value: unknown): void {
   let cur = o;
@@ -36,11 +41,12 @@ interface Fields {
   readonly cpu?: string;
 }
 
-/** An object of a kind, written at the table's paths only (plus what the kind's schema requires). */
-function objectOf(k: WorkloadKind, f: Fields = {}, name = nameOf(k)): Record<string, any> {
+/** An object of a kind (at a served version), written at the table's paths only (plus what the kind's schema requires). */
+function objectOf(k: WorkloadKind, f: Fields = {}, name = nameOf(k), version = k.version): Record<string, any> {
   const app = { 'app.kubernetes.io/name': name };
+  const apiVersion = k.group === '' ? version : `${k.group}/${version}`;
   const o: Record<string, any> = {
-    apiVersion: apiVersionOf(k),
+    apiVersion,
     kind: k.kind,
     metadata: { name, namespace: 'feed', labels: { ...app, ...(f.labels ?? {}) } },
     spec: { selector: k.kind === 'ReplicationController' ? app : { matchLabels: app } },
@@ -52,7 +58,7 @@ function objectOf(k: WorkloadKind, f: Fields = {}, name = nameOf(k)): Record<str
   });
   if (f.replicas !== undefined && k.replicasPath) setAt(o, k.replicasPath, f.replicas);
   for (const field of ['maxSurge', 'maxUnavailable', 'partition'] as const) {
-    const path = k.rollingUpdate?.[field];
+    const path = rollingUpdateOf(k, apiVersion)?.[field];
     if (path && f[field] !== undefined) setAt(o, path, f[field]);
   }
   return o;
@@ -93,8 +99,9 @@ describe('the workload-kind table', () => {
 });
 
 describeWithSchemas('the table\'s paths, against the real schemas', () => {
-  test('an object written at every path of its kind validates strictly (Kubernetes 1.28 definitions, OpenKruise CRDs)', () => {
-    const objects = WORKLOAD_KINDS.map(k => objectOf(k, { replicas: 3, maxSurge: '25%', maxUnavailable: 1, partition: 0 }));
+  test('an object written at every path of its kind validates strictly, at every version with a row (Kubernetes 1.28 definitions, OpenKruise CRDs)', () => {
+    const objects = versioned.map(({ k, version }) => objectOf(k, { replicas: 3, maxSurge: '25%', maxUnavailable: 1, partition: 0 }, nameOf(k), version));
+    expect(objects.map(o => o.apiVersion)).toContain('apps.kruise.io/v1beta1');
     expect(validateAll(objects as never)).toEqual([]);
   });
 
@@ -141,9 +148,9 @@ describe('the guardrails read the table', () => {
     expect(inCluster(scale(90)).allowed).toBe(true);
   });
 
-  test.each(rollingReplicated.filter(k => k.rollingUpdate?.maxSurge).map(k => [label(k), k] as const))(
-    '%s: a maxSurge above the bound, at the kind\'s path, is denied by the rendered policy', (_, k) => {
-      const create = (maxSurge: string) => request(k, { operation: 'CREATE', object: objectOf(k, { replicas: 10, maxSurge }) });
+  test.each(versioned.filter(({ k }) => GUARDED_WORKLOAD_KINDS.includes(k) && k.rollingUpdate?.maxSurge).map(v => [versionLabel(v), v] as const))(
+    '%s: a maxSurge above the bound, at the path of the object\'s version, is denied by the rendered policy', (_, { k, version }) => {
+      const create = (maxSurge: string) => request(k, { operation: 'CREATE', object: objectOf(k, { replicas: 10, maxSurge }, nameOf(k), version) });
       expect(inCluster(create('100%')).denials.join('\n')).toContain(`fleet-guardrails-max-surge: maxSurge may be at most ${GuardrailDefaults.MAX_SURGE_PERCENT}%`);
       expect(inCluster(create(`${GuardrailDefaults.MAX_SURGE_PERCENT}%`)).allowed).toBe(true);
     });
@@ -163,10 +170,14 @@ describe('the guardrails read the table', () => {
     const g = smallFleet();
     const cluster = new Cluster(g.fleet, 'kruise-1', { region: 'lva1', openKruise: true });
     cluster.addPool('general', { nodeProfile: g.general, capacity: 40 });
-    for (const k of WORKLOAD_KINDS) new ApiObject(cluster, nameOf(k), objectOf(k, { replicas: 10, maxSurge: '100%' }) as never);
+    for (const { k, version } of versioned) {
+      const name = `${nameOf(k)}-${version}`;
+      new ApiObject(cluster, name, objectOf(k, { replicas: 10, maxSurge: '100%' }, name, version) as never);
+    }
     const surged = synthErrors(g.fleet).errors.filter(e => e.rule === 'guardrails.max-surge').map(e => e.message.split(' has maxSurge')[0]).sort();
-    expect(surged).toEqual(GUARDED_WORKLOAD_KINDS.filter(k => k.rollingUpdate?.maxSurge)
-      .map(k => `${k.kind} 'feed/${nameOf(k)}' in cluster 'kruise-1'`).sort());
+    expect(surged).toEqual(versioned.filter(({ k }) => GUARDED_WORKLOAD_KINDS.includes(k) && k.rollingUpdate?.maxSurge)
+      .map(({ k, version }) => `${k.kind} 'feed/${nameOf(k)}-${version}' in cluster 'kruise-1'`).sort());
+    expect(surged).toContain("CloneSet 'feed/kruise-cloneset-v1beta1' in cluster 'kruise-1'");
   });
 });
 
