@@ -205,6 +205,7 @@ export function resolvePool(pool: KubernetesPool, facts: PoolFacts, v: Violation
     valid: v.errorCount === before,
     capacity,
     capacityValid,
+    hasNodes: capacity > 0,
     profileName: pool.nodeProfileName,
     ...(profile ? { profile } : {}),
     zones,
@@ -477,7 +478,7 @@ function plan(_model: FleetModel, spec: ClustersSlots['spec']): ClustersSlots['p
     let requests: ResourceAmounts = ZERO;
     cluster.pools.forEach((pool, i) => {
       const profile = pool.profile!;
-      const agents = pool.capacity > 0 ? pool.requiredDaemonSets : [];
+      const agents = pool.hasNodes ? pool.requiredDaemonSets : [];
       const agentRequestsPerNode = agents.length > 0 ? addResources(...agents.map(a => a.requests)) : ZERO;
       byPool.set(pool.construct, {
         pool: pool.construct,

@@ -70,6 +70,12 @@ export interface PoolSpec {
   readonly capacity: number;
   /** True when the capacity prop is a whole number within bounds. */
   readonly capacityValid: boolean;
+  /**
+   * The pool has nodes (capacity above 0): its required DaemonSets run and its
+   * node profile's kubelet settings are checked only then. The one place the
+   * fact is decided.
+   */
+  readonly hasNodes: boolean;
   /** The name of its node profile, as given. */
   readonly profileName: string;
   /** Its node profile; `undefined` when the fleet declares no such profile (reported). */

@@ -115,7 +115,7 @@ function resolve(model: FleetModel, below: ClustersStack['spec'], v: Violations)
 function profileChecks(spec: ClustersStack['spec'], v: Violations): void {
   const profilesInUse = new Map<NodeProfileSpec, true>();
   for (const cluster of spec.clusters.clusters) {
-    for (const pool of cluster.pools) if (pool.profile && pool.capacity > 0) profilesInUse.set(pool.profile, true);
+    for (const pool of cluster.pools) if (pool.profile && pool.hasNodes) profilesInUse.set(pool.profile, true);
   }
   for (const profile of profilesInUse.keys()) {
     const path = pathOf(profile.construct);

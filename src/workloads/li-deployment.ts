@@ -4,8 +4,9 @@
  */
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { CanarySize, PodCountOrPercent, canaryPods, resolvePods } from './rollout';
-import { AppPort, AppVersion, LiWorkloadProps, appBudget, appLimits } from './workload-props';
+import { deploymentDemand, portsOf } from './defaults';
+import { CanarySize, PodCountOrPercent, canaryPods } from './rollout';
+import { AppPort, AppVersion, LiWorkloadProps } from './workload-props';
 import { WorkloadDemand, INamespacedWorkload } from '../core/workload';
 
 /** A canary: a few pods of another version beside the stable ones. */
@@ -30,14 +31,7 @@ export interface LiDeploymentProps extends LiWorkloadProps {
   readonly minReady?: Duration;
 }
 
-/** Default maxSurge of a LiDeployment. @internal */
-export const DEFAULT_MAX_SURGE = '25%';
-/** Default maxUnavailable of a LiDeployment. @internal */
-export const DEFAULT_MAX_UNAVAILABLE = '10%';
-/** Default minReadySeconds of a LiDeployment, in seconds. @internal */
-export const DEFAULT_MIN_READY_SECONDS = 10;
-/** Default ports of an app (LiDeployment and LiStatefulSet). */
-export const DEFAULT_PORTS: readonly AppPort[] = [{ name: 'http', port: 8080 }];
+export { DEFAULT_PORTS } from './defaults';
 
 /**
  * A stateless application: synthesizes a Deployment (CloneSet on OpenKruise
@@ -61,7 +55,7 @@ export class LiDeployment extends Construct implements INamespacedWorkload {
 
   /** Ports, defaults applied. */
   public get ports(): readonly AppPort[] {
-    return this.props.ports ?? DEFAULT_PORTS;
+    return portsOf(this.props);
   }
 
   /** Canary pods (0 without a canary). */
@@ -71,14 +65,6 @@ export class LiDeployment extends Construct implements INamespacedWorkload {
 
   /** What the workload asks of its cluster: pods are budgeted whole, sidecars included. */
   public get workloadDemand(): WorkloadDemand {
-    const replicas = Math.max(0, this.props.replicas);
-    const canary = this.canaryReplicas;
-    const surge = this.props.maxSurge ?? DEFAULT_MAX_SURGE;
-    return {
-      pods: replicas + canary,
-      podRequests: appBudget(this.props.resources),
-      podLimits: appLimits(this.props.resources),
-      surgePods: resolvePods(surge, replicas, 'up') + (canary > 0 ? resolvePods(surge, canary, 'up') : 0),
-    };
+    return deploymentDemand(this.props);
   }
 }

@@ -6,7 +6,8 @@
  */
 import { Size } from 'cdk8s';
 import { Construct } from 'constructs';
-import { LiWorkloadProps, appBudget, appLimits } from './workload-props';
+import { statefulSetDemand } from './defaults';
+import { LiWorkloadProps } from './workload-props';
 import { INamespacedWorkload, WorkloadDemand } from '../core/workload';
 
 /** Props of {@link LiStatefulSet}. */
@@ -21,9 +22,6 @@ export interface LiStatefulSetProps extends LiWorkloadProps {
    */
   readonly acmEndpoint: string;
 }
-
-/** Default data mount path of a LiStatefulSet. @internal */
-export const DEFAULT_DATA_MOUNT_PATH = '/data';
 
 /**
  * A shard-managed stateful application: a StatefulSet (OpenKruise Advanced
@@ -47,11 +45,6 @@ export class LiStatefulSet extends Construct implements INamespacedWorkload {
 
   /** What the workload asks of its cluster (no surge: pods are replaced one at a time by the operator). */
   public get workloadDemand(): WorkloadDemand {
-    return {
-      pods: Math.max(0, this.props.replicas),
-      podRequests: appBudget(this.props.resources),
-      podLimits: appLimits(this.props.resources),
-      surgePods: 0,
-    };
+    return statefulSetDemand(this.props);
   }
 }

@@ -5,8 +5,9 @@
  * reported once. A construct with a bad prop gets no spec, so the later
  * stages, which read only specs, skip it.
  */
-import { DEFAULT_MAX_SURGE, DEFAULT_MAX_UNAVAILABLE, DEFAULT_MIN_READY_SECONDS, DEFAULT_PORTS, LiDeployment } from './li-deployment';
-import { DEFAULT_DATA_MOUNT_PATH, LiStatefulSet } from './li-stateful-set';
+import { DEFAULT_MIN_READY_SECONDS, dataMountPathOf, maxSurgeOf, maxUnavailableOf, portsOf } from './defaults';
+import { LiDeployment } from './li-deployment';
+import { LiStatefulSet } from './li-stateful-set';
 import { PlatformContainer, PlatformPodTemplate, PlatformPodTemplateProps, resolvePlatformTemplate } from './platform-template';
 import { containerAmounts, probeProblem } from './pod';
 import { canaryFixText, canaryPods, canaryProblem, rolloutProblem } from './rollout';
@@ -413,8 +414,7 @@ function resolveCommon(w: LiWorkload, v: Violations): Omit<WorkloadSpec, 'kind'>
   for (const key of Object.keys(p.config ?? {})) {
     if (!CONFIG_KEY.test(key) || key.length > 253) v.error(path, 'workload.config.key', `config key '${key}' is not a valid ConfigMap key`, 'use letters, digits, \'-\', \'_\' and \'.\'');
   }
-  // the one place the default ports are applied, for both kinds
-  const ports = p.ports ?? DEFAULT_PORTS;
+  const ports = portsOf(p);
   validatePorts(path, ports, v);
   const probe = probeProblem(p.probes, ports);
   if (probe) v.error(path, 'workload.probes', probe, 'declare a port for the probe, or give the probe a command');
@@ -455,8 +455,8 @@ export function resolveDeployment(d: LiDeployment, canaryBound: number, v: Viola
   const common = resolveCommon(d, v);
   const p = d.props;
   const replicasOk = Number.isInteger(p.replicas) && p.replicas >= 1;
-  const maxSurge = p.maxSurge ?? DEFAULT_MAX_SURGE;
-  const maxUnavailable = p.maxUnavailable ?? DEFAULT_MAX_UNAVAILABLE;
+  const maxSurge = maxSurgeOf(p);
+  const maxUnavailable = maxUnavailableOf(p);
   if (replicasOk) {
     const problem = rolloutProblem(p.replicas, maxSurge, maxUnavailable);
     if (problem) v.error(path, 'workload.rollout', problem, "let the rollout progress: e.g. maxSurge '25%' (rounded up) with maxUnavailable 0");
@@ -493,7 +493,7 @@ export function resolveStatefulSet(s: LiStatefulSet, v: Violations): StatefulSet
   const common = resolveCommon(s, v);
   const p = s.props;
   if (!/^https?:\/\/[^\s/]+/.test(p.acmEndpoint)) v.error(path, 'workload.stateful.acm-endpoint', `acmEndpoint '${p.acmEndpoint}' is not an http(s) URL`, "give the shard manager's endpoint, e.g. 'https://acm.internal/clusters/kafka-tracking'");
-  const dataMountPath = p.dataMountPath ?? DEFAULT_DATA_MOUNT_PATH;
+  const dataMountPath = dataMountPathOf(p);
   if (!dataMountPath.startsWith('/') || dataMountPath === '/tmp') v.error(path, 'workload.stateful.mount-path', `dataMountPath '${dataMountPath}' must be an absolute path other than /tmp`, "use e.g. '/data'");
   let storageMiB = 0;
   try {

@@ -7,6 +7,7 @@ import { FEED, TEST_TEMPLATE, workloadFleet } from './support';
 import { AppNamespace, Cpu, LiDeployment, LiStatefulSet, LiStatefulSetProps, Size } from '../../src';
 import { Violations } from '../../src/core/errors';
 import { resolveDeployment, resolveStatefulSet } from '../../src/workloads/resolve';
+import { resolvePods } from '../../src/workloads/rollout';
 import { synthErrors } from '../support/fleet';
 
 const DB: LiStatefulSetProps = {
@@ -41,6 +42,22 @@ describe('resolveDeployment', () => {
       budget: { cpuMillis: 2000, memoryMiB: 4096, gpus: 0 },
     });
     expect(spec.canary).toBeUndefined();
+  });
+
+  test('the construct\'s getters read the same defaults as its spec (tenancy reads demand through the getter)', () => {
+    const f = workloadFleet();
+    const plain = new LiDeployment(f.ns, 'plain', { ...FEED, application: 'plain', replicas: 10 });
+    const tuned = new LiDeployment(f.ns, 'tuned', { ...FEED, application: 'tuned', replicas: 10, maxSurge: 3, ports: [{ name: 'grpc', port: 9090 }], canary: { count: 2, version: { app: '1.43.0' } } });
+    for (const d of [plain, tuned]) {
+      const spec = resolveDeployment(d, 25, new Violations())!;
+      expect(d.ports).toEqual(spec.ports);
+      const surgeOf = (pods: number) => resolvePods(spec.maxSurge, pods, 'up');
+      expect(d.workloadDemand.surgePods).toBe(surgeOf(spec.replicas) + (spec.canary ? surgeOf(spec.canary.replicas) : 0));
+      expect(d.workloadDemand.pods).toBe(spec.replicas + (spec.canary?.replicas ?? 0));
+      expect(d.workloadDemand.podRequests).toEqual(spec.budget);
+    }
+    expect(plain.workloadDemand.surgePods).toBe(3); // 25% of 10, rounded up
+    expect(tuned.workloadDemand.surgePods).toBe(6); // 3 for the stable workload, 3 (more than its 2 pods) for the canary
   });
 
   test('resolves the canary: its name, pods and merged config', () => {
