@@ -5,7 +5,6 @@
 import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ResourceAmounts, cpuToMillis, memoryToMiB } from '../core/resources';
 
 /** Compute resources of the agent's container. */
 export interface DaemonSetResources {
@@ -111,16 +110,5 @@ export class RequiredDaemonSet extends Construct {
     super(scope, id);
     this.daemonSetName = props.name ?? id;
     this.props = props;
-  }
-
-  /** What one pod of the agent requests on each node. @deprecated use `DaemonSetSpec.requests` (`spec.clusters.daemonSets`). */
-  public get requests(): ResourceAmounts {
-    return { cpuMillis: cpuToMillis(this.props.resources.cpu), memoryMiB: memoryToMiB(this.props.resources.memory), gpus: 0 };
-  }
-
-  /** True when the agent needs a Pod Security level below `restricted`. @deprecated use `DaemonSetSpec.needsPrivilegedNamespace`. */
-  public get needsPrivilegedNamespace(): boolean {
-    return (this.props.hostPaths?.length ?? 0) > 0 || this.props.runAsRoot === true
-      || this.props.privileged === true || (this.props.ports ?? []).some(p => p.hostPort !== undefined);
   }
 }

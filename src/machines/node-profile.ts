@@ -5,8 +5,6 @@
 import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { allocatable, defaultKubeReservedCpuMillis, defaultKubeReservedMemoryMiB, defaultMaxPods } from './sizing';
-import { ResourceAmounts, cpuToMillis, memoryToMiB } from '../core/resources';
 
 /** The minimum machine a node of a profile has. */
 export interface MachineType {
@@ -131,68 +129,5 @@ export class NodeProfile extends Construct {
     super(scope, id);
     this.profileName = props.name ?? id;
     this.props = props;
-  }
-
-  /** What the machine has. @deprecated use `spec.machines.of(profile).capacity` (`NodeProfileSpec`). */
-  public get capacity(): ResourceAmounts {
-    const m = this.props.machine;
-    return { cpuMillis: m.cpuCores * 1000, memoryMiB: memoryToMiB(m.memory), gpus: m.gpus ?? 0 };
-  }
-
-  /** kube-reserved, as configured or derived from the machine. @deprecated use `NodeProfileSpec.kubeReserved`. */
-  public get kubeReserved(): ResourceAmounts {
-    const r = this.props.nodeConfig?.kubeReserved;
-    const m = this.props.machine;
-    return {
-      cpuMillis: r ? cpuToMillis(r.cpu) : defaultKubeReservedCpuMillis(m.cpuCores),
-      memoryMiB: r ? memoryToMiB(r.memory) : defaultKubeReservedMemoryMiB(memoryToMiB(m.memory)),
-      gpus: 0,
-    };
-  }
-
-  /** system-reserved, as configured or the default. @deprecated use `NodeProfileSpec.systemReserved`. */
-  public get systemReserved(): ResourceAmounts {
-    const r = this.props.nodeConfig?.systemReserved;
-    return {
-      cpuMillis: r ? cpuToMillis(r.cpu) : DEFAULT_SYSTEM_RESERVED_CPU_MILLIS,
-      memoryMiB: r ? memoryToMiB(r.memory) : DEFAULT_SYSTEM_RESERVED_MEMORY_MIB,
-      gpus: 0,
-    };
-  }
-
-  /** The hard memory eviction threshold in MiB. @deprecated use `NodeProfileSpec.evictionHardMemoryMiB`. */
-  public get evictionHardMemoryMiB(): number {
-    const m = this.props.nodeConfig?.evictionHard?.memoryAvailable;
-    return m ? memoryToMiB(m) : DEFAULT_EVICTION_MEMORY_MIB;
-  }
-
-  /** What pods can use on one node of this profile. @deprecated use `NodeProfileSpec.allocatable`. */
-  public get allocatable(): ResourceAmounts {
-    return allocatable({
-      capacity: this.capacity,
-      kubeReserved: this.kubeReserved,
-      systemReserved: this.systemReserved,
-      evictionHardMemoryMiB: this.evictionHardMemoryMiB,
-    });
-  }
-
-  /** Maximum pods per node. @deprecated use `NodeProfileSpec.maxPods`. */
-  public get maxPods(): number {
-    return this.props.nodeConfig?.maxPods ?? defaultMaxPods(this.props.machine.cpuCores);
-  }
-
-  /** Extended resource name for GPUs. @deprecated use `NodeProfileSpec.gpuResourceName`. */
-  public get gpuResourceName(): string {
-    return this.props.machine.gpuResourceName ?? 'nvidia.com/gpu';
-  }
-
-  /** True when the machine has local SSD (hosts local persistent volumes). @deprecated use `NodeProfileSpec.hasLocalSsd`. */
-  public get hasLocalSsd(): boolean {
-    return this.props.machine.localSsd !== undefined;
-  }
-
-  /** Taints of the profile's nodes. @deprecated use `NodeProfileSpec.taints`. */
-  public get taints(): readonly NodeTaint[] {
-    return this.props.taints ?? [];
   }
 }

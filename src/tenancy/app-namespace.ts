@@ -207,6 +207,14 @@ export interface AppNamespaceProps {
   readonly quotaHeadroomPercent?: number;
 }
 
+/** Pod Security level of a namespace that states none. @internal */
+export const DEFAULT_POD_SECURITY: AppPodSecurity = 'restricted';
+
+/** A namespace's Pod Security level: its `podSecurity` prop, or {@link DEFAULT_POD_SECURITY}; the one place the default is applied. @internal */
+export function podSecurityOf(p: { readonly podSecurity?: AppPodSecurity }): AppPodSecurity {
+  return p.podSecurity ?? DEFAULT_POD_SECURITY;
+}
+
 /**
  * An onboarded application's namespace; workloads are added as its children.
  * Who may do what in it and which traffic it allows are its props
@@ -332,9 +340,9 @@ export class AppNamespace extends Construct {
     return this.node.findAll().filter(isNamespacedWorkload);
   }
 
-  /** The Pod Security level the namespace enforces. */
+  /** The Pod Security level the namespace enforces: its `podSecurity` prop, or `restricted`. */
   public get podSecurity(): AppPodSecurity {
-    return this.props.podSecurity ?? 'restricted';
+    return podSecurityOf(this.props);
   }
 }
 

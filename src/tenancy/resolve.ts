@@ -10,7 +10,7 @@
  * allowances) is read in exactly one place: {@link declaredAuthorization} and
  * {@link declaredAllowances}.
  */
-import { APP_ROLES, AppNamespace, AppPodSecurity, AppRole, DeclaredAllowance, DeclaredAuthorization } from './app-namespace';
+import { APP_ROLES, AppNamespace, AppPodSecurity, AppRole, DeclaredAllowance, DeclaredAuthorization, podSecurityOf } from './app-namespace';
 import { DEFAULT_QUOTA_HEADROOM_PERCENT } from './demand';
 import { PlacementLock } from './lock';
 import { isCidr, isWholeInternet } from './network';
@@ -26,9 +26,6 @@ import { RESERVED_NAMESPACES, dns1123LabelFix, isDns1123Label } from '../core/na
 import { cpuToMillis, memoryToMiB } from '../core/resources';
 import { TENANT_CLASSES, TENANT_CLASS_NAMES, TenantClass, isTenantClass } from '../core/tenant-classes';
 import { MachinesSpec } from '../machines/slots';
-
-/** Pod Security level of a namespace that states none. @internal */
-export const DEFAULT_POD_SECURITY: AppPodSecurity = 'restricted';
 
 /** What resolving a namespace reads of the layers below. @internal */
 export interface TenancyFacts {
@@ -201,7 +198,7 @@ function resolveTenant(tenant: string, path: string, error: Violations['error'])
 }
 
 function resolvePodSecurity(given: AppPodSecurity | undefined, reason: string | undefined, tenant: TenantClass | undefined, path: string, error: Violations['error']): AppPodSecurity {
-  const level = given ?? DEFAULT_POD_SECURITY;
+  const level = podSecurityOf({ podSecurity: given });
   if (level !== 'restricted' && level !== 'baseline') {
     error(path, 'tenancy.pod-security.level', `Pod Security level '${level}' is not allowed for app namespaces`, "use 'restricted' (or 'baseline' where the tenant class allows it)");
   } else if (level === 'baseline') {

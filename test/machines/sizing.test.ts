@@ -40,7 +40,8 @@ describe('node sizing', () => {
 
   test('a node profile derives its allocatable capacity from the machine', () => {
     const fleet = new Fleet();
-    const p = new NodeProfile(fleet, 'general', { machine: { cpuCores: 64, memory: Size.gibibytes(256), gpus: 0 } });
+    const profile = new NodeProfile(fleet, 'general', { machine: { cpuCores: 64, memory: Size.gibibytes(256), gpus: 0 } });
+    const p = fleet.synthesize().spec.machines.of(profile)!;
     expect(p.capacity).toEqual({ cpuMillis: 64000, memoryMiB: 262144, gpus: 0 });
     expect(p.allocatable).toEqual({ cpuMillis: 64000 - 230 - 100, memoryMiB: 262144 - Math.ceil(11.88 * 1024) - 512 - 500, gpus: 0 });
     expect(p.maxPods).toBe(110);

@@ -79,7 +79,7 @@ describe('namespace objects', () => {
 
   test('the LimitRange gives default requests and caps a container at what one node holds next to its agents', () => {
     const lr = obj('east-1/namespaces/feed/limitrange-app-limits.yaml');
-    const alloc = sample.general.allocatable;
+    const alloc = result.spec.machines.of(sample.general)!.allocatable;
     expect(lr.spec.limits).toEqual([{
       type: 'Container',
       defaultRequest: { cpu: '100m', memory: '128Mi' },
