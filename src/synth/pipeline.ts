@@ -1,6 +1,6 @@
 /**
  * The synth pipeline, in one direction:
- * model → validate → plan → render → check → emit.
+ * model → resolve → validate → plan → render → check → emit.
  *
  * Each object is rendered and serialized exactly once, so the cost is linear in
  * the number of objects (unlike cdk8s's per-chart synth, which re-resolves the
