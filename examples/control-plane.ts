@@ -3,6 +3,7 @@
  * capacity; the largest cluster states its settings explicitly (events in
  * their own etcd, a 16 GiB quota acknowledged, a cross-rack round trip).
  */
+import { Duration } from 'cdk8s';
 import { Cluster, ControlPlane, Fleet, GIB_BYTES } from '../src';
 
 /** Adds explicit control-plane settings to the example's first production cluster. */
@@ -19,7 +20,11 @@ export function addControlPlanes(fleet: Fleet): void {
       splitEvents: true,
       events: { members: 3 },
     },
-    backup: { schedule: '7 * * * *', retain: 72, storageClassName: 'remote-replicated' },
+    backup: {
+      schedule: '7 * * * *',
+      retention: Duration.days(7),
+      objectStore: { endpoint: 'https://s3.eu-central-1.example.net', bucket: 'lva1-etcd-backups', region: 'eu-central-1', cidrs: ['198.51.100.0/24'] },
+    },
     apiPriority: { platformControllers: [{ namespace: 'argocd', name: 'argocd-application-controller' }] },
   });
 }
