@@ -10,8 +10,8 @@ import { Cluster, ControlPlane, Fleet, GIB_BYTES } from '../src';
 /** Adds explicit control-plane settings to the example's first production cluster. */
 export function addControlPlanes(fleet: Fleet): void {
   const objectStore = (c: Cluster) => ({ endpoint: 'https://s3.backup.example.net', bucket: 'fleet-etcd-backups', prefix: `etcd/${c.clusterName}`, cidrs: ['198.51.100.0/24'] });
-  for (const c of fleet.node.children) {
-    if (c instanceof Cluster && c.clusterName !== 'lva1-prod-1') new ControlPlane(c, 'control-plane', { backup: { objectStore: objectStore(c) } });
+  for (const c of fleet.node.children.filter((x): x is Cluster => x instanceof Cluster)) {
+    if (c.clusterName !== 'lva1-prod-1') new ControlPlane(c, 'control-plane', { backup: { objectStore: objectStore(c) } });
   }
   const cluster = fleet.node.tryFindChild('lva1-prod-1') as Cluster | undefined;
   if (!cluster) return;

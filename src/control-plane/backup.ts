@@ -54,7 +54,7 @@ export const BACKUP_REMOTE = 'offsite';
 /** The snapshot file in the pod's scratch volume. @internal */
 export const SNAPSHOT_FILE = '/snapshots/etcd.db';
 /** Path of the restore script in a cluster's control-plane output. @internal */
-export const RESTORE_SCRIPT_FILE = 'etcd/restore.sh';
+export const RESTORE_SCRIPT_FILE = 'restore/etcd-restore.sh';
 
 const ETCDCTL = '/usr/local/bin/etcdctl';
 const JOB_NAME_ENV = 'JOB_NAME';
@@ -301,13 +301,13 @@ export function renderRestoreScript(s: ControlPlaneSettings): string {
       `#   rclone copyto ${BACKUP_REMOTE}:${b.objectStore.bucket}/${b.objectStore.prefix}/<member>/<job>.db ./snapshot.db`,
     ] : []),
     '# Then on every member host, with kube-apiserver and etcd stopped on all of them:',
-    '#   sh restore.sh ./snapshot.db <member>',
+    '#   sh etcd-restore.sh ./snapshot.db <member>',
     `#   mv ${dataDir} ${dataDir}.before-restore && mv ${dataDir}.restored ${dataDir}`,
     '# and start etcd on every member, then the apiservers.',
     '# etcdutl ships with etcd 3.5 (etcd release archive); with etcd 3.4 use etcdctl, same arguments.',
     'set -eu',
-    'snapshot="${1:?usage: restore.sh SNAPSHOT MEMBER}"',
-    'member="${2:?usage: restore.sh SNAPSHOT MEMBER}"',
+    'snapshot="${1:?usage: etcd-restore.sh SNAPSHOT MEMBER}"',
+    'member="${2:?usage: etcd-restore.sh SNAPSHOT MEMBER}"',
     'etcdutl snapshot status "$snapshot" --write-out=table',
     'case "$member" in',
     ...c.members.map(m => `  ${m.name}) etcdutl snapshot restore "$snapshot" --name=${m.name} --initial-cluster=${initialCluster} --initial-cluster-token=${c.token} --initial-advertise-peer-urls=https://${m.host}:${ETCD_PEER_PORT} --data-dir=${dataDir}.restored ;;`),

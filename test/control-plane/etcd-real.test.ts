@@ -122,7 +122,7 @@ describeEtcd('a real etcd runs the generated member config', () => {
     });
     const result = fleet.synthesize();
     generated = parse(result.files.get('prod-1/control-plane/etcd/etcd-1.yaml')!) as Record<string, any>;
-    restoreScript = result.files.get('prod-1/control-plane/etcd/restore.sh')!;
+    restoreScript = result.files.get('prod-1/control-plane/restore/etcd-restore.sh')!;
     cron = result.objects.find(o => o.cluster === 'prod-1' && o.object.kind === 'CronJob' && o.object.metadata.name === 'etcd-snapshot-etcd-1')!.object;
 
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-etcd-'));
