@@ -73,6 +73,8 @@ export const SynthEnv = {
 export interface SynthReport {
   /** Absolute path of the fleet's placement lock file, if it declares one. */
   readonly lockFile?: string;
+  /** How many files the output holds (its marker left out). */
+  readonly files?: number;
 }
 
 /**
@@ -203,7 +205,10 @@ export class Fleet extends App {
     }
     if (reportJson) {
       const lock = result.model.ofType(PlacementLock)[0];
-      const report: SynthReport = lock?.filePath !== undefined && result.files.has(PLACEMENT_RECORD_FILE) ? { lockFile: lock.filePath } : {};
+      const report: SynthReport = {
+        ...(lock?.filePath !== undefined && result.files.has(PLACEMENT_RECORD_FILE) ? { lockFile: lock.filePath } : {}),
+        files: result.files.size,
+      };
       fs.writeFileSync(reportJson, `${JSON.stringify(report, null, 2)}\n`);
       return;
     }
