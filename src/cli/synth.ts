@@ -193,8 +193,9 @@ export async function runProgram(
   if (reported?.outputWriteError) {
     // the program could not write into the staging directory (a full or read-only disk, permissions): one line
     progress.clear();
-    if (into) io.stderr.write(`cdk8s-fleet: ${reported.outputWriteError.message}; the output was not changed.\n`);
-    else {
+    if (into) {
+      io.stderr.write(`cdk8s-fleet: ${reported.outputWriteError.message}; the output was not changed.\n`);
+    } else {
       io.stderr.write(`cdk8s-fleet: the fleet program could not write its output into ${staging} (beside ${besides}): `
         + `${reported.outputWriteError.message.replace(/^cannot write output directory [^:]*: /, '')}; the output was not changed.\n`);
     }

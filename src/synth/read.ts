@@ -86,6 +86,22 @@ export function parseOutputTree(files: ReadonlyMap<string, string>): OutputTree 
   return { files, objects: sorted, unreadable };
 }
 
+/**
+ * Reads and parses the files of an output directory that `wanted` selects by
+ * relative path (the others are neither read nor parsed): for tools that need
+ * a few kinds of object out of a large output. The tree's files are the ones
+ * read.
+ * @internal
+ */
+export function readOutputTreeOf(dir: string, wanted: (file: string) => boolean): OutputTree {
+  const files = new Map<string, string>();
+  for (const rel of listFiles(dir)) {
+    if (rel === OUTPUT_MARKER || !wanted(rel)) continue;
+    files.set(rel, fs.readFileSync(path.join(dir, ...rel.split('/')), 'utf8'));
+  }
+  return parseOutputTree(files);
+}
+
 /** Reads and parses an output directory. */
 export function readOutputTree(dir: string): OutputTree {
   return parseOutputTree(readFiles(dir));

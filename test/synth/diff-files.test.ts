@@ -17,7 +17,8 @@ function files(objects: Array<{ cluster: string; obj: Obj }>, extra: Record<stri
   const out = new Map<string, string>();
   for (const { cluster, obj } of objects) {
     const md = obj.metadata;
-    out.set(objectFilePath(cluster, { apiVersion: obj.apiVersion, kind: obj.kind, namespace: md.namespace, name: md.name }), toYaml(canonicalObject(obj as never)));
+    const file = objectFilePath(cluster, { apiVersion: obj.apiVersion, kind: obj.kind, namespace: md.namespace, name: md.name });
+    out.set(file, toYaml(canonicalObject(obj as never)));
   }
   for (const [f, c] of Object.entries(extra)) out.set(f, c);
   return new Map([...out].sort(([a], [b]) => (a < b ? -1 : 1)));
