@@ -88,7 +88,9 @@ function args(): Map<string, string> {
 function measure(command: string, env: NodeJS.ProcessEnv, cwd: string, ok: readonly number[] = [0]): Sample {
   const out = path.join(os.tmpdir(), `fleet-bench-time-${process.pid}`);
   const res = spawnSync(TIME, ['-f', '%e %U %S %M', '-o', out, 'sh', '-c', command], {
-    cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024,
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
     env: { ...process.env, CI: 'true', ...env },
   });
   if (res.status === null || !ok.includes(res.status)) {
@@ -249,11 +251,13 @@ function runAll(a: Map<string, string>, root: string, base: string): void {
   if (Object.keys(growth).length > 0) log(`growth of the program's synth: ${Object.entries(growth).map(([k, v]) => `${k} ${v}`).join(', ')}`);
 
   const summary = {
-    sizes, rounds,
+    sizes,
+    rounds,
     medians: Object.fromEntries(sizes.map(size => [size, Object.fromEntries(systems.map(s => [s, {
       wallMs: results[size][s].wallMs.median, cpuMs: results[size][s].cpuMs.median, peakRssMB: results[size][s].peakRssMB.median,
     }]))])),
-    ratios, growth,
+    ratios,
+    growth,
   };
   const resultsDir = path.join(__dirname, 'results');
   fs.mkdirSync(resultsDir, { recursive: true });
