@@ -69,7 +69,6 @@ function compile(): void {
   const tsc = require.resolve('typescript/bin/tsc');
   const res = spawnSync(process.execPath, [tsc, '-p', path.join(__dirname, 'tsconfig.json'), '--noEmit', 'false', '--outDir', BUILD], { encoding: 'utf8' });
   if (res.status !== 0) throw new Error(`compiling the benchmark failed:\n${res.stdout}${res.stderr}`);
-  fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(BUILD, 'package.json'));
 }
 
 function args(): Map<string, string> {
