@@ -55,20 +55,33 @@ const SYSTEMS = ['program', 'synth', 'check', 'change', 'diff', 'plan', 'baselin
 type System = typeof SYSTEMS[number];
 
 const ROOT = path.resolve(__dirname, '..');
-/** Where the benchmark compiles the library and itself to JavaScript, as users run it (no TypeScript loader in any measured process). */
-const BUILD = path.join(ROOT, 'bench', 'results', 'js');
 const NODE = `${process.execPath} --max-old-space-size=4096`;
-const CLI = `${NODE} ${path.join(BUILD, 'src', 'cli', 'main.js')}`;
-const PROGRAM = `${NODE} ${path.join(BUILD, 'bench', 'program.js')}`;
-const SELF = `${NODE} ${path.join(BUILD, 'bench', 'run.js')}`;
 const TIME = '/usr/bin/time';
 
-/** Compiles src/ and bench/ to {@link BUILD} with the project's compiler settings. */
-function compile(): void {
-  fs.rmSync(BUILD, { recursive: true, force: true });
+/** The commands of the compiled systems. */
+interface Commands {
+  readonly cli: string;
+  readonly program: string;
+  readonly self: string;
+}
+
+/**
+ * Compiles src/ and bench/ to JavaScript below `root` with the project's
+ * compiler settings, as users run the library (no TypeScript loader in any
+ * measured process); the children find the project's packages through
+ * NODE_PATH.
+ */
+function compile(root: string): Commands {
+  const build = path.join(root, 'js');
   const tsc = require.resolve('typescript/bin/tsc');
-  const res = spawnSync(process.execPath, [tsc, '-p', path.join(__dirname, 'tsconfig.json'), '--noEmit', 'false', '--outDir', BUILD], { encoding: 'utf8' });
+  const res = spawnSync(process.execPath, [tsc, '-p', path.join(__dirname, 'tsconfig.json'), '--noEmit', 'false', '--declaration', 'false', '--outDir', build],
+    { encoding: 'utf8' });
   if (res.status !== 0) throw new Error(`compiling the benchmark failed:\n${res.stdout}${res.stderr}`);
+  return {
+    cli: `${NODE} ${path.join(build, 'src', 'cli', 'main.js')}`,
+    program: `${NODE} ${path.join(build, 'bench', 'program.js')}`,
+    self: `${NODE} ${path.join(build, 'bench', 'run.js')}`,
+  };
 }
 
 function args(): Map<string, string> {
@@ -90,7 +103,7 @@ function measure(command: string, env: NodeJS.ProcessEnv, cwd: string, ok: reado
     cwd,
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
-    env: { ...process.env, CI: 'true', ...env },
+    env: { ...process.env, CI: 'true', NODE_PATH: path.join(ROOT, 'node_modules'), ...env },
   });
   if (res.status === null || !ok.includes(res.status)) {
     throw new Error(`'${command}' failed with status ${res.status}:\n${res.stderr}`);
@@ -143,7 +156,6 @@ function main(): void {
   if (child === 'floor') return childFloor(a.get('objects')!);
   if (child === 'specs') return childSpecs(Number(a.get('apps')), Number(a.get('seed')), a.get('file')!);
   if (!fs.existsSync(TIME)) throw new Error(`the benchmark measures every system with ${TIME} (GNU time); install it (apt-get install time)`);
-  compile();
   const base = path.resolve(a.get('tmpdir') ?? os.tmpdir());
   const root = fs.mkdtempSync(path.join(base, 'fleet-bench-'));
   try {
@@ -154,6 +166,7 @@ function main(): void {
 }
 
 function runAll(a: Map<string, string>, root: string, base: string): void {
+  const { cli: CLI, program: PROGRAM, self } = compile(root);
   const sizes = (a.get('sizes') ?? '1000,3000,10000').split(',').map(Number).sort((x, y) => x - y);
   const rounds = Number(a.get('rounds') ?? a.get('repeat') ?? 3);
   const seed = Number(a.get('seed') ?? 42);
@@ -172,7 +185,6 @@ function runAll(a: Map<string, string>, root: string, base: string): void {
     + `every system a whole process; ${machine.cpus} CPUs (${machine.cpuModel}), Node.js ${machine.node}, load ${machine.loadAverageAtStart.join(' ')}`);
 
   // inputs of the baseline and the floor, made once per size (not measured)
-  const self = SELF;
   const inputs = new Map<number, { specs: string; objects: string }>();
   for (const size of sizes) {
     const specs = path.join(root, `specs-${size}.json`);
