@@ -109,6 +109,8 @@ export interface ProgramRun {
   readonly lockFile?: string;
   /** How many files the program wrote, when it reported it. */
   readonly files?: number;
+  /** With `checkAgainst`: the paths whose bytes differ (the program wrote only those, the new ones, into `dir`). */
+  readonly differing?: readonly string[];
 }
 
 /**
@@ -125,7 +127,7 @@ export interface ProgramRun {
  * Prints the program's output to stderr (violations formatted).
  */
 export async function runProgram(
-  io: CliIo, app: string, besides: string, request: FreshSynthRequest, progress: Progress, json = false, into?: string,
+  io: CliIo, app: string, besides: string, request: FreshSynthRequest, progress: Progress, json = false, into?: string, checkAgainst?: string,
 ): Promise<ProgramRun> {
   const { target } = resolveOutput(besides);
   recoverOutput(target);
@@ -156,6 +158,8 @@ export async function runProgram(
     [SynthEnv.REPORT_JSON]: reportJson,
     [SynthEnv.OVERRIDES]: inputs.overrides.join(','),
   };
+  delete env[SynthEnv.CHECK];
+  if (checkAgainst) env[SynthEnv.CHECK] = checkAgainst;
   delete env[SynthEnv.PREVIOUS];
   delete env[SynthEnv.NO_PREVIOUS];
   if (inputs.previous !== undefined) {
@@ -231,7 +235,7 @@ export async function runProgram(
   progress.done('ok');
   if (output.trim()) io.stderr.write(output.endsWith('\n') ? output : `${output}\n`);
   const report = fs.existsSync(reportJson) ? JSON.parse(fs.readFileSync(reportJson, 'utf8')) as SynthReport : {};
-  return { exitCode: ExitCode.OK, dir: outdir, cleanup, lockFile: report.lockFile, files: report.files };
+  return { exitCode: ExitCode.OK, dir: outdir, cleanup, lockFile: report.lockFile, files: report.files, differing: report.differing };
 }
 
 /**
@@ -271,7 +275,9 @@ export async function runSynth(args: string[], io: CliIo): Promise<number> {
     overrides: (values.override as string[] | undefined) ?? [],
   };
   // --check compares a fresh output with the current one; a synth has the program write the output itself, once
-  const run = await runProgram(io, config.app, config.output, request, progress, json, values.check ? undefined : config.output);
+  const run = values.check
+    ? await runProgram(io, config.app, config.output, request, progress, json, undefined, config.output)
+    : await runProgram(io, config.app, config.output, request, progress, json, config.output);
   if (run.exitCode !== ExitCode.OK || !run.dir) {
     if (json) io.stdout.write(`${JSON.stringify({ ok: false, output: config.output, violations: run.violations ?? [] }, null, 2)}\n`);
     return run.exitCode;
@@ -279,8 +285,16 @@ export async function runSynth(args: string[], io: CliIo): Promise<number> {
   try {
     if (values.check) {
       progress.start(`comparing ${rel(io, config.output)} with a fresh synth`);
-      const d = diffOutputFiles(readFiles(config.output), readFiles(run.dir));
-      const lock = run.lockFile ? lockStatus(run.lockFile, path.join(run.dir, PLACEMENT_RECORD_FILE)) : undefined;
+      // the program compared the bytes and wrote the differing files: only those are read and parsed
+      const differing = run.differing ?? [];
+      const before = new Map<string, string>();
+      for (const file of differing) {
+        const at = path.join(config.output, ...file.split('/'));
+        if (fs.existsSync(at)) before.set(file, fs.readFileSync(at, 'utf8'));
+      }
+      const d = diffOutputFiles(before, readFiles(run.dir));
+      const recordDir = differing.includes(PLACEMENT_RECORD_FILE) ? run.dir : config.output;
+      const lock = run.lockFile ? lockStatus(run.lockFile, path.join(recordDir, PLACEMENT_RECORD_FILE)) : undefined;
       const ok = d.identical && !lock?.stale;
       progress.done(ok ? 'up to date' : 'differs');
       if (json) {

@@ -10,6 +10,7 @@ import * as path from 'path';
 import { MessageChannel, Worker, receiveMessageOnPort } from 'worker_threads';
 import { OUTPUT_MARKER } from './layout';
 import { ScratchDir, asOutputWriteError, assertReplaceable, makeScratchDir, markerText, recoverOutput, resolveOutput, scratchName } from './output-dir';
+import { readFiles } from './read';
 
 /** Options of {@link writeOutputAtomically}. @internal */
 export interface WriteOptions {
@@ -60,6 +61,34 @@ export function writeOutputAtomically(outdir: string, files: ReadonlyMap<string,
     if (staging) removeQuietly(staging.path);
     throw asOutputWriteError(target, e, staging?.path);
   }
+}
+
+/**
+ * Compares `files` with the output directory `compareWith` byte for byte and
+ * writes below `outdir` only the files whose bytes differ or that are new;
+ * returns every differing path (added, changed, removed), sorted. What
+ * `synth --check` needs: an unchanged output costs one read of each file and
+ * no write.
+ * @internal
+ */
+export function writeDifferences(compareWith: string, outdir: string, files: ReadonlyMap<string, string>): string[] {
+  const { target } = resolveOutput(compareWith);
+  const old = fs.existsSync(target) ? readFiles(target) : new Map<string, string>();
+  const differing: string[] = [];
+  const changed = new Map<string, string>();
+  for (const [file, content] of files) {
+    if (old.get(file) === content) continue;
+    differing.push(file);
+    changed.set(file, content);
+  }
+  for (const file of old.keys()) if (!files.has(file)) differing.push(file);
+  try {
+    fs.mkdirSync(outdir, { recursive: true });
+    writeTree(outdir, changed);
+  } catch (e) {
+    throw asOutputWriteError(outdir, e);
+  }
+  return differing.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /**

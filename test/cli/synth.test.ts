@@ -346,19 +346,20 @@ require('./main.js');
     expect(fs.readdirSync(dir).sort()).toEqual(['cdk8s-fleet.yaml', 'dist', 'full.js', 'main.js']);
   });
 
-  test('a full disk when the program writes a fresh output for --check: exit 3, one line naming where it wrote', async () => {
+  test('a full disk when the program writes the differing files for --check: exit 3, one line naming where it wrote', async () => {
     const dir = fleetProject();
     expectCode(await runCli(['synth'], { cwd: dir }), 0);
     const good = readTreeOf(path.join(dir, 'dist'));
     fs.writeFileSync(path.join(dir, 'full.js'), `const fs = require('fs');
 const write = fs.writeFileSync;
 fs.writeFileSync = (f, ...rest) => {
-  if (String(f).includes('.out.staging-')) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', path: String(f) });
+  if (String(f).includes('.dist.synth-') && String(f).includes('/out/')) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', path: String(f) });
   return write(f, ...rest);
 };
 require('./main.js');
 `);
-    const r = await runCli(['synth', '--check', '--app', 'node full.js'], { cwd: dir });
+    // --check writes only the files that differ: a changed fleet
+    const r = await runCli(['synth', '--check', '--app', 'node full.js'], { cwd: dir, env: { APPS: 'feed' } });
     expectCode(r, 3);
     expect(r.stderr).toMatch(new RegExp(`^cdk8s-fleet: the fleet program could not write its output into ${dir}/\\.dist\\.synth-\\d+-[0-9a-f]+ `
       + `\\(beside ${dir}/dist\\): no space left on device \\(ENOSPC at [^)]+\\); the output was not changed\\.$`, 'm'));

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { OUTPUT_MARKER } from '../../src/synth/layout';
 import { OutputWriteError, markerText, recoverOutput } from '../../src/synth/output-dir';
-import { writeOutputAtomically } from '../../src/synth/write';
+import { writeDifferences, writeOutputAtomically } from '../../src/synth/write';
 import { deadPid, interruptSwap, readTree, tmpOutdir } from '../support/fleet';
 
 describe('atomic output', () => {
@@ -101,6 +101,24 @@ describe('atomic output', () => {
       expect(readTree(out)).toEqual(new Map([...next, [OUTPUT_MARKER, expect.any(String)]]));
       expect(ino(out, 'c0/f-000.yaml')).toBe(keep);
     });
+  });
+
+  test('a check writes only the files whose bytes differ, and lists every differing path (added, changed, removed)', () => {
+    const out = tmpOutdir();
+    writeOutputAtomically(out, new Map([['a/same.yaml', 's\n'], ['a/changed.yaml', 'v: 1\n'], ['b/gone.yaml', 'g\n']]));
+    const before = readTree(out);
+    const fresh = path.join(tmpOutdir(), 'fresh');
+    const differing = writeDifferences(out, fresh, new Map([['a/same.yaml', 's\n'], ['a/changed.yaml', 'v: 2\n'], ['c/new.yaml', 'n\n']]));
+    expect(differing).toEqual(['a/changed.yaml', 'b/gone.yaml', 'c/new.yaml']);
+    expect(readTree(fresh)).toEqual(new Map([['a/changed.yaml', 'v: 2\n'], ['c/new.yaml', 'n\n']]));
+    expect(readTree(out)).toEqual(before);
+    // nothing to compare with: everything differs
+    const none = path.join(tmpOutdir(), 'none');
+    expect(writeDifferences(path.join(path.dirname(none), 'missing'), none, new Map([['x.yaml', 'x\n']]))).toEqual(['x.yaml']);
+    // unchanged: nothing written
+    const same = path.join(tmpOutdir(), 'same');
+    expect(writeDifferences(out, same, new Map([['a/same.yaml', 's\n'], ['a/changed.yaml', 'v: 1\n'], ['b/gone.yaml', 'g\n']]))).toEqual([]);
+    expect(readTree(same).size).toBe(0);
   });
 
   describe('with two threads (large trees)', () => {
