@@ -13,10 +13,10 @@ import { renderEtcdBackup } from './backup';
 import { failedCisItems } from './cis';
 import { ControlPlane, UnsafeApiserverSettings } from './control-plane';
 import { renderControllerManagerPod } from './controller-manager';
-import { renderSchedulerConfiguration, renderSchedulerPod, schedulerFlags, unknownSchedulerFlags } from './scheduler';
 import { renderEtcdMemberConfig } from './etcd';
 import { renderClusterKubeletConfiguration } from './kubelet';
 import { renderApiPriority } from './priority-and-fairness';
+import { renderSchedulerConfiguration, renderSchedulerPod, schedulerFlags, unknownSchedulerFlags } from './scheduler';
 import { ControlPlaneSettings, resolveControlPlane } from './settings';
 import { SIZING_RECORD_FILE, sizingRecord } from './sizing-record';
 import { ControlPlaneSlots, ResolvedControlPlane } from './slots';
@@ -107,7 +107,14 @@ function resolve(model: FleetModel, below: ClustersStack['spec'], v: Violations)
     }
     // CIS: every failed item must be an explicit unsafe choice
     const accepted = new Set(Object.entries(UNSAFE_CIS).filter(([k]) => s.apiserver.unsafe[k as keyof UnsafeApiserverSettings]).map(([, id]) => id));
-    for (const item of failedCisItems({ apiserverFlags: r.flags, schedulerFlags: schedulerFlags(s), schedulerConfig: renderSchedulerConfiguration(s), encryptionConfig: r.encryption, etcdConfigs: r.etcdConfigs.map(c => c.config) })) {
+    const subject = {
+      apiserverFlags: r.flags,
+      schedulerFlags: schedulerFlags(s),
+      schedulerConfig: renderSchedulerConfiguration(s),
+      encryptionConfig: r.encryption,
+      etcdConfigs: r.etcdConfigs.map(c => c.config),
+    };
+    for (const item of failedCisItems(subject)) {
       if (!accepted.has(item.id)) v.error(path, 'control-plane.cis', `CIS ${item.id} fails: ${item.title}`, 'restore the secure setting');
     }
     resolved.set(cluster.construct, r);

@@ -9,11 +9,14 @@
 const duration = { type: 'string', pattern: '^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$' };
 
 const plugin = {
-  type: 'object', additionalProperties: false, required: ['name'],
+  type: 'object',
+  additionalProperties: false,
+  required: ['name'],
   properties: { name: { type: 'string' }, weight: { type: 'integer' } },
 };
 const pluginSet = {
-  type: 'object', additionalProperties: false,
+  type: 'object',
+  additionalProperties: false,
   properties: { enabled: { type: 'array', items: plugin }, disabled: { type: 'array', items: plugin } },
 };
 const extensionPoints = [
@@ -30,7 +33,8 @@ export const KUBE_SCHEDULER_CONFIGURATION_V1_SCHEMA = {
     kind: { const: 'KubeSchedulerConfiguration' },
     parallelism: { type: 'integer', minimum: 1 },
     leaderElection: {
-      type: 'object', additionalProperties: false,
+      type: 'object',
+      additionalProperties: false,
       properties: {
         leaderElect: { type: 'boolean' },
         leaseDuration: duration,
@@ -42,7 +46,8 @@ export const KUBE_SCHEDULER_CONFIGURATION_V1_SCHEMA = {
       },
     },
     clientConnection: {
-      type: 'object', additionalProperties: false,
+      type: 'object',
+      additionalProperties: false,
       properties: {
         kubeconfig: { type: 'string' },
         acceptContentTypes: { type: 'string' },
@@ -59,7 +64,8 @@ export const KUBE_SCHEDULER_CONFIGURATION_V1_SCHEMA = {
     profiles: {
       type: 'array',
       items: {
-        type: 'object', additionalProperties: false,
+        type: 'object',
+        additionalProperties: false,
         properties: {
           schedulerName: { type: 'string' },
           percentageOfNodesToScore: { type: 'integer', minimum: 0, maximum: 100 },

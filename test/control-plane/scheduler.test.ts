@@ -99,7 +99,9 @@ describe('scheduler sizing', () => {
 describe('CIS 1.4 (scheduler)', () => {
   const result = smallFleet().fleet.synthesize();
   const base = {
-    apiserverFlags: new Map(), encryptionConfig: {}, etcdConfigs: [],
+    apiserverFlags: new Map(),
+    encryptionConfig: {},
+    etcdConfigs: [],
     schedulerFlags: parseFlagArgs(schedulerPod(result).spec.containers[0].command.slice(1)),
     schedulerConfig: parse(result.files.get('prod-1/control-plane/scheduler/kube-scheduler-config.yaml')!),
   };
