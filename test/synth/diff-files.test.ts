@@ -17,7 +17,13 @@ const yamlParsed = require('yaml').parseAllDocuments as jest.Mock;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const ownParsed = require('../../src/synth/yaml-reader').readEmittedYaml as jest.Mock;
 /** Files parsed by either reader. */
-const parsed = { count: () => yamlParsed.mock.calls.length + ownParsed.mock.calls.length, clear: () => { yamlParsed.mockClear(); ownParsed.mockClear(); } };
+const parsed = {
+  count: () => yamlParsed.mock.calls.length + ownParsed.mock.calls.length,
+  clear: () => {
+    yamlParsed.mockClear();
+    ownParsed.mockClear();
+  },
+};
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string }; spec?: unknown };
 
