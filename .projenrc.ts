@@ -19,6 +19,9 @@ const project = new typescript.TypeScriptProject({
   github: true,
   githubOptions: { mergify: false },
   minNodeVersion: '20.0.0',
+  // the development toolchain (eslint 9, @marcbachmann/cel-js, @napi-rs/wasm-runtime)
+  // requires Node.js 20.19 or later: CI runs there, so its `npm ci` prints no EBADENGINE
+  workflowNodeVersion: '20.19.0',
   // the example fleet is synthesized into dist/, so npm tarballs go elsewhere
   artifactsDirectory: 'artifacts',
   typescriptVersion: '~5.9.0',
