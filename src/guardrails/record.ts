@@ -6,8 +6,8 @@
  * the program.
  */
 import { GUARDRAIL_RULES, GuardrailConfig, keptPermille } from './rules';
-import { FLEET_API_VERSION } from '../crds/pools';
 import { GUARDRAIL_CONFIGURATION_CRD } from '../crds/guardrails';
+import { FLEET_API_VERSION } from '../crds/pools';
 import { KubeObject } from '../synth/context';
 
 /** Name of the hub's GuardrailConfiguration record. @internal */
