@@ -10,6 +10,7 @@ import { CliFailure, CliIo, ExitCode, UsageError, processIo } from './io';
 import { runPlan } from './plan';
 import { freshSynth, runSynth } from './synth';
 import { runValidate } from './validate';
+import { runWhere } from './where';
 import { OutputWriteError } from '../synth/output-dir';
 
 /** Help text of the whole CLI. */
@@ -24,6 +25,8 @@ Verbs:
   plan        nodes, allocatable vs requested resources, namespaces and control
               plane per cluster, pool and maintenance zone
   diff        object-level diff of two output directories
+  where       where an app or namespace runs: cluster, region, pools,
+              workloads, guardrail exemptions, kubectl prefix
   validate    schema validation of a manifest directory (strict)
   diagnose    categorize a failed rollout from 'kubectl get ... -o json'
 
@@ -54,6 +57,7 @@ const VERBS: Record<string, { run: (args: string[], io: CliIo) => Promise<number
   plan: { run: (a, io) => runPlan(a, io, freshSynth) },
   diff: { run: (a, io) => runDiff(a, io, freshSynth) },
   validate: { run: runValidate },
+  where: { run: runWhere },
   diagnose: { run: (a, io) => runDiagnose(a, io, loadDiagnose()) },
 };
 
