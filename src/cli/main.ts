@@ -8,6 +8,7 @@ import { runDiagnose, DiagnoseFunction } from './diagnose';
 import { runDiff } from './diff';
 import { CliFailure, CliIo, ExitCode, UsageError, processIo } from './io';
 import { runPlan } from './plan';
+import { runReport } from './report';
 import { freshSynth, runSynth } from './synth';
 import { runValidate } from './validate';
 import { runWhere } from './where';
@@ -24,6 +25,8 @@ Verbs:
               (--check: exit 1 when the committed output is stale)
   plan        nodes, allocatable vs requested resources, namespaces and control
               plane per cluster, pool and maintenance zone
+  report      the fleet as one self-contained HTML page: pools x zones
+              heatmap, namespaces, control plane, guardrails
   diff        object-level diff of two output directories
   where       where an app or namespace runs: cluster, region, pools,
               workloads, guardrail exemptions, kubectl prefix
@@ -55,6 +58,7 @@ export function loadDiagnose(): DiagnoseFunction | undefined {
 const VERBS: Record<string, { run: (args: string[], io: CliIo) => Promise<number> }> = {
   synth: { run: runSynth },
   plan: { run: (a, io) => runPlan(a, io, freshSynth) },
+  report: { run: runReport },
   diff: { run: (a, io) => runDiff(a, io, freshSynth) },
   validate: { run: runValidate },
   where: { run: runWhere },
