@@ -38,6 +38,27 @@ Exit codes: 0 ok, 1 no such app or namespace (the closest names are printed),
 
 const LOCK_FILE = 'placements.lock.json';
 
+/**
+ * The file system calls the verb makes: reading one file, listing one
+ * directory, asking whether a path exists. Injectable, so a test can count
+ * what the verb reads.
+ */
+export interface WhereReader {
+  /** The text of a file (UTF-8). */
+  readFile(file: string): string;
+  /** The entry names of a directory, sorted. */
+  readDir(dir: string): string[];
+  /** Whether a path exists. */
+  exists(file: string): boolean;
+}
+
+/** The reader of the real file system. */
+export const FS_READER: WhereReader = {
+  readFile: file => fs.readFileSync(file, 'utf8'),
+  readDir: dir => fs.readdirSync(dir).sort(),
+  exists: file => fs.existsSync(file),
+};
+
 /** Runs the verb. */
 export async function runWhere(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseVerbArgs(args, {
@@ -70,24 +91,25 @@ export async function runWhere(args: string[], io: CliIo): Promise<number> {
 /** The entries of the given apps, read from an output directory. */
 export function whereAll(
   dir: string, lock: Readonly<Record<string, LockedPlacement>>, apps: readonly string[], overrides: readonly string[],
+  reader: WhereReader = FS_READER,
 ): WhereEntry[] {
-  const hub = hubDir(dir);
-  const exemptions = hub ? readExemptions(dir, hub) : [];
+  const hub = hubDir(dir, reader);
+  const exemptions = hub ? readExemptions(dir, hub, reader) : [];
   const poolsByCluster = new Map<string, WherePool[]>();
   return apps.map(app => {
     const placement = lock[app];
     let pools = poolsByCluster.get(placement.cluster);
     if (!pools) {
-      pools = hub ? readPools(dir, hub, placement.cluster) : [];
+      pools = hub ? readPools(dir, hub, placement.cluster, reader) : [];
       poolsByCluster.set(placement.cluster, pools);
     }
     const nsDir = path.join(dir, placement.cluster, 'namespaces', placement.namespace);
     return whereEntry({
       app,
       placement,
-      region: hub ? readRegion(dir, hub, app) : undefined,
+      region: hub ? readRegion(dir, hub, app, reader) : undefined,
       pools,
-      namespaceFiles: fs.existsSync(nsDir) ? fs.readdirSync(nsDir).sort() : [],
+      namespaceFiles: reader.exists(nsDir) ? reader.readDir(nsDir) : [],
       exemptions,
       overrides,
     });
@@ -95,11 +117,11 @@ export function whereAll(
 }
 
 /** Reads the placements lock of an output directory (app → placement). */
-export function readLock(dir: string): Record<string, LockedPlacement> {
+export function readLock(dir: string, reader: WhereReader = FS_READER): Record<string, LockedPlacement> {
   const file = path.join(dir, LOCK_FILE);
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = reader.readFile(file);
   } catch (e) {
     throw new UsageError(`cannot read ${file}: ${(e as Error).message} (is it a synthesized output directory?)`);
   }
@@ -121,16 +143,16 @@ function defaultOutput(io: CliIo): string {
 }
 
 /** The hub's directory: the cluster directory holding the NamespacePlacement CRD. */
-function hubDir(dir: string): string | undefined {
-  for (const d of fs.readdirSync(dir).sort()) {
-    if (fs.existsSync(path.join(dir, d, 'cluster', 'customresourcedefinition-namespaceplacements.fleet.cdk8s.io.yaml'))) return d;
+function hubDir(dir: string, reader: WhereReader): string | undefined {
+  for (const d of reader.readDir(dir)) {
+    if (reader.exists(path.join(dir, d, 'cluster', 'customresourcedefinition-namespaceplacements.fleet.cdk8s.io.yaml'))) return d;
   }
   return undefined;
 }
 
-function readYaml(file: string): Record<string, unknown> | undefined {
-  if (!fs.existsSync(file)) return undefined;
-  return parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown> | undefined;
+function readYaml(file: string, reader: WhereReader): Record<string, unknown> | undefined {
+  if (!reader.exists(file)) return undefined;
+  return parse(reader.readFile(file)) as Record<string, unknown> | undefined;
 }
 
 function spec(doc: Record<string, unknown> | undefined): Record<string, unknown> {
@@ -138,24 +160,24 @@ function spec(doc: Record<string, unknown> | undefined): Record<string, unknown>
   return s && typeof s === 'object' ? s as Record<string, unknown> : {};
 }
 
-function readRegion(dir: string, hub: string, app: string): string | undefined {
-  const r = spec(readYaml(path.join(dir, hub, 'cluster', `namespaceplacement-${app}.yaml`))).region;
+function readRegion(dir: string, hub: string, app: string, reader: WhereReader): string | undefined {
+  const r = spec(readYaml(path.join(dir, hub, 'cluster', `namespaceplacement-${app}.yaml`), reader)).region;
   return typeof r === 'string' ? r : undefined;
 }
 
-function readExemptions(dir: string, hub: string): WhereGuardrailException[] {
-  const list = spec(readYaml(path.join(dir, hub, 'cluster', 'guardrailconfiguration-fleet-guardrails.yaml'))).exemptions;
+function readExemptions(dir: string, hub: string, reader: WhereReader): WhereGuardrailException[] {
+  const list = spec(readYaml(path.join(dir, hub, 'cluster', 'guardrailconfiguration-fleet-guardrails.yaml'), reader)).exemptions;
   if (!Array.isArray(list)) return [];
   return list.map(e => e as WhereGuardrailException).map(e => ({ rule: e.rule, target: e.target, reason: e.reason }));
 }
 
-function readPools(dir: string, hub: string, cluster: string): WherePool[] {
+function readPools(dir: string, hub: string, cluster: string, reader: WhereReader): WherePool[] {
   const clusterDir = path.join(dir, hub, 'cluster');
   const prefix = `kubernetespool-${cluster}-`;
   const out: WherePool[] = [];
-  for (const f of fs.readdirSync(clusterDir).sort()) {
+  for (const f of reader.readDir(clusterDir)) {
     if (!f.startsWith(prefix) || !f.endsWith('.yaml')) continue;
-    const doc = readYaml(path.join(clusterDir, f));
+    const doc = readYaml(path.join(clusterDir, f), reader);
     const s = spec(doc);
     if (s.cluster !== cluster) continue;
     const tpl = (s.poolTemplate ?? {}) as { capacity?: number; nodeProfile?: string };
