@@ -36,6 +36,8 @@ const project = new typescript.TypeScriptProject({
     'fast-check@^4',
     '@marcbachmann/cel-js@^8',
     'typedoc@^0.28',
+    // drives the system's Chromium in the report's browser test (no browser download)
+    'playwright-core@^1.65.1',
   ],
 
   jestOptions: {
