@@ -90,23 +90,30 @@ function fill(cell: HeatCell): string {
   return `hsl(${hue},65%,78%)`;
 }
 
-const CELL_W = 118;
-const CELL_H = 58;
-const LABEL_W = 110;
+const CELL_W = 150;
+const CELL_H = 66;
 const HEAD_H = 22;
 
+/**
+ * The heatmap: one row per maintenance zone (the nodes that go down
+ * together), one column per pool, so a row reads as what a zone's
+ * maintenance takes from each pool. Drawn at its natural size (scrolled
+ * sideways, never shrunk, when the pools do not fit).
+ */
 function heatmap(c: ClusterReport): string {
   const cells = heatCells(c);
   if (cells.length === 0) return '<p class="muted">No pools recorded.</p>';
-  const w = LABEL_W + c.zones.length * CELL_W;
-  const h = HEAD_H + c.pools.length * CELL_H;
-  const parts: string[] = [];
-  parts.push(`<svg class="heatmap" role="img" aria-label="pools by maintenance zone of ${escapeHtml(c.cluster)}" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" xmlns="http://www.w3.org/2000/svg">`);
-  c.zones.forEach((z, i) => parts.push(`<text x="${LABEL_W + i * CELL_W + CELL_W / 2}" y="15" text-anchor="middle" class="zone">${escapeHtml(z.zone)}</text>`));
-  c.pools.forEach((p, i) => parts.push(`<text x="4" y="${HEAD_H + i * CELL_H + CELL_H / 2 + 4}" class="pool">${escapeHtml(p.pool)}</text>`));
+  // room for the longest zone name (about 7.5 px a character of the 12 px bold label)
+  const labelW = Math.max(64, 12 + Math.ceil(Math.max(...c.zones.map(z => z.zone.length)) * 7.5));
+  const w = labelW + c.pools.length * CELL_W;
+  const h = HEAD_H + c.zones.length * CELL_H;
+  const parts: string[] = ['<div class="heatwrap">'];
+  parts.push(`<svg class="heatmap" role="img" aria-label="maintenance zones by pool of ${escapeHtml(c.cluster)}" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" xmlns="http://www.w3.org/2000/svg">`);
+  c.pools.forEach((p, i) => parts.push(`<text x="${labelW + i * CELL_W + CELL_W / 2}" y="15" text-anchor="middle" class="pool">${escapeHtml(p.pool)}</text>`));
+  c.zones.forEach((z, i) => parts.push(`<text x="4" y="${HEAD_H + i * CELL_H + CELL_H / 2 + 4}" class="zone">${escapeHtml(z.zone)}</text>`));
   for (const cell of cells) {
-    const x = LABEL_W + c.zones.findIndex(z => z.zone === cell.zone) * CELL_W;
-    const y = HEAD_H + c.pools.findIndex(p => p.pool === cell.pool) * CELL_H;
+    const x = labelW + c.pools.findIndex(p => p.pool === cell.pool) * CELL_W;
+    const y = HEAD_H + c.zones.findIndex(z => z.zone === cell.zone) * CELL_H;
     const a = cell.allocatable;
     const r = cell.requested;
     const title = `${cell.pool} / ${cell.zone}: ${cell.nodes} nodes; CPU ${cores(r.cpuMillis)} of ${cores(a.cpuMillis)} cores requested; `
@@ -115,13 +122,13 @@ function heatmap(c: ClusterReport): string {
       + `data-cpu-alloc="${a.cpuMillis}" data-cpu-req="${r.cpuMillis}" data-mem-alloc="${a.memoryMiB}" data-mem-req="${r.memoryMiB}" `
       + `data-gpu-alloc="${a.gpus}" data-gpu-req="${r.gpus}"><title>${escapeHtml(title)}</title>`
       + `<rect x="${x + 1}" y="${y + 1}" width="${CELL_W - 2}" height="${CELL_H - 2}" rx="3" fill="${fill(cell)}"/>`
-      + `<text x="${x + 6}" y="${y + 16}" class="n">${cell.nodes} nodes</text>`
-      + `<text x="${x + 6}" y="${y + 30}">cpu ${pct(r.cpuMillis, a.cpuMillis)}% of ${cores(a.cpuMillis)}</text>`
-      + `<text x="${x + 6}" y="${y + 43}">mem ${pct(r.memoryMiB, a.memoryMiB)}% of ${gib(a.memoryMiB)}</text>`
-      + (a.gpus > 0 || r.gpus > 0 ? `<text x="${x + 6}" y="${y + 55}">gpu ${r.gpus} / ${a.gpus}</text>` : '')
+      + `<text x="${x + 7}" y="${y + 16}" class="n">${cell.nodes} nodes</text>`
+      + `<text x="${x + 7}" y="${y + 30}">cpu ${pct(r.cpuMillis, a.cpuMillis)}% of ${cores(a.cpuMillis)}</text>`
+      + `<text x="${x + 7}" y="${y + 44}">mem ${pct(r.memoryMiB, a.memoryMiB)}% of ${gib(a.memoryMiB)}</text>`
+      + (a.gpus > 0 || r.gpus > 0 ? `<text x="${x + 7}" y="${y + 58}">gpu ${r.gpus} / ${a.gpus}</text>` : '')
       + '</g>');
   }
-  parts.push('</svg>');
+  parts.push('</svg></div>');
   return parts.join('');
 }
 
@@ -139,7 +146,7 @@ function clusterSection(c: ClusterReport): string {
   out.push(`<summary><b>${escapeHtml(c.cluster)}</b> <span class="muted">${c.nodes.toLocaleString('en-US')} nodes, ${c.pools.length} pool(s), `
     + `${c.zones.length} zone(s), ${c.namespaces.length} namespace(s); CPU ${pct(c.requested.cpuMillis, c.allocatable.cpuMillis)}%, `
     + `memory ${pct(c.requested.memoryMiB, c.allocatable.memoryMiB)}% requested</span></summary>`);
-  out.push('<h3>Pools × maintenance zones</h3>', heatmap(c));
+  out.push('<h3>Maintenance zones × pools</h3>', heatmap(c));
   if (c.pools.length > 0) {
     out.push('<table><thead><tr><th>Pool</th><th>Profile</th><th>Nodes</th><th>CPU req / alloc</th><th>CPU</th><th>Memory req / alloc</th><th>Mem</th><th>GPU req / alloc</th></tr></thead><tbody>');
     for (const p of c.pools) out.push(usageRow(p.pool, p, p.requested, p.allocatable, p.nodes));
@@ -188,7 +195,7 @@ details.cluster{border:1px solid #d1d5db;border-radius:6px;margin:8px 0;padding:
 details.cluster>summary{cursor:pointer;padding:4px 0}
 table{border-collapse:collapse;margin:6px 0}td,th{border:1px solid #e5e7eb;padding:3px 8px;text-align:left;vertical-align:top}
 th{background:#f3f4f6}td.num{text-align:right;font-variant-numeric:tabular-nums}
-svg.heatmap{display:block;max-width:100%;height:auto;font-size:11px}svg.heatmap text{fill:#111827}
+div.heatwrap{overflow-x:auto}svg.heatmap{display:block;font-size:12px}svg.heatmap text{fill:#111827}
 svg.heatmap .zone,svg.heatmap .pool{font-weight:600}svg.heatmap .n{font-weight:600}
 ul.ns{columns:4 180px;margin:4px 0;padding-left:18px}code{font-size:12px}`;
 
@@ -208,8 +215,8 @@ export function renderReport(plan: PlanReport, guardrails: ReportGuardrails | un
     '<title>cdk8s-fleet report</title>',
     `<style>${CSS}</style></head><body>`,
     '<h1>Fleet report</h1>',
-    `<p class="muted">${plan.clusters.length} cluster(s), ${nodes.toLocaleString('en-US')} nodes. Heatmap cells: nodes of a pool in a maintenance zone, `
-      + 'their allocatable, and the pool\'s requests spread over its zones by nodes; colour by the higher of CPU and memory requested.</p>',
+    `<p class="muted">${plan.clusters.length} cluster(s), ${nodes.toLocaleString('en-US')} nodes. Heatmap: a row per maintenance zone (the nodes that go down together), a column per pool; a cell holds the nodes of the pool in the zone, `
+      + 'their allocatable, and the pool\'s requests spread over its zones by nodes; colour by the higher of CPU and memory requested. CPU in cores, memory in GiB.</p>',
     '<label>Filter clusters, pools, namespaces: <input id="filter" type="search" placeholder="name…" autocomplete="off"></label> <span id="count" class="muted"></span>',
     '<section id="clusters"><h2>Clusters</h2>',
     ...plan.clusters.map(clusterSection),
