@@ -25,7 +25,7 @@ Verbs:
               (--check: exit 1 when the committed output is stale)
   plan        nodes, allocatable vs requested resources, namespaces and control
               plane per cluster, pool and maintenance zone
-  report      the fleet as one self-contained HTML page: pools x zones
+  report      the fleet as one self-contained HTML page: zones x pools
               heatmap, namespaces, control plane, guardrails
   diff        object-level diff of two output directories
   where       where an app or namespace runs: cluster, region, pools,

@@ -1,7 +1,7 @@
 /**
  * The fleet report as one self-contained HTML page: inline CSS, inline
  * script, plain SVG, no request to anything. Per cluster (collapsed, filtered
- * by a search box): the pools × maintenance zones heatmap, the namespaces
+ * by a search box): the maintenance zones × pools heatmap, the namespaces
  * placed there, the control plane's sizing with its reasons; then the
  * guardrail settings and exemptions. Pure: renders a {@link PlanReport} (the
  * numbers the `plan` verb prints) and the GuardrailConfiguration record.

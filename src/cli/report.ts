@@ -16,8 +16,9 @@ export const REPORT_HELP = `Usage: cdk8s-fleet report [DIR] [options]
 
 Writes one self-contained HTML page (no network requests: inline styles,
 script and SVG) for a browser: per cluster, collapsed and filtered by a
-search box, the pools x maintenance zones heatmap (nodes, allocatable versus
-requested CPU, memory and GPUs, the numbers of 'cdk8s-fleet plan'), the
+search box, the heatmap with a row per maintenance zone and a column per
+pool (nodes, allocatable versus requested CPU, memory and GPUs, the numbers
+of 'cdk8s-fleet plan', a pool's requests spread over its zones by nodes), the
 namespaces placed there and the control-plane sizing with its reasons; then
 the guardrail settings, exempt identities and exemptions with their reasons.
 The page is the same bytes for the same output. DIR defaults to the output

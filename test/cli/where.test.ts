@@ -188,6 +188,11 @@ describe('where on the example fleet agrees with the lock and the hub records', 
     const none = await cli(['where', 'feed', path.join(outdir, 'missing')]);
     expect(none.code).toBe(2);
     expect((await cli(['where'])).code).toBe(2);
+    expect((await cli(['where', 'feed', outdir, 'extra'])).code).toBe(2);
+    const help = await cli(['where', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: cdk8s-fleet where APP|NAMESPACE [DIR] [options]');
+    expect(help.stdout).toContain('--json');
   });
 
   test('reads the lock and a few hub records, never the tree (files counted through the reader)', () => {
