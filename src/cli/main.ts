@@ -4,14 +4,8 @@
  * reviewer's tool. One module per verb; this file dispatches and maps
  * failures to the documented exit codes.
  */
-import { runDiagnose, DiagnoseFunction } from './diagnose';
-import { runDiff } from './diff';
+import type { DiagnoseFunction } from './diagnose';
 import { CliFailure, CliIo, ExitCode, UsageError, processIo } from './io';
-import { runPlan } from './plan';
-import { runReport } from './report';
-import { freshSynth, runSynth } from './synth';
-import { runValidate } from './validate';
-import { runWhere } from './where';
 import { OutputWriteError } from '../synth/output-dir';
 
 /** Help text of the whole CLI. */
@@ -55,14 +49,19 @@ export function loadDiagnose(): DiagnoseFunction | undefined {
   }
 }
 
+/**
+ * The verbs. Each loads its module when it runs, so a verb pays only for the
+ * modules it needs (`where` answers without loading the synth, the schema
+ * validator or the plan).
+ */
 const VERBS: Record<string, { run: (args: string[], io: CliIo) => Promise<number> }> = {
-  synth: { run: runSynth },
-  plan: { run: (a, io) => runPlan(a, io, freshSynth) },
-  report: { run: runReport },
-  diff: { run: (a, io) => runDiff(a, io, freshSynth) },
-  validate: { run: runValidate },
-  where: { run: runWhere },
-  diagnose: { run: (a, io) => runDiagnose(a, io, loadDiagnose()) },
+  synth: { run: async (a, io) => (await import('./synth')).runSynth(a, io) },
+  plan: { run: async (a, io) => (await import('./plan')).runPlan(a, io, (await import('./synth')).freshSynth) },
+  report: { run: async (a, io) => (await import('./report')).runReport(a, io) },
+  diff: { run: async (a, io) => (await import('./diff')).runDiff(a, io, (await import('./synth')).freshSynth) },
+  validate: { run: async (a, io) => (await import('./validate')).runValidate(a, io) },
+  where: { run: async (a, io) => (await import('./where')).runWhere(a, io) },
+  diagnose: { run: async (a, io) => (await import('./diagnose')).runDiagnose(a, io, loadDiagnose()) },
 };
 
 /** Runs the CLI; returns the exit code. */

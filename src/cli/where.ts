@@ -5,13 +5,12 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parse } from 'yaml';
 import { CliFailure, CliIo, ExitCode, UsageError, parseVerbArgs } from './io';
-import { resolveSynthConfig } from './synth';
 import {
   LockedPlacement, WhereEntry, WhereGuardrailException, WherePool, closestNames, formatWhere, matchPlacements, whereEntry,
 } from './where-lookup';
 import { INPUT_ENV, splitOverrides } from '../synth/inputs';
+import { readEmittedYaml } from '../synth/yaml-reader';
 
 /** Help text of the verb. */
 export const WHERE_HELP = `Usage: cdk8s-fleet where APP|NAMESPACE [DIR] [options]
@@ -72,7 +71,7 @@ export async function runWhere(args: string[], io: CliIo): Promise<number> {
   if (positionals.length === 0) throw new UsageError('where needs an app or namespace name');
   if (positionals.length > 2) throw new UsageError('where takes an app or namespace name and at most one directory');
   const query = positionals[0];
-  const dir = path.resolve(io.cwd, positionals[1] ?? defaultOutput(io));
+  const dir = path.resolve(io.cwd, positionals[1] ?? await defaultOutput(io));
   const lock = readLock(dir);
   const apps = matchPlacements(lock, query);
   if (apps.length === 0) {
@@ -134,7 +133,9 @@ export function readLock(dir: string, reader: WhereReader = FS_READER): Record<s
   return doc.placements ?? {};
 }
 
-function defaultOutput(io: CliIo): string {
+/** The config file's output directory, else dist (loads the synth verb's config reader only when no DIR is given). */
+async function defaultOutput(io: CliIo): Promise<string> {
+  const { resolveSynthConfig } = await import('./synth');
   try {
     return resolveSynthConfig(io, 'unused').output;
   } catch {
@@ -152,7 +153,10 @@ function hubDir(dir: string, reader: WhereReader): string | undefined {
 
 function readYaml(file: string, reader: WhereReader): Record<string, unknown> | undefined {
   if (!reader.exists(file)) return undefined;
-  return parse(reader.readFile(file)) as Record<string, unknown> | undefined;
+  const text = reader.readFile(file);
+  // the library's own YAML without the yaml package (loaded only for a file edited by hand)
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (readEmittedYaml(text) ?? (require('yaml') as typeof import('yaml')).parse(text)) as Record<string, unknown> | undefined;
 }
 
 function spec(doc: Record<string, unknown> | undefined): Record<string, unknown> {

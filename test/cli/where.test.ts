@@ -235,5 +235,9 @@ describe('where on the example fleet agrees with the lock and the hub records', 
       fs.writeFileSync(path.join(copy, file), file.startsWith('hub/') || file.endsWith('.json') ? text : '');
     }
     expect(whereAll(copy, readLock(copy), apps, [])).toEqual(whereAll(outdir, readLock(outdir), apps, []));
+    // a record not in the emitter's shape (edited by hand: here JSON, which is YAML too) is read by the yaml package
+    const record = path.join(copy, 'hub/cluster/guardrailconfiguration-fleet-guardrails.yaml');
+    fs.writeFileSync(record, JSON.stringify(parse(fs.readFileSync(record, 'utf8'))));
+    expect(whereAll(copy, readLock(copy), ['feed'], [])[0].exemptions.map(x => x.target)).toEqual(['lva1-prod-1/feed/feed']);
   });
 });
