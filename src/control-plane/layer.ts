@@ -17,6 +17,7 @@ import { renderEtcdMemberConfig } from './etcd';
 import { renderClusterKubeletConfiguration } from './kubelet';
 import { renderApiPriority } from './priority-and-fairness';
 import { renderSchedulerConfiguration, renderSchedulerPod, schedulerFlags, unknownSchedulerFlags } from './scheduler';
+import { renderServingCsrApprover } from './serving-csr-approver';
 import { ControlPlaneSettings, resolveControlPlane } from './settings';
 import { SIZING_RECORD_FILE, sizingRecord } from './sizing-record';
 import { ControlPlaneSlots, ResolvedControlPlane } from './slots';
@@ -204,6 +205,7 @@ function renderCluster(ctx: ControlPlaneContext, r: ResolvedControlPlane): void 
     platformControllerShares: s.apiPriority.platformControllerShares,
   })) ctx.add(cluster, o, source);
   for (const o of renderEtcdBackup(s)) ctx.add(cluster, o, source);
+  for (const o of renderServingCsrApprover(s, ctx.spec.clusters.systemNamespace)) ctx.add(cluster, o, source);
 }
 
 function check(objects: readonly RenderedObject[], _model: FleetModel, spec: ClustersStack['spec'], fleetPlan: ClustersStack['plan'], v: Violations): void {

@@ -220,12 +220,12 @@ export const CONTROL_PLANE_RULES = ruleCatalogue('control-plane', {
   },
   'control-plane.kubelet.certificate-lifetime': {
     summary: 'kubelet certificates live at least 24 hours and at most ten years',
-    fix: 'use at least 24 hours (default 720)',
+    fix: 'use at least 24 hours (default 168, 7 days)',
     severity: 'error',
   },
   'control-plane.kubelet.certificate-lifetime.long': {
     summary: 'kubelet certificates that live longer than 90 days rotate so rarely that a failing rotation goes unnoticed',
-    fix: 'rotate at least every 90 days (default 30 days)',
+    fix: 'rotate at least every 90 days (default 7 days)',
     severity: 'warning',
   },
   'control-plane.kubelet.shutdown': {

@@ -100,6 +100,17 @@ export const REQUIRED_FEATURE_GATES: Readonly<Record<string, boolean>> = { Valid
 /** API versions the fleet needs served on 1.28 (`--runtime-config`). @internal */
 export const REQUIRED_RUNTIME_CONFIG: readonly string[] = ['admissionregistration.k8s.io/v1beta1'];
 
+/**
+ * Default lifetime of the kubelet certificates the controller manager signs
+ * (`--cluster-signing-duration`), in hours: 7 days. The kubelet renews at
+ * 70–90% of the lifetime, so every node rotates both certificates every 5–6
+ * days: a broken approver or signer shows within a week on every node, not
+ * once a year, and a stolen kubelet key is useful for days, not a month. A
+ * day's margin (the remaining 10–30%) covers an approver outage over a weekend.
+ * @internal
+ */
+export const DEFAULT_KUBELET_CERTIFICATE_LIFETIME_HOURS = 168;
+
 const CRON = /^(\S+\s+){4}\S+$/;
 const CIDR = /^([0-9]{1,3}\.){3}[0-9]{1,3}\/[0-9]{1,2}$/;
 const IPV4 = /^([0-9]{1,3}\.){3}[0-9]{1,3}$/;
@@ -346,17 +357,17 @@ export function resolveControlPlane(
   // kubelet
   const k = p.kubelet ?? {};
   const kubelet = {
-    certificateLifetimeHours: timeIn('hours', k.certificateLifetime, k.certificateLifetimeHours) ?? 720,
+    certificateLifetimeHours: timeIn('hours', k.certificateLifetime, k.certificateLifetimeHours) ?? DEFAULT_KUBELET_CERTIFICATE_LIFETIME_HOURS,
     shutdownGracePeriodSeconds: timeIn('seconds', k.shutdownGracePeriod, k.shutdownGracePeriodSeconds) ?? 60,
     shutdownGracePeriodCriticalPodsSeconds: timeIn('seconds', k.shutdownGracePeriodCriticalPods, k.shutdownGracePeriodCriticalPodsSeconds) ?? 20,
     clusterDns: k.clusterDns ?? '10.96.0.10',
     clusterDomain: k.clusterDomain ?? 'cluster.local',
   };
   if (!boundedInt(kubelet.certificateLifetimeHours, CONTROL_PLANE_LIMITS.certificateLifetimeHours) || kubelet.certificateLifetimeHours < 24) {
-    v.error(path, 'control-plane.kubelet.certificate-lifetime', `certificateLifetimeHours is ${kubelet.certificateLifetimeHours}`, 'use at least 24 hours (default 720)');
+    v.error(path, 'control-plane.kubelet.certificate-lifetime', `certificateLifetimeHours is ${kubelet.certificateLifetimeHours}`, 'use at least 24 hours (default 168, 7 days)');
   } else if (kubelet.certificateLifetimeHours > 24 * 90) {
     v.warning(path, 'control-plane.kubelet.certificate-lifetime.long', `kubelet certificates live ${kubelet.certificateLifetimeHours} hours: a rotation that rarely runs is a rotation nobody notices failing`,
-      'rotate at least every 90 days (default 30 days)');
+      'rotate at least every 90 days (default 7 days)');
   }
   if (!Number.isInteger(kubelet.shutdownGracePeriodSeconds) || !Number.isInteger(kubelet.shutdownGracePeriodCriticalPodsSeconds)
     || kubelet.shutdownGracePeriodCriticalPodsSeconds < 0 || kubelet.shutdownGracePeriodCriticalPodsSeconds >= kubelet.shutdownGracePeriodSeconds

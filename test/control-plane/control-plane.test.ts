@@ -86,7 +86,7 @@ describe('a cluster without a ControlPlane gets one derived from its capacity', 
   test('kubelet certificates are signed for 30 days by default (kube-controller-manager --cluster-signing-duration)', () => {
     const pod = parse(result.files.get('prod-1/control-plane/static-pods/apiserver-1/kube-controller-manager.yaml')!);
     const f = parseFlagArgs(pod.spec.containers[0].command.slice(1));
-    expect(f.get('cluster-signing-duration')).toBe('720h0m0s');
+    expect(f.get('cluster-signing-duration')).toBe('168h0m0s');
     expect(f.get('use-service-account-credentials')).toBe('true');
     expect(f.get('profiling')).toBe('false');
     expect(f.get('bind-address')).toBe('127.0.0.1');
@@ -156,6 +156,32 @@ describeWithSchemas('control-plane objects are schema-valid', () => {
     expect(script).toContain('tail -n +49');
     const ns = result.objects.find(o => o.cluster === 'prod-1' && o.object.kind === 'Namespace' && o.object.metadata.name === 'etcd-backup')!.object;
     expect(ns.metadata.labels!['pod-security.kubernetes.io/enforce']).toBe('restricted');
+  });
+
+  test('kubelet certificate rotation: 7-day signing, rotation and serving bootstrap on, a serving-CSR approver with least-privilege RBAC', () => {
+    const cm = parse(result.files.get(files(result, 'prod-1/control-plane/static-pods/').find(f => f.endsWith('kube-controller-manager.yaml'))!)!);
+    expect(cm.spec.containers[0].command).toContain('--cluster-signing-duration=168h0m0s');
+    const kubelet = parse(result.files.get(files(result, 'prod-1/control-plane/kubelet/')[0])!);
+    expect([kubelet.rotateCertificates, kubelet.serverTLSBootstrap]).toEqual([true, true]);
+    const approver = result.objects.filter(o => o.cluster === 'prod-1' && o.object.metadata.name === 'kubelet-serving-csr-approver').map(o => o.object as any);
+    expect(approver.map(o => o.kind).sort()).toEqual(['ClusterRole', 'ClusterRoleBinding', 'Deployment', 'Role', 'RoleBinding', 'ServiceAccount']);
+    const byKind = (k: string) => approver.find(o => o.kind === k);
+    expect(byKind('ClusterRole').rules).toEqual([
+      { apiGroups: ['certificates.k8s.io'], resources: ['certificatesigningrequests'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: ['certificates.k8s.io'], resources: ['certificatesigningrequests/approval'], verbs: ['update'] },
+      { apiGroups: ['certificates.k8s.io'], resources: ['signers'], resourceNames: ['kubernetes.io/kubelet-serving'], verbs: ['approve'] },
+      { apiGroups: [''], resources: ['nodes'], verbs: ['get'] },
+    ]);
+    expect(byKind('Role').metadata.namespace).toBe('fleet-system');
+    expect(byKind('Role').rules).toEqual([{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create', 'get', 'update'] }]);
+    expect(byKind('ClusterRoleBinding').subjects).toEqual([{ kind: 'ServiceAccount', name: 'kubelet-serving-csr-approver', namespace: 'fleet-system' }]);
+    const pod = byKind('Deployment').spec.template.spec;
+    const c = pod.containers[0];
+    expect(c.image).toMatch(/^ghcr\.io\/postfinance\/kubelet-csr-approver:v\d+\.\d+\.\d+$/);
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(c.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } });
+    // the approver refuses a request for a longer lifetime than the cluster signs
+    expect(c.env.find((e: any) => e.name === 'MAX_EXPIRATION_SEC').value).toBe(String(168 * 3600));
   });
 });
 
@@ -255,10 +281,10 @@ describe('scalability thresholds at synth time', () => {
       });
       return fleet;
     };
-    // 40 nodes x 1 log shipper = 40 DaemonSet pods on top of the replicas
+    // 40 nodes x 1 log shipper = 40 DaemonSet pods and 2 serving-CSR approver pods on top of the replicas
     const e = synthErrors(deployment(150_000)).errors.find(x => x.rule === 'control-plane.threshold.pods')!;
     expect(e.path).toBe('prod-1');
-    expect(e.message).toMatch(/150040 pods/);
+    expect(e.message).toMatch(/150042 pods/);
     expect(deployment(140_000).synthesize().warnings.map(w => w.rule)).toContain('control-plane.threshold.pods.near');
   });
 
