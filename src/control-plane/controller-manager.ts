@@ -15,6 +15,42 @@ import { KubeObject } from '../synth/context';
 export const CONTROLLER_MANAGER_PORT = 10257;
 const KUBECONFIG = '/etc/kubernetes/controller-manager.conf';
 
+/** Client rate and memory of the kube-controller-manager for a cluster size. @internal */
+export interface ControllerManagerSizing {
+  /** `--kube-api-qps`. */
+  readonly qps: number;
+  /** `--kube-api-burst`. */
+  readonly burst: number;
+  /** Memory request, in MiB. */
+  readonly memoryRequestMiB: number;
+  /** Memory limit, in MiB. */
+  readonly memoryLimitMiB: number;
+  /** Why these numbers. */
+  readonly why: string;
+}
+
+/**
+ * Controller-manager sizing. The client rate: the 1.28 default 20/30 is
+ * enough for small clusters; node lifecycle, endpoint slices, garbage
+ * collection and the replica controllers write in proportion to nodes and
+ * pods, so 100/200 above 500 nodes and 300/500 above 3,000 nodes (the order
+ * of what the scalability tests run with). Memory: its informers cache every
+ * pod, node and endpoint slice, roughly 0.5 MiB per node at 30 pods per node,
+ * so 512 MiB plus 0.5 MiB per node requested and twice that as the limit (a
+ * relist after a leader change briefly holds two copies).
+ * @internal
+ */
+export function controllerManagerSizing(nodes: number): ControllerManagerSizing {
+  const [qps, burst] = nodes > 3000 ? [300, 500] : nodes > 500 ? [100, 200] : [20, 30];
+  const memoryRequestMiB = 512 + Math.ceil(nodes / 2);
+  const rate = nodes > 3000 ? `${nodes} nodes > 3,000: client rate 300/500`
+    : nodes > 500 ? `${nodes} nodes > 500: client rate 100/200` : `${nodes} nodes ≤ 500: the default client rate 20/30`;
+  return {
+    qps, burst, memoryRequestMiB, memoryLimitMiB: 2 * memoryRequestMiB,
+    why: `${rate}; memory 512 MiB + 0.5 MiB per node requested, twice that as the limit (a relist holds two copies of the caches)`,
+  };
+}
+
 /** The kube-controller-manager flags of a cluster. @internal */
 export function controllerManagerFlags(s: ControlPlaneSettings): FlagSet {
   return new Map([
@@ -28,6 +64,8 @@ export function controllerManagerFlags(s: ControlPlaneSettings): FlagSet {
     ['cluster-signing-duration', `${s.kubelet.certificateLifetimeHours}h0m0s`],
     ['controllers', '*,bootstrapsigner,tokencleaner'],
     ['feature-gates', 'RotateKubeletServerCertificate=true'],
+    ['kube-api-burst', String(controllerManagerSizing(s.nodes).burst)],
+    ['kube-api-qps', String(controllerManagerSizing(s.nodes).qps)],
     ['kubeconfig', KUBECONFIG],
     ['leader-elect', 'true'],
     ['profiling', 'false'],
@@ -42,6 +80,7 @@ export function controllerManagerFlags(s: ControlPlaneSettings): FlagSet {
 
 /** The kube-controller-manager static Pod of one control-plane host. @internal */
 export function renderControllerManagerPod(s: ControlPlaneSettings, host: string): KubeObject {
+  const sizing = controllerManagerSizing(s.nodes);
   const probe: k8s.Probe = {
     httpGet: { host: '127.0.0.1', path: '/healthz', port: k8s.IntOrString.fromNumber(CONTROLLER_MANAGER_PORT), scheme: 'HTTPS' },
     periodSeconds: 10,
@@ -54,7 +93,10 @@ export function renderControllerManagerPod(s: ControlPlaneSettings, host: string
     image: s.apiserver.image.replace('kube-apiserver', 'kube-controller-manager'),
     imagePullPolicy: 'IfNotPresent',
     command: ['kube-controller-manager', ...flagArgs(controllerManagerFlags(s))],
-    resources: { requests: { cpu: k8s.Quantity.fromString('200m'), memory: k8s.Quantity.fromString('512Mi') } },
+    resources: {
+      requests: { cpu: k8s.Quantity.fromString('200m'), memory: k8s.Quantity.fromString(`${sizing.memoryRequestMiB}Mi`) },
+      limits: { memory: k8s.Quantity.fromString(`${sizing.memoryLimitMiB}Mi`) },
+    },
     startupProbe: { ...probe, failureThreshold: 24 },
     livenessProbe: probe,
     volumeMounts: [

@@ -69,6 +69,7 @@ describe('kube-scheduler', () => {
     expect(config.clientConnection).toMatchObject({ qps: 50, burst: 100 });
     const record = parse(result.files.get('prod-1/control-plane/sizing.yaml')!);
     expect(record.spec.scheduler).toEqual({ clientQps: 50, clientBurst: 100, percentageOfNodesToScore: 100, why: expect.stringMatching(/40 nodes ≤ 500/) });
+    expect(record.spec.controllerManager).toEqual({ kubeApiQps: 20, kubeApiBurst: 30, memoryRequestMiB: 532, memoryLimitMiB: 1064, why: expect.stringMatching(/40 nodes ≤ 500/) });
   });
 });
 
