@@ -2,7 +2,9 @@
  * kube-controller-manager: rendered because it signs the kubelets'
  * certificates, so the cluster-level certificate lifetime (rotate often: a
  * yearly rotation is a time bomb nobody has practised) is its
- * `--cluster-signing-duration`. Secure defaults follow CIS section 1.3.
+ * `--cluster-signing-duration`. Secure defaults follow CIS section 1.3; the
+ * client rate and memory are sized from the cluster, and every flag is checked
+ * against `KUBE_CONTROLLER_MANAGER_1_28_FLAGS`.
  */
 import { k8s } from 'cdk8s-plus-28';
 import { FlagSet, flagArgs } from './apiserver-flags';
@@ -51,8 +53,9 @@ export function controllerManagerSizing(nodes: number): ControllerManagerSizing 
   };
 }
 
-/** The kube-controller-manager flags of a cluster. @internal */
-export function controllerManagerFlags(s: ControlPlaneSettings): FlagSet {
+/** The kube-controller-manager flags the fleet sets itself, from the typed settings. @internal */
+export function generatedControllerManagerFlags(s: ControlPlaneSettings): FlagSet {
+  const sizing = controllerManagerSizing(s.nodes);
   return new Map([
     ['authentication-kubeconfig', KUBECONFIG],
     ['authorization-kubeconfig', KUBECONFIG],
@@ -64,8 +67,8 @@ export function controllerManagerFlags(s: ControlPlaneSettings): FlagSet {
     ['cluster-signing-duration', `${s.kubelet.certificateLifetimeHours}h0m0s`],
     ['controllers', '*,bootstrapsigner,tokencleaner'],
     ['feature-gates', 'RotateKubeletServerCertificate=true'],
-    ['kube-api-burst', String(controllerManagerSizing(s.nodes).burst)],
-    ['kube-api-qps', String(controllerManagerSizing(s.nodes).qps)],
+    ['kube-api-burst', String(sizing.burst)],
+    ['kube-api-qps', String(sizing.qps)],
     ['kubeconfig', KUBECONFIG],
     ['leader-elect', 'true'],
     ['profiling', 'false'],
@@ -76,6 +79,22 @@ export function controllerManagerFlags(s: ControlPlaneSettings): FlagSet {
     ['terminated-pod-gc-threshold', '12500'],
     ['use-service-account-credentials', 'true'],
   ]);
+}
+
+/** `controllerManager.extraFlags` entries that would replace a flag the fleet sets, sorted. @internal */
+export function overriddenControllerManagerFlags(s: ControlPlaneSettings): string[] {
+  const generated = generatedControllerManagerFlags(s);
+  return Object.keys(s.controllerManager.extraFlags).filter(k => generated.has(k)).sort();
+}
+
+/**
+ * The kube-controller-manager flags of a cluster: the generated ones and the
+ * extra flags that do not replace one of them (those are reported). @internal
+ */
+export function controllerManagerFlags(s: ControlPlaneSettings): FlagSet {
+  const out = new Map(generatedControllerManagerFlags(s));
+  for (const [k, val] of Object.entries(s.controllerManager.extraFlags)) if (!out.has(k)) out.set(k, val);
+  return out;
 }
 
 /** The kube-controller-manager static Pod of one control-plane host. @internal */

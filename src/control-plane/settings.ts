@@ -71,6 +71,11 @@ export interface ControlPlaneSettings {
     readonly unsafe: Readonly<Required<UnsafeApiserverSettings>>;
     readonly resources: ApiserverResources;
   };
+  /** kube-controller-manager. */
+  readonly controllerManager: {
+    /** Extra flags as given (checked against the 1.28 flags and the generated ones in the layer). */
+    readonly extraFlags: Readonly<Record<string, string>>;
+  };
   /** etcd clusters: main, and events when split. */
   readonly etcd: { readonly main: EtcdClusterSettings; readonly events?: EtcdClusterSettings };
   /** Scheduled snapshots of the main etcd cluster. */
@@ -114,6 +119,7 @@ export const DEFAULT_KUBELET_CERTIFICATE_LIFETIME_HOURS = 168;
 const CRON = /^(\S+\s+){4}\S+$/;
 const CIDR = /^([0-9]{1,3}\.){3}[0-9]{1,3}\/[0-9]{1,2}$/;
 const IPV4 = /^([0-9]{1,3}\.){3}[0-9]{1,3}$/;
+const FLAG_NAME = /^[a-z0-9][a-z0-9-]{0,99}$/;
 
 function positiveInt(v: number): boolean {
   return Number.isInteger(v) && v > 0;
@@ -380,6 +386,16 @@ export function resolveControlPlane(
   }
   if (typeof kubelet.clusterDns !== 'string' || !IPV4.test(kubelet.clusterDns)) v.error(path, 'control-plane.kubelet.cluster-dns', `'${kubelet.clusterDns}' is not an IPv4 address`, "use the DNS Service's cluster IP, e.g. '10.96.0.10'");
 
+  // controller manager
+  const extraFlagsProp: unknown = p.controllerManager?.extraFlags;
+  const extraFlagsBad = extraFlagsProp !== undefined && (!isRecord(extraFlagsProp)
+    || Object.entries(extraFlagsProp).some(([k, val]) => !FLAG_NAME.test(k) || typeof val !== 'string' || val.length > 4096 || /[\r\n]/.test(val)));
+  if (extraFlagsBad) {
+    v.error(path, 'control-plane.controller-manager.extra-flags', 'controllerManager.extraFlags is not a map of flag names (without --) to one-line string values',
+      "use e.g. { 'concurrent-gc-syncs': '30' }");
+  }
+  const controllerManager = { extraFlags: extraFlagsBad ? {} : { ...(p.controllerManager?.extraFlags ?? {}) } };
+
   // API priority
   const apiPriority = {
     platformControllers: p.apiPriority?.platformControllers ?? [],
@@ -421,6 +437,7 @@ export function resolveControlPlane(
     etcd: { main, events },
     backup: { schedule, retain, image: backupImage, storageClassName: b.storageClassName, volumeGiB },
     kubelet,
+    controllerManager,
     apiPriority,
     acknowledgeNodesAbove5000: ack,
   };

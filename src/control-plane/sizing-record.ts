@@ -48,11 +48,17 @@ export function sizingRecord(s: ControlPlaneSettings): Record<string, unknown> {
       },
       controllerManager: (() => {
         const z = controllerManagerSizing(n);
-        return { kubeApiQps: z.qps, kubeApiBurst: z.burst, memoryRequestMiB: z.memoryRequestMiB, memoryLimitMiB: z.memoryLimitMiB, why: z.why };
+        return {
+          kubeApiQps: z.qps, kubeApiBurst: z.burst, memoryRequestMiB: z.memoryRequestMiB, memoryLimitMiB: z.memoryLimitMiB,
+          extraFlags: Object.keys(s.controllerManager.extraFlags).sort(), why: z.why,
+        };
       })(),
       scheduler: (() => {
         const z = schedulerSizing(n);
-        return { clientQps: z.qps, clientBurst: z.burst, percentageOfNodesToScore: z.percentageOfNodesToScore, why: z.why };
+        return {
+          clientQps: z.qps, clientBurst: z.burst, percentageOfNodesToScore: z.percentageOfNodesToScore,
+          memoryRequestMiB: z.memoryRequestMiB, memoryLimitMiB: z.memoryLimitMiB, why: z.why,
+        };
       })(),
       etcd: {
         members: main.members.length,

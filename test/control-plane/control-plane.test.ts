@@ -83,7 +83,7 @@ describe('a cluster without a ControlPlane gets one derived from its capacity', 
     });
   });
 
-  test('kubelet certificates are signed for 30 days by default (kube-controller-manager --cluster-signing-duration)', () => {
+  test('kubelet certificates are signed for 7 days by default (kube-controller-manager --cluster-signing-duration)', () => {
     const pod = parse(result.files.get('prod-1/control-plane/static-pods/apiserver-1/kube-controller-manager.yaml')!);
     const f = parseFlagArgs(pod.spec.containers[0].command.slice(1));
     expect(f.get('cluster-signing-duration')).toBe('168h0m0s');
@@ -297,19 +297,21 @@ describe('scalability thresholds at synth time', () => {
   });
 });
 
-describe('CIS Kubernetes Benchmark v1.8, sections 1.2, 1.4 and 2', () => {
+describe('CIS Kubernetes Benchmark v1.8, sections 1.2, 1.3, 1.4 and 2', () => {
   const result = smallFleet().fleet.synthesize();
   const subject = {
     apiserverFlags: apiserverArgs(result),
+    controllerManagerFlags: parseFlagArgs(parse(result.files.get('prod-1/control-plane/static-pods/apiserver-1/kube-controller-manager.yaml')!).spec.containers[0].command.slice(1)),
     schedulerFlags: parseFlagArgs(parse(result.files.get('prod-1/control-plane/static-pods/apiserver-1/kube-scheduler.yaml')!).spec.containers[0].command.slice(1)),
     schedulerConfig: parse(result.files.get('prod-1/control-plane/scheduler/kube-scheduler-config.yaml')!),
     encryptionConfig: parse(result.files.get('prod-1/control-plane/apiserver/encryption-config.yaml')!),
     etcdConfigs: files(result, 'prod-1/control-plane/etcd/').map(f => parse(result.files.get(f)!)),
   };
 
-  test('the table covers every decidable item of 1.2 (1.2.1–1.2.30), 1.4 (1.4.1–1.4.2) and 2 (2.1–2.7)', () => {
+  test('the table covers every decidable item of 1.2 (1.2.1–1.2.30), 1.3 (1.3.1–1.3.7), 1.4 (1.4.1–1.4.2) and 2 (2.1–2.7)', () => {
     expect(CIS_ITEMS.map(i => i.id)).toEqual([
       ...Array.from({ length: 30 }, (_, i) => `1.2.${i + 1}`),
+      ...Array.from({ length: 7 }, (_, i) => `1.3.${i + 1}`),
       '1.4.1', '1.4.2',
       ...Array.from({ length: 7 }, (_, i) => `2.${i + 1}`),
     ]);

@@ -101,6 +101,7 @@ describe('CIS 1.4 (scheduler)', () => {
   const result = smallFleet().fleet.synthesize();
   const base = {
     apiserverFlags: new Map(),
+    controllerManagerFlags: new Map(),
     encryptionConfig: {},
     etcdConfigs: [],
     schedulerFlags: parseFlagArgs(schedulerPod(result).spec.containers[0].command.slice(1)),
