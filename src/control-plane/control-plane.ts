@@ -30,7 +30,7 @@ export interface UnsafeApiserverSettings {
 export interface AuditLogOptions {
   /** Days to keep rotated audit logs, a whole number (CIS 1.2.18 asks for 30 or more); or give `maxAge`. @default 30 */
   readonly maxAgeDays?: number;
-  /** How long to keep rotated audit logs: whole days (CIS 1.2.18 asks for 30 or more); or give `maxAgeDays`. @default Duration.days(7) */
+  /** How long to keep rotated audit logs: whole days (CIS 1.2.18 asks for 30 or more); or give `maxAgeDays`. @default Duration.days(30) */
   readonly maxAge?: Duration;
   /** Rotated audit log files to keep (CIS 1.2.19 asks for 10 or more). @default 10 */
   readonly maxBackups?: number;
@@ -130,7 +130,7 @@ export interface EtcdBackupOptions {
 export interface ClusterKubeletOptions {
   /** Lifetime of kubelet certificates signed by the cluster, in whole hours; the kubelet rotates at 70–90% of it. Or give `certificateLifetime`. @default 168 (7 days) */
   readonly certificateLifetimeHours?: number;
-  /** Lifetime of kubelet certificates signed by the cluster: whole hours, at least a day; or give `certificateLifetimeHours`. @default Duration.days(30) */
+  /** Lifetime of kubelet certificates signed by the cluster: whole hours, at least a day; or give `certificateLifetimeHours`. @default Duration.days(7) */
   readonly certificateLifetime?: Duration;
   /** Graceful node shutdown: time the node delays shutdown for pods, in whole seconds; or give `shutdownGracePeriod`. @default 60 */
   readonly shutdownGracePeriodSeconds?: number;

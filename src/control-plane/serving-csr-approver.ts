@@ -11,8 +11,10 @@
  *
  * It runs in the platform namespace under restricted pod security, with a
  * ClusterRole limited to reading CSRs, updating their approval and `approve` on
- * the one signer, plus reading Nodes; its leader-election Lease is a Role in
- * its own namespace.
+ * the one signer (what v1.2.2 calls; it reads no other object); its
+ * leader-election Lease and the events leader election records are a Role in
+ * its own namespace. It registers a health check only (no readiness check, so
+ * `/readyz` is not served): both probes ask `/healthz`.
  */
 import { k8s } from 'cdk8s-plus-28';
 import { ControlPlaneSettings } from './settings';
@@ -24,6 +26,8 @@ export const SERVING_CSR_APPROVER = 'kubelet-serving-csr-approver';
 export const SERVING_CSR_APPROVER_IMAGE = 'ghcr.io/postfinance/kubelet-csr-approver:v1.2.2';
 /** The signer whose requests the approver approves. @internal */
 export const KUBELET_SERVING_SIGNER = 'kubernetes.io/kubelet-serving';
+/** The longest lifetime the approver can be told to allow (`max-expiration-sec`; above it, it exits at start-up): 367 days. @internal */
+export const SERVING_CSR_APPROVER_MAX_EXPIRATION_SECONDS = 367 * 24 * 3600;
 /** Node IPs the approver accepts in a serving certificate: the private ranges (RFC 1918, RFC 4193). @internal */
 export const SERVING_CSR_IP_PREFIXES = '10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7';
 
@@ -41,7 +45,6 @@ export function renderServingCsrApprover(s: ControlPlaneSettings, namespace: str
       { apiGroups: ['certificates.k8s.io'], resources: ['certificatesigningrequests'], verbs: ['get', 'list', 'watch'] },
       { apiGroups: ['certificates.k8s.io'], resources: ['certificatesigningrequests/approval'], verbs: ['update'] },
       { apiGroups: ['certificates.k8s.io'], resources: ['signers'], resourceNames: [KUBELET_SERVING_SIGNER], verbs: ['approve'] },
-      { apiGroups: [''], resources: ['nodes'], verbs: ['get'] },
     ],
   }) as KubeObject;
   const subjects = [{ kind: 'ServiceAccount', name, namespace }];
@@ -52,7 +55,10 @@ export function renderServingCsrApprover(s: ControlPlaneSettings, namespace: str
   }) as KubeObject;
   const role = k8s.KubeRole.manifest({
     metadata: { name, namespace, labels },
-    rules: [{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create', 'get', 'update'] }],
+    rules: [
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create', 'get', 'update'] },
+      { apiGroups: [''], resources: ['events'], verbs: ['create'] },
+    ],
   }) as KubeObject;
   const roleBinding = k8s.KubeRoleBinding.manifest({
     metadata: { name, namespace, labels },
@@ -96,7 +102,8 @@ export function renderServingCsrApprover(s: ControlPlaneSettings, namespace: str
             env: [
               { name: 'PROVIDER_REGEX', value: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$' },
               { name: 'PROVIDER_IP_PREFIXES', value: SERVING_CSR_IP_PREFIXES },
-              { name: 'MAX_EXPIRATION_SEC', value: String(s.kubelet.certificateLifetimeHours * 3600) },
+              // the kubelet asks for no lifetime (the signer's duration applies); a request for more than the cluster signs is refused
+              { name: 'MAX_EXPIRATION_SEC', value: String(Math.min(s.kubelet.certificateLifetimeHours * 3600, SERVING_CSR_APPROVER_MAX_EXPIRATION_SECONDS)) },
               { name: 'BYPASS_DNS_RESOLUTION', value: 'true' },
               { name: 'LEADER_ELECTION', value: 'true' },
               { name: 'METRICS_BIND_ADDRESS', value: ':8080' },
@@ -107,7 +114,7 @@ export function renderServingCsrApprover(s: ControlPlaneSettings, namespace: str
               { name: 'health', containerPort: 8081, protocol: 'TCP' },
             ],
             livenessProbe: probe('/healthz'),
-            readinessProbe: probe('/readyz'),
+            readinessProbe: probe('/healthz'),
             resources: {
               requests: { cpu: k8s.Quantity.fromString('10m'), memory: k8s.Quantity.fromString('64Mi') },
               limits: { cpu: k8s.Quantity.fromString('200m'), memory: k8s.Quantity.fromString('128Mi') },

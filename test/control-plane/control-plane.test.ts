@@ -170,18 +170,36 @@ describeWithSchemas('control-plane objects are schema-valid', () => {
       { apiGroups: ['certificates.k8s.io'], resources: ['certificatesigningrequests'], verbs: ['get', 'list', 'watch'] },
       { apiGroups: ['certificates.k8s.io'], resources: ['certificatesigningrequests/approval'], verbs: ['update'] },
       { apiGroups: ['certificates.k8s.io'], resources: ['signers'], resourceNames: ['kubernetes.io/kubelet-serving'], verbs: ['approve'] },
-      { apiGroups: [''], resources: ['nodes'], verbs: ['get'] },
     ]);
     expect(byKind('Role').metadata.namespace).toBe('fleet-system');
-    expect(byKind('Role').rules).toEqual([{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create', 'get', 'update'] }]);
+    expect(byKind('Role').rules).toEqual([
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create', 'get', 'update'] },
+      { apiGroups: [''], resources: ['events'], verbs: ['create'] },
+    ]);
+    // least privilege: no wildcard anywhere, nothing beyond the one signer
+    for (const rule of [...byKind('ClusterRole').rules, ...byKind('Role').rules]) {
+      for (const k of ['apiGroups', 'resources', 'verbs', 'resourceNames']) expect(rule[k] ?? []).not.toContain('*');
+    }
     expect(byKind('ClusterRoleBinding').subjects).toEqual([{ kind: 'ServiceAccount', name: 'kubelet-serving-csr-approver', namespace: 'fleet-system' }]);
     const pod = byKind('Deployment').spec.template.spec;
     const c = pod.containers[0];
     expect(c.image).toMatch(/^ghcr\.io\/postfinance\/kubelet-csr-approver:v\d+\.\d+\.\d+$/);
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
     expect(c.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } });
+    // the approver serves /healthz only (no readiness check registered): both probes ask it
+    expect([c.livenessProbe.httpGet.path, c.readinessProbe.httpGet.path]).toEqual(['/healthz', '/healthz']);
+    expect(c.env.find((e: any) => e.name === 'LEADER_ELECTION').value).toBe('true');
     // the approver refuses a request for a longer lifetime than the cluster signs
     expect(c.env.find((e: any) => e.name === 'MAX_EXPIRATION_SEC').value).toBe(String(168 * 3600));
+  });
+
+  test('kubelet certificates above 367 days: the approver is told its own maximum, above which it would not start', () => {
+    const { fleet, cluster } = smallFleet();
+    new ControlPlane(cluster, 'control-plane', { kubelet: { certificateLifetimeHours: 400 * 24 } });
+    const out = fleet.synthesize();
+    const d = out.objects.find(o => o.cluster === 'prod-1' && o.object.kind === 'Deployment' && o.object.metadata.name === 'kubelet-serving-csr-approver')!.object as any;
+    expect(d.spec.template.spec.containers[0].env.find((e: any) => e.name === 'MAX_EXPIRATION_SEC').value).toBe(String(367 * 24 * 3600));
+    expect(out.warnings.map(w => w.rule)).toContain('control-plane.kubelet.certificate-lifetime.long');
   });
 });
 
