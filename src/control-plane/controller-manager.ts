@@ -48,7 +48,10 @@ export function controllerManagerSizing(nodes: number): ControllerManagerSizing 
   const rate = nodes > 3000 ? `${nodes} nodes > 3,000: client rate 300/500`
     : nodes > 500 ? `${nodes} nodes > 500: client rate 100/200` : `${nodes} nodes ≤ 500: the default client rate 20/30`;
   return {
-    qps, burst, memoryRequestMiB, memoryLimitMiB: 2 * memoryRequestMiB,
+    qps,
+    burst,
+    memoryRequestMiB,
+    memoryLimitMiB: 2 * memoryRequestMiB,
     why: `${rate}; memory 512 MiB + 0.5 MiB per node requested, twice that as the limit (a relist holds two copies of the caches)`,
   };
 }

@@ -92,7 +92,11 @@ export function schedulerSizing(nodes: number): SchedulerSizing {
   const score = nodes <= 100 ? 'score every node (≤ 100 nodes)' : `score ${percentageOfNodesToScore}% of feasible nodes (max(10, 50 − nodes/125))`;
   const memoryRequestMiB = 256 + Math.ceil(nodes / 4);
   return {
-    qps, burst, percentageOfNodesToScore, memoryRequestMiB, memoryLimitMiB: 2 * memoryRequestMiB,
+    qps,
+    burst,
+    percentageOfNodesToScore,
+    memoryRequestMiB,
+    memoryLimitMiB: 2 * memoryRequestMiB,
     why: `${rate}; ${score}; memory 256 MiB + 0.25 MiB per node requested, twice that as the limit (a relist holds two copies of the cache)`,
   };
 }

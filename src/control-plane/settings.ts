@@ -389,7 +389,7 @@ export function resolveControlPlane(
   // controller manager
   const extraFlagsProp: unknown = p.controllerManager?.extraFlags;
   const extraFlagsBad = extraFlagsProp !== undefined && (!isRecord(extraFlagsProp)
-    || Object.entries(extraFlagsProp).some(([k, val]) => !FLAG_NAME.test(k) || typeof val !== 'string' || val.length > 4096 || /[\r\n]/.test(val)));
+    || Object.entries(extraFlagsProp).some(([name, val]) => !FLAG_NAME.test(name) || typeof val !== 'string' || val.length > 4096 || /[\r\n]/.test(val)));
   if (extraFlagsBad) {
     v.error(path, 'control-plane.controller-manager.extra-flags', 'controllerManager.extraFlags is not a map of flag names (without --) to one-line string values',
       "use e.g. { 'concurrent-gc-syncs': '30' }");

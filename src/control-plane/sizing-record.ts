@@ -49,15 +49,23 @@ export function sizingRecord(s: ControlPlaneSettings): Record<string, unknown> {
       controllerManager: (() => {
         const z = controllerManagerSizing(n);
         return {
-          kubeApiQps: z.qps, kubeApiBurst: z.burst, memoryRequestMiB: z.memoryRequestMiB, memoryLimitMiB: z.memoryLimitMiB,
-          extraFlags: Object.keys(s.controllerManager.extraFlags).sort(), why: z.why,
+          kubeApiQps: z.qps,
+          kubeApiBurst: z.burst,
+          memoryRequestMiB: z.memoryRequestMiB,
+          memoryLimitMiB: z.memoryLimitMiB,
+          extraFlags: Object.keys(s.controllerManager.extraFlags).sort(),
+          why: z.why,
         };
       })(),
       scheduler: (() => {
         const z = schedulerSizing(n);
         return {
-          clientQps: z.qps, clientBurst: z.burst, percentageOfNodesToScore: z.percentageOfNodesToScore,
-          memoryRequestMiB: z.memoryRequestMiB, memoryLimitMiB: z.memoryLimitMiB, why: z.why,
+          clientQps: z.qps,
+          clientBurst: z.burst,
+          percentageOfNodesToScore: z.percentageOfNodesToScore,
+          memoryRequestMiB: z.memoryRequestMiB,
+          memoryLimitMiB: z.memoryLimitMiB,
+          why: z.why,
         };
       })(),
       etcd: {

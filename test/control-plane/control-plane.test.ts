@@ -194,9 +194,9 @@ describeWithSchemas('control-plane objects are schema-valid', () => {
   });
 
   test('kubelet certificates above 367 days: the approver is told its own maximum, above which it would not start', () => {
-    const { fleet, cluster } = smallFleet();
-    new ControlPlane(cluster, 'control-plane', { kubelet: { certificateLifetimeHours: 400 * 24 } });
-    const out = fleet.synthesize();
+    const long = smallFleet();
+    new ControlPlane(long.cluster, 'control-plane', { kubelet: { certificateLifetimeHours: 400 * 24 } });
+    const out = long.fleet.synthesize();
     const d = out.objects.find(o => o.cluster === 'prod-1' && o.object.kind === 'Deployment' && o.object.metadata.name === 'kubelet-serving-csr-approver')!.object as any;
     expect(d.spec.template.spec.containers[0].env.find((e: any) => e.name === 'MAX_EXPIRATION_SEC').value).toBe(String(367 * 24 * 3600));
     expect(out.warnings.map(w => w.rule)).toContain('control-plane.kubelet.certificate-lifetime.long');

@@ -101,9 +101,13 @@ describe('controller-manager and scheduler sized from the cluster', () => {
 
       const record = parse(result.files.get('prod-1/control-plane/sizing.yaml')!).spec;
       expect(record.nodes).toBe(nodes);
-      expect(record.controllerManager).toMatchObject({ kubeApiQps: cmQps, kubeApiBurst: cmBurst, memoryRequestMiB: cmMiB, memoryLimitMiB: 2 * cmMiB });
+      expect(record.controllerManager).toMatchObject({
+        kubeApiQps: cmQps, kubeApiBurst: cmBurst, memoryRequestMiB: cmMiB, memoryLimitMiB: 2 * cmMiB,
+      });
       expect(record.controllerManager.why).toContain(`${nodes} nodes`);
-      expect(record.scheduler).toMatchObject({ clientQps: schedQps, clientBurst: schedBurst, memoryRequestMiB: schedMiB, memoryLimitMiB: 2 * schedMiB });
+      expect(record.scheduler).toMatchObject({
+        clientQps: schedQps, clientBurst: schedBurst, memoryRequestMiB: schedMiB, memoryLimitMiB: 2 * schedMiB,
+      });
       expect(record.scheduler.why).toContain(`${nodes} nodes`);
     });
 });

@@ -1,5 +1,5 @@
-import { controllerManagerSizing } from '../../src/control-plane/controller-manager';
 import * as fc from 'fast-check';
+import { controllerManagerSizing } from '../../src/control-plane/controller-manager';
 import { defaultGoawayChance, etcdMemberCountProblem, etcdTiming, etcdTimingProblem, goawayChanceProblem, inflightLimits } from '../../src/control-plane/sizing';
 import { countFinding, nodeCountFinding, podsPerNodeFinding, podsPerNodeLimit, SCALABILITY_THRESHOLDS } from '../../src/control-plane/thresholds';
 
