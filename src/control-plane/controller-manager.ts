@@ -35,8 +35,10 @@ export interface ControllerManagerSizing {
  * Controller-manager sizing. The client rate: the 1.28 default 20/30 is
  * enough for small clusters; node lifecycle, endpoint slices, garbage
  * collection and the replica controllers write in proportion to nodes and
- * pods, so 100/200 above 500 nodes and 300/500 above 3,000 nodes (the order
- * of what the scalability tests run with). Memory: its informers cache every
+ * pods, and all share this one client limiter, so 100/200 above 500 nodes and
+ * 300/500 above 3,000 nodes, at the same steps as the apiserver's in-flight
+ * limits (an engineering choice, not a measured optimum: API Priority and
+ * Fairness still bounds what the controllers take). Memory: its informers cache every
  * pod, node and endpoint slice, roughly 0.5 MiB per node at 30 pods per node,
  * so 512 MiB plus 0.5 MiB per node requested and twice that as the limit (a
  * relist after a leader change briefly holds two copies).
