@@ -31,7 +31,7 @@ export const SERVING_CSR_APPROVER_MAX_EXPIRATION_SECONDS = 367 * 24 * 3600;
 /** Node IPs the approver accepts in a serving certificate: the private ranges (RFC 1918, RFC 4193). @internal */
 export const SERVING_CSR_IP_PREFIXES = '10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7';
 
-/** The ServiceAccount, RBAC and Deployment of a cluster's serving-CSR approver. @internal */
+/** The ServiceAccount, RBAC, Deployment and PodDisruptionBudget of a cluster's serving-CSR approver. @internal */
 export function renderServingCsrApprover(s: ControlPlaneSettings, namespace: string): KubeObject[] {
   const name = SERVING_CSR_APPROVER;
   const labels = { 'app.kubernetes.io/name': name };
@@ -130,5 +130,15 @@ export function renderServingCsrApprover(s: ControlPlaneSettings, namespace: str
       },
     },
   }) as KubeObject;
-  return [sa, clusterRole, clusterRoleBinding, role, roleBinding, deployment];
+  // node drains take the replicas down one at a time, so one is always there to take the lease over
+  const disruptionBudget = k8s.KubePodDisruptionBudget.manifest({
+    metadata: { name, namespace, labels },
+    spec: {
+      maxUnavailable: k8s.IntOrString.fromNumber(1),
+      selector: { matchLabels: labels },
+      // a crash-looping replica must never block a node drain
+      unhealthyPodEvictionPolicy: 'AlwaysAllow',
+    },
+  }) as KubeObject;
+  return [sa, clusterRole, clusterRoleBinding, role, roleBinding, deployment, disruptionBudget];
 }

@@ -164,8 +164,16 @@ describeWithSchemas('control-plane objects are schema-valid', () => {
     const kubelet = parse(result.files.get(files(result, 'prod-1/control-plane/kubelet/')[0])!);
     expect([kubelet.rotateCertificates, kubelet.serverTLSBootstrap]).toEqual([true, true]);
     const approver = result.objects.filter(o => o.cluster === 'prod-1' && o.object.metadata.name === 'kubelet-serving-csr-approver').map(o => o.object as any);
-    expect(approver.map(o => o.kind).sort()).toEqual(['ClusterRole', 'ClusterRoleBinding', 'Deployment', 'Role', 'RoleBinding', 'ServiceAccount']);
+    expect(approver.map(o => o.kind).sort()).toEqual(['ClusterRole', 'ClusterRoleBinding', 'Deployment', 'PodDisruptionBudget', 'Role', 'RoleBinding', 'ServiceAccount']);
     const byKind = (k: string) => approver.find(o => o.kind === k);
+    // drains take the two replicas down one at a time
+    expect(byKind('PodDisruptionBudget').spec).toEqual({
+      maxUnavailable: 1, selector: byKind('Deployment').spec.selector, unhealthyPodEvictionPolicy: 'AlwaysAllow',
+    });
+    // restricted Pod Security: nothing of the host, no volumes
+    const spec = byKind('Deployment').spec.template.spec;
+    for (const k of ['hostNetwork', 'hostPID', 'hostIPC', 'volumes']) expect(spec[k]).toBeUndefined();
+    expect(spec.containers[0].ports.every((p: any) => p.hostPort === undefined)).toBe(true);
     expect(byKind('ClusterRole').rules).toEqual([
       { apiGroups: ['certificates.k8s.io'], resources: ['certificatesigningrequests'], verbs: ['get', 'list', 'watch'] },
       { apiGroups: ['certificates.k8s.io'], resources: ['certificatesigningrequests/approval'], verbs: ['update'] },
