@@ -43,6 +43,8 @@ const project = new typescript.TypeScriptProject({
     'fast-check@^4',
     '@marcbachmann/cel-js@^8',
     'typedoc@^0.28',
+    // drives the system's Chromium in the report's browser test (no browser download)
+    'playwright-core@^1.65.1',
   ],
 
   jestOptions: {
@@ -179,7 +181,7 @@ project.addTask('docs:rules', {
 });
 
 project.addTask('bench', {
-  description: 'Fleet-scale benchmark (bench/): the program synth, the CLI verbs (synth, --check, a one-app change, diff, plan), the cdk8s-plus-28 baseline and the yaml-package floor at 1,000, 3,000 and 10,000 apps, each a whole process, in interleaved rounds',
+  description: 'Fleet-scale benchmark (bench/): the program synth, the CLI verbs (synth, --check, a one-app change, diff, plan, where), the cdk8s-plus-28 baseline and the yaml-package floor at 1,000, 3,000 and 10,000 apps, each a whole process, in interleaved rounds',
   exec: 'ts-node --transpile-only --project bench/tsconfig.json bench/run.ts',
   receiveArgs: true,
 });

@@ -4,13 +4,8 @@
  * reviewer's tool. One module per verb; this file dispatches and maps
  * failures to the documented exit codes.
  */
-import { runDiagnose, DiagnoseFunction } from './diagnose';
-import { runDiff } from './diff';
-import { runInit } from './init';
+import type { DiagnoseFunction } from './diagnose';
 import { CliFailure, CliIo, ExitCode, UsageError, processIo } from './io';
-import { runPlan } from './plan';
-import { freshSynth, runSynth } from './synth';
-import { runValidate } from './validate';
 import { OutputWriteError } from '../synth/output-dir';
 
 /** Help text of the whole CLI. */
@@ -26,7 +21,11 @@ Verbs:
               (--check: exit 1 when the committed output is stale)
   plan        nodes, allocatable vs requested resources, namespaces and control
               plane per cluster, pool and maintenance zone
+  report      the fleet as one self-contained HTML page: zones x pools
+              heatmap, namespaces, control plane, guardrails
   diff        object-level diff of two output directories
+  where       where an app or namespace runs: cluster, region, pools,
+              workloads, guardrail exemptions, kubectl prefix
   validate    schema validation of a manifest directory (strict)
   diagnose    categorize a failed rollout from 'kubectl get ... -o json'
 
@@ -53,13 +52,20 @@ export function loadDiagnose(): DiagnoseFunction | undefined {
   }
 }
 
+/**
+ * The verbs. Each loads its module when it runs, so a verb pays only for the
+ * modules it needs (`where` answers without loading the synth, the schema
+ * validator or the plan).
+ */
 const VERBS: Record<string, { run: (args: string[], io: CliIo) => Promise<number> }> = {
-  init: { run: (a, io) => runInit(a, io) },
-  synth: { run: runSynth },
-  plan: { run: (a, io) => runPlan(a, io, freshSynth) },
-  diff: { run: (a, io) => runDiff(a, io, freshSynth) },
-  validate: { run: runValidate },
-  diagnose: { run: (a, io) => runDiagnose(a, io, loadDiagnose()) },
+  init: { run: async (a, io) => (await import('./init')).runInit(a, io) },
+  synth: { run: async (a, io) => (await import('./synth')).runSynth(a, io) },
+  plan: { run: async (a, io) => (await import('./plan')).runPlan(a, io, (await import('./synth')).freshSynth) },
+  report: { run: async (a, io) => (await import('./report')).runReport(a, io) },
+  diff: { run: async (a, io) => (await import('./diff')).runDiff(a, io, (await import('./synth')).freshSynth) },
+  validate: { run: async (a, io) => (await import('./validate')).runValidate(a, io) },
+  where: { run: async (a, io) => (await import('./where')).runWhere(a, io) },
+  diagnose: { run: async (a, io) => (await import('./diagnose')).runDiagnose(a, io, loadDiagnose()) },
 };
 
 /** Runs the CLI; returns the exit code. */
