@@ -15,6 +15,8 @@ A fleet of Kubernetes clusters as typed cdk8s code, synthesized into
 deterministic GitOps manifests.
 
 Verbs:
+  init        scaffold a fleet project (package.json, tsconfig.json,
+              cdk8s-fleet.yaml, main.ts, .gitignore, placement lock)
   synth       run the fleet program and write the output directory atomically
               (--check: exit 1 when the committed output is stale)
   plan        nodes, allocatable vs requested resources, namespaces and control
@@ -33,7 +35,8 @@ Exit codes:
   0  ok
   1  validation or guardrail errors, schema problems, differences, failed rollout
   2  usage errors (unknown verb or option, missing or unreadable input)
-  3  the fleet program failed (not a validation error), or a verb is unavailable
+  3  the fleet program failed (not a validation error), a file cannot be written
+     (init: a file exists), or a verb is unavailable
   4  internal error
 `;
 
@@ -55,6 +58,7 @@ export function loadDiagnose(): DiagnoseFunction | undefined {
  * validator or the plan).
  */
 const VERBS: Record<string, { run: (args: string[], io: CliIo) => Promise<number> }> = {
+  init: { run: async (a, io) => (await import('./init')).runInit(a, io) },
   synth: { run: async (a, io) => (await import('./synth')).runSynth(a, io) },
   plan: { run: async (a, io) => (await import('./plan')).runPlan(a, io, (await import('./synth')).freshSynth) },
   report: { run: async (a, io) => (await import('./report')).runReport(a, io) },
