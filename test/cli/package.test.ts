@@ -5,7 +5,8 @@
  * machine's Node.js (the documented minimum is 20): the tarball is installed
  * into an empty directory (dependencies from the registry only), `init`
  * scaffolds the project and installs its tooling, `synth` writes the output
- * and the lock, `synth --check` is clean and then finds a change.
+ * and the lock, `synth --check` is clean, `where` finds the app, `report`
+ * writes its page, and `synth --check` then finds a change.
  */
 import { SpawnSyncReturns, spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -61,7 +62,7 @@ describe('the npm package', () => {
     expect(fs.readFileSync(path.join(ROOT, 'lib', 'cli', 'main.js'), 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
   });
 
-  test(`the quick start on Node.js ${process.versions.node}: npm install, init, synth, synth --check`, () => {
+  test(`the quick start on Node.js ${process.versions.node}: npm install, init, synth, synth --check, where, report`, () => {
     expect(Number(process.versions.node.split('.')[0])).toBeGreaterThanOrEqual(20);
     const project = tmpDir('fleet-consumer-');
 
@@ -111,7 +112,23 @@ describe('the npm package', () => {
     run('npx', ['--no-install', 'cdk8s-fleet', 'synth', '--check'], project);
     run('npm', ['run', '--silent', 'check'], project);
 
-    // ---- where <app> and report: the steps of those verbs go here, on this project and its dist/ ----
+    // where hello: the cluster, namespace and the kubectl prefix an operator needs, text and --json
+    const where = run('npx', ['--no-install', 'cdk8s-fleet', 'where', 'hello'], project);
+    expect(where.stdout).toContain('kubectl --context prod-1 -n hello');
+    expect(where.stdout).toContain('namespaces/hello/deployment-hello.yaml');
+    const whereJson = JSON.parse(run('npx', ['--no-install', 'cdk8s-fleet', 'where', 'hello', '--json'], project).stdout);
+    expect(JSON.stringify(whereJson)).toContain('"prod-1"');
+    const unknown = exec('npx', ['--no-install', 'cdk8s-fleet', 'where', 'helo'], project);
+    expect(unknown.status).toBe(1);
+    expect(`${unknown.stdout}${unknown.stderr}`).toContain('hello');
+
+    // report: one self-contained page, the same bytes on a second run
+    run('npx', ['--no-install', 'cdk8s-fleet', 'report', '-o', 'report.html'], project);
+    const page = fs.readFileSync(path.join(project, 'report.html'), 'utf8');
+    expect(page).toMatch(/^<!DOCTYPE html>/i);
+    expect(page).toContain('prod-1');
+    expect(page).not.toMatch(/(src|href)=["']https?:/);
+    expect(run('npx', ['--no-install', 'cdk8s-fleet', 'report', '-o', '-'], project).stdout).toBe(page);
 
     // a change to the program makes the committed output stale: synth --check exits 1 and names the change
     const main = path.join(project, 'main.ts');
