@@ -41,8 +41,8 @@ import { k8s } from 'cdk8s-plus-28';
 import { ETCD_CLIENT_PORT } from './apiserver';
 import { ETCD_PEER_PORT, peerUrl } from './etcd';
 import { BackupSettings, ControlPlaneSettings, EtcdMember } from './settings';
-import { formatCpu, formatMemory } from '../core/resources';
 import { PlatformAllowance, platformNamespaceLabels, renderPlatformNetworkPolicies } from '../core/network';
+import { formatCpu, formatMemory } from '../core/resources';
 import { KubeObject } from '../synth/context';
 
 /** Namespace of the backup jobs. @internal */
@@ -101,13 +101,13 @@ export function pruneCommand(b: BackupSettings, member: EtcdMember): string[] {
 function resources(withScratch?: number): k8s.ResourceRequirements {
   return {
     requests: {
-      'cpu': k8s.Quantity.fromString(formatCpu(STEP.cpuMillis)),
-      'memory': k8s.Quantity.fromString(formatMemory(STEP.memoryMiB)),
+      cpu: k8s.Quantity.fromString(formatCpu(STEP.cpuMillis)),
+      memory: k8s.Quantity.fromString(formatMemory(STEP.memoryMiB)),
       ...(withScratch ? { 'ephemeral-storage': k8s.Quantity.fromString(`${withScratch}Gi`) } : {}),
     },
     limits: {
-      'cpu': k8s.Quantity.fromString(formatCpu(STEP.cpuLimitMillis)),
-      'memory': k8s.Quantity.fromString(formatMemory(STEP.memoryLimitMiB)),
+      cpu: k8s.Quantity.fromString(formatCpu(STEP.cpuLimitMillis)),
+      memory: k8s.Quantity.fromString(formatMemory(STEP.memoryLimitMiB)),
       ...(withScratch ? { 'ephemeral-storage': k8s.Quantity.fromString(`${withScratch}Gi`) } : {}),
     },
   };

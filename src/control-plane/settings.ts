@@ -211,7 +211,9 @@ export function isObjectKeyPrefix(prefix: unknown): prefix is string {
 }
 
 /** The backup settings, or undefined (reported) when no object store is declared. */
-function resolveBackup(b: EtcdBackupOptions | undefined, clusterName: string, quotaBytes: number, path: string, v: Violations): BackupSettings | undefined {
+function resolveBackup(
+  b: EtcdBackupOptions | undefined, clusterName: string, quotaBytes: number, path: string, v: Violations,
+): BackupSettings | undefined {
   const o = isRecord(b) ? b : {} as Partial<EtcdBackupOptions>;
   const schedule = o.schedule ?? '17 * * * *';
   if (typeof schedule !== 'string' || schedule.length > 200 || !CRON.test(schedule)) v.error(path, 'control-plane.backup.schedule', `'${schedule}' is not a five-field cron schedule`, "use e.g. '17 * * * *' (hourly)");
@@ -272,7 +274,14 @@ function resolveBackup(b: EtcdBackupOptions | undefined, clusterName: string, qu
     uploaderImage,
     scratchGiB,
     objectStore: {
-      endpoint: s.endpoint, host: m ? m[1] : '', port, bucket: s.bucket, prefix, region, provider, credentialsSecret,
+      endpoint: s.endpoint,
+      host: m ? m[1] : '',
+      port,
+      bucket: s.bucket,
+      prefix,
+      region,
+      provider,
+      credentialsSecret,
       cidrs: Array.isArray(cidrs) ? [...new Set(cidrs)].sort() : [],
     },
   };

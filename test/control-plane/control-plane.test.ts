@@ -218,7 +218,8 @@ describeWithSchemas('etcd backups shipped to an object store', () => {
     expect(np('default-deny')).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     expect(np('allow-etcd-client')).toEqual({ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'etcd-snapshot' } }, policyTypes: ['Egress'], egress: [{ ports: [{ port: 2379, protocol: 'TCP' }] }] });
     expect(np('allow-object-store')).toEqual({
-      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'etcd-snapshot' } }, policyTypes: ['Egress'],
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'etcd-snapshot' } },
+      policyTypes: ['Egress'],
       egress: [{ to: [{ ipBlock: { cidr: '198.51.100.0/24' } }], ports: [{ port: 9000, protocol: 'TCP' }] }],
     });
     expect(objs.filter(o => o.kind === 'NetworkPolicy').every(o => !o.spec.ingress)).toBe(true);
