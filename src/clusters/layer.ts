@@ -8,6 +8,7 @@ import { ClusterCapacity, clusterCapacity } from './capacity';
 import { Cluster } from './cluster';
 import { renderAgentDaemonSet, renderAgentIdentity, renderSystemNamespace } from './daemonsets';
 import { renderComputeBrokerPool, renderKubernetesPool } from './inventory';
+import { resolveKubeProxy } from './kube-proxy';
 import { KubernetesPool, MAX_POOL_CAPACITY } from './kubernetes-pool';
 import { AgentPolicyRule, DEFAULT_DAEMONSET_MAX_UNAVAILABLE, DaemonSetPort, HostPathMount, MAX_DAEMONSET_MAX_UNAVAILABLE_PERCENT, RequiredDaemonSet } from './required-daemonset';
 import { ClusterAgentTotals, ClusterSpec, ClustersPlan, ClustersSlots, ClustersSpec, DaemonSetSpec, PoolPlan, PoolSpec } from './slots';
@@ -15,7 +16,7 @@ import { describeValue, isRecord, isString, wholeNumberProblem } from '../core/c
 import { Violations } from '../core/errors';
 import { FleetModel, FleetRoot, pathOf } from '../core/model';
 import { Labels, RESERVED_NAMESPACES, dns1123LabelFix, isDns1123Label, isDns1123Subdomain, labelsProblems } from '../core/names';
-import { ResourceAmounts, ZERO, addResources, cpuProblem, cpuToMillis, fitsIn, formatCpu, memoryProblem, memoryToMiB, scaleResources, shortfalls, subtractResources } from '../core/resources';
+import { ResourceAmounts, ZERO, addResources, cpuProblem, cpuToMillis, fitsIn, formatCpu, formatMemory, memoryProblem, memoryToMiB, scaleResources, shortfalls, subtractResources } from '../core/resources';
 import { ErrorRuleId } from '../core/rules';
 import { imagePinProblem, kubeletSkewProblem, kubeletVersionProblem, kubernetesVersionProblem, parseKubeVersion, supportedKubernetesRange } from '../core/versions';
 import { groupOf, workloadKindOf } from '../core/workload-kinds';
@@ -92,6 +93,7 @@ export function resolveCluster(cluster: Cluster, facts: ClusterFacts, v: Violati
     kubernetesVersionValid: versionProblem === undefined,
     openKruise: p.openKruise === true,
     labels: isRecord(p.labels) ? p.labels as Record<string, string> : {},
+    kubeProxy: resolveKubeProxy(p.kubeProxy, path, kubernetesVersion, v),
   };
 }
 
@@ -448,17 +450,23 @@ function validatePool(cluster: ClusterSpec, pool: PoolSpec, v: Violations): void
   }
   // the agents together within one node's allocatable; agents and profiles with reported props are skipped
   const agents = pool.requiredDaemonSets;
-  if (!profile.usable || agents.length === 0 || !agents.every(a => a.valid)) return;
+  if (!profile.usable || !agents.every(a => a.valid) || !cluster.kubeProxy.valid) return;
   const alloc = profile.allocatable;
+  const proxy = cluster.kubeProxy.requests;
+  if (!fitsIn(proxy, alloc)) {
+    v.error(path, 'pool.kube-proxy.fit', `kube-proxy requests more than a '${profile.name}' node allocates: ${shortfalls(proxy, alloc).join(', ')}`,
+      `lower the cluster's kubeProxy cpu/memory or use a larger node profile for pool '${pool.name}'`);
+    return;
+  }
   for (const agent of agents) {
     if (!fitsIn(agent.requests, alloc)) {
       v.error(path, 'pool.daemonsets.fit', `required DaemonSet '${agent.name}' requests more than a '${profile.name}' node allocates: ${shortfalls(agent.requests, alloc).join(', ')}`,
         `lower the DaemonSet's requests or use a larger node profile for pool '${pool.name}'`);
     }
   }
-  const total = addResources(...agents.map(a => a.requests));
-  if (agents.length > 1 && !fitsIn(total, alloc)) {
-    v.error(path, 'pool.daemonsets.fit-together', `the pool's required DaemonSets together request more than a '${profile.name}' node allocates: ${shortfalls(total, alloc).join(', ')}`,
+  const total = addResources(proxy, ...agents.map(a => a.requests));
+  if (agents.length > 0 && !fitsIn(total, alloc)) {
+    v.error(path, 'pool.daemonsets.fit-together', `the pool's required DaemonSets and kube-proxy (${formatCpu(proxy.cpuMillis)} CPU, ${formatMemory(proxy.memoryMiB)}) together request more than a '${profile.name}' node allocates: ${shortfalls(total, alloc).join(', ')}`,
       'lower the DaemonSets\' requests, drop one, or use a larger node profile');
   }
 }
@@ -479,7 +487,10 @@ function plan(_model: FleetModel, spec: ClustersSlots['spec']): ClustersSlots['p
     cluster.pools.forEach((pool, i) => {
       const profile = pool.profile!;
       const agents = pool.hasNodes ? pool.requiredDaemonSets : [];
-      const agentRequestsPerNode = agents.length > 0 ? addResources(...agents.map(a => a.requests)) : ZERO;
+      // kube-proxy runs on every node of the pool, beside the required DaemonSets
+      const kubeProxyRequestsPerNode = pool.hasNodes ? cluster.kubeProxy.requests : ZERO;
+      const kubeProxyPods = pool.hasNodes ? 1 : 0;
+      const agentRequestsPerNode = addResources(kubeProxyRequestsPerNode, ...agents.map(a => a.requests));
       byPool.set(pool.construct, {
         pool: pool.construct,
         cluster: cluster.construct,
@@ -488,12 +499,13 @@ function plan(_model: FleetModel, spec: ClustersSlots['spec']): ClustersSlots['p
         profileSpec: profile,
         zones: shares[i],
         agents,
+        kubeProxyRequestsPerNode,
         agentRequestsPerNode,
-        agentPodsPerNode: agents.length,
+        agentPodsPerNode: agents.length + kubeProxyPods,
         appAllocatablePerNode: subtractResources(profile.allocatable, agentRequestsPerNode),
-        appPodsPerNode: profile.maxPods - agents.length,
+        appPodsPerNode: profile.maxPods - agents.length - kubeProxyPods,
       });
-      pods += pool.capacity * agents.length;
+      pods += pool.capacity * (agents.length + kubeProxyPods);
       requests = addResources(requests, scaleResources(agentRequestsPerNode, pool.capacity));
     });
     agentTotals.set(cluster.construct, { pods, requests });

@@ -42,7 +42,7 @@ const nodeAmounts = (d: string): Schema => object(d, {
 
 const nodeResources = object('What one node of the pool offers, as the synth computed it.', {
   allocatable: required(nodeAmounts('Allocatable of one node: capacity minus kube-reserved, system-reserved and the hard eviction memory; pods is maxPods.')),
-  daemonSets: required(nodeAmounts('What the required DaemonSets that run on the pool request on each node; pods is their count (none on an empty pool).')),
+  daemonSets: required(nodeAmounts('What the platform pods that run on every node of the pool (the required DaemonSets and kube-proxy) request on each node; pods is their count (none on an empty pool).')),
   forPods: required(nodeAmounts('What one node leaves for app pods: allocatable minus the DaemonSets.')),
 });
 
