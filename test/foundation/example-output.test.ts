@@ -56,6 +56,7 @@ describe('example fleet layout', () => {
   test('the local-volume provisioner runs only on storage pools; log shipper and metrics on every pool', () => {
     const ds = result.objects.filter(o => o.object.kind === 'DaemonSet' && o.cluster === 'lva1-prod-1').map(o => o.object.metadata.name).sort();
     expect(ds).toEqual([
+      'kube-proxy',
       'local-volume-provisioner-local-ssd',
       'log-shipper-general', 'log-shipper-gpu', 'log-shipper-high-memory', 'log-shipper-local-ssd',
       'node-metrics-general', 'node-metrics-gpu', 'node-metrics-high-memory', 'node-metrics-local-ssd',
