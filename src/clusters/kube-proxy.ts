@@ -1,7 +1,6 @@
 /**
  * kube-proxy of a cluster: its props, their resolution into a
- * {@link KubeProxySpec}, the node sysctls each proxy mode depends on, and the
- * rendering of its `KubeProxyConfiguration` (kubeproxy.config.k8s.io/v1alpha1),
+ * {@link KubeProxySpec}, and the rendering of its `KubeProxyConfiguration` (kubeproxy.config.k8s.io/v1alpha1),
  * ConfigMap, ServiceAccount, RBAC and DaemonSet in kube-system.
  *
  * kube-proxy programs the node's packet filter (IPVS, nftables or iptables):
@@ -16,17 +15,9 @@ import { Violations } from '../core/errors';
 import { LABEL_PREFIX } from '../core/names';
 import { ResourceAmounts, amountsIfValid, cpuProblem, cpuToMillis, formatCpu, formatMemory, memoryProblem, memoryToMiB } from '../core/resources';
 import { parseKubeVersion } from '../core/versions';
+import { DEFAULT_CONNTRACK_MAX_PER_CORE, DEFAULT_CONNTRACK_MIN, KubeProxyMode } from '../machines/sysctls';
 import { KubeObject } from '../synth/context';
 import { toYaml } from '../synth/emit';
-
-/**
- * How kube-proxy implements Services on a node. `ipvs` (the default) keeps
- * Service lookup in kernel hash tables, so a rule change costs the same with
- * 10 or 10,000 Services, where `iptables` rewrites a rule list that grows with
- * every Service and endpoint; `nftables` is the successor of both, beta from
- * Kubernetes 1.31 (this library allows it there).
- */
-export type KubeProxyMode = 'ipvs' | 'nftables' | 'iptables';
 
 /** IPVS schedulers kube-proxy accepts. */
 export type IpvsScheduler = 'rr' | 'wrr' | 'lc' | 'wlc' | 'lblc' | 'lblcr' | 'sh' | 'dh' | 'sed' | 'nq';
@@ -103,6 +94,8 @@ export interface KubeProxySpec {
   readonly requests: ResourceAmounts;
 }
 
+export type { KubeProxyMode };
+
 /** Default proxy mode (see {@link KubeProxyMode}). @internal */
 export const DEFAULT_KUBE_PROXY_MODE: KubeProxyMode = 'ipvs';
 /** Default CPU request of kube-proxy, in millicores. @internal */
@@ -138,54 +131,6 @@ export const KUBE_PROXY_CAPABILITIES: readonly string[] = ['NET_ADMIN', 'NET_RAW
 
 /** kube-proxy's namespace: Kubernetes' own. @internal */
 export const KUBE_PROXY_NAMESPACE = 'kube-system';
-
-/** A node sysctl kube-proxy depends on: its required value and why. @internal */
-export interface ProxySysctl {
-  /** The sysctl key. */
-  readonly key: string;
-  /** The value the library sets by default. */
-  readonly value: number;
-  /** Whether a profile's value breaks the mode: a check of the value. */
-  readonly ok: (value: number) => boolean;
-  /** What the value must be, for messages. */
-  readonly needs: string;
-  /** The proxy modes that depend on it. */
-  readonly modes: readonly KubeProxyMode[];
-  /** Why. */
-  readonly reason: string;
-}
-
-/**
- * The node sysctls kube-proxy depends on, per mode, with the reason for each
- * (the docs' table is this list). Node profiles set them by default.
- * @internal
- */
-export const KUBE_PROXY_SYSCTLS: readonly ProxySysctl[] = [
-  {
-    key: 'net.ipv4.vs.expire_nodest_conn', value: 1, ok: n => n === 1, needs: '1', modes: ['ipvs'],
-    reason: 'when a backend is removed (weight 0, then deleted), IPVS drops its connections at once instead of sending packets to a dead endpoint until they time out',
-  },
-  {
-    key: 'net.ipv4.vs.expire_quiescent_template', value: 1, ok: n => n === 1, needs: '1', modes: ['ipvs'],
-    reason: 'persistence templates (sessionAffinity: ClientIP) of a backend with weight 0 expire, so affine clients move to a live backend',
-  },
-  {
-    key: 'net.ipv4.vs.conn_reuse_mode', value: 1, ok: n => n === 1, needs: '1', modes: ['ipvs'],
-    reason: 'a new connection that reuses a source port is scheduled again instead of following the old, possibly removed, backend (kernels from 5.9 do this without the 1 s stall of older kernels)',
-  },
-  {
-    key: 'net.ipv4.vs.conntrack', value: 1, ok: n => n === 1, needs: '1', modes: ['ipvs'],
-    reason: 'IPVS keeps conntrack entries, which the masquerade (SNAT) rules kube-proxy installs match on',
-  },
-  {
-    key: 'net.ipv4.tcp_retries2', value: 8, ok: n => n >= 3 && n <= 8, needs: 'from 3 to 8', modes: ['ipvs', 'nftables', 'iptables'],
-    reason: 'a connection to a vanished peer (a crashed node) fails after about 100 s instead of the default 15 retries (about 15 minutes)',
-  },
-  {
-    key: 'net.bridge.bridge-nf-call-iptables', value: 1, ok: n => n === 1, needs: '1', modes: ['ipvs', 'iptables'],
-    reason: 'bridged pod traffic passes the netfilter hooks the Service rules live in',
-  },
-];
 
 /** The conntrack table size kube-proxy sets on a node of `cores` cores: max(min, maxPerCore × cores). @internal */
 export function conntrackMaxFor(spec: KubeProxySpec, cores: number): number {
@@ -258,8 +203,8 @@ export function resolveKubeProxy(raw: unknown, path: string, kubernetesVersion: 
   return {
     valid: v.errorCount === before,
     mode: MODES.includes(mode) ? mode : DEFAULT_KUBE_PROXY_MODE,
-    conntrackMaxPerCore: whole(ct.maxPerCore, 'kubeProxy.conntrack.maxPerCore', 32768, 1_048_576),
-    conntrackMin: whole(ct.min, 'kubeProxy.conntrack.min', 131072, 67_108_864),
+    conntrackMaxPerCore: whole(ct.maxPerCore, 'kubeProxy.conntrack.maxPerCore', DEFAULT_CONNTRACK_MAX_PER_CORE, 1_048_576),
+    conntrackMin: whole(ct.min, 'kubeProxy.conntrack.min', DEFAULT_CONNTRACK_MIN, 67_108_864),
     tcpEstablishedTimeoutSeconds: whole(ct.tcpEstablishedTimeoutSeconds, 'kubeProxy.conntrack.tcpEstablishedTimeoutSeconds', 86400, 604_800),
     tcpCloseWaitTimeoutSeconds: whole(ct.tcpCloseWaitTimeoutSeconds, 'kubeProxy.conntrack.tcpCloseWaitTimeoutSeconds', 3600, 86_400),
     ipvsScheduler: SCHEDULERS.includes(scheduler) ? scheduler : 'rr',

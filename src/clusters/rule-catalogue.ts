@@ -185,6 +185,16 @@ export const CLUSTERS_RULES = ruleCatalogue('clusters', {
     fix: 'shorten the pool or DaemonSet name',
     severity: 'error',
   },
+  'pool.kube-proxy.sysctl': {
+    summary: "the node profile's sysctls keep what the cluster's kube-proxy mode needs (IPVS: expire_nodest_conn, expire_quiescent_template and vs.conntrack at 1; every mode: forwarding and bridge netfilter on)",
+    fix: "remove the override from the profile's nodeConfig.sysctls, or use another proxy mode for the cluster",
+    severity: 'error',
+  },
+  'pool.kube-proxy.sysctl.degraded': {
+    summary: "the node profile's sysctls do not slow kube-proxy's failover (tcp_retries2 from 3 to 8, conn_reuse_mode 1) nor leave the conntrack table smaller than kube-proxy sizes it",
+    fix: "remove the override from the profile's nodeConfig.sysctls, or raise nf_conntrack_max to what kube-proxy sets",
+    severity: 'warning',
+  },
   'pool.kube-proxy.fit': {
     summary: "kube-proxy's requests fit on a node of the pool's profile: it runs on every node",
     fix: "lower the cluster's kubeProxy cpu/memory or use a larger node profile for the pool",

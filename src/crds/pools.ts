@@ -31,6 +31,8 @@ const nodeConfig = object('Kubelet configuration of the pool\'s nodes (the node 
   systemReserved: required(map('system-reserved resources.', quantity('A quantity.'))),
   evictionHard: required(map('Hard eviction thresholds.', string('A threshold, a quantity or a percentage.'))),
   configFile: required(string('Path of the full KubeletConfiguration file in the GitOps output.')),
+  sysctls: optional(map('Kernel parameters of the nodes (sysctl key to value): the library\'s defaults, which kube-proxy depends on, and the profile\'s own.', integer('A sysctl value.', { minimum: 0 })), {}),
+  sysctlFile: optional(string('Path of the nodes\' sysctl.d file in the GitOps output.')),
 });
 
 const nodeAmounts = (d: string): Schema => object(d, {
