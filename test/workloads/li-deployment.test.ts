@@ -3,36 +3,13 @@ import { AppNamespace, Cpu, LiDeployment, Labels, NodeProfile, PlatformPodTempla
 import { configMapName } from '../../src/workloads/config-hash';
 import { AppLabels } from '../../src/workloads/pod';
 import { planRollout } from '../../src/workloads/rollout';
+import { restrictedProblems } from '../support/pod-security';
 import { describeWithSchemas, validateAll } from '../support/schemas';
 
 function synthFeed(props: Partial<typeof FEED> = {}, options: { openKruise?: boolean } = {}) {
   const f = workloadFleet(options);
   const d = new LiDeployment(f.ns, 'feed', { ...FEED, ...props });
   return { ...f, d, result: f.fleet.synthesize() };
-}
-
-/** Checks a pod spec against the Kubernetes "restricted" Pod Security Standard (v1.28). */
-function restrictedProblems(spec: any): string[] {
-  const out: string[] = [];
-  const sc = spec.securityContext ?? {};
-  if (sc.seccompProfile?.type !== 'RuntimeDefault' && sc.seccompProfile?.type !== 'Localhost') out.push('pod seccompProfile');
-  if (spec.hostNetwork || spec.hostPID || spec.hostIPC) out.push('host namespaces');
-  const allowed = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
-  for (const v of spec.volumes ?? []) {
-    const type = Object.keys(v).find(k => k !== 'name');
-    if (!allowed.includes(type!)) out.push(`volume ${v.name} type ${type}`);
-  }
-  for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
-    const csc = c.securityContext ?? {};
-    if (csc.privileged) out.push(`${c.name} privileged`);
-    if (csc.allowPrivilegeEscalation !== false) out.push(`${c.name} allowPrivilegeEscalation`);
-    if (!(csc.runAsNonRoot === true || (sc.runAsNonRoot === true && csc.runAsNonRoot !== false))) out.push(`${c.name} runAsNonRoot`);
-    if ((csc.runAsUser ?? sc.runAsUser) === 0) out.push(`${c.name} runAsUser 0`);
-    if (!(csc.capabilities?.drop ?? []).includes('ALL')) out.push(`${c.name} capabilities.drop ALL`);
-    if ((csc.capabilities?.add ?? []).some((a: string) => a !== 'NET_BIND_SERVICE')) out.push(`${c.name} capabilities.add`);
-    if ((c.ports ?? []).some((p: any) => p.hostPort)) out.push(`${c.name} hostPort`);
-  }
-  return out;
 }
 
 describeWithSchemas('LiDeployment output is schema-valid', () => {
