@@ -21,6 +21,8 @@ export interface GenerateOptions {
   readonly seed: number;
   /** Output directory of the fleet. */
   readonly outdir: string;
+  /** An app (by index) whose image gets another tag, everything else the same: a one-app change. @default - none */
+  readonly changedApp?: number;
 }
 
 /** What the generator decided about one app; workloads are built from it. */
@@ -226,7 +228,7 @@ export function generateFleet(opts: GenerateOptions): Fleet {
       cpuMillis: pick(rng, [250, 500, 1000, 2000, 4000]),
       memoryMiB: pick(rng, [512, 1024, 2048, 4096, 8192]),
       port: 8080,
-      image: `registry.internal/apps/${name}:1.${between(rng, 0, 99)}.${between(rng, 0, 9)}`,
+      image: `registry.internal/apps/${name}:1.${between(rng, 0, 99)}.${between(rng, 0, 9)}${opts.changedApp === i ? '-next' : ''}`,
       volumeGiB: stateful ? pick(rng, [100, 200, 500]) : 0,
     };
     const ns = new AppNamespace(fleet, name, { app: name, tenant, nodeProfile });

@@ -1,59 +1,87 @@
 /**
  * The fleet-scale benchmark (`npm run bench`).
  *
- * For each size (default 300, 1,000 and 3,000 apps, with clusters and stateful
- * apps at LinkedIn's ratios) it runs, in a fresh child process so peak memory
- * is per size, a full synth of the generated fleet: construction of the
- * construct tree, validation, planning, rendering, emission and the atomic
- * write of every file to a temporary directory. It records wall time, CPU time
- * (user + system) and peak RSS (of the whole child, Node.js and the TypeScript
- * transpiler included).
+ * Every system is measured the same way: as a separate whole process (Node.js
+ * start and module loading included; the library and the benchmark are
+ * compiled to JavaScript first, as users run them), under `/usr/bin/time`, which reports the child's wall time, its CPU
+ * time (user + system, of it and every process it waited for: the CLI's fleet
+ * program too) and its peak RSS (of the largest process). Each system runs
+ * once per round; rounds interleave all sizes and systems, so a slow spell of
+ * a shared machine touches them alike; the report gives the median and the
+ * spread (min–max) of each.
  *
- * At the largest size it also runs, each in its own child: the baseline (the
- * same apps as cdk8s-plus-28 Deployments, Services and PDBs, one Chart per
- * app, `App.synth()` into a temporary directory) and the floor (serializing
- * the synth's own final objects with the `yaml` package, nothing else).
+ * Systems, per size (default 1,000, 3,000 and 10,000 apps, with clusters and
+ * stateful apps at LinkedIn's ratios):
+ * - `program`: the fleet program's own `fleet.synth()` into a fresh directory
+ * - `synth`: `cdk8s-fleet synth` of the same program into a fresh directory
+ * - `check`: `cdk8s-fleet synth --check` against that (unchanged) output
+ * - `change`: `cdk8s-fleet synth` after a one-app change (one image tag), over that output
+ * - `diff`: `cdk8s-fleet diff OLD NEW` of the two outputs (one app changed)
+ * - `plan`: `cdk8s-fleet plan` of the output
+ * - `baseline`: the same apps as cdk8s-plus-28 charts, `App.synth()` (from the apps' specs)
+ * - `floor`: the synth's final objects serialized with the `yaml` package (from their JSON)
  *
- * Options: --sizes 300,1000,3000  --seed 42  --repeat 3 (best of N rounds over all
- *          sizes, so that a slow spell of a noisy machine skews no single ratio)
- *          --baseline-apps N (cap the baseline; its time is then scaled
- *          linearly, which flatters it since its cost grows faster)
- *          --no-baseline
- *          --tmpdir DIR (where the output is written; default the OS's)
+ * Options: --sizes 1000,3000,10000  --rounds 3  --seed 42  --no-baseline
+ *          --tmpdir DIR (where outputs are written; default the OS's)
  *
  * Results go to bench/results/latest.json; the last line printed is one JSON
- * object for tools: {"apps", "objects", "synthWallMs", "synthPeakRssMB",
- * "baselineWallMs", "yamlOnlyWallMs", "scaling3x"}.
+ * object for tools (medians, ms and MB, and the ratios).
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { performance } from 'perf_hooks';
 import { stringify } from 'yaml';
 import { buildBaselineApp } from './baseline';
 import { GeneratedApp, clustersFor, generateFleet, generatedAppOf, statefulAppsFor } from './generator';
-import { AppNamespace, Fleet } from '../src';
+import { AppNamespace } from '../src';
 import { FleetModel } from '../src/core/model';
-import { canonicalObject } from '../src/synth/emit';
-import { writeOutputAtomically } from '../src/synth/write';
-import { emitYaml } from '../src/synth/yaml-emitter';
 
-/** What one child measured. */
-interface Measurement {
-  readonly apps: number;
-  readonly clusters: number;
-  readonly objects: number;
-  readonly files: number;
+/** One run of one system, as `/usr/bin/time` saw it. */
+interface Sample {
   readonly wallMs: number;
   readonly cpuMs: number;
   readonly peakRssMB: number;
-  /** Phases of the synth (construction, synthesize, write) or of the floor. */
-  readonly phases: Record<string, number>;
-  /** Apps the baseline actually synthesized (when capped). */
-  readonly measuredApps?: number;
-  /** Wall time of the whole child process as the parent saw it (Node.js start, module loading and transpiling included). */
-  readonly processWallMs?: number;
+}
+
+/** Median and spread of a system's samples. */
+interface Stat {
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+const SYSTEMS = ['program', 'synth', 'check', 'change', 'diff', 'plan', 'baseline', 'floor'] as const;
+type System = typeof SYSTEMS[number];
+
+const ROOT = path.resolve(__dirname, '..');
+const NODE = `${process.execPath} --max-old-space-size=4096`;
+const TIME = '/usr/bin/time';
+
+/** The commands of the compiled systems. */
+interface Commands {
+  readonly cli: string;
+  readonly program: string;
+  readonly self: string;
+}
+
+/**
+ * Compiles src/ and bench/ to JavaScript below `root` with the project's
+ * compiler settings, as users run the library (no TypeScript loader in any
+ * measured process); the children find the project's packages through
+ * NODE_PATH.
+ */
+function compile(root: string): Commands {
+  const build = path.join(root, 'js');
+  const tsc = require.resolve('typescript/bin/tsc');
+  const res = spawnSync(process.execPath, [tsc, '-p', path.join(__dirname, 'tsconfig.json'), '--noEmit', 'false', '--declaration', 'false', '--outDir', build],
+    { encoding: 'utf8' });
+  if (res.status !== 0) throw new Error(`compiling the benchmark failed:\n${res.stdout}${res.stderr}`);
+  return {
+    cli: `${NODE} ${path.join(build, 'src', 'cli', 'main.js')}`,
+    program: `${NODE} ${path.join(build, 'bench', 'program.js')}`,
+    self: `${NODE} ${path.join(build, 'bench', 'run.js')}`,
+  };
 }
 
 function args(): Map<string, string> {
@@ -68,172 +96,81 @@ function args(): Map<string, string> {
   return m;
 }
 
-/**
- * Where children write: below one directory per run, removed by the parent at
- * the very end. Deleting tens of thousands of files between measurements would
- * slow the next ones down: ext4 skips recently deleted inodes when it allocates
- * new ones, for up to minutes.
- */
-let tmpRoot = os.tmpdir();
-
-function tmpDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(tmpRoot, prefix));
-}
-
-function generate(apps: number, seed: number, outdir: string): Fleet {
-  return generateFleet({ apps, statefulApps: statefulAppsFor(apps), clusters: clustersFor(apps), seed, outdir });
-}
-
-function peakRssMB(): number {
-  return Math.round(process.resourceUsage().maxRSS / 1024);
-}
-
-function cpuMs(since: NodeJS.CpuUsage): number {
-  const c = process.cpuUsage(since);
-  return Math.round((c.user + c.system) / 1000);
-}
-
-/** Child: a full synth at one size, as `Fleet.synth()` does it (synthesize, then the atomic write). */
-function childSynth(apps: number, seed: number): Measurement {
-  const outdir = path.join(tmpDir('synth-'), 'dist');
-  {
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    const fleet = generate(apps, seed, outdir);
-    const t1 = performance.now();
-    const result = fleet.synthesize(); // the same path as Fleet.synth(): synthesize, then the atomic write
-    const t2 = performance.now();
-    writeOutputAtomically(fleet.fleetOutdir, result.files);
-    const t3 = performance.now();
-    return {
-      apps,
-      clusters: clustersFor(apps),
-      objects: result.objects.length,
-      files: result.files.size,
-      wallMs: Math.round(t3 - t0),
-      cpuMs: cpuMs(cpu0),
-      peakRssMB: peakRssMB(),
-      phases: { constructMs: Math.round(t1 - t0), synthesizeMs: Math.round(t2 - t1), writeMs: Math.round(t3 - t2) },
-    };
-  }
-}
-
-/** Child: the cdk8s-plus-28 one-chart-per-app baseline for the same apps. */
-function childBaseline(apps: number, seed: number, cap: number): Measurement {
-  const fleet = generate(apps, seed, 'unused');
-  const specs = new FleetModel(fleet).ofType(AppNamespace).map(generatedAppOf).filter((a): a is GeneratedApp => a !== undefined);
-  const measured = specs.slice(0, Math.min(cap, specs.length));
-  const root = tmpDir('baseline-');
-  {
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    const app = buildBaselineApp(measured, root);
-    const t1 = performance.now();
-    app.synth();
-    const t2 = performance.now();
-    const objects = fs.readdirSync(root).reduce((n, f) => n + fs.readFileSync(path.join(root, f), 'utf8').split(/^---$/m).length, 0);
-    return {
-      apps,
-      clusters: 0,
-      objects,
-      files: fs.readdirSync(root).length,
-      measuredApps: measured.length,
-      wallMs: Math.round(t2 - t0),
-      cpuMs: cpuMs(cpu0),
-      peakRssMB: peakRssMB(),
-      phases: { constructMs: Math.round(t1 - t0), synthMs: Math.round(t2 - t1) },
-    };
-  }
-}
-
-/** Child: the floor, the synth's own final objects serialized with `yaml` alone (and with the library's emitter, for reference). */
-function childYamlOnly(apps: number, seed: number): Measurement {
-  const fleet = generate(apps, seed, 'unused');
-  const result = fleet.synthesize();
-  const docs = result.objects.map(o => canonicalObject(o.object));
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  let bytes = 0;
-  for (const d of docs) bytes += stringify(d, { lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false }).length;
-  const t1 = performance.now();
-  const cpu = cpuMs(cpu0);
-  let ownBytes = 0;
-  for (const d of docs) ownBytes += emitYaml(d).length;
-  const t2 = performance.now();
-  if (ownBytes <= 0 || bytes <= 0) throw new Error('nothing serialized');
-  return {
-    apps,
-    clusters: clustersFor(apps),
-    objects: docs.length,
-    files: 0,
-    wallMs: Math.round(t1 - t0),
-    cpuMs: cpu,
-    peakRssMB: peakRssMB(),
-    phases: { yamlPackageMs: Math.round(t1 - t0), ownEmitterMs: Math.round(t2 - t1), yamlBytes: bytes, ownBytes },
-  };
-}
-
-function runChild(kind: string, apps: number, seed: number, extra: string[] = []): Measurement {
-  const t0 = performance.now();
-  const res = spawnSync(process.execPath, [
-    '--max-old-space-size=4096',
-    '-r', require.resolve('ts-node/register/transpile-only'),
-    __filename, '--child', kind, '--apps', String(apps), '--seed', String(seed), '--tmpdir', tmpRoot, ...extra,
-  ], {
+/** Runs `command` (a shell command) as a whole process under /usr/bin/time; `ok` lists its accepted exit codes. */
+function measure(command: string, env: NodeJS.ProcessEnv, cwd: string, ok: readonly number[] = [0]): Sample {
+  const out = path.join(os.tmpdir(), `fleet-bench-time-${process.pid}`);
+  const res = spawnSync(TIME, ['-f', '%e %U %S %M', '-o', out, 'sh', '-c', command], {
+    cwd,
     encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-    env: { ...process.env, TS_NODE_PROJECT: path.join(__dirname, 'tsconfig.json') },
+    maxBuffer: 256 * 1024 * 1024,
+    env: { ...process.env, CI: 'true', NODE_PATH: path.join(ROOT, 'node_modules'), ...env },
   });
-  if (res.status !== 0) {
-    throw new Error(`benchmark child '${kind}' (${apps} apps) failed with status ${res.status}:\n${res.stderr}`);
+  if (res.status === null || !ok.includes(res.status)) {
+    throw new Error(`'${command}' failed with status ${res.status}:\n${res.stderr}`);
   }
-  const last = res.stdout.trim().split('\n').pop() ?? '';
-  return { ...(JSON.parse(last) as Measurement), processWallMs: Math.round(performance.now() - t0) };
+  const [wall, user, sys, rssKB] = fs.readFileSync(out, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+  fs.rmSync(out, { force: true });
+  return { wallMs: Math.round(wall * 1000), cpuMs: Math.round((user + sys) * 1000), peakRssMB: Math.round(rssKB / 1024) };
 }
 
-function bestOf(n: number, run: () => Measurement): Measurement {
-  let best: Measurement | undefined;
-  for (let i = 0; i < n; i++) {
-    const m = run();
-    if (!best || m.wallMs < best.wallMs) best = m;
-  }
-  return best!;
-}
-
-function fmt(ms: number): string {
-  return `${(ms / 1000).toFixed(2)} s`;
+function stat(xs: readonly number[]): Stat {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  const median = s.length % 2 === 1 ? s[mid] : Math.round((s[mid - 1] + s[mid]) / 2);
+  return { median, min: s[0], max: s[s.length - 1] };
 }
 
 function ratio(a: number, b: number): number {
   return Math.round((a / b) * 100) / 100;
 }
 
+function secs(ms: number): string {
+  return (ms / 1000).toFixed(2);
+}
+
+/** Child: the cdk8s-plus-28 baseline for the apps in a JSON file. */
+function childBaseline(specsJson: string, outdir: string): void {
+  const specs = JSON.parse(fs.readFileSync(specsJson, 'utf8')) as GeneratedApp[];
+  buildBaselineApp(specs, outdir).synth();
+}
+
+/** Child: the floor, the objects of a JSON file serialized with the `yaml` package. */
+function childFloor(objectsJson: string): void {
+  const docs = JSON.parse(fs.readFileSync(objectsJson, 'utf8')) as unknown[];
+  let bytes = 0;
+  for (const d of docs) bytes += stringify(d, { lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false }).length;
+  if (bytes <= 0) throw new Error('nothing serialized');
+}
+
+/** Child: the apps' specs of a size, as JSON, for the baseline. */
+function childSpecs(apps: number, seed: number, file: string): void {
+  const fleet = generateFleet({ apps, statefulApps: statefulAppsFor(apps), clusters: clustersFor(apps), seed, outdir: 'unused' });
+  const specs = new FleetModel(fleet).ofType(AppNamespace).map(generatedAppOf).filter((a): a is GeneratedApp => a !== undefined);
+  fs.writeFileSync(file, JSON.stringify(specs));
+}
+
 function main(): void {
   const a = args();
-  const seed = Number(a.get('seed') ?? 42);
-  const apps = Number(a.get('apps') ?? 0);
   const child = a.get('child');
-  tmpRoot = path.resolve(a.get('tmpdir') ?? os.tmpdir());
-  if (child) {
-    const cap = Number(a.get('baseline-apps') ?? apps);
-    const m = child === 'synth' ? childSynth(apps, seed) : child === 'baseline' ? childBaseline(apps, seed, cap) : childYamlOnly(apps, seed);
-    process.stdout.write(`${JSON.stringify(m)}\n`);
-    return;
-  }
-
-  const base = tmpRoot;
-  tmpRoot = fs.mkdtempSync(path.join(base, 'fleet-bench-'));
+  if (child === 'baseline') return childBaseline(a.get('specs')!, a.get('out')!);
+  if (child === 'floor') return childFloor(a.get('objects')!);
+  if (child === 'specs') return childSpecs(Number(a.get('apps')), Number(a.get('seed')), a.get('file')!);
+  if (!fs.existsSync(TIME)) throw new Error(`the benchmark measures every system with ${TIME} (GNU time); install it (apt-get install time)`);
+  const base = path.resolve(a.get('tmpdir') ?? os.tmpdir());
+  const root = fs.mkdtempSync(path.join(base, 'fleet-bench-'));
   try {
-    runAll(a, seed, base);
+    runAll(a, root, base);
   } finally {
-    fs.rmSync(tmpRoot, { recursive: true, force: true });
+    fs.rmSync(root, { recursive: true, force: true });
   }
 }
 
-function runAll(a: Map<string, string>, seed: number, base: string): void {
-  const sizes = (a.get('sizes') ?? '300,1000,3000').split(',').map(Number).sort((x, y) => x - y);
-  const repeat = Number(a.get('repeat') ?? 3);
-  const largest = sizes[sizes.length - 1];
+function runAll(a: Map<string, string>, root: string, base: string): void {
+  const { cli: CLI, program: PROGRAM, self } = compile(root);
+  const sizes = (a.get('sizes') ?? '1000,3000,10000').split(',').map(Number).sort((x, y) => x - y);
+  const rounds = Number(a.get('rounds') ?? a.get('repeat') ?? 3);
+  const seed = Number(a.get('seed') ?? 42);
+  const systems = SYSTEMS.filter(s => s !== 'baseline' || a.get('no-baseline') !== 'true');
   const cpus = os.cpus();
   const machine = {
     cpus: cpus.length,
@@ -244,59 +181,98 @@ function runAll(a: Map<string, string>, seed: number, base: string): void {
     loadAverageAtStart: os.loadavg().map(l => Math.round(l * 10) / 10),
   };
   const log = (s: string) => process.stdout.write(`${s}\n`);
-  log(`cdk8s-fleet benchmark: sizes ${sizes.join(', ')} apps, seed ${seed}, best of ${repeat}, output written below ${base}; `
-    + `${machine.cpus} CPUs (${machine.cpuModel}), Node.js ${machine.node}, load ${machine.loadAverageAtStart.join(' ')}`);
+  log(`cdk8s-fleet benchmark: sizes ${sizes.join(', ')} apps, seed ${seed}, ${rounds} interleaved round(s), medians (min-max), `
+    + `every system a whole process; ${machine.cpus} CPUs (${machine.cpuModel}), Node.js ${machine.node}, load ${machine.loadAverageAtStart.join(' ')}`);
 
-  // Rounds over all sizes rather than repeats of one size: a slow spell of the
-  // machine then touches every size alike instead of skewing one ratio.
-  const synth = new Map<number, Measurement>();
-  for (let round = 0; round < repeat; round++) {
+  // inputs of the baseline and the floor, made once per size (not measured)
+  const inputs = new Map<number, { specs: string; objects: string }>();
+  for (const size of sizes) {
+    const specs = path.join(root, `specs-${size}.json`);
+    const objects = path.join(root, `objects-${size}.json`);
+    measure(`${self} --child specs --apps ${size} --seed ${seed} --file ${specs}`, {}, root);
+    measure(PROGRAM, { BENCH_APPS: String(size), BENCH_SEED: String(seed), BENCH_OBJECTS_JSON: objects }, root);
+    inputs.set(size, { specs, objects });
+  }
+
+  const samples = new Map<string, Sample[]>();
+  const add = (size: number, system: System, s: Sample) => {
+    const k = `${size}|${system}`;
+    samples.set(k, [...(samples.get(k) ?? []), s]);
+  };
+  for (let round = 0; round < rounds; round++) {
     for (const size of sizes) {
-      const m = runChild('synth', size, seed);
-      const best = synth.get(size);
-      if (!best || m.wallMs < best.wallMs) synth.set(size, m);
+      const dir = fs.mkdtempSync(path.join(root, `r${round}-${size}-`));
+      const env = { BENCH_APPS: String(size), BENCH_SEED: String(seed) };
+      const app = `--app '${PROGRAM}'`;
+      for (const system of systems) {
+        let s: Sample;
+        switch (system) {
+          case 'program': s = measure(PROGRAM, { ...env, CDK8S_FLEET_OUTDIR: path.join(dir, 'program') }, dir); break;
+          case 'synth': s = measure(`${CLI} synth -q ${app} -o out`, env, dir); break;
+          case 'check': s = measure(`${CLI} synth --check -q ${app} -o out`, env, dir); break;
+          case 'change': s = measure(`${CLI} synth -q ${app} -o out`, { ...env, BENCH_CHANGED_APP: String(Math.floor(size / 2)) }, dir); break;
+          case 'diff': s = measure(`${CLI} diff program out > /dev/null`, {}, dir, [1]); break;
+          case 'plan': s = measure(`${CLI} plan out > /dev/null`, {}, dir); break;
+          case 'baseline': s = measure(`${self} --child baseline --specs ${inputs.get(size)!.specs} --out baseline`, {}, dir); break;
+          case 'floor': s = measure(`${self} --child floor --objects ${inputs.get(size)!.objects}`, {}, dir); break;
+        }
+        add(size, system, s);
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  const results: Record<string, Record<string, { wallMs: Stat; cpuMs: Stat; peakRssMB: Stat }>> = {};
+  for (const size of sizes) {
+    results[size] = {};
+    for (const system of systems) {
+      const xs = samples.get(`${size}|${system}`) ?? [];
+      results[size][system] = { wallMs: stat(xs.map(x => x.wallMs)), cpuMs: stat(xs.map(x => x.cpuMs)), peakRssMB: stat(xs.map(x => x.peakRssMB)) };
     }
   }
   for (const size of sizes) {
-    const m = synth.get(size)!;
-    log(`synth    ${String(size).padStart(5)} apps, ${String(m.clusters).padStart(3)} clusters: ${String(m.objects).padStart(6)} objects, ${fmt(m.wallMs)} wall, `
-      + `${fmt(m.cpuMs)} CPU, ${m.peakRssMB} MB peak RSS (construct ${fmt(m.phases.constructMs)}, synthesize ${fmt(m.phases.synthesizeMs)}, write ${fmt(m.phases.writeMs)}; `
-      + `whole process ${fmt(m.processWallMs ?? 0)})`);
+    log(`${size} apps, ${clustersFor(size)} clusters:`);
+    for (const system of systems) {
+      const r = results[size][system];
+      log(`  ${system.padEnd(9)} wall ${secs(r.wallMs.median).padStart(6)} s (${secs(r.wallMs.min)}-${secs(r.wallMs.max)}), `
+        + `CPU ${secs(r.cpuMs.median).padStart(6)} s (${secs(r.cpuMs.min)}-${secs(r.cpuMs.max)}), peak RSS ${String(r.peakRssMB.median).padStart(5)} MB (${r.peakRssMB.min}-${r.peakRssMB.max})`);
+    }
   }
-  const top = synth.get(largest)!;
-  const third = sizes.find(s => s * 3 === largest);
-  const scaling3x = third ? ratio(top.wallMs, synth.get(third)!.wallMs) : NaN;
-
-  const floor = bestOf(repeat, () => runChild('yaml', largest, seed));
-  log(`floor    ${String(largest).padStart(5)} apps: ${floor.objects} objects serialized with the yaml package in ${fmt(floor.wallMs)} `
-    + `(the library's emitter: ${fmt(floor.phases.ownEmitterMs)})`);
-
-  let baseline: Measurement | undefined;
-  let baselineWallMs = NaN;
-  if (a.get('no-baseline') !== 'true') {
-    const cap = Number(a.get('baseline-apps') ?? largest);
-    baseline = runChild('baseline', largest, seed, ['--baseline-apps', String(cap)]);
-    const measuredApps = baseline.measuredApps ?? largest;
-    baselineWallMs = Math.round(baseline.wallMs * (largest / measuredApps));
-    log(`baseline ${String(measuredApps).padStart(5)} apps as cdk8s-plus-28 charts: ${baseline.objects} objects, ${fmt(baseline.wallMs)} wall, ${fmt(baseline.cpuMs)} CPU, `
-      + `${baseline.peakRssMB} MB peak RSS${measuredApps < largest ? `; scaled linearly to ${largest} apps: ${fmt(baselineWallMs)}` : ''}`);
+  const ratios: Record<string, Record<string, number>> = {};
+  for (const size of sizes) {
+    const r = results[size];
+    const program = r.program.wallMs.median;
+    ratios[size] = {
+      synthPerProgram: ratio(r.synth.wallMs.median, program),
+      checkPerProgram: ratio(r.check.wallMs.median, program),
+      changePerProgram: ratio(r.change.wallMs.median, program),
+      diffPerProgram: ratio(r.diff.wallMs.median, program),
+      planPerProgram: ratio(r.plan.wallMs.median, program),
+      ...(r.baseline ? { baselinePerProgram: ratio(r.baseline.wallMs.median, program) } : {}),
+      programPerFloor: ratio(program, r.floor.wallMs.median),
+    };
+    log(`ratios at ${size} apps (wall, medians): ${Object.entries(ratios[size]).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   }
-
-  log(`ratios at ${largest} apps: baseline / synth = ${ratio(baselineWallMs, top.wallMs)}x, synth / yaml-only floor = ${ratio(top.wallMs, floor.wallMs)}x, `
-    + `time(${largest}) / time(${third ?? '?'}) = ${scaling3x}`);
+  const growth: Record<string, number> = {};
+  for (let i = 1; i < sizes.length; i++) {
+    const [x, y] = [sizes[i - 1], sizes[i]];
+    growth[`cpu${y}per${x}`] = ratio(results[y].program.cpuMs.median, results[x].program.cpuMs.median);
+    growth[`wall${y}per${x}`] = ratio(results[y].program.wallMs.median, results[x].program.wallMs.median);
+  }
+  if (Object.keys(growth).length > 0) log(`growth of the program's synth: ${Object.entries(growth).map(([k, v]) => `${k} ${v}`).join(', ')}`);
 
   const summary = {
-    apps: largest,
-    objects: top.objects,
-    synthWallMs: top.wallMs,
-    synthPeakRssMB: top.peakRssMB,
-    baselineWallMs,
-    yamlOnlyWallMs: floor.wallMs,
-    scaling3x,
+    sizes,
+    rounds,
+    medians: Object.fromEntries(sizes.map(size => [size, Object.fromEntries(systems.map(s => [s, {
+      wallMs: results[size][s].wallMs.median, cpuMs: results[size][s].cpuMs.median, peakRssMB: results[size][s].peakRssMB.median,
+    }]))])),
+    ratios,
+    growth,
   };
   const resultsDir = path.join(__dirname, 'results');
   fs.mkdirSync(resultsDir, { recursive: true });
-  fs.writeFileSync(path.join(resultsDir, 'latest.json'), `${JSON.stringify({ summary, machine, seed, repeat, tmpdir: base, synth: [...synth.values()], floor, baseline }, undefined, 2)}\n`);
+  fs.writeFileSync(path.join(resultsDir, 'latest.json'), `${JSON.stringify({ summary, machine, seed, rounds, tmpdir: base, results, samples: Object.fromEntries(samples) }, undefined, 2)}\n`);
   log(`details in ${path.relative(process.cwd(), path.join(resultsDir, 'latest.json'))}`);
   log(JSON.stringify(summary));
 }

@@ -11,7 +11,7 @@ import { GivenInputs, INPUT_ENV, OPTION_INPUT_NAMES, resolveSynthInputs } from '
 import { SynthOptions } from './synth/options';
 import { OutputWriteError, recoverOutput } from './synth/output-dir';
 import { SynthResult, synthesizeFleet } from './synth/pipeline';
-import { writeOutputAtomically } from './synth/write';
+import { writeDifferences, writeOutputAtomically } from './synth/write';
 import { PLACEMENT_RECORD_FILE, PlacementLock, updatePlacementLock } from './tenancy/lock';
 
 /** Props of the hub cluster. */
@@ -67,12 +67,23 @@ export const SynthEnv = {
    * `synth()` does neither.
    */
   REPORT_JSON: 'CDK8S_FLEET_REPORT_JSON',
+  /**
+   * An output directory to compare with instead of replacing it (`synth
+   * --check`): `synth()` then writes to its outdir only the files whose bytes
+   * differ from that directory's, and lists every differing path (added,
+   * changed, removed) in its report.
+   */
+  CHECK: 'CDK8S_FLEET_CHECK',
 } as const;
 
 /** What `synth()` reports to the CLI through env CDK8S_FLEET_REPORT_JSON. @internal */
 export interface SynthReport {
   /** Absolute path of the fleet's placement lock file, if it declares one. */
   readonly lockFile?: string;
+  /** How many files the output holds (its marker left out). */
+  readonly files?: number;
+  /** With env CDK8S_FLEET_CHECK: the paths whose bytes differ from that directory's, sorted. */
+  readonly differing?: readonly string[];
 }
 
 /**
@@ -188,8 +199,11 @@ export class Fleet extends App {
     for (const w of result.warnings) {
       process.stderr.write(`${formatViolation(w)}\n`);
     }
+    const checkAgainst = process.env[SynthEnv.CHECK];
+    let differing: string[] | undefined;
     try {
-      writeOutputAtomically(this.fleetOutdir, result.files);
+      if (checkAgainst) differing = writeDifferences(checkAgainst, this.fleetOutdir, result.files);
+      else writeOutputAtomically(this.fleetOutdir, result.files);
     } catch (e) {
       const errorsJson = process.env[SynthEnv.ERRORS_JSON];
       if (errorsJson && e instanceof OutputWriteError) {
@@ -203,7 +217,11 @@ export class Fleet extends App {
     }
     if (reportJson) {
       const lock = result.model.ofType(PlacementLock)[0];
-      const report: SynthReport = lock?.filePath !== undefined && result.files.has(PLACEMENT_RECORD_FILE) ? { lockFile: lock.filePath } : {};
+      const report: SynthReport = {
+        ...(lock?.filePath !== undefined && result.files.has(PLACEMENT_RECORD_FILE) ? { lockFile: lock.filePath } : {}),
+        files: result.files.size,
+        ...(differing ? { differing } : {}),
+      };
       fs.writeFileSync(reportJson, `${JSON.stringify(report, null, 2)}\n`);
       return;
     }

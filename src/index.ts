@@ -25,7 +25,7 @@ export { parseOutputTree, readOutputTree } from './synth/read';
 export type { OutputObject, OutputTree } from './synth/read';
 export { identityKey } from './synth/layout';
 export type { ObjectIdentity } from './synth/layout';
-export { diffOutputs, MAX_FIELDS_PER_OBJECT } from './synth/diff';
+export { diffOutputFiles, diffOutputs, MAX_FIELDS_PER_OBJECT } from './synth/diff';
 export type { ChangedObject, ClusterDiff, ObjectRef, OutputDiff } from './synth/diff';
 
 // shared vocabulary and bounds

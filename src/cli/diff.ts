@@ -5,8 +5,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CliIo, ExitCode, UsageError, parseVerbArgs } from './io';
-import { OutputDiff, diffCounts, diffOutputs } from '../synth/diff';
-import { readOutputTree } from '../synth/read';
+import { OutputDiff, diffCounts, diffOutputFiles } from '../synth/diff';
+import { readFiles } from '../synth/read';
 
 /** Help text of the verb. */
 export const DIFF_HELP = `Usage: cdk8s-fleet diff OLD_DIR NEW_DIR [--json]
@@ -106,16 +106,16 @@ export async function runDiff(args: string[], io: CliIo, freshSynth: FreshSynth)
     });
     try {
       if (fresh.exitCode !== ExitCode.OK || !fresh.dir) return fresh.exitCode;
-      return report(io, diffOutputs(readOutputTree(oldDir), readOutputTree(fresh.dir)), json);
+      return report(io, diffOutputFiles(readFiles(oldDir), readFiles(fresh.dir)), json);
     } finally {
       fresh.cleanup();
     }
   }
   if (values.app || values.previous || values['no-previous'] || values.override) throw new UsageError('--app, --previous, --no-previous and --override need --synth');
   if (positionals.length !== 2) throw new UsageError('diff takes two directories: OLD_DIR NEW_DIR (or OLD_DIR --synth)');
-  const before = readOutputTree(requireDir(io, positionals[0], 'OLD_DIR'));
-  const after = readOutputTree(requireDir(io, positionals[1], 'NEW_DIR'));
-  return report(io, diffOutputs(before, after), json);
+  const before = readFiles(requireDir(io, positionals[0], 'OLD_DIR'));
+  const after = readFiles(requireDir(io, positionals[1], 'NEW_DIR'));
+  return report(io, diffOutputFiles(before, after), json);
 }
 
 function report(io: CliIo, d: OutputDiff, json: boolean): number {

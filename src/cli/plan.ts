@@ -9,7 +9,8 @@ import { CliIo, ExitCode, UsageError, formatTable, parseVerbArgs } from './io';
 import { ClusterReport, PlanReport, planReport } from './plan-report';
 import { resolveSynthConfig } from './synth';
 import { ResourceAmounts } from '../core/resources';
-import { OutputTree, readOutputTree } from '../synth/read';
+import { WORKLOAD_KINDS } from '../core/workload-kinds';
+import { OutputTree, listFiles, readOutputTreeOf } from '../synth/read';
 
 /** Help text of the verb. */
 export const PLAN_HELP = `Usage: cdk8s-fleet plan [DIR] [options]
@@ -46,22 +47,67 @@ export async function runPlan(args: string[], io: CliIo, freshSynth: FreshSynth)
   if (positionals.length > 1) throw new UsageError('plan takes at most one directory');
   const dirArg = positionals[0] ?? path.relative(io.cwd, resolveSynthConfigSafe(io));
   let previous: OutputTree | undefined;
-  if (values.previous) previous = readOutputTree(requireDir(io, values.previous as string, '--previous'));
+  if (values.previous) previous = readNamespaces(requireDir(io, values.previous as string, '--previous'));
 
   if (values.synth) {
     const committed = path.resolve(io.cwd, dirArg);
-    if (!previous && fs.existsSync(committed)) previous = readOutputTree(committed);
+    if (!previous && fs.existsSync(committed)) previous = readNamespaces(committed);
     const fresh = await freshSynth(io, { app: values.app as string | undefined, overrides: [] });
     try {
       if (fresh.exitCode !== ExitCode.OK || !fresh.dir) return fresh.exitCode;
-      return print(io, planReport(readOutputTree(fresh.dir), previous), !!values.json);
+      return print(io, planReport(readPlanTree(fresh.dir), previous), !!values.json);
     } finally {
       fresh.cleanup();
     }
   }
   if (values.app) throw new UsageError('--app needs --synth');
-  const tree = readOutputTree(requireDir(io, dirArg || '.', 'DIR'));
+  const tree = readPlanTree(requireDir(io, dirArg || '.', 'DIR'));
   return print(io, planReport(tree, previous), !!values.json);
+}
+
+/** The kind part of an API object file's name (`<kind>-<name>.yaml`, kind lowercased), if the path has the layout's shape. */
+function kindOfFile(file: string): string | undefined {
+  const parts = file.split('/');
+  const objectFile = (parts.length === 3 && parts[1] === 'cluster') || (parts.length === 4 && parts[1] === 'namespaces');
+  if (!objectFile) return undefined;
+  const base = parts[parts.length - 1];
+  const dash = base.indexOf('-');
+  return dash > 0 ? base.slice(0, dash) : undefined;
+}
+
+/** The kinds (lowercased) the plan report reads: pools, namespaces, control planes and workloads. */
+const PLAN_KINDS = new Set(['kubernetespool', 'namespace', ...WORKLOAD_KINDS.map(k => k.kind.toLowerCase())]);
+
+/**
+ * The part of an output the plan report reads, and no more: the API object
+ * files of pools, namespaces, control planes and workloads (told by their
+ * names, `<kind>-<name>.yaml`), every file outside the clusters' object
+ * directories, and of a cluster with none of these one object file (so that
+ * the cluster is listed).
+ */
+function readPlanTree(dir: string): OutputTree {
+  const wanted = new Set<string>();
+  const clusterWithout = new Map<string, string>();
+  const covered = new Set<string>();
+  for (const file of listFiles(dir)) {
+    const kind = kindOfFile(file);
+    const cluster = file.split('/')[0];
+    if (kind === undefined) {
+      wanted.add(file);
+    } else if (PLAN_KINDS.has(kind) || kind.includes('controlplane')) {
+      wanted.add(file);
+      covered.add(cluster);
+    } else if (!clusterWithout.has(cluster)) {
+      clusterWithout.set(cluster, file);
+    }
+  }
+  for (const [cluster, file] of clusterWithout) if (!covered.has(cluster)) wanted.add(file);
+  return readOutputTreeOf(dir, f => wanted.has(f));
+}
+
+/** The namespaces of a previous output: all the plan report compares with. */
+function readNamespaces(dir: string): OutputTree {
+  return readOutputTreeOf(dir, f => kindOfFile(f) === 'namespace');
 }
 
 function resolveSynthConfigSafe(io: CliIo): string {

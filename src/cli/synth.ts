@@ -12,11 +12,10 @@ import { FreshSynthRequest, formatDiff } from './diff';
 import { CliFailure, CliIo, ExitCode, Progress, UsageError, parseVerbArgs } from './io';
 import { Violation, formatViolation } from '../core/errors';
 import { SynthEnv, SynthReport } from '../fleet';
-import { diffOutputs } from '../synth/diff';
+import { diffOutputFiles } from '../synth/diff';
 import { CLI_INPUT_NAMES, ResolvedInputs, SynthInputError, resolveSynthInputs } from '../synth/inputs';
-import { OutputWriteError, asOutputWriteError, makeScratchDir, recoverOutput, resolveOutput } from '../synth/output-dir';
-import { readFiles, readOutputTree } from '../synth/read';
-import { writeOutputAtomically } from '../synth/write';
+import { asOutputWriteError, makeScratchDir, recoverOutput, resolveOutput } from '../synth/output-dir';
+import { readFiles } from '../synth/read';
 import { PLACEMENT_RECORD_FILE, writePlacementLockFile } from '../tenancy/lock';
 
 /** Config files the CLI reads, in order: the first that exists wins. */
@@ -108,18 +107,27 @@ export interface ProgramRun {
   readonly violations?: readonly Violation[];
   /** The fleet's placement lock file (absolute), when it declares one; the CLI writes it. */
   readonly lockFile?: string;
+  /** How many files the program wrote, when it reported it. */
+  readonly files?: number;
+  /** With `checkAgainst`: the paths whose bytes differ (the program wrote only those, the new ones, into `dir`). */
+  readonly differing?: readonly string[];
 }
 
 /**
- * Runs the fleet program with its output in a fresh staging directory beside
- * the output directory `besides` (beside its target, when it is a symbolic
- * link), named like the write's own scratch directories
- * (`.<output>.synth-<pid>-<token>`), so a later run removes it when this one
+ * Runs the fleet program. With `into` (the synth verb), the program writes
+ * `into` itself, atomically (its own `fleet.synth()`: the new tree is built
+ * beside the old one and swapped in, unchanged files are kept), so the output
+ * is written once; without it (`--check`, `diff --synth`, `plan --synth`) its
+ * output goes to a fresh directory that replaces nothing. Either way the CLI
+ * makes a scratch directory beside the output directory `besides` (beside its
+ * target, when it is a symbolic link), named like the write's own scratch
+ * directories (`.<output>.synth-<pid>-<token>`), for the program's reports
+ * (and its output, without `into`), so a later run removes it when this one
  * was killed. Repairs what a killed synth left first ({@link recoverOutput}).
  * Prints the program's output to stderr (violations formatted).
  */
 export async function runProgram(
-  io: CliIo, app: string, besides: string, request: FreshSynthRequest, progress: Progress, json = false,
+  io: CliIo, app: string, besides: string, request: FreshSynthRequest, progress: Progress, json = false, into?: string, checkAgainst?: string,
 ): Promise<ProgramRun> {
   const { target } = resolveOutput(besides);
   recoverOutput(target);
@@ -131,7 +139,7 @@ export async function runProgram(
     throw asOutputWriteError(target, e);
   }
   const cleanup = () => fs.rmSync(staging, { recursive: true, force: true });
-  const outdir = path.join(staging, 'out');
+  const outdir = into ?? path.join(staging, 'out');
   const errorsJson = path.join(staging, 'violations.json');
   const reportJson = path.join(staging, 'report.json');
   let inputs: ResolvedInputs;
@@ -150,6 +158,8 @@ export async function runProgram(
     [SynthEnv.REPORT_JSON]: reportJson,
     [SynthEnv.OVERRIDES]: inputs.overrides.join(','),
   };
+  delete env[SynthEnv.CHECK];
+  if (checkAgainst) env[SynthEnv.CHECK] = checkAgainst;
   delete env[SynthEnv.PREVIOUS];
   delete env[SynthEnv.NO_PREVIOUS];
   if (inputs.previous !== undefined) {
@@ -187,8 +197,12 @@ export async function runProgram(
   if (reported?.outputWriteError) {
     // the program could not write into the staging directory (a full or read-only disk, permissions): one line
     progress.clear();
-    io.stderr.write(`cdk8s-fleet: the fleet program could not write its output into ${staging} (beside ${besides}): `
-      + `${reported.outputWriteError.message.replace(/^cannot write output directory [^:]*: /, '')}; the output was not changed.\n`);
+    if (into) {
+      io.stderr.write(`cdk8s-fleet: ${reported.outputWriteError.message}; the output was not changed.\n`);
+    } else {
+      io.stderr.write(`cdk8s-fleet: the fleet program could not write its output into ${staging} (beside ${besides}): `
+        + `${reported.outputWriteError.message.replace(/^cannot write output directory [^:]*: /, '')}; the output was not changed.\n`);
+    }
     cleanup();
     return { exitCode: ExitCode.PROGRAM_FAILED, cleanup: () => undefined };
   }
@@ -210,7 +224,7 @@ export async function runProgram(
     cleanup();
     return { exitCode: ExitCode.PROGRAM_FAILED, cleanup: () => undefined };
   }
-  if (!fs.existsSync(outdir)) {
+  if (into ? !fs.existsSync(reportJson) : !fs.existsSync(outdir)) {
     progress.clear();
     io.stderr.write(output);
     io.stderr.write(`cdk8s-fleet: the fleet program '${app}' wrote no output; make sure it calls fleet.synth() `
@@ -221,7 +235,7 @@ export async function runProgram(
   progress.done('ok');
   if (output.trim()) io.stderr.write(output.endsWith('\n') ? output : `${output}\n`);
   const report = fs.existsSync(reportJson) ? JSON.parse(fs.readFileSync(reportJson, 'utf8')) as SynthReport : {};
-  return { exitCode: ExitCode.OK, dir: outdir, cleanup, lockFile: report.lockFile };
+  return { exitCode: ExitCode.OK, dir: outdir, cleanup, lockFile: report.lockFile, files: report.files, differing: report.differing };
 }
 
 /**
@@ -260,7 +274,10 @@ export async function runSynth(args: string[], io: CliIo): Promise<number> {
     defaultPrevious: config.output,
     overrides: (values.override as string[] | undefined) ?? [],
   };
-  const run = await runProgram(io, config.app, config.output, request, progress, json);
+  // --check compares a fresh output with the current one; a synth has the program write the output itself, once
+  const run = values.check
+    ? await runProgram(io, config.app, config.output, request, progress, json, undefined, config.output)
+    : await runProgram(io, config.app, config.output, request, progress, json, config.output);
   if (run.exitCode !== ExitCode.OK || !run.dir) {
     if (json) io.stdout.write(`${JSON.stringify({ ok: false, output: config.output, violations: run.violations ?? [] }, null, 2)}\n`);
     return run.exitCode;
@@ -268,8 +285,16 @@ export async function runSynth(args: string[], io: CliIo): Promise<number> {
   try {
     if (values.check) {
       progress.start(`comparing ${rel(io, config.output)} with a fresh synth`);
-      const d = diffOutputs(readOutputTree(config.output), readOutputTree(run.dir));
-      const lock = run.lockFile ? lockStatus(run.lockFile, path.join(run.dir, PLACEMENT_RECORD_FILE)) : undefined;
+      // the program compared the bytes and wrote the differing files: only those are read and parsed
+      const differing = run.differing ?? [];
+      const before = new Map<string, string>();
+      for (const file of differing) {
+        const at = path.join(config.output, ...file.split('/'));
+        if (fs.existsSync(at)) before.set(file, fs.readFileSync(at, 'utf8'));
+      }
+      const d = diffOutputFiles(before, readFiles(run.dir));
+      const recordDir = differing.includes(PLACEMENT_RECORD_FILE) ? run.dir : config.output;
+      const lock = run.lockFile ? lockStatus(run.lockFile, path.join(recordDir, PLACEMENT_RECORD_FILE)) : undefined;
       const ok = d.identical && !lock?.stale;
       progress.done(ok ? 'up to date' : 'differs');
       if (json) {
@@ -282,19 +307,10 @@ export async function runSynth(args: string[], io: CliIo): Promise<number> {
       }
       return ok ? ExitCode.OK : ExitCode.PROBLEMS;
     }
-    progress.start(`writing ${rel(io, config.output)}`);
-    const files = readFiles(run.dir);
-    try {
-      writeOutputAtomically(config.output, files);
-    } catch (e) {
-      progress.clear();
-      if (e instanceof OutputWriteError) throw new CliFailure(`cdk8s-fleet: ${e.message}; the output was not changed.`, ExitCode.PROGRAM_FAILED);
-      throw new CliFailure(`cdk8s-fleet: could not write ${config.output}: ${(e as Error).message}`, ExitCode.PROGRAM_FAILED);
-    }
-    progress.done(`${files.size} files`);
-    const lockUpdated = run.lockFile ? writeLock(io, run.lockFile, files.get(PLACEMENT_RECORD_FILE)) : false;
+    const record = path.join(run.dir, PLACEMENT_RECORD_FILE);
+    const lockUpdated = run.lockFile ? writeLock(io, run.lockFile, fs.existsSync(record) ? fs.readFileSync(record, 'utf8') : undefined) : false;
     if (json) {
-      io.stdout.write(`${JSON.stringify({ ok: true, output: config.output, files: files.size, ...(run.lockFile ? { lock: { file: run.lockFile, updated: lockUpdated } } : {}) }, null, 2)}\n`);
+      io.stdout.write(`${JSON.stringify({ ok: true, output: config.output, files: run.files, ...(run.lockFile ? { lock: { file: run.lockFile, updated: lockUpdated } } : {}) }, null, 2)}\n`);
     }
     return ExitCode.OK;
   } finally {

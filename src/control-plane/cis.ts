@@ -1,6 +1,6 @@
 /**
  * CIS Kubernetes Benchmark v1.8 (for Kubernetes 1.28): the items of section
- * 1.2 (API server) and section 2 (etcd) that can be decided from the generated
+ * 1.2 (API server), 1.4 (scheduler) and section 2 (etcd) that can be decided from the generated
  * configuration, each as a check. Items that need the running system (file
  * ownership, manual reviews of certificate contents) are not here.
  */
@@ -10,6 +10,10 @@ import { FlagSet } from './apiserver-flags';
 export interface CisSubject {
   /** kube-apiserver flags. */
   readonly apiserverFlags: FlagSet;
+  /** kube-scheduler flags. */
+  readonly schedulerFlags: FlagSet;
+  /** The KubeSchedulerConfiguration document. */
+  readonly schedulerConfig: Record<string, unknown>;
   /** The EncryptionConfiguration document. */
   readonly encryptionConfig: Record<string, unknown>;
   /** The config files of every etcd member (main and events). */
@@ -41,7 +45,7 @@ const STRONG_CIPHERS = new Set([
   'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305',
 ]);
 
-/** The decidable items of sections 1.2 and 2. @internal */
+/** The decidable items of sections 1.2, 1.4 and 2. @internal */
 export const CIS_ITEMS: readonly CisItem[] = [
   { id: '1.2.1', title: 'Ensure that the --anonymous-auth argument is set to false', check: s => s.apiserverFlags.get('anonymous-auth') === 'false' },
   { id: '1.2.2', title: 'Ensure that the --token-auth-file parameter is not set', check: s => !s.apiserverFlags.has('token-auth-file') },
@@ -85,6 +89,16 @@ export const CIS_ITEMS: readonly CisItem[] = [
     id: '1.2.30',
     title: 'Ensure that the API Server only makes use of Strong Cryptographic Ciphers',
     check: s => list(s.apiserverFlags, 'tls-cipher-suites').length > 0 && list(s.apiserverFlags, 'tls-cipher-suites').every(c => STRONG_CIPHERS.has(c)),
+  },
+  {
+    id: '1.4.1',
+    title: 'Ensure that the --profiling argument is set to false (scheduler)',
+    check: s => s.schedulerFlags.get('profiling') === 'false' && s.schedulerConfig.enableProfiling === false,
+  },
+  {
+    id: '1.4.2',
+    title: 'Ensure that the --bind-address argument is set to 127.0.0.1 (scheduler)',
+    check: s => s.schedulerFlags.get('bind-address') === '127.0.0.1',
   },
   { id: '2.1', title: 'Ensure that the --cert-file and --key-file arguments are set as appropriate', check: s => etcd(s, c => !!tls(c, 'client')['cert-file'] && !!tls(c, 'client')['key-file']) },
   { id: '2.2', title: 'Ensure that the --client-cert-auth argument is set to true', check: s => etcd(s, c => tls(c, 'client')['client-cert-auth'] === true) },

@@ -16,6 +16,7 @@ import { renderControllerManagerPod } from './controller-manager';
 import { renderEtcdMemberConfig } from './etcd';
 import { renderClusterKubeletConfiguration } from './kubelet';
 import { renderApiPriority } from './priority-and-fairness';
+import { renderSchedulerConfiguration, renderSchedulerPod, schedulerFlags, unknownSchedulerFlags } from './scheduler';
 import { ControlPlaneSettings, resolveControlPlane } from './settings';
 import { SIZING_RECORD_FILE, sizingRecord } from './sizing-record';
 import { ControlPlaneSlots, ResolvedControlPlane } from './slots';
@@ -101,9 +102,20 @@ function resolve(model: FleetModel, below: ClustersStack['spec'], v: Violations)
     if (unknown.length > 0) {
       v.error(path, 'control-plane.apiserver.unknown-flag', `kube-apiserver 1.28 does not accept: ${unknown.map(f => `--${f}`).join(', ')}`, 'remove the flags');
     }
+    const unknownScheduler = unknownSchedulerFlags(schedulerFlags(s).keys());
+    if (unknownScheduler.length > 0) {
+      v.error(path, 'control-plane.scheduler.unknown-flag', `kube-scheduler 1.28 does not accept: ${unknownScheduler.map(f => `--${f}`).join(', ')}`, 'remove the flags');
+    }
     // CIS: every failed item must be an explicit unsafe choice
     const accepted = new Set(Object.entries(UNSAFE_CIS).filter(([k]) => s.apiserver.unsafe[k as keyof UnsafeApiserverSettings]).map(([, id]) => id));
-    for (const item of failedCisItems({ apiserverFlags: r.flags, encryptionConfig: r.encryption, etcdConfigs: r.etcdConfigs.map(c => c.config) })) {
+    const subject = {
+      apiserverFlags: r.flags,
+      schedulerFlags: schedulerFlags(s),
+      schedulerConfig: renderSchedulerConfiguration(s),
+      encryptionConfig: r.encryption,
+      etcdConfigs: r.etcdConfigs.map(c => c.config),
+    };
+    for (const item of failedCisItems(subject)) {
       if (!accepted.has(item.id)) v.error(path, 'control-plane.cis', `CIS ${item.id} fails: ${item.title}`, 'restore the secure setting');
     }
     resolved.set(cluster.construct, r);
@@ -167,7 +179,9 @@ function renderCluster(ctx: ControlPlaneContext, r: ResolvedControlPlane): void 
   for (const host of s.apiserver.hosts) {
     ctx.addFile(`${dir}/static-pods/${shortHost(host)}/kube-apiserver.yaml`, renderApiserverPod(s, host, flags), source);
     ctx.addFile(`${dir}/static-pods/${shortHost(host)}/kube-controller-manager.yaml`, renderControllerManagerPod(s, host), source);
+    ctx.addFile(`${dir}/static-pods/${shortHost(host)}/kube-scheduler.yaml`, renderSchedulerPod(s, host), source);
   }
+  ctx.addFile(`${dir}/scheduler/kube-scheduler-config.yaml`, renderSchedulerConfiguration(s), source);
   ctx.addFile(`${dir}/${SIZING_RECORD_FILE}`, sizingRecord(s), source);
   ctx.addFile(`${dir}/apiserver/audit-policy.yaml`, renderAuditPolicy(), source);
   ctx.addFile(`${dir}/apiserver/encryption-config.yaml`, r.encryption, source);

@@ -104,8 +104,13 @@ export const CONTROL_PLANE_RULES = ruleCatalogue('control-plane', {
     fix: 'remove the flags',
     severity: 'error',
   },
+  'control-plane.scheduler.unknown-flag': {
+    summary: 'the scheduler is given only flags kube-scheduler accepts, so it starts',
+    fix: 'remove the flags',
+    severity: 'error',
+  },
   'control-plane.cis': {
-    summary: 'every CIS 1.2 / 2 item passes unless an apiserver.unsafe setting accepts its failure explicitly',
+    summary: 'every CIS 1.2 / 1.4 / 2 item passes unless an apiserver.unsafe setting accepts its failure explicitly',
     fix: 'restore the secure setting',
     severity: 'error',
   },

@@ -3,6 +3,7 @@
  * written beside the control-plane files so reviewers and `cdk8s-fleet plan`
  * see the decisions without re-deriving them. A node-side file, not applied.
  */
+import { schedulerSizing } from './scheduler';
 import { ControlPlaneSettings } from './settings';
 import {
   EVENTS_ETCD_SPLIT_NODES, FIVE_APISERVER_NODES, FIVE_MEMBER_ETCD_NODES, inflightLimitsReason,
@@ -44,6 +45,10 @@ export function sizingRecord(s: ControlPlaneSettings): Record<string, unknown> {
           ? 'more than one apiserver behind the load balancer: reconnecting HTTP/2 clients spread again'
           : 'a single apiserver: off'),
       },
+      scheduler: (() => {
+        const z = schedulerSizing(n);
+        return { clientQps: z.qps, clientBurst: z.burst, percentageOfNodesToScore: z.percentageOfNodesToScore, why: z.why };
+      })(),
       etcd: {
         members: main.members.length,
         membersWhy: why(p?.etcd?.members !== undefined, n > FIVE_MEMBER_ETCD_NODES ? `${n} nodes > ${FIVE_MEMBER_ETCD_NODES}: 5 members` : `${n} nodes ≤ ${FIVE_MEMBER_ETCD_NODES}: 3 members`),

@@ -3,7 +3,7 @@
  * added, removed and changed (with the changed field paths), and the non-object
  * files that differ. Pure: works on {@link OutputTree}s.
  */
-import { OutputObject, OutputTree } from './read';
+import { OutputObject, OutputTree, parseOutputTree } from './read';
 
 /** Reference to one object in a diff. */
 export interface ObjectRef {
@@ -111,6 +111,23 @@ export function diffOutputs(before: OutputTree, after: OutputTree): OutputDiff {
     files: { added: files.added.sort(cmp), removed: files.removed.sort(cmp), changed: files.changed.sort(cmp) },
     identical,
   };
+}
+
+/**
+ * {@link diffOutputs} of two outputs given as their files (relative path →
+ * content): files are compared byte for byte first, and only the files whose
+ * bytes differ (or that only one output has) are parsed, so identical outputs
+ * parse nothing. An object's file is determined by its identity, so an object
+ * of an identical file is the same object, unchanged, on both sides.
+ */
+export function diffOutputFiles(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): OutputDiff {
+  const onlyBefore = new Map<string, string>();
+  const onlyAfter = new Map<string, string>();
+  for (const [file, content] of before) if (after.get(file) !== content) onlyBefore.set(file, content);
+  for (const [file, content] of after) if (before.get(file) !== content) onlyAfter.set(file, content);
+  const b = parseOutputTree(onlyBefore);
+  const a = parseOutputTree(onlyAfter);
+  return diffOutputs({ ...b, files: before }, { ...a, files: after });
 }
 
 /** Number of objects added, removed and changed over all clusters. @internal */

@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { ObjectIdentity, OUTPUT_MARKER, identityKey } from './layout';
+import { readEmittedYaml } from './yaml-reader';
 
 /** An object found in an output directory. */
 export interface OutputObject {
@@ -68,6 +69,12 @@ export function parseOutputTree(files: ReadonlyMap<string, string>): OutputTree 
   for (const [file, content] of files) {
     if (!/\.ya?ml$/.test(file)) continue;
     const cluster = file.includes('/') ? file.split('/')[0] : '';
+    // what the library wrote is read by its own exact reader; anything else by the yaml package
+    const emitted = readEmittedYaml(content);
+    if (emitted !== undefined) {
+      if (isApiObject(emitted)) add(objects, cluster, file, emitted);
+      continue;
+    }
     const docs = parseAllDocuments(content);
     const list = Array.isArray(docs) ? docs : [docs];
     for (const doc of list) {
@@ -76,14 +83,27 @@ export function parseOutputTree(files: ReadonlyMap<string, string>): OutputTree 
         continue;
       }
       const o = doc.toJS();
-      if (!isApiObject(o)) continue;
-      const id: ObjectIdentity = { apiVersion: o.apiVersion, kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name };
-      const key = identityKey(cluster, id);
-      objects.set(key, { key, cluster, file, object: o });
+      if (isApiObject(o)) add(objects, cluster, file, o);
     }
   }
   const sorted = new Map([...objects.entries()].sort(([a], [b]) => cmp(a, b)));
   return { files, objects: sorted, unreadable };
+}
+
+/**
+ * Reads and parses the files of an output directory that `wanted` selects by
+ * relative path (the others are neither read nor parsed): for tools that need
+ * a few kinds of object out of a large output. The tree's files are the ones
+ * read.
+ * @internal
+ */
+export function readOutputTreeOf(dir: string, wanted: (file: string) => boolean): OutputTree {
+  const files = new Map<string, string>();
+  for (const rel of listFiles(dir)) {
+    if (rel === OUTPUT_MARKER || !wanted(rel)) continue;
+    files.set(rel, fs.readFileSync(path.join(dir, ...rel.split('/')), 'utf8'));
+  }
+  return parseOutputTree(files);
 }
 
 /** Reads and parses an output directory. */
@@ -93,4 +113,10 @@ export function readOutputTree(dir: string): OutputTree {
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function add(objects: Map<string, OutputObject>, cluster: string, file: string, o: OutputObject['object']): void {
+  const id: ObjectIdentity = { apiVersion: o.apiVersion, kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name };
+  const key = identityKey(cluster, id);
+  objects.set(key, { key, cluster, file, object: o });
 }

@@ -10,6 +10,7 @@ import * as path from 'path';
 import { MessageChannel, Worker, receiveMessageOnPort } from 'worker_threads';
 import { OUTPUT_MARKER } from './layout';
 import { ScratchDir, asOutputWriteError, assertReplaceable, makeScratchDir, markerText, recoverOutput, resolveOutput, scratchName } from './output-dir';
+import { readFiles } from './read';
 
 /** Options of {@link writeOutputAtomically}. @internal */
 export interface WriteOptions {
@@ -47,10 +48,12 @@ export function writeOutputAtomically(outdir: string, files: ReadonlyMap<string,
     throw asOutputWriteError(target, e);
   }
   const parallel = isParallel(files.size, options);
+  // the output being replaced, when there is one: its files whose bytes do not change are linked, not written again
+  const previous = isComplete(target) ? target : undefined;
   let staging: ScratchDir | undefined;
   try {
     staging = makeScratchDir(target, 'staging');
-    writeTree(staging.path, files, options);
+    writeTree(staging.path, files, options, previous);
     // the marker last: a staging directory with its marker is complete (what recovery relies on)
     fs.writeFileSync(path.join(staging.path, OUTPUT_MARKER), markerText(files.keys()));
     swapIn(staging, target, parallel);
@@ -61,19 +64,52 @@ export function writeOutputAtomically(outdir: string, files: ReadonlyMap<string,
 }
 
 /**
+ * Compares `files` with the output directory `compareWith` byte for byte and
+ * writes below `outdir` only the files whose bytes differ or that are new;
+ * returns every differing path (added, changed, removed), sorted. What
+ * `synth --check` needs: an unchanged output costs one read of each file and
+ * no write.
+ * @internal
+ */
+export function writeDifferences(compareWith: string, outdir: string, files: ReadonlyMap<string, string>): string[] {
+  const { target } = resolveOutput(compareWith);
+  const old = fs.existsSync(target) ? readFiles(target) : new Map<string, string>();
+  const differing: string[] = [];
+  const changed = new Map<string, string>();
+  for (const [file, content] of files) {
+    if (old.get(file) === content) continue;
+    differing.push(file);
+    changed.set(file, content);
+  }
+  for (const file of old.keys()) if (!files.has(file)) differing.push(file);
+  try {
+    fs.mkdirSync(outdir, { recursive: true });
+    writeTree(outdir, changed);
+  } catch (e) {
+    throw asOutputWriteError(outdir, e);
+  }
+  return differing.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
  * Writes files below `root`, creating each directory once. Every path is
- * checked before anything is written. Large trees are written by two threads
- * (see {@link WriteOptions.parallelFrom}); either way the function returns, or
+ * checked before anything is written. With `previous` (the output being
+ * replaced), a file whose bytes are those of the same file there is a hard
+ * link to it instead (the same inode, content and modification time: nothing
+ * is written again, and git sees no change), unless the file system cannot
+ * link. Large trees are written by two threads (see
+ * {@link WriteOptions.parallelFrom}); either way the function returns, or
  * throws, only once nothing writes below `root` any more.
  * @internal
  */
-export function writeTree(root: string, files: ReadonlyMap<string, string>, options: WriteOptions = {}): void {
-  const entries = [...files];
+export function writeTree(root: string, files: ReadonlyMap<string, string>, options: WriteOptions = {}, previous?: string): void {
+  let entries: Array<readonly [string, string]> = [...files];
   for (const [rel] of entries) {
     if (path.isAbsolute(rel) || rel.split('/').includes('..')) {
       throw new Error(`refusing to write outside the output directory: ${rel}`);
     }
   }
+  if (previous !== undefined) entries = linkUnchanged(root, previous, entries);
   if (!isParallel(entries.length, options)) {
     writeFiles(root, entries);
     return;
@@ -81,6 +117,55 @@ export function writeTree(root: string, files: ReadonlyMap<string, string>, opti
   // contiguous halves of the sorted paths, so that each directory is mostly written by one thread
   const half = Math.floor(entries.length / 2);
   inTwoThreads({ write: entries.slice(0, half), root }, { write: entries.slice(half), root });
+}
+
+/**
+ * Links every file of `entries` whose content `previous` already holds, byte
+ * for byte, from there into `root`; returns the entries still to be written.
+ * When the file system refuses a link (no hard links on it, a link limit),
+ * that file and the ones after it are written instead.
+ */
+function linkUnchanged(root: string, previous: string, entries: ReadonlyArray<readonly [string, string]>): Array<readonly [string, string]> {
+  const toWrite: Array<readonly [string, string]> = [];
+  const made = new Set<string>();
+  let linking = true;
+  for (const entry of entries) {
+    const [rel, content] = entry;
+    if (!linking || readOr(path.join(previous, rel)) !== content) {
+      toWrite.push(entry);
+      continue;
+    }
+    const file = path.join(root, rel);
+    const dir = path.dirname(file);
+    if (!made.has(dir)) {
+      fs.mkdirSync(dir, { recursive: true });
+      made.add(dir);
+    }
+    try {
+      fs.linkSync(path.join(previous, rel), file);
+    } catch {
+      linking = false;
+      toWrite.push(entry);
+    }
+  }
+  return toWrite;
+}
+
+/** The text of a file; undefined when it cannot be read (absent, a directory, no permission). */
+function readOr(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function isComplete(dir: string): boolean {
+  try {
+    return fs.statSync(path.join(dir, OUTPUT_MARKER)).isFile();
+  } catch {
+    return false;
+  }
 }
 
 function isParallel(files: number, options: WriteOptions): boolean {

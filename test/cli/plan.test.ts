@@ -1,3 +1,6 @@
+import * as path from 'path';
+import { planReport } from '../../src/cli/plan-report';
+import { readOutputTree } from '../../src/synth/read';
 import { CliRun, ensureCompiled, fleetProject, runCli } from '../support/cli';
 
 beforeAll(ensureCompiled, 180_000);
@@ -13,6 +16,13 @@ describe('cdk8s-fleet plan', () => {
     expectCode(await runCli(['synth', '-o', 'old'], { cwd: dir, env: { APPS: 'web' } }), 0);
     expectCode(await runCli(['synth'], { cwd: dir, env: { APPS: 'web,feed', WEB_REPLICAS: '4', EXTRA_POOL: '1' } }), 0);
   }, 120_000);
+
+  test('reads only the files it needs, with the report of the whole output', async () => {
+    const r = await runCli(['plan', 'dist', '--previous', 'old', '--json'], { cwd: dir });
+    expectCode(r, 0);
+    const whole = planReport(readOutputTree(path.join(dir, 'dist')), readOutputTree(path.join(dir, 'old')));
+    expect(JSON.parse(r.stdout)).toEqual(JSON.parse(JSON.stringify(whole)));
+  });
 
   test('--json: per cluster, pool and zone nodes, allocatable vs requested, namespaces (new marked)', async () => {
     const r = await runCli(['plan', 'dist', '--previous', 'old', '--json'], { cwd: dir });

@@ -2,8 +2,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { main } from '../../src/cli/main';
-import { CLI, CliRun, ensureCompiled, fleetProject, memoryIo, readTreeOf, runCli, tmpDir } from '../support/cli';
+import { CLI, CliRun, ensureCompiled, fleetProject, readTreeOf, runCli, tmpDir } from '../support/cli';
 import { deadPid } from '../support/fleet';
 
 beforeAll(ensureCompiled, 180_000);
@@ -323,54 +322,48 @@ describe('cdk8s-fleet synth survives faults', () => {
     expect(fs.readdirSync(dir).sort()).toEqual(['cdk8s-fleet.yaml', 'dist', 'main.js']);
   });
 
-  test('a full disk when the program writes its staging output: exit 3, one line naming the output and the cause', async () => {
+  test.each([
+    ['ENOSPC', 'no space left on device'],
+    ['EROFS', 'read-only file system'],
+  ])('%s when the program writes the output: exit 3, one line naming the directory and the cause, the output kept', async (code, words) => {
     const dir = fleetProject();
     expectCode(await runCli(['synth'], { cwd: dir }), 0);
     const good = readTreeOf(path.join(dir, 'dist'));
-    // the program's file writes fail as on a full disk
+    // the program writes the output itself (once); its file writes into the new tree fail as on a full or read-only disk
     fs.writeFileSync(path.join(dir, 'full.js'), `const fs = require('fs');
 const write = fs.writeFileSync;
 fs.writeFileSync = (f, ...rest) => {
-  if (String(f).includes('.out.staging-')) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', path: String(f) });
+  if (String(f).includes('.dist.staging-')) throw Object.assign(new Error('${code}: injected, write'), { code: '${code}', path: String(f) });
   return write(f, ...rest);
 };
 require('./main.js');
 `);
-    const r = await runCli(['synth', '--app', 'node full.js'], { cwd: dir });
+    const r = await runCli(['synth', '--app', 'node full.js'], { cwd: dir, env: { APPS: 'feed' } });
     expectCode(r, 3);
-    expect(r.stderr).toMatch(new RegExp(`^cdk8s-fleet: the fleet program could not write its output into ${dir}/\\.dist\\.synth-\\d+-[0-9a-f]+ `
-      + `\\(beside ${dir}/dist\\): no space left on device \\(ENOSPC at [^)]+\\); the output was not changed\\.$`, 'm'));
+    expect(r.stderr).toMatch(new RegExp(`^cdk8s-fleet: cannot write output directory ${path.join(dir, 'dist')}: ${words} \\(${code} at [^)]+\\); the output was not changed\\.$`, 'm'));
     expect(r.stderr).not.toMatch(/^\s+at /m);
     expect(readTreeOf(path.join(dir, 'dist'))).toEqual(good);
     expect(fs.readdirSync(dir).sort()).toEqual(['cdk8s-fleet.yaml', 'dist', 'full.js', 'main.js']);
   });
 
-  test.each([
-    ['ENOSPC', 'no space left on device'],
-    ['EROFS', 'read-only file system'],
-  ])('%s when the CLI writes the output: exit 3, one line naming the directory and the cause', async (code, words) => {
+  test('a full disk when the program writes the differing files for --check: exit 3, one line naming where it wrote', async () => {
     const dir = fleetProject();
     expectCode(await runCli(['synth'], { cwd: dir }), 0);
     const good = readTreeOf(path.join(dir, 'dist'));
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const realFs = require('fs') as typeof fs;
-    const write = realFs.writeFileSync;
-    const spy = jest.spyOn(realFs, 'writeFileSync').mockImplementation((f, ...rest) => {
-      if (String(f).includes(`${path.sep}.dist.staging-`)) throw Object.assign(new Error(`${code}: injected`), { code, path: String(f) });
-      return write(f, ...rest);
-    });
-    try {
-      const m = memoryIo(dir);
-      const env: NodeJS.ProcessEnv = { ...process.env, CI: 'true' };
-      delete env.CDK8S_FLEET_OUTDIR;
-      const exit = await main(['synth'], { ...m.io, env });
-      expect(exit).toBe(3);
-      expect(m.err()).toMatch(new RegExp(`^cdk8s-fleet: cannot write output directory ${path.join(dir, 'dist')}: ${words} \\(${code} at [^)]+\\); the output was not changed\\.$`, 'm'));
-      expect(m.err()).not.toMatch(/^\s+at /m);
-    } finally {
-      spy.mockRestore();
-    }
+    fs.writeFileSync(path.join(dir, 'full.js'), `const fs = require('fs');
+const write = fs.writeFileSync;
+fs.writeFileSync = (f, ...rest) => {
+  if (String(f).includes('.dist.synth-') && String(f).includes('/out/')) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', path: String(f) });
+  return write(f, ...rest);
+};
+require('./main.js');
+`);
+    // --check writes only the files that differ: a changed fleet
+    const r = await runCli(['synth', '--check', '--app', 'node full.js'], { cwd: dir, env: { APPS: 'feed' } });
+    expectCode(r, 3);
+    expect(r.stderr).toMatch(new RegExp(`^cdk8s-fleet: the fleet program could not write its output into ${dir}/\\.dist\\.synth-\\d+-[0-9a-f]+ `
+      + `\\(beside ${dir}/dist\\): no space left on device \\(ENOSPC at [^)]+\\); the output was not changed\\.$`, 'm'));
     expect(readTreeOf(path.join(dir, 'dist'))).toEqual(good);
-    expect(fs.readdirSync(dir).sort()).toEqual(['cdk8s-fleet.yaml', 'dist', 'main.js']);
+    expect(fs.readdirSync(dir).sort()).toEqual(['cdk8s-fleet.yaml', 'dist', 'full.js', 'main.js']);
   });
 });

@@ -30,16 +30,20 @@ describe('a cluster without a ControlPlane gets one derived from its capacity', 
       'prod-1/control-plane/etcd/etcd-2.yaml',
       'prod-1/control-plane/etcd/etcd-3.yaml',
       'prod-1/control-plane/kubelet/general.yaml',
+      'prod-1/control-plane/scheduler/kube-scheduler-config.yaml',
       'prod-1/control-plane/sizing.yaml',
       'prod-1/control-plane/static-pods/apiserver-1/kube-apiserver.yaml',
       'prod-1/control-plane/static-pods/apiserver-1/kube-controller-manager.yaml',
+      'prod-1/control-plane/static-pods/apiserver-1/kube-scheduler.yaml',
       'prod-1/control-plane/static-pods/apiserver-2/kube-apiserver.yaml',
       'prod-1/control-plane/static-pods/apiserver-2/kube-controller-manager.yaml',
+      'prod-1/control-plane/static-pods/apiserver-2/kube-scheduler.yaml',
       'prod-1/control-plane/static-pods/apiserver-3/kube-apiserver.yaml',
       'prod-1/control-plane/static-pods/apiserver-3/kube-controller-manager.yaml',
+      'prod-1/control-plane/static-pods/apiserver-3/kube-scheduler.yaml',
     ]);
     // the hub has no pools of its own in this fleet, but still a control plane
-    expect(files(result, 'hub/control-plane/static-pods/apiserver-1/')).toHaveLength(2);
+    expect(files(result, 'hub/control-plane/static-pods/apiserver-1/')).toHaveLength(3);
   });
 
   test('a 40-node cluster: default in-flight limits, goaway with three replicas, no events split', () => {
@@ -98,9 +102,9 @@ describeWithSchemas('control-plane objects are schema-valid', () => {
   const { fleet } = smallFleet();
   const result = fleet.synthesize();
 
-  test('the kube-apiserver and kube-controller-manager static pods validate strictly as v1 Pods', () => {
+  test('the kube-apiserver, kube-controller-manager and kube-scheduler static pods validate strictly as v1 Pods', () => {
     const pods = files(result, 'prod-1/control-plane/static-pods/').map(f => ({ object: parse(result.files.get(f)!), file: f }));
-    expect(pods).toHaveLength(6);
+    expect(pods).toHaveLength(9);
     expect(validateAll(pods)).toEqual([]);
   });
 
@@ -231,7 +235,10 @@ describe('scalability thresholds at synth time', () => {
     expect(f.get('max-requests-inflight')).toBe('3000');
     expect(f.get('max-mutating-requests-inflight')).toBe('1000');
     expect(f.has('etcd-servers-overrides')).toBe(true);
-    expect(files(result, 'big-1/control-plane/static-pods/apiserver-5/')).toHaveLength(2);
+    expect(files(result, 'big-1/control-plane/static-pods/apiserver-5/')).toHaveLength(3);
+    const scheduler = parse(result.files.get('big-1/control-plane/scheduler/kube-scheduler-config.yaml')!);
+    expect(scheduler.percentageOfNodesToScore).toBe(10);
+    expect(scheduler.clientConnection).toMatchObject({ qps: 200, burst: 400 });
     expect(files(result, 'big-1/control-plane/etcd/etcd-5.yaml')).toHaveLength(1);
   });
 
@@ -264,17 +271,20 @@ describe('scalability thresholds at synth time', () => {
   });
 });
 
-describe('CIS Kubernetes Benchmark v1.8, sections 1.2 and 2', () => {
+describe('CIS Kubernetes Benchmark v1.8, sections 1.2, 1.4 and 2', () => {
   const result = smallFleet().fleet.synthesize();
   const subject = {
     apiserverFlags: apiserverArgs(result),
+    schedulerFlags: parseFlagArgs(parse(result.files.get('prod-1/control-plane/static-pods/apiserver-1/kube-scheduler.yaml')!).spec.containers[0].command.slice(1)),
+    schedulerConfig: parse(result.files.get('prod-1/control-plane/scheduler/kube-scheduler-config.yaml')!),
     encryptionConfig: parse(result.files.get('prod-1/control-plane/apiserver/encryption-config.yaml')!),
     etcdConfigs: files(result, 'prod-1/control-plane/etcd/').map(f => parse(result.files.get(f)!)),
   };
 
-  test('the table covers every decidable item of 1.2 (1.2.1–1.2.30) and 2 (2.1–2.7)', () => {
+  test('the table covers every decidable item of 1.2 (1.2.1–1.2.30), 1.4 (1.4.1–1.4.2) and 2 (2.1–2.7)', () => {
     expect(CIS_ITEMS.map(i => i.id)).toEqual([
       ...Array.from({ length: 30 }, (_, i) => `1.2.${i + 1}`),
+      '1.4.1', '1.4.2',
       ...Array.from({ length: 7 }, (_, i) => `2.${i + 1}`),
     ]);
   });

@@ -23,8 +23,12 @@ describe('the example fleet: every cluster has a complete, CIS-clean control pla
     expect(under(`${dir}kubelet/`).length).toBeGreaterThan(0);
 
     const flags = parseFlagArgs(parse(result.files.get(pods[0])!).spec.containers[0].command.slice(1));
+    const schedulerPods = under(`${dir}static-pods/`).filter(f => f.endsWith('/kube-scheduler.yaml'));
+    expect(schedulerPods).toHaveLength(pods.length);
     const subject = {
       apiserverFlags: flags,
+      schedulerFlags: parseFlagArgs(parse(result.files.get(schedulerPods[0])!).spec.containers[0].command.slice(1)),
+      schedulerConfig: parse(result.files.get(`${dir}scheduler/kube-scheduler-config.yaml`)!),
       encryptionConfig: parse(result.files.get(`${dir}apiserver/encryption-config.yaml`)!),
       etcdConfigs: [...members, ...under(`${dir}etcd-events/`)].map(f => parse(result.files.get(f)!)),
     };

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { OUTPUT_MARKER } from '../../src/synth/layout';
 import { OutputWriteError, markerText, recoverOutput } from '../../src/synth/output-dir';
-import { writeOutputAtomically } from '../../src/synth/write';
+import { writeDifferences, writeOutputAtomically } from '../../src/synth/write';
 import { deadPid, interruptSwap, readTree, tmpOutdir } from '../support/fleet';
 
 describe('atomic output', () => {
@@ -31,6 +31,94 @@ describe('atomic output', () => {
     expect(() => writeOutputAtomically(out, new Map([['a/ok.yaml', 'ok\n'], ['../escape.yaml', 'no\n']]))).toThrow(/outside the output directory/);
     expect(readTree(out)).toEqual(before);
     expect(fs.readdirSync(path.dirname(out))).toEqual(['dist']);
+  });
+
+  describe('only changed files are written', () => {
+    const ino = (out: string, rel: string) => fs.statSync(path.join(out, rel)).ino;
+
+    test('a file whose bytes do not change keeps its inode and modification time; changed ones are new; vanished ones go', () => {
+      const out = tmpOutdir();
+      writeOutputAtomically(out, new Map([['a/same.yaml', 'same: 1\n'], ['a/changed.yaml', 'v: 1\n'], ['b/gone.yaml', 'g: 1\n']]));
+      fs.utimesSync(path.join(out, 'a', 'same.yaml'), 1_000_000, 1_000_000);
+      const sameIno = ino(out, 'a/same.yaml');
+      const changedIno = ino(out, 'a/changed.yaml');
+      writeOutputAtomically(out, new Map([['a/same.yaml', 'same: 1\n'], ['a/changed.yaml', 'v: 2\n'], ['c/new.yaml', 'n: 1\n']]));
+      expect(readTree(out)).toEqual(new Map([['a/changed.yaml', 'v: 2\n'], ['a/same.yaml', 'same: 1\n'], ['c/new.yaml', 'n: 1\n'], [OUTPUT_MARKER, expect.any(String)]]));
+      expect(ino(out, 'a/same.yaml')).toBe(sameIno);
+      expect(fs.statSync(path.join(out, 'a', 'same.yaml')).mtimeMs).toBe(1_000_000_000);
+      expect(fs.statSync(path.join(out, 'a', 'same.yaml')).nlink).toBe(1);
+      expect(ino(out, 'a/changed.yaml')).not.toBe(changedIno);
+      expect(fs.readdirSync(path.dirname(out))).toEqual(['dist']);
+    });
+
+    test('a write that fails after linking unchanged files leaves the previous output as it was', () => {
+      const out = tmpOutdir();
+      writeOutputAtomically(out, new Map([['a/same.yaml', 'same: 1\n'], ['a/x.yaml', 'x: 1\n']]));
+      const before = readTree(out);
+      const sameIno = ino(out, 'a/same.yaml');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const realFs = require('fs') as typeof fs;
+      const write = realFs.writeFileSync;
+      const spy = jest.spyOn(realFs, 'writeFileSync').mockImplementation((f, ...rest) => {
+        if (String(f).endsWith('x.yaml')) throw Object.assign(new Error('ENOSPC: injected'), { code: 'ENOSPC', path: String(f) });
+        return write(f, ...rest);
+      });
+      try {
+        expect(() => writeOutputAtomically(out, new Map([['a/same.yaml', 'same: 1\n'], ['a/x.yaml', 'x: 2\n']]))).toThrow(/no space left on device \(ENOSPC/);
+      } finally {
+        spy.mockRestore();
+      }
+      expect(readTree(out)).toEqual(before);
+      expect(ino(out, 'a/same.yaml')).toBe(sameIno);
+      expect(fs.statSync(path.join(out, 'a', 'same.yaml')).nlink).toBe(1);
+      expect(fs.readdirSync(path.dirname(out))).toEqual(['dist']);
+    });
+
+    test('where the file system cannot link, the files are written', () => {
+      const out = tmpOutdir();
+      writeOutputAtomically(out, new Map([['a/same.yaml', 'same: 1\n'], ['a/other.yaml', 'o: 1\n']]));
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const realFs = require('fs') as typeof fs;
+      const spy = jest.spyOn(realFs, 'linkSync').mockImplementation(() => {
+        throw Object.assign(new Error('EPERM: operation not permitted, link'), { code: 'EPERM' });
+      });
+      try {
+        writeOutputAtomically(out, new Map([['a/same.yaml', 'same: 1\n'], ['a/other.yaml', 'o: 1\n']]));
+      } finally {
+        spy.mockRestore();
+      }
+      expect(readTree(out)).toEqual(new Map([['a/other.yaml', 'o: 1\n'], ['a/same.yaml', 'same: 1\n'], [OUTPUT_MARKER, expect.any(String)]]));
+    });
+
+    test('with two threads: unchanged files linked, the rest written by both', () => {
+      const files = new Map(Array.from({ length: 300 }, (_, i) => [`c${i % 3}/f-${String(i).padStart(3, '0')}.yaml`, `i: ${i}\n`] as [string, string])
+        .sort(([a], [b]) => (a < b ? -1 : 1)));
+      const out = tmpOutdir();
+      writeOutputAtomically(out, files, { parallelFrom: 1 });
+      const keep = ino(out, 'c0/f-000.yaml');
+      const next = new Map([...files].map(([p, c], i) => [p, i % 2 === 0 ? c : `${c}changed: true\n`] as [string, string]));
+      writeOutputAtomically(out, next, { parallelFrom: 1 });
+      expect(readTree(out)).toEqual(new Map([...next, [OUTPUT_MARKER, expect.any(String)]]));
+      expect(ino(out, 'c0/f-000.yaml')).toBe(keep);
+    });
+  });
+
+  test('a check writes only the files whose bytes differ, and lists every differing path (added, changed, removed)', () => {
+    const out = tmpOutdir();
+    writeOutputAtomically(out, new Map([['a/same.yaml', 's\n'], ['a/changed.yaml', 'v: 1\n'], ['b/gone.yaml', 'g\n']]));
+    const before = readTree(out);
+    const fresh = path.join(tmpOutdir(), 'fresh');
+    const differing = writeDifferences(out, fresh, new Map([['a/same.yaml', 's\n'], ['a/changed.yaml', 'v: 2\n'], ['c/new.yaml', 'n\n']]));
+    expect(differing).toEqual(['a/changed.yaml', 'b/gone.yaml', 'c/new.yaml']);
+    expect(readTree(fresh)).toEqual(new Map([['a/changed.yaml', 'v: 2\n'], ['c/new.yaml', 'n\n']]));
+    expect(readTree(out)).toEqual(before);
+    // nothing to compare with: everything differs
+    const none = path.join(tmpOutdir(), 'none');
+    expect(writeDifferences(path.join(path.dirname(none), 'missing'), none, new Map([['x.yaml', 'x\n']]))).toEqual(['x.yaml']);
+    // unchanged: nothing written
+    const same = path.join(tmpOutdir(), 'same');
+    expect(writeDifferences(out, same, new Map([['a/same.yaml', 's\n'], ['a/changed.yaml', 'v: 1\n'], ['b/gone.yaml', 'g\n']]))).toEqual([]);
+    expect(readTree(same).size).toBe(0);
   });
 
   describe('with two threads (large trees)', () => {
