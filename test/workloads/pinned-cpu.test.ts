@@ -1,10 +1,10 @@
+import { FEED, find, workloadFleet } from './support';
 import { buildExampleFleet } from '../../examples/fleet';
 import { Cpu, LiDeployment, LiStatefulSet, NodeProfile, Size, AppNamespace, Labels } from '../../src';
 import { cpuToMillis } from '../../src/core/resources';
 import { podTemplateOf, workloadKindOf } from '../../src/core/workload-kinds';
 import { pinnedCpuSplit } from '../../src/workloads/pod';
 import { synthErrors, tmpOutdir } from '../support/fleet';
-import { FEED, find, workloadFleet } from './support';
 
 /** A workload fleet whose 'pinned' profile runs the static CPU manager, with a namespace on it. */
 function pinnedFleet() {
@@ -74,9 +74,12 @@ describe('pinned CPUs where the profile pins (static CPU manager)', () => {
     f.cluster.addPool('pinned-ssd', { nodeProfile: pinnedSsd, capacity: 20, requiredDaemonSets: [f.logs] });
     const ns = new AppNamespace(f.fleet, 'store', { app: 'store', tenant: 'stateful', nodeProfile: pinnedSsd });
     new LiStatefulSet(ns, 'store', {
-      application: 'store', version: { app: '3.6.1' }, replicas: 3,
+      application: 'store',
+      version: { app: '3.6.1' },
+      replicas: 3,
       resources: { cpu: Cpu.millis(8500), memory: Size.gibibytes(16) },
-      storage: Size.tebibytes(2), acmEndpoint: 'https://acm.internal/clusters/store',
+      storage: Size.tebibytes(2),
+      acmEndpoint: 'https://acm.internal/clusters/store',
     });
     const s = find(f.fleet.synthesize().objects, 'StatefulSet', 'store');
     const [app, proxy] = s.spec.template.spec.containers;
