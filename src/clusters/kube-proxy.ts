@@ -284,10 +284,10 @@ export function renderKubeProxy(spec: KubeProxySpec, kubernetesVersion: string, 
   const ns = KUBE_PROXY_NAMESPACE;
   // kube-proxy cannot reach the apiserver through the kubernetes Service it programs: it names the endpoint itself
   const kubeconfig = {
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [{ name: 'default', cluster: { 'certificate-authority': `${SA_DIR}/ca.crt`, 'server': apiserverUrl } }],
-    contexts: [{ name: 'default', context: { cluster: 'default', namespace: 'default', user: 'default' } }],
+    'apiVersion': 'v1',
+    'kind': 'Config',
+    'clusters': [{ name: 'default', cluster: { 'certificate-authority': `${SA_DIR}/ca.crt`, 'server': apiserverUrl } }],
+    'contexts': [{ name: 'default', context: { cluster: 'default', namespace: 'default', user: 'default' } }],
     'current-context': 'default',
     'users': [{ name: 'default', user: { tokenFile: `${SA_DIR}/token` } }],
   };

@@ -234,7 +234,9 @@ export function resolveNodeProfile(profile: NodeProfile, v: Violations): NodePro
     nodeLabels: isRecord(profile.props.nodeLabels) ? profile.props.nodeLabels as Record<string, string> : {},
     sysctls: sortedByKey({
       ...defaultSysctls(typeof m.cpuCores === 'number' ? m.cpuCores : 0),
-      ...(isRecord(cfg.sysctls) ? Object.fromEntries(Object.entries(cfg.sysctls).filter(([k, n]) => SYSCTL_KEY.test(k) && Number.isSafeInteger(n) && n >= 0)) : {}),
+      ...(isRecord(cfg.sysctls)
+        ? Object.fromEntries(Object.entries(cfg.sysctls).filter(([k, n]) => SYSCTL_KEY.test(k) && Number.isSafeInteger(n) && n >= 0))
+        : {}),
     }),
   };
 }

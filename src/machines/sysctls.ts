@@ -45,31 +45,66 @@ export const KUBE_PROXY_MODES: readonly KubeProxyMode[] = ['ipvs', 'nftables', '
  */
 export const NODE_SYSCTLS: readonly NodeSysctl[] = [
   {
-    key: 'net.ipv4.vs.expire_nodest_conn', value: 1, ok: n => n === 1, needs: '1', modes: ['ipvs'], severity: 'error',
+    key: 'net.ipv4.vs.expire_nodest_conn',
+    value: 1,
+    ok: n => n === 1,
+    needs: '1',
+    modes: ['ipvs'],
+    severity: 'error',
     reason: 'when a backend is removed (weight 0, then deleted), IPVS drops its connections at once instead of sending packets to a dead endpoint until they time out',
   },
   {
-    key: 'net.ipv4.vs.expire_quiescent_template', value: 1, ok: n => n === 1, needs: '1', modes: ['ipvs'], severity: 'error',
+    key: 'net.ipv4.vs.expire_quiescent_template',
+    value: 1,
+    ok: n => n === 1,
+    needs: '1',
+    modes: ['ipvs'],
+    severity: 'error',
     reason: 'persistence templates (sessionAffinity: ClientIP) of a backend with weight 0 expire, so affine clients move to a live backend',
   },
   {
-    key: 'net.ipv4.vs.conn_reuse_mode', value: 1, ok: n => n === 1, needs: '1', modes: ['ipvs'], severity: 'warning',
+    key: 'net.ipv4.vs.conn_reuse_mode',
+    value: 1,
+    ok: n => n === 1,
+    needs: '1',
+    modes: ['ipvs'],
+    severity: 'warning',
     reason: 'a new connection that reuses a source port is scheduled again instead of following the old, possibly removed, backend (kernels from 5.9 do so without the 1 s stall of older ones)',
   },
   {
-    key: 'net.ipv4.vs.conntrack', value: 1, ok: n => n === 1, needs: '1', modes: ['ipvs'], severity: 'error',
+    key: 'net.ipv4.vs.conntrack',
+    value: 1,
+    ok: n => n === 1,
+    needs: '1',
+    modes: ['ipvs'],
+    severity: 'error',
     reason: 'IPVS keeps conntrack entries, which the masquerade (SNAT) rules kube-proxy installs match on',
   },
   {
-    key: 'net.ipv4.tcp_retries2', value: 8, ok: n => n >= 3 && n <= 8, needs: 'from 3 to 8', modes: KUBE_PROXY_MODES, severity: 'warning',
+    key: 'net.ipv4.tcp_retries2',
+    value: 8,
+    ok: n => n >= 3 && n <= 8,
+    needs: 'from 3 to 8',
+    modes: KUBE_PROXY_MODES,
+    severity: 'warning',
     reason: 'a connection to a vanished peer (a crashed node) fails after about 100 s instead of after the default 15 retries (about 15 minutes)',
   },
   {
-    key: 'net.bridge.bridge-nf-call-iptables', value: 1, ok: n => n === 1, needs: '1', modes: KUBE_PROXY_MODES, severity: 'error',
+    key: 'net.bridge.bridge-nf-call-iptables',
+    value: 1,
+    ok: n => n === 1,
+    needs: '1',
+    modes: KUBE_PROXY_MODES,
+    severity: 'error',
     reason: 'bridged pod traffic passes the netfilter hooks the Service rules live in',
   },
   {
-    key: 'net.ipv4.ip_forward', value: 1, ok: n => n === 1, needs: '1', modes: KUBE_PROXY_MODES, severity: 'error',
+    key: 'net.ipv4.ip_forward',
+    value: 1,
+    ok: n => n === 1,
+    needs: '1',
+    modes: KUBE_PROXY_MODES,
+    severity: 'error',
     reason: 'the node forwards Service traffic to pods on other nodes',
   },
 ];
@@ -108,4 +143,33 @@ export const SYSCTL_FILE = '90-fleet-node.conf';
 export function renderSysctlConf(sysctls: Readonly<Record<string, number>>): string {
   const lines = Object.entries(sysctls).map(([k, v]) => `${k} = ${v}`);
   return `# node sysctls of the profile; the defaults and their reasons are in docs/ARCHITECTURE.md (node sysctls)\n${lines.join('\n')}\n`;
+}
+
+/**
+ * The kernel modules that provide a sysctl's key, by key prefix: the keys of
+ * IPVS, conntrack and bridge netfilter exist only once their module is loaded,
+ * and `systemd-modules-load` runs before `systemd-sysctl` at boot, so the
+ * modules file makes the sysctl file apply on a fresh node.
+ * @internal
+ */
+export const SYSCTL_MODULES: readonly { readonly prefix: string; readonly module: string }[] = [
+  { prefix: 'net.bridge.', module: 'br_netfilter' },
+  { prefix: 'net.ipv4.vs.', module: 'ip_vs' },
+  { prefix: 'net.netfilter.nf_conntrack', module: 'nf_conntrack' },
+];
+
+/** The kernel modules a profile's sysctls need loaded, sorted. @internal */
+export function modulesFor(sysctls: Readonly<Record<string, number>>): string[] {
+  const keys = Object.keys(sysctls);
+  return SYSCTL_MODULES.filter(m => keys.some(k => k.startsWith(m.prefix))).map(m => m.module).sort();
+}
+
+/** The name of a profile's modules-load.d file, beside its sysctl file. @internal */
+export const MODULES_FILE = '90-fleet-node-modules.conf';
+
+/** The modules-load.d file of a profile (one module a line), or undefined when its sysctls need none. @internal */
+export function renderModulesLoadConf(sysctls: Readonly<Record<string, number>>): string | undefined {
+  const modules = modulesFor(sysctls);
+  if (modules.length === 0) return undefined;
+  return `# kernel modules the profile's node sysctls need (${SYSCTL_FILE} sets keys they provide); /etc/modules-load.d/\n${modules.join('\n')}\n`;
 }

@@ -1,5 +1,5 @@
 import { Cluster, NodeProfile, Size } from '../../src';
-import { NODE_SYSCTLS, defaultSysctls } from '../../src/machines/sysctls';
+import { NODE_SYSCTLS, defaultSysctls, modulesFor } from '../../src/machines/sysctls';
 import { smallFleet, synthErrors } from '../support/fleet';
 import { describeWithSchemas, validateAll } from '../support/schemas';
 
@@ -33,6 +33,18 @@ describe('node sysctls kube-proxy depends on', () => {
     const record = result.objects.find(o => o.object.kind === 'KubernetesPool' && o.object.metadata.name === 'prod-1-general')!.object as any;
     expect(record.spec.poolTemplate.nodeConfig.sysctls).toEqual(spec.sysctls);
     expect(record.spec.poolTemplate.nodeConfig.sysctlFile).toBe('node-profiles/general/90-fleet-node.conf');
+    // the IPVS, conntrack and bridge keys exist only with their modules loaded: loaded before the sysctls apply
+    expect(result.files.get('node-profiles/general/90-fleet-node-modules.conf')!.split('\n').filter(l => l && !l.startsWith('#')))
+      .toEqual(['br_netfilter', 'ip_vs', 'nf_conntrack']);
+  });
+
+  test('the modules a profile loads follow its sysctls', () => {
+    expect(modulesFor({ 'net.ipv4.tcp_retries2': 8, 'vm.max_map_count': 262144 })).toEqual([]);
+    expect(modulesFor({ 'net.netfilter.nf_conntrack_max': 1, 'net.ipv4.vs.conntrack': 1 })).toEqual(['ip_vs', 'nf_conntrack']);
+    // every default sysctl outside the core kernel's own keys names a module
+    for (const key of Object.keys(defaultSysctls(8))) {
+      if (key.startsWith('net.ipv4.vs.') || key.startsWith('net.bridge.') || key.startsWith('net.netfilter.')) expect(modulesFor({ [key]: 1 })).toHaveLength(1);
+    }
   });
 
   test('every default has its reason and the modes that need it', () => {
