@@ -19,9 +19,16 @@ const project = new typescript.TypeScriptProject({
   github: true,
   githubOptions: { mergify: false },
   minNodeVersion: '20.0.0',
+  // the development toolchain (eslint 9, @marcbachmann/cel-js, @napi-rs/wasm-runtime)
+  // requires Node.js 20.19 or later: CI runs there, so its `npm ci` prints no EBADENGINE
+  workflowNodeVersion: '20.19.0',
   // the example fleet is synthesized into dist/, so npm tarballs go elsewhere
   artifactsDirectory: 'artifacts',
   typescriptVersion: '~5.9.0',
+  // commit-and-tag-version 13 (projen's default bump tool) and its
+  // conventional-changelog dependencies require Node.js 22; 12.x runs on the
+  // documented Node.js 20, so `npm ci` there prints no EBADENGINE warning
+  bumpPackage: 'commit-and-tag-version@^12',
 
   deps: [
     'cdk8s@^2.70.0',
@@ -36,6 +43,8 @@ const project = new typescript.TypeScriptProject({
     'fast-check@^4',
     '@marcbachmann/cel-js@^8',
     'typedoc@^0.28',
+    // drives the system's Chromium in the report's browser test (no browser download)
+    'playwright-core@^1.65.1',
   ],
 
   jestOptions: {
@@ -151,9 +160,11 @@ for (const pattern of ['/examples/', '/bench/', '/scripts/', '/docs/', '/.ci/'])
 project.addBins({ 'cdk8s-fleet': 'lib/cli/main.js' });
 
 // API reference from the JSDoc; run on every build so broken doc comments fail CI.
+// No links to source files: typedoc would derive them from the git remote,
+// and a checkout without one (a source tarball, a fresh `git init`) must build.
 const docs = project.addTask('docs', {
   description: 'Generate the API reference (docs/api/) from the JSDoc',
-  exec: 'typedoc --out docs/api --treatWarningsAsErrors --validation.notExported false --excludePrivate --readme none src/index.ts',
+  exec: 'typedoc --out docs/api --treatWarningsAsErrors --validation.notExported false --excludePrivate --readme none --disableSources src/index.ts',
 });
 project.postCompileTask.spawn(docs);
 
@@ -170,7 +181,7 @@ project.addTask('docs:rules', {
 });
 
 project.addTask('bench', {
-  description: 'Fleet-scale benchmark (bench/): the program synth, the CLI verbs (synth, --check, a one-app change, diff, plan), the cdk8s-plus-28 baseline and the yaml-package floor at 1,000, 3,000 and 10,000 apps, each a whole process, in interleaved rounds',
+  description: 'Fleet-scale benchmark (bench/): the program synth, the CLI verbs (synth, --check, a one-app change, diff, plan, where), the cdk8s-plus-28 baseline and the yaml-package floor at 1,000, 3,000 and 10,000 apps, each a whole process, in interleaved rounds',
   exec: 'ts-node --transpile-only --project bench/tsconfig.json bench/run.ts',
   receiveArgs: true,
 });

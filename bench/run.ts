@@ -18,6 +18,7 @@
  * - `change`: `cdk8s-fleet synth` after a one-app change (one image tag), over that output
  * - `diff`: `cdk8s-fleet diff OLD NEW` of the two outputs (one app changed)
  * - `plan`: `cdk8s-fleet plan` of the output
+ * - `where`: `cdk8s-fleet where APP` of the output, for the middle app of its lock
  * - `baseline`: the same apps as cdk8s-plus-28 charts, `App.synth()` (from the apps' specs)
  * - `floor`: the synth's final objects serialized with the `yaml` package (from their JSON)
  *
@@ -51,7 +52,7 @@ interface Stat {
   readonly max: number;
 }
 
-const SYSTEMS = ['program', 'synth', 'check', 'change', 'diff', 'plan', 'baseline', 'floor'] as const;
+const SYSTEMS = ['program', 'synth', 'check', 'change', 'diff', 'plan', 'where', 'baseline', 'floor'] as const;
 type System = typeof SYSTEMS[number];
 
 const ROOT = path.resolve(__dirname, '..');
@@ -118,6 +119,14 @@ function stat(xs: readonly number[]): Stat {
   const mid = Math.floor(s.length / 2);
   const median = s.length % 2 === 1 ? s[mid] : Math.round((s[mid - 1] + s[mid]) / 2);
   return { median, min: s[0], max: s[s.length - 1] };
+}
+
+/** The middle app (by name) of an output's placements lock (read by the harness, not measured). */
+function middleApp(outdir: string): string {
+  const lock = JSON.parse(fs.readFileSync(path.join(outdir, 'placements.lock.json'), 'utf8')) as { placements: Record<string, unknown> };
+  const apps = Object.keys(lock.placements).sort();
+  if (apps.length === 0) throw new Error(`no app in ${outdir}/placements.lock.json`);
+  return apps[Math.floor(apps.length / 2)];
 }
 
 function ratio(a: number, b: number): number {
@@ -213,6 +222,7 @@ function runAll(a: Map<string, string>, root: string, base: string): void {
           case 'change': s = measure(`${CLI} synth -q ${app} -o out`, { ...env, BENCH_CHANGED_APP: String(Math.floor(size / 2)) }, dir); break;
           case 'diff': s = measure(`${CLI} diff program out > /dev/null`, {}, dir, [1]); break;
           case 'plan': s = measure(`${CLI} plan out > /dev/null`, {}, dir); break;
+          case 'where': s = measure(`${CLI} where ${middleApp(path.join(dir, 'out'))} out > /dev/null`, {}, dir); break;
           case 'baseline': s = measure(`${self} --child baseline --specs ${inputs.get(size)!.specs} --out baseline`, {}, dir); break;
           case 'floor': s = measure(`${self} --child floor --objects ${inputs.get(size)!.objects}`, {}, dir); break;
         }

@@ -1,6 +1,6 @@
 /**
  * The example fleet's guardrails: the platform team's bounds, and the
- * identities exempt from the in-cluster policies.
+ * identities exempt from the in-cluster policies, and one recorded exemption.
  */
 import { DEFAULT_PLATFORM_IDENTITIES, Fleet, Guardrails } from '../src';
 
@@ -14,6 +14,10 @@ export function addExampleGuardrails(fleet: Fleet): Guardrails {
       ...DEFAULT_PLATFORM_IDENTITIES,
       // the GitOps applier: its changes were checked (and overrides approved) at synth time
       'system:serviceaccount:argocd:argocd-application-controller',
+    ],
+    exemptions: [
+      // feed's stable track follows its traffic forecast, which may halve it overnight
+      { rule: 'scale-down', target: 'lva1-prod-1/feed/feed', reason: 'follows the traffic forecast, which may halve it overnight; agreed with the feed team 2026-11' },
     ],
   });
 }

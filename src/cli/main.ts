@@ -4,12 +4,8 @@
  * reviewer's tool. One module per verb; this file dispatches and maps
  * failures to the documented exit codes.
  */
-import { runDiagnose, DiagnoseFunction } from './diagnose';
-import { runDiff } from './diff';
+import type { DiagnoseFunction } from './diagnose';
 import { CliFailure, CliIo, ExitCode, UsageError, processIo } from './io';
-import { runPlan } from './plan';
-import { freshSynth, runSynth } from './synth';
-import { runValidate } from './validate';
 import { OutputWriteError } from '../synth/output-dir';
 
 /** Help text of the whole CLI. */
@@ -19,11 +15,17 @@ A fleet of Kubernetes clusters as typed cdk8s code, synthesized into
 deterministic GitOps manifests.
 
 Verbs:
+  init        scaffold a fleet project (package.json, tsconfig.json,
+              cdk8s-fleet.yaml, main.ts, .gitignore, placement lock)
   synth       run the fleet program and write the output directory atomically
               (--check: exit 1 when the committed output is stale)
   plan        nodes, allocatable vs requested resources, namespaces and control
               plane per cluster, pool and maintenance zone
+  report      the fleet as one self-contained HTML page: zones x pools
+              heatmap, namespaces, control plane, guardrails
   diff        object-level diff of two output directories
+  where       where an app or namespace runs: cluster, region, pools,
+              workloads, guardrail exemptions, kubectl prefix
   validate    schema validation of a manifest directory (strict)
   diagnose    categorize a failed rollout from 'kubectl get ... -o json'
 
@@ -33,7 +35,8 @@ Exit codes:
   0  ok
   1  validation or guardrail errors, schema problems, differences, failed rollout
   2  usage errors (unknown verb or option, missing or unreadable input)
-  3  the fleet program failed (not a validation error), or a verb is unavailable
+  3  the fleet program failed (not a validation error), a file cannot be written
+     (init: a file exists), or a verb is unavailable
   4  internal error
 `;
 
@@ -49,12 +52,20 @@ export function loadDiagnose(): DiagnoseFunction | undefined {
   }
 }
 
+/**
+ * The verbs. Each loads its module when it runs, so a verb pays only for the
+ * modules it needs (`where` answers without loading the synth, the schema
+ * validator or the plan).
+ */
 const VERBS: Record<string, { run: (args: string[], io: CliIo) => Promise<number> }> = {
-  synth: { run: runSynth },
-  plan: { run: (a, io) => runPlan(a, io, freshSynth) },
-  diff: { run: (a, io) => runDiff(a, io, freshSynth) },
-  validate: { run: runValidate },
-  diagnose: { run: (a, io) => runDiagnose(a, io, loadDiagnose()) },
+  init: { run: async (a, io) => (await import('./init')).runInit(a, io) },
+  synth: { run: async (a, io) => (await import('./synth')).runSynth(a, io) },
+  plan: { run: async (a, io) => (await import('./plan')).runPlan(a, io, (await import('./synth')).freshSynth) },
+  report: { run: async (a, io) => (await import('./report')).runReport(a, io) },
+  diff: { run: async (a, io) => (await import('./diff')).runDiff(a, io, (await import('./synth')).freshSynth) },
+  validate: { run: async (a, io) => (await import('./validate')).runValidate(a, io) },
+  where: { run: async (a, io) => (await import('./where')).runWhere(a, io) },
+  diagnose: { run: async (a, io) => (await import('./diagnose')).runDiagnose(a, io, loadDiagnose()) },
 };
 
 /** Runs the CLI; returns the exit code. */

@@ -38,8 +38,8 @@ through. Files in DIR that the last synth did not write make it refuse, naming
 them: keep your own files elsewhere.
 
 The app command comes from --app, else the 'app:' key of cdk8s-fleet.yaml or
-cdk8s.yaml in the working directory (e.g. 'npx ts-node --transpile-only main.ts'
-or 'node main.js'). The program must call fleet.synth().
+cdk8s.yaml in the working directory (e.g. 'node --require tsx/cjs main.ts', as
+'cdk8s-fleet init' writes, or 'node main.js'). The program must call fleet.synth().
 
 Options:
   -a, --app CMD        command that runs the fleet program

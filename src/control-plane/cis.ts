@@ -1,6 +1,6 @@
 /**
  * CIS Kubernetes Benchmark v1.8 (for Kubernetes 1.28): the items of section
- * 1.2 (API server), 1.4 (scheduler) and section 2 (etcd) that can be decided from the generated
+ * 1.2 (API server), 1.3 (controller manager), 1.4 (scheduler) and section 2 (etcd) that can be decided from the generated
  * configuration, each as a check. Items that need the running system (file
  * ownership, manual reviews of certificate contents) are not here.
  */
@@ -10,6 +10,8 @@ import { FlagSet } from './apiserver-flags';
 export interface CisSubject {
   /** kube-apiserver flags. */
   readonly apiserverFlags: FlagSet;
+  /** kube-controller-manager flags. */
+  readonly controllerManagerFlags: FlagSet;
   /** kube-scheduler flags. */
   readonly schedulerFlags: FlagSet;
   /** The KubeSchedulerConfiguration document. */
@@ -45,7 +47,7 @@ const STRONG_CIPHERS = new Set([
   'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305',
 ]);
 
-/** The decidable items of sections 1.2, 1.4 and 2. @internal */
+/** The decidable items of sections 1.2, 1.3, 1.4 and 2. @internal */
 export const CIS_ITEMS: readonly CisItem[] = [
   { id: '1.2.1', title: 'Ensure that the --anonymous-auth argument is set to false', check: s => s.apiserverFlags.get('anonymous-auth') === 'false' },
   { id: '1.2.2', title: 'Ensure that the --token-auth-file parameter is not set', check: s => !s.apiserverFlags.has('token-auth-file') },
@@ -90,6 +92,17 @@ export const CIS_ITEMS: readonly CisItem[] = [
     title: 'Ensure that the API Server only makes use of Strong Cryptographic Ciphers',
     check: s => list(s.apiserverFlags, 'tls-cipher-suites').length > 0 && list(s.apiserverFlags, 'tls-cipher-suites').every(c => STRONG_CIPHERS.has(c)),
   },
+  { id: '1.3.1', title: 'Ensure that the --terminated-pod-gc-threshold argument is set as appropriate', check: s => num(s.controllerManagerFlags, 'terminated-pod-gc-threshold') > 0 },
+  { id: '1.3.2', title: 'Ensure that the --profiling argument is set to false (controller manager)', check: s => s.controllerManagerFlags.get('profiling') === 'false' },
+  { id: '1.3.3', title: 'Ensure that the --use-service-account-credentials argument is set to true', check: s => s.controllerManagerFlags.get('use-service-account-credentials') === 'true' },
+  { id: '1.3.4', title: 'Ensure that the --service-account-private-key-file argument is set as appropriate', check: s => set(s.controllerManagerFlags, 'service-account-private-key-file') },
+  { id: '1.3.5', title: 'Ensure that the --root-ca-file argument is set as appropriate', check: s => set(s.controllerManagerFlags, 'root-ca-file') },
+  {
+    id: '1.3.6',
+    title: 'Ensure that the RotateKubeletServerCertificate argument is set to true',
+    check: s => list(s.controllerManagerFlags, 'feature-gates').includes('RotateKubeletServerCertificate=true'),
+  },
+  { id: '1.3.7', title: 'Ensure that the --bind-address argument is set to 127.0.0.1 (controller manager)', check: s => s.controllerManagerFlags.get('bind-address') === '127.0.0.1' },
   {
     id: '1.4.1',
     title: 'Ensure that the --profiling argument is set to false (scheduler)',

@@ -128,9 +128,9 @@ export interface EtcdBackupOptions {
 
 /** Cluster-level parts of every node's KubeletConfiguration. */
 export interface ClusterKubeletOptions {
-  /** Lifetime of kubelet certificates signed by the cluster, in whole hours; the kubelet rotates at 70–90% of it. Or give `certificateLifetime`. @default 720 (30 days) */
+  /** Lifetime of kubelet certificates signed by the cluster, in whole hours; the kubelet rotates at 70–90% of it. Or give `certificateLifetime`. @default 168 (7 days) */
   readonly certificateLifetimeHours?: number;
-  /** Lifetime of kubelet certificates signed by the cluster: whole hours, at least a day; or give `certificateLifetimeHours`. @default Duration.days(30) */
+  /** Lifetime of kubelet certificates signed by the cluster: whole hours, at least a day; or give `certificateLifetimeHours`. @default Duration.days(7) */
   readonly certificateLifetime?: Duration;
   /** Graceful node shutdown: time the node delays shutdown for pods, in whole seconds; or give `shutdownGracePeriod`. @default 60 */
   readonly shutdownGracePeriodSeconds?: number;
@@ -154,12 +154,26 @@ export interface ApiPriorityOptions {
   readonly platformControllerShares?: number;
 }
 
+/** kube-controller-manager settings. */
+export interface ControllerManagerOptions {
+  /**
+   * Extra kube-controller-manager flags, name (without `--`) to value, e.g.
+   * `{ 'concurrent-gc-syncs': '30' }`. Each must be a flag kube-controller-manager
+   * 1.28 accepts, and may not be one the fleet sets itself (signing, serving,
+   * client rate, leader election...: those follow from the typed props).
+   * @default {}
+   */
+  readonly extraFlags?: Readonly<Record<string, string>>;
+}
+
 /** Props of {@link ControlPlane}. */
 export interface ControlPlaneProps {
   /** DNS domain of the control-plane hosts (`apiserver-1.<domain>`, `etcd-1.<domain>`...). @default '<cluster>.<region>.k8s.internal' */
   readonly domain?: string;
   /** kube-apiserver. @default - derived from the cluster's capacity */
   readonly apiserver?: ApiserverOptions;
+  /** kube-controller-manager. @default - derived from the cluster's capacity */
+  readonly controllerManager?: ControllerManagerOptions;
   /** etcd. @default - derived from the cluster's capacity */
   readonly etcd?: EtcdOptions;
   /** etcd snapshots. @default - hourly, 48 kept */

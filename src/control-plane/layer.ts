@@ -12,11 +12,13 @@ import { unknownFlags } from './apiserver-flags';
 import { renderEtcdBackup } from './backup';
 import { failedCisItems } from './cis';
 import { ControlPlane, UnsafeApiserverSettings } from './control-plane';
-import { renderControllerManagerPod } from './controller-manager';
+import { controllerManagerFlags, overriddenControllerManagerFlags, renderControllerManagerPod } from './controller-manager';
+import { unknownControllerManagerFlags } from './controller-manager-flags';
 import { renderEtcdMemberConfig } from './etcd';
 import { renderClusterKubeletConfiguration } from './kubelet';
 import { renderApiPriority } from './priority-and-fairness';
 import { renderSchedulerConfiguration, renderSchedulerPod, schedulerFlags, unknownSchedulerFlags } from './scheduler';
+import { renderServingCsrApprover } from './serving-csr-approver';
 import { ControlPlaneSettings, resolveControlPlane } from './settings';
 import { SIZING_RECORD_FILE, sizingRecord } from './sizing-record';
 import { ControlPlaneSlots, ResolvedControlPlane } from './slots';
@@ -106,10 +108,21 @@ function resolve(model: FleetModel, below: ClustersStack['spec'], v: Violations)
     if (unknownScheduler.length > 0) {
       v.error(path, 'control-plane.scheduler.unknown-flag', `kube-scheduler 1.28 does not accept: ${unknownScheduler.map(f => `--${f}`).join(', ')}`, 'remove the flags');
     }
+    const overridden = overriddenControllerManagerFlags(s);
+    if (overridden.length > 0) {
+      v.error(path, 'control-plane.controller-manager.flag-override', `controllerManager.extraFlags replaces flags the fleet sets: ${overridden.map(f => `--${f}`).join(', ')}`,
+        'remove them from controllerManager.extraFlags (the fleet derives them from the cluster and the typed props)');
+    }
+    const unknownControllerManager = unknownControllerManagerFlags(controllerManagerFlags(s).keys());
+    if (unknownControllerManager.length > 0) {
+      v.error(path, 'control-plane.controller-manager.unknown-flag',
+        `kube-controller-manager 1.28 does not accept: ${unknownControllerManager.map(f => `--${f}`).join(', ')}`, 'remove the flags');
+    }
     // CIS: every failed item must be an explicit unsafe choice
     const accepted = new Set(Object.entries(UNSAFE_CIS).filter(([k]) => s.apiserver.unsafe[k as keyof UnsafeApiserverSettings]).map(([, id]) => id));
     const subject = {
       apiserverFlags: r.flags,
+      controllerManagerFlags: controllerManagerFlags(s),
       schedulerFlags: schedulerFlags(s),
       schedulerConfig: renderSchedulerConfiguration(s),
       encryptionConfig: r.encryption,
@@ -205,6 +218,7 @@ function renderCluster(ctx: ControlPlaneContext, r: ResolvedControlPlane): void 
     platformControllerShares: s.apiPriority.platformControllerShares,
   })) ctx.add(cluster, o, source);
   for (const o of renderEtcdBackup(s)) ctx.add(cluster, o, source);
+  for (const o of renderServingCsrApprover(s, ctx.spec.clusters.systemNamespace)) ctx.add(cluster, o, source);
 
   // kube-proxy on every node, when the cluster has nodes; it reaches the apiserver by its name, not the Service it programs
   if (ctx.plan.clusters.poolsOf(cluster).some(pp => pp.spec.hasNodes)) {

@@ -109,8 +109,23 @@ export const CONTROL_PLANE_RULES = ruleCatalogue('control-plane', {
     fix: 'remove the flags',
     severity: 'error',
   },
+  'control-plane.controller-manager.unknown-flag': {
+    summary: 'the controller manager is given only flags kube-controller-manager accepts, so it starts',
+    fix: 'remove the flags',
+    severity: 'error',
+  },
+  'control-plane.controller-manager.extra-flags': {
+    summary: 'controllerManager.extraFlags maps flag names (without --) to one-line string values',
+    fix: "use e.g. { 'concurrent-gc-syncs': '30' }",
+    severity: 'error',
+  },
+  'control-plane.controller-manager.flag-override': {
+    summary: 'controllerManager.extraFlags does not replace a flag the fleet sets (signing, serving, client rate, leader election...)',
+    fix: 'remove them from controllerManager.extraFlags (the fleet derives them from the cluster and the typed props)',
+    severity: 'error',
+  },
   'control-plane.cis': {
-    summary: 'every CIS 1.2 / 1.4 / 2 item passes unless an apiserver.unsafe setting accepts its failure explicitly',
+    summary: 'every CIS 1.2 / 1.3 / 1.4 / 2 item passes unless an apiserver.unsafe setting accepts its failure explicitly',
     fix: 'restore the secure setting',
     severity: 'error',
   },
@@ -220,12 +235,12 @@ export const CONTROL_PLANE_RULES = ruleCatalogue('control-plane', {
   },
   'control-plane.kubelet.certificate-lifetime': {
     summary: 'kubelet certificates live at least 24 hours and at most ten years',
-    fix: 'use at least 24 hours (default 720)',
+    fix: 'use at least 24 hours (default 168, 7 days)',
     severity: 'error',
   },
   'control-plane.kubelet.certificate-lifetime.long': {
     summary: 'kubelet certificates that live longer than 90 days rotate so rarely that a failing rotation goes unnoticed',
-    fix: 'rotate at least every 90 days (default 30 days)',
+    fix: 'rotate at least every 90 days (default 7 days)',
     severity: 'warning',
   },
   'control-plane.kubelet.shutdown': {

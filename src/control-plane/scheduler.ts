@@ -63,6 +63,10 @@ export interface SchedulerSizing {
   readonly burst: number;
   /** Percentage of feasible nodes scored per pod (1-100). */
   readonly percentageOfNodesToScore: number;
+  /** Memory request, in MiB. */
+  readonly memoryRequestMiB: number;
+  /** Memory limit, in MiB. */
+  readonly memoryLimitMiB: number;
   /** The reason, for the sizing record. */
   readonly why: string;
 }
@@ -73,7 +77,10 @@ export interface SchedulerSizing {
  * of 50/100 suits a few hundred nodes); scoring every node stops paying above
  * a hundred nodes, so the scored share falls with size like upstream's
  * adaptive default (50 − nodes/125 %), kept at 10 % or more so placement
- * quality holds on the largest clusters.
+ * quality holds on the largest clusters. Memory: its cache holds every node
+ * and pod (about 0.25 MiB per node at 30 pods per node), so 256 MiB plus 0.25
+ * MiB per node requested and twice that as the limit (a relist after a leader
+ * change briefly holds two copies).
  * @internal
  */
 export function schedulerSizing(nodes: number): SchedulerSizing {
@@ -83,7 +90,15 @@ export function schedulerSizing(nodes: number): SchedulerSizing {
     : nodes <= 2000 ? `${nodes} nodes in 501–2000: client rate 100/200 so bindings keep up with churn`
       : `${nodes} nodes > 2000: client rate 200/400 so bindings keep up with churn`;
   const score = nodes <= 100 ? 'score every node (≤ 100 nodes)' : `score ${percentageOfNodesToScore}% of feasible nodes (max(10, 50 − nodes/125))`;
-  return { qps, burst, percentageOfNodesToScore, why: `${rate}; ${score}` };
+  const memoryRequestMiB = 256 + Math.ceil(nodes / 4);
+  return {
+    qps,
+    burst,
+    percentageOfNodesToScore,
+    memoryRequestMiB,
+    memoryLimitMiB: 2 * memoryRequestMiB,
+    why: `${rate}; ${score}; memory 256 MiB + 0.25 MiB per node requested, twice that as the limit (a relist holds two copies of the cache)`,
+  };
 }
 
 /** The kube-scheduler flags of a cluster (the rest is in its configuration file). @internal */
@@ -125,6 +140,7 @@ export function renderSchedulerConfiguration(s: ControlPlaneSettings): Record<st
 
 /** The kube-scheduler static Pod of one control-plane host. @internal */
 export function renderSchedulerPod(s: ControlPlaneSettings, host: string): KubeObject {
+  const sizing = schedulerSizing(s.nodes);
   const probe: k8s.Probe = {
     httpGet: { host: '127.0.0.1', path: '/healthz', port: k8s.IntOrString.fromNumber(SCHEDULER_PORT), scheme: 'HTTPS' },
     periodSeconds: 10,
@@ -137,7 +153,10 @@ export function renderSchedulerPod(s: ControlPlaneSettings, host: string): KubeO
     image: s.apiserver.image.replace('kube-apiserver', 'kube-scheduler'),
     imagePullPolicy: 'IfNotPresent',
     command: ['kube-scheduler', ...flagArgs(schedulerFlags(s))],
-    resources: { requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('256Mi') } },
+    resources: {
+      requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString(`${sizing.memoryRequestMiB}Mi`) },
+      limits: { memory: k8s.Quantity.fromString(`${sizing.memoryLimitMiB}Mi`) },
+    },
     startupProbe: { ...probe, failureThreshold: 24 },
     livenessProbe: probe,
     readinessProbe: { ...probe, httpGet: { ...probe.httpGet!, path: '/readyz' } },

@@ -71,6 +71,11 @@ export interface ControlPlaneSettings {
     readonly unsafe: Readonly<Required<UnsafeApiserverSettings>>;
     readonly resources: ApiserverResources;
   };
+  /** kube-controller-manager. */
+  readonly controllerManager: {
+    /** Extra flags as given (checked against the 1.28 flags and the generated ones in the layer). */
+    readonly extraFlags: Readonly<Record<string, string>>;
+  };
   /** etcd clusters: main, and events when split. */
   readonly etcd: { readonly main: EtcdClusterSettings; readonly events?: EtcdClusterSettings };
   /** Scheduled snapshots of the main etcd cluster. */
@@ -100,9 +105,21 @@ export const REQUIRED_FEATURE_GATES: Readonly<Record<string, boolean>> = { Valid
 /** API versions the fleet needs served on 1.28 (`--runtime-config`). @internal */
 export const REQUIRED_RUNTIME_CONFIG: readonly string[] = ['admissionregistration.k8s.io/v1beta1'];
 
+/**
+ * Default lifetime of the kubelet certificates the controller manager signs
+ * (`--cluster-signing-duration`), in hours: 7 days. The kubelet renews at
+ * 70–90% of the lifetime, so every node rotates both certificates every 5–6
+ * days: a broken approver or signer shows within a week on every node, not
+ * once a year, and a stolen kubelet key is useful for days, not a month. A
+ * day's margin (the remaining 10–30%) covers an approver outage over a weekend.
+ * @internal
+ */
+export const DEFAULT_KUBELET_CERTIFICATE_LIFETIME_HOURS = 168;
+
 const CRON = /^(\S+\s+){4}\S+$/;
 const CIDR = /^([0-9]{1,3}\.){3}[0-9]{1,3}\/[0-9]{1,2}$/;
 const IPV4 = /^([0-9]{1,3}\.){3}[0-9]{1,3}$/;
+const FLAG_NAME = /^[a-z0-9][a-z0-9-]{0,99}$/;
 
 function positiveInt(v: number): boolean {
   return Number.isInteger(v) && v > 0;
@@ -346,17 +363,17 @@ export function resolveControlPlane(
   // kubelet
   const k = p.kubelet ?? {};
   const kubelet = {
-    certificateLifetimeHours: timeIn('hours', k.certificateLifetime, k.certificateLifetimeHours) ?? 720,
+    certificateLifetimeHours: timeIn('hours', k.certificateLifetime, k.certificateLifetimeHours) ?? DEFAULT_KUBELET_CERTIFICATE_LIFETIME_HOURS,
     shutdownGracePeriodSeconds: timeIn('seconds', k.shutdownGracePeriod, k.shutdownGracePeriodSeconds) ?? 60,
     shutdownGracePeriodCriticalPodsSeconds: timeIn('seconds', k.shutdownGracePeriodCriticalPods, k.shutdownGracePeriodCriticalPodsSeconds) ?? 20,
     clusterDns: k.clusterDns ?? '10.96.0.10',
     clusterDomain: k.clusterDomain ?? 'cluster.local',
   };
   if (!boundedInt(kubelet.certificateLifetimeHours, CONTROL_PLANE_LIMITS.certificateLifetimeHours) || kubelet.certificateLifetimeHours < 24) {
-    v.error(path, 'control-plane.kubelet.certificate-lifetime', `certificateLifetimeHours is ${kubelet.certificateLifetimeHours}`, 'use at least 24 hours (default 720)');
+    v.error(path, 'control-plane.kubelet.certificate-lifetime', `certificateLifetimeHours is ${kubelet.certificateLifetimeHours}`, 'use at least 24 hours (default 168, 7 days)');
   } else if (kubelet.certificateLifetimeHours > 24 * 90) {
     v.warning(path, 'control-plane.kubelet.certificate-lifetime.long', `kubelet certificates live ${kubelet.certificateLifetimeHours} hours: a rotation that rarely runs is a rotation nobody notices failing`,
-      'rotate at least every 90 days (default 30 days)');
+      'rotate at least every 90 days (default 7 days)');
   }
   if (!Number.isInteger(kubelet.shutdownGracePeriodSeconds) || !Number.isInteger(kubelet.shutdownGracePeriodCriticalPodsSeconds)
     || kubelet.shutdownGracePeriodCriticalPodsSeconds < 0 || kubelet.shutdownGracePeriodCriticalPodsSeconds >= kubelet.shutdownGracePeriodSeconds
@@ -368,6 +385,16 @@ export function resolveControlPlane(
     v.error(path, 'control-plane.kubelet.cluster-domain', `clusterDomain ${describeValue(kubelet.clusterDomain)} is not a DNS subdomain`, "use the cluster's DNS domain, e.g. 'cluster.local'");
   }
   if (typeof kubelet.clusterDns !== 'string' || !IPV4.test(kubelet.clusterDns)) v.error(path, 'control-plane.kubelet.cluster-dns', `'${kubelet.clusterDns}' is not an IPv4 address`, "use the DNS Service's cluster IP, e.g. '10.96.0.10'");
+
+  // controller manager
+  const extraFlagsProp: unknown = p.controllerManager?.extraFlags;
+  const extraFlagsBad = extraFlagsProp !== undefined && (!isRecord(extraFlagsProp)
+    || Object.entries(extraFlagsProp).some(([name, val]) => !FLAG_NAME.test(name) || typeof val !== 'string' || val.length > 4096 || /[\r\n]/.test(val)));
+  if (extraFlagsBad) {
+    v.error(path, 'control-plane.controller-manager.extra-flags', 'controllerManager.extraFlags is not a map of flag names (without --) to one-line string values',
+      "use e.g. { 'concurrent-gc-syncs': '30' }");
+  }
+  const controllerManager = { extraFlags: extraFlagsBad ? {} : { ...(p.controllerManager?.extraFlags ?? {}) } };
 
   // API priority
   const apiPriority = {
@@ -410,6 +437,7 @@ export function resolveControlPlane(
     etcd: { main, events },
     backup: { schedule, retain, image: backupImage, storageClassName: b.storageClassName, volumeGiB },
     kubelet,
+    controllerManager,
     apiPriority,
     acknowledgeNodesAbove5000: ack,
   };

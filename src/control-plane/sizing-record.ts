@@ -3,6 +3,7 @@
  * written beside the control-plane files so reviewers and `cdk8s-fleet plan`
  * see the decisions without re-deriving them. A node-side file, not applied.
  */
+import { controllerManagerSizing } from './controller-manager';
 import { schedulerSizing } from './scheduler';
 import { ControlPlaneSettings } from './settings';
 import {
@@ -45,9 +46,27 @@ export function sizingRecord(s: ControlPlaneSettings): Record<string, unknown> {
           ? 'more than one apiserver behind the load balancer: reconnecting HTTP/2 clients spread again'
           : 'a single apiserver: off'),
       },
+      controllerManager: (() => {
+        const z = controllerManagerSizing(n);
+        return {
+          kubeApiQps: z.qps,
+          kubeApiBurst: z.burst,
+          memoryRequestMiB: z.memoryRequestMiB,
+          memoryLimitMiB: z.memoryLimitMiB,
+          extraFlags: Object.keys(s.controllerManager.extraFlags).sort(),
+          why: z.why,
+        };
+      })(),
       scheduler: (() => {
         const z = schedulerSizing(n);
-        return { clientQps: z.qps, clientBurst: z.burst, percentageOfNodesToScore: z.percentageOfNodesToScore, why: z.why };
+        return {
+          clientQps: z.qps,
+          clientBurst: z.burst,
+          percentageOfNodesToScore: z.percentageOfNodesToScore,
+          memoryRequestMiB: z.memoryRequestMiB,
+          memoryLimitMiB: z.memoryLimitMiB,
+          why: z.why,
+        };
       })(),
       etcd: {
         members: main.members.length,

@@ -7,7 +7,8 @@
  * in between obey it where they render (the protection label on namespaces
  * holding workloads, the canary bound). This layer edits nothing they rendered.
  *
- * - render: adds to every cluster the
+ * - render: records the configuration on the hub (GuardrailConfiguration
+ *   `fleet-guardrails`, with its CRD), and adds to every cluster the
  *   ValidatingAdmissionPolicies and bindings, in the admissionregistration
  *   version the cluster's Kubernetes version serves, with the
  *   GuardrailParameters they bind (the stable replicas of every canary's app)
@@ -18,13 +19,14 @@
  */
 import { BUILT_IN_API_GROUPS, CanaryFact, admissionApiVersion, guardrailParameters, guardrailPolicies, renderPolicy } from './admission';
 import { GuardrailFinding, appKey, canaryFindings, changeFindings, judge, maxSurgeFindings, stableReplicasByApp } from './checks';
+import { guardrailConfiguration } from './record';
 import { GuardrailsSlots } from './slots';
 import { StateObject, fleetState, readPreviousState } from './state';
 import { PlainObject, appNameOf, groupOf, guardedKindOf, trackOf } from './workload-objects';
 import { Violations } from '../core/errors';
 import { FleetModel, pathOf } from '../core/model';
 import { parseKubeVersion } from '../core/versions';
-import { guardrailParametersCrd } from '../crds/guardrails';
+import { guardrailConfigurationCrd, guardrailParametersCrd } from '../crds/guardrails';
 import { KubeObject, RenderContext, RenderedObject } from '../synth/context';
 import { objectYaml } from '../synth/emit';
 import { Layer } from '../synth/layer';
@@ -50,6 +52,11 @@ function render(ctx: RenderContext<WorkloadsStack['spec'], WorkloadsStack['plan'
       canaries.set(o.cluster, list);
     }
   }
+
+  // the configuration the synth enforced, recorded once on the hub for the tools that read the output
+  const hub = ctx.spec.clusters.hub.construct;
+  ctx.add(hub, guardrailConfigurationCrd() as KubeObject, construct);
+  ctx.add(hub, guardrailConfiguration(config), construct);
 
   if (!config.admissionPolicies) return;
   for (const clusterSpec of ctx.spec.clusters.clusters) {

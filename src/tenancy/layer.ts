@@ -268,7 +268,7 @@ function plan(model: FleetModel, spec: ControlPlaneStack['spec'] & TenancySlots[
 }
 
 /** The hub's routing record of a placed namespace. @internal */
-export function renderNamespacePlacement(p: NamespacePlan): KubeObject {
+export function renderNamespacePlacement(p: NamespacePlan, region: string): KubeObject {
   const ns = p.spec;
   return {
     apiVersion: FLEET_API_VERSION,
@@ -288,6 +288,7 @@ export function renderNamespacePlacement(p: NamespacePlan): KubeObject {
       tenant: ns.tenant,
       nodeProfile: ns.nodeProfile.name,
       cluster: p.cluster.clusterName,
+      region,
       // how the cluster was chosen, a stable fact: a routed namespace kept by the lock stays 'routed',
       // so the record does not change on the synth after the one that placed it
       reason: p.decision.reason === 'pinned' ? 'pinned' : 'routed',
@@ -321,7 +322,7 @@ function render(ctx: TenancyContext): void {
       withRoles.add(cluster);
       for (const role of renderAppClusterRoles(ctx.spec.clusters.cluster(cluster).openKruise)) ctx.add(cluster, role, cluster);
     }
-    ctx.add(hub, renderNamespacePlacement(p), ns);
+    ctx.add(hub, renderNamespacePlacement(p, ctx.spec.clusters.cluster(cluster).region), ns);
     ctx.add(cluster, renderAppNamespace(spec, ctx.spec.guardrails.config.protectedLabel), ns);
     ctx.add(cluster, renderAppResourceQuota(spec, p.demand, p.gpuResourceName), ns);
     ctx.add(cluster, renderAppLimitRange(spec, p.largestPod), ns);

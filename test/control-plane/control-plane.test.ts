@@ -83,10 +83,10 @@ describe('a cluster without a ControlPlane gets one derived from its capacity', 
     });
   });
 
-  test('kubelet certificates are signed for 30 days by default (kube-controller-manager --cluster-signing-duration)', () => {
+  test('kubelet certificates are signed for 7 days by default (kube-controller-manager --cluster-signing-duration)', () => {
     const pod = parse(result.files.get('prod-1/control-plane/static-pods/apiserver-1/kube-controller-manager.yaml')!);
     const f = parseFlagArgs(pod.spec.containers[0].command.slice(1));
-    expect(f.get('cluster-signing-duration')).toBe('720h0m0s');
+    expect(f.get('cluster-signing-duration')).toBe('168h0m0s');
     expect(f.get('use-service-account-credentials')).toBe('true');
     expect(f.get('profiling')).toBe('false');
     expect(f.get('bind-address')).toBe('127.0.0.1');
@@ -156,6 +156,58 @@ describeWithSchemas('control-plane objects are schema-valid', () => {
     expect(script).toContain('tail -n +49');
     const ns = result.objects.find(o => o.cluster === 'prod-1' && o.object.kind === 'Namespace' && o.object.metadata.name === 'etcd-backup')!.object;
     expect(ns.metadata.labels!['pod-security.kubernetes.io/enforce']).toBe('restricted');
+  });
+
+  test('kubelet certificate rotation: 7-day signing, rotation and serving bootstrap on, a serving-CSR approver with least-privilege RBAC', () => {
+    const cm = parse(result.files.get(files(result, 'prod-1/control-plane/static-pods/').find(f => f.endsWith('kube-controller-manager.yaml'))!)!);
+    expect(cm.spec.containers[0].command).toContain('--cluster-signing-duration=168h0m0s');
+    const kubelet = parse(result.files.get(files(result, 'prod-1/control-plane/kubelet/')[0])!);
+    expect([kubelet.rotateCertificates, kubelet.serverTLSBootstrap]).toEqual([true, true]);
+    const approver = result.objects.filter(o => o.cluster === 'prod-1' && o.object.metadata.name === 'kubelet-serving-csr-approver').map(o => o.object as any);
+    expect(approver.map(o => o.kind).sort()).toEqual(['ClusterRole', 'ClusterRoleBinding', 'Deployment', 'PodDisruptionBudget', 'Role', 'RoleBinding', 'ServiceAccount']);
+    const byKind = (k: string) => approver.find(o => o.kind === k);
+    // drains take the two replicas down one at a time
+    expect(byKind('PodDisruptionBudget').spec).toEqual({
+      maxUnavailable: 1, selector: byKind('Deployment').spec.selector, unhealthyPodEvictionPolicy: 'AlwaysAllow',
+    });
+    // restricted Pod Security: nothing of the host, no volumes
+    const spec = byKind('Deployment').spec.template.spec;
+    for (const k of ['hostNetwork', 'hostPID', 'hostIPC', 'volumes']) expect(spec[k]).toBeUndefined();
+    expect(spec.containers[0].ports.every((p: any) => p.hostPort === undefined)).toBe(true);
+    expect(byKind('ClusterRole').rules).toEqual([
+      { apiGroups: ['certificates.k8s.io'], resources: ['certificatesigningrequests'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: ['certificates.k8s.io'], resources: ['certificatesigningrequests/approval'], verbs: ['update'] },
+      { apiGroups: ['certificates.k8s.io'], resources: ['signers'], resourceNames: ['kubernetes.io/kubelet-serving'], verbs: ['approve'] },
+    ]);
+    expect(byKind('Role').metadata.namespace).toBe('fleet-system');
+    expect(byKind('Role').rules).toEqual([
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create', 'get', 'update'] },
+      { apiGroups: [''], resources: ['events'], verbs: ['create'] },
+    ]);
+    // least privilege: no wildcard anywhere, nothing beyond the one signer
+    for (const rule of [...byKind('ClusterRole').rules, ...byKind('Role').rules]) {
+      for (const k of ['apiGroups', 'resources', 'verbs', 'resourceNames']) expect(rule[k] ?? []).not.toContain('*');
+    }
+    expect(byKind('ClusterRoleBinding').subjects).toEqual([{ kind: 'ServiceAccount', name: 'kubelet-serving-csr-approver', namespace: 'fleet-system' }]);
+    const pod = byKind('Deployment').spec.template.spec;
+    const c = pod.containers[0];
+    expect(c.image).toMatch(/^ghcr\.io\/postfinance\/kubelet-csr-approver:v\d+\.\d+\.\d+$/);
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(c.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } });
+    // the approver serves /healthz only (no readiness check registered): both probes ask it
+    expect([c.livenessProbe.httpGet.path, c.readinessProbe.httpGet.path]).toEqual(['/healthz', '/healthz']);
+    expect(c.env.find((e: any) => e.name === 'LEADER_ELECTION').value).toBe('true');
+    // the approver refuses a request for a longer lifetime than the cluster signs
+    expect(c.env.find((e: any) => e.name === 'MAX_EXPIRATION_SEC').value).toBe(String(168 * 3600));
+  });
+
+  test('kubelet certificates above 367 days: the approver is told its own maximum, above which it would not start', () => {
+    const long = smallFleet();
+    new ControlPlane(long.cluster, 'control-plane', { kubelet: { certificateLifetimeHours: 400 * 24 } });
+    const out = long.fleet.synthesize();
+    const d = out.objects.find(o => o.cluster === 'prod-1' && o.object.kind === 'Deployment' && o.object.metadata.name === 'kubelet-serving-csr-approver')!.object as any;
+    expect(d.spec.template.spec.containers[0].env.find((e: any) => e.name === 'MAX_EXPIRATION_SEC').value).toBe(String(367 * 24 * 3600));
+    expect(out.warnings.map(w => w.rule)).toContain('control-plane.kubelet.certificate-lifetime.long');
   });
 });
 
@@ -255,10 +307,10 @@ describe('scalability thresholds at synth time', () => {
       });
       return fleet;
     };
-    // 40 nodes x (1 log shipper + kube-proxy) = 80 DaemonSet pods on top of the replicas (kube-proxy's counted once)
+    // 40 nodes x (1 log shipper + kube-proxy) = 80 DaemonSet pods and 2 serving-CSR approver pods on top of the replicas
     const e = synthErrors(deployment(150_000)).errors.find(x => x.rule === 'control-plane.threshold.pods')!;
     expect(e.path).toBe('prod-1');
-    expect(e.message).toMatch(/150080 pods/);
+    expect(e.message).toMatch(/150082 pods/);
     expect(deployment(140_000).synthesize().warnings.map(w => w.rule)).toContain('control-plane.threshold.pods.near');
   });
 
@@ -271,19 +323,21 @@ describe('scalability thresholds at synth time', () => {
   });
 });
 
-describe('CIS Kubernetes Benchmark v1.8, sections 1.2, 1.4 and 2', () => {
+describe('CIS Kubernetes Benchmark v1.8, sections 1.2, 1.3, 1.4 and 2', () => {
   const result = smallFleet().fleet.synthesize();
   const subject = {
     apiserverFlags: apiserverArgs(result),
+    controllerManagerFlags: parseFlagArgs(parse(result.files.get('prod-1/control-plane/static-pods/apiserver-1/kube-controller-manager.yaml')!).spec.containers[0].command.slice(1)),
     schedulerFlags: parseFlagArgs(parse(result.files.get('prod-1/control-plane/static-pods/apiserver-1/kube-scheduler.yaml')!).spec.containers[0].command.slice(1)),
     schedulerConfig: parse(result.files.get('prod-1/control-plane/scheduler/kube-scheduler-config.yaml')!),
     encryptionConfig: parse(result.files.get('prod-1/control-plane/apiserver/encryption-config.yaml')!),
     etcdConfigs: files(result, 'prod-1/control-plane/etcd/').map(f => parse(result.files.get(f)!)),
   };
 
-  test('the table covers every decidable item of 1.2 (1.2.1–1.2.30), 1.4 (1.4.1–1.4.2) and 2 (2.1–2.7)', () => {
+  test('the table covers every decidable item of 1.2 (1.2.1–1.2.30), 1.3 (1.3.1–1.3.7), 1.4 (1.4.1–1.4.2) and 2 (2.1–2.7)', () => {
     expect(CIS_ITEMS.map(i => i.id)).toEqual([
       ...Array.from({ length: 30 }, (_, i) => `1.2.${i + 1}`),
+      ...Array.from({ length: 7 }, (_, i) => `1.3.${i + 1}`),
       '1.4.1', '1.4.2',
       ...Array.from({ length: 7 }, (_, i) => `2.${i + 1}`),
     ]);

@@ -25,8 +25,10 @@ describe('the example fleet: every cluster has a complete, CIS-clean control pla
     const flags = parseFlagArgs(parse(result.files.get(pods[0])!).spec.containers[0].command.slice(1));
     const schedulerPods = under(`${dir}static-pods/`).filter(f => f.endsWith('/kube-scheduler.yaml'));
     expect(schedulerPods).toHaveLength(pods.length);
+    const cmPods = under(`${dir}static-pods/`).filter(f => f.endsWith('/kube-controller-manager.yaml'));
     const subject = {
       apiserverFlags: flags,
+      controllerManagerFlags: parseFlagArgs(parse(result.files.get(cmPods[0])!).spec.containers[0].command.slice(1)),
       schedulerFlags: parseFlagArgs(parse(result.files.get(schedulerPods[0])!).spec.containers[0].command.slice(1)),
       schedulerConfig: parse(result.files.get(`${dir}scheduler/kube-scheduler-config.yaml`)!),
       encryptionConfig: parse(result.files.get(`${dir}apiserver/encryption-config.yaml`)!),

@@ -68,7 +68,12 @@ describe('kube-scheduler', () => {
     expect(config.percentageOfNodesToScore).toBe(100);
     expect(config.clientConnection).toMatchObject({ qps: 50, burst: 100 });
     const record = parse(result.files.get('prod-1/control-plane/sizing.yaml')!);
-    expect(record.spec.scheduler).toEqual({ clientQps: 50, clientBurst: 100, percentageOfNodesToScore: 100, why: expect.stringMatching(/40 nodes ≤ 500/) });
+    expect(record.spec.scheduler).toEqual({
+      clientQps: 50, clientBurst: 100, percentageOfNodesToScore: 100, memoryRequestMiB: 266, memoryLimitMiB: 532, why: expect.stringMatching(/40 nodes ≤ 500/),
+    });
+    expect(record.spec.controllerManager).toEqual({
+      kubeApiQps: 20, kubeApiBurst: 30, memoryRequestMiB: 532, memoryLimitMiB: 1064, extraFlags: [], why: expect.stringMatching(/40 nodes ≤ 500/),
+    });
   });
 });
 
@@ -100,6 +105,7 @@ describe('CIS 1.4 (scheduler)', () => {
   const result = smallFleet().fleet.synthesize();
   const base = {
     apiserverFlags: new Map(),
+    controllerManagerFlags: new Map(),
     encryptionConfig: {},
     etcdConfigs: [],
     schedulerFlags: parseFlagArgs(schedulerPod(result).spec.containers[0].command.slice(1)),

@@ -1,4 +1,5 @@
 import * as fc from 'fast-check';
+import { controllerManagerSizing } from '../../src/control-plane/controller-manager';
 import { defaultGoawayChance, etcdMemberCountProblem, etcdTiming, etcdTimingProblem, goawayChanceProblem, inflightLimits } from '../../src/control-plane/sizing';
 import { countFinding, nodeCountFinding, podsPerNodeFinding, podsPerNodeLimit, SCALABILITY_THRESHOLDS } from '../../src/control-plane/thresholds';
 
@@ -88,5 +89,19 @@ describe('SIG Scalability thresholds', () => {
       if (n > 150_000) expect(f?.severity).toBe('error');
       else if (f) expect(f.severity).toBe('warning');
     }));
+  });
+});
+
+describe('controller-manager sizing', () => {
+  test.each([
+    [40, 20, 30, 532],
+    [500, 20, 30, 762],
+    [501, 100, 200, 763],
+    [3000, 100, 200, 2012],
+    [5000, 300, 500, 3012],
+  ])('%i nodes: client rate %i/%i, %i MiB requested and twice that as the limit', (nodes, qps, burst, mem) => {
+    const z = controllerManagerSizing(nodes);
+    expect([z.qps, z.burst, z.memoryRequestMiB, z.memoryLimitMiB]).toEqual([qps, burst, mem, 2 * mem]);
+    expect(z.why).toContain(`${nodes} nodes`);
   });
 });

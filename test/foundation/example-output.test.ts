@@ -12,6 +12,19 @@ describeWithSchemas('the example fleet is schema-valid', () => {
     expect(validateAll(result.objects)).toEqual([]);
   });
 
+  test('the hub records where and report read are among them: NamespacePlacement with its region, the GuardrailConfiguration CRD and record', () => {
+    const hub = result.objects.filter(o => o.cluster === 'hub').map(o => o.object as any);
+    const crd = hub.find(o => o.kind === 'CustomResourceDefinition' && o.spec.names.kind === 'GuardrailConfiguration');
+    const record = hub.find(o => o.kind === 'GuardrailConfiguration');
+    expect(crd).toBeDefined();
+    expect(record.apiVersion).toBe(`${crd.spec.group}/${crd.spec.versions[0].name}`);
+    expect(validateAll([crd, record])).toEqual([]);
+    expect(validateAll([crd, { ...record, spec: { ...record.spec, colour: 'blue' } }]).join('\n')).toMatch(/additional properties 'colour'/);
+    const placements = hub.filter(o => o.kind === 'NamespacePlacement');
+    expect(placements.length).toBeGreaterThan(10);
+    for (const p of placements) expect(p.spec.region).toMatch(/^[a-z0-9]+$/);
+  });
+
   test('the YAML files parse back to the same objects', () => {
     for (const o of result.objects) {
       expect(parse(result.files.get(o.file)!)).toEqual(JSON.parse(JSON.stringify(o.object)));

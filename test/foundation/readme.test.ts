@@ -1,9 +1,44 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { INIT_HELP } from '../../src/cli/init';
+import { SCAFFOLD_APP_COMMAND, scaffoldFiles } from '../../src/cli/scaffold';
 import { readTree, tmpOutdir } from '../support/fleet';
 
 const README = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
 const EXAMPLE = path.join(__dirname, '..', '..', 'examples', 'readme.ts');
+
+/** The commands of the first ```sh block after `marker`, without their comments. */
+function commandsAfter(marker: string): string[] {
+  const at = README.indexOf(marker);
+  expect(at).toBeGreaterThanOrEqual(0);
+  const start = README.indexOf('```sh\n', at) + '```sh\n'.length;
+  return README.slice(start, README.indexOf('```', start)).split('\n').map(l => l.replace(/#.*$/, '').trim()).filter(l => l);
+}
+
+describe('the README\'s quick start', () => {
+  const section = README.slice(README.indexOf('## Quick start'), README.indexOf('\n## ', README.indexOf('## Quick start') + 1));
+
+  test('for npm consumers is exactly: install, init, synth', () => {
+    expect(commandsAfter('As an npm package')).toEqual(['npm install cdk8s-fleet', 'npx cdk8s-fleet init', 'npx cdk8s-fleet synth']);
+  });
+
+  test('for the repository itself is the two clone commands', () => {
+    expect(commandsAfter('On a fresh clone of this repository')).toEqual(['npm ci && npm run example', 'npm ci && npm test']);
+  });
+
+  test('names every file init writes, and each is explained by init --help', () => {
+    for (const f of ['package.json', ...scaffoldFiles().map(s => s.path)]) {
+      expect(section).toContain(`\`${f}\``);
+      expect(INIT_HELP).toMatch(new RegExp(`^  ${f.replace(/\./g, '\\.')} +\\S`, 'm'));
+    }
+  });
+
+  test('documents the app command init writes, in the quick start and the config example', () => {
+    expect(section).toContain(`\`${SCAFFOLD_APP_COMMAND}\``);
+    expect(README).toContain(`app: ${SCAFFOLD_APP_COMMAND} `);
+    expect(README).not.toContain('ts-node --transpile-only main.ts');
+  });
+});
 
 describe('the README\'s 25-line fleet', () => {
   test('is exactly examples/readme.ts (with the package name as import)', () => {

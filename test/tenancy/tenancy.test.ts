@@ -113,6 +113,7 @@ describe('routing records', () => {
       tenant: 'stateless',
       nodeProfile: 'general',
       cluster: 'east-1',
+      region: 'east',
       reason: 'pinned',
       owners: ['alice@example.com', 'feed-team'],
       podSecurity: 'restricted',
