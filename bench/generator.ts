@@ -83,6 +83,20 @@ const WORDS = [
 const ROLES = ['api', 'frontend', 'backend', 'indexer', 'ranker', 'gateway', 'worker', 'store', 'cache', 'router'];
 const REGIONS = ['lva1', 'ltx1', 'lor1', 'lsg1'];
 
+/** CPU of the platform's sd-proxy sidecar in every app pod, in millicores. */
+const SIDECAR_CPU_MILLIS = 100;
+
+/**
+ * An app's pod CPU request in millicores for a size drawn from the sizes apps
+ * ask for. On a node profile with the static CPU manager a Guaranteed pod's app
+ * container gets whole cores, so an app there asks whole cores (at least one)
+ * on top of the sidecar's share, as the workload.resources.pinned-cpu rule
+ * requires; elsewhere it asks the drawn size as it is.
+ */
+function podCpuMillis(drawnMillis: number, staticCpuManager: boolean): number {
+  return staticCpuManager ? Math.max(1, Math.ceil(drawnMillis / 1000)) * 1000 + SIDECAR_CPU_MILLIS : drawnMillis;
+}
+
 /** The app → spec map of every generated fleet. */
 const SPECS = new WeakMap<AppNamespace, GeneratedApp>();
 
@@ -143,7 +157,7 @@ export function addPlatformExtras(fleet: Fleet, rng: Rng): void {
     sidecars: [{
       name: 'sd-proxy',
       image: `registry.internal/platform/sd-proxy:2.${between(rng, 0, 9)}.1`,
-      resources: { cpu: Cpu.millis(100), memory: Size.mebibytes(128) },
+      resources: { cpu: Cpu.millis(SIDECAR_CPU_MILLIS), memory: Size.mebibytes(128) },
       ports: [{ name: 'sd-proxy', containerPort: 15001 }],
       volumeMounts: [{ volume: 'pki', mountPath: '/var/run/pki' }],
     }],
@@ -186,6 +200,7 @@ export function generateFleet(opts: GenerateOptions): Fleet {
   const rng = seededRng(opts.seed);
   const fleet = new Fleet({ outdir: opts.outdir, maintenanceZones: 20, kubernetesVersion: '1.28.9', hub: { region: 'lva1' } });
   const profiles = nodeProfiles(fleet);
+  const staticCpuManager = new Set(Object.values(profiles).filter(p => p.props.nodeConfig?.cpuManagerPolicy === 'static').map(p => p.profileName));
   const agents = nodeAgents(fleet);
   const everyPool = [agents.logShipper, agents.nodeMetrics, agents.securityAgent];
 
@@ -225,7 +240,7 @@ export function generateFleet(opts: GenerateOptions): Fleet {
       stateful,
       replicas: stateful ? pick(rng, [3, 3, 5]) : between(rng, 5, 40),
       canaryReplicas: !stateful && rng() < 0.3 ? 1 : 0, // at most 1 pod beside 5+ stable ones (see below)
-      cpuMillis: pick(rng, [250, 500, 1000, 2000, 4000]),
+      cpuMillis: podCpuMillis(pick(rng, [250, 500, 1000, 2000, 4000]), staticCpuManager.has(nodeProfile)),
       memoryMiB: pick(rng, [512, 1024, 2048, 4096, 8192]),
       port: 8080,
       image: `registry.internal/apps/${name}:1.${between(rng, 0, 99)}.${between(rng, 0, 9)}${opts.changedApp === i ? '-next' : ''}`,

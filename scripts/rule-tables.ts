@@ -13,6 +13,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { RuleCatalogue, RuleEntry, RuleLayer } from '../src/core/rules';
 import { GUARDRAIL_RULES } from '../src/guardrails/rules';
+import { CONNTRACK_MAX_SYSCTL, DEFAULT_CONNTRACK_MAX_PER_CORE, DEFAULT_CONNTRACK_MIN, NODE_SYSCTLS } from '../src/machines/sysctls';
 import { FLEET_RULE_CATALOGUES } from '../src/synth/layers';
 
 /** The command that rewrites the tables. */
@@ -64,11 +65,19 @@ export function guardrailRulesTable(): string {
   return ['| rule (short name) | violation id | scope | default severity | target (for exemptions and overrides) |', '|---|---|---|---|---|', ...rows].join('\n');
 }
 
+/** The node sysctls a profile sets by default: key, value, what kube-proxy needs, the modes, the severity of an override, why. */
+export function nodeSysctlsTable(): string {
+  const rows = NODE_SYSCTLS.map(s => `| \`${s.key}\` | ${s.value} | ${cell(s.needs)} | ${s.modes.join(', ')} | ${s.severity} | ${cell(s.reason)} |`);
+  rows.push(`| \`${CONNTRACK_MAX_SYSCTL}\` | max(${DEFAULT_CONNTRACK_MIN}, ${DEFAULT_CONNTRACK_MAX_PER_CORE} × cores) | at least what kube-proxy sets (max(conntrack.min, conntrack.maxPerCore × cores)) | ipvs, nftables, iptables | warning | kube-proxy sizes the table at start; a smaller value in the node's sysctl files lowers it again at the next apply, and a full table drops new connections |`);
+  return ['| sysctl | default | kube-proxy needs | modes | override below the need | why |', '|---|---|---|---|---|---|', ...rows].join('\n');
+}
+
 /** Every generated table, in catalogue order. */
 export function ruleTables(): RuleTable[] {
   return [
     ...FLEET_RULE_CATALOGUES.map(c => ({ name: c.layer, doc: RULE_TABLE_DOCS[c.layer], markdown: catalogueTable(c) })),
     { name: 'guardrail-rules', doc: RULE_TABLE_DOCS.guardrails, markdown: guardrailRulesTable() },
+    { name: 'node-sysctls', doc: 'docs/ARCHITECTURE.md', markdown: nodeSysctlsTable() },
   ];
 }
 

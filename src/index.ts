@@ -46,6 +46,8 @@ export type {
 // clusters
 export { Cluster, HubCluster } from './clusters/cluster';
 export type { ClusterProps, ClusterRole } from './clusters/cluster';
+export { KUBE_PROXY_NFTABLES_MIN_MINOR } from './clusters/kube-proxy';
+export type { IpvsScheduler, KubeProxyConntrack, KubeProxyIpvs, KubeProxyMode, KubeProxyProps } from './clusters/kube-proxy';
 export { KubernetesPool, MAX_POOL_CAPACITY } from './clusters/kubernetes-pool';
 export type { KubernetesPoolProps } from './clusters/kubernetes-pool';
 export { MAX_DAEMONSET_MAX_UNAVAILABLE_PERCENT, RequiredDaemonSet } from './clusters/required-daemonset';

@@ -4,6 +4,7 @@
  */
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { KubeProxyProps } from './kube-proxy';
 import { KubernetesPool, KubernetesPoolProps } from './kubernetes-pool';
 
 /** Props of {@link Cluster}. */
@@ -18,6 +19,8 @@ export interface ClusterProps {
   readonly openKruise?: boolean;
   /** Labels recorded on the cluster's objects on the hub (valid Kubernetes label keys and values). @default {} */
   readonly labels?: Readonly<Record<string, string>>;
+  /** kube-proxy of the cluster: mode, conntrack, IPVS, endpoints, requests. It runs on every node and its requests count in each node's overhead. @default - IPVS mode, see {@link KubeProxyProps} */
+  readonly kubeProxy?: KubeProxyProps;
 }
 
 /** Role of a cluster in the fleet. */

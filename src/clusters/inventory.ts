@@ -7,6 +7,7 @@ import { Labels } from '../core/names';
 import { ResourceAmounts, formatCpu, formatMemory } from '../core/resources';
 import { FLEET_API_VERSION } from '../crds/pools';
 import { renderKubeletConfiguration } from '../machines/kubelet-config';
+import { SYSCTL_FILE } from '../machines/sysctls';
 import { KubeObject } from '../synth/context';
 import { NODE_PROFILES_DIR } from '../synth/layout';
 
@@ -67,6 +68,8 @@ export function renderKubernetesPool(plan: PoolPlan): KubeObject {
           systemReserved: kubelet.systemReserved,
           evictionHard: kubelet.evictionHard,
           configFile: `${NODE_PROFILES_DIR}/${profile.name}/kubelet-config.yaml`,
+          sysctls: { ...profile.sysctls },
+          sysctlFile: `${NODE_PROFILES_DIR}/${profile.name}/${SYSCTL_FILE}`,
         },
         nodeResources: nodeResources(plan),
         nodeLabels: { ...pool.nodeLabels },

@@ -8,6 +8,7 @@ import { ClusterCapacity, clusterCapacity } from './capacity';
 import { Cluster } from './cluster';
 import { renderAgentDaemonSet, renderAgentIdentity, renderSystemNamespace } from './daemonsets';
 import { renderComputeBrokerPool, renderKubernetesPool } from './inventory';
+import { conntrackMaxFor, resolveKubeProxy } from './kube-proxy';
 import { KubernetesPool, MAX_POOL_CAPACITY } from './kubernetes-pool';
 import { AgentPolicyRule, DEFAULT_DAEMONSET_MAX_UNAVAILABLE, DaemonSetPort, HostPathMount, MAX_DAEMONSET_MAX_UNAVAILABLE_PERCENT, RequiredDaemonSet } from './required-daemonset';
 import { ClusterAgentTotals, ClusterSpec, ClustersPlan, ClustersSlots, ClustersSpec, DaemonSetSpec, PoolPlan, PoolSpec } from './slots';
@@ -15,7 +16,7 @@ import { describeValue, isRecord, isString, wholeNumberProblem } from '../core/c
 import { Violations } from '../core/errors';
 import { FleetModel, FleetRoot, pathOf } from '../core/model';
 import { Labels, RESERVED_NAMESPACES, dns1123LabelFix, isDns1123Label, isDns1123Subdomain, labelsProblems } from '../core/names';
-import { ResourceAmounts, ZERO, addResources, cpuProblem, cpuToMillis, fitsIn, formatCpu, memoryProblem, memoryToMiB, scaleResources, shortfalls, subtractResources } from '../core/resources';
+import { ResourceAmounts, ZERO, addResources, cpuProblem, cpuToMillis, fitsIn, formatCpu, formatMemory, memoryProblem, memoryToMiB, scaleResources, shortfalls, subtractResources } from '../core/resources';
 import { ErrorRuleId } from '../core/rules';
 import { imagePinProblem, kubeletSkewProblem, kubeletVersionProblem, kubernetesVersionProblem, parseKubeVersion, supportedKubernetesRange } from '../core/versions';
 import { groupOf, workloadKindOf } from '../core/workload-kinds';
@@ -23,7 +24,8 @@ import { poolCrds } from '../crds/pools';
 import { MAX_MAINTENANCE_ZONES, stripePools, stripingProblem } from '../machines/maintenance-zones';
 import { NodeProfile } from '../machines/node-profile';
 import { validateTaints } from '../machines/resolve';
-import { MachinesSpec, MachinesStack } from '../machines/slots';
+import { MachinesSpec, MachinesStack, NodeProfileSpec } from '../machines/slots';
+import { CONNTRACK_MAX_SYSCTL, NODE_SYSCTLS } from '../machines/sysctls';
 import { KubeObject, RenderContext } from '../synth/context';
 import { Layer } from '../synth/layer';
 import { RESERVED_CLUSTER_NAMES } from '../synth/layout';
@@ -92,6 +94,7 @@ export function resolveCluster(cluster: Cluster, facts: ClusterFacts, v: Violati
     kubernetesVersionValid: versionProblem === undefined,
     openKruise: p.openKruise === true,
     labels: isRecord(p.labels) ? p.labels as Record<string, string> : {},
+    kubeProxy: resolveKubeProxy(p.kubeProxy, path, kubernetesVersion, v),
   };
 }
 
@@ -446,20 +449,53 @@ function validatePool(cluster: ClusterSpec, pool: PoolSpec, v: Violations): void
         'align the node profile\'s kubeletVersion with the cluster: not newer, at most three minor versions older');
     }
   }
+  if (pool.hasNodes && profile.valid && cluster.kubeProxy.valid) validateProxySysctls(cluster, pool, profile, v);
   // the agents together within one node's allocatable; agents and profiles with reported props are skipped
   const agents = pool.requiredDaemonSets;
-  if (!profile.usable || agents.length === 0 || !agents.every(a => a.valid)) return;
+  if (!profile.usable || !agents.every(a => a.valid) || !cluster.kubeProxy.valid) return;
   const alloc = profile.allocatable;
+  const proxy = cluster.kubeProxy.requests;
+  if (!fitsIn(proxy, alloc)) {
+    v.error(path, 'pool.kube-proxy.fit', `kube-proxy requests more than a '${profile.name}' node allocates: ${shortfalls(proxy, alloc).join(', ')}`,
+      `lower the cluster's kubeProxy cpu/memory or use a larger node profile for pool '${pool.name}'`);
+    return;
+  }
   for (const agent of agents) {
     if (!fitsIn(agent.requests, alloc)) {
       v.error(path, 'pool.daemonsets.fit', `required DaemonSet '${agent.name}' requests more than a '${profile.name}' node allocates: ${shortfalls(agent.requests, alloc).join(', ')}`,
         `lower the DaemonSet's requests or use a larger node profile for pool '${pool.name}'`);
     }
   }
-  const total = addResources(...agents.map(a => a.requests));
-  if (agents.length > 1 && !fitsIn(total, alloc)) {
-    v.error(path, 'pool.daemonsets.fit-together', `the pool's required DaemonSets together request more than a '${profile.name}' node allocates: ${shortfalls(total, alloc).join(', ')}`,
+  const total = addResources(proxy, ...agents.map(a => a.requests));
+  if (agents.length > 0 && !fitsIn(total, alloc)) {
+    v.error(path, 'pool.daemonsets.fit-together', `the pool's required DaemonSets and kube-proxy (${formatCpu(proxy.cpuMillis)} CPU, ${formatMemory(proxy.memoryMiB)}) together request more than a '${profile.name}' node allocates: ${shortfalls(total, alloc).join(', ')}`,
       'lower the DaemonSets\' requests, drop one, or use a larger node profile');
+  }
+}
+
+/**
+ * Checks a pool's node sysctls against what its cluster's kube-proxy mode
+ * needs: a value that breaks the mode is an error, one that slows its failover
+ * or a conntrack table smaller than kube-proxy sizes it a warning.
+ */
+function validateProxySysctls(cluster: ClusterSpec, pool: PoolSpec, profile: NodeProfileSpec, v: Violations): void {
+  const path = pathOf(pool.construct);
+  const mode = cluster.kubeProxy.mode;
+  for (const need of NODE_SYSCTLS) {
+    if (!need.modes.includes(mode)) continue;
+    const value = profile.sysctls[need.key];
+    if (value === undefined || need.ok(value)) continue;
+    const message = `node profile '${profile.name}' sets ${need.key} = ${value}; kube-proxy in ${mode} mode needs ${need.needs}: ${need.reason}`;
+    const fix = `remove ${need.key} from the profile's nodeConfig.sysctls (default ${need.value})`;
+    if (need.severity === 'error') v.error(path, 'pool.kube-proxy.sysctl', message, fix);
+    else v.warning(path, 'pool.kube-proxy.sysctl.degraded', message, fix);
+  }
+  const conntrack = profile.sysctls[CONNTRACK_MAX_SYSCTL];
+  const wanted = conntrackMaxFor(cluster.kubeProxy, profile.cpuCores);
+  if (conntrack !== undefined && conntrack < wanted) {
+    v.warning(path, 'pool.kube-proxy.sysctl.degraded',
+      `node profile '${profile.name}' sets ${CONNTRACK_MAX_SYSCTL} = ${conntrack}, below the ${wanted} kube-proxy sets on a ${profile.cpuCores}-core node: the two fight over the value and a full table drops new connections`,
+      `raise ${CONNTRACK_MAX_SYSCTL} to at least ${wanted}, or remove it from the profile's nodeConfig.sysctls`);
   }
 }
 
@@ -479,7 +515,10 @@ function plan(_model: FleetModel, spec: ClustersSlots['spec']): ClustersSlots['p
     cluster.pools.forEach((pool, i) => {
       const profile = pool.profile!;
       const agents = pool.hasNodes ? pool.requiredDaemonSets : [];
-      const agentRequestsPerNode = agents.length > 0 ? addResources(...agents.map(a => a.requests)) : ZERO;
+      // kube-proxy runs on every node of the pool, beside the required DaemonSets
+      const kubeProxyRequestsPerNode = pool.hasNodes ? cluster.kubeProxy.requests : ZERO;
+      const kubeProxyPods = pool.hasNodes ? 1 : 0;
+      const agentRequestsPerNode = addResources(kubeProxyRequestsPerNode, ...agents.map(a => a.requests));
       byPool.set(pool.construct, {
         pool: pool.construct,
         cluster: cluster.construct,
@@ -488,12 +527,13 @@ function plan(_model: FleetModel, spec: ClustersSlots['spec']): ClustersSlots['p
         profileSpec: profile,
         zones: shares[i],
         agents,
+        kubeProxyRequestsPerNode,
         agentRequestsPerNode,
-        agentPodsPerNode: agents.length,
+        agentPodsPerNode: agents.length + kubeProxyPods,
         appAllocatablePerNode: subtractResources(profile.allocatable, agentRequestsPerNode),
-        appPodsPerNode: profile.maxPods - agents.length,
+        appPodsPerNode: profile.maxPods - agents.length - kubeProxyPods,
       });
-      pods += pool.capacity * agents.length;
+      pods += pool.capacity * (agents.length + kubeProxyPods);
       requests = addResources(requests, scaleResources(agentRequestsPerNode, pool.capacity));
     });
     agentTotals.set(cluster.construct, { pods, requests });

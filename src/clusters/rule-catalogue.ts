@@ -60,6 +60,36 @@ export const CLUSTERS_RULES = ruleCatalogue('clusters', {
     fix: 'use label keys and values as Kubernetes accepts them',
     severity: 'error',
   },
+  'cluster.kube-proxy': {
+    summary: 'kubeProxy and its conntrack and ipvs settings are objects',
+    fix: 'omit kubeProxy or give { mode, conntrack, ipvs, ... }',
+    severity: 'error',
+  },
+  'cluster.kube-proxy.mode': {
+    summary: "kube-proxy's mode is ipvs (the default), nftables (from Kubernetes 1.31, where it is beta) or iptables",
+    fix: "use mode 'ipvs', or 'nftables' on 1.31 or later",
+    severity: 'error',
+  },
+  'cluster.kube-proxy.bounds': {
+    summary: "kube-proxy's conntrack sizes and timeouts are whole numbers within their stated bounds",
+    fix: 'use a whole number within the bound the prop states, or omit it',
+    severity: 'error',
+  },
+  'cluster.kube-proxy.ipvs': {
+    summary: 'IPVS settings are given only in ipvs mode, with a scheduler kube-proxy knows',
+    fix: "remove ipvs or set mode to 'ipvs'; use a scheduler like 'rr'",
+    severity: 'error',
+  },
+  'cluster.kube-proxy.bind-address': {
+    summary: "kube-proxy's metrics and health endpoints are an IP address and a port",
+    fix: "use host:port, e.g. '127.0.0.1:10249'",
+    severity: 'error',
+  },
+  'cluster.kube-proxy.resources': {
+    summary: "kube-proxy's CPU and memory requests are positive quantities",
+    fix: 'use Cpu.millis(…) and Size.mebibytes(…) above zero, or omit them (default 200m, 256Mi)',
+    severity: 'error',
+  },
   'pool.unique-name': {
     summary: 'each pool name is declared once per cluster, so its node label and records are its own',
     fix: 'give each pool of a cluster a unique name',
@@ -155,13 +185,28 @@ export const CLUSTERS_RULES = ruleCatalogue('clusters', {
     fix: 'shorten the pool or DaemonSet name',
     severity: 'error',
   },
+  'pool.kube-proxy.sysctl': {
+    summary: "the node profile's sysctls keep what the cluster's kube-proxy mode needs (IPVS: expire_nodest_conn, expire_quiescent_template and vs.conntrack at 1; every mode: forwarding and bridge netfilter on)",
+    fix: "remove the override from the profile's nodeConfig.sysctls, or use another proxy mode for the cluster",
+    severity: 'error',
+  },
+  'pool.kube-proxy.sysctl.degraded': {
+    summary: "the node profile's sysctls do not slow kube-proxy's failover (tcp_retries2 from 3 to 8, conn_reuse_mode 1) nor leave the conntrack table smaller than kube-proxy sizes it",
+    fix: "remove the override from the profile's nodeConfig.sysctls, or raise nf_conntrack_max to what kube-proxy sets",
+    severity: 'warning',
+  },
+  'pool.kube-proxy.fit': {
+    summary: "kube-proxy's requests fit on a node of the pool's profile: it runs on every node",
+    fix: "lower the cluster's kubeProxy cpu/memory or use a larger node profile for the pool",
+    severity: 'error',
+  },
   'pool.daemonsets.fit': {
     summary: 'each required DaemonSet fits on a node of the pool\'s profile, so every node can run it',
     fix: 'lower the DaemonSet\'s requests or use a larger node profile for the pool',
     severity: 'error',
   },
   'pool.daemonsets.fit-together': {
-    summary: 'the pool\'s required DaemonSets fit on one node of its profile together',
+    summary: 'the pool\'s required DaemonSets and kube-proxy fit on one node of its profile together',
     fix: 'lower the DaemonSets\' requests, drop one, or use a larger node profile',
     severity: 'error',
   },

@@ -6,6 +6,7 @@
  */
 import { ClusterCapacity } from './capacity';
 import { Cluster, ClusterRole } from './cluster';
+import { KubeProxySpec } from './kube-proxy';
 import { KubernetesPool } from './kubernetes-pool';
 import { AgentPolicyRule, DaemonSetPort, HostPathMount, RequiredDaemonSet } from './required-daemonset';
 import { ResourceAmounts } from '../core/resources';
@@ -112,6 +113,8 @@ export interface ClusterSpec {
   readonly openKruise: boolean;
   /** Labels recorded on its objects on the hub. Default `{}`. */
   readonly labels: Readonly<Record<string, string>>;
+  /** Its kube-proxy, defaults applied (IPVS mode). */
+  readonly kubeProxy: KubeProxySpec;
   /** Its pools, in declaration order. */
   readonly pools: readonly PoolSpec[];
 }
@@ -150,19 +153,21 @@ export interface PoolPlan {
   readonly zones: readonly ZoneShare[];
   /** The required DaemonSets that run on the pool: its list when it has nodes, none when it is empty. @internal */
   readonly agents: readonly DaemonSetSpec[];
-  /** What the agents request on each node (their per-node overhead). */
+  /** What kube-proxy requests on each node (none on an empty pool). */
+  readonly kubeProxyRequestsPerNode: ResourceAmounts;
+  /** What the node's platform pods request on each node (their per-node overhead): the required DaemonSets and kube-proxy. */
   readonly agentRequestsPerNode: ResourceAmounts;
-  /** Agent pods on each node. */
+  /** Platform pods on each node: the required DaemonSets' and kube-proxy's. */
   readonly agentPodsPerNode: number;
-  /** What one node's allocatable leaves for app pods: the profile's allocatable minus the agents' requests. */
+  /** What one node's allocatable leaves for app pods: the profile's allocatable minus the platform pods' requests. */
   readonly appAllocatablePerNode: ResourceAmounts;
-  /** Pod slots one node leaves for app pods: the profile's maxPods minus the agent pods. */
+  /** Pod slots one node leaves for app pods: the profile's maxPods minus the platform pods. */
   readonly appPodsPerNode: number;
 }
 
-/** The node agents of one cluster, all pools together. */
+/** The node agents of one cluster (required DaemonSets and kube-proxy), all pools together. */
 export interface ClusterAgentTotals {
-  /** Agent pods (one per agent per node). */
+  /** Agent pods (one per agent per node, kube-proxy's included). */
   readonly pods: number;
   /** What they request together. */
   readonly requests: ResourceAmounts;

@@ -7,7 +7,7 @@
  * into synth-time checks.
  */
 import { IConstruct } from 'constructs';
-import { apiserverFlags, renderAdmissionConfig, renderApiserverPod, renderAuditPolicy, renderEncryptionConfig, renderEventRateLimitConfig } from './apiserver';
+import { APISERVER_PORT, apiserverFlags, renderAdmissionConfig, renderApiserverPod, renderAuditPolicy, renderEncryptionConfig, renderEventRateLimitConfig } from './apiserver';
 import { unknownFlags } from './apiserver-flags';
 import { RESTORE_SCRIPT_FILE, renderEtcdBackup, renderRestoreScript } from './backup';
 import { failedCisItems } from './cis';
@@ -25,6 +25,7 @@ import { ControlPlaneSlots, ResolvedControlPlane } from './slots';
 import { CountedKind, countFinding, nodeCountFinding, podsPerNodeFinding, ThresholdFinding } from './thresholds';
 import { Cluster } from '../clusters/cluster';
 import { daemonSetName } from '../clusters/daemonsets';
+import { KUBE_PROXY_NAMESPACE, renderKubeProxy } from '../clusters/kube-proxy';
 import { ClusterSpec, ClustersStack } from '../clusters/slots';
 import { Violations } from '../core/errors';
 import { FleetModel, pathOf } from '../core/model';
@@ -219,6 +220,12 @@ function renderCluster(ctx: ControlPlaneContext, r: ResolvedControlPlane): void 
   })) ctx.add(cluster, o, source);
   for (const o of renderEtcdBackup(s)) ctx.add(cluster, o, source);
   for (const o of renderServingCsrApprover(s, ctx.spec.clusters.systemNamespace)) ctx.add(cluster, o, source);
+
+  // kube-proxy on every node, when the cluster has nodes; it reaches the apiserver by its name, not the Service it programs
+  if (ctx.plan.clusters.poolsOf(cluster).some(pp => pp.spec.hasNodes)) {
+    const spec = ctx.spec.clusters.cluster(cluster).kubeProxy;
+    for (const o of renderKubeProxy(spec, s.version, `https://api.${s.domain}:${APISERVER_PORT}`)) ctx.add(cluster, o, cluster);
+  }
 }
 
 function check(objects: readonly RenderedObject[], _model: FleetModel, spec: ClustersStack['spec'], fleetPlan: ClustersStack['plan'], v: Violations): void {
@@ -241,6 +248,8 @@ function check(objects: readonly RenderedObject[], _model: FleetModel, spec: Clu
     const workload = workloadKindOf(obj);
     if (obj.kind === 'Namespace') {c.namespaces++;} else if (obj.kind === 'Service') {c.services++;} else if (workload?.pods === 'replicas') {c.pods += workloadReplicas(workload, obj) ?? 1;} else if (workload?.pods === 'per-node') {
       if (obj.metadata?.namespace === spec.clusters.systemNamespace && agentDaemonSets.has(`${o.cluster}/${obj.metadata.name}`)) continue;
+      // kube-proxy's pods are in the clusters layer's agent totals too
+      if (obj.metadata?.namespace === KUBE_PROXY_NAMESPACE && obj.metadata.name === 'kube-proxy') continue;
       // a DaemonSet of another layer or added by hand: one pod per node of the pool it selects, else of the cluster
       const capacity = fleetPlan.clusters.capacity.get(cluster);
       const tpl = (podTemplateOf(workload, obj) ?? {}) as { spec?: { nodeSelector?: Record<string, string> } };

@@ -31,6 +31,8 @@ const nodeConfig = object('Kubelet configuration of the pool\'s nodes (the node 
   systemReserved: required(map('system-reserved resources.', quantity('A quantity.'))),
   evictionHard: required(map('Hard eviction thresholds.', string('A threshold, a quantity or a percentage.'))),
   configFile: required(string('Path of the full KubeletConfiguration file in the GitOps output.')),
+  sysctls: optional(map('Kernel parameters of the nodes (sysctl key to value): the library\'s defaults, which kube-proxy depends on, and the profile\'s own.', integer('A sysctl value.', { minimum: 0 })), {}),
+  sysctlFile: optional(string('Path of the nodes\' sysctl.d file in the GitOps output.')),
 });
 
 const nodeAmounts = (d: string): Schema => object(d, {
@@ -42,7 +44,7 @@ const nodeAmounts = (d: string): Schema => object(d, {
 
 const nodeResources = object('What one node of the pool offers, as the synth computed it.', {
   allocatable: required(nodeAmounts('Allocatable of one node: capacity minus kube-reserved, system-reserved and the hard eviction memory; pods is maxPods.')),
-  daemonSets: required(nodeAmounts('What the required DaemonSets that run on the pool request on each node; pods is their count (none on an empty pool).')),
+  daemonSets: required(nodeAmounts('What the platform pods that run on every node of the pool (the required DaemonSets and kube-proxy) request on each node; pods is their count (none on an empty pool).')),
   forPods: required(nodeAmounts('What one node leaves for app pods: allocatable minus the DaemonSets.')),
 });
 

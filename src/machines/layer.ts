@@ -5,6 +5,7 @@ import { renderKubeletConfiguration } from './kubelet-config';
 import { NodeProfile } from './node-profile';
 import { resolveMaintenanceZones, resolveNodeProfile } from './resolve';
 import { MachinesSlots, MachinesSpec, NodeProfileSpec } from './slots';
+import { MODULES_FILE, SYSCTL_FILE, renderModulesLoadConf, renderSysctlConf } from './sysctls';
 import { Violations } from '../core/errors';
 import { FleetModel, pathOf } from '../core/model';
 import { GuardrailPolicyStack } from '../guardrails/policy';
@@ -48,6 +49,9 @@ export const machinesLayer: Layer<GuardrailPolicyStack, MachinesSlots> = {
   render(ctx) {
     for (const p of ctx.spec.machines.profiles) {
       ctx.addFile(`${NODE_PROFILES_DIR}/${p.name}/kubelet-config.yaml`, renderKubeletConfiguration(p), p.construct);
+      ctx.addFile(`${NODE_PROFILES_DIR}/${p.name}/${SYSCTL_FILE}`, renderSysctlConf(p.sysctls), p.construct);
+      const modules = renderModulesLoadConf(p.sysctls);
+      if (modules !== undefined) ctx.addFile(`${NODE_PROFILES_DIR}/${p.name}/${MODULES_FILE}`, modules, p.construct);
     }
   },
 };

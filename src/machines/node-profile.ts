@@ -74,6 +74,16 @@ export interface NodeConfig {
   readonly serverTLSBootstrap?: boolean;
   /** Kubelet feature gates. @default {} */
   readonly featureGates?: Readonly<Record<string, boolean>>;
+  /**
+   * Kernel parameters of the nodes (sysctl key → whole number, 0 or more),
+   * merged over the library's defaults: the ones kube-proxy depends on
+   * (`net.ipv4.vs.expire_nodest_conn=1`, `net.ipv4.tcp_retries2=8`, ...) and
+   * `net.netfilter.nf_conntrack_max` sized like kube-proxy's (max(131072,
+   * 32768 × cores)). A value that breaks the cluster's proxy mode is reported
+   * on the pool. The docs list each default with its reason.
+   * @default - the library's node sysctls
+   */
+  readonly sysctls?: Readonly<Record<string, number>>;
 }
 
 /** A taint put on every node of a pool or profile. */

@@ -7,6 +7,7 @@ import { DEFAULT_MAINTENANCE_ZONE_COUNT, MAX_MAINTENANCE_ZONES, maintenanceZoneC
 import { DEFAULT_EVICTION_MEMORY_MIB, DEFAULT_SYSTEM_RESERVED_CPU_MILLIS, DEFAULT_SYSTEM_RESERVED_MEMORY_MIB, EvictionThresholds, MAX_MACHINE_CPU_CORES, MAX_MACHINE_GPUS, MAX_PODS_PER_NODE, MachineType, NodeConfig, NodeProfile, NodeTaint } from './node-profile';
 import { allocatable, defaultKubeReservedCpuMillis, defaultKubeReservedMemoryMiB, defaultMaxPods } from './sizing';
 import { KubeletSpec, NodeProfileSpec } from './slots';
+import { SYSCTL_KEY, defaultSysctls, sortedByKey } from './sysctls';
 import { describeValue, isRecord, wholeNumberProblem } from '../core/checks';
 import { Violations } from '../core/errors';
 import { FleetRoot, pathOf } from '../core/model';
@@ -145,6 +146,13 @@ function validateProfileProps(profile: NodeProfile, path: string, v: Violations)
       : Object.entries(gates).filter(([k, on]) => !FEATURE_GATE.test(k) || typeof on !== 'boolean').map(([k]) => `feature gate ${describeValue(k)}`);
     for (const b of bad) v.error(path, 'node-profile.feature-gates', `${b} is not a feature gate name with a true or false value`, "use gate names like 'GracefulNodeShutdown' with true or false");
   }
+  if (cfg.sysctls !== undefined) {
+    const sysctls: unknown = cfg.sysctls;
+    const bad = !isRecord(sysctls) ? [`sysctls is ${describeValue(sysctls)}, not a map`]
+      : Object.entries(sysctls).filter(([k, n]) => !SYSCTL_KEY.test(k) || !Number.isSafeInteger(n) || (n as number) < 0)
+        .map(([k, n]) => `sysctl ${describeValue(k)} = ${describeValue(n)} is not a sysctl key with a whole number, 0 or more`);
+    for (const b of bad) v.error(path, 'node-profile.sysctls', b, "use keys like 'net.ipv4.tcp_retries2' with whole numbers");
+  }
   validateTaints(profile.props.taints, path, 'node-profile.taints', v);
   for (const problem of labelsProblems(profile.props.nodeLabels)) {
     v.error(path, 'node-profile.node-labels', `nodeLabels: ${problem}`, 'use label keys and values as Kubernetes accepts them');
@@ -224,6 +232,12 @@ export function resolveNodeProfile(profile: NodeProfile, v: Violations): NodePro
     kubelet,
     taints: Array.isArray(profile.props.taints) ? profile.props.taints : [],
     nodeLabels: isRecord(profile.props.nodeLabels) ? profile.props.nodeLabels as Record<string, string> : {},
+    sysctls: sortedByKey({
+      ...defaultSysctls(typeof m.cpuCores === 'number' ? m.cpuCores : 0),
+      ...(isRecord(cfg.sysctls)
+        ? Object.fromEntries(Object.entries(cfg.sysctls).filter(([k, n]) => SYSCTL_KEY.test(k) && Number.isSafeInteger(n) && n >= 0))
+        : {}),
+    }),
   };
 }
 

@@ -134,6 +134,11 @@ export const MACHINES_RULES = ruleCatalogue('machines', {
     fix: 'set the field to true or false, or omit it',
     severity: 'error',
   },
+  'node-profile.sysctls': {
+    summary: 'node sysctls are sysctl keys (dotted lower-case words) mapped to whole numbers, 0 or more',
+    fix: "use keys like 'net.ipv4.tcp_retries2' with whole numbers",
+    severity: 'error',
+  },
   'node-profile.feature-gates': {
     summary: 'kubelet feature gates are gate names mapped to true or false',
     fix: "use gate names like 'GracefulNodeShutdown' with true or false",

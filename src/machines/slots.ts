@@ -70,6 +70,8 @@ export interface NodeProfileSpec {
   readonly taints: readonly NodeTaint[];
   /** Labels of the profile's nodes, besides the library's own. Default `{}`. */
   readonly nodeLabels: Readonly<Record<string, string>>;
+  /** Node sysctls, sorted by key: the library's defaults with the profile's values over them. */
+  readonly sysctls: Readonly<Record<string, number>>;
 }
 
 /** The machines layer's resolved specs. @internal */

@@ -9,7 +9,7 @@
  */
 import { liDeploymentCrd, liStatefulSetCrd } from './crds';
 import { ResolvedPlatformTemplate } from './platform-template';
-import { appContainerShare, containerAmounts, platformConflicts } from './pod';
+import { appContainerShare, containerAmounts, pinnedCpuSplit, pinsCpus, platformConflicts } from './pod';
 import { renderLiDeployment, renderLiStatefulSet, renderLocalStorageClass, renderPriorityClass, imageFor } from './render';
 import { resolvePlatformTemplates, resolveWorkloads } from './resolve';
 import { DeploymentSpec, StatefulSetSpec, WorkloadsSlots, WorkloadsSpec } from './slots';
@@ -116,6 +116,13 @@ function planWorkloads(_model: FleetModel, spec: Spec, fleetPlan: TenancyStack['
       v.error(path, 'workload.resources.sidecars', `cpu ${formatCpu(budget.cpuMillis)} leaves the app container ${formatCpu(Math.max(0, share.requests.cpuMillis))} after the platform sidecars (${sidecarNames}); at least ${formatCpu(minCpu)} is needed`,
         `raise resources.cpu to at least ${formatCpu(budget.cpuMillis - share.requests.cpuMillis + minCpu)}`);
     }
+    const profile = spec.tenancy.namespace(w.namespace)?.nodeProfile;
+    if (profile && pinsCpus(budget, w.limits, profile.kubelet.cpuManagerPolicy === 'static') && share.requests.cpuMillis >= minCpu) {
+      const split = pinnedCpuSplit(budget.cpuMillis, t.sidecars.map(s => containerAmounts(s).cpuMillis));
+      if (!split.ok) {
+        v.error(path, 'workload.resources.pinned-cpu', `node profile '${profile.name}' pins CPUs (static CPU manager) and the pod is Guaranteed, but ${split.problem} (platform sidecars of ${where}: ${sidecarNames})`, split.fix);
+      }
+    }
     for (const init of t.initContainers) {
       const a = containerAmounts(init);
       if (!fitsIn(a, budget)) {
@@ -160,7 +167,12 @@ function render(ctx: RenderContext<Spec, TenancyStack['plan']>): void {
       partOf: nsSpec.app,
       openKruise: ctx.spec.clusters.cluster(cluster).openKruise,
       template,
-      placement: { nodeProfile: profile.name, taints: taints.get(key)!, gpuResourceName: profile.gpuResourceName },
+      placement: {
+        nodeProfile: profile.name,
+        taints: taints.get(key)!,
+        gpuResourceName: profile.gpuResourceName,
+        staticCpuManager: profile.kubelet.cpuManagerPolicy === 'static',
+      },
     };
     const objects: KubeObject[] = w.kind === 'deployment' ? renderLiDeployment(w, target) : renderLiStatefulSet(w, target);
     for (const o of objects) ctx.add(cluster, o, w.construct);

@@ -66,6 +66,8 @@ export interface PodPlacement {
   readonly taints: readonly NodeTaint[];
   /** Extended resource name of GPUs. */
   readonly gpuResourceName: string;
+  /** The node profile runs the static CPU manager: a Guaranteed pod's app container gets whole cores ({@link pinnedCpuSplit}). */
+  readonly staticCpuManager: boolean;
 }
 
 /** Labels selecting a workload's pods (immutable). @internal */
@@ -92,6 +94,53 @@ export function appContainerShare(
     requests: { cpuMillis: budget.cpuMillis - side.cpuMillis, memoryMiB: budget.memoryMiB - side.memoryMiB, gpus: budget.gpus },
     limits: { cpuMillis: limits.cpuMillis - side.cpuMillis, memoryMiB: limits.memoryMiB - side.memoryMiB, gpus: limits.gpus },
   };
+}
+
+/**
+ * True when the pod is Guaranteed (CPU limit equal to its request; the memory
+ * limit always equals the request) on a node whose static CPU manager pins
+ * whole cores: then the app container's CPU must be whole cores.
+ * @internal
+ */
+export function pinsCpus(budget: ResourceAmounts, limits: ResourceAmounts, staticCpuManager: boolean): boolean {
+  return staticCpuManager && limits.cpuMillis === budget.cpuMillis;
+}
+
+/** How a pinned pod's CPU is split: the app's whole cores and what each sidecar gets on top of its own request. @internal */
+export type PinnedCpuSplit =
+  | { readonly ok: true; readonly appCpuMillis: number; readonly sidecarExtraMillis: readonly number[] }
+  | { readonly ok: false; readonly problem: string; readonly fix: string };
+
+/**
+ * The CPU split of a Guaranteed pod on a static-CPU-manager node: the app
+ * container's share (the budget minus the sidecars) rounded down to whole
+ * cores, so the CPU manager gives it exclusive cores, and the remainder added
+ * to the first sidecar (the pod's total stays the budget, so capacity and
+ * quotas are unchanged). Not possible when the share is below one core, or
+ * when the budget is not whole cores and there is no sidecar to take the
+ * remainder: then the problem and the change that fixes it.
+ * @internal
+ */
+export function pinnedCpuSplit(budgetCpuMillis: number, sidecarCpuMillis: readonly number[]): PinnedCpuSplit {
+  const side = sidecarCpuMillis.reduce((a, b) => a + b, 0);
+  const share = budgetCpuMillis - side;
+  const app = Math.floor(share / 1000) * 1000;
+  const rest = share - app;
+  if (app < 1000) {
+    return {
+      ok: false,
+      problem: `the app container's CPU share is ${formatCpu(Math.max(0, share))} after the sidecars' ${formatCpu(side)}: less than one whole core, so the static CPU manager pins no core to it`,
+      fix: `raise resources.cpu to at least ${formatCpu(side + 1000)} (whole cores for the app plus the sidecars' ${formatCpu(side)}), or run the app on a profile without the static CPU manager`,
+    };
+  }
+  if (rest > 0 && sidecarCpuMillis.length === 0) {
+    return {
+      ok: false,
+      problem: `cpu ${formatCpu(budgetCpuMillis)} is not whole cores: the static CPU manager pins cores only to whole-core requests, so the app would share cores with every other pod`,
+      fix: `set resources.cpu to whole cores, e.g. Cpu.units(${Math.floor(budgetCpuMillis / 1000)}) or Cpu.units(${Math.ceil(budgetCpuMillis / 1000)})`,
+    };
+  }
+  return { ok: true, appCpuMillis: app, sidecarExtraMillis: sidecarCpuMillis.map((_, i) => (i === 0 ? rest : 0)) };
 }
 
 /**
@@ -153,8 +202,9 @@ export function restrictedContainerSecurity(): k8s.SecurityContext {
   };
 }
 
-function platformContainer(c: PlatformContainer, init: boolean): k8s.Container {
-  const amounts = containerAmounts(c);
+function platformContainer(c: PlatformContainer, init: boolean, extraCpuMillis = 0): k8s.Container {
+  const own = containerAmounts(c);
+  const amounts = { ...own, cpuMillis: own.cpuMillis + extraCpuMillis };
   const env = sortedEnv(c.env ?? {});
   return {
     name: c.name,
@@ -255,7 +305,15 @@ export function buildPodTemplate(
     [Labels.NODE_PROFILE]: placement.nodeProfile,
   };
   const annotations: Record<string, string> = { ...intent.annotations, ...t.podAnnotations };
-  const share = appContainerShare(intent.budget, intent.limits, t);
+  const shared = appContainerShare(intent.budget, intent.limits, t);
+  // on a static-CPU-manager node a Guaranteed app container gets whole cores; the remainder goes to the first sidecar
+  const split = pinsCpus(intent.budget, intent.limits, placement.staticCpuManager)
+    ? pinnedCpuSplit(intent.budget.cpuMillis, t.sidecars.map(c => containerAmounts(c).cpuMillis)) : undefined;
+  const pinned = split?.ok ? split : undefined;
+  const share = pinned ? {
+    requests: { ...shared.requests, cpuMillis: pinned.appCpuMillis },
+    limits: { ...shared.limits, cpuMillis: pinned.appCpuMillis },
+  } : shared;
   const configVersion = intent.version.config ?? intent.version.app;
   const fieldEnv = (name: string, fieldPath: string): k8s.EnvVar => ({ name, valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath } } });
   const libraryEnv: Record<string, string> = {
@@ -349,7 +407,7 @@ export function buildPodTemplate(
         },
         terminationGracePeriodSeconds: t.terminationGracePeriodSeconds,
         ...(t.initContainers.length > 0 ? { initContainers: t.initContainers.map(c => platformContainer(c, true)) } : {}),
-        containers: [app, ...t.sidecars.map(c => platformContainer(c, false))],
+        containers: [app, ...t.sidecars.map((c, i) => platformContainer(c, false, pinned?.sidecarExtraMillis[i] ?? 0))],
         volumes,
       },
     },

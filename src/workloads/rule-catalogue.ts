@@ -238,6 +238,11 @@ export const WORKLOADS_RULES = ruleCatalogue('workloads', {
     fix: 'lower resources to what one node allocates and add replicas, or onboard the app on a larger node profile',
     severity: 'error',
   },
+  'workload.resources.pinned-cpu': {
+    summary: 'on a node profile with the static CPU manager, a Guaranteed pod gives its app container whole cores (the share after the sidecars is rounded down, the remainder goes to the first sidecar), so the CPU manager pins cores to it',
+    fix: 'set resources.cpu so the app container keeps at least one whole core after the sidecars (whole cores when there is no sidecar), or use a profile without the static CPU manager',
+    severity: 'error',
+  },
   'workload.resources.sidecars': {
     summary: 'the pod budget leaves the app container at least the template\'s minimum after the platform sidecars',
     fix: 'raise resources.cpu / resources.memory to the sidecars\' share plus the minimum',

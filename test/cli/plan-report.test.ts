@@ -50,7 +50,7 @@ describe('the plan report reads allocatable from the hub records', () => {
     }
   });
 
-  test('cdk8s-fleet plan shows the numbers it showed when it recomputed the allocatable formula', () => {
+  test('cdk8s-fleet plan shows the numbers it showed when it recomputed the allocatable formula, plus kube-proxy on every node', () => {
     const report = planReport(parseOutputTree(result.files));
     const now: Record<string, number[]> = {};
     for (const c of report.clusters) {
@@ -60,10 +60,15 @@ describe('the plan report reads allocatable from the hub records', () => {
       }
       now[c.cluster] = [c.nodes, c.allocatable.cpuMillis, c.allocatable.memoryMiB, c.allocatable.gpus, c.requested.cpuMillis, c.requested.memoryMiB];
     }
-    // since then every cluster runs the kubelet serving-CSR approver (2 replicas of 10m / 64Mi), not in a pool
+    // what changed since: kube-proxy (200m, 256Mi) on every node, counted as a DaemonSet of each pool,
+    // and the kubelet serving-CSR approver in every cluster (2 replicas of 10m / 64Mi), not in a pool
     const approver = [2 * 10, 2 * 64];
-    const expected = Object.fromEntries(Object.entries(BEFORE).map(([k, v]) =>
-      [k, k.includes('/') ? v : [...v.slice(0, 4), v[4] + approver[0], v[5] + approver[1]]]));
+    const expected: Record<string, number[]> = {};
+    for (const [key, [nodes, cpu, mem, gpus, reqCpu, reqMem, dsCpu]] of Object.entries(BEFORE)) {
+      expected[key] = key.includes('/')
+        ? [nodes, cpu, mem, gpus, reqCpu + 200 * nodes, reqMem + 256 * nodes, dsCpu + 200 * nodes]
+        : [nodes, cpu, mem, gpus, reqCpu + 200 * nodes + approver[0], reqMem + 256 * nodes + approver[1]];
+    }
     expect(now).toEqual(expected);
   });
 });

@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { planReport } from '../../src/cli/plan-report';
+import { DEFAULT_KUBE_PROXY_CPU_MILLIS, DEFAULT_KUBE_PROXY_MEMORY_MIB } from '../../src/clusters/kube-proxy';
 import { readOutputTree } from '../../src/synth/read';
 import { CliRun, ensureCompiled, fleetProject, runCli } from '../support/cli';
 
@@ -37,10 +38,13 @@ describe('cdk8s-fleet plan', () => {
     expect(general.allocatablePerNode.cpuMillis).toBeLessThan(32_000);
     expect(general.allocatablePerNode.cpuMillis).toBeGreaterThan(30_000);
     expect(general.allocatable.cpuMillis).toBe(general.allocatablePerNode.cpuMillis * 8);
-    // 4 × (500m, 1Gi) from the Deployment + 8 × (100m, 128Mi) from the log shipper
-    expect(general.requested).toEqual({ cpuMillis: 4 * 500 + 8 * 100, memoryMiB: 4 * 1024 + 8 * 128, gpus: 0 });
-    expect(general.daemonSets).toEqual({ cpuMillis: 800, memoryMiB: 1024, gpus: 0 });
-    expect(prod.pools[0].requested).toEqual({ cpuMillis: 400, memoryMiB: 512, gpus: 0 });
+    // on every node the log shipper (100m, 128Mi) and kube-proxy (its default 200m, 256Mi)
+    const perNode = { cpuMillis: 100 + DEFAULT_KUBE_PROXY_CPU_MILLIS, memoryMiB: 128 + DEFAULT_KUBE_PROXY_MEMORY_MIB, gpus: 0 };
+    expect(perNode).toEqual({ cpuMillis: 300, memoryMiB: 384, gpus: 0 });
+    // 4 × (500m, 1Gi) from the Deployment + 8 nodes' agents
+    expect(general.requested).toEqual({ cpuMillis: 4 * 500 + 8 * perNode.cpuMillis, memoryMiB: 4 * 1024 + 8 * perNode.memoryMiB, gpus: 0 });
+    expect(general.daemonSets).toEqual({ cpuMillis: 8 * perNode.cpuMillis, memoryMiB: 8 * perNode.memoryMiB, gpus: 0 });
+    expect(prod.pools[0].requested).toEqual({ cpuMillis: 4 * perNode.cpuMillis, memoryMiB: 4 * perNode.memoryMiB, gpus: 0 });
     expect(prod.zones.map((z: any) => z.zone)).toEqual(['mz-01', 'mz-02', 'mz-03', 'mz-04']);
     expect(prod.zones.map((z: any) => z.nodes)).toEqual([3, 3, 3, 3]);
     expect(prod.zones[0].pools).toEqual({ batch: 1, general: 2 });

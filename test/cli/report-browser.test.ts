@@ -93,10 +93,12 @@ describeWithBrowser('the report in Chromium', () => {
       { cluster: 'prod-2', open: false, hidden: false },
     ]);
     expect(await page.textContent('#count')).toBe('3 of 3 clusters');
-    // a collapsed cluster shows its summary line only
+    // a collapsed cluster shows its summary line only: requested 38 cores (feed's 20, on each of the 60 nodes the
+    // log shipper's 0.1 and kube-proxy's 0.2) of 2,224.2 allocatable, 62.5 GiB (feed's 40 GiB, on each node 128 MiB
+    // and 256 MiB) of 12,368,980 MiB
     expect(await page.isVisible('details[data-cluster="prod-1"] svg.heatmap')).toBe(false);
     expect(await page.textContent('details[data-cluster="prod-1"] > summary')).toBe(
-      'prod-1 60 nodes, 2 pool(s), 20 zone(s), 3 namespace(s); CPU 1%, memory 0% requested');
+      'prod-1 60 nodes, 2 pool(s), 20 zone(s), 3 namespace(s); CPU 2%, memory 1% requested');
     await page.screenshot({ path: path.join(shots, 'fleet-report-collapsed.png'), fullPage: true });
   });
 
@@ -115,16 +117,18 @@ describeWithBrowser('the report in Chromium', () => {
     })));
     const zones = Array.from({ length: 20 }, (_, i) => `mz-${String(i + 1).padStart(2, '0')}`);
     expect(cells.map(c => `${c.pool}/${c.zone}`)).toEqual([...zones.map(z => `general/${z}`), ...zones.map(z => `local-ssd/${z}`)]);
-    // general: 40 nodes of 31.75 allocatable cores and 120,516 MiB each, 2 per zone; requested 24 cores and 45 GiB
-    // (feed's 10 replicas and the log shipper on every node), spread by nodes: 1.2 cores and 2,304 MiB per zone
+    // general: 40 nodes of 31.75 allocatable cores and 120,516 MiB each, 2 per zone; requested 32 cores and 55 GiB
+    // (feed's 10 replicas, and on every node the log shipper's 0.1 cores and 128 MiB and kube-proxy's 0.2 cores and
+    // 256 MiB), spread by nodes: 1.6 cores and 2,816 MiB per zone
     for (const c of cells.filter(x => x.pool === 'general')) {
-      expect(c).toEqual({ ...c, nodes: 2, cpuAlloc: 63_500, cpuReq: 1_200, memAlloc: 241_032, memReq: 2_304 });
-      expect(c.text).toBe('2 nodes | cpu 2% of 63.5 | mem 1% of 235.4Gi');
+      expect(c).toEqual({ ...c, nodes: 2, cpuAlloc: 63_500, cpuReq: 1_600, memAlloc: 241_032, memReq: 2_816 });
+      expect(c.text).toBe('2 nodes | cpu 3% of 63.5 | mem 1% of 235.4Gi');
     }
-    // local-ssd: 20 nodes of 47.71 cores and 377,417 MiB, 1 per zone; only the log shipper: 0.1 cores and 128 MiB per node
+    // local-ssd: 20 nodes of 47.71 cores and 377,417 MiB, 1 per zone; only the log shipper and kube-proxy: 0.3 cores
+    // and 384 MiB per node
     for (const c of cells.filter(x => x.pool === 'local-ssd')) {
-      expect(c).toEqual({ ...c, nodes: 1, cpuAlloc: 47_710, cpuReq: 100, memAlloc: 377_417, memReq: 128 });
-      expect(c.text).toBe('1 nodes | cpu 0% of 47.7 | mem 0% of 368.6Gi');
+      expect(c).toEqual({ ...c, nodes: 1, cpuAlloc: 47_710, cpuReq: 300, memAlloc: 377_417, memReq: 384 });
+      expect(c.text).toBe('1 nodes | cpu 1% of 47.7 | mem 0% of 368.6Gi');
     }
     expect(await page.$$eval('details[data-cluster="prod-2"] g.cell', gs => gs.length)).toBe(20);
     expect(await page.$$eval('details[data-cluster="hub"] g.cell', gs => gs.length)).toBe(0);

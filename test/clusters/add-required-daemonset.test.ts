@@ -22,11 +22,12 @@ describe('KubernetesPool.addRequiredDaemonSet', () => {
     expect(s.pool.requiredDaemonSets).toEqual([s.logs, metrics]);
     const result = s.fleet.synthesize();
     const daemonSets = result.objects.filter(o => o.cluster === 'prod-1' && o.object.kind === 'DaemonSet').map(o => o.object.metadata.name);
-    expect(daemonSets.sort()).toEqual(['log-shipper-general', 'node-metrics-general']);
+    expect(daemonSets.sort()).toEqual(['kube-proxy', 'log-shipper-general', 'node-metrics-general']);
     const record = result.objects.find(o => o.cluster === 'hub' && o.object.kind === 'KubernetesPool' && o.object.metadata.name === 'prod-1-general')!.object as any;
     expect(record.spec.poolTemplate.requiredDaemonSets).toEqual(['log-shipper', 'node-metrics']);
     const general = fleetCapacityReport(result.plan).find(c => c.cluster === 'prod-1')!.byPool.get('general')!;
-    expect(general.daemonSets).toEqual({ resources: { cpuMillis: 40 * 150, memoryMiB: 40 * 192, gpus: 0 }, pods: 40 * 2 });
+    // the two agents and kube-proxy (200m, 256Mi) on each of the 40 nodes
+    expect(general.daemonSets).toEqual({ resources: { cpuMillis: 40 * (150 + 200), memoryMiB: 40 * (192 + 256), gpus: 0 }, pods: 40 * 3 });
   });
 
   test('writes exactly what the prop writes', () => {

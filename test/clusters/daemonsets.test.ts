@@ -28,7 +28,7 @@ describe('required DaemonSets', () => {
   test('one DaemonSet per (pool, agent), selecting exactly the pool\'s nodes', () => {
     const { result, ds } = setup();
     const names = result.objects.filter(o => o.object.kind === 'DaemonSet').map(o => o.object.metadata.name).sort();
-    expect(names).toEqual(['dcgm-exporter-gpu', 'log-shipper-general', 'log-shipper-gpu']);
+    expect(names).toEqual(['dcgm-exporter-gpu', 'kube-proxy', 'log-shipper-general', 'log-shipper-gpu']);
     expect(ds('log-shipper-gpu').spec.template.spec.nodeSelector).toEqual({ [Labels.POOL]: 'gpu' });
     expect(ds('log-shipper-general').spec.template.spec.nodeSelector).toEqual({ [Labels.POOL]: 'general' });
   });

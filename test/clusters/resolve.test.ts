@@ -33,6 +33,21 @@ describe('resolveCluster', () => {
       kubernetesVersionValid: true,
       openKruise: false,
       labels: {},
+      kubeProxy: {
+        valid: true,
+        mode: 'ipvs',
+        conntrackMaxPerCore: 32768,
+        conntrackMin: 131072,
+        tcpEstablishedTimeoutSeconds: 86400,
+        tcpCloseWaitTimeoutSeconds: 3600,
+        ipvsScheduler: 'rr',
+        ipvsTcpTimeoutSeconds: 900,
+        ipvsTcpFinTimeoutSeconds: 30,
+        ipvsUdpTimeoutSeconds: 300,
+        metricsBindAddress: '127.0.0.1:10249',
+        healthzBindAddress: '0.0.0.0:10256',
+        requests: { cpuMillis: 200, memoryMiB: 256, gpus: 0 },
+      },
     });
     expect(v.all()).toEqual([]);
   });
@@ -147,15 +162,18 @@ describe('the per-node overhead the clusters layer publishes', () => {
     expect(empty.agents).toEqual([]);
     expect(empty.agentPodsPerNode).toBe(0);
     expect(busy.agents.map(a => a.construct)).toEqual([logs]);
-    expect(busy.agentRequestsPerNode).toEqual({ cpuMillis: 100, memoryMiB: 128, gpus: 0 });
-    expect(busy.agentPodsPerNode).toBe(1);
+    expect(empty.kubeProxyRequestsPerNode).toEqual({ cpuMillis: 0, memoryMiB: 0, gpus: 0 });
+    // the log shipper (100m, 128Mi) and kube-proxy (200m, 256Mi) on every node
+    expect(busy.kubeProxyRequestsPerNode).toEqual({ cpuMillis: 200, memoryMiB: 256, gpus: 0 });
+    expect(busy.agentRequestsPerNode).toEqual({ cpuMillis: 300, memoryMiB: 384, gpus: 0 });
+    expect(busy.agentPodsPerNode).toBe(2);
     const alloc = result.spec.machines.of(general)!.allocatable;
-    expect(busy.appAllocatablePerNode).toEqual({ cpuMillis: alloc.cpuMillis - 100, memoryMiB: alloc.memoryMiB - 128, gpus: 0 });
-    expect(busy.appPodsPerNode).toBe(109);
-    expect(result.plan.clusters.agents.get(cluster)).toEqual({ pods: 40, requests: { cpuMillis: 4000, memoryMiB: 5120, gpus: 0 } });
-    // the rendering reads the same decision: no DaemonSet on the empty pool
+    expect(busy.appAllocatablePerNode).toEqual({ cpuMillis: alloc.cpuMillis - 300, memoryMiB: alloc.memoryMiB - 384, gpus: 0 });
+    expect(busy.appPodsPerNode).toBe(108);
+    expect(result.plan.clusters.agents.get(cluster)).toEqual({ pods: 80, requests: { cpuMillis: 12000, memoryMiB: 15360, gpus: 0 } });
+    // the rendering reads the same decision: no DaemonSet on the empty pool; kube-proxy once for the cluster
     const daemonSets = result.objects.filter(o => o.object.kind === 'DaemonSet').map(o => o.object.metadata.name);
-    expect(daemonSets).toEqual(['log-shipper-general']);
+    expect(daemonSets.sort()).toEqual(['kube-proxy', 'log-shipper-general']);
   });
 });
 

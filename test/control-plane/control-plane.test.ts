@@ -407,10 +407,10 @@ describe('scalability thresholds at synth time', () => {
       });
       return fleet;
     };
-    // 40 nodes x 1 log shipper = 40 DaemonSet pods and 2 serving-CSR approver pods on top of the replicas
+    // 40 nodes x (1 log shipper + kube-proxy) = 80 DaemonSet pods and 2 serving-CSR approver pods on top of the replicas
     const e = synthErrors(deployment(150_000)).errors.find(x => x.rule === 'control-plane.threshold.pods')!;
     expect(e.path).toBe('prod-1');
-    expect(e.message).toMatch(/150042 pods/);
+    expect(e.message).toMatch(/150082 pods/);
     expect(deployment(140_000).synthesize().warnings.map(w => w.rule)).toContain('control-plane.threshold.pods.near');
   });
 

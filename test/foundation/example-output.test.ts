@@ -43,14 +43,13 @@ describe('example fleet layout', () => {
     }
   });
 
-  test('four node profiles, each with a KubeletConfiguration', () => {
-    const kubelet = [...result.files.keys()].filter(f => f.startsWith('node-profiles/'));
-    expect(kubelet).toEqual([
-      'node-profiles/general/kubelet-config.yaml',
-      'node-profiles/gpu/kubelet-config.yaml',
-      'node-profiles/high-memory/kubelet-config.yaml',
-      'node-profiles/local-ssd/kubelet-config.yaml',
-    ]);
+  test('four node profiles, each with a KubeletConfiguration, its sysctls and the kernel modules they need', () => {
+    const files = [...result.files.keys()].filter(f => f.startsWith('node-profiles/'));
+    expect(files).toEqual(['general', 'gpu', 'high-memory', 'local-ssd'].flatMap(p => [
+      `node-profiles/${p}/90-fleet-node-modules.conf`,
+      `node-profiles/${p}/90-fleet-node.conf`,
+      `node-profiles/${p}/kubelet-config.yaml`,
+    ]));
   });
 
   test('pools of 1,000+ nodes striped over 20 maintenance zones, zone recorded in node labels', () => {
@@ -69,6 +68,7 @@ describe('example fleet layout', () => {
   test('the local-volume provisioner runs only on storage pools; log shipper and metrics on every pool', () => {
     const ds = result.objects.filter(o => o.object.kind === 'DaemonSet' && o.cluster === 'lva1-prod-1').map(o => o.object.metadata.name).sort();
     expect(ds).toEqual([
+      'kube-proxy',
       'local-volume-provisioner-local-ssd',
       'log-shipper-general', 'log-shipper-gpu', 'log-shipper-high-memory', 'log-shipper-local-ssd',
       'node-metrics-general', 'node-metrics-gpu', 'node-metrics-high-memory', 'node-metrics-local-ssd',

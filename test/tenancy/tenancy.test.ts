@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { TestWorkload, twoClusterFleet } from './support';
 import { AppNamespace, Cpu, NodeProfile, PLACEMENT_RECORD_FILE, PlacementLock, Size, fleetCapacityReport, updatePlacementLock } from '../../src';
+import { DEFAULT_KUBE_PROXY_CPU_MILLIS, DEFAULT_KUBE_PROXY_MEMORY_MIB } from '../../src/clusters/kube-proxy';
 import { readTree, synthErrors, tmpOutdir } from '../support/fleet';
 import { describeWithSchemas, validateAll } from '../support/schemas';
 
@@ -80,10 +81,13 @@ describe('namespace objects', () => {
   test('the LimitRange gives default requests and caps a container at what one node holds next to its agents', () => {
     const lr = obj('east-1/namespaces/feed/limitrange-app-limits.yaml');
     const alloc = result.spec.machines.of(sample.general)!.allocatable;
+    // on every node: the pool's agent (100m, 128Mi) and the cluster's kube-proxy (its default request)
+    const agentsCpu = 100 + DEFAULT_KUBE_PROXY_CPU_MILLIS;
+    const agentsMemory = 128 + DEFAULT_KUBE_PROXY_MEMORY_MIB;
     expect(lr.spec.limits).toEqual([{
       type: 'Container',
       defaultRequest: { cpu: '100m', memory: '128Mi' },
-      max: { cpu: `${alloc.cpuMillis - 100}m`, memory: `${alloc.memoryMiB - 128}Mi` },
+      max: { cpu: `${alloc.cpuMillis - agentsCpu}m`, memory: `${alloc.memoryMiB - agentsMemory}Mi` },
     }]);
   });
 
@@ -139,9 +143,12 @@ describe('routing records', () => {
     expect(east.namespaces).toEqual(['feed', 'profile']);
     const general = east.byProfile.get('general')!;
     expect(general.nodes).toBe(8);
-    expect(general.daemonSets.resources.cpuMillis).toBe(8 * 100);
+    // per node: the pool's agent (100m) and kube-proxy (its default 200m)
+    const daemonSetsCpu = 8 * (100 + DEFAULT_KUBE_PROXY_CPU_MILLIS);
+    expect(daemonSetsCpu).toBe(2400);
+    expect(general.daemonSets.resources.cpuMillis).toBe(daemonSetsCpu);
     expect(general.namespaces.resources.cpuMillis).toBe(7700 + 2200);
-    expect(general.free.resources.cpuMillis).toBe(general.allocatable.resources.cpuMillis - 800 - 9900);
+    expect(general.free.resources.cpuMillis).toBe(general.allocatable.resources.cpuMillis - daemonSetsCpu - 9900);
     expect([...east.byZone.keys()]).toEqual(['mz-01', 'mz-02', 'mz-03', 'mz-04']);
     expect([...east.byZone.values()].reduce((s, z) => s + z.nodes, 0)).toBe(8);
     expect(result.plan.tenancy.namespaces.size).toBe(3);

@@ -1,38 +1,15 @@
-import { FEED, all, find, workloadFleet } from './support';
+import { FEED, all, allIn, find, workloadFleet } from './support';
 import { AppNamespace, Cpu, LiDeployment, Labels, NodeProfile, PlatformPodTemplate, Size } from '../../src';
 import { configMapName } from '../../src/workloads/config-hash';
 import { AppLabels } from '../../src/workloads/pod';
 import { planRollout } from '../../src/workloads/rollout';
+import { restrictedProblems } from '../support/pod-security';
 import { describeWithSchemas, validateAll } from '../support/schemas';
 
 function synthFeed(props: Partial<typeof FEED> = {}, options: { openKruise?: boolean } = {}) {
   const f = workloadFleet(options);
   const d = new LiDeployment(f.ns, 'feed', { ...FEED, ...props });
   return { ...f, d, result: f.fleet.synthesize() };
-}
-
-/** Checks a pod spec against the Kubernetes "restricted" Pod Security Standard (v1.28). */
-function restrictedProblems(spec: any): string[] {
-  const out: string[] = [];
-  const sc = spec.securityContext ?? {};
-  if (sc.seccompProfile?.type !== 'RuntimeDefault' && sc.seccompProfile?.type !== 'Localhost') out.push('pod seccompProfile');
-  if (spec.hostNetwork || spec.hostPID || spec.hostIPC) out.push('host namespaces');
-  const allowed = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
-  for (const v of spec.volumes ?? []) {
-    const type = Object.keys(v).find(k => k !== 'name');
-    if (!allowed.includes(type!)) out.push(`volume ${v.name} type ${type}`);
-  }
-  for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
-    const csc = c.securityContext ?? {};
-    if (csc.privileged) out.push(`${c.name} privileged`);
-    if (csc.allowPrivilegeEscalation !== false) out.push(`${c.name} allowPrivilegeEscalation`);
-    if (!(csc.runAsNonRoot === true || (sc.runAsNonRoot === true && csc.runAsNonRoot !== false))) out.push(`${c.name} runAsNonRoot`);
-    if ((csc.runAsUser ?? sc.runAsUser) === 0) out.push(`${c.name} runAsUser 0`);
-    if (!(csc.capabilities?.drop ?? []).includes('ALL')) out.push(`${c.name} capabilities.drop ALL`);
-    if ((csc.capabilities?.add ?? []).some((a: string) => a !== 'NET_BIND_SERVICE')) out.push(`${c.name} capabilities.add`);
-    if ((c.ports ?? []).some((p: any) => p.hostPort)) out.push(`${c.name} hostPort`);
-  }
-  return out;
 }
 
 describeWithSchemas('LiDeployment output is schema-valid', () => {
@@ -193,7 +170,7 @@ describe('rollout, disruption budget and progress deadline', () => {
 });
 
 describe('canary', () => {
-  const { result, d } = synthFeed({ replicas: 20, canary: { percent: 10, version: { app: '1.43.0', config: '8' }, config: { 'log-level': 'debug' } } });
+  const { result, d, ns } = synthFeed({ replicas: 20, canary: { percent: 10, version: { app: '1.43.0', config: '8' }, config: { 'log-level': 'debug' } } });
 
   test('a second workload with its own version, track label and replicas', () => {
     const canary = find(result.objects, 'Deployment', 'feed-canary');
@@ -213,7 +190,7 @@ describe('canary', () => {
   });
 
   test('the canary\'s config differs, so it gets its own immutable ConfigMap', () => {
-    const cms = all(result.objects, 'ConfigMap');
+    const cms = allIn(result.objects, 'ConfigMap', ns.namespaceName);
     expect(cms.length).toBe(2);
     for (const cm of cms) expect(cm.immutable).toBe(true);
     expect(find(result.objects, 'Deployment', 'feed-canary').spec.template.spec.volumes[1].configMap.name)
@@ -239,7 +216,10 @@ describe('canary', () => {
 });
 
 describe('config as an immutable ConfigMap named after its content', () => {
-  const cmName = (props: Partial<typeof FEED>) => all(synthFeed(props).result.objects, 'ConfigMap').map(c => c.metadata.name);
+  const cmName = (props: Partial<typeof FEED>) => {
+    const { result, ns } = synthFeed(props);
+    return allIn(result.objects, 'ConfigMap', ns.namespaceName).map(c => c.metadata.name);
+  };
 
   test('a config change changes the name and the pod template; other changes do not', () => {
     const base = cmName({});
@@ -253,8 +233,10 @@ describe('config as an immutable ConfigMap named after its content', () => {
   });
 
   test('no config, no ConfigMap and no config volume', () => {
-    const { result } = synthFeed({ config: undefined });
-    expect(all(result.objects, 'ConfigMap')).toEqual([]);
+    const { result, ns } = synthFeed({ config: undefined });
+    expect(allIn(result.objects, 'ConfigMap', ns.namespaceName)).toEqual([]);
+    // the only ConfigMap left in the output is the platform's kube-proxy configuration
+    expect(all(result.objects, 'ConfigMap').map(c => `${c.metadata.namespace}/${c.metadata.name}`)).toEqual(['kube-system/kube-proxy']);
     expect(find(result.objects, 'Deployment', 'feed').spec.template.spec.volumes.map((v: any) => v.name)).toEqual(['tmp', 'pki']);
   });
 

@@ -72,4 +72,9 @@ export function all(objects: readonly EmittedObject[], kind: string): any[] {
   return objects.filter(o => o.object.kind === kind).map(o => o.object);
 }
 
+/** Objects of one kind in one namespace: an app's own, without the platform's (such as kube-proxy's ConfigMap in kube-system). */
+export function allIn(objects: readonly EmittedObject[], kind: string, namespace: string): any[] {
+  return all(objects, kind).filter(o => o.metadata.namespace === namespace);
+}
+
 export { Cluster };
