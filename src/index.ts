@@ -58,8 +58,8 @@ export type { ClusterAgentTotals, ClustersPlan, PoolPlan } from './clusters/slot
 // control plane
 export { ControlPlane } from './control-plane/control-plane';
 export type {
-  ApiPriorityOptions, ApiserverOptions, AuditLogOptions, ClusterKubeletOptions, ControlPlaneProps, ControllerManagerOptions,
-  EncryptionAtRestOptions, EtcdBackupOptions, EtcdClusterOptions, EtcdOptions, UnsafeApiserverSettings,
+  ApiPriorityOptions, ApiserverOptions, AuditLogOptions, BackupObjectStore, ClusterKubeletOptions, ControlPlaneProps,
+  ControllerManagerOptions, EncryptionAtRestOptions, EtcdBackupOptions, EtcdClusterOptions, EtcdOptions, UnsafeApiserverSettings,
 } from './control-plane/control-plane';
 export { CONTROL_PLANE_LIMITS, MAX_APISERVER_REPLICAS } from './control-plane/settings';
 export { ETCD_MAX_ELECTION_MILLIS, ETCD_RECOMMENDED_MAX_QUOTA_BYTES, GIB_BYTES, MAX_GOAWAY_CHANCE } from './control-plane/sizing';

@@ -112,18 +112,66 @@ export interface EtcdOptions extends EtcdClusterOptions {
   readonly events?: EtcdClusterOptions;
 }
 
-/** Scheduled etcd snapshots. */
+/**
+ * The S3-compatible object store etcd snapshots are shipped to, off the
+ * cluster they protect. Credentials are only referenced: the Secret is
+ * provisioned out of band in the `etcd-backup` namespace and never written
+ * to the output.
+ */
+export interface BackupObjectStore {
+  /** S3 endpoint URL, `https://` only (e.g. `'https://s3.eu-west-1.amazonaws.com'`). */
+  readonly endpoint: string;
+  /** Bucket name (3–63 characters: lowercase letters, digits, dots and hyphens). */
+  readonly bucket: string;
+  /** Key prefix inside the bucket; snapshots go to `<prefix>/<member>/`. @default - the cluster's name */
+  readonly prefix?: string;
+  /** Region of the bucket. @default 'us-east-1' */
+  readonly region?: string;
+  /** rclone's S3 provider name (`AWS`, `Minio`, `Ceph`, `GCS`, `Other`...). @default 'Other' */
+  readonly provider?: string;
+  /**
+   * Name of the Secret in the `etcd-backup` namespace with the keys
+   * `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`; it needs only put, list and
+   * delete on the prefix. @default 'etcd-backup-object-store'
+   */
+  readonly credentialsSecret?: string;
+  /**
+   * Address blocks (CIDR) of the object store, the only destinations the
+   * backup job may reach on the endpoint's port. A NetworkPolicy cannot name
+   * a host, so without them the port is open towards any address.
+   * @default - any address, on the endpoint's port only
+   */
+  readonly cidrs?: readonly string[];
+}
+
+/**
+ * Scheduled etcd snapshots, shipped off the cluster. Each member of the main
+ * etcd cluster gets a CronJob of its own (etcdctl takes a snapshot from exactly
+ * one endpoint, and the job runs no shell to loop over them), so a member that
+ * is down fails its own job and no other.
+ */
 export interface EtcdBackupOptions {
+  /** Where snapshots go. Required: a backup that stays inside the cluster it protects is no disaster recovery. */
+  readonly objectStore: BackupObjectStore;
   /** Cron schedule of snapshots (UTC). @default '17 * * * *' (hourly) */
   readonly schedule?: string;
-  /** Snapshots to keep. @default 48 */
-  readonly retain?: number;
-  /** Image with `sh` and `etcdctl`. @default 'registry.k8s.io/etcd:3.5.9-0' */
+  /**
+   * Days a snapshot is kept in the object store: after each successful upload
+   * the job deletes that member's snapshots older than this. Or give
+   * `retention`. @default 14
+   */
+  readonly retentionDays?: number;
+  /** How long a snapshot is kept in the object store: whole days; or give `retentionDays`. @default Duration.days(14) */
+  readonly retention?: Duration;
+  /**
+   * Image with `etcdctl` v3.5 (`snapshot save`, `snapshot status`), run without a shell.
+   * @default 'registry.k8s.io/etcd:3.5.9-0'
+   */
   readonly image?: string;
-  /** StorageClass of the snapshot volume; use one backed by storage outside the cluster. @default - the cluster's default StorageClass */
-  readonly storageClassName?: string;
-  /** Size of the snapshot volume, in GiB. @default - quota × (retain + 1), rounded up */
-  readonly volumeGiB?: number;
+  /** Image of the uploader: rclone, run without a shell. @default 'rclone/rclone:1.68.2' */
+  readonly uploaderImage?: string;
+  /** Scratch space (an emptyDir) for one snapshot, in GiB. @default - the main etcd quota plus 1 GiB, rounded up */
+  readonly scratchGiB?: number;
 }
 
 /** Cluster-level parts of every node's KubeletConfiguration. */
@@ -176,7 +224,7 @@ export interface ControlPlaneProps {
   readonly controllerManager?: ControllerManagerOptions;
   /** etcd. @default - derived from the cluster's capacity */
   readonly etcd?: EtcdOptions;
-  /** etcd snapshots. @default - hourly, 48 kept */
+  /** etcd snapshots, shipped to an object store. @default - no backups, reported as the warning `control-plane.backup.none` */
   readonly backup?: EtcdBackupOptions;
   /** Cluster-level kubelet settings. @default - see {@link ClusterKubeletOptions} */
   readonly kubelet?: ClusterKubeletOptions;

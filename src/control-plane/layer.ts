@@ -9,7 +9,7 @@
 import { IConstruct } from 'constructs';
 import { APISERVER_PORT, apiserverFlags, renderAdmissionConfig, renderApiserverPod, renderAuditPolicy, renderEncryptionConfig, renderEventRateLimitConfig } from './apiserver';
 import { unknownFlags } from './apiserver-flags';
-import { renderEtcdBackup } from './backup';
+import { RESTORE_SCRIPT_FILE, renderEtcdBackup, renderRestoreScript } from './backup';
 import { failedCisItems } from './cis';
 import { ControlPlane, UnsafeApiserverSettings } from './control-plane';
 import { controllerManagerFlags, overriddenControllerManagerFlags, renderControllerManagerPod } from './controller-manager';
@@ -203,6 +203,7 @@ function renderCluster(ctx: ControlPlaneContext, r: ResolvedControlPlane): void 
 
   // etcd
   for (const c of r.etcdConfigs) ctx.addFile(`${dir}/${c.file}`, c.config, source);
+  ctx.addFile(`${dir}/${RESTORE_SCRIPT_FILE}`, renderRestoreScript(s), source);
 
   // kubelet per profile used in the cluster
   const profiles = new Map<NodeProfileSpec, true>();

@@ -213,24 +213,64 @@ export const CONTROL_PLANE_RULES = ruleCatalogue('control-plane', {
     fix: "use e.g. '17 * * * *' (hourly)",
     severity: 'error',
   },
-  'control-plane.backup.retain': {
-    summary: `backups keep 1 to ${groupDigits(CONTROL_PLANE_LIMITS.backupRetain)} snapshots`,
-    fix: `keep at least one snapshot, at most ${CONTROL_PLANE_LIMITS.backupRetain}`,
-    severity: 'error',
-  },
-  'control-plane.backup.storage-class': {
-    summary: 'the backup StorageClass name is a DNS subdomain',
-    fix: "name a StorageClass, e.g. 'backup-nfs'",
+  'control-plane.backup.retention': {
+    summary: `snapshots are kept 1 to ${groupDigits(CONTROL_PLANE_LIMITS.backupRetentionDays)} whole days in the object store`,
+    fix: `keep snapshots a whole number of days, 1 to ${CONTROL_PLANE_LIMITS.backupRetentionDays} (default 14)`,
     severity: 'error',
   },
   'control-plane.backup.image': {
-    summary: 'the backup image is pinned to a version tag or digest',
+    summary: 'the backup images (etcdctl and uploader) are pinned to a version tag or digest',
     fix: 'pin the image to a version tag or digest',
     severity: 'error',
   },
-  'control-plane.backup.volume': {
-    summary: `the snapshot volume is a positive whole number of GiB, at most ${groupDigits(CONTROL_PLANE_LIMITS.backupVolumeGiB)}`,
-    fix: `use a positive whole number of GiB, at most ${CONTROL_PLANE_LIMITS.backupVolumeGiB}`,
+  'control-plane.backup.scratch': {
+    summary: `the scratch space for one snapshot is a positive whole number of GiB, at most ${groupDigits(CONTROL_PLANE_LIMITS.backupScratchGiB)}`,
+    fix: `use a positive whole number of GiB, at most ${CONTROL_PLANE_LIMITS.backupScratchGiB}, above the etcd quota`,
+    severity: 'error',
+  },
+  'control-plane.backup.none': {
+    summary: 'every cluster backs its etcd up to an object store, off the cluster',
+    fix: "add a ControlPlane with backup.objectStore { endpoint: 'https://...', bucket: '...' } outside the cluster",
+    severity: 'warning',
+  },
+  'control-plane.backup.object-store': {
+    summary: 'etcd snapshots are shipped to a declared object store, off the cluster they protect',
+    fix: "declare backup.objectStore { endpoint: 'https://...', bucket: '...' } outside the cluster it protects",
+    severity: 'error',
+  },
+  'control-plane.backup.object-store.endpoint': {
+    summary: 'the object store endpoint is an https URL of a host and optional port',
+    fix: "use e.g. 'https://s3.eu-west-1.amazonaws.com'",
+    severity: 'error',
+  },
+  'control-plane.backup.object-store.bucket': {
+    summary: 'the bucket is an S3 bucket name',
+    fix: 'use 3-63 lower-case letters, digits, dots and hyphens',
+    severity: 'error',
+  },
+  'control-plane.backup.object-store.prefix': {
+    summary: 'the key prefix is plain: segments of letters, digits, dots, underscores and hyphens',
+    fix: "use '/'-separated segments of letters, digits, '.', '_' and '-', no leading or trailing '/', at most 200 characters",
+    severity: 'error',
+  },
+  'control-plane.backup.object-store.region': {
+    summary: 'the object store region is a region name',
+    fix: "use e.g. 'eu-west-1'",
+    severity: 'error',
+  },
+  'control-plane.backup.object-store.provider': {
+    summary: "the object store provider is one of rclone's S3 provider names",
+    fix: "use e.g. 'AWS', 'Minio', 'Ceph' or 'Other'",
+    severity: 'error',
+  },
+  'control-plane.backup.object-store.credentials': {
+    summary: 'the credentials are referenced by a Secret name, never written',
+    fix: "name the Secret, e.g. 'etcd-backup-object-store'",
+    severity: 'error',
+  },
+  'control-plane.backup.object-store.cidrs': {
+    summary: "the object store's address blocks are CIDR blocks",
+    fix: "list the object store's address blocks, e.g. ['52.95.0.0/16']",
     severity: 'error',
   },
   'control-plane.kubelet.certificate-lifetime': {

@@ -3,7 +3,7 @@
  * any) and its capacity, reporting every bad input. Pure apart from reading
  * the construct's props.
  */
-import { ApiPriorityOptions, ControlPlane, EtcdClusterOptions, UnsafeApiserverSettings } from './control-plane';
+import { ApiPriorityOptions, ControlPlane, EtcdBackupOptions, EtcdClusterOptions, UnsafeApiserverSettings } from './control-plane';
 import {
   DEFAULT_QUOTA_BACKEND_BYTES, ETCD_RECOMMENDED_MAX_QUOTA_BYTES, EtcdTiming, GIB_BYTES, InflightLimits, apiserverResources, ApiserverResources,
   defaultApiserverReplicas, defaultEtcdMembers, defaultGoawayChance, defaultSplitEvents, etcdMemberCountProblem, etcdTiming,
@@ -15,6 +15,7 @@ import { describeValue, isRecord } from '../core/checks';
 import { timeIn, timeProblems, timeProp } from '../core/durations';
 import { Violations } from '../core/errors';
 import { isDns1123Label, isDns1123Subdomain } from '../core/names';
+import { isCidr } from '../core/network';
 import { imagePinProblem, kubernetesVersionProblem } from '../core/versions';
 
 /** Which etcd cluster. @internal */
@@ -44,6 +45,39 @@ export interface EtcdClusterSettings {
   readonly timing: EtcdTiming;
   /** `initial-cluster-token`. */
   readonly token: string;
+}
+
+/** Resolved object store of the backups. @internal */
+export interface BackupObjectStoreSettings {
+  /** `https://host[:port]`. */
+  readonly endpoint: string;
+  /** Host of the endpoint. */
+  readonly host: string;
+  /** TCP port of the endpoint. */
+  readonly port: number;
+  readonly bucket: string;
+  /** Key prefix, no leading or trailing slash. */
+  readonly prefix: string;
+  readonly region: string;
+  /** rclone's S3 provider. */
+  readonly provider: string;
+  /** Secret with `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`. */
+  readonly credentialsSecret: string;
+  /** Destinations the job may reach on `port`; empty: any address. */
+  readonly cidrs: readonly string[];
+}
+
+/** Resolved backup settings. @internal */
+export interface BackupSettings {
+  readonly schedule: string;
+  readonly retentionDays: number;
+  /** Image with etcdctl. */
+  readonly image: string;
+  /** Image with rclone. */
+  readonly uploaderImage: string;
+  /** Scratch emptyDir for one snapshot, GiB. */
+  readonly scratchGiB: number;
+  readonly objectStore: BackupObjectStoreSettings;
 }
 
 /** Resolved settings of a cluster's control plane. @internal */
@@ -78,14 +112,8 @@ export interface ControlPlaneSettings {
   };
   /** etcd clusters: main, and events when split. */
   readonly etcd: { readonly main: EtcdClusterSettings; readonly events?: EtcdClusterSettings };
-  /** Scheduled snapshots of the main etcd cluster. */
-  readonly backup: {
-    readonly schedule: string;
-    readonly retain: number;
-    readonly image: string;
-    readonly storageClassName?: string;
-    readonly volumeGiB: number;
-  };
+  /** Scheduled snapshots of the main etcd cluster, shipped off the cluster; undefined when no object store is declared (an error). */
+  readonly backup?: BackupSettings;
   /** Cluster-level kubelet settings. */
   readonly kubelet: {
     readonly certificateLifetimeHours: number;
@@ -152,10 +180,10 @@ export const CONTROL_PLANE_LIMITS = {
   autoCompactionRetentionHours: 8760,
   /** Round trip between etcd members, ms (the election timeout, 10 × it, may not pass etcd's 50 s). */
   roundTripMillis: 5000,
-  /** etcd snapshots kept. */
-  backupRetain: 10_000,
-  /** Snapshot volume, GiB. */
-  backupVolumeGiB: 65_536,
+  /** Days an etcd snapshot is kept in the object store (ten years). */
+  backupRetentionDays: 3650,
+  /** Scratch space of the backup job for one snapshot, GiB. */
+  backupScratchGiB: 65_536,
   /** Kubelet certificate lifetime, hours (ten years). */
   certificateLifetimeHours: 87_600,
   /** Graceful node shutdown, seconds (one day). */
@@ -168,6 +196,95 @@ export const CONTROL_PLANE_LIMITS = {
 
 function boundedInt(v: unknown, max: number): boolean {
   return typeof v === 'number' && positiveInt(v) && v <= max;
+}
+
+const HTTPS_ENDPOINT = /^https:\/\/([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)(:([0-9]{1,5}))?$/;
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const PREFIX_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const REGION = /^[a-z0-9][a-z0-9-]{0,39}$/;
+const PROVIDER = /^[A-Za-z][A-Za-z0-9]{0,31}$/;
+
+/** True when every `/`-separated segment of a key prefix is plain (no `..`, no empty segment). @internal */
+export function isObjectKeyPrefix(prefix: unknown): prefix is string {
+  return typeof prefix === 'string' && prefix.length > 0 && prefix.length <= 200
+    && prefix.split('/').every(seg => PREFIX_SEGMENT.test(seg) && seg !== '..' && seg !== '.');
+}
+
+/** The backup settings, or undefined (reported) when no object store is declared. */
+function resolveBackup(
+  b: EtcdBackupOptions | undefined, clusterName: string, quotaBytes: number, path: string, v: Violations,
+): BackupSettings | undefined {
+  const o = isRecord(b) ? b : {} as Partial<EtcdBackupOptions>;
+  const schedule = o.schedule ?? '17 * * * *';
+  if (typeof schedule !== 'string' || schedule.length > 200 || !CRON.test(schedule)) v.error(path, 'control-plane.backup.schedule', `'${schedule}' is not a five-field cron schedule`, "use e.g. '17 * * * *' (hourly)");
+  const retentionDays = timeIn('days', o.retention, o.retentionDays) ?? 14;
+  if (!boundedInt(retentionDays, CONTROL_PLANE_LIMITS.backupRetentionDays)) {
+    v.error(path, 'control-plane.backup.retention', `snapshots are kept ${describeValue(retentionDays)} days`, `keep snapshots a whole number of days, 1 to ${CONTROL_PLANE_LIMITS.backupRetentionDays} (default 14)`);
+  }
+  const image = o.image ?? 'registry.k8s.io/etcd:3.5.9-0';
+  const imageProblem = imagePinProblem(image);
+  if (imageProblem) v.error(path, 'control-plane.backup.image', `image ${describeValue(image)}: ${imageProblem}`, 'pin the image to a version tag or digest');
+  const uploaderImage = o.uploaderImage ?? 'rclone/rclone:1.68.2';
+  const uploaderProblem = imagePinProblem(uploaderImage);
+  if (uploaderProblem) v.error(path, 'control-plane.backup.image', `uploaderImage ${describeValue(uploaderImage)}: ${uploaderProblem}`, 'pin the image to a version tag or digest');
+  const scratchGiB = o.scratchGiB ?? Math.ceil(quotaBytes / GIB_BYTES) + 1;
+  if (!boundedInt(scratchGiB, CONTROL_PLANE_LIMITS.backupScratchGiB)) {
+    v.error(path, 'control-plane.backup.scratch', `scratchGiB is ${describeValue(scratchGiB)}`, `use a positive whole number of GiB, at most ${CONTROL_PLANE_LIMITS.backupScratchGiB}, above the etcd quota`);
+  }
+
+  if (b === undefined) {
+    v.warning(path, 'control-plane.backup.none', 'etcd is not backed up: no object store is declared for its snapshots',
+      "add a ControlPlane with backup.objectStore { endpoint: 'https://...', bucket: '...' } outside the cluster");
+    return undefined;
+  }
+  const s = o.objectStore;
+  if (!isRecord(s)) {
+    v.error(path, 'control-plane.backup.object-store', `backup.objectStore is ${describeValue(s)}`,
+      "declare backup.objectStore { endpoint: 'https://...', bucket: '...' } outside the cluster it protects");
+    return undefined;
+  }
+  const m = typeof s.endpoint === 'string' ? HTTPS_ENDPOINT.exec(s.endpoint) : null;
+  const port = m ? (m[6] !== undefined ? Number(m[6]) : 443) : 0;
+  if (!m || s.endpoint.length > 253 || port < 1 || port > 65535) {
+    v.error(path, 'control-plane.backup.object-store.endpoint', `endpoint ${describeValue(s.endpoint)} is not an https URL of a host (and port)`, "use e.g. 'https://s3.eu-west-1.amazonaws.com'");
+  }
+  if (typeof s.bucket !== 'string' || !BUCKET.test(s.bucket) || s.bucket.includes('..')) {
+    v.error(path, 'control-plane.backup.object-store.bucket', `bucket ${describeValue(s.bucket)} is not an S3 bucket name`, 'use 3-63 lower-case letters, digits, dots and hyphens');
+  }
+  const prefix = s.prefix ?? clusterName;
+  if (!isObjectKeyPrefix(prefix)) {
+    v.error(path, 'control-plane.backup.object-store.prefix', `prefix ${describeValue(prefix)} is not a plain key prefix`, "use '/'-separated segments of letters, digits, '.', '_' and '-', no leading or trailing '/', at most 200 characters");
+  }
+  const region = s.region ?? 'us-east-1';
+  if (typeof region !== 'string' || !REGION.test(region)) v.error(path, 'control-plane.backup.object-store.region', `region ${describeValue(region)} is not a region name`, "use e.g. 'eu-west-1'");
+  const provider = s.provider ?? 'Other';
+  if (typeof provider !== 'string' || !PROVIDER.test(provider)) v.error(path, 'control-plane.backup.object-store.provider', `provider ${describeValue(provider)} is not an rclone S3 provider name`, "use e.g. 'AWS', 'Minio', 'Ceph' or 'Other'");
+  const credentialsSecret = s.credentialsSecret ?? 'etcd-backup-object-store';
+  if (!isDns1123Subdomain(credentialsSecret)) {
+    v.error(path, 'control-plane.backup.object-store.credentials', `credentialsSecret ${describeValue(credentialsSecret)} is not a Secret name`, "name the Secret, e.g. 'etcd-backup-object-store'");
+  }
+  const cidrs = s.cidrs ?? [];
+  if (!Array.isArray(cidrs) || cidrs.some(c => typeof c !== 'string' || !isCidr(c))) {
+    v.error(path, 'control-plane.backup.object-store.cidrs', `cidrs ${describeValue(cidrs)} is not a list of CIDR blocks`, "list the object store's address blocks, e.g. ['52.95.0.0/16']");
+  }
+  return {
+    schedule,
+    retentionDays,
+    image,
+    uploaderImage,
+    scratchGiB,
+    objectStore: {
+      endpoint: s.endpoint,
+      host: m ? m[1] : '',
+      port,
+      bucket: s.bucket,
+      prefix,
+      region,
+      provider,
+      credentialsSecret,
+      cidrs: Array.isArray(cidrs) ? [...new Set(cidrs)].sort() : [],
+    },
+  };
 }
 
 /**
@@ -190,6 +307,7 @@ export function resolveControlPlane(
     timeProp('etcd.', p.etcd, 'electionTimeout', 'electionMillis', 'milliseconds'),
     timeProp('etcd.', p.etcd, 'autoCompactionRetention', 'autoCompactionRetentionHours', 'hours'),
     timeProp('etcd.events.', p.etcd?.events, 'autoCompactionRetention', 'autoCompactionRetentionHours', 'hours'),
+    timeProp('backup.', p.backup, 'retention', 'retentionDays', 'days'),
     timeProp('kubelet.', p.kubelet, 'certificateLifetime', 'certificateLifetimeHours', 'hours'),
     timeProp('kubelet.', p.kubelet, 'shutdownGracePeriod', 'shutdownGracePeriodSeconds', 'seconds'),
     timeProp('kubelet.', p.kubelet, 'shutdownGracePeriodCriticalPods', 'shutdownGracePeriodCriticalPodsSeconds', 'seconds'),
@@ -346,19 +464,7 @@ export function resolveControlPlane(
   const events = split === true ? etcdCluster('events', isRecord(e.events) ? e.events : {}, 3) : undefined;
 
   // backups
-  const b = p.backup ?? {};
-  const schedule = b.schedule ?? '17 * * * *';
-  if (typeof schedule !== 'string' || schedule.length > 200 || !CRON.test(schedule)) v.error(path, 'control-plane.backup.schedule', `'${schedule}' is not a five-field cron schedule`, "use e.g. '17 * * * *' (hourly)");
-  const retain = b.retain ?? 48;
-  if (!boundedInt(retain, CONTROL_PLANE_LIMITS.backupRetain)) v.error(path, 'control-plane.backup.retain', `retain is ${describeValue(retain)}`, `keep at least one snapshot, at most ${CONTROL_PLANE_LIMITS.backupRetain}`);
-  if (b.storageClassName !== undefined && !isDns1123Subdomain(b.storageClassName)) {
-    v.error(path, 'control-plane.backup.storage-class', `storageClassName ${describeValue(b.storageClassName)} is not a DNS subdomain`, "name a StorageClass, e.g. 'backup-nfs'");
-  }
-  const backupImage = b.image ?? 'registry.k8s.io/etcd:3.5.9-0';
-  const backupImageProblem = imagePinProblem(backupImage);
-  if (backupImageProblem) v.error(path, 'control-plane.backup.image', `image ${describeValue(backupImage)}: ${backupImageProblem}`, 'pin the image to a version tag or digest');
-  const volumeGiB = b.volumeGiB ?? Math.ceil((main.quotaBackendBytes / GIB_BYTES) * (positiveInt(retain) ? retain + 1 : 1));
-  if (!boundedInt(volumeGiB, CONTROL_PLANE_LIMITS.backupVolumeGiB)) v.error(path, 'control-plane.backup.volume', `volumeGiB is ${describeValue(volumeGiB)}`, `use a positive whole number of GiB, at most ${CONTROL_PLANE_LIMITS.backupVolumeGiB}`);
+  const backup = resolveBackup(p.backup, clusterSpec.name, main.quotaBackendBytes, path, v);
 
   // kubelet
   const k = p.kubelet ?? {};
@@ -435,7 +541,7 @@ export function resolveControlPlane(
       resources: apiserverResources(nodes),
     },
     etcd: { main, events },
-    backup: { schedule, retain, image: backupImage, storageClassName: b.storageClassName, volumeGiB },
+    backup,
     kubelet,
     controllerManager,
     apiPriority,

@@ -5,23 +5,10 @@
 import { k8s } from 'cdk8s-plus-28';
 import { AllowanceSpec, NamespaceSpec } from './slots';
 import { LABEL_PREFIX } from '../core/names';
+import { NAMESPACE_NAME_LABEL } from '../core/network';
 import { KubeObject } from '../synth/context';
 
-/** Label Kubernetes puts on every namespace with its name. @internal */
-export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
-
-const IPV4_CIDR = /^(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}\/([0-9]|[12][0-9]|3[0-2])$/;
-const IPV6_CIDR = /^[0-9a-fA-F:]*:[0-9a-fA-F:]*\/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8])$/;
-
-/** True when `cidr` is an IPv4 or IPv6 block in CIDR notation. @internal */
-export function isCidr(cidr: string): boolean {
-  return IPV4_CIDR.test(cidr) || IPV6_CIDR.test(cidr);
-}
-
-/** True when a CIDR is the whole address space (`0.0.0.0/0`, `::/0`). @internal */
-export function isWholeInternet(cidr: string): boolean {
-  return cidr.endsWith('/0');
-}
+export { NAMESPACE_NAME_LABEL, isCidr, isWholeInternet } from '../core/network';
 
 function meta(ns: NamespaceSpec, name: string) {
   return { name, namespace: ns.namespace, labels: { 'app.kubernetes.io/component': 'app-network', [`${LABEL_PREFIX}/app`]: ns.app } };

@@ -12,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { Cluster, LiDeployment } from '../../src';
 import { main } from '../../src/cli/main';
 import { ROOT, memoryIo } from '../support/cli';
-import { tmpOutdir } from '../support/fleet';
+import { backedUp, tmpOutdir } from '../support/fleet';
 import { FEED, workloadFleet } from '../workloads/support';
 
 const CHROMIUM = process.env.CDK8S_FLEET_CHROMIUM ?? '/usr/bin/chromium';
@@ -27,13 +27,14 @@ const describeWithBrowser = hasChromium ? describe : describe.skip;
  * The known fleet: prod-1 (region lva1) with a general pool of 40 nodes and a
  * local-SSD pool of 20, both over 20 maintenance zones, and the app feed (10
  * replicas of 2 cores and 4 GiB) in its namespace; prod-2 (region ltx1) with a
- * general pool of 20 nodes; and the hub.
+ * general pool of 20 nodes; and the hub; every cluster backs its etcd up.
  */
 function knownFleet(): string {
   const f = workloadFleet();
   new LiDeployment(f.ns, 'feed', FEED);
   const prod2 = new Cluster(f.fleet, 'prod-2', { region: 'ltx1' });
   prod2.addPool('general', { nodeProfile: f.general, capacity: 20, requiredDaemonSets: [f.logs] });
+  backedUp(f);
   const outdir = tmpOutdir();
   for (const [file, text] of f.fleet.synthesize().files) {
     fs.mkdirSync(path.dirname(path.join(outdir, file)), { recursive: true });

@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { parse } from 'yaml';
 import { Cluster, ControlPlane, GIB_BYTES, NodeProfile, Size } from '../../src';
@@ -30,6 +31,7 @@ describe('a cluster without a ControlPlane gets one derived from its capacity', 
       'prod-1/control-plane/etcd/etcd-2.yaml',
       'prod-1/control-plane/etcd/etcd-3.yaml',
       'prod-1/control-plane/kubelet/general.yaml',
+      'prod-1/control-plane/restore/etcd-restore.sh',
       'prod-1/control-plane/scheduler/kube-scheduler-config.yaml',
       'prod-1/control-plane/sizing.yaml',
       'prod-1/control-plane/static-pods/apiserver-1/kube-apiserver.yaml',
@@ -146,16 +148,114 @@ describeWithSchemas('control-plane objects are schema-valid', () => {
     expect(schemas[0].spec.rules[0].subjects[1]).toEqual({ kind: 'ServiceAccount', serviceAccount: { namespace: 'argocd', name: 'argocd-application-controller' } });
   });
 
-  test('etcd backups: a restricted namespace, a volume and a CronJob that keeps the newest snapshots', () => {
-    const objs = result.objects.filter(o => o.cluster === 'prod-1' && o.object.metadata.namespace === 'etcd-backup').map(o => o.object as any);
-    const cron = objs.find(o => o.kind === 'CronJob');
-    expect(cron.spec.schedule).toBe('17 * * * *');
-    expect(cron.spec.concurrencyPolicy).toBe('Forbid');
-    const script: string = cron.spec.jobTemplate.spec.template.spec.containers[0].command[2];
-    expect(script).toContain('snapshot save');
-    expect(script).toContain('tail -n +49');
-    const ns = result.objects.find(o => o.cluster === 'prod-1' && o.object.kind === 'Namespace' && o.object.metadata.name === 'etcd-backup')!.object;
-    expect(ns.metadata.labels!['pod-security.kubernetes.io/enforce']).toBe('restricted');
+  test('without a declared object store there are no backup objects, and the synth warns', () => {
+    expect(result.objects.filter(o => o.object.metadata.namespace === 'etcd-backup')).toEqual([]);
+    expect(result.warnings.filter(w => w.rule === 'control-plane.backup.none').map(w => w.path).sort()).toEqual(['hub', 'prod-1']);
+  });
+});
+
+describeWithSchemas('etcd backups shipped to an object store', () => {
+  const { fleet, cluster } = smallFleet();
+  new ControlPlane(cluster, 'control-plane', {
+    backup: {
+      objectStore: { endpoint: 'https://s3.example.net:9000', bucket: 'etcd-backups', prefix: 'dr/prod-1', cidrs: ['198.51.100.0/24'], credentialsSecret: 'offsite-creds' },
+      retention: Duration.days(10),
+    },
+  });
+  const result = fleet.synthesize();
+  const objs = result.objects.filter(o => o.cluster === 'prod-1' && (o.object.metadata.namespace === 'etcd-backup' || o.object.metadata.name === 'etcd-backup')).map(o => o.object as any);
+  const crons = objs.filter(o => o.kind === 'CronJob');
+
+  test('every object validates strictly against v1.28.0', () => {
+    expect(validateAll(result.objects.filter(o => o.cluster === 'prod-1'))).toEqual([]);
+    expect(objs.map(o => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
+      'CronJob/etcd-snapshot-etcd-1', 'CronJob/etcd-snapshot-etcd-2', 'CronJob/etcd-snapshot-etcd-3',
+      'Namespace/etcd-backup',
+      'NetworkPolicy/allow-dns', 'NetworkPolicy/allow-etcd-client', 'NetworkPolicy/allow-object-store', 'NetworkPolicy/default-deny',
+      'ResourceQuota/etcd-backup',
+    ]);
+  });
+
+  test('one CronJob per member: snapshot, verify, upload in order, then prune; no shell, no volume of the cluster', () => {
+    for (const [i, cron] of crons.entries()) {
+      const member = `etcd-${i + 1}`;
+      const pod = cron.spec.jobTemplate.spec.template.spec;
+      expect(cron.spec.concurrencyPolicy).toBe('Forbid');
+      const [snapshot, verify, upload] = pod.initContainers;
+      const [prune] = pod.containers;
+      expect(snapshot.image).toBe('registry.k8s.io/etcd:3.5.9-0');
+      expect(snapshot.command).toEqual(['/usr/local/bin/etcdctl', `--endpoints=https://${member}.prod-1.lva1.k8s.internal:2379`,
+        '--cacert=/tls/ca.crt', '--cert=/tls/tls.crt', '--key=/tls/tls.key', '--dial-timeout=10s', 'snapshot', 'save', '/snapshots/etcd.db']);
+      expect(verify.command).toEqual(['/usr/local/bin/etcdctl', 'snapshot', 'status', '/snapshots/etcd.db', '--write-out=table']);
+      expect(upload.image).toBe('rclone/rclone:1.68.2');
+      expect(upload.command.slice(0, 4)).toEqual(['rclone', 'copyto', '/snapshots/etcd.db', `offsite:etcd-backups/dr/prod-1/${member}/$(JOB_NAME).db`]);
+      expect(upload.command).toContain('--immutable');
+      expect(upload.env.find((e: any) => e.name === 'JOB_NAME').valueFrom.fieldRef.fieldPath).toBe("metadata.labels['batch.kubernetes.io/job-name']");
+      expect(prune.command).toEqual(['rclone', 'delete', `offsite:etcd-backups/dr/prod-1/${member}`, '--min-age=10d', '--include=*.db', '--retries=3', '-v']);
+      for (const c of [...pod.initContainers, ...pod.containers]) {
+        expect(c.command.join(' ')).not.toMatch(/\b(sh|bash)\b/);
+        expect(c.args).toBeUndefined();
+        expect(c.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } });
+      }
+      // credentials only referenced
+      const creds = upload.env.filter((e: any) => e.name.startsWith('AWS_'));
+      expect(creds).toEqual([
+        { name: 'AWS_ACCESS_KEY_ID', valueFrom: { secretKeyRef: { name: 'offsite-creds', key: 'AWS_ACCESS_KEY_ID' } } },
+        { name: 'AWS_SECRET_ACCESS_KEY', valueFrom: { secretKeyRef: { name: 'offsite-creds', key: 'AWS_SECRET_ACCESS_KEY' } } },
+      ]);
+      expect(upload.env.find((e: any) => e.name === 'RCLONE_CONFIG_OFFSITE_ENDPOINT').value).toBe('https://s3.example.net:9000');
+      expect(pod.volumes.map((v: any) => Object.keys(v).filter(k => k !== 'name')[0])).toEqual(['secret', 'emptyDir', 'emptyDir']);
+      expect(pod.volumes[1].emptyDir.sizeLimit).toBe('9Gi');
+      expect(pod.automountServiceAccountToken).toBe(false);
+    }
+    expect(objs.some(o => o.kind === 'PersistentVolumeClaim')).toBe(false);
+  });
+
+  test('the namespace is the platform\'s: restricted, default-deny, egress only to DNS, etcd and the object store', () => {
+    const ns = objs.find(o => o.kind === 'Namespace');
+    expect(ns.metadata.labels).toMatchObject({ 'fleet.cdk8s.io/platform-namespace': 'true', 'app.kubernetes.io/managed-by': 'cdk8s-fleet', 'pod-security.kubernetes.io/enforce': 'restricted' });
+    const np = (n: string) => objs.find(o => o.kind === 'NetworkPolicy' && o.metadata.name === n).spec;
+    expect(np('default-deny')).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    expect(np('allow-etcd-client')).toEqual({ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'etcd-snapshot' } }, policyTypes: ['Egress'], egress: [{ ports: [{ port: 2379, protocol: 'TCP' }] }] });
+    expect(np('allow-object-store')).toEqual({
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'etcd-snapshot' } },
+      policyTypes: ['Egress'],
+      egress: [{ to: [{ ipBlock: { cidr: '198.51.100.0/24' } }], ports: [{ port: 9000, protocol: 'TCP' }] }],
+    });
+    expect(objs.filter(o => o.kind === 'NetworkPolicy').every(o => !o.spec.ingress)).toBe(true);
+    const quota = objs.find(o => o.kind === 'ResourceQuota').spec.hard;
+    expect(quota).toMatchObject({ 'pods': 6, 'persistentvolumeclaims': 0, 'services': 0, 'requests.ephemeral-storage': '54Gi' });
+  });
+
+  test('the restore script restores each member with its config\'s name, URLs, member list and token', () => {
+    const script = result.files.get('prod-1/control-plane/restore/etcd-restore.sh')!;
+    const config = parse(result.files.get('prod-1/control-plane/etcd/etcd-2.yaml')!);
+    const line = script.split('\n').find(l => l.trim().startsWith('etcd-2)'))!;
+    expect(line).toContain(`--initial-cluster=${config['initial-cluster']}`);
+    expect(line).toContain(`--initial-cluster-token=${config['initial-cluster-token']}`);
+    expect(line).toContain(`--initial-advertise-peer-urls=${config['initial-advertise-peer-urls']}`);
+    expect(line).toContain(`--data-dir=${config['data-dir']}.restored`);
+    expect(script).toContain('offsite:etcd-backups/dr/prod-1/');
+  });
+
+  test('bad backup props: every violation at once, with rule and fix', () => {
+    const bad = smallFleet();
+    new ControlPlane(bad.cluster, 'control-plane', {
+      backup: {
+        objectStore: { endpoint: 'http://s3.example.net/path', bucket: 'Bad_Bucket', prefix: '/x/../y', region: 'EU West', provider: 'x y', credentialsSecret: 'Not A Name', cidrs: ['10.0.0.0/33'] },
+        retentionDays: 0,
+        uploaderImage: 'rclone/rclone',
+        scratchGiB: 0,
+      },
+    });
+    const error: any = synthErrors(bad.fleet);
+    const rules = error.violations.map((v: any) => v.rule).sort();
+    expect(rules).toEqual(expect.arrayContaining([
+      'control-plane.backup.image', 'control-plane.backup.object-store.bucket', 'control-plane.backup.object-store.cidrs',
+      'control-plane.backup.object-store.credentials', 'control-plane.backup.object-store.endpoint', 'control-plane.backup.object-store.prefix',
+      'control-plane.backup.object-store.provider', 'control-plane.backup.object-store.region', 'control-plane.backup.retention', 'control-plane.backup.scratch',
+    ]));
+    expect(error.violations.filter((v: any) => v.rule.startsWith('control-plane.backup.') && v.rule !== 'control-plane.backup.none').every((v: any) => String(v.path).endsWith('control-plane') && v.fix)).toBe(true);
   });
 
   test('kubelet certificate rotation: 7-day signing, rotation and serving bootstrap on, a serving-CSR approver with least-privilege RBAC', () => {

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import { ApiObject } from 'cdk8s';
 import { Cluster, Cpu, Fleet, FleetValidationError, NodeProfile, RequiredDaemonSet, Size } from '../../src';
-import { readTree, smallFleet, synthErrors, tmpOutdir } from '../support/fleet';
+import { backedUp, readTree, smallFleet, synthErrors, tmpOutdir } from '../support/fleet';
 
 function rules(e: FleetValidationError): string[] {
   return e.errors.map(v => v.rule);
@@ -123,7 +123,7 @@ describe('bad input gives one aggregated error and writes nothing', () => {
   });
 
   test('every violation is reported at once, with its path, rule and fix', () => {
-    const { fleet, general, cluster } = smallFleet();
+    const { fleet, general, cluster } = backedUp(smallFleet());
     cluster.addPool('neg', { nodeProfile: general, capacity: -1 });
     cluster.addPool('unknown', { nodeProfile: 'nope', capacity: 40 });
     cluster.addPool('tiny', { nodeProfile: general, capacity: 3 });

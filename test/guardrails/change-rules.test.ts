@@ -7,7 +7,7 @@ import { Cluster, Fleet, Guardrails, GuardrailsProps, SynthEnv, SynthOptions } f
 import { changeFindings } from '../../src/guardrails/checks';
 import { resolveGuardrailConfig, scaleDownAllowed } from '../../src/guardrails/rules';
 import { fleetState, readPreviousState } from '../../src/guardrails/state';
-import { interruptSwap, readTree, smallFleet, tmpOutdir } from '../support/fleet';
+import { backedUp, interruptSwap, readTree, smallFleet, tmpOutdir } from '../support/fleet';
 
 /** What differs between the versions of the fleet a test synthesizes. */
 interface Shape {
@@ -51,7 +51,7 @@ function build(s: Shape = {}): Fleet {
   }
   namespace(prod2, 'search');
   cloneSet(prod2, 'search', { namespace: 'search', replicas: s.cloneSetReplicas ?? 40 });
-  return f.fleet;
+  return backedUp(f).fleet;
 }
 
 /** Synthesizes `before` into a directory (as the GitOps repo holds it) and returns it. */

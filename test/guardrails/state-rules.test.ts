@@ -1,12 +1,12 @@
 import * as fs from 'fs';
 import { cloneSet, deployment, namespace, WorkloadOptions } from './support';
 import { Cluster, Guardrails, GuardrailsProps } from '../../src';
-import { smallFleet, synthErrors } from '../support/fleet';
+import { backedUp, smallFleet, synthErrors } from '../support/fleet';
 import { describeWithSchemas, validateAll } from '../support/schemas';
 
 /** A small fleet with app namespace 'feed' on prod-1 and the given guardrails. */
 function fleetWith(guardrails?: GuardrailsProps) {
-  const f = smallFleet();
+  const f = backedUp(smallFleet());
   namespace(f.cluster, 'feed');
   if (guardrails) new Guardrails(f.fleet, 'guardrails', guardrails);
   return f;

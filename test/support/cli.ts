@@ -104,7 +104,7 @@ export function tmpDir(prefix = 'fleet-cli-'): string {
  */
 export function fleetProgram(lib = path.join(ROOT, 'lib'), cdk8s = path.join(ROOT, 'node_modules', 'cdk8s')): string {
   return `const { ApiObject } = require(${JSON.stringify(cdk8s)});
-const { AppNamespace, Cluster, Cpu, Fleet, NodeProfile, PlacementLock, RequiredDaemonSet, Size } = require(${JSON.stringify(lib)});
+const { AppNamespace, Cluster, ControlPlane, Cpu, Fleet, NodeProfile, PlacementLock, RequiredDaemonSet, Size } = require(${JSON.stringify(lib)});
 if (process.env.CRASH) throw new Error('the program crashed on purpose');
 const fleet = new Fleet({ maintenanceZones: 4 });
 const general = new NodeProfile(fleet, 'general', { machine: { cpuCores: 32, memory: Size.gibibytes(128) } });
@@ -147,6 +147,9 @@ for (const app of tenantApps) {
     app, tenant: 'stateless', nodeProfile: 'general',
     reserve: { pods: 4, cpu: Cpu.units(2), memory: Size.gibibytes(4) },
   });
+}
+for (const c of fleet.node.children.filter(x => x instanceof Cluster)) {
+  new ControlPlane(c, 'control-plane', { backup: { objectStore: { endpoint: 'https://s3.backup.example.net', bucket: 'fleet-etcd-backups', prefix: 'etcd/' + c.clusterName } } });
 }
 fleet.synth();
 `;

@@ -5,7 +5,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Cluster, Cpu, Fleet, FleetProps, FleetValidationError, NodeProfile, RequiredDaemonSet, Size } from '../../src';
+import { Cluster, ControlPlane, Cpu, Fleet, FleetProps, FleetValidationError, NodeProfile, RequiredDaemonSet, Size } from '../../src';
 
 /** A minimal valid fleet: one general profile, one workload cluster with one pool of 40 nodes over 20 zones. */
 export function smallFleet(props: FleetProps = {}) {
@@ -18,6 +18,17 @@ export function smallFleet(props: FleetProps = {}) {
   const cluster = new Cluster(fleet, 'prod-1', { region: 'lva1' });
   const pool = cluster.addPool('general', { nodeProfile: general, capacity: 40, requiredDaemonSets: [logs] });
   return { fleet, general, logs, cluster, pool };
+}
+
+/**
+ * Backs every cluster of the fleet up (a ControlPlane with an object store for its etcd snapshots), so that a
+ * test about something else sees no `control-plane.backup.none` warning and every cluster has its etcd-backup namespace.
+ */
+export function backedUp<T extends { fleet: Fleet }>(f: T): T {
+  for (const c of f.fleet.node.children.filter((x): x is Cluster => x instanceof Cluster)) {
+    new ControlPlane(c, 'control-plane', { backup: { objectStore: { endpoint: 'https://s3.backup.example.net', bucket: 'fleet-etcd-backups', prefix: `etcd/${c.clusterName}` } } });
+  }
+  return f;
 }
 
 /** A fresh temporary output directory path (not created). */
