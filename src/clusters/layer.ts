@@ -407,7 +407,9 @@ function resolveAgentNetwork(net: unknown, portNames: ReadonlySet<string>, path:
     const problem = !isRecord(e) ? `network.egress[${i}] is ${describeValue(e)}`
       : cidrs.length === 0 || !cidrs.every(c => isString(c) && isCidr(c)) ? `network.egress[${i}].cidrs is ${describeValue(r.cidrs)}, not a list of CIDRs`
         : cidrs.some(c => isWholeInternet(c as string)) ? `network.egress[${i}] opens the whole internet`
-          : ports.length === 0 || !ports.every(pt => Number.isInteger(pt) && (pt as number) >= 1 && (pt as number) <= 65535) ? `network.egress[${i}].ports is ${describeValue(r.ports)}, not a list of ports from 1 to 65535`
+          : ports.length === 0 ? `network.egress[${i}].ports is ${describeValue(r.ports)}, not a list of ports`
+            : ports.some(pt => !(Number.isInteger(pt) && (pt as number) >= 1 && (pt as number) <= 65535))
+              ? `network.egress[${i}]: port ${describeValue(ports.find(pt => !(Number.isInteger(pt) && (pt as number) >= 1 && (pt as number) <= 65535)))} is not from 1 to 65535`
             : undefined;
     if (problem) v.error(path, 'daemonset.network', problem, fix);
     else egress.push({ cidrs: [...new Set(cidrs as string[])].sort(), ports: [...new Set(ports as number[])].sort((a, b) => a - b) });
