@@ -381,7 +381,13 @@ export function resolveDaemonSet(agent: RequiredDaemonSet, v: Violations): Daemo
 }
 
 /** The agent's `network` prop, checked: named ingress ports it declares, egress to address blocks (not the whole internet) on valid ports. */
-function resolveAgentNetwork(net: unknown, portNames: ReadonlySet<string>, path: string, v: Violations): { ingressPorts?: string[]; egress: Array<{ cidrs: string[]; ports: number[] }>; apiserver?: boolean } {
+interface AgentNetworkSpec {
+  readonly ingressPorts?: string[];
+  readonly egress: Array<{ cidrs: string[]; ports: number[] }>;
+  readonly apiserver?: boolean;
+}
+
+function resolveAgentNetwork(net: unknown, portNames: ReadonlySet<string>, path: string, v: Violations): AgentNetworkSpec {
   const fix = "declare { ingressPorts: ['metrics'], egress: [{ cidrs: ['10.20.0.0/16'], ports: [443] }], apiserver: true } with the agent's own port names";
   if (net === undefined) return { egress: [] };
   if (!isRecord(net)) {
@@ -410,7 +416,7 @@ function resolveAgentNetwork(net: unknown, portNames: ReadonlySet<string>, path:
           : ports.length === 0 ? `network.egress[${i}].ports is ${describeValue(r.ports)}, not a list of ports`
             : ports.some(pt => !(Number.isInteger(pt) && (pt as number) >= 1 && (pt as number) <= 65535))
               ? `network.egress[${i}]: port ${describeValue(ports.find(pt => !(Number.isInteger(pt) && (pt as number) >= 1 && (pt as number) <= 65535)))} is not from 1 to 65535`
-            : undefined;
+              : undefined;
     if (problem) v.error(path, 'daemonset.network', problem, fix);
     else egress.push({ cidrs: [...new Set(cidrs as string[])].sort(), ports: [...new Set(ports as number[])].sort((a, b) => a - b) });
   }

@@ -97,7 +97,9 @@ describe('the system namespace is locked down', () => {
   test('a bad network prop is reported with its path, rule and fix, every problem at once', () => {
     const s = smallFleet();
     const bad = new RequiredDaemonSet(s.fleet, 'bad', {
-      image: 'r/bad:1.0.0', resources: { cpu: Cpu.millis(50), memory: Size.mebibytes(64) }, ports: [{ name: 'metrics', containerPort: 9000 }],
+      image: 'r/bad:1.0.0',
+      resources: { cpu: Cpu.millis(50), memory: Size.mebibytes(64) },
+      ports: [{ name: 'metrics', containerPort: 9000 }],
       network: { ingressPorts: ['nope'], egress: [{ cidrs: ['0.0.0.0/0'], ports: [443] }, { cidrs: ['10.0.0.0/8'], ports: [70000] }], apiserver: 'yes' as never },
     });
     s.cluster.addPool('other', { nodeProfile: s.general, capacity: 20, requiredDaemonSets: [bad] });
