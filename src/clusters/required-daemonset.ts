@@ -61,8 +61,9 @@ export interface AgentEgress {
 /**
  * The traffic of the agent's pods. The system namespace denies all ingress and
  * egress by default (DNS to the cluster DNS is always allowed); this says what
- * else the agent may do. Pods with `hostNetwork` are not subject to
- * NetworkPolicy at all: for them these rules have no effect.
+ * else the agent may do. The agents' pods run in the pod network (no
+ * `hostNetwork`), so the rules apply to them; pods with `hostNetwork` (such as
+ * kube-proxy) are not subject to NetworkPolicy at all.
  */
 export interface AgentNetwork {
   /** Names of the agent's ports that accept connections (from any peer, e.g. a metrics scraper). @default - every port in `ports` */
