@@ -6,6 +6,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { DaemonSetSpec, PoolPlan } from './slots';
 import { Labels } from '../core/names';
+import { KUBE_APISERVER_PORT, PlatformAllowance, platformNamespaceLabels } from '../core/network';
 import { formatCpu, formatMemory } from '../core/resources';
 import { KubeObject } from '../synth/context';
 
@@ -140,8 +141,13 @@ export function renderAgentIdentity(agent: DaemonSetSpec, namespace: string): Ku
 }
 
 /**
- * The platform namespace, with the Pod Security level its agents need and the
+ * The platform namespace, with the platform-namespace labels, the Pod Security
+ * level its agents need (audited and warned at `restricted`) and the
  * guardrails' protection label (`protectedLabel`: true), since it holds them.
+ * It has no ResourceQuota: its pods are DaemonSet pods, one per node of the
+ * pools that list the agent, so their number follows the node count, which
+ * pools change; a quota refusing one would leave that node without its agent,
+ * and each agent's requests and limits are fixed by its construct already.
  * @internal
  */
 export function renderSystemNamespace(namespace: string, privileged: boolean, protectedLabel: string): KubeObject {
@@ -150,11 +156,9 @@ export function renderSystemNamespace(namespace: string, privileged: boolean, pr
     metadata: {
       name: namespace,
       labels: {
+        ...platformNamespaceLabels(level),
         [protectedLabel]: 'true',
-        'pod-security.kubernetes.io/enforce': level,
-        'pod-security.kubernetes.io/enforce-version': 'latest',
-        'pod-security.kubernetes.io/audit': 'restricted',
-        'pod-security.kubernetes.io/warn': 'restricted',
+        'app.kubernetes.io/component': 'node-agents',
       },
       ...(privileged ? {
         annotations: {
@@ -163,4 +167,27 @@ export function renderSystemNamespace(namespace: string, privileged: boolean, pr
       } : {}),
     },
   }) as KubeObject;
+}
+
+/**
+ * The traffic an agent's pods are allowed in the default-deny system
+ * namespace, beside DNS: ingress on its open ports from any peer, egress to
+ * the apiserver (its port on any address, since the control plane runs on
+ * hosts outside the pod network) and to each declared address block.
+ * @internal
+ */
+export function agentAllowances(agent: DaemonSetSpec): PlatformAllowance[] {
+  const podLabels = { 'app.kubernetes.io/name': agent.name, 'app.kubernetes.io/component': 'node-agent' };
+  const out: PlatformAllowance[] = [];
+  const ingress = agent.ports.filter(p => agent.ingressPorts.includes(p.name)).map(p => p.containerPort);
+  if (ingress.length > 0) {
+    out.push({ name: `${agent.name}-ingress`, podLabels, direction: 'Ingress', namespaces: [], cidrs: [], ports: [...new Set(ingress)].sort((a, b) => a - b).map(port => ({ port, protocol: 'TCP' })) });
+  }
+  if (agent.apiserverAccess) {
+    out.push({ name: `${agent.name}-apiserver`, podLabels, direction: 'Egress', namespaces: [], cidrs: [], ports: [{ port: KUBE_APISERVER_PORT, protocol: 'TCP' }] });
+  }
+  agent.egress.forEach((e, i) => {
+    out.push({ name: `${agent.name}-egress-${i}`, podLabels, direction: 'Egress', namespaces: [], cidrs: e.cidrs, ports: e.ports.map(port => ({ port, protocol: 'TCP' })) });
+  });
+  return out;
 }

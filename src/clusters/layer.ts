@@ -6,7 +6,7 @@ import { ApiObject, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { ClusterCapacity, clusterCapacity } from './capacity';
 import { Cluster } from './cluster';
-import { renderAgentDaemonSet, renderAgentIdentity, renderSystemNamespace } from './daemonsets';
+import { agentAllowances, renderAgentDaemonSet, renderAgentIdentity, renderSystemNamespace } from './daemonsets';
 import { renderComputeBrokerPool, renderKubernetesPool } from './inventory';
 import { conntrackMaxFor, resolveKubeProxy } from './kube-proxy';
 import { KubernetesPool, MAX_POOL_CAPACITY } from './kubernetes-pool';
@@ -16,6 +16,7 @@ import { describeValue, isRecord, isString, wholeNumberProblem } from '../core/c
 import { Violations } from '../core/errors';
 import { FleetModel, FleetRoot, pathOf } from '../core/model';
 import { Labels, RESERVED_NAMESPACES, dns1123LabelFix, isDns1123Label, isDns1123Subdomain, labelsProblems } from '../core/names';
+import { isCidr, isWholeInternet, renderPlatformAllowance, renderPlatformNetworkPolicies } from '../core/network';
 import { ResourceAmounts, ZERO, addResources, cpuProblem, cpuToMillis, fitsIn, formatCpu, formatMemory, memoryProblem, memoryToMiB, scaleResources, shortfalls, subtractResources } from '../core/resources';
 import { ErrorRuleId } from '../core/rules';
 import { imagePinProblem, kubeletSkewProblem, kubeletVersionProblem, kubernetesVersionProblem, parseKubeVersion, supportedKubernetesRange } from '../core/versions';
@@ -329,6 +330,7 @@ export function resolveDaemonSet(agent: RequiredDaemonSet, v: Violations): Daemo
       v.error(path, 'daemonset.rbac.no-wildcards', "a cluster rule uses '*'", 'list the exact API groups, resources and verbs the agent needs');
     }
   }
+  const network = resolveAgentNetwork(p.network, portNames, path, v);
   const hostPaths: unknown = p.hostPaths;
   if (hostPaths !== undefined && !Array.isArray(hostPaths)) {
     v.error(path, 'daemonset.host-path', `hostPaths is ${describeValue(hostPaths)}, not a list`, 'list host paths as { name, hostPath, mountPath }');
@@ -369,10 +371,57 @@ export function resolveDaemonSet(agent: RequiredDaemonSet, v: Violations): Daemo
     maxUnavailable: p.maxUnavailable ?? DEFAULT_DAEMONSET_MAX_UNAVAILABLE,
     priorityClassName: p.priorityClassName ?? 'system-node-critical',
     clusterRules: list<AgentPolicyRule>(p.clusterRules),
+    ingressPorts: network.ingressPorts ?? [...portNames].sort(),
+    egress: network.egress,
+    apiserverAccess: network.apiserver ?? list<AgentPolicyRule>(p.clusterRules).length > 0,
     ...(isRecord(p.readinessProbe) ? { readinessProbe: p.readinessProbe } : {}),
     needsPrivilegedNamespace: hostPathList.length > 0 || p.runAsRoot === true || privileged
       || portList.some(pt => isRecord(pt) && pt.hostPort !== undefined),
   };
+}
+
+/** The agent's `network` prop, checked: named ingress ports it declares, egress to address blocks (not the whole internet) on valid ports. */
+interface AgentNetworkSpec {
+  readonly ingressPorts?: string[];
+  readonly egress: Array<{ cidrs: string[]; ports: number[] }>;
+  readonly apiserver?: boolean;
+}
+
+function resolveAgentNetwork(net: unknown, portNames: ReadonlySet<string>, path: string, v: Violations): AgentNetworkSpec {
+  const fix = "declare { ingressPorts: ['metrics'], egress: [{ cidrs: ['10.20.0.0/16'], ports: [443] }], apiserver: true } with the agent's own port names";
+  if (net === undefined) return { egress: [] };
+  if (!isRecord(net)) {
+    v.error(path, 'daemonset.network', `network is ${describeValue(net)}, not an object`, fix);
+    return { egress: [] };
+  }
+  const n = net as { ingressPorts?: unknown; egress?: unknown; apiserver?: unknown };
+  let ingressPorts: string[] | undefined;
+  if (n.ingressPorts !== undefined) {
+    if (!Array.isArray(n.ingressPorts) || !n.ingressPorts.every(isString)) {
+      v.error(path, 'daemonset.network', `network.ingressPorts is ${describeValue(n.ingressPorts)}, not a list of port names`, fix);
+    } else {
+      for (const name of n.ingressPorts) if (!portNames.has(name)) v.error(path, 'daemonset.network', `network.ingressPorts names '${name}', which is not one of the agent's ports`, fix);
+      ingressPorts = [...new Set(n.ingressPorts.filter(name => portNames.has(name)))].sort();
+    }
+  }
+  const egress: Array<{ cidrs: string[]; ports: number[] }> = [];
+  if (n.egress !== undefined && !Array.isArray(n.egress)) v.error(path, 'daemonset.network', `network.egress is ${describeValue(n.egress)}, not a list`, fix);
+  for (const [i, e] of (Array.isArray(n.egress) ? n.egress as unknown[] : []).entries()) {
+    const r = (isRecord(e) ? e : {}) as { cidrs?: unknown; ports?: unknown };
+    const cidrs = Array.isArray(r.cidrs) ? r.cidrs as unknown[] : [];
+    const ports = Array.isArray(r.ports) ? r.ports as unknown[] : [];
+    const problem = !isRecord(e) ? `network.egress[${i}] is ${describeValue(e)}`
+      : cidrs.length === 0 || !cidrs.every(c => isString(c) && isCidr(c)) ? `network.egress[${i}].cidrs is ${describeValue(r.cidrs)}, not a list of CIDRs`
+        : cidrs.some(c => isWholeInternet(c as string)) ? `network.egress[${i}] opens the whole internet`
+          : ports.length === 0 ? `network.egress[${i}].ports is ${describeValue(r.ports)}, not a list of ports`
+            : ports.some(pt => !(Number.isInteger(pt) && (pt as number) >= 1 && (pt as number) <= 65535))
+              ? `network.egress[${i}]: port ${describeValue(ports.find(pt => !(Number.isInteger(pt) && (pt as number) >= 1 && (pt as number) <= 65535)))} is not from 1 to 65535`
+              : undefined;
+    if (problem) v.error(path, 'daemonset.network', problem, fix);
+    else egress.push({ cidrs: [...new Set(cidrs as string[])].sort(), ports: [...new Set(ports as number[])].sort((a, b) => a - b) });
+  }
+  if (n.apiserver !== undefined && typeof n.apiserver !== 'boolean') v.error(path, 'daemonset.network', `network.apiserver is ${describeValue(n.apiserver)}, not true or false`, fix);
+  return { ...(ingressPorts ? { ingressPorts } : {}), egress, ...(typeof n.apiserver === 'boolean' ? { apiserver: n.apiserver } : {}) };
 }
 
 const WILDCARD = '*';
@@ -558,13 +607,14 @@ function renderCluster(ctx: RenderContext<MachinesStack['spec'] & ClustersSlots[
       ctx.add(cluster, renderAgentDaemonSet(agent, pp, ns), agent.construct);
     }
   }
-  if (agents.size > 0) {
-    const privileged = [...agents.keys()].some(a => a.needsPrivilegedNamespace);
-    // the namespace holds the node agents: it carries the guardrails' protection label
-    ctx.add(cluster, renderSystemNamespace(ns, privileged, ctx.spec.guardrails.config.protectedLabel), cluster);
-    for (const agent of agents.keys()) {
-      for (const o of renderAgentIdentity(agent, ns)) ctx.add(cluster, o, agent.construct);
-    }
+  // the namespace holds the node agents and the control plane's serving-CSR approver: it carries the
+  // guardrails' protection label and denies all traffic but DNS and what its pods declare
+  const privileged = [...agents.keys()].some(a => a.needsPrivilegedNamespace);
+  ctx.add(cluster, renderSystemNamespace(ns, privileged, ctx.spec.guardrails.config.protectedLabel), cluster);
+  for (const o of renderPlatformNetworkPolicies(ns, [])) ctx.add(cluster, o as KubeObject, cluster);
+  for (const agent of agents.keys()) {
+    for (const a of agentAllowances(agent)) ctx.add(cluster, renderPlatformAllowance(ns, a) as KubeObject, agent.construct);
+    for (const o of renderAgentIdentity(agent, ns)) ctx.add(cluster, o, agent.construct);
   }
   // anything the platform team added to the cluster chart by hand
   renderHandAdded(ctx.spec.guardrails.config.protectedLabel, cluster, (o, c) => ctx.add(cluster, o, c));

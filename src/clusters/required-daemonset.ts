@@ -50,6 +50,30 @@ export interface AgentPolicyRule {
   readonly verbs: readonly string[];
 }
 
+/** Peers and ports the agent's pods may connect to. */
+export interface AgentEgress {
+  /** Address blocks of the peers (CIDRs, not the whole internet). */
+  readonly cidrs: readonly string[];
+  /** TCP ports on those peers (1–65535). */
+  readonly ports: readonly number[];
+}
+
+/**
+ * The traffic of the agent's pods. The system namespace denies all ingress and
+ * egress by default (DNS to the cluster DNS is always allowed); this says what
+ * else the agent may do. The agents' pods run in the pod network (no
+ * `hostNetwork`), so the rules apply to them; pods with `hostNetwork` (such as
+ * kube-proxy) are not subject to NetworkPolicy at all.
+ */
+export interface AgentNetwork {
+  /** Names of the agent's ports that accept connections (from any peer, e.g. a metrics scraper). @default - every port in `ports` */
+  readonly ingressPorts?: readonly string[];
+  /** Connections the agent opens, beside DNS and the apiserver. @default [] (none) */
+  readonly egress?: readonly AgentEgress[];
+  /** Connect to the kube-apiserver (port 6443, any address: the control plane runs on hosts). @default - true when `clusterRules` is not empty */
+  readonly apiserver?: boolean;
+}
+
 /** Props of {@link RequiredDaemonSet}. */
 export interface RequiredDaemonSetProps {
   /** Name (DNS-1123 label); the per-pool DaemonSet is `<name>-<pool>`. @default - the construct id */
@@ -86,6 +110,12 @@ export interface RequiredDaemonSetProps {
   readonly priorityClassName?: string;
   /** Cluster-wide RBAC rules the agent needs. @default [] (no API access) */
   readonly clusterRules?: readonly AgentPolicyRule[];
+  /**
+   * Network traffic the agent's pods are allowed beside DNS (the system
+   * namespace is default-deny for ingress and egress).
+   * @default - ingress on every declared port, no egress but the apiserver when `clusterRules` is not empty
+   */
+  readonly network?: AgentNetwork;
   /** HTTP readiness probe path and port name. @default - no readiness probe */
   readonly readinessProbe?: { readonly path: string; readonly port: string };
 }

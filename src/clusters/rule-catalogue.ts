@@ -270,6 +270,11 @@ export const CLUSTERS_RULES = ruleCatalogue('clusters', {
     fix: 'name each port once and use port numbers from 1 to 65535',
     severity: 'error',
   },
+  'daemonset.network': {
+    summary: 'a node agent\'s network names its own ports for ingress and egress to address blocks (not the whole internet) on ports from 1 to 65535',
+    fix: "declare { ingressPorts: ['metrics'], egress: [{ cidrs: ['10.20.0.0/16'], ports: [443] }], apiserver: true } with the agent's own port names",
+    severity: 'error',
+  },
   'daemonset.readiness-probe': {
     summary: 'the readiness probe names an absolute path and one of the agent\'s ports',
     fix: "use e.g. { path: '/ready', port: 'metrics' } with a port named 'metrics'",

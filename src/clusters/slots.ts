@@ -49,6 +49,12 @@ export interface DaemonSetSpec {
   readonly priorityClassName: string;
   /** Cluster-wide RBAC rules. Default `[]`. */
   readonly clusterRules: readonly AgentPolicyRule[];
+  /** Port names open to ingress. Default: every port. */
+  readonly ingressPorts: readonly string[];
+  /** Egress beside DNS and the apiserver. Default `[]`. */
+  readonly egress: ReadonlyArray<{ readonly cidrs: readonly string[]; readonly ports: readonly number[] }>;
+  /** Egress to the apiserver. Default: `clusterRules` is not empty. */
+  readonly apiserverAccess: boolean;
   /** HTTP readiness probe; `undefined` for none. */
   readonly readinessProbe?: { readonly path: string; readonly port: string };
   /** True when the agent needs a Pod Security level below `restricted` (host paths or ports, root, privileged). */

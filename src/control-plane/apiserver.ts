@@ -8,11 +8,12 @@ import { FlagSet, flagArgs, formatKeyValues } from './apiserver-flags';
 import { ApiserverPaths, CONTROL_PLANE_TLS_CIPHER_SUITES, Pki } from './pki';
 import { ControlPlaneSettings, EtcdClusterSettings, REQUIRED_RUNTIME_CONFIG } from './settings';
 import { staticControlPlanePod } from './static-pod';
+import { KUBE_APISERVER_PORT } from '../core/network';
 import { formatCpu, formatMemory } from '../core/resources';
 import { KubeObject } from '../synth/context';
 
 /** The apiserver's secure port. @internal */
-export const APISERVER_PORT = 6443;
+export const APISERVER_PORT = KUBE_APISERVER_PORT;
 /** etcd's client port. @internal */
 export const ETCD_CLIENT_PORT = 2379;
 

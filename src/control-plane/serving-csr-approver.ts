@@ -15,9 +15,18 @@
  * leader-election Lease and the events leader election records are a Role in
  * its own namespace. It registers a health check only (no readiness check, so
  * `/readyz` is not served): both probes ask `/healthz`.
+ *
+ * The system namespace denies all traffic by default; the approver's pods
+ * may reach DNS and the kube-apiserver's port (on any address, as etcd-backup
+ * reaches etcd: the apiserver runs on the control-plane hosts, outside the pod
+ * network, so no pod or namespace selector can name it). Nothing scrapes its
+ * metrics port, so no ingress is allowed; the kubelet's probes come from the
+ * node itself, which NetworkPolicy implementations let through.
  */
 import { k8s } from 'cdk8s-plus-28';
+import { APISERVER_PORT } from './apiserver';
 import { ControlPlaneSettings } from './settings';
+import { renderPlatformAllowance } from '../core/network';
 import { KubeObject } from '../synth/context';
 
 /** Name of the approver's Deployment, ServiceAccount and RBAC objects. @internal */
@@ -140,5 +149,8 @@ export function renderServingCsrApprover(s: ControlPlaneSettings, namespace: str
       unhealthyPodEvictionPolicy: 'AlwaysAllow',
     },
   }) as KubeObject;
-  return [sa, clusterRole, clusterRoleBinding, role, roleBinding, deployment, disruptionBudget];
+  const apiserverEgress = renderPlatformAllowance(namespace, {
+    name: `${name}-apiserver`, podLabels: labels, direction: 'Egress', namespaces: [], cidrs: [], ports: [{ port: APISERVER_PORT, protocol: 'TCP' }],
+  }) as KubeObject;
+  return [sa, clusterRole, clusterRoleBinding, role, roleBinding, deployment, disruptionBudget, apiserverEgress];
 }

@@ -25,6 +25,9 @@ export function isWholeInternet(cidr: string): boolean {
   return cidr.endsWith('/0');
 }
 
+/** The kube-apiserver's secure port (it runs on the control-plane hosts, outside any pod network). @internal */
+export const KUBE_APISERVER_PORT = 6443;
+
 /** A port of a platform allowance. @internal */
 export interface PlatformPort {
   readonly port: number;
@@ -85,18 +88,21 @@ export function renderPlatformNetworkPolicies(namespace: string, allowances: rea
       }],
     }),
   ];
-  for (const a of allowances) {
-    const peers: k8s.NetworkPolicyPeer[] = [
-      ...[...new Set(a.namespaces)].sort().map(n => ({ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: n } } })),
-      ...[...new Set(a.cidrs)].sort().map(cidr => ({ ipBlock: { cidr } })),
-    ];
-    const ports = a.ports.map(p => ({ port: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol }));
-    const rule = { ...(peers.length > 0 ? { [a.direction === 'Ingress' ? 'from' : 'to']: peers } : {}), ...(ports.length > 0 ? { ports } : {}) };
-    out.push(policy(namespace, `allow-${a.name}`, {
-      podSelector: Object.keys(a.podLabels).length > 0 ? { matchLabels: { ...a.podLabels } } : {},
-      policyTypes: [a.direction],
-      ...(a.direction === 'Ingress' ? { ingress: [rule] } : { egress: [rule] }),
-    }));
-  }
+  for (const a of allowances) out.push(renderPlatformAllowance(namespace, a));
   return out;
+}
+
+/** The NetworkPolicy `allow-<name>` of one allowance of a platform namespace's pods. @internal */
+export function renderPlatformAllowance(namespace: string, a: PlatformAllowance): unknown {
+  const peers: k8s.NetworkPolicyPeer[] = [
+    ...[...new Set(a.namespaces)].sort().map(n => ({ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: n } } })),
+    ...[...new Set(a.cidrs)].sort().map(cidr => ({ ipBlock: { cidr } })),
+  ];
+  const ports = a.ports.map(p => ({ port: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol }));
+  const rule = { ...(peers.length > 0 ? { [a.direction === 'Ingress' ? 'from' : 'to']: peers } : {}), ...(ports.length > 0 ? { ports } : {}) };
+  return policy(namespace, `allow-${a.name}`, {
+    podSelector: Object.keys(a.podLabels).length > 0 ? { matchLabels: { ...a.podLabels } } : {},
+    policyTypes: [a.direction],
+    ...(a.direction === 'Ingress' ? { ingress: [rule] } : { egress: [rule] }),
+  });
 }

@@ -77,7 +77,7 @@ describe('required DaemonSets', () => {
       hostPaths: [{ name: 'logs', hostPath: '/var/log', mountPath: '/var/log' }],
     });
     s.cluster.addPool('other', { nodeProfile: s.general, capacity: 20, requiredDaemonSets: [agent] });
-    const ns2 = s.fleet.synthesize().objects.find(o => o.object.kind === 'Namespace' && o.object.metadata.name === 'fleet-system')!.object;
+    const ns2 = s.fleet.synthesize().objects.find(o => o.cluster === s.cluster.clusterName && o.object.kind === 'Namespace' && o.object.metadata.name === 'fleet-system')!.object;
     expect(ns2.metadata.labels!['pod-security.kubernetes.io/enforce']).toBe('privileged');
     expect(ns2.metadata.annotations!['fleet.cdk8s.io/pod-security-exception']).toMatch(/host paths/);
   });
