@@ -49,17 +49,28 @@ export interface PlatformAllowance {
   readonly ports: readonly PlatformPort[];
 }
 
-/** The labels of a namespace the platform owns, with its Pod Security level (audited and warned at `restricted`). @internal */
-export function platformNamespaceLabels(level: 'restricted' | 'baseline' | 'privileged'): Record<string, string> {
+/**
+ * The Pod Security admission labels of a namespace: `level` enforced, and
+ * `restricted` audited and warned, each at the latest version. App and
+ * platform namespaces share them. @internal
+ */
+export function podSecurityLabels(level: 'restricted' | 'baseline' | 'privileged'): Record<string, string> {
   return {
-    'app.kubernetes.io/managed-by': 'cdk8s-fleet',
-    [PLATFORM_NAMESPACE_LABEL]: 'true',
     'pod-security.kubernetes.io/enforce': level,
     'pod-security.kubernetes.io/enforce-version': 'latest',
     'pod-security.kubernetes.io/audit': 'restricted',
     'pod-security.kubernetes.io/audit-version': 'latest',
     'pod-security.kubernetes.io/warn': 'restricted',
     'pod-security.kubernetes.io/warn-version': 'latest',
+  };
+}
+
+/** The labels of a namespace the platform owns, with its Pod Security level (audited and warned at `restricted`). @internal */
+export function platformNamespaceLabels(level: 'restricted' | 'baseline' | 'privileged'): Record<string, string> {
+  return {
+    'app.kubernetes.io/managed-by': 'cdk8s-fleet',
+    [PLATFORM_NAMESPACE_LABEL]: 'true',
+    ...podSecurityLabels(level),
   };
 }
 

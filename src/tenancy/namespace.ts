@@ -7,6 +7,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Capacity } from './placement';
 import { NamespaceSpec } from './slots';
 import { LABEL_PREFIX, Labels } from '../core/names';
+import { podSecurityLabels } from '../core/network';
 import { ResourceAmounts, formatCpu, formatMemory } from '../core/resources';
 import { KubeObject } from '../synth/context';
 
@@ -44,12 +45,7 @@ export function renderAppNamespace(ns: NamespaceSpec, protectedLabel: string): K
         [APP_LABEL]: ns.app,
         [TENANT_LABEL]: ns.tenant,
         [Labels.NODE_PROFILE]: ns.nodeProfile.name,
-        'pod-security.kubernetes.io/enforce': level,
-        'pod-security.kubernetes.io/enforce-version': 'latest',
-        'pod-security.kubernetes.io/audit': 'restricted',
-        'pod-security.kubernetes.io/audit-version': 'latest',
-        'pod-security.kubernetes.io/warn': 'restricted',
-        'pod-security.kubernetes.io/warn-version': 'latest',
+        ...podSecurityLabels(level),
       },
       ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
     },
