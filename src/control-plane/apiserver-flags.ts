@@ -86,9 +86,9 @@ export function parseFlagArgs(args: readonly string[]): Map<string, string> {
   return out;
 }
 
-/** Flags of a set the 1.28 apiserver does not know. @internal */
-export function unknownFlags(flags: Iterable<string>): string[] {
-  return [...flags].filter(f => !KUBE_APISERVER_1_28_FLAGS.has(f)).sort();
+/** The flags of a set that a component's flag table does not have, sorted. @internal */
+export function flagsNotIn(table: ReadonlySet<string>, flags: Iterable<string>): string[] {
+  return [...flags].filter(f => !table.has(f)).sort();
 }
 
 /** Formats `a=true,b=false` from a map of booleans, sorted by key. @internal */

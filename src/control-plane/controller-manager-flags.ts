@@ -78,8 +78,3 @@ export const KUBE_CONTROLLER_MANAGER_1_28_FLAGS: ReadonlySet<string> = new Set([
   'log-flush-frequency', 'log-json-info-buffer-size', 'log-json-split-stream', 'logging-format', 'v', 'vmodule',
   'version', 'help',
 ]);
-
-/** Controller-manager flags kube-controller-manager 1.28 does not accept, sorted. @internal */
-export function unknownControllerManagerFlags(flags: Iterable<string>): string[] {
-  return [...flags].filter(f => !KUBE_CONTROLLER_MANAGER_1_28_FLAGS.has(f)).sort();
-}

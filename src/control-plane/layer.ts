@@ -8,16 +8,16 @@
  */
 import { IConstruct } from 'constructs';
 import { APISERVER_PORT, apiserverFlags, renderAdmissionConfig, renderApiserverPod, renderAuditPolicy, renderEncryptionConfig, renderEventRateLimitConfig } from './apiserver';
-import { unknownFlags } from './apiserver-flags';
+import { KUBE_APISERVER_1_28_FLAGS, flagsNotIn } from './apiserver-flags';
 import { RESTORE_SCRIPT_FILE, renderEtcdBackup, renderRestoreScript } from './backup';
 import { failedCisItems } from './cis';
 import { ControlPlane, UnsafeApiserverSettings } from './control-plane';
 import { controllerManagerFlags, overriddenControllerManagerFlags, renderControllerManagerPod } from './controller-manager';
-import { unknownControllerManagerFlags } from './controller-manager-flags';
+import { KUBE_CONTROLLER_MANAGER_1_28_FLAGS } from './controller-manager-flags';
 import { renderEtcdMemberConfig } from './etcd';
 import { renderClusterKubeletConfiguration } from './kubelet';
 import { renderApiPriority } from './priority-and-fairness';
-import { renderSchedulerConfiguration, renderSchedulerPod, schedulerFlags, unknownSchedulerFlags } from './scheduler';
+import { renderSchedulerConfiguration, renderSchedulerPod, schedulerFlags, KUBE_SCHEDULER_1_28_FLAGS } from './scheduler';
 import { renderServingCsrApprover } from './serving-csr-approver';
 import { ControlPlaneSettings, resolveControlPlane } from './settings';
 import { SIZING_RECORD_FILE, sizingRecord } from './sizing-record';
@@ -100,23 +100,23 @@ function resolve(model: FleetModel, below: ClustersStack['spec'], v: Violations)
     // flags and CIS are derived from settings; on settings with errors they would only repeat them
     if (v.errorCount > before) continue;
     const r = deriveFromSettings(s);
-    const unknown = unknownFlags(r.flags.keys());
-    if (unknown.length > 0) {
-      v.error(path, 'control-plane.apiserver.unknown-flag', `kube-apiserver 1.28 does not accept: ${unknown.map(f => `--${f}`).join(', ')}`, 'remove the flags');
+    // every component's flags against its 1.28 flag table (each rule raised where a reader finds it)
+    const unknownApiserver = flagsNotIn(KUBE_APISERVER_1_28_FLAGS, r.flags.keys());
+    if (unknownApiserver.length > 0) {
+      v.error(path, 'control-plane.apiserver.unknown-flag', `kube-apiserver 1.28 does not accept: ${dashed(unknownApiserver)}`, 'remove the flags');
     }
-    const unknownScheduler = unknownSchedulerFlags(schedulerFlags(s).keys());
+    const unknownScheduler = flagsNotIn(KUBE_SCHEDULER_1_28_FLAGS, schedulerFlags(s).keys());
     if (unknownScheduler.length > 0) {
-      v.error(path, 'control-plane.scheduler.unknown-flag', `kube-scheduler 1.28 does not accept: ${unknownScheduler.map(f => `--${f}`).join(', ')}`, 'remove the flags');
+      v.error(path, 'control-plane.scheduler.unknown-flag', `kube-scheduler 1.28 does not accept: ${dashed(unknownScheduler)}`, 'remove the flags');
+    }
+    const unknownControllerManager = flagsNotIn(KUBE_CONTROLLER_MANAGER_1_28_FLAGS, controllerManagerFlags(s).keys());
+    if (unknownControllerManager.length > 0) {
+      v.error(path, 'control-plane.controller-manager.unknown-flag', `kube-controller-manager 1.28 does not accept: ${dashed(unknownControllerManager)}`, 'remove the flags');
     }
     const overridden = overriddenControllerManagerFlags(s);
     if (overridden.length > 0) {
-      v.error(path, 'control-plane.controller-manager.flag-override', `controllerManager.extraFlags replaces flags the fleet sets: ${overridden.map(f => `--${f}`).join(', ')}`,
+      v.error(path, 'control-plane.controller-manager.flag-override', `controllerManager.extraFlags replaces flags the fleet sets: ${dashed(overridden)}`,
         'remove them from controllerManager.extraFlags (the fleet derives them from the cluster and the typed props)');
-    }
-    const unknownControllerManager = unknownControllerManagerFlags(controllerManagerFlags(s).keys());
-    if (unknownControllerManager.length > 0) {
-      v.error(path, 'control-plane.controller-manager.unknown-flag',
-        `kube-controller-manager 1.28 does not accept: ${unknownControllerManager.map(f => `--${f}`).join(', ')}`, 'remove the flags');
     }
     // CIS: every failed item must be an explicit unsafe choice
     const accepted = new Set(Object.entries(UNSAFE_CIS).filter(([k]) => s.apiserver.unsafe[k as keyof UnsafeApiserverSettings]).map(([, id]) => id));
@@ -276,3 +276,8 @@ export const controlPlaneLayer: Layer<ClustersStack, ControlPlaneSlots> = {
   },
   check,
 };
+
+/** Flag names as a reader writes them: `--a, --b`. */
+function dashed(flags: readonly string[]): string {
+  return flags.map(f => `--${f}`).join(', ');
+}

@@ -50,11 +50,6 @@ export const KUBE_SCHEDULER_1_28_FLAGS: ReadonlySet<string> = new Set([
   'version', 'help',
 ]);
 
-/** Scheduler flags kube-scheduler 1.28 does not accept, sorted. @internal */
-export function unknownSchedulerFlags(flags: Iterable<string>): string[] {
-  return [...flags].filter(f => !KUBE_SCHEDULER_1_28_FLAGS.has(f)).sort();
-}
-
 /** Client QPS/burst of the scheduler towards the apiserver, and why. @internal */
 export interface SchedulerSizing {
   /** Sustained requests per second. */
