@@ -231,7 +231,8 @@ export class Fleet extends App {
 
   /** All synthesized manifests as one multi-document YAML string (cdk8s compatibility). */
   public synthYaml(): string {
-    return this.synthesize().objects.map(o => o.yaml).join('---\n');
+    const { files, objectFiles } = this.synthesize();
+    return objectFiles.map(f => files.get(f)!).join('---\n');
   }
 }
 
