@@ -10,7 +10,7 @@ import * as path from 'path';
 import { MessageChannel, Worker, receiveMessageOnPort } from 'worker_threads';
 import { OUTPUT_MARKER } from './layout';
 import { ScratchDir, asOutputWriteError, assertReplaceable, makeScratchDir, markerText, recoverOutput, resolveOutput, scratchName } from './output-dir';
-import { readFiles } from './read';
+import { listFiles } from './read';
 
 /** Options of {@link writeOutputAtomically}. @internal */
 export interface WriteOptions {
@@ -23,6 +23,17 @@ export interface WriteOptions {
    * @default 8000 (files)
    */
   readonly parallelFrom?: number;
+}
+
+/**
+ * Where a synth puts its files as it emits them, cluster by cluster: each
+ * call gives the next files (relative path → content), sorted by path within
+ * the call; no path comes twice.
+ * @internal
+ */
+export interface OutputSink {
+  /** Takes the next files. */
+  add(files: ReadonlyArray<readonly [string, string]>): void;
 }
 
 /**
@@ -39,27 +50,126 @@ export interface WriteOptions {
  * @internal
  */
 export function writeOutputAtomically(outdir: string, files: ReadonlyMap<string, string>, options: WriteOptions = {}): void {
-  const { target, link } = resolveOutput(outdir);
-  recoverOutput(target);
-  try {
-    assertReplaceable(target, link);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-  } catch (e) {
-    throw asOutputWriteError(target, e);
+  const writer = new AtomicOutputWriter(outdir, options);
+  writer.add([...files]);
+  writer.commit();
+}
+
+/**
+ * The atomic write of {@link writeOutputAtomically}, fed as a synth emits:
+ * the first `add` repairs and checks `outdir` and makes the staging tree
+ * beside it, each `add` writes its files there (linking those whose bytes the
+ * output being replaced already holds), and `commit` writes the marker and
+ * swaps the staging tree in. A failure while adding is kept, the staging tree
+ * removed and later files ignored, and `commit` throws it, so that the synth
+ * still reports every violation of the fleet first; `abort` (a failed synth)
+ * removes the staging tree. Nothing but the staging tree is touched before
+ * `commit`.
+ * @internal
+ */
+export class AtomicOutputWriter implements OutputSink {
+  private readonly target: string;
+  private readonly link?: string;
+  private staging?: ScratchDir;
+  private previous?: string;
+  private opened = false;
+  private failure: unknown;
+  private readonly paths: string[] = [];
+  private helper?: Helper;
+  private helperTried = false;
+
+  constructor(outdir: string, private readonly options: WriteOptions = {}) {
+    const { target, link } = resolveOutput(outdir);
+    this.target = target;
+    this.link = link;
   }
-  const parallel = isParallel(files.size, options);
-  // the output being replaced, when there is one: its files whose bytes do not change are linked, not written again
-  const previous = isComplete(target) ? target : undefined;
-  let staging: ScratchDir | undefined;
-  try {
-    staging = makeScratchDir(target, 'staging');
-    writeTree(staging.path, files, options, previous);
-    // the marker last: a staging directory with its marker is complete (what recovery relies on)
-    fs.writeFileSync(path.join(staging.path, OUTPUT_MARKER), markerText(files.keys()));
-    swapIn(staging, target, parallel);
-  } catch (e) {
-    if (staging) removeQuietly(staging.path);
-    throw asOutputWriteError(target, e, staging?.path);
+
+  /** Writes the next files into the staging tree. */
+  public add(files: ReadonlyArray<readonly [string, string]>): void {
+    if (this.failure !== undefined) return;
+    if (!this.opened && !this.open()) return;
+    try {
+      for (const [rel] of files) {
+        assertInside(rel);
+        this.paths.push(rel);
+      }
+      const entries = this.previous !== undefined ? linkUnchanged(this.staging!.path, this.previous, files) : files;
+      const helper = this.helperFor(this.paths.length);
+      if (!helper) {
+        writeFiles(this.staging!.path, entries);
+        return;
+      }
+      // contiguous halves of the sorted paths, so that each directory is mostly written by one thread
+      const half = Math.floor(entries.length / 2);
+      helper.post({ root: this.staging!.path, write: entries.slice(half) });
+      writeFiles(this.staging!.path, entries.slice(0, half));
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  /** Writes the marker and swaps the staging tree in; throws the first failure. */
+  public commit(): void {
+    if (!this.opened) this.open();
+    const helperFailure = this.helper?.finish();
+    if (this.failure === undefined && helperFailure) this.fail(helperFailure);
+    if (this.failure !== undefined) throw this.failure;
+    const staging = this.staging!;
+    try {
+      // the marker last: a staging directory with its marker is complete (what recovery relies on)
+      fs.writeFileSync(path.join(staging.path, OUTPUT_MARKER), markerText(this.paths));
+      swapIn(staging, this.target, isParallel(this.paths.length, this.options));
+    } catch (e) {
+      removeQuietly(staging.path);
+      throw asOutputWriteError(this.target, e, staging.path);
+    }
+  }
+
+  /** Removes the staging tree (the synth failed). */
+  public abort(): void {
+    this.helper?.finish();
+    if (this.staging) removeQuietly(this.staging.path);
+  }
+
+  private open(): boolean {
+    this.opened = true;
+    try {
+      recoverOutput(this.target);
+      assertReplaceable(this.target, this.link);
+      fs.mkdirSync(path.dirname(this.target), { recursive: true });
+    } catch (e) {
+      this.failure = asOutputWriteError(this.target, e);
+      return false;
+    }
+    // the output being replaced, when there is one: its files whose bytes do not change are linked, not written again
+    this.previous = isComplete(this.target) ? this.target : undefined;
+    try {
+      this.staging = makeScratchDir(this.target, 'staging');
+    } catch (e) {
+      this.failure = asOutputWriteError(this.target, e);
+      return false;
+    }
+    return true;
+  }
+
+  private fail(e: unknown): void {
+    this.failure = asOutputWriteError(this.target, e, this.staging?.path);
+    if (this.staging) removeQuietly(this.staging.path);
+  }
+
+  /** The helper thread, once the output has enough files for one (see {@link WriteOptions.parallelFrom}). */
+  private helperFor(files: number): Helper | undefined {
+    if (!this.helperTried && isParallel(files, this.options)) {
+      this.helperTried = true;
+      this.helper = startHelper();
+    }
+    return this.helper?.running ? this.helper : undefined;
+  }
+}
+
+function assertInside(rel: string): void {
+  if (path.isAbsolute(rel) || rel.split('/').includes('..')) {
+    throw new Error(`refusing to write outside the output directory: ${rel}`);
   }
 }
 
@@ -72,23 +182,55 @@ export function writeOutputAtomically(outdir: string, files: ReadonlyMap<string,
  * @internal
  */
 export function writeDifferences(compareWith: string, outdir: string, files: ReadonlyMap<string, string>): string[] {
-  const { target } = resolveOutput(compareWith);
-  const old = fs.existsSync(target) ? readFiles(target) : new Map<string, string>();
-  const differing: string[] = [];
-  const changed = new Map<string, string>();
-  for (const [file, content] of files) {
-    if (old.get(file) === content) continue;
-    differing.push(file);
-    changed.set(file, content);
+  const writer = new DifferencesWriter(compareWith, outdir);
+  writer.add([...files]);
+  return writer.commit();
+}
+
+/**
+ * {@link writeDifferences}, fed as a synth emits: each `add` compares its
+ * files with `compareWith`'s and keeps the differing ones; `commit` writes
+ * them below `outdir`, adds the paths `compareWith` has and the synth did not
+ * give, and returns every differing path, sorted. Nothing is written before
+ * `commit` (a failed synth writes nothing); what is held is the change only.
+ * @internal
+ */
+export class DifferencesWriter implements OutputSink {
+  private readonly target: string;
+  private readonly given = new Set<string>();
+  private readonly differing: string[] = [];
+  private readonly changed: Array<readonly [string, string]> = [];
+
+  constructor(compareWith: string, private readonly outdir: string) {
+    this.target = resolveOutput(compareWith).target;
   }
-  for (const file of old.keys()) if (!files.has(file)) differing.push(file);
-  try {
-    fs.mkdirSync(outdir, { recursive: true });
-    writeTree(outdir, changed);
-  } catch (e) {
-    throw asOutputWriteError(outdir, e);
+
+  /** Compares the next files, keeping the differing ones. */
+  public add(files: ReadonlyArray<readonly [string, string]>): void {
+    for (const entry of files) {
+      const [file, content] = entry;
+      this.given.add(file);
+      if (file === OUTPUT_MARKER || readOr(path.join(this.target, ...file.split('/'))) !== content) {
+        this.differing.push(file);
+        this.changed.push(entry);
+      }
+    }
   }
-  return differing.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+
+  /** Writes the differing files; returns every differing path, sorted. */
+  public commit(): string[] {
+    try {
+      for (const [rel] of this.changed) assertInside(rel);
+      fs.mkdirSync(this.outdir, { recursive: true });
+      writeFiles(this.outdir, this.changed);
+    } catch (e) {
+      throw asOutputWriteError(this.outdir, e);
+    }
+    for (const file of listFiles(this.target)) {
+      if (file !== OUTPUT_MARKER && !this.given.has(file)) this.differing.push(file);
+    }
+    return this.differing.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
 }
 
 /**
@@ -189,7 +331,8 @@ function doShare(share: Share): void {
  * or throws the first failure, only once both are done.
  */
 function inTwoThreads(helperShare: Share, mainShare: Share): void {
-  const helper = startHelper(helperShare);
+  const helper = startHelper();
+  helper.post(helperShare);
   let failure: unknown;
   try {
     doShare(mainShare);
@@ -216,69 +359,100 @@ function writeFiles(root: string, entries: ReadonlyArray<readonly [string, strin
 
 /**
  * States of the helper thread, in one shared integer. The helper moves it from
- * WAITING to RUNNING when it starts, unless the main thread has given its
- * share up (ABANDONED) and done it itself.
+ * WAITING to RUNNING when it starts, unless the main thread has given it up
+ * (ABANDONED) and done its shares itself.
  */
 const HelperState = { WAITING: 0, RUNNING: 1, DONE: 2, FAILED: 3, ABANDONED: 4 } as const;
 
-/** How long the main thread waits, after its own share, for the helper to start at all. */
+/** How long the main thread waits, when it finishes, for the helper to start at all. */
 const HELPER_START_TIMEOUT_MS = 10_000;
 
 /**
- * The helper thread's program: {@link doShare} for its share, then its outcome
- * in the shared state (and a failure's text on the port). Plain JavaScript in
- * a string, so that it runs the same from the compiled library, under ts-node
- * and under test instrumentation.
+ * The helper thread's program: {@link doShare} for each share it is sent, in
+ * order, until it is sent `finish`; then its outcome in the shared state (and
+ * a failure's text on the port). After a failure it does no more shares.
+ * Plain JavaScript in a string, so that it runs the same from the compiled
+ * library, under ts-node and under test instrumentation.
  */
 const HELPER_PROGRAM = `
 const { workerData } = require('worker_threads');
 const fs = require('fs');
 const path = require('path');
-const { state, share, port } = workerData;
+const { state, port } = workerData;
 if (Atomics.compareExchange(state, 0, ${HelperState.WAITING}, ${HelperState.RUNNING}) === ${HelperState.WAITING}) {
-  let outcome = ${HelperState.DONE};
-  try {
-    for (const dir of share.remove || []) fs.rmSync(dir, { recursive: true, force: true });
-    const made = new Set();
-    for (const [rel, content] of share.write || []) {
-      const file = path.join(share.root, rel);
-      const dir = path.dirname(file);
-      if (!made.has(dir)) {
-        fs.mkdirSync(dir, { recursive: true });
-        made.add(dir);
-      }
-      fs.writeFileSync(file, content);
-    }
-  } catch (e) {
-    port.postMessage({ message: String((e && e.message) || e), code: e && e.code, path: e && e.path });
-    outcome = ${HelperState.FAILED};
-  }
-  Atomics.store(state, 0, outcome);
   Atomics.notify(state, 0);
+  let failed = false;
+  port.on('message', share => {
+    if (share.finish) {
+      Atomics.store(state, 0, failed ? ${HelperState.FAILED} : ${HelperState.DONE});
+      Atomics.notify(state, 0);
+      port.close();
+      return;
+    }
+    if (failed) return;
+    try {
+      for (const dir of share.remove || []) fs.rmSync(dir, { recursive: true, force: true });
+      const made = new Set();
+      for (const [rel, content] of share.write || []) {
+        const file = path.join(share.root, rel);
+        const dir = path.dirname(file);
+        if (!made.has(dir)) {
+          fs.mkdirSync(dir, { recursive: true });
+          made.add(dir);
+        }
+        fs.writeFileSync(file, content);
+      }
+    } catch (e) {
+      port.postMessage({ message: String((e && e.message) || e), code: e && e.code, path: e && e.path });
+      failed = true;
+    }
+  });
+} else {
+  port.close();
 }
-port.close();
 `;
 
-/** A helper thread doing a share of the work; `finish` blocks until it is done and returns its failure, if any. */
-function startHelper(share: Share): { finish(): Error | undefined } {
+/** A helper thread doing shares of the work. @internal */
+interface Helper {
+  /** Whether the thread has started (shares posted now are surely done by it). */
+  readonly running: boolean;
+  /** Sends a share; one sent before the thread runs is done here if it never does. */
+  post(share: Share): void;
+  /** Blocks until every share is done; returns the first failure, if any. */
+  finish(): Error | undefined;
+}
+
+function startHelper(): Helper {
   const state = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(HELPER_PROGRAM, {
     eval: true,
     // plain JavaScript needing nothing but Node.js: no preloaded modules (such as a TypeScript loader) to start
     execArgv: [],
-    workerData: { state, share, port: port2 },
+    workerData: { state, port: port2 },
     transferList: [port2],
   });
   worker.unref();
+  const unconfirmed: Share[] = [];
+  let finished = false;
   return {
+    get running() {
+      return Atomics.load(state, 0) === HelperState.RUNNING;
+    },
+    post(share) {
+      if (Atomics.load(state, 0) !== HelperState.RUNNING) unconfirmed.push(share);
+      port1.postMessage(share);
+    },
     finish() {
+      if (finished) return undefined;
+      finished = true;
       try {
+        port1.postMessage({ finish: true });
         Atomics.wait(state, 0, HelperState.WAITING, HELPER_START_TIMEOUT_MS);
         if (Atomics.compareExchange(state, 0, HelperState.WAITING, HelperState.ABANDONED) === HelperState.WAITING) {
-          // the thread never started (the process is out of threads or memory): do its share here
+          // the thread never started (the process is out of threads or memory): do its shares here
           try {
-            doShare(share);
+            for (const share of unconfirmed) doShare(share);
             return undefined;
           } catch (e) {
             return e instanceof Error ? e : new Error(String(e));
