@@ -15,8 +15,9 @@ import { listFiles } from './read';
 /** Options of {@link writeOutputAtomically}. @internal */
 export interface WriteOptions {
   /**
-   * From how many files a second thread writes half of them, and removes half
-   * of the previous output, on machines with more than one CPU. Creating and
+   * From how many files a second thread removes half of the previous output
+   * (and, in {@link writeTree}, writes half of the files), on machines with
+   * more than one CPU. Creating and
    * removing files is mostly work of the kernel's file system, which two
    * threads do in about half the time; starting the thread costs a few tens of
    * milliseconds, so smaller trees are handled by one.
@@ -75,8 +76,6 @@ export class AtomicOutputWriter implements OutputSink {
   private opened = false;
   private failure: unknown;
   private readonly paths: string[] = [];
-  private helper?: Helper;
-  private helperTried = false;
 
   constructor(outdir: string, private readonly options: WriteOptions = {}) {
     const { target, link } = resolveOutput(outdir);
@@ -93,16 +92,9 @@ export class AtomicOutputWriter implements OutputSink {
         assertInside(rel);
         this.paths.push(rel);
       }
-      const entries = this.previous !== undefined ? linkUnchanged(this.staging!.path, this.previous, files) : files;
-      const helper = this.helperFor(this.paths.length);
-      if (!helper) {
-        writeFiles(this.staging!.path, entries);
-        return;
-      }
-      // contiguous halves of the sorted paths, so that each directory is mostly written by one thread
-      const half = Math.floor(entries.length / 2);
-      helper.post({ root: this.staging!.path, write: entries.slice(half) });
-      writeFiles(this.staging!.path, entries.slice(0, half));
+      // one thread: the files come cluster by cluster, while the synth goes on (a helper thread fed per
+      // cluster measured slower, with more system time, than this thread alone)
+      writeFiles(this.staging!.path, this.previous !== undefined ? linkUnchanged(this.staging!.path, this.previous, files) : files);
     } catch (e) {
       this.fail(e);
     }
@@ -111,8 +103,6 @@ export class AtomicOutputWriter implements OutputSink {
   /** Writes the marker and swaps the staging tree in; throws the first failure. */
   public commit(): void {
     if (!this.opened) this.open();
-    const helperFailure = this.helper?.finish();
-    if (this.failure === undefined && helperFailure) this.fail(helperFailure);
     if (this.failure !== undefined) throw this.failure;
     const staging = this.staging!;
     try {
@@ -127,7 +117,6 @@ export class AtomicOutputWriter implements OutputSink {
 
   /** Removes the staging tree (the synth failed). */
   public abort(): void {
-    this.helper?.finish();
     if (this.staging) removeQuietly(this.staging.path);
   }
 
@@ -155,15 +144,6 @@ export class AtomicOutputWriter implements OutputSink {
   private fail(e: unknown): void {
     this.failure = asOutputWriteError(this.target, e, this.staging?.path);
     if (this.staging) removeQuietly(this.staging.path);
-  }
-
-  /** The helper thread, once the output has enough files for one (see {@link WriteOptions.parallelFrom}). */
-  private helperFor(files: number): Helper | undefined {
-    if (!this.helperTried && isParallel(files, this.options)) {
-      this.helperTried = true;
-      this.helper = startHelper();
-    }
-    return this.helper?.running ? this.helper : undefined;
   }
 }
 
@@ -331,8 +311,7 @@ function doShare(share: Share): void {
  * or throws the first failure, only once both are done.
  */
 function inTwoThreads(helperShare: Share, mainShare: Share): void {
-  const helper = startHelper();
-  helper.post(helperShare);
+  const helper = startHelper(helperShare);
   let failure: unknown;
   try {
     doShare(mainShare);
@@ -359,100 +338,69 @@ function writeFiles(root: string, entries: ReadonlyArray<readonly [string, strin
 
 /**
  * States of the helper thread, in one shared integer. The helper moves it from
- * WAITING to RUNNING when it starts, unless the main thread has given it up
- * (ABANDONED) and done its shares itself.
+ * WAITING to RUNNING when it starts, unless the main thread has given its
+ * share up (ABANDONED) and done it itself.
  */
 const HelperState = { WAITING: 0, RUNNING: 1, DONE: 2, FAILED: 3, ABANDONED: 4 } as const;
 
-/** How long the main thread waits, when it finishes, for the helper to start at all. */
+/** How long the main thread waits, after its own share, for the helper to start at all. */
 const HELPER_START_TIMEOUT_MS = 10_000;
 
 /**
- * The helper thread's program: {@link doShare} for each share it is sent, in
- * order, until it is sent `finish`; then its outcome in the shared state (and
- * a failure's text on the port). After a failure it does no more shares.
- * Plain JavaScript in a string, so that it runs the same from the compiled
- * library, under ts-node and under test instrumentation.
+ * The helper thread's program: {@link doShare} for its share, then its outcome
+ * in the shared state (and a failure's text on the port). Plain JavaScript in
+ * a string, so that it runs the same from the compiled library, under ts-node
+ * and under test instrumentation.
  */
 const HELPER_PROGRAM = `
 const { workerData } = require('worker_threads');
 const fs = require('fs');
 const path = require('path');
-const { state, port } = workerData;
+const { state, share, port } = workerData;
 if (Atomics.compareExchange(state, 0, ${HelperState.WAITING}, ${HelperState.RUNNING}) === ${HelperState.WAITING}) {
-  Atomics.notify(state, 0);
-  let failed = false;
-  port.on('message', share => {
-    if (share.finish) {
-      Atomics.store(state, 0, failed ? ${HelperState.FAILED} : ${HelperState.DONE});
-      Atomics.notify(state, 0);
-      port.close();
-      return;
-    }
-    if (failed) return;
-    try {
-      for (const dir of share.remove || []) fs.rmSync(dir, { recursive: true, force: true });
-      const made = new Set();
-      for (const [rel, content] of share.write || []) {
-        const file = path.join(share.root, rel);
-        const dir = path.dirname(file);
-        if (!made.has(dir)) {
-          fs.mkdirSync(dir, { recursive: true });
-          made.add(dir);
-        }
-        fs.writeFileSync(file, content);
+  let outcome = ${HelperState.DONE};
+  try {
+    for (const dir of share.remove || []) fs.rmSync(dir, { recursive: true, force: true });
+    const made = new Set();
+    for (const [rel, content] of share.write || []) {
+      const file = path.join(share.root, rel);
+      const dir = path.dirname(file);
+      if (!made.has(dir)) {
+        fs.mkdirSync(dir, { recursive: true });
+        made.add(dir);
       }
-    } catch (e) {
-      port.postMessage({ message: String((e && e.message) || e), code: e && e.code, path: e && e.path });
-      failed = true;
+      fs.writeFileSync(file, content);
     }
-  });
-} else {
-  port.close();
+  } catch (e) {
+    port.postMessage({ message: String((e && e.message) || e), code: e && e.code, path: e && e.path });
+    outcome = ${HelperState.FAILED};
+  }
+  Atomics.store(state, 0, outcome);
+  Atomics.notify(state, 0);
 }
+port.close();
 `;
 
-/** A helper thread doing shares of the work. @internal */
-interface Helper {
-  /** Whether the thread has started (shares posted now are surely done by it). */
-  readonly running: boolean;
-  /** Sends a share; one sent before the thread runs is done here if it never does. */
-  post(share: Share): void;
-  /** Blocks until every share is done; returns the first failure, if any. */
-  finish(): Error | undefined;
-}
-
-function startHelper(): Helper {
+/** A helper thread doing a share of the work; `finish` blocks until it is done and returns its failure, if any. */
+function startHelper(share: Share): { finish(): Error | undefined } {
   const state = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(HELPER_PROGRAM, {
     eval: true,
     // plain JavaScript needing nothing but Node.js: no preloaded modules (such as a TypeScript loader) to start
     execArgv: [],
-    workerData: { state, port: port2 },
+    workerData: { state, share, port: port2 },
     transferList: [port2],
   });
   worker.unref();
-  const unconfirmed: Share[] = [];
-  let finished = false;
   return {
-    get running() {
-      return Atomics.load(state, 0) === HelperState.RUNNING;
-    },
-    post(share) {
-      if (Atomics.load(state, 0) !== HelperState.RUNNING) unconfirmed.push(share);
-      port1.postMessage(share);
-    },
     finish() {
-      if (finished) return undefined;
-      finished = true;
       try {
-        port1.postMessage({ finish: true });
         Atomics.wait(state, 0, HelperState.WAITING, HELPER_START_TIMEOUT_MS);
         if (Atomics.compareExchange(state, 0, HelperState.WAITING, HelperState.ABANDONED) === HelperState.WAITING) {
-          // the thread never started (the process is out of threads or memory): do its shares here
+          // the thread never started (the process is out of threads or memory): do its share here
           try {
-            for (const share of unconfirmed) doShare(share);
+            doShare(share);
             return undefined;
           } catch (e) {
             return e instanceof Error ? e : new Error(String(e));
