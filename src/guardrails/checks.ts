@@ -189,7 +189,8 @@ export interface NamespaceMoves {
  * in other clusters only.
  * @internal
  */
-export function namespaceMoves(previousNamespaces: Iterable<StateObject>, nextNamespaceClusters: ReadonlyMap<string, readonly string[]>): NamespaceMoves {
+export function namespaceMoves(previousNamespaces: Iterable<StateObject>,
+  nextNamespaceClusters: ReadonlyMap<string, readonly string[]>): NamespaceMoves {
   const findings: GuardrailFinding[] = [];
   const moved = new Set<string>(); // `<old cluster>/<namespace>`
   for (const o of previousNamespaces) {

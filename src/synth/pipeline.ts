@@ -1,15 +1,15 @@
 /**
  * The synth pipeline, in one direction:
- * model → resolve → validate → plan → render → check → emit.
+ * model → resolve → validate → plan → (render → check → emit, cluster by cluster) → check across clusters.
  *
  * Each object is rendered and serialized exactly once, so the cost is linear in
  * the number of objects (unlike cdk8s's per-chart synth, which re-resolves the
  * whole app for every chart).
  */
+import { parse } from 'yaml';
 import { CataloguedViolation, Violation, Violations } from '../core/errors';
 import { FleetModel, FleetRoot } from '../core/model';
 import { FleetPlan, FleetSpec } from '../plan';
-import { parse } from 'yaml';
 import { KubeObject, RenderContext, RenderedFile, RenderedObject } from './context';
 import { objectYaml, toYaml } from './emit';
 import { AnyLayer, ClusterCheck, ClusterRender } from './layer';
@@ -195,7 +195,8 @@ interface OutputFile {
  * path, each path once (a second producer is reported). A cluster's files are
  * all below its directory, so no path of two units is the same.
  */
-function emitUnit(cluster: string | undefined, objects: readonly RenderedObject[], files: readonly RenderedFile[], violations: Violations): Array<readonly [string, string]> {
+function emitUnit(cluster: string | undefined, objects: readonly RenderedObject[], files: readonly RenderedFile[],
+  violations: Violations): Array<readonly [string, string]> {
   const out: OutputFile[] = [];
   const resources: string[] = [];
   for (const o of objects) {
