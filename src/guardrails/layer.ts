@@ -31,6 +31,7 @@ import { guardrailConfigurationCrd, guardrailParametersCrd } from '../crds/guard
 import { KubeObject, RenderContext } from '../synth/context';
 import { objectYaml } from '../synth/emit';
 import { ClusterCheck, ClusterRender, Layer } from '../synth/layer';
+import { PreviousOutput } from '../synth/previous';
 import { WorkloadsStack } from '../workloads/slots';
 
 function render(ctx: RenderContext<WorkloadsStack['spec'], WorkloadsStack['plan']>): ClusterRender {
@@ -98,7 +99,7 @@ function render(ctx: RenderContext<WorkloadsStack['spec'], WorkloadsStack['plan'
  * output has and the fleet no longer does, and the judgement (exemptions and
  * overrides over every finding).
  */
-function check(model: FleetModel, spec: WorkloadsStack['spec'], _plan: unknown, v: Violations): ClusterCheck {
+function check(model: FleetModel, spec: WorkloadsStack['spec'], _plan: unknown, v: Violations, previousOutput?: PreviousOutput): ClusterCheck {
   const { config, path } = spec.guardrails;
   const previousDir = model.options.previousOutdir;
   const problems: StateReadProblem[] = [];
@@ -114,7 +115,9 @@ function check(model: FleetModel, spec: WorkloadsStack['spec'], _plan: unknown, 
   const checked = new Set<string>();
 
   const changes = (cluster: string, next: FleetState, unchanged?: UnchangedFile): FleetState => {
-    const read = readPreviousCluster(previousDir!, cluster, unchanged, new Map(), problems);
+    // a cluster being written: through the synth's reader of the previous output, so that the write does not read its files again
+    const reader = unchanged && previousOutput?.dir === previousDir ? (file: string) => previousOutput!.read(file) : undefined;
+    const read = readPreviousCluster(previousDir!, cluster, unchanged, new Map(), problems, reader);
     objectFindings.push(...objectChangeFindings(read.state, next, config));
     previousNamespaces.push(...namespacesOf(read.state.values()));
     return read.state;

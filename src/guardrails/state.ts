@@ -103,11 +103,13 @@ export function previousClusterNames(dir: string): string[] {
 /**
  * Reads one cluster's directory of a previous output directory (as
  * {@link readPreviousState} does for all), adding to `state` and `problems`;
- * a cluster that has no directory there has no objects.
+ * a cluster that has no directory there has no objects. `read` reads a file
+ * (a path relative to `dir`).
  * @internal
  */
 export function readPreviousCluster(dir: string, cluster: string, unchanged?: UnchangedFile,
-  state = new Map<string, StateObject>(), problems: StateReadProblem[] = []): PreviousState {
+  state = new Map<string, StateObject>(), problems: StateReadProblem[] = [],
+  read: (file: string) => string = file => fs.readFileSync(path.join(dir, file), 'utf8')): PreviousState {
   const files: string[] = [];
   const walk = (rel: string) => {
     let entries: fs.Dirent[];
@@ -133,7 +135,7 @@ export function readPreviousCluster(dir: string, cluster: string, unchanged?: Un
     let text: string;
     let docs;
     try {
-      text = fs.readFileSync(path.join(dir, file), 'utf8');
+      text = read(file);
       const same = unchanged?.(file, text);
       if (same) {
         const key = stateKey(cluster, same);

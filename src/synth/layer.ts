@@ -8,6 +8,7 @@
  * pipeline merges every layer's slots, bottom up, into one spec and one plan.
  */
 import { RenderContext, RenderedObject } from './context';
+import { PreviousOutput } from './previous';
 import { Violations } from '../core/errors';
 import { FleetModel } from '../core/model';
 
@@ -85,9 +86,12 @@ export interface Layer<Below extends LayerSlots = NoSlots, Own extends LayerSlot
   readonly render?: (ctx: RenderContext<Below['spec'] & Own['spec'], Below['plan'] & Own['plan']>) => ClusterRender | void;
   /**
    * Starts the check stage: returns what the layer checks of each rendered
-   * cluster and across clusters. Runs once, before the first cluster is rendered.
+   * cluster and across clusters. Runs once, before the first cluster is
+   * rendered. A check that reads the previous output (`model.options.previousOutdir`)
+   * reads its files through `previous`, so that the write does not read them again.
    */
-  readonly check?: (model: FleetModel, spec: Below['spec'] & Own['spec'], plan: Below['plan'] & Own['plan'], violations: Violations) => ClusterCheck | void;
+  readonly check?: (model: FleetModel, spec: Below['spec'] & Own['spec'], plan: Below['plan'] & Own['plan'], violations: Violations,
+    previous?: PreviousOutput) => ClusterCheck | void;
 }
 
 /** The slots below a layer plus its own: what the layer above it reads. @internal */

@@ -16,6 +16,7 @@ import { AnyLayer, ClusterCheck, ClusterRender } from './layer';
 import { FLEET_LAYERS } from './layers';
 import { CONTROL_PLANE_DIR } from './layout';
 import { SynthOptions } from './options';
+import { PreviousOutput } from './previous';
 import { OutputSink } from './write';
 import { readEmittedYaml } from './yaml-reader';
 
@@ -145,8 +146,9 @@ export function runSynth(fleet: FleetRoot, options: SynthOptions, sink: OutputSi
   }
   const checkViolations = new Violations();
   const checks: ClusterCheck[] = [];
+  const previous = options.previousOutdir !== undefined ? new PreviousOutput(options.previousOutdir) : undefined;
   for (const layer of layers) {
-    const c = layer.check?.(model, spec, plan, checkViolations);
+    const c = layer.check?.(model, spec, plan, checkViolations, previous);
     if (c) checks.push(c);
   }
   const emitViolations = new Violations();
@@ -168,7 +170,8 @@ export function runSynth(fleet: FleetRoot, options: SynthOptions, sink: OutputSi
     if (checkViolations.hasErrors) continue;
     const emitted = emitUnit(name, objects, files, emitViolations);
     if (emitViolations.hasErrors) continue;
-    sink.add(emitted);
+    sink.add(emitted, previous);
+    previous?.clear();
     fileCount += emitted.length;
     if (objectFiles) for (const o of objects) objectFiles.push({ file: o.file, cluster: o.cluster, source: o.source });
   }

@@ -10,6 +10,7 @@ import * as path from 'path';
 import { MessageChannel, Worker, receiveMessageOnPort } from 'worker_threads';
 import { OUTPUT_MARKER } from './layout';
 import { ScratchDir, asOutputWriteError, assertReplaceable, makeScratchDir, markerText, recoverOutput, resolveOutput, scratchName } from './output-dir';
+import { PreviousOutput } from './previous';
 import { listFiles } from './read';
 
 /** Options of {@link writeOutputAtomically}. @internal */
@@ -33,8 +34,8 @@ export interface WriteOptions {
  * @internal
  */
 export interface OutputSink {
-  /** Takes the next files. */
-  add(files: ReadonlyArray<readonly [string, string]>): void;
+  /** Takes the next files; `previous` holds what the synth read of the previous output for them. */
+  add(files: ReadonlyArray<readonly [string, string]>, previous?: PreviousOutput): void;
 }
 
 /**
@@ -84,7 +85,7 @@ export class AtomicOutputWriter implements OutputSink {
   }
 
   /** Writes the next files into the staging tree. */
-  public add(files: ReadonlyArray<readonly [string, string]>): void {
+  public add(files: ReadonlyArray<readonly [string, string]>, read?: PreviousOutput): void {
     if (this.failure !== undefined) return;
     if (!this.opened && !this.open()) return;
     try {
@@ -94,7 +95,9 @@ export class AtomicOutputWriter implements OutputSink {
       }
       // one thread: the files come cluster by cluster, while the synth goes on (a helper thread fed per
       // cluster measured slower, with more system time, than this thread alone)
-      writeFiles(this.staging!.path, this.previous !== undefined ? linkUnchanged(this.staging!.path, this.previous, files) : files);
+      const previous = this.previous;
+      const known = previous !== undefined ? knownTexts(read, previous) : undefined;
+      writeFiles(this.staging!.path, previous !== undefined ? linkUnchanged(this.staging!.path, previous, files, known) : files);
     } catch (e) {
       this.fail(e);
     }
@@ -186,11 +189,12 @@ export class DifferencesWriter implements OutputSink {
   }
 
   /** Compares the next files, keeping the differing ones. */
-  public add(files: ReadonlyArray<readonly [string, string]>): void {
+  public add(files: ReadonlyArray<readonly [string, string]>, read?: PreviousOutput): void {
+    const known = knownTexts(read, this.target);
     for (const entry of files) {
       const [file, content] = entry;
       this.given.add(file);
-      if (file === OUTPUT_MARKER || readOr(path.join(this.target, ...file.split('/'))) !== content) {
+      if (file === OUTPUT_MARKER || (known?.(file) ?? readOr(path.join(this.target, ...file.split('/')))) !== content) {
         this.differing.push(file);
         this.changed.push(entry);
       }
@@ -247,13 +251,14 @@ export function writeTree(root: string, files: ReadonlyMap<string, string>, opti
  * When the file system refuses a link (no hard links on it, a link limit),
  * that file and the ones after it are written instead.
  */
-function linkUnchanged(root: string, previous: string, entries: ReadonlyArray<readonly [string, string]>): Array<readonly [string, string]> {
+function linkUnchanged(root: string, previous: string, entries: ReadonlyArray<readonly [string, string]>,
+  known?: (rel: string) => string | undefined): Array<readonly [string, string]> {
   const toWrite: Array<readonly [string, string]> = [];
   const made = new Set<string>();
   let linking = true;
   for (const entry of entries) {
     const [rel, content] = entry;
-    if (!linking || readOr(path.join(previous, rel)) !== content) {
+    if (!linking || (known?.(rel) ?? readOr(path.join(previous, rel))) !== content) {
       toWrite.push(entry);
       continue;
     }
@@ -271,6 +276,25 @@ function linkUnchanged(root: string, previous: string, entries: ReadonlyArray<re
     }
   }
   return toWrite;
+}
+
+/**
+ * The texts the synth already read of `dir` (when `read` is of the same
+ * directory), so that a file is not read twice.
+ */
+function knownTexts(read: PreviousOutput | undefined, dir: string): ((rel: string) => string | undefined) | undefined {
+  if (!read) return undefined;
+  const a = realPathOr(read.dir);
+  if (a === undefined || a !== realPathOr(dir)) return undefined;
+  return rel => read.take(rel);
+}
+
+function realPathOr(dir: string): string | undefined {
+  try {
+    return fs.realpathSync(dir);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The text of a file; undefined when it cannot be read (absent, a directory, no permission). */
