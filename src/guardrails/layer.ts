@@ -30,9 +30,9 @@ import { guardrailConfigurationCrd, guardrailParametersCrd } from '../crds/guard
 import { KubeObject, RenderContext, RenderedObject } from '../synth/context';
 import { objectYaml } from '../synth/emit';
 import { Layer } from '../synth/layer';
-import { WorkloadsStack } from '../workloads/slots';
+import { JobsStack } from '../jobs/slots';
 
-function render(ctx: RenderContext<WorkloadsStack['spec'], WorkloadsStack['plan']>): void {
+function render(ctx: RenderContext<JobsStack['spec'], JobsStack['plan']>): void {
   const { config, construct } = ctx.spec.guardrails;
   // what the in-cluster policies read off the objects (a rendered object is a state object);
   // the objects themselves are not changed: each layer rendered what the policy asks of its objects
@@ -89,7 +89,7 @@ function render(ctx: RenderContext<WorkloadsStack['spec'], WorkloadsStack['plan'
   }
 }
 
-function check(objects: readonly RenderedObject[], model: FleetModel, spec: WorkloadsStack['spec'], _plan: unknown, v: Violations): void {
+function check(objects: readonly RenderedObject[], model: FleetModel, spec: JobsStack['spec'], _plan: unknown, v: Violations): void {
   const { config, path } = spec.guardrails;
   const next = fleetState(objects);
   const previousDir = model.options.previousOutdir;
@@ -115,7 +115,7 @@ function check(objects: readonly RenderedObject[], model: FleetModel, spec: Work
 }
 
 /** The guardrails layer. @internal */
-export const guardrailsLayer: Layer<WorkloadsStack, GuardrailsSlots> = {
+export const guardrailsLayer: Layer<JobsStack, GuardrailsSlots> = {
   name: 'guardrails',
   render,
   check,

@@ -3,7 +3,7 @@
  * the whole fleet's spec and plan.
  */
 import { LayerSlots, Stacked } from '../synth/layer';
-import { WorkloadsStack } from '../workloads/slots';
+import { JobsStack } from '../jobs/slots';
 
 /** The guardrails layer's slots. @internal */
 export interface GuardrailsSlots extends LayerSlots {
@@ -14,4 +14,4 @@ export interface GuardrailsSlots extends LayerSlots {
 }
 
 /** The whole fleet's spec and plan. @internal */
-export type GuardrailsStack = Stacked<WorkloadsStack, GuardrailsSlots>;
+export type GuardrailsStack = Stacked<JobsStack, GuardrailsSlots>;
