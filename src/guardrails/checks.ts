@@ -269,7 +269,7 @@ export function judge(findings: readonly GuardrailFinding[], config: GuardrailCo
       out.push({ rule: 'guardrails.override.malformed', severity: 'error', path: configPath, message: `override '${o}' does not name a rule and a target`, fix: "write overrides as '<rule>:<target>', e.g. 'scale-down:lva1-prod-1/feed/feed-api'" });
       continue;
     }
-    if (!usedOverrides.has(o) && (rule.scope === 'state' || changeRulesRan)) {
+    if (!usedOverrides.has(o) && (rule.scope === 'state' || (rule.scope === 'change' && changeRulesRan))) {
       out.push({ rule: 'guardrails.override.unused', severity: 'warning', path: configPath, message: `override '${o}' matches no guarded change`, fix: 'remove the override, or correct its target' });
     }
   }

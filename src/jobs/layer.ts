@@ -10,6 +10,7 @@
  * reads only specs and plan slots, one cluster at a time.
  */
 import * as fs from 'fs';
+import { k8s } from 'cdk8s-plus-28';
 import { join as joinPath } from 'path';
 import { parse as parseYaml } from 'yaml';
 import { BatchPoolFacts, batchCapacity, batchReport } from './accounting';
@@ -219,19 +220,30 @@ function plan(model: FleetModel, spec: Spec, below: WorkloadsStack['plan'], v: V
       const key = `${region}/${profile}`;
       const clusters = clustersOf(region).map(c => ({ name: c.name, capacity: capacity.get(c.name)?.get(profile) ?? ZERO }));
       const override = quotaMoveOverride(region, profile);
-      const result = splitRegionalQuota(quota, clusters, recorded.get(key), overrides.has(override));
+      let result = splitRegionalQuota(quota, clusters, recorded.get(key), overrides.has(override));
+      if (!result.ok && result.kind === 'move') {
+        // guarded like a namespace move: the guardrails' severity and exemptions of batch-quota-move apply
+        const severity = spec.guardrails.config.severities['batch-quota-move'];
+        const exempt = spec.guardrails.config.exemptions.some(e => e.rule === 'batch-quota-move' && e.target === `${region}/${profile}`);
+        if (!exempt) {
+          v.add({
+            rule: 'guardrails.batch-quota-move', severity, path: platform.path,
+            message: `the split of the quota of node profile '${profile}' in region '${region}' would move quota between clusters: ${result.why}; running jobs there lose their share`,
+            fix: `keep the quota and clusters as recorded, or carry the override ${carryOverride(override)} after draining the jobs of the clusters that lose quota`,
+          });
+        }
+        if (severity === 'error' && !exempt) continue;
+        result = splitRegionalQuota(quota, clusters, recorded.get(key), true);
+      }
       if (!result.ok) {
         if (result.kind === 'over-capacity') {
           v.error(platform.path, 'batch-quota.capacity', `the quota of node profile '${profile}' in region '${region}' exceeds the region's batch capacity: ${shortfalls(quota, result.capacity).join(', ')}; per cluster, after node agents and the stateless and stateful namespaces: ${clusters.map(c => `${c.name} ${fmt(c.capacity)}`).join('; ') || 'no cluster'}`,
             `lower regionalQuotas.${region}.${profile}, or add '${profile}' nodes to the region's clusters`);
-        } else {
-          v.error(platform.path, 'batch-quota.move', `the split of the quota of node profile '${profile}' in region '${region}' would move quota between clusters: ${result.why}; running jobs there lose their share`,
-            `keep the quota and clusters as recorded, or approve the move with the override ${carryOverride(override)}`);
         }
         continue;
       }
-      if (result.reason === 'moved') {
-        v.warning(platform.path, 'batch-quota.moved', `the quota of node profile '${profile}' in region '${region}' is split afresh over its clusters (approved by the override '${override}' this change carries)`,
+      if (result.reason === 'moved' && overrides.has(override)) {
+        v.warning(platform.path, 'guardrails.batch-quota-move', `the quota of node profile '${profile}' in region '${region}' is split afresh over its clusters (allowed by the override '${override}' this change carries)`,
           'drain the jobs of the clusters that lose quota first; remove the override once the change is applied');
       }
       splits.set(key, { region, nodeProfile: profile, quota, shares: result.shares, reason: result.reason });
@@ -404,7 +416,7 @@ function render(ctx: RenderContext<Spec, Plan>): void {
     };
     const priorityClassName = BATCH_PRIORITY_LEVELS[j.priority].name;
     const volcano = c.scheduler === 'volcano';
-    const pods = new Map(j.tasks.map(t => [t.name, batchPodTemplate(j, t, { partOf: nsSpec.app, template, placement, priorityClassName, podDeadline: volcano }) as unknown as Record<string, unknown>]));
+    const pods = new Map(j.tasks.map(t => [t.name, k8s.toJson_PodTemplateSpec(batchPodTemplate(j, t, { partOf: nsSpec.app, template, placement, priorityClassName, podDeadline: volcano })) as Record<string, unknown>]));
     const labels = { 'app.kubernetes.io/name': j.name, 'app.kubernetes.io/part-of': nsSpec.app, 'fleet.cdk8s.io/batch-queue': j.queue.name };
     const obj: KubeObject = volcano
       ? renderVolcanoJob(j, nsSpec.namespace, pods, priorityClassName, labels)

@@ -300,10 +300,11 @@ export function resolveJob(j: BatchJob, queues: ReadonlyMap<BatchQueue, BatchQue
   }
   const tasks: BatchTaskSpec[] = [];
   const names = new Set<string>();
+  let tasksOk = true;
   p.tasks.forEach((t, i) => {
     const spec = resolveTask(t, i, path, v);
     if (!spec) {
-      ok = false;
+      tasksOk = false;
       return;
     }
     if (names.has(spec.name)) {
@@ -313,8 +314,9 @@ export function resolveJob(j: BatchJob, queues: ReadonlyMap<BatchQueue, BatchQue
     names.add(spec.name);
     tasks.push(spec);
   });
+  if (!tasksOk) ok = false;
   const pods = tasks.reduce((s, t) => s + t.replicas, 0);
-  if (p.gangSize !== undefined && ok) {
+  if (p.gangSize !== undefined && tasksOk && tasks.length > 0) {
     const gp = wholeNumberProblem(p.gangSize, 'gangSize', 1, pods);
     if (gp) {
       v.error(path, 'batch-job.gang', `${gp} (the job has ${pods} pods)`, `give gangSize as a whole number from 1 to ${pods}, or omit it for all-or-nothing`);
