@@ -195,7 +195,7 @@ describe('the regional split is recorded and kept', () => {
 
 describe('bad input: each a named violation, nothing written', () => {
   test('quota over capacity names the region, profile, clusters and the shortfall', () => {
-    const errors = errorsOf(() => batchFleet({ gpuNodes: 20, platform: { regionalQuotas: { lva1: { gpu: { cpu: Cpu.units(1500), memory: Size.gibibytes(9000), gpus: 330 } } } } }).fleet.synthesize());
+    const errors = errorsOf(() => batchFleet({ gpuNodes: 20, platform: { regionalQuotas: { lva1: { gpu: { cpu: Cpu.units(2000), memory: Size.gibibytes(16000), gpus: 330 }, general: { cpu: Cpu.units(400), memory: Size.gibibytes(1600) } } } } }).fleet.synthesize());
     expect(errors.map(e => e.rule)).toEqual(['batch-quota.capacity']);
     expect(errors[0].message).toMatch(/node profile 'gpu' in region 'lva1'.*gpus 330 > 320.*prod-1 .*prod-2/);
   });
