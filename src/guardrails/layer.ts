@@ -27,10 +27,10 @@ import { Violations } from '../core/errors';
 import { FleetModel, pathOf } from '../core/model';
 import { parseKubeVersion } from '../core/versions';
 import { guardrailConfigurationCrd, guardrailParametersCrd } from '../crds/guardrails';
+import { JobsStack } from '../jobs/slots';
 import { KubeObject, RenderContext, RenderedObject } from '../synth/context';
 import { objectYaml } from '../synth/emit';
 import { Layer } from '../synth/layer';
-import { JobsStack } from '../jobs/slots';
 
 function render(ctx: RenderContext<JobsStack['spec'], JobsStack['plan']>): void {
   const { config, construct } = ctx.spec.guardrails;

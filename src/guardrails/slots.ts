@@ -2,8 +2,8 @@
  * The guardrails layer, the top one, publishes nothing upward; its stack is
  * the whole fleet's spec and plan.
  */
-import { LayerSlots, Stacked } from '../synth/layer';
 import { JobsStack } from '../jobs/slots';
+import { LayerSlots, Stacked } from '../synth/layer';
 
 /** The guardrails layer's slots. @internal */
 export interface GuardrailsSlots extends LayerSlots {

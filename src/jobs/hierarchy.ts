@@ -100,7 +100,9 @@ export function regionHierarchy(regionShare: ReadonlyMap<string, ResourceAmounts
   const guarantee = addResources(ZERO, ...nodes.map(n => n.total.guarantee));
   return {
     share: regionShare,
-    total: { nominal: regionTotal, capability: regionTotal, borrowingLimit: ZERO, lendingLimit: subtractResources(regionTotal, guarantee), guarantee },
+    total: {
+      nominal: regionTotal, capability: regionTotal, borrowingLimit: ZERO, lendingLimit: subtractResources(regionTotal, guarantee), guarantee,
+    },
     teams: nodes,
   };
 }

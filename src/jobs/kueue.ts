@@ -31,7 +31,9 @@ export function renderResourceFlavor(profile: string, taints: readonly NodeTaint
     metadata: { name: profile, labels: { ...labels } },
     spec: {
       nodeLabels: { [Labels.NODE_PROFILE]: profile },
-      ...(taints.length > 0 ? { nodeTaints: taints.map(t => ({ key: t.key, ...(t.value !== undefined ? { value: t.value } : {}), effect: t.effect })) } : {}),
+      ...(taints.length > 0 ? {
+        nodeTaints: taints.map(t => ({ key: t.key, ...(t.value !== undefined ? { value: t.value } : {}), effect: t.effect })),
+      } : {}),
     },
   };
 }

@@ -10,8 +10,8 @@
  * reads only specs and plan slots, one cluster at a time.
  */
 import * as fs from 'fs';
-import { k8s } from 'cdk8s-plus-28';
 import { join as joinPath } from 'path';
+import { k8s } from 'cdk8s-plus-28';
 import { parse as parseYaml } from 'yaml';
 import { BatchPoolFacts, batchCapacity, batchReport } from './accounting';
 import { regionHierarchy } from './hierarchy';
@@ -43,6 +43,15 @@ type Plan = WorkloadsStack['plan'] & JobsSlots['plan'];
 /** Override that approves moving a region's quota of a profile between clusters. @internal */
 export function quotaMoveOverride(region: string, profile: string): string {
   return `batch-quota-move:${region}/${profile}`;
+}
+
+function minOf(a: ResourceAmounts, b: ResourceAmounts): ResourceAmounts {
+  return { cpuMillis: Math.min(a.cpuMillis, b.cpuMillis), memoryMiB: Math.min(a.memoryMiB, b.memoryMiB), gpus: Math.min(a.gpus, b.gpus) };
+}
+
+function percentOf(a: ResourceAmounts, percent: number): ResourceAmounts {
+  const f = (x: number) => Math.floor((x * percent) / 100);
+  return { cpuMillis: f(a.cpuMillis), memoryMiB: f(a.memoryMiB), gpus: f(a.gpus) };
 }
 
 const EMPTY_PLAN: JobsPlan = { splits: new Map(), clusters: new Map(), capacity: [], regions: [] };
@@ -134,10 +143,10 @@ function validate(model: FleetModel, spec: Spec, v: Violations): void {
   }
 }
 
-function poolFacts(spec: WorkloadsStack['spec'], plan: WorkloadsStack['plan']): BatchPoolFacts[] {
+function poolFacts(spec: WorkloadsStack['spec'], below: WorkloadsStack['plan']): BatchPoolFacts[] {
   const out: BatchPoolFacts[] = [];
   for (const c of spec.clusters.workloadClusters) {
-    for (const pp of plan.clusters.poolsOf(c.construct)) {
+    for (const pp of below.clusters.poolsOf(c.construct)) {
       const nodes = pp.zones.reduce((s, z) => s + z.nodes, 0);
       if (nodes === 0) continue;
       out.push({ cluster: c.name, pool: pp.spec.name, nodeProfile: pp.profileSpec.name, room: scaleResources(pp.appAllocatablePerNode, nodes) });
@@ -166,15 +175,15 @@ function nested<T>(m: Map<string, Map<string, T>>, a: string): Map<string, T> {
 }
 
 /** The most one pod may request on a node of each (cluster, profile): the smallest per-node room over its pools. */
-function largestPods(spec: WorkloadsStack['spec'], plan: WorkloadsStack['plan']): Map<string, ResourceAmounts> {
+function largestPods(spec: WorkloadsStack['spec'], below: WorkloadsStack['plan']): Map<string, ResourceAmounts> {
   const out = new Map<string, ResourceAmounts>();
   for (const c of spec.clusters.workloadClusters) {
-    for (const pp of plan.clusters.poolsOf(c.construct)) {
+    for (const pp of below.clusters.poolsOf(c.construct)) {
       if (pp.zones.every(z => z.nodes === 0)) continue;
       const key = `${c.name}/${pp.profileSpec.name}`;
       const r = pp.appAllocatablePerNode;
       const prev = out.get(key);
-      out.set(key, prev ? { cpuMillis: Math.min(prev.cpuMillis, r.cpuMillis), memoryMiB: Math.min(prev.memoryMiB, r.memoryMiB), gpus: Math.min(prev.gpus, r.gpus) } : r);
+      out.set(key, prev ? minOf(prev, r) : r);
     }
   }
   return out;
@@ -227,7 +236,9 @@ function plan(model: FleetModel, spec: Spec, below: WorkloadsStack['plan'], v: V
         const exempt = spec.guardrails.config.exemptions.some(e => e.rule === 'batch-quota-move' && e.target === `${region}/${profile}`);
         if (!exempt) {
           v.add({
-            rule: 'guardrails.batch-quota-move', severity, path: platform.path,
+            rule: 'guardrails.batch-quota-move',
+            severity,
+            path: platform.path,
             message: `the split of the quota of node profile '${profile}' in region '${region}' would move quota between clusters: ${result.why}; running jobs there lose their share`,
             fix: `keep the quota and clusters as recorded, or carry the override ${carryOverride(override)} after draining the jobs of the clusters that lose quota`,
           });
@@ -254,7 +265,8 @@ function plan(model: FleetModel, spec: Spec, below: WorkloadsStack['plan'], v: V
   // each team's quota over the clusters, like its region's
   const teamShares = new Map<string, Map<string, Map<string, ResourceAmounts>>>(); // queue → cluster → profile
   for (const s of splits.values()) {
-    const teams = spec.jobs.queues.filter(q => q.region === s.region && q.quota.has(s.nodeProfile)).map(q => ({ key: q.name, quota: q.quota.get(s.nodeProfile)! }));
+    const teams = spec.jobs.queues.filter(q => q.region === s.region && q.quota.has(s.nodeProfile))
+      .map(q => ({ key: q.name, quota: q.quota.get(s.nodeProfile)! }));
     for (const [team, byCluster] of splitTeams(s.shares, teams)) {
       for (const [cluster, share] of byCluster) {
         const m = teamShares.get(team) ?? new Map<string, Map<string, ResourceAmounts>>();
@@ -295,8 +307,8 @@ function plan(model: FleetModel, spec: Spec, below: WorkloadsStack['plan'], v: V
     if (share && regionShare) {
       const capability = j.queue.maxBorrowPercent === undefined
         ? regionShare
-        : addResources(share, { cpuMillis: Math.floor(share.cpuMillis * j.queue.maxBorrowPercent / 100), memoryMiB: Math.floor(share.memoryMiB * j.queue.maxBorrowPercent / 100), gpus: Math.floor(share.gpus * j.queue.maxBorrowPercent / 100) });
-      const cap = { cpuMillis: Math.min(capability.cpuMillis, regionShare.cpuMillis), memoryMiB: Math.min(capability.memoryMiB, regionShare.memoryMiB), gpus: Math.min(capability.gpus, regionShare.gpus) };
+        : addResources(share, percentOf(share, j.queue.maxBorrowPercent));
+      const cap = minOf(capability, regionShare);
       const gang = gangDemand(j);
       if (!fitsIn(gang, cap)) {
         v.error(j.path, 'batch-job.gang.capability', `the gang of ${j.gangSize} pods needs ${fmt(gang)} at once, more than queue '${j.queue.name}' may ever hold of '${j.nodeProfile}' on '${cluster.clusterName}' (${fmt(cap)}): ${shortfalls(gang, cap).join(', ')}; the job would never start`,
@@ -343,14 +355,15 @@ function plan(model: FleetModel, spec: Spec, below: WorkloadsStack['plan'], v: V
       namespaceQueues: new Map([...byNs.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([ns, qs]) => [ns, [...qs].sort()])),
     });
   }
-  const report = batchReport(spec.clusters.workloadClusters.map(c => ({ name: c.name, region: c.region })), facts, capacity, quotaByCluster, queueTotals);
+  const workloadClusters = spec.clusters.workloadClusters.map(c => ({ name: c.name, region: c.region }));
+  const report = batchReport(workloadClusters, facts, capacity, quotaByCluster, queueTotals);
   return { jobs: { splits, clusters, capacity: report.clusters, regions: report.regions } };
 }
 
-function poolTaints(plan: WorkloadsStack['plan'], cluster: Cluster, profile: string): NodeTaint[] {
+function poolTaints(below: WorkloadsStack['plan'], cluster: Cluster, profile: string): NodeTaint[] {
   const out: NodeTaint[] = [];
   const seen = new Set<string>();
-  for (const pp of plan.clusters.poolsOf(cluster)) {
+  for (const pp of below.clusters.poolsOf(cluster)) {
     if (pp.profileSpec.name !== profile) continue;
     for (const t of pp.spec.taints) {
       const k = `${t.key}=${t.value ?? ''}:${t.effect}`;
@@ -391,11 +404,14 @@ function render(ctx: RenderContext<Spec, Plan>): void {
       ctx.add(cluster, renderVolcanoSchedulerConfig(conf, PLATFORM_LABELS), platform.construct);
     } else {
       for (const o of renderWorkloadPriorityClasses(PLATFORM_LABELS)) ctx.add(cluster, o, platform.construct);
-      for (const profile of [...c.hierarchy.share.keys()].sort()) ctx.add(cluster, renderResourceFlavor(profile, poolTaints(ctx.plan, cluster, profile), PLATFORM_LABELS), platform.construct);
+      for (const profile of [...c.hierarchy.share.keys()].sort()) {
+        ctx.add(cluster, renderResourceFlavor(profile, poolTaints(ctx.plan, cluster, profile), PLATFORM_LABELS), platform.construct);
+      }
       ctx.add(cluster, renderCohort(c.region, PLATFORM_LABELS), platform.construct);
       const namespacesOf = (queue: string) => [...c.namespaceQueues.entries()].filter(([, qs]) => qs.includes(queue)).map(([ns]) => ns);
       for (const t of c.hierarchy.teams) {
-        ctx.add(cluster, renderClusterQueue(c.region, c.hierarchy, t.key, queues.get(t.key)!, namespacesOf(t.key), gpuName, PLATFORM_LABELS), sourceOf(t.key));
+        const cq = renderClusterQueue(c.region, c.hierarchy, t.key, queues.get(t.key)!, namespacesOf(t.key), gpuName, PLATFORM_LABELS);
+        ctx.add(cluster, cq, sourceOf(t.key));
       }
       for (const [ns, qs] of c.namespaceQueues) for (const q of qs) ctx.add(cluster, renderLocalQueue(q, ns, PLATFORM_LABELS), sourceOf(q));
     }
@@ -416,7 +432,10 @@ function render(ctx: RenderContext<Spec, Plan>): void {
     };
     const priorityClassName = BATCH_PRIORITY_LEVELS[j.priority].name;
     const volcano = c.scheduler === 'volcano';
-    const pods = new Map(j.tasks.map(t => [t.name, k8s.toJson_PodTemplateSpec(batchPodTemplate(j, t, { partOf: nsSpec.app, template, placement, priorityClassName, podDeadline: volcano })) as Record<string, unknown>]));
+    const podOf = (t: BatchJobSpec['tasks'][number]) =>
+      k8s.toJson_PodTemplateSpec(batchPodTemplate(j, t, { partOf: nsSpec.app, template, placement, priorityClassName, podDeadline: volcano })) as
+        Record<string, unknown>;
+    const pods = new Map(j.tasks.map(t => [t.name, podOf(t)]));
     const labels = { 'app.kubernetes.io/name': j.name, 'app.kubernetes.io/part-of': nsSpec.app, 'fleet.cdk8s.io/batch-queue': j.queue.name };
     const obj: KubeObject = volcano
       ? renderVolcanoJob(j, nsSpec.namespace, pods, priorityClassName, labels)
@@ -442,12 +461,12 @@ function check(objects: readonly RenderedObject[], _model: FleetModel, spec: Spe
 }
 
 /** Batch capacity as text lines, per region, cluster and node profile: capacity, quota, queues and free. */
-export function formatBatchCapacity(plan: { readonly jobs: JobsPlan }): string[] {
+export function formatBatchCapacity(fleetPlan: { readonly jobs: JobsPlan }): string[] {
   const out: string[] = [];
-  for (const r of plan.jobs.regions) {
+  for (const r of fleetPlan.jobs.regions) {
     for (const [profile, l] of r.byProfile) out.push(`region ${r.region} ${profile}: batch capacity ${fmt(l.capacity)}; quota ${fmt(l.quota)}; queues ${fmt(l.queues)}; free ${fmt(subtractResources(l.capacity, l.quota))}`);
   }
-  for (const c of plan.jobs.capacity) {
+  for (const c of fleetPlan.jobs.capacity) {
     for (const [profile, l] of c.byProfile) out.push(`${c.cluster} ${profile}: batch capacity ${fmt(l.capacity)}; quota ${fmt(l.quota)}; queues ${fmt(l.queues)}`);
   }
   return out;

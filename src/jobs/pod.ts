@@ -27,7 +27,13 @@ export const BATCH_ENV: readonly string[] = ['JOB_NAME', 'TASK_NAME', 'POD_NAME'
 export function batchPodTemplate(
   job: BatchJobSpec,
   task: BatchTaskSpec,
-  input: { readonly partOf: string; readonly template: ResolvedPlatformTemplate; readonly placement: PodPlacement; readonly priorityClassName: string; readonly podDeadline: boolean },
+  input: {
+    readonly partOf: string;
+    readonly template: ResolvedPlatformTemplate;
+    readonly placement: PodPlacement;
+    readonly priorityClassName: string;
+    readonly podDeadline: boolean;
+  },
 ): k8s.PodTemplateSpec {
   const t = input.template;
   const labels: Record<string, string> = {

@@ -54,7 +54,10 @@ export function serializeSplitRecord(splits: SplitRecord): string {
   const doc = {
     apiVersion: BATCH_QUOTA_RECORD_API_VERSION,
     kind: BATCH_QUOTA_RECORD_KIND,
-    splits: Object.fromEntries(byKey(splits).map(([key, shares]) => [key, Object.fromEntries(byKey(shares).map(([c, a]) => [c, { cpuMillis: a.cpuMillis, memoryMiB: a.memoryMiB, gpus: a.gpus }]))])),
+    splits: Object.fromEntries(byKey(splits).map(([key, shares]) => [
+      key,
+      Object.fromEntries(byKey(shares).map(([c, a]) => [c, { cpuMillis: a.cpuMillis, memoryMiB: a.memoryMiB, gpus: a.gpus }])),
+    ])),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }

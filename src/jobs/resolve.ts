@@ -84,7 +84,7 @@ function resources(r: unknown, at: string, path: string, v: Violations, gpuRule:
 
 function profileQuotas(q: unknown, at: string, path: string, machines: MachinesSpec, v: Violations): Map<string, ResourceAmounts> | undefined {
   if (!isRecord(q)) {
-    v.error(path, 'jobs.resources', `${at} is ${describeValue(q)}, not a map of node profile names to { cpu, memory, gpus }`, "give e.g. { gpu: { cpu: Cpu.units(800), memory: Size.gibibytes(6000), gpus: 256 } }");
+    v.error(path, 'jobs.resources', `${at} is ${describeValue(q)}, not a map of node profile names to { cpu, memory, gpus }`, 'give e.g. { gpu: { cpu: Cpu.units(800), memory: Size.gibibytes(6000), gpus: 256 } }');
     return undefined;
   }
   const profiles = new Set(machines.profiles.map(p => p.name));
@@ -104,14 +104,16 @@ function profileQuotas(q: unknown, at: string, path: string, machines: MachinesS
 }
 
 /** Resolves the fleet's BatchPlatform (the first; others are reported). @internal */
-export function resolvePlatform(platforms: readonly BatchPlatform[], machines: MachinesSpec, clusters: ClustersSpec, v: Violations): BatchPlatformSpec | undefined {
+export function resolvePlatform(
+  platforms: readonly BatchPlatform[], machines: MachinesSpec, clusters: ClustersSpec, v: Violations,
+): BatchPlatformSpec | undefined {
   for (const extra of platforms.slice(1)) {
     v.error(pathOf(extra), 'batch-platform.unique', `the fleet already has a batch platform at ${pathOf(platforms[0])}`, 'declare one BatchPlatform per fleet');
   }
   const p = platforms[0];
   if (!p) return undefined;
   const path = pathOf(p);
-  const shape = shapeProblems(p.props, { 'scheduler': 'string?', 'clusterSchedulers': 'string-map?', 'regionalQuotas': 'object?' });
+  const shape = shapeProblems(p.props, { scheduler: 'string?', clusterSchedulers: 'string-map?', regionalQuotas: 'object?' });
   if (shape.length > 0) {
     for (const s of shape) v.error(path, 'batch-platform.props.type', s, 'give each prop the type its documentation states');
     return undefined;
@@ -245,7 +247,10 @@ function resolveTask(t: unknown, i: number, path: string, v: Violations): BatchT
     ok = false;
   }
   if (!r || !ok) return undefined;
-  return { name: task.name, replicas, resources: r, ...(task.command ? { command: [...task.command] } : {}), args: [...(task.args ?? [])], env: { ...(task.env ?? {}) } };
+  return {
+    name: task.name, replicas, resources: r, ...(task.command ? { command: [...task.command] } : {}),
+    args: [...(task.args ?? [])], env: { ...(task.env ?? {}) },
+  };
 }
 
 function seconds(d: unknown, what: string, min: number, path: string, v: Violations): number | undefined | null {
@@ -260,7 +265,9 @@ function seconds(d: unknown, what: string, min: number, path: string, v: Violati
 }
 
 /** Resolves a BatchJob against the resolved queues. @internal */
-export function resolveJob(j: BatchJob, queues: ReadonlyMap<BatchQueue, BatchQueueSpec>, declaredQueues: ReadonlySet<BatchQueue>, v: Violations): BatchJobSpec | undefined {
+export function resolveJob(
+  j: BatchJob, queues: ReadonlyMap<BatchQueue, BatchQueueSpec>, declaredQueues: ReadonlySet<BatchQueue>, v: Violations,
+): BatchJobSpec | undefined {
   const path = pathOf(j);
   const ns = namespaceOf(j);
   if (!ns) {

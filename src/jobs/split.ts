@@ -111,7 +111,9 @@ export function splitRegionalQuota(
 }
 
 /** Why a recorded split cannot be kept as it is (or grown), or undefined. */
-function recordProblem(quota: ResourceAmounts, capacity: ReadonlyMap<string, ResourceAmounts>, recorded: ReadonlyMap<string, ResourceAmounts>): string | undefined {
+function recordProblem(
+  quota: ResourceAmounts, capacity: ReadonlyMap<string, ResourceAmounts>, recorded: ReadonlyMap<string, ResourceAmounts>,
+): string | undefined {
   for (const [name, share] of [...recorded.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const cap = capacity.get(name);
     const held = share.cpuMillis > 0 || share.memoryMiB > 0 || share.gpus > 0;
@@ -142,7 +144,9 @@ export interface TeamQuota {
  * clusters with the largest fractions that still have room.
  * @internal
  */
-export function splitTeams(regionShares: ReadonlyMap<string, ResourceAmounts>, teams: readonly TeamQuota[]): Map<string, Map<string, ResourceAmounts>> {
+export function splitTeams(
+  regionShares: ReadonlyMap<string, ResourceAmounts>, teams: readonly TeamQuota[],
+): Map<string, Map<string, ResourceAmounts>> {
   const clusters = [...regionShares.keys()].sort();
   const sorted = [...teams].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const result = new Map<string, Map<string, ResourceAmounts>>(sorted.map(t => [t.key, new Map()]));

@@ -8,7 +8,7 @@ import { QueueLimits, RegionQueueNode } from './hierarchy';
 import { BATCH_PRIORITY_LEVELS } from './priorities';
 import { REGION_QUEUE_PREFIX } from './resolve';
 import { BatchJobSpec, BatchQueueSpec } from './slots';
-import { ResourceAmounts, formatCpu, formatMemory } from '../core/resources';
+import { ResourceAmounts, addResources, formatCpu, formatMemory } from '../core/resources';
 import { KubeObject } from '../synth/context';
 
 /** API version of Volcano's Queue. @internal */
@@ -28,7 +28,9 @@ export function regionQueueName(region: string): string {
 }
 
 /** Amounts per node profile, as a resource list keyed by each profile's GPU resource name. @internal */
-export function resourceListOf(byProfile: ReadonlyMap<string, ResourceAmounts>, gpuName: (profile: string) => string, gpuNames: readonly string[]): Record<string, string> {
+export function resourceListOf(
+  byProfile: ReadonlyMap<string, ResourceAmounts>, gpuName: (profile: string) => string, gpuNames: readonly string[],
+): Record<string, string> {
   let cpu = 0;
   let memory = 0;
   const gpus = new Map<string, number>(gpuNames.map(n => [n, 0]));
@@ -54,17 +56,19 @@ function isZero(list: Record<string, string>): boolean {
  * @internal
  */
 export function renderVolcanoQueues(
-  region: string, tree: RegionQueueNode, queues: ReadonlyMap<string, BatchQueueSpec>, gpuName: (profile: string) => string, labels: Record<string, string>,
+  region: string, tree: RegionQueueNode, queues: ReadonlyMap<string, BatchQueueSpec>,
+  gpuName: (profile: string) => string, labels: Record<string, string>,
 ): KubeObject[] {
   const gpuNames = [...new Set([...tree.share.entries()].filter(([, a]) => a.gpus > 0).map(([p]) => gpuName(p)))].sort();
   const list = (pick: (l: QueueLimits) => ResourceAmounts, byProfile: ReadonlyMap<string, QueueLimits>) =>
     resourceListOf(new Map([...byProfile.entries()].map(([p, l]) => [p, pick(l)])), gpuName, gpuNames);
-  const regionLimits = new Map([...tree.share.entries()].map(([p, a]): [string, QueueLimits] => [p, { nominal: a, capability: a, borrowingLimit: a, lendingLimit: a, guarantee: a }]));
+  const regionLimits = new Map([...tree.share.entries()]
+    .map(([p, a]): [string, QueueLimits] => [p, { nominal: a, capability: a, borrowingLimit: a, lendingLimit: a, guarantee: a }]));
   const regionGuarantee = new Map<string, ResourceAmounts>();
   for (const t of tree.teams) {
     for (const [p, l] of t.byProfile) {
       const g = regionGuarantee.get(p);
-      regionGuarantee.set(p, g ? { cpuMillis: g.cpuMillis + l.guarantee.cpuMillis, memoryMiB: g.memoryMiB + l.guarantee.memoryMiB, gpus: g.gpus + l.guarantee.gpus } : l.guarantee);
+      regionGuarantee.set(p, g ? addResources(g, l.guarantee) : l.guarantee);
     }
   }
   const regionName = regionQueueName(region);
@@ -209,7 +213,9 @@ export function volcanoConfProblems(conf: unknown, hierarchical: boolean): strin
 }
 
 /** The spec of a Volcano Job: one task per batch task, a PodGroup of `gangSize` pods. @internal */
-export function volcanoJobSpec(job: BatchJobSpec, templates: ReadonlyMap<string, Record<string, unknown>>, priorityClassName: string): Record<string, unknown> {
+export function volcanoJobSpec(
+  job: BatchJobSpec, templates: ReadonlyMap<string, Record<string, unknown>>, priorityClassName: string,
+): Record<string, unknown> {
   return {
     schedulerName: 'volcano',
     queue: job.queue.name,
@@ -233,7 +239,10 @@ export function volcanoJobSpec(job: BatchJobSpec, templates: ReadonlyMap<string,
 }
 
 /** A Volcano Job, or a Volcano CronJob for a scheduled job. @internal */
-export function renderVolcanoJob(job: BatchJobSpec, namespace: string, templates: ReadonlyMap<string, Record<string, unknown>>, priorityClassName: string, labels: Record<string, string>): KubeObject {
+export function renderVolcanoJob(
+  job: BatchJobSpec, namespace: string, templates: ReadonlyMap<string, Record<string, unknown>>,
+  priorityClassName: string, labels: Record<string, string>,
+): KubeObject {
   const spec = volcanoJobSpec(job, templates, priorityClassName);
   const metadata = { name: job.name, namespace, labels: { ...labels } };
   if (job.schedule === undefined) return { apiVersion: VOLCANO_BATCH_API, kind: 'Job', metadata, spec };

@@ -7,6 +7,8 @@ import { volcanoConfProblems } from '../../src/jobs/volcano';
 import { restrictedProblems } from '../support/pod-security';
 import { describeWithSchemas, validateAll } from '../support/schemas';
 
+const GENERAL = { cpu: Cpu.units(400), memory: Size.gibibytes(1600) };
+
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; [k: string]: any };
 
 function objectsOf(r: { objects: ReadonlyArray<{ cluster: string; object: unknown }> }, cluster?: string): Obj[] {
@@ -183,7 +185,7 @@ describe('the regional split is recorded and kept', () => {
     const outdir = f.fleet.fleetOutdir;
     fs.mkdirSync(outdir, { recursive: true });
     fs.writeFileSync(path.join(outdir, BATCH_QUOTA_RECORD_FILE), first.files.get(BATCH_QUOTA_RECORD_FILE)!);
-    const smaller = { regionalQuotas: { lva1: { gpu: { cpu: Cpu.units(1600), memory: Size.gibibytes(12000), gpus: 256 }, general: { cpu: Cpu.units(400), memory: Size.gibibytes(1600) } } } };
+    const smaller = { regionalQuotas: { lva1: { gpu: { cpu: Cpu.units(1600), memory: Size.gibibytes(12000), gpus: 256 }, general: GENERAL } } };
     const errors = errorsOf(() => batchFleet({ platform: smaller }).fleet.synthesize({ previousOutdir: outdir }));
     expect(errors.map(e => e.rule)).toEqual(['guardrails.batch-quota-move']);
     expect(errors[0].message).toMatch(/region 'lva1'/);
@@ -195,14 +197,15 @@ describe('the regional split is recorded and kept', () => {
 
 describe('bad input: each a named violation, nothing written', () => {
   test('quota over capacity names the region, profile, clusters and the shortfall', () => {
-    const errors = errorsOf(() => batchFleet({ gpuNodes: 20, platform: { regionalQuotas: { lva1: { gpu: { cpu: Cpu.units(2000), memory: Size.gibibytes(16000), gpus: 330 }, general: { cpu: Cpu.units(400), memory: Size.gibibytes(1600) } } } } }).fleet.synthesize());
+    const over = { regionalQuotas: { lva1: { gpu: { cpu: Cpu.units(2000), memory: Size.gibibytes(16000), gpus: 330 }, general: GENERAL } } };
+    const errors = errorsOf(() => batchFleet({ gpuNodes: 20, platform: over }).fleet.synthesize());
     expect(errors.map(e => e.rule)).toEqual(['batch-quota.capacity']);
     expect(errors[0].message).toMatch(/node profile 'gpu' in region 'lva1'.*gpus 330 > 320.*prod-1 .*prod-2/);
   });
 
   test('unknown profile and unknown region', () => {
     const errors = errorsOf(() => batchFleet({
-      platform: { regionalQuotas: { lva1: { tpu: { cpu: Cpu.units(1), memory: Size.gibibytes(1) } }, mars1: { gpu: { cpu: Cpu.units(1), memory: Size.gibibytes(1) } } } },
+      platform: { regionalQuotas: { lva1: { tpu: { cpu: Cpu.units(1), memory: Size.gibibytes(1) } }, mars1: { gpu: GENERAL } } },
     }).fleet.synthesize());
     expect(errors.map(e => e.rule).sort()).toEqual(['batch-quota.region.known', 'jobs.profile.known']);
   });

@@ -1,8 +1,8 @@
 import * as fc from 'fast-check';
+import { ResourceAmounts, ZERO, addResources, fitsIn } from '../../src/core/resources';
 import { batchReport } from '../../src/jobs/accounting';
 import { regionHierarchy } from '../../src/jobs/hierarchy';
 import { SplitCluster, apportion, splitRegionalQuota, splitTeams } from '../../src/jobs/split';
-import { ResourceAmounts, ZERO, addResources, fitsIn } from '../../src/core/resources';
 
 const RUNS = { numRuns: 400, seed: 18 };
 
@@ -27,7 +27,8 @@ function sum(m: ReadonlyMap<string, ResourceAmounts>): ResourceAmounts {
 
 describe('apportion', () => {
   test('sums exactly, never above a weight when the total fits', () => {
-    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 1e9 }), { minLength: 1, maxLength: 10 }), fc.integer({ min: 0, max: 1000 }), (weights, permille) => {
+    const weightsArb = fc.array(fc.integer({ min: 0, max: 1e9 }), { minLength: 1, maxLength: 10 });
+    fc.assert(fc.property(weightsArb, fc.integer({ min: 0, max: 1000 }), (weights, permille) => {
       const total = Math.floor((weights.reduce((a, b) => a + b, 0) * permille) / 1000);
       const parts = apportion(total, weights);
       expect(parts.reduce((a, b) => a + b, 0)).toBe(weights.every(w => w === 0) ? 0 : total);
@@ -109,7 +110,11 @@ describe('the teams\' split and the queue hierarchy (property)', () => {
     // shares of at most the region's quota together
     return ws.map((w, i) => ({
       key: `team-${i}`,
-      quota: { cpuMillis: Math.floor((quota.cpuMillis * w) / total), memoryMiB: Math.floor((quota.memoryMiB * w) / total), gpus: Math.floor((quota.gpus * w) / total) },
+      quota: {
+        cpuMillis: Math.floor((quota.cpuMillis * w) / total),
+        memoryMiB: Math.floor((quota.memoryMiB * w) / total),
+        gpus: Math.floor((quota.gpus * w) / total),
+      },
     }));
   });
 
@@ -132,7 +137,11 @@ describe('the teams\' split and the queue hierarchy (property)', () => {
   test('hierarchies are consistent: guarantee ≤ nominal ≤ capability ≤ the region\'s share; children\'s guarantees within the parent', () => {
     fc.assert(fc.property(
       amounts(5000),
-      fc.array(fc.record({ permille: fc.integer({ min: 0, max: 300 }), borrow: fc.option(fc.integer({ min: 0, max: 1000 }), { nil: undefined }), lend: fc.integer({ min: 0, max: 100 }) }), { minLength: 1, maxLength: 3 }),
+      fc.array(fc.record({
+        permille: fc.integer({ min: 0, max: 300 }),
+        borrow: fc.option(fc.integer({ min: 0, max: 1000 }), { nil: undefined }),
+        lend: fc.integer({ min: 0, max: 100 }),
+      }), { minLength: 1, maxLength: 3 }),
       (share, teams) => {
         const regionShare = new Map([['gpu', share]]);
         const inputs = teams.map((t, i) => ({

@@ -37,7 +37,12 @@ export function batchFleet(o: BatchFleetOptions = {}) {
     return c;
   });
   const platform = new BatchPlatform(fleet, 'batch', {
-    regionalQuotas: { lva1: { gpu: { cpu: Cpu.units(2000), memory: Size.gibibytes(16000), gpus: 320 }, general: { cpu: Cpu.units(400), memory: Size.gibibytes(1600) } } },
+    regionalQuotas: {
+      lva1: {
+        gpu: { cpu: Cpu.units(2000), memory: Size.gibibytes(16000), gpus: 320 },
+        general: { cpu: Cpu.units(400), memory: Size.gibibytes(1600) },
+      },
+    },
     ...o.platform,
   });
   const queue = new BatchQueue(platform, 'ml-training', {
