@@ -13,7 +13,7 @@ import * as fs from 'fs';
 import { join as joinPath } from 'path';
 import { k8s } from 'cdk8s-plus-28';
 import { parse as parseYaml } from 'yaml';
-import { BatchPoolFacts, batchCapacity, batchReport } from './accounting';
+import { BatchCapacityLine, BatchPoolFacts, batchCapacity, batchReport } from './accounting';
 import { regionHierarchy } from './hierarchy';
 import { BatchJob } from './job';
 import { renderClusterQueue, renderCohort, renderKueueJob, renderLocalQueue, renderResourceFlavor, renderWorkloadPriorityClasses } from './kueue';
@@ -460,14 +460,19 @@ function check(objects: readonly RenderedObject[], _model: FleetModel, spec: Spe
   }
 }
 
-/** Batch capacity as text lines, per region, cluster and node profile: capacity, quota, queues and free. */
+/** Batch capacity as text lines, per region, then cluster, and node profile with a batch quota: capacity, quota, queues and free. */
 export function formatBatchCapacity(fleetPlan: { readonly jobs: JobsPlan }): string[] {
   const out: string[] = [];
+  const held = (l: BatchCapacityLine) => l.quota.cpuMillis > 0 || l.quota.memoryMiB > 0 || l.quota.gpus > 0;
   for (const r of fleetPlan.jobs.regions) {
-    for (const [profile, l] of r.byProfile) out.push(`region ${r.region} ${profile}: batch capacity ${fmt(l.capacity)}; quota ${fmt(l.quota)}; queues ${fmt(l.queues)}; free ${fmt(subtractResources(l.capacity, l.quota))}`);
+    for (const [profile, l] of r.byProfile) {
+      if (held(l)) out.push(`region ${r.region} ${profile}: batch capacity ${fmt(l.capacity)}; quota ${fmt(l.quota)}; queues ${fmt(l.queues)}; free ${fmt(l.free)}`);
+    }
   }
   for (const c of fleetPlan.jobs.capacity) {
-    for (const [profile, l] of c.byProfile) out.push(`${c.cluster} ${profile}: batch capacity ${fmt(l.capacity)}; quota ${fmt(l.quota)}; queues ${fmt(l.queues)}`);
+    for (const [profile, l] of c.byProfile) {
+      if (held(l)) out.push(`${c.cluster} ${profile}: batch capacity ${fmt(l.capacity)}; quota ${fmt(l.quota)}; queues ${fmt(l.queues)}; free ${fmt(l.free)}`);
+    }
   }
   return out;
 }

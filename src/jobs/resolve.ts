@@ -248,8 +248,12 @@ function resolveTask(t: unknown, i: number, path: string, v: Violations): BatchT
   }
   if (!r || !ok) return undefined;
   return {
-    name: task.name, replicas, resources: r, ...(task.command ? { command: [...task.command] } : {}),
-    args: [...(task.args ?? [])], env: { ...(task.env ?? {}) },
+    name: task.name,
+    replicas,
+    resources: r,
+    ...(task.command ? { command: [...task.command] } : {}),
+    args: [...(task.args ?? [])],
+    env: { ...(task.env ?? {}) },
   };
 }
 
