@@ -29,7 +29,7 @@ import { VOLCANO_CONFIG, renderVolcanoJob, renderVolcanoQueues, renderVolcanoSch
 import { Cluster } from '../clusters/cluster';
 import { Violations } from '../core/errors';
 import { FleetModel } from '../core/model';
-import { ResourceAmounts, ZERO, addResources, fitsIn, formatCpu, formatMemory, scaleResources, shortfalls, subtractResources } from '../core/resources';
+import { ResourceAmounts, ZERO, addResources, fitsIn, formatCpu, formatMemory, scaleResources, shortfalls } from '../core/resources';
 import { NodeTaint } from '../machines/node-profile';
 import { KubeObject, RenderContext, RenderedObject } from '../synth/context';
 import { carryOverride } from '../synth/inputs';
