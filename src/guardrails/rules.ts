@@ -68,7 +68,7 @@ export const GUARDRAIL_RULES: readonly GuardrailRule[] = [
     id: 'guardrails.batch-quota-move',
     scope: 'plan',
     severity: 'error',
-    summary: 'a regional batch quota moves between clusters (a cluster loses recorded quota: its running jobs lose their share); the jobs layer decides it when it splits the quota',
+    summary: 'a regional batch quota moves between clusters (a cluster loses recorded quota: its running jobs lose their share); the jobs layer decides it when it splits the quota and reports it as batch-quota.move',
     target: '<region>/<node profile>',
   },
   {

@@ -236,7 +236,7 @@ function plan(model: FleetModel, spec: Spec, below: WorkloadsStack['plan'], v: V
         const exempt = spec.guardrails.config.exemptions.some(e => e.rule === 'batch-quota-move' && e.target === `${region}/${profile}`);
         if (!exempt) {
           v.add({
-            rule: 'guardrails.batch-quota-move',
+            rule: 'batch-quota.move',
             severity,
             path: platform.path,
             message: `the split of the quota of node profile '${profile}' in region '${region}' would move quota between clusters: ${result.why}; running jobs there lose their share`,
@@ -254,7 +254,7 @@ function plan(model: FleetModel, spec: Spec, below: WorkloadsStack['plan'], v: V
         continue;
       }
       if (result.reason === 'moved' && overrides.has(override)) {
-        v.warning(platform.path, 'guardrails.batch-quota-move', `the quota of node profile '${profile}' in region '${region}' is split afresh over its clusters (allowed by the override '${override}' this change carries)`,
+        v.warning(platform.path, 'batch-quota.moved', `the quota of node profile '${profile}' in region '${region}' is split afresh over its clusters (allowed by the override '${override}' this change carries)`,
           'drain the jobs of the clusters that lose quota first; remove the override once the change is applied');
       }
       splits.set(key, { region, nodeProfile: profile, quota, shares: result.shares, reason: result.reason });

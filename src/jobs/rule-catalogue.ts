@@ -44,6 +44,15 @@ export const JOBS_RULES = ruleCatalogue('jobs', {
     fix: 'lower the regional quota, or add nodes of the profile to the region\'s clusters',
     severity: 'error',
   },
+  'batch-quota.move': {
+    summary: 'the regional split keeps every cluster\'s recorded share: a split that moves quota between clusters (a quota that shrank, a cluster gone or too small) is the guardrail batch-quota-move, reported with its severity unless exempted',
+    fix: 'keep the quota and clusters as recorded, or carry the override batch-quota-move:<region>/<profile> after draining the jobs of the clusters that lose quota',
+  },
+  'batch-quota.moved': {
+    summary: 'a move of a regional quota between clusters that the change\'s override allows is announced',
+    fix: 'drain the jobs of the clusters that lose quota first; remove the override once the change is applied',
+    severity: 'warning',
+  },
   'batch-quota.record': {
     summary: 'the previous output\'s batch-quotas.lock.json is a split record this library wrote',
     fix: 'restore batch-quotas.lock.json of the previous output from version control',

@@ -187,10 +187,10 @@ describe('the regional split is recorded and kept', () => {
     fs.writeFileSync(path.join(outdir, BATCH_QUOTA_RECORD_FILE), first.files.get(BATCH_QUOTA_RECORD_FILE)!);
     const smaller = { regionalQuotas: { lva1: { gpu: { cpu: Cpu.units(1600), memory: Size.gibibytes(12000), gpus: 256 }, general: GENERAL } } };
     const errors = errorsOf(() => batchFleet({ platform: smaller }).fleet.synthesize({ previousOutdir: outdir }));
-    expect(errors.map(e => e.rule)).toEqual(['guardrails.batch-quota-move']);
+    expect(errors.map(e => e.rule)).toEqual(['batch-quota.move']);
     expect(errors[0].message).toMatch(/region 'lva1'/);
     const ok = batchFleet({ platform: smaller }).fleet.synthesize({ previousOutdir: outdir, overrides: ['batch-quota-move:lva1/gpu'] });
-    expect(ok.warnings.map(w => w.rule)).toContain('guardrails.batch-quota-move');
+    expect(ok.warnings.map(w => w.rule)).toContain('batch-quota.moved');
     expect(ok.plan.jobs.splits.get('lva1/gpu')!.shares.get('prod-1')!.gpus).toBe(128);
   });
 });
