@@ -130,3 +130,18 @@ export function batchReport(
   });
   return { clusters: out, regions };
 }
+
+/** Path of the batch capacity report in the output tree. */
+export const BATCH_CAPACITY_FILE = 'batch-capacity.json';
+
+/** The batch capacity report as a JSON document (maps as objects sorted by key), for `cdk8s-fleet plan`. @internal */
+export function batchCapacityDocument(clusters: readonly ClusterBatchReport[], regions: readonly RegionBatchReport[]): string {
+  const obj = (m: ReadonlyMap<string, BatchCapacityLine>) => Object.fromEntries([...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const doc = {
+    apiVersion: 'fleet.cdk8s.io/v1alpha1',
+    kind: 'BatchCapacity',
+    regions: regions.map(r => ({ region: r.region, total: r.total, byProfile: obj(r.byProfile) })),
+    clusters: clusters.map(c => ({ cluster: c.cluster, region: c.region, total: c.total, byProfile: obj(c.byProfile), byPool: obj(c.byPool) })),
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}

@@ -13,7 +13,7 @@ import * as fs from 'fs';
 import { join as joinPath } from 'path';
 import { k8s } from 'cdk8s-plus-28';
 import { parse as parseYaml } from 'yaml';
-import { BatchCapacityLine, BatchPoolFacts, batchCapacity, batchReport } from './accounting';
+import { BATCH_CAPACITY_FILE, BatchCapacityLine, BatchPoolFacts, batchCapacity, batchCapacityDocument, batchReport } from './accounting';
 import { regionHierarchy } from './hierarchy';
 import { BatchJob } from './job';
 import { renderClusterQueue, renderCohort, renderKueueJob, renderLocalQueue, renderResourceFlavor, renderWorkloadPriorityClasses } from './kueue';
@@ -444,6 +444,7 @@ function render(ctx: RenderContext<Spec, Plan>): void {
   }
   const record = new Map([...jobsPlan.splits.entries()].map(([k, s]) => [k, s.shares]));
   ctx.addFile(BATCH_QUOTA_RECORD_FILE, serializeSplitRecord(record), platform.construct);
+  ctx.addFile(BATCH_CAPACITY_FILE, batchCapacityDocument(jobsPlan.capacity, jobsPlan.regions), platform.construct);
 }
 
 /** The rendered volcano-scheduler configurations, checked against what Volcano accepts. */

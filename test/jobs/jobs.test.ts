@@ -2,7 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { batchFleet } from './support';
-import { BATCH_QUOTA_RECORD_FILE, BatchJob, BatchQueue, Cpu, Duration, FleetValidationError, PlatformPodTemplate, Size } from '../../src';
+import { BATCH_QUOTA_RECORD_FILE, BatchJob, BatchQueue, Cpu, Duration, FleetValidationError, PlatformPodTemplate, Size, parseOutputTree } from '../../src';
+import { formatPlan } from '../../src/cli/plan';
+import { planReport } from '../../src/cli/plan-report';
 import { volcanoConfProblems } from '../../src/jobs/volcano';
 import { restrictedProblems } from '../support/pod-security';
 import { describeWithSchemas, validateAll } from '../support/schemas';
@@ -254,5 +256,23 @@ describe('bad input: each a named violation, nothing written', () => {
     const svc = new AppNamespace(g.fleet, 'svc', { app: 'svc', tenant: 'stateless', nodeProfile: 'general', reserve: { cpu: Cpu.units(1), memory: Size.gibibytes(1), pods: 1 } });
     new BatchJob(svc, 'j', { queue: g.queue, image: 'r/x:1.0.0', tasks: [{ name: 'w', resources: { cpu: Cpu.units(1), memory: Size.gibibytes(1) } }] });
     expect(errorsOf(() => g.fleet.synthesize()).map(e => e.rule)).toEqual(['batch-job.namespace']);
+  });
+});
+
+describe('cdk8s-fleet plan shows batch capacity', () => {
+  test('per region, cluster, node profile and pool: queues / quota / capacity, from the output alone', () => {
+    const r = batchFleet().fleet.synthesize();
+    const report = planReport(parseOutputTree(r.files));
+    const region = report.batch!.regions[0];
+    expect(region.name).toBe('lva1');
+    expect(region.byProfile.gpu.quota.gpus).toBe(320);
+    const c1 = report.batch!.clusters.find(c => c.name === 'prod-1')!;
+    expect(Object.keys(c1.byProfile)).toEqual(['general', 'gpu']);
+    expect(c1.byPool!.gpu.queues.gpus).toBe(96);
+    const text = formatPlan(report);
+    expect(text).toContain('batch (region lva1):');
+    expect(text).toMatch(/gpu\s+.*96 \/ 160 \/ 320/);
+    expect(text).toContain('batch quotas per region');
+    expect(text).toMatch(/lva1\s+gpu\s+.*192 \/ 320 \/ 640/);
   });
 });
