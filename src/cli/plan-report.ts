@@ -245,10 +245,13 @@ function batchOf(text: string | undefined): PlanReport['batch'] {
   }
   if (doc?.kind !== 'BatchCapacity' || !Array.isArray(doc.regions) || !Array.isArray(doc.clusters)) return undefined;
   const held = (l: any) => l && (l.quota?.cpuMillis > 0 || l.quota?.memoryMiB > 0 || l.quota?.gpus > 0);
-  const lines = (m: any): Record<string, BatchLineReport> => Object.fromEntries(Object.entries(m ?? {}).filter(([, l]) => held(l)) as Array<[string, BatchLineReport]>);
+  const lines = (m: any): Record<string, BatchLineReport> =>
+    Object.fromEntries(Object.entries(m ?? {}).filter(([, l]) => held(l)) as Array<[string, BatchLineReport]>);
   return {
     regions: doc.regions.map((r: any) => ({ name: String(r.region), byProfile: lines(r.byProfile) })),
-    clusters: doc.clusters.map((c: any) => ({ name: String(c.cluster), region: String(c.region), byProfile: lines(c.byProfile), byPool: lines(c.byPool) })),
+    clusters: doc.clusters.map((c: any) => ({
+      name: String(c.cluster), region: String(c.region), byProfile: lines(c.byProfile), byPool: lines(c.byPool),
+    })),
   };
 }
 
