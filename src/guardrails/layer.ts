@@ -18,7 +18,7 @@
  *   rules (scale-down, deletion of protected objects, namespace moves).
  */
 import { BUILT_IN_API_GROUPS, CanaryFact, admissionApiVersion, guardrailParameters, guardrailPolicies, renderPolicy } from './admission';
-import { GuardrailFinding, appKey, canaryFindings, changeFindings, judge, maxSurgeFindings, stableReplicasByApp } from './checks';
+import { GuardrailFinding, appKey, batchQueueFindings, canaryFindings, changeFindings, judge, maxSurgeFindings, stableReplicasByApp } from './checks';
 import { guardrailConfiguration } from './record';
 import { GuardrailsSlots } from './slots';
 import { StateObject, fleetState, readPreviousState } from './state';
@@ -110,6 +110,7 @@ function check(objects: readonly RenderedObject[], model: FleetModel, spec: Jobs
     ...maxSurgeFindings(next, config, previous),
     ...canaryFindings(next, config),
     ...(previous ? changeFindings(previous, next, config) : []),
+    ...(previous ? batchQueueFindings(previous, next) : []),
   ];
   for (const violation of judge(findings, config, model.options.overrides ?? [], path, previous !== undefined).violations) v.add(violation);
 }

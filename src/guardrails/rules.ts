@@ -9,7 +9,7 @@ import { LABEL_PREFIX } from '../core/names';
 import { ErrorRuleId } from '../core/rules';
 
 /** Names of the guardrail rules (the `<rule>` part of exemptions and overrides). */
-export type GuardrailRuleName = 'scale-down' | 'delete-protected' | 'namespace-move' | 'batch-quota-move' | 'max-surge' | 'canary-percent';
+export type GuardrailRuleName = 'scale-down' | 'delete-protected' | 'namespace-move' | 'batch-quota-move' | 'batch-queue-shrink' | 'max-surge' | 'canary-percent';
 
 /** The violation rule id of a guardrail rule: `guardrails.<name>`. @internal */
 export type GuardrailRuleId = `guardrails.${GuardrailRuleName}`;
@@ -70,6 +70,14 @@ export const GUARDRAIL_RULES: readonly GuardrailRule[] = [
     severity: 'error',
     summary: 'a regional batch quota moves between clusters (a cluster loses recorded quota: its running jobs lose their share); the jobs layer decides it when it splits the quota and reports it as batch-quota.move',
     target: '<region>/<node profile>',
+  },
+  {
+    name: 'batch-queue-shrink',
+    id: 'guardrails.batch-queue-shrink',
+    scope: 'change',
+    severity: 'error',
+    summary: 'a team\'s batch queue (Volcano Queue or Kueue ClusterQueue) shrinks on any resource, which preempts or evicts the jobs it admitted beyond the new quota, or is removed while jobs of it are declared',
+    target: '<cluster>/<queue>',
   },
   {
     name: 'max-surge',

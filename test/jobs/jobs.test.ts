@@ -5,6 +5,7 @@ import { batchFleet } from './support';
 import { BATCH_QUOTA_RECORD_FILE, BatchJob, BatchQueue, Cpu, Duration, FleetValidationError, PlatformPodTemplate, Size, parseOutputTree } from '../../src';
 import { formatPlan } from '../../src/cli/plan';
 import { planReport } from '../../src/cli/plan-report';
+import { batchQueueFindings } from '../../src/guardrails/checks';
 import { volcanoConfProblems } from '../../src/jobs/volcano';
 import { restrictedProblems } from '../support/pod-security';
 import { describeWithSchemas, validateAll } from '../support/schemas';
@@ -274,5 +275,49 @@ describe('cdk8s-fleet plan shows batch capacity', () => {
     expect(text).toMatch(/gpu\s+.*96 \/ 160 \/ 320/);
     expect(text).toContain('batch quotas per region');
     expect(text).toMatch(/lva1\s+gpu\s+.*192 \/ 320 \/ 640/);
+  });
+});
+
+describe('guardrails for batch queues (change-aware, against the previous output)', () => {
+  function previousOf(f: ReturnType<typeof batchFleet>): string {
+    f.fleet.synth();
+    return f.fleet.fleetOutdir;
+  }
+
+  test('a team queue that shrinks is guarded; the override allows it', () => {
+    const previous = previousOf(batchFleet());
+    const smaller = { quota: { gpu: { cpu: Cpu.units(1000), memory: Size.gibibytes(9000), gpus: 160 } } };
+    const errors = errorsOf(() => batchFleet({ queue: smaller }).fleet.synthesize({ previousOutdir: previous }));
+    expect(errors.map(e => e.rule)).toEqual(['guardrails.batch-queue-shrink', 'guardrails.batch-queue-shrink']);
+    expect(errors[0].message).toMatch(/Queue 'ml-training' in cluster 'prod-1' shrinks on cpu, nvidia.com\/gpu/);
+    const ok = batchFleet({ queue: smaller }).fleet.synthesize({
+      previousOutdir: previous, overrides: ['batch-queue-shrink:prod-1/ml-training', 'batch-queue-shrink:prod-2/ml-training'],
+    });
+    expect(ok.warnings.filter(w => w.rule === 'guardrails.batch-queue-shrink').length).toBe(2);
+  });
+
+  test('a growing queue is no change to guard; removing a queue whose jobs remain is', () => {
+    const previous = previousOf(batchFleet());
+    const bigger = { quota: { gpu: { cpu: Cpu.units(1300), memory: Size.gibibytes(9000), gpus: 200 } } };
+    expect(() => batchFleet({ queue: bigger }).fleet.synthesize({ previousOutdir: previous })).not.toThrow();
+    const f = batchFleet();
+    f.platform.node.tryRemoveChild('data-etl');
+    expect(() => f.fleet.synthesize({ previousOutdir: previous })).not.toThrow(); // no jobs of data-etl
+  });
+});
+
+describe('batchQueueFindings', () => {
+  const state = (objs: Obj[]) => new Map(objs.map(o => [`c|${o.apiVersion}|${o.kind}|${o.metadata.namespace ?? ''}|${o.metadata.name}`, { cluster: 'c', object: o as any, source: 'x' }]));
+  const queue = (deserved: Record<string, string>): Obj => ({ apiVersion: 'scheduling.volcano.sh/v1beta1', kind: 'Queue', metadata: { name: 'q' }, spec: { parent: 'region-r', deserved } });
+  const job: Obj = { apiVersion: 'batch.volcano.sh/v1alpha1', kind: 'Job', metadata: { name: 'j', namespace: 'ns' }, spec: { queue: 'q' } };
+
+  test('a removed queue whose jobs remain, a shrunk queue; region queues and growth are not findings', () => {
+    expect(batchQueueFindings(state([queue({ cpu: '10' }), job]), state([job])).map(f => f.message)).toEqual([
+      "Queue 'q' in cluster 'c' would be deleted, but jobs are still submitted to it: ns/j",
+    ]);
+    expect(batchQueueFindings(state([queue({ cpu: '10', memory: '1Gi' })]), state([queue({ cpu: '10', memory: '512Mi' })])).map(f => f.target)).toEqual(['c/q']);
+    expect(batchQueueFindings(state([queue({ cpu: '10' })]), state([queue({ cpu: '12' })]))).toEqual([]);
+    const region: Obj = { ...queue({ cpu: '10' }), spec: { parent: 'root', deserved: { cpu: '10' } } };
+    expect(batchQueueFindings(state([region]), state([]))).toEqual([]);
   });
 });
