@@ -51,7 +51,7 @@ export type { IpvsScheduler, KubeProxyConntrack, KubeProxyIpvs, KubeProxyMode, K
 export { KubernetesPool, MAX_POOL_CAPACITY } from './clusters/kubernetes-pool';
 export type { KubernetesPoolProps } from './clusters/kubernetes-pool';
 export { MAX_DAEMONSET_MAX_UNAVAILABLE_PERCENT, RequiredDaemonSet } from './clusters/required-daemonset';
-export type { AgentEgress, AgentNetwork, AgentPolicyRule, DaemonSetPort, DaemonSetResources, HostPathMount, RequiredDaemonSetProps } from './clusters/required-daemonset';
+export type { AgentEgress, AgentNetwork, AgentPolicyRule, AgentProtocol, DaemonSetPort, DaemonSetResources, HostPathMount, RequiredDaemonSetProps } from './clusters/required-daemonset';
 export type { CapacityTotals, ClusterCapacity } from './clusters/capacity';
 export type { ClusterAgentTotals, ClustersPlan, PoolPlan } from './clusters/slots';
 

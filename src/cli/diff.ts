@@ -5,7 +5,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CliIo, ExitCode, UsageError, parseVerbArgs } from './io';
-import { OutputDiff, diffCounts, diffOutputFiles } from '../synth/diff';
+import { ObjectRef, OutputDiff, diffCounts, diffOutputFiles } from '../synth/diff';
+import { CONTROL_PLANE_DIR } from '../synth/layout';
 import { readFiles } from '../synth/read';
 
 /** Help text of the verb. */
@@ -29,8 +30,13 @@ Exit codes: 0 no differences, 1 differences, 2 usage, 3 the fleet program failed
 /** Formats a diff for people: one line per object, changed field paths indented. */
 export function formatDiff(d: OutputDiff, maxFields = 8): string {
   const lines: string[] = [];
-  const id = (o: { kind: string; namespace?: string; name: string }) => `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
   for (const c of d.clusters) {
+    // a static pod is one object per control-plane host: name its host's directory
+    const id = (o: ObjectRef) => {
+      const dir = o.file.slice(c.cluster.length + 1, o.file.lastIndexOf('/'));
+      const host = dir.startsWith(`${CONTROL_PLANE_DIR}/`) ? ` (${dir})` : '';
+      return `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}${host}`;
+    };
     lines.push(`cluster ${c.cluster}: ${c.added.length} added, ${c.changed.length} changed, ${c.removed.length} removed`);
     for (const o of c.added) lines.push(`  + ${id(o)}`);
     for (const o of c.changed) {

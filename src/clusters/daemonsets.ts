@@ -6,7 +6,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { DaemonSetSpec, PoolPlan } from './slots';
 import { Labels } from '../core/names';
-import { KUBE_APISERVER_PORT, PlatformAllowance, platformNamespaceLabels } from '../core/network';
+import { KUBE_APISERVER_PORT, PlatformAllowance, PlatformPort, platformNamespaceLabels } from '../core/network';
 import { formatCpu, formatMemory } from '../core/resources';
 import { KubeObject } from '../synth/context';
 
@@ -41,7 +41,12 @@ export function renderAgentDaemonSet(agent: DaemonSetSpec, plan: PoolPlan, names
     ...(agent.args.length > 0 ? { args: [...agent.args] } : {}),
     ...(env.length > 0 ? { env: env.map(e => ({ ...e })) } : {}),
     ...(agent.ports.length > 0 ? {
-      ports: agent.ports.map(port => ({ name: port.name, containerPort: port.containerPort, protocol: 'TCP', ...(port.hostPort !== undefined ? { hostPort: port.hostPort } : {}) })),
+      ports: agent.ports.map(port => ({
+        name: port.name,
+        containerPort: port.containerPort,
+        protocol: port.protocol,
+        ...(port.hostPort !== undefined ? { hostPort: port.hostPort } : {}),
+      })),
     } : {}),
     resources: {
       requests: { cpu: k8s.Quantity.fromString(formatCpu(requests.cpuMillis)), memory: k8s.Quantity.fromString(formatMemory(requests.memoryMiB)) },
@@ -179,15 +184,19 @@ export function renderSystemNamespace(namespace: string, privileged: boolean, pr
 export function agentAllowances(agent: DaemonSetSpec): PlatformAllowance[] {
   const podLabels = { 'app.kubernetes.io/name': agent.name, 'app.kubernetes.io/component': 'node-agent' };
   const out: PlatformAllowance[] = [];
-  const ingress = agent.ports.filter(p => agent.ingressPorts.includes(p.name)).map(p => p.containerPort);
-  if (ingress.length > 0) {
-    out.push({ name: `${agent.name}-ingress`, podLabels, direction: 'Ingress', namespaces: [], cidrs: [], ports: [...new Set(ingress)].sort((a, b) => a - b).map(port => ({ port, protocol: 'TCP' })) });
+  const ingress = new Map<string, PlatformPort>();
+  for (const p of agent.ports) {
+    if (agent.ingressPorts.includes(p.name)) ingress.set(`${p.containerPort}/${p.protocol}`, { port: p.containerPort, protocol: p.protocol });
+  }
+  if (ingress.size > 0) {
+    const ports = [...ingress.values()].sort((a, b) => a.port - b.port || (a.protocol < b.protocol ? -1 : a.protocol > b.protocol ? 1 : 0));
+    out.push({ name: `${agent.name}-ingress`, podLabels, direction: 'Ingress', namespaces: [], cidrs: [], ports });
   }
   if (agent.apiserverAccess) {
     out.push({ name: `${agent.name}-apiserver`, podLabels, direction: 'Egress', namespaces: [], cidrs: [], ports: [{ port: KUBE_APISERVER_PORT, protocol: 'TCP' }] });
   }
   agent.egress.forEach((e, i) => {
-    out.push({ name: `${agent.name}-egress-${i}`, podLabels, direction: 'Egress', namespaces: [], cidrs: e.cidrs, ports: e.ports.map(port => ({ port, protocol: 'TCP' })) });
+    out.push({ name: `${agent.name}-egress-${i}`, podLabels, direction: 'Egress', namespaces: [], cidrs: e.cidrs, ports: e.ports.map(port => ({ port, protocol: e.protocol })) });
   });
   return out;
 }

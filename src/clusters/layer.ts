@@ -10,7 +10,7 @@ import { agentAllowances, renderAgentDaemonSet, renderAgentIdentity, renderSyste
 import { renderComputeBrokerPool, renderKubernetesPool } from './inventory';
 import { conntrackMaxFor, resolveKubeProxy } from './kube-proxy';
 import { KubernetesPool, MAX_POOL_CAPACITY } from './kubernetes-pool';
-import { AgentPolicyRule, DEFAULT_DAEMONSET_MAX_UNAVAILABLE, DaemonSetPort, HostPathMount, MAX_DAEMONSET_MAX_UNAVAILABLE_PERCENT, RequiredDaemonSet } from './required-daemonset';
+import { AgentPolicyRule, AgentProtocol, DEFAULT_DAEMONSET_MAX_UNAVAILABLE, DaemonSetPort, HostPathMount, MAX_DAEMONSET_MAX_UNAVAILABLE_PERCENT, RequiredDaemonSet } from './required-daemonset';
 import { ClusterAgentTotals, ClusterSpec, ClustersPlan, ClustersSlots, ClustersSpec, DaemonSetSpec, PoolPlan, PoolSpec } from './slots';
 import { describeValue, isRecord, isString, wholeNumberProblem } from '../core/checks';
 import { Violations } from '../core/errors';
@@ -303,8 +303,9 @@ export function resolveDaemonSet(agent: RequiredDaemonSet, v: Violations): Daemo
     const problem = !isRecord(port) ? `ports[${i}] is ${describeValue(port)}`
       : !isString(pt.name) || !PORT_NAME.test(pt.name) || pt.name.length > 15 ? `ports[${i}]: name ${describeValue(pt.name)} is not a port name (at most 15 lower-case letters, digits and '-', with a letter)`
         : wholeNumberProblem(pt.containerPort, `ports[${i}].containerPort`, 1, 65535)
-        ?? (pt.hostPort === undefined ? undefined : wholeNumberProblem(pt.hostPort, `ports[${i}].hostPort`, 1, 65535));
-    if (problem) v.error(path, 'daemonset.ports', problem, 'name each port and use port numbers from 1 to 65535');
+        ?? (pt.hostPort === undefined ? undefined : wholeNumberProblem(pt.hostPort, `ports[${i}].hostPort`, 1, 65535))
+        ?? (pt.protocol === undefined || PROTOCOLS.includes(pt.protocol) ? undefined : `ports[${i}]: protocol ${describeValue(pt.protocol)} is not one of ${PROTOCOLS.join(', ')}`);
+    if (problem) v.error(path, 'daemonset.ports', problem, 'name each port, use port numbers from 1 to 65535 and a protocol of TCP, UDP or SCTP (default TCP)');
     if (isString(pt.name)) {
       if (portNames.has(pt.name)) v.error(path, 'daemonset.ports', `port '${pt.name}' is declared twice`, 'give each port a unique name');
       portNames.add(pt.name);
@@ -365,7 +366,7 @@ export function resolveDaemonSet(agent: RequiredDaemonSet, v: Violations): Daemo
     requests,
     cpuLimitMillis,
     hostPaths: hostPathList.map(h => ({ ...h, readOnly: h.readOnly ?? true })),
-    ports: portList,
+    ports: portList.map(pt => ({ ...pt, protocol: pt.protocol ?? 'TCP' })),
     privileged,
     runAsRoot: p.runAsRoot === true || privileged,
     maxUnavailable: p.maxUnavailable ?? DEFAULT_DAEMONSET_MAX_UNAVAILABLE,
@@ -383,7 +384,7 @@ export function resolveDaemonSet(agent: RequiredDaemonSet, v: Violations): Daemo
 /** The agent's `network` prop, checked: named ingress ports it declares, egress to address blocks (not the whole internet) on valid ports. */
 interface AgentNetworkSpec {
   readonly ingressPorts?: string[];
-  readonly egress: Array<{ cidrs: string[]; ports: number[] }>;
+  readonly egress: Array<{ cidrs: string[]; ports: number[]; protocol: AgentProtocol }>;
   readonly apiserver?: boolean;
 }
 
@@ -404,10 +405,10 @@ function resolveAgentNetwork(net: unknown, portNames: ReadonlySet<string>, path:
       ingressPorts = [...new Set(n.ingressPorts.filter(name => portNames.has(name)))].sort();
     }
   }
-  const egress: Array<{ cidrs: string[]; ports: number[] }> = [];
+  const egress: AgentNetworkSpec['egress'] = [];
   if (n.egress !== undefined && !Array.isArray(n.egress)) v.error(path, 'daemonset.network', `network.egress is ${describeValue(n.egress)}, not a list`, fix);
   for (const [i, e] of (Array.isArray(n.egress) ? n.egress as unknown[] : []).entries()) {
-    const r = (isRecord(e) ? e : {}) as { cidrs?: unknown; ports?: unknown };
+    const r = (isRecord(e) ? e : {}) as { cidrs?: unknown; ports?: unknown; protocol?: unknown };
     const cidrs = Array.isArray(r.cidrs) ? r.cidrs as unknown[] : [];
     const ports = Array.isArray(r.ports) ? r.ports as unknown[] : [];
     const problem = !isRecord(e) ? `network.egress[${i}] is ${describeValue(e)}`
@@ -416,9 +417,11 @@ function resolveAgentNetwork(net: unknown, portNames: ReadonlySet<string>, path:
           : ports.length === 0 ? `network.egress[${i}].ports is ${describeValue(r.ports)}, not a list of ports`
             : ports.some(pt => !(Number.isInteger(pt) && (pt as number) >= 1 && (pt as number) <= 65535))
               ? `network.egress[${i}]: port ${describeValue(ports.find(pt => !(Number.isInteger(pt) && (pt as number) >= 1 && (pt as number) <= 65535)))} is not from 1 to 65535`
-              : undefined;
+              : r.protocol !== undefined && !PROTOCOLS.includes(r.protocol as AgentProtocol)
+                ? `network.egress[${i}]: protocol ${describeValue(r.protocol)} is not one of ${PROTOCOLS.join(', ')}`
+                : undefined;
     if (problem) v.error(path, 'daemonset.network', problem, fix);
-    else egress.push({ cidrs: [...new Set(cidrs as string[])].sort(), ports: [...new Set(ports as number[])].sort((a, b) => a - b) });
+    else egress.push({ cidrs: [...new Set(cidrs as string[])].sort(), ports: [...new Set(ports as number[])].sort((a, b) => a - b), protocol: (r.protocol as AgentProtocol | undefined) ?? 'TCP' });
   }
   if (n.apiserver !== undefined && typeof n.apiserver !== 'boolean') v.error(path, 'daemonset.network', `network.apiserver is ${describeValue(n.apiserver)}, not true or false`, fix);
   return { ...(ingressPorts ? { ingressPorts } : {}), egress, ...(typeof n.apiserver === 'boolean' ? { apiserver: n.apiserver } : {}) };
@@ -428,6 +431,7 @@ const WILDCARD = '*';
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const MOUNT_PROPAGATIONS: readonly string[] = ['None', 'HostToContainer', 'Bidirectional'];
+const PROTOCOLS: readonly AgentProtocol[] = ['TCP', 'UDP', 'SCTP'];
 
 
 /** Resolves the fleet's clusters, their pools and the required DaemonSets, reporting each bad prop. */

@@ -38,7 +38,12 @@ export interface DaemonSetPort {
   readonly containerPort: number;
   /** Expose on the node's IP at this port (1–65535). @default - not exposed on the host */
   readonly hostPort?: number;
+  /** Transport protocol (a statsd or node-local DNS agent listens on UDP). @default 'TCP' */
+  readonly protocol?: AgentProtocol;
 }
+
+/** A transport protocol of a port, as Kubernetes names it. */
+export type AgentProtocol = 'TCP' | 'UDP' | 'SCTP';
 
 /** An RBAC rule granted to the agent's service account, cluster-wide. */
 export interface AgentPolicyRule {
@@ -54,8 +59,10 @@ export interface AgentPolicyRule {
 export interface AgentEgress {
   /** Address blocks of the peers (CIDRs, not the whole internet). */
   readonly cidrs: readonly string[];
-  /** TCP ports on those peers (1–65535). */
+  /** Ports on those peers (1–65535). */
   readonly ports: readonly number[];
+  /** Transport protocol of those ports (declare a second entry for the same peers on another protocol). @default 'TCP' */
+  readonly protocol?: AgentProtocol;
 }
 
 /**

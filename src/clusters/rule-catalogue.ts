@@ -266,12 +266,12 @@ export const CLUSTERS_RULES = ruleCatalogue('clusters', {
     severity: 'error',
   },
   'daemonset.ports': {
-    summary: 'a node agent\'s ports are a list of uniquely named ports with numbers from 1 to 65535',
-    fix: 'name each port once and use port numbers from 1 to 65535',
+    summary: 'a node agent\'s ports are a list of uniquely named ports with numbers from 1 to 65535 over TCP, UDP or SCTP',
+    fix: 'name each port once, use port numbers from 1 to 65535 and a protocol of TCP, UDP or SCTP (default TCP)',
     severity: 'error',
   },
   'daemonset.network': {
-    summary: 'a node agent\'s network names its own ports for ingress and egress to address blocks (not the whole internet) on ports from 1 to 65535',
+    summary: 'a node agent\'s network names its own ports for ingress and egress to address blocks (not the whole internet) on ports from 1 to 65535 over TCP, UDP or SCTP',
     fix: "declare { ingressPorts: ['metrics'], egress: [{ cidrs: ['10.20.0.0/16'], ports: [443] }], apiserver: true } with the agent's own port names",
     severity: 'error',
   },

@@ -8,7 +8,7 @@ import { ClusterCapacity } from './capacity';
 import { Cluster, ClusterRole } from './cluster';
 import { KubeProxySpec } from './kube-proxy';
 import { KubernetesPool } from './kubernetes-pool';
-import { AgentPolicyRule, DaemonSetPort, HostPathMount, RequiredDaemonSet } from './required-daemonset';
+import { AgentPolicyRule, AgentProtocol, DaemonSetPort, HostPathMount, RequiredDaemonSet } from './required-daemonset';
 import { ResourceAmounts } from '../core/resources';
 import { ZoneShare } from '../machines/maintenance-zones';
 import { NodeProfile, NodeTaint } from '../machines/node-profile';
@@ -37,8 +37,8 @@ export interface DaemonSetSpec {
   readonly cpuLimitMillis: number;
   /** Host directories (`readOnly` defaults to true). Default `[]`. */
   readonly hostPaths: ReadonlyArray<HostPathMount & { readonly readOnly: boolean }>;
-  /** Container ports. Default `[]`. */
-  readonly ports: readonly DaemonSetPort[];
+  /** Container ports, each with its protocol (default `'TCP'`). Default `[]`. */
+  readonly ports: ReadonlyArray<DaemonSetPort & { readonly protocol: AgentProtocol }>;
   /** Runs privileged. Default false. */
   readonly privileged: boolean;
   /** Runs as root (uid 0): asked for, or implied by `privileged`. Default false. */
@@ -52,7 +52,7 @@ export interface DaemonSetSpec {
   /** Port names open to ingress. Default: every port. */
   readonly ingressPorts: readonly string[];
   /** Egress beside DNS and the apiserver. Default `[]`. */
-  readonly egress: ReadonlyArray<{ readonly cidrs: readonly string[]; readonly ports: readonly number[] }>;
+  readonly egress: ReadonlyArray<{ readonly cidrs: readonly string[]; readonly ports: readonly number[]; readonly protocol: AgentProtocol }>;
   /** Egress to the apiserver. Default: `clusterRules` is not empty. */
   readonly apiserverAccess: boolean;
   /** HTTP readiness probe; `undefined` for none. */

@@ -31,7 +31,7 @@ export const KUBE_APISERVER_PORT = 6443;
 /** A port of a platform allowance. @internal */
 export interface PlatformPort {
   readonly port: number;
-  readonly protocol: 'TCP' | 'UDP';
+  readonly protocol: 'TCP' | 'UDP' | 'SCTP';
 }
 
 /** One allowance of a platform namespace's pods. @internal */

@@ -6,12 +6,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { ObjectIdentity, OUTPUT_MARKER, identityKey } from './layout';
+import { CONTROL_PLANE_DIR, ObjectIdentity, OUTPUT_MARKER, identityKey } from './layout';
 import { readEmittedYaml } from './yaml-reader';
 
 /** An object found in an output directory. */
 export interface OutputObject {
-  /** Identity key (see {@link identityKey}). */
+  /**
+   * Identity key (see {@link identityKey}). An object of a cluster's control-plane node files (a static
+   * pod, which every control-plane host runs under the same name) is keyed by its file's directory too.
+   */
   readonly key: string;
   /** Cluster: the first directory of its file's path. */
   readonly cluster: string;
@@ -25,7 +28,7 @@ export interface OutputObject {
 export interface OutputTree {
   /** Relative path → content of every file (the marker excluded), sorted by path. */
   readonly files: ReadonlyMap<string, string>;
-  /** Every Kubernetes API object, by identity key, sorted by key. */
+  /** Every Kubernetes API object, by identity key (per host for control-plane node files), sorted by key. */
   readonly objects: ReadonlyMap<string, OutputObject>;
   /** Files that could not be parsed as YAML, with the parser's message. */
   readonly unreadable: ReadonlyArray<{ file: string; problem: string }>;
@@ -117,6 +120,10 @@ function cmp(a: string, b: string): number {
 
 function add(objects: Map<string, OutputObject>, cluster: string, file: string, o: OutputObject['object']): void {
   const id: ObjectIdentity = { apiVersion: o.apiVersion, kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name };
-  const key = identityKey(cluster, id);
+  // a static pod's identity is its host's: kube-system/kube-apiserver is one
+  // object on each control-plane host, each in its own directory
+  const key = file.startsWith(`${cluster}/${CONTROL_PLANE_DIR}/`)
+    ? `${identityKey(cluster, id)}|${file.slice(0, file.lastIndexOf('/'))}`
+    : identityKey(cluster, id);
   objects.set(key, { key, cluster, file, object: o });
 }

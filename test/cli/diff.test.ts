@@ -36,11 +36,14 @@ describe('cdk8s-fleet diff', () => {
     expect(out).toContain('cluster hub:');
     expect(out).toContain('  + KubernetesPool prod-1-batch');
     expect(out).toContain('~ kustomization.yaml'.replace('~ ', '~ hub/'));
-    expect(out).toMatch(/total: \d+ added, 4 changed, 1 removed object\(s\)/);
+    expect(out).toMatch(/total: \d+ added, 8 changed, 1 removed object\(s\)/);
     // the control plane's sizing record follows the pool added to the cluster, and so do the
     // memory of the controller manager and the scheduler, sized from the node count
     expect(out).toMatch(/~ ControlPlaneSizing prod-1\n\s+spec.apiserver.inflightWhy[\s\S]*spec.controllerManager.memoryLimitMiB[\s\S]*spec.nodes/);
-    expect(out).toMatch(/~ Pod kube-system\/kube-controller-manager\n {6}spec\.containers\[name=kube-controller-manager\]\.resources\.limits\.memory\n/);
+    // on each of the three control-plane hosts, each host's static pod on its own
+    for (const host of [1, 2, 3]) {
+      expect(out).toMatch(new RegExp(`~ Pod kube-system/kube-controller-manager \\(control-plane/static-pods/apiserver-${host}\\)\n {6}spec\\.containers\\[name=kube-controller-manager\\]\\.resources\\.limits\\.memory\n`));
+    }
     // nothing about unchanged objects
     expect(out).not.toContain('log-shipper-general');
   });
@@ -52,12 +55,13 @@ describe('cdk8s-fleet diff', () => {
     const prod = d.clusters.find((c: any) => c.cluster === 'prod-1');
     expect(prod.changed).toEqual([
       expect.objectContaining({ kind: 'ControlPlaneSizing', name: 'prod-1', file: 'prod-1/control-plane/sizing.yaml' }),
-      ...['kube-controller-manager', 'kube-scheduler'].map(name => expect.objectContaining({
+      ...[1, 2, 3].flatMap(host => ['kube-controller-manager', 'kube-scheduler'].map(name => expect.objectContaining({
         kind: 'Pod',
         namespace: 'kube-system',
         name,
+        file: `prod-1/control-plane/static-pods/apiserver-${host}/${name}.yaml`,
         fields: [`spec.containers[name=${name}].resources.limits.memory`, `spec.containers[name=${name}].resources.requests.memory`],
-      })),
+      }))),
       expect.objectContaining({
         kind: 'Deployment',
         namespace: 'web',

@@ -117,8 +117,57 @@ describe('the system namespace is locked down', () => {
   });
 });
 
+function udpSetup() {
+  const s = smallFleet();
+  const statsd = new RequiredDaemonSet(s.fleet, 'statsd', {
+    image: 'registry.internal/statsd:0.10.2',
+    resources: { cpu: Cpu.millis(50), memory: Size.mebibytes(64) },
+    ports: [{ name: 'statsd', containerPort: 8125, protocol: 'UDP' }, { name: 'statsd-tcp', containerPort: 8125 }, { name: 'metrics', containerPort: 9102 }],
+    network: { egress: [{ cidrs: ['10.30.0.0/16'], ports: [514], protocol: 'UDP' }, { cidrs: ['10.30.0.0/16'], ports: [6514] }] },
+  });
+  s.cluster.addPool('edge', { nodeProfile: s.general, capacity: 20, requiredDaemonSets: [statsd] });
+  const result = s.fleet.synthesize();
+  const inSystem = result.objects.filter(o => o.cluster === s.cluster.clusterName && o.object.metadata.namespace === 'fleet-system');
+  return { result, inSystem, policy: (name: string) => inSystem.find(o => o.object.kind === 'NetworkPolicy' && o.object.metadata.name === name)?.object as any };
+}
+
+describe('an agent\'s ports and peers over UDP', () => {
+  test('the container ports and the policies carry each port\'s protocol; TCP stays the default', () => {
+    const { inSystem, policy } = udpSetup();
+    const ds = inSystem.find(o => o.object.kind === 'DaemonSet' && o.object.metadata.name === 'statsd-edge')!.object as any;
+    expect(ds.spec.template.spec.containers[0].ports).toEqual([
+      { name: 'statsd', containerPort: 8125, protocol: 'UDP' },
+      { name: 'statsd-tcp', containerPort: 8125, protocol: 'TCP' },
+      { name: 'metrics', containerPort: 9102, protocol: 'TCP' },
+    ]);
+    expect(policy('allow-statsd-ingress').spec.ingress).toEqual([{ ports: [{ port: 8125, protocol: 'TCP' }, { port: 8125, protocol: 'UDP' }, { port: 9102, protocol: 'TCP' }] }]);
+    expect(policy('allow-statsd-egress-0').spec.egress).toEqual([{ to: [{ ipBlock: { cidr: '10.30.0.0/16' } }], ports: [{ port: 514, protocol: 'UDP' }] }]);
+    expect(policy('allow-statsd-egress-1').spec.egress).toEqual([{ to: [{ ipBlock: { cidr: '10.30.0.0/16' } }], ports: [{ port: 6514, protocol: 'TCP' }] }]);
+  });
+
+  test('a protocol Kubernetes does not know is reported on the port and on the egress entry', () => {
+    const s = smallFleet();
+    const bad = new RequiredDaemonSet(s.fleet, 'bad', {
+      image: 'r/bad:1.0.0',
+      resources: { cpu: Cpu.millis(50), memory: Size.mebibytes(64) },
+      ports: [{ name: 'metrics', containerPort: 9000, protocol: 'udp' as never }],
+      network: { egress: [{ cidrs: ['10.0.0.0/8'], ports: [514], protocol: 'QUIC' as never }] },
+    });
+    s.cluster.addPool('other', { nodeProfile: s.general, capacity: 20, requiredDaemonSets: [bad] });
+    const errors = synthErrors(s.fleet).violations.filter(x => x.rule === 'daemonset.ports' || x.rule === 'daemonset.network');
+    expect(errors.map(e => [e.rule, e.message])).toEqual(expect.arrayContaining([
+      ['daemonset.ports', "ports[0]: protocol 'udp' is not one of TCP, UDP, SCTP"],
+      ['daemonset.network', "network.egress[0]: protocol 'QUIC' is not one of TCP, UDP, SCTP"],
+    ]));
+    expect(errors).toHaveLength(2);
+  });
+});
+
 describeWithSchemas('the system namespace policies are schema-valid', () => {
   test('strict Kubernetes schemas', () => {
     expect(validateAll(setup().result.objects)).toEqual([]);
+  });
+  test('strict Kubernetes schemas, with UDP ports and peers', () => {
+    expect(validateAll(udpSetup().result.objects)).toEqual([]);
   });
 });

@@ -46,204 +46,219 @@ const hostileNumber = fc.constantFrom(...HOSTILE_NUMBERS);
 const hostileString = fc.constantFrom(...HOSTILE_STRINGS);
 const wrongType = fc.constantFrom(...WRONG_TYPES);
 
-/** Mostly `good`, sometimes a hostile value of the same kind, rarely the wrong type. */
-function prop<T>(good: fc.Arbitrary<T>, hostile: fc.Arbitrary<unknown>): fc.Arbitrary<T> {
-  return fc.oneof(
-    { weight: 40, arbitrary: good as fc.Arbitrary<unknown> },
-    { weight: 2, arbitrary: hostile },
+/**
+ * The generator of fleet descriptions. `hostile`: props are mostly good, sometimes hostile, rarely
+ * of the wrong type; otherwise every prop takes a good value, so the cases that remain invalid are
+ * the ones the combination of good props (and the rare hostile choices of which object to name) makes invalid.
+ */
+function fleetSpecArbitrary(hostile: boolean) {
+  /** Mostly `good`, sometimes a hostile value of the same kind, rarely the wrong type. */
+  function prop<T>(good: fc.Arbitrary<T>, bad: fc.Arbitrary<unknown>): fc.Arbitrary<T> {
+    if (!hostile) return good;
+    return fc.oneof(
+      { weight: 40, arbitrary: good as fc.Arbitrary<unknown> },
+      { weight: 2, arbitrary: bad },
+      { weight: 1, arbitrary: wrongType },
+    ) as fc.Arbitrary<T>;
+  }
+  const num = (good: fc.Arbitrary<number>) => prop(good, hostileNumber);
+  const str = (good: fc.Arbitrary<string>) => prop(good, hostileString);
+  /** An optional prop: absent one time in `absentOneIn`. */
+  function opt<T>(a: fc.Arbitrary<T>, absentOneIn = 2): fc.Arbitrary<T | undefined> {
+    return fc.option(a, { freq: absentOneIn, nil: undefined });
+  }
+  /** A prop that is mostly absent. */
+  function rare<T>(a: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> {
+    return fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: a });
+  }
+
+  /** A time: mostly `good`, sometimes a Duration the output cannot take (a fraction, far too long), rarely the wrong type. */
+  const duration = (good: Duration) =>
+    prop(fc.constant(good), fc.constantFrom<unknown>(Duration.millis(1500), Duration.days(100_000), Duration.seconds(0)));
+
+  /** A CPU quantity: built with the public factories, hostile amounts included. */
+  const cpu = !hostile ? fc.integer({ min: 50, max: 500 }).map(m => Cpu.millis(m)) : fc.oneof(
+    { weight: 30, arbitrary: fc.integer({ min: 50, max: 500 }).map(m => Cpu.millis(m)) },
+    { weight: 2, arbitrary: hostileNumber.map(n => Cpu.millis(n)) },
+    { weight: 2, arbitrary: hostileNumber.map(n => Cpu.units(n)) },
+    { weight: 1, arbitrary: wrongType.map(w => ({ amount: w }) as unknown as Cpu) },
+  );
+  /** A memory quantity (cdk8s refuses negative sizes itself, so the hostile ones are NaN, ∞, huge). */
+  const memory = (goodMiB: fc.Arbitrary<number>) => !hostile ? goodMiB.map(m => Size.mebibytes(m)) : fc.oneof(
+    { weight: 30, arbitrary: goodMiB.map(m => Size.mebibytes(m)) },
+    { weight: 2, arbitrary: fc.constantFrom(NaN, Infinity, 1e308, 2 ** 53, 0, 0.5).map(n => Size.gibibytes(n)) },
+    { weight: 1, arbitrary: wrongType.map(w => w as unknown as Size) },
+  );
+
+  // ---------------------------------------------------------------------------
+  // a fleet description: plain data, built into constructs per case
+
+  const zones = !hostile ? fc.integer({ min: 1, max: 3 }) as fc.Arbitrary<number | readonly string[]> : fc.oneof(
+    { weight: 20, arbitrary: fc.integer({ min: 1, max: 3 }) as fc.Arbitrary<number | readonly string[]> },
+    { weight: 4, arbitrary: fc.constantFrom<readonly string[]>(['a', 'b'], ['mz-1'], ['z1', 'z2', 'z3']) },
+    { weight: 2, arbitrary: hostileNumber },
+    { weight: 1, arbitrary: fc.constantFrom<readonly string[]>([], ['a', 'a'], ['Bad Zone'], Array.from({ length: 70 }, (_, i) => `z${i}`)) },
     { weight: 1, arbitrary: wrongType },
-  ) as fc.Arbitrary<T>;
-}
-const num = (good: fc.Arbitrary<number>) => prop(good, hostileNumber);
-const str = (good: fc.Arbitrary<string>) => prop(good, hostileString);
-/** An optional prop: absent one time in `absentOneIn`. */
-function opt<T>(a: fc.Arbitrary<T>, absentOneIn = 2): fc.Arbitrary<T | undefined> {
-  return fc.option(a, { freq: absentOneIn, nil: undefined });
-}
-/** A prop that is mostly absent. */
-function rare<T>(a: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> {
-  return fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: a });
-}
+  );
+  const version = str(fc.constantFrom('1.28.9', '1.29.4', '1.30.2', '1.31.0'));
+  const name = (base: string) => str(fc.constantFrom(base, `${base}-2`));
 
-/** A time: mostly `good`, sometimes a Duration the output cannot take (a fraction, far too long), rarely the wrong type. */
-const duration = (good: Duration) =>
-  prop(fc.constant(good), fc.constantFrom<unknown>(Duration.millis(1500), Duration.days(100_000), Duration.seconds(0)));
-
-/** A CPU quantity: built with the public factories, hostile amounts included. */
-const cpu = fc.oneof(
-  { weight: 30, arbitrary: fc.integer({ min: 50, max: 500 }).map(m => Cpu.millis(m)) },
-  { weight: 2, arbitrary: hostileNumber.map(n => Cpu.millis(n)) },
-  { weight: 2, arbitrary: hostileNumber.map(n => Cpu.units(n)) },
-  { weight: 1, arbitrary: wrongType.map(w => ({ amount: w }) as unknown as Cpu) },
-);
-/** A memory quantity (cdk8s refuses negative sizes itself, so the hostile ones are NaN, ∞, huge). */
-const memory = (goodMiB: fc.Arbitrary<number>) => fc.oneof(
-  { weight: 30, arbitrary: goodMiB.map(m => Size.mebibytes(m)) },
-  { weight: 2, arbitrary: fc.constantFrom(NaN, Infinity, 1e308, 2 ** 53, 0, 0.5).map(n => Size.gibibytes(n)) },
-  { weight: 1, arbitrary: wrongType.map(w => w as unknown as Size) },
-);
-
-// ---------------------------------------------------------------------------
-// a fleet description: plain data, built into constructs per case
-
-const zones = fc.oneof(
-  { weight: 20, arbitrary: fc.integer({ min: 1, max: 3 }) as fc.Arbitrary<number | readonly string[]> },
-  { weight: 4, arbitrary: fc.constantFrom<readonly string[]>(['a', 'b'], ['mz-1'], ['z1', 'z2', 'z3']) },
-  { weight: 2, arbitrary: hostileNumber },
-  { weight: 1, arbitrary: fc.constantFrom<readonly string[]>([], ['a', 'a'], ['Bad Zone'], Array.from({ length: 70 }, (_, i) => `z${i}`)) },
-  { weight: 1, arbitrary: wrongType },
-);
-const version = str(fc.constantFrom('1.28.9', '1.29.4', '1.30.2', '1.31.0'));
-const name = (base: string) => str(fc.constantFrom(base, `${base}-2`));
-
-const fleetSpec = fc.record({
-  zones,
-  version,
-  systemNamespace: opt(name('fleet-system')),
-  hub: opt(fc.record({ name: opt(name('hub')), region: opt(name('global')), kubernetesVersion: opt(version) })),
-  profile: fc.record({
-    name: name('general'),
-    cpuCores: num(fc.integer({ min: 4, max: 64 })),
-    memory: memory(fc.integer({ min: 16, max: 256 }).map(g => g * 1024)),
-    gpus: opt(num(fc.integer({ min: 0, max: 2 }))),
-    sku: opt(name('sku')),
-    gpuResourceName: opt(str(fc.constantFrom('nvidia.com/gpu', 'amd.com/gpu'))),
-    localSsd: opt(memory(fc.constant(4 * 1024 * 1024)), 5),
-    nodeConfig: rare(fc.record({
-      kubeletVersion: rare(str(fc.constantFrom('1.28.9', '1.27.3'))),
-      maxPods: opt(num(fc.integer({ min: 10, max: 110 }))),
-      kubeReserved: opt(fc.record({ cpu, memory: memory(fc.constant(1024)) })),
-      systemReserved: opt(fc.record({ cpu, memory: memory(fc.constant(512)) })),
-      evictionHard: opt(fc.record({
-        memoryAvailable: opt(memory(fc.constant(500))),
-        nodefsAvailablePercent: opt(num(fc.integer({ min: 5, max: 15 }))),
-      })),
-      cpuManagerPolicy: opt(str(fc.constantFrom('none', 'static'))),
-      topologyManagerPolicy: opt(str(fc.constantFrom('none', 'best-effort'))),
-      rotateCertificates: opt(prop(fc.constant(true), fc.constant(false))),
-      featureGates: opt(prop(fc.constant({ GracefulNodeShutdown: true }), fc.constant({ 'bad gate': 'yes' }))),
-    }, { requiredKeys: [] })),
-    taints: opt(prop(fc.constant([{ key: 'dedicated', value: 'general', effect: 'NoSchedule' }]), fc.constant([{ key: 'Bad Key!', effect: 'Sometimes' }]))),
-    nodeLabels: opt(prop(fc.constant({ team: 'infra' }), fc.constant({ 'bad key': 'x'.repeat(80) }))),
-  }),
-  agent: opt(fc.record({
-    name: name('log-shipper'),
-    image: str(fc.constantFrom('registry.internal/log-shipper:1.0.0', 'r/agent@sha256:' + 'a'.repeat(64))),
-    cpu,
-    memory: memory(fc.integer({ min: 64, max: 512 })),
-    cpuLimit: rare(prop(fc.constant(Cpu.units(2)), cpu)),
-    maxUnavailable: opt(prop(fc.constantFrom<number | string>('10%', 1, '25%'), fc.constantFrom<unknown>('50%', 0, -1, NaN, '1e9%', 2.5))),
-    ports: opt(prop(fc.constant([{ name: 'metrics', containerPort: 9100 }]), fc.constant([{ name: 'Metrics_Port_Too_Long', containerPort: 70000 }]))),
-    hostPaths: opt(prop(fc.constant([{ name: 'logs', hostPath: '/var/log', mountPath: '/host/logs' }]), fc.constant([{ name: 'x', hostPath: 'relative', mountPath: 5 }]))),
-    env: opt(prop(fc.constant({ LOG_LEVEL: 'info' }), fc.constant({ '1BAD': 3 }))),
-    runAsRoot: opt(prop(fc.constant(false), fc.constant(true))),
-    clusterRules: opt(prop(fc.constant([{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }]), fc.constant([{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }]))),
-  }, { requiredKeys: ['name', 'image', 'cpu', 'memory'] })),
-  cluster: fc.record({
-    name: name('prod-1'),
-    region: name('lva1'),
-    kubernetesVersion: rare(version),
-    openKruise: opt(prop(fc.boolean(), fc.constant('yes'))),
-    labels: opt(prop(fc.constant({ tier: 'prod' }), fc.constant({ '': '' }))),
-  }),
-  pool: fc.record({
-    name: name('general'),
-    capacity: num(fc.integer({ min: 3, max: 60 })),
-    minNodesPerZone: opt(num(fc.integer({ min: 0, max: 2 }))),
-    maintenanceZones: rare(prop(fc.constant(undefined), fc.constantFrom<unknown>(['nowhere'], [], ['mz-01', 'mz-01'], ['mz-01']))),
-    profileByName: fc.boolean(),
-    secondPool: fc.constantFrom('none', 'none', 'distinct', 'distinct', 'same-name'),
-    /** An agent required by the verb: the fleet's own (again), one of another fleet, or not an agent. */
-    addAgent: rare(fc.constantFrom('own', 'foreign', 'not-an-agent')),
-  }),
-  controlPlane: opt(fc.record({
-    domain: opt(str(fc.constant('prod-1.lva1.k8s.internal'))),
-    replicas: opt(num(fc.constantFrom(1, 3, 5))),
-    members: opt(num(fc.constantFrom(1, 3, 5))),
-    eventsMembers: opt(num(fc.constantFrom(3))),
-    splitEvents: opt(prop(fc.boolean(), fc.constant('no'))),
-    quotaBackendBytes: opt(num(fc.constant(4 * 1024 ** 3))),
-    roundTripMillis: opt(num(fc.integer({ min: 1, max: 50 }))),
-    maxRequestsInflight: opt(num(fc.constant(800))),
-    goawayChance: opt(num(fc.constant(0.001))),
-    auditMaxAgeDays: opt(num(fc.constant(30))),
-    schedule: opt(str(fc.constant('17 * * * *'))),
-    retentionDays: opt(num(fc.constant(14))),
-    // no backup at all (the control-plane.backup.none warning) or an object store whose one required field is the bucket
-    backedUp: fc.boolean(),
-    bucket: str(fc.constant('etcd-backups')),
-    certificateLifetimeHours: opt(num(fc.constant(720))),
-    certificateLifetime: rare(duration(Duration.days(30))),
-    roundTrip: rare(duration(Duration.millis(10))),
-    shares: opt(num(fc.constant(20))),
-    acknowledgeNodesAbove5000: opt(num(fc.constant(6000))),
-    unsafeProfiling: opt(prop(fc.constant(true), fc.constant('yes'))),
-    extraResources: rare(prop(fc.constant(['configmaps']), fc.constantFrom<unknown>(5, 'configmaps', [null], ['Bad Resource']))),
-  }, { requiredKeys: [] })),
-  template: fc.boolean(),
-  templateMaxCanary: opt(num(fc.constantFrom(10, 25))),
-  templateProps: fc.record({
-    sidecarCpu: cpu,
-    sidecarName: name('proxy'),
-    sidecars: rare(fc.constantFrom<unknown>('proxy', [null], [{ name: 'proxy' }])),
-    registry: rare(str(fc.constant('registry.internal/apps'))),
-    terminationGracePeriodSeconds: rare(num(fc.constant(30))),
-    terminationGracePeriod: rare(duration(Duration.seconds(30))),
-    podLabels: rare(prop(fc.constant({ 'fleet.cdk8s.io/pki': 'enabled' }), fc.constant({ 'a b': 'c' }))),
-    minAppCpu: rare(cpu),
-    priorityClasses: rare(prop(fc.constant([{ name: 'fleet-stateless', value: 1000, description: 'apps' }, { name: 'fleet-stateful', value: 2000, description: 'data' }]),
-      fc.constant([{ name: 'system-x', value: 2 ** 53, description: 5 }]))),
-  }, { requiredKeys: ['sidecarCpu', 'sidecarName'] }),
-  app: opt(fc.record({
-    app: name('feed'),
-    tenant: str(fc.constantFrom('stateless', 'batch')),
-    namespace: opt(name('feed')),
-    reserveCpu: opt(cpu),
-    reservePods: opt(num(fc.integer({ min: 0, max: 10 }))),
-    headroom: opt(num(fc.integer({ min: 0, max: 50 }))),
-    owners: opt(prop(fc.constant(['feed-team']), fc.constant(['']))),
-    authorization: opt(prop(fc.constant([{ role: 'deployer', groups: ['feed-team'] }]), fc.constant([{ role: 'god', groups: ['system:authenticated'] }]))),
-    ingressPort: opt(num(fc.constant(8080))),
-    /** grant(): to a group, to nobody, to a subject that is not one, to everybody; allowFrom(): itself, another fleet's namespace, not a namespace. */
-    grant: rare(fc.constantFrom('group', 'nobody', 'not-a-subject', 'system:authenticated')),
-    allowFrom: rare(fc.constantFrom('self', 'foreign', 'not-a-namespace')),
-    pin: rare(fc.constantFrom('own', 'hub', 'foreign', 'not-a-cluster')),
-    deployment: opt(fc.record({
-      application: name('feed'),
-      appVersion: str(fc.constantFrom('1.42.0', '2026.11.20')),
-      replicas: num(fc.integer({ min: 20, max: 40 })),
+  const fleetSpec = fc.record({
+    zones,
+    version,
+    systemNamespace: opt(name('fleet-system')),
+    hub: opt(fc.record({ name: opt(name('hub')), region: opt(name('global')), kubernetesVersion: opt(version) })),
+    profile: fc.record({
+      name: name('general'),
+      cpuCores: num(fc.integer({ min: 4, max: 64 })),
+      memory: memory(fc.integer({ min: 16, max: 256 }).map(g => g * 1024)),
+      gpus: opt(num(fc.integer({ min: 0, max: 2 }))),
+      sku: opt(name('sku')),
+      gpuResourceName: opt(str(fc.constantFrom('nvidia.com/gpu', 'amd.com/gpu'))),
+      localSsd: opt(memory(fc.constant(4 * 1024 * 1024)), 5),
+      nodeConfig: rare(fc.record({
+        kubeletVersion: rare(str(fc.constantFrom('1.28.9', '1.27.3'))),
+        maxPods: opt(num(fc.integer({ min: 10, max: 110 }))),
+        kubeReserved: opt(fc.record({ cpu, memory: memory(fc.constant(1024)) })),
+        systemReserved: opt(fc.record({ cpu, memory: memory(fc.constant(512)) })),
+        evictionHard: opt(fc.record({
+          memoryAvailable: opt(memory(fc.constant(500))),
+          nodefsAvailablePercent: opt(num(fc.integer({ min: 5, max: 15 }))),
+        })),
+        cpuManagerPolicy: opt(str(fc.constantFrom('none', 'static'))),
+        topologyManagerPolicy: opt(str(fc.constantFrom('none', 'best-effort'))),
+        rotateCertificates: opt(prop(fc.constant(true), fc.constant(false))),
+        featureGates: opt(prop(fc.constant({ GracefulNodeShutdown: true }), fc.constant({ 'bad gate': 'yes' }))),
+      }, { requiredKeys: [] })),
+      taints: opt(prop(fc.constant([{ key: 'dedicated', value: 'general', effect: 'NoSchedule' }]), fc.constant([{ key: 'Bad Key!', effect: 'Sometimes' }]))),
+      nodeLabels: opt(prop(fc.constant({ team: 'infra' }), fc.constant({ 'bad key': 'x'.repeat(80) }))),
+    }),
+    agent: opt(fc.record({
+      name: name('log-shipper'),
+      image: str(fc.constantFrom('registry.internal/log-shipper:1.0.0', 'r/agent@sha256:' + 'a'.repeat(64))),
       cpu,
-      memory: memory(fc.integer({ min: 512, max: 4096 })),
-      gpus: opt(num(fc.constant(0))),
-      port: opt(num(fc.constant(8080))),
-      canaryPercent: opt(num(fc.constantFrom(5, 10))),
-      maxSurge: opt(prop(fc.constantFrom<number | string>('25%', 2), fc.constantFrom<unknown>('250%', -1, NaN, 1e308))),
-      minReadySeconds: opt(num(fc.constant(10))),
-      env: opt(prop(fc.constant({ MODE: 'prod' }), fc.constant({ 'BAD NAME': 'x' }))),
-      config: opt(prop(fc.constant({ 'app.properties': 'a=1\n' }), fc.constant({ 'bad/key': 'x' }))),
-      probePeriod: opt(num(fc.constant(10))),
-      minReady: rare(duration(Duration.seconds(10))),
-      probeTimeout: rare(duration(Duration.seconds(2))),
-    }, { requiredKeys: ['application', 'appVersion', 'replicas', 'cpu', 'memory'] })),
-    stateful: opt(fc.record({
-      replicas: num(fc.integer({ min: 1, max: 6 })),
-      storage: memory(fc.constant(100 * 1024)),
-      acmEndpoint: str(fc.constant('https://acm.internal/clusters/kv')),
-    })),
-  }, { requiredKeys: ['app', 'tenant'] })),
-  guardrails: opt(fc.record({
-    maxSurgePercent: opt(num(fc.constant(50))),
-    maxCanaryPercent: opt(num(fc.constant(25))),
-    maxScaleDownFraction: opt(num(fc.constant(0.5))),
-    protectedLabel: opt(str(fc.constant('fleet.cdk8s.io/protected'))),
-    exemptions: rare(prop(fc.constant([{ rule: 'scale-down', target: 'prod-1/feed/feed', reason: 'migration' }]), fc.constantFrom<unknown>([{ rule: 'nope' }], 'all', [null]))),
-    severities: rare(prop(fc.constant({ 'max-surge': 'warning' }), fc.constantFrom<unknown>({ 'max-surge': 'fatal' }, { unknown: 'error' }))),
-    platformIdentities: rare(prop(fc.constant(['system:serviceaccount:argocd:argocd-application-controller']), fc.constantFrom<unknown>(['*'], [''], 'admin'))),
-  }, { requiredKeys: [] })),
-  /** `'file'`: a lock file beside the output (written by a successful synth()); the others are hostile. */
-  lockFile: rare(fc.constantFrom<unknown>('file', 'file', '', 42)),
-  lock: opt(prop(fc.constant({ feed: { cluster: 'prod-1', namespace: 'feed', nodeProfile: 'general' } }), fc.constant({ feed: { cluster: 'Nowhere', namespace: '', nodeProfile: 5 } }))),
-});
+      memory: memory(fc.integer({ min: 64, max: 512 })),
+      cpuLimit: rare(prop(fc.constant(Cpu.units(2)), cpu)),
+      maxUnavailable: opt(prop(fc.constantFrom<number | string>('10%', 1, '25%'), fc.constantFrom<unknown>('50%', 0, -1, NaN, '1e9%', 2.5))),
+      ports: opt(prop(fc.constant([{ name: 'metrics', containerPort: 9100 }]), fc.constant([{ name: 'Metrics_Port_Too_Long', containerPort: 70000 }]))),
+      hostPaths: opt(prop(fc.constant([{ name: 'logs', hostPath: '/var/log', mountPath: '/host/logs' }]), fc.constant([{ name: 'x', hostPath: 'relative', mountPath: 5 }]))),
+      env: opt(prop(fc.constant({ LOG_LEVEL: 'info' }), fc.constant({ '1BAD': 3 }))),
+      runAsRoot: opt(prop(fc.constant(false), fc.constant(true))),
+      clusterRules: opt(prop(fc.constant([{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }]), fc.constant([{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }]))),
+    }, { requiredKeys: ['name', 'image', 'cpu', 'memory'] })),
+    cluster: fc.record({
+      name: name('prod-1'),
+      region: name('lva1'),
+      kubernetesVersion: rare(version),
+      openKruise: opt(prop(fc.boolean(), fc.constant('yes'))),
+      labels: opt(prop(fc.constant({ tier: 'prod' }), fc.constant({ '': '' }))),
+    }),
+    pool: fc.record({
+      name: name('general'),
+      capacity: num(fc.integer({ min: 3, max: 60 })),
+      minNodesPerZone: opt(num(fc.integer({ min: 0, max: 2 }))),
+      maintenanceZones: rare(prop(fc.constant(undefined), fc.constantFrom<unknown>(['nowhere'], [], ['mz-01', 'mz-01'], ['mz-01']))),
+      profileByName: fc.boolean(),
+      secondPool: fc.constantFrom('none', 'none', 'distinct', 'distinct', 'same-name'),
+      /** An agent required by the verb: the fleet's own (again), one of another fleet, or not an agent. */
+      addAgent: rare(fc.constantFrom('own', 'foreign', 'not-an-agent')),
+    }),
+    controlPlane: opt(fc.record({
+      domain: opt(str(fc.constant('prod-1.lva1.k8s.internal'))),
+      replicas: opt(num(fc.constantFrom(1, 3, 5))),
+      members: opt(num(fc.constantFrom(1, 3, 5))),
+      eventsMembers: opt(num(fc.constantFrom(3))),
+      splitEvents: opt(prop(fc.boolean(), fc.constant('no'))),
+      quotaBackendBytes: opt(num(fc.constant(4 * 1024 ** 3))),
+      roundTripMillis: opt(num(fc.integer({ min: 1, max: 50 }))),
+      maxRequestsInflight: opt(num(fc.constant(800))),
+      goawayChance: opt(num(fc.constant(0.001))),
+      auditMaxAgeDays: opt(num(fc.constant(30))),
+      schedule: opt(str(fc.constant('17 * * * *'))),
+      retentionDays: opt(num(fc.constant(14))),
+      // no backup at all (the control-plane.backup.none warning) or an object store whose one required field is the bucket
+      backedUp: fc.boolean(),
+      bucket: str(fc.constant('etcd-backups')),
+      certificateLifetimeHours: opt(num(fc.constant(720))),
+      certificateLifetime: rare(duration(Duration.days(30))),
+      roundTrip: rare(duration(Duration.millis(10))),
+      shares: opt(num(fc.constant(20))),
+      acknowledgeNodesAbove5000: opt(num(fc.constant(6000))),
+      unsafeProfiling: opt(prop(fc.constant(true), fc.constant('yes'))),
+      extraResources: rare(prop(fc.constant(['configmaps']), fc.constantFrom<unknown>(5, 'configmaps', [null], ['Bad Resource']))),
+    }, { requiredKeys: [] })),
+    template: fc.boolean(),
+    templateMaxCanary: opt(num(fc.constantFrom(10, 25))),
+    templateProps: fc.record({
+      sidecarCpu: cpu,
+      sidecarName: name('proxy'),
+      sidecars: rare(fc.constantFrom<unknown>('proxy', [null], [{ name: 'proxy' }])),
+      registry: rare(str(fc.constant('registry.internal/apps'))),
+      terminationGracePeriodSeconds: rare(num(fc.constant(30))),
+      terminationGracePeriod: rare(duration(Duration.seconds(30))),
+      podLabels: rare(prop(fc.constant({ 'fleet.cdk8s.io/pki': 'enabled' }), fc.constant({ 'a b': 'c' }))),
+      minAppCpu: rare(cpu),
+      priorityClasses: rare(prop(fc.constant([{ name: 'fleet-stateless', value: 1000, description: 'apps' }, { name: 'fleet-stateful', value: 2000, description: 'data' }]),
+        fc.constant([{ name: 'system-x', value: 2 ** 53, description: 5 }]))),
+    }, { requiredKeys: ['sidecarCpu', 'sidecarName'] }),
+    app: opt(fc.record({
+      app: name('feed'),
+      tenant: str(fc.constantFrom('stateless', 'batch')),
+      namespace: opt(name('feed')),
+      reserveCpu: opt(cpu),
+      reservePods: opt(num(fc.integer({ min: 0, max: 10 }))),
+      headroom: opt(num(fc.integer({ min: 0, max: 50 }))),
+      owners: opt(prop(fc.constant(['feed-team']), fc.constant(['']))),
+      authorization: opt(prop(fc.constant([{ role: 'deployer', groups: ['feed-team'] }]), fc.constant([{ role: 'god', groups: ['system:authenticated'] }]))),
+      ingressPort: opt(num(fc.constant(8080))),
+      /** grant(): to a group, to nobody, to a subject that is not one, to everybody; allowFrom(): itself, another fleet's namespace, not a namespace. */
+      grant: rare(fc.constantFrom('group', 'nobody', 'not-a-subject', 'system:authenticated')),
+      allowFrom: rare(fc.constantFrom('self', 'foreign', 'not-a-namespace')),
+      pin: rare(fc.constantFrom('own', 'hub', 'foreign', 'not-a-cluster')),
+      deployment: opt(fc.record({
+        application: name('feed'),
+        appVersion: str(fc.constantFrom('1.42.0', '2026.11.20')),
+        replicas: num(fc.integer({ min: 20, max: 40 })),
+        cpu,
+        memory: memory(fc.integer({ min: 512, max: 4096 })),
+        gpus: opt(num(fc.constant(0))),
+        port: opt(num(fc.constant(8080))),
+        canaryPercent: opt(num(fc.constantFrom(5, 10))),
+        maxSurge: opt(prop(fc.constantFrom<number | string>('25%', 2), fc.constantFrom<unknown>('250%', -1, NaN, 1e308))),
+        minReadySeconds: opt(num(fc.constant(10))),
+        env: opt(prop(fc.constant({ MODE: 'prod' }), fc.constant({ 'BAD NAME': 'x' }))),
+        config: opt(prop(fc.constant({ 'app.properties': 'a=1\n' }), fc.constant({ 'bad/key': 'x' }))),
+        probePeriod: opt(num(fc.constant(10))),
+        minReady: rare(duration(Duration.seconds(10))),
+        probeTimeout: rare(duration(Duration.seconds(2))),
+      }, { requiredKeys: ['application', 'appVersion', 'replicas', 'cpu', 'memory'] })),
+      stateful: opt(fc.record({
+        replicas: num(fc.integer({ min: 1, max: 6 })),
+        storage: memory(fc.constant(100 * 1024)),
+        acmEndpoint: str(fc.constant('https://acm.internal/clusters/kv')),
+      })),
+    }, { requiredKeys: ['app', 'tenant'] })),
+    guardrails: opt(fc.record({
+      maxSurgePercent: opt(num(fc.constant(50))),
+      maxCanaryPercent: opt(num(fc.constant(25))),
+      maxScaleDownFraction: opt(num(fc.constant(0.5))),
+      protectedLabel: opt(str(fc.constant('fleet.cdk8s.io/protected'))),
+      exemptions: rare(prop(fc.constant([{ rule: 'scale-down', target: 'prod-1/feed/feed', reason: 'migration' }]), fc.constantFrom<unknown>([{ rule: 'nope' }], 'all', [null]))),
+      severities: rare(prop(fc.constant({ 'max-surge': 'warning' }), fc.constantFrom<unknown>({ 'max-surge': 'fatal' }, { unknown: 'error' }))),
+      platformIdentities: rare(prop(fc.constant(['system:serviceaccount:argocd:argocd-application-controller']), fc.constantFrom<unknown>(['*'], [''], 'admin'))),
+    }, { requiredKeys: [] })),
+    /** `'file'`: a lock file beside the output (written by a successful synth()); the others are hostile. */
+    lockFile: rare(fc.constantFrom<unknown>('file', 'file', '', 42)),
+    lock: opt(prop(fc.constant({ feed: { cluster: 'prod-1', namespace: 'feed', nodeProfile: 'general' } }), fc.constant({ feed: { cluster: 'Nowhere', namespace: '', nodeProfile: 5 } }))),
+  });
+  return fleetSpec;
+}
+
+/**
+ * A quarter of the fleets are drawn without hostile props, so valid fleets are common (about one in eight with
+ * the fixed seed) and the property does not hang on a threshold met by a few cases.
+ */
+const fleetSpec = fc.oneof({ weight: 3, arbitrary: fleetSpecArbitrary(true) }, { weight: 1, arbitrary: fleetSpecArbitrary(false) });
 
 type FleetSpec = typeof fleetSpec extends fc.Arbitrary<infer T> ? T : never;
 

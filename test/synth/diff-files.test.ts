@@ -78,4 +78,22 @@ describe('diff of two outputs by their files: bytes first, then only what differ
       expect(diffOutputFiles(before, after)).toEqual(diffOutputs(parseOutputTree(before), parseOutputTree(after)));
     }));
   });
+  test('static pods: every control-plane host runs its own kube-apiserver, and each host\'s is diffed on its own', () => {
+    const pod = (image: string): Obj => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'kube-apiserver', namespace: 'kube-system' }, spec: { containers: [{ name: 'kube-apiserver', image }] } });
+    const hosts = (images: string[]) => new Map(images.map((image, i) => [`hub/control-plane/static-pods/apiserver-${i + 1}/kube-apiserver.yaml`, toYaml(canonicalObject(pod(image) as never))]));
+    const before = hosts(['k:1.28.9', 'k:1.28.9', 'k:1.28.9']);
+    // the three are three objects, not one
+    expect(parseOutputTree(before).objects.size).toBe(3);
+    const d = diffOutputFiles(before, hosts(['k:1.29.4', 'k:1.29.4', 'k:1.28.9']));
+    expect(d.clusters).toEqual([{
+      cluster: 'hub',
+      added: [],
+      removed: [],
+      changed: [1, 2].map(i => expect.objectContaining({ name: 'kube-apiserver', file: `hub/control-plane/static-pods/apiserver-${i}/kube-apiserver.yaml`, fields: ['spec.containers[name=kube-apiserver].image'] })),
+    }]);
+    // a host taken out is one object removed, the others unchanged
+    const two = hosts(['k:1.28.9', 'k:1.28.9']);
+    expect(diffOutputFiles(before, two).clusters).toEqual([{ cluster: 'hub', added: [], changed: [], removed: [expect.objectContaining({ file: 'hub/control-plane/static-pods/apiserver-3/kube-apiserver.yaml' })] }]);
+    expect(diffOutputFiles(before, two)).toEqual(diffOutputs(parseOutputTree(before), parseOutputTree(two)));
+  });
 });
