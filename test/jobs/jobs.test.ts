@@ -321,3 +321,12 @@ describe('batchQueueFindings', () => {
     expect(batchQueueFindings(state([region]), state([]))).toEqual([]);
   });
 });
+
+describe('the schedulers\' CRDs are delete-protected in the cluster', () => {
+  test('the delete-protected admission policy protects the CRDs of the batch objects rendered there (Volcano\'s, Kueue\'s)', () => {
+    const r = batchFleet({ platform: { clusterSchedulers: { 'prod-2': 'kueue' } }, job: { tasks: [{ name: 'w', resources: { cpu: Cpu.units(1), memory: Size.gibibytes(1) } }] } }).fleet.synthesize();
+    const policy = (cluster: string) => JSON.stringify(objectsOf(r, cluster).find(o => o.kind === 'ValidatingAdmissionPolicy' && o.metadata.name === 'fleet-guardrails-delete-protected'));
+    expect(policy('prod-1')).toContain('the CustomResourceDefinitions of batch.volcano.sh, fleet.cdk8s.io, scheduling.volcano.sh are protected');
+    expect(policy('prod-2')).toContain('the CustomResourceDefinitions of fleet.cdk8s.io, kueue.x-k8s.io are protected');
+  });
+});
