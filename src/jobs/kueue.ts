@@ -85,7 +85,8 @@ export function renderClusterQueue(
     metadata: { name: team, labels: { ...labels, 'fleet.cdk8s.io/team': queue.team } },
     spec: {
       cohortName: regionQueueName(region),
-      namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: [...namespaces].sort() }] },
+      // the namespaces whose LocalQueues submit here; without any, no selector, which Kueue reads as no namespace
+      ...(namespaces.length > 0 ? { namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: [...namespaces].sort() }] } } : {}),
       queueingStrategy: 'BestEffortFIFO',
       fairSharing: { weight: queue.weight },
       preemption: {

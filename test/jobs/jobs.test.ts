@@ -330,3 +330,14 @@ describe('the schedulers\' CRDs are delete-protected in the cluster', () => {
     expect(policy('prod-2')).toContain('the CustomResourceDefinitions of fleet.cdk8s.io, kueue.x-k8s.io are protected');
   });
 });
+
+describe('Kueue ClusterQueue namespaces', () => {
+  test('a queue with no namespace on a cluster selects none (no selector: an empty In list is invalid)', () => {
+    const r = batchFleet({ platform: { scheduler: 'kueue' }, job: { tasks: [{ name: 'w', resources: { cpu: Cpu.units(1), memory: Size.gibibytes(1) } }] } }).fleet.synthesize();
+    expect(find(objectsOf(r, 'prod-2'), 'ClusterQueue', 'ml-training').spec.namespaceSelector).toBeUndefined();
+    expect(find(objectsOf(r, 'prod-1'), 'ClusterQueue', 'ml-training').spec.namespaceSelector).toEqual({
+      matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['ranking-training'] }],
+    });
+    expect(find(objectsOf(r, 'prod-1'), 'LocalQueue', 'ml-training').metadata.namespace).toBe('ranking-training');
+  });
+});
