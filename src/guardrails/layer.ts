@@ -18,7 +18,7 @@
  *   rules (scale-down, deletion of protected objects, namespace moves).
  */
 import { BUILT_IN_API_GROUPS, CanaryFact, admissionApiVersion, guardrailParameters, guardrailPolicies, renderPolicy } from './admission';
-import { GuardrailFinding, appKey, canaryFindings, changeFindings, judge, maxSurgeFindings, stableReplicasByApp } from './checks';
+import { GuardrailFinding, appKey, batchQueueFindings, canaryFindings, changeFindings, judge, maxSurgeFindings, stableReplicasByApp } from './checks';
 import { guardrailConfiguration } from './record';
 import { GuardrailsSlots } from './slots';
 import { StateObject, fleetState, readPreviousState } from './state';
@@ -27,12 +27,12 @@ import { Violations } from '../core/errors';
 import { FleetModel, pathOf } from '../core/model';
 import { parseKubeVersion } from '../core/versions';
 import { guardrailConfigurationCrd, guardrailParametersCrd } from '../crds/guardrails';
+import { JobsStack } from '../jobs/slots';
 import { KubeObject, RenderContext, RenderedObject } from '../synth/context';
 import { objectYaml } from '../synth/emit';
 import { Layer } from '../synth/layer';
-import { WorkloadsStack } from '../workloads/slots';
 
-function render(ctx: RenderContext<WorkloadsStack['spec'], WorkloadsStack['plan']>): void {
+function render(ctx: RenderContext<JobsStack['spec'], JobsStack['plan']>): void {
   const { config, construct } = ctx.spec.guardrails;
   // what the in-cluster policies read off the objects (a rendered object is a state object);
   // the objects themselves are not changed: each layer rendered what the policy asks of its objects
@@ -89,7 +89,7 @@ function render(ctx: RenderContext<WorkloadsStack['spec'], WorkloadsStack['plan'
   }
 }
 
-function check(objects: readonly RenderedObject[], model: FleetModel, spec: WorkloadsStack['spec'], _plan: unknown, v: Violations): void {
+function check(objects: readonly RenderedObject[], model: FleetModel, spec: JobsStack['spec'], _plan: unknown, v: Violations): void {
   const { config, path } = spec.guardrails;
   const next = fleetState(objects);
   const previousDir = model.options.previousOutdir;
@@ -110,12 +110,13 @@ function check(objects: readonly RenderedObject[], model: FleetModel, spec: Work
     ...maxSurgeFindings(next, config, previous),
     ...canaryFindings(next, config),
     ...(previous ? changeFindings(previous, next, config) : []),
+    ...(previous ? batchQueueFindings(previous, next) : []),
   ];
   for (const violation of judge(findings, config, model.options.overrides ?? [], path, previous !== undefined).violations) v.add(violation);
 }
 
 /** The guardrails layer. @internal */
-export const guardrailsLayer: Layer<WorkloadsStack, GuardrailsSlots> = {
+export const guardrailsLayer: Layer<JobsStack, GuardrailsSlots> = {
   name: 'guardrails',
   render,
   check,
