@@ -4,6 +4,7 @@
  */
 import { addControlPlanes } from './control-plane';
 import { addExampleGuardrails } from './guardrails';
+import { addExampleJobs } from './jobs';
 import { addNodeAgents, addNodeProfiles } from './platform';
 import { onboardExampleApps } from './tenancy';
 import { addExampleWorkloads } from './workloads';
@@ -49,5 +50,6 @@ export function buildExampleFleet(options: ExampleFleetOptions = {}): Fleet {
   addControlPlanes(fleet);
 
   addExampleWorkloads(fleet, onboarded);
+  addExampleJobs(fleet, onboarded);
   return fleet;
 }

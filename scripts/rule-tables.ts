@@ -26,6 +26,7 @@ export const RULE_TABLE_DOCS: Readonly<Record<RuleLayer, string>> = {
   'control-plane': 'docs/control-plane.md',
   'tenancy': 'docs/tenancy.md',
   'workloads': 'docs/WORKLOADS.md',
+  'jobs': 'docs/jobs.md',
   'guardrails': 'docs/GUARDRAILS.md',
   'synth': 'docs/ARCHITECTURE.md',
 };

@@ -97,6 +97,22 @@ export { MAX_APPLICATION_NAME_LENGTH, MAX_WORKLOAD_REPLICAS } from './workloads/
 export { diagnoseRollout } from './workloads/diagnose';
 export type { RolloutDiagnosis, RolloutReason, RolloutVerdict } from './workloads/diagnose';
 
+// jobs
+export { BatchPlatform } from './jobs/platform';
+export type { BatchPlatformProps, BatchResources, BatchScheduler, ProfileQuotas } from './jobs/platform';
+export { BatchQueue } from './jobs/queue';
+export type { BatchPriority, BatchQueueProps } from './jobs/queue';
+export { BatchJob } from './jobs/job';
+export type { BatchJobProps, BatchTask } from './jobs/job';
+export { BATCH_PRIORITY_LEVELS } from './jobs/priorities';
+export type { BatchPriorityLevel } from './jobs/priorities';
+export { BATCH_QUOTA_RECORD_FILE } from './jobs/record';
+export { MAX_BORROW_PERCENT, MAX_JOB_RETRIES, MAX_JOB_SECONDS, MAX_QUEUE_WEIGHT, MAX_TASK_REPLICAS } from './jobs/resolve';
+export { formatBatchCapacity } from './jobs/layer';
+export type { ClusterBatchPlan, JobsPlan, QuotaSplit } from './jobs/slots';
+export { BATCH_CAPACITY_FILE } from './jobs/accounting';
+export type { BatchCapacityLine, ClusterBatchReport, RegionBatchReport } from './jobs/accounting';
+
 // guardrails
 export { Guardrails } from './guardrails/guardrails';
 export type { GuardrailsProps } from './guardrails/guardrails';

@@ -7,6 +7,7 @@
 import { ClustersPlan } from './clusters/slots';
 import { ControlPlanes } from './control-plane/slots';
 import { GuardrailsStack } from './guardrails/slots';
+import { JobsPlan } from './jobs/slots';
 import { TenancyPlan } from './tenancy/slots';
 
 /**
@@ -20,6 +21,8 @@ export interface FleetPlan {
   readonly controlPlane: ControlPlanes;
   /** Where every app namespace went and why, what it reserves, and the capacity left after placement. */
   readonly tenancy: TenancyPlan;
+  /** Each regional batch quota's split over its clusters, every cluster's queue hierarchy, and batch capacity per cluster, pool and region. */
+  readonly jobs: JobsPlan;
 }
 
 /** The resolved specs of one synth, by layer. @internal */

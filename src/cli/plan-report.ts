@@ -12,6 +12,7 @@
 import { Labels } from '../core/names';
 import { ResourceAmounts, ZERO, addResources, cpuToMillis, memoryToMiB, scaleResources } from '../core/resources';
 import { podTemplateOf, workloadKindOf, workloadReplicas } from '../core/workload-kinds';
+import { BATCH_CAPACITY_FILE } from '../jobs/accounting';
 import { OutputObject, OutputTree } from '../synth/read';
 
 /** One pool of one cluster. */
@@ -87,11 +88,37 @@ export interface ClusterReport {
 }
 
 /** The whole report. */
+/** One line of batch capacity: what batch work may use, the region's quota share, the queues' shares, what no quota holds. */
+export interface BatchLineReport {
+  /** Batch capacity. */
+  readonly capacity: ResourceAmounts;
+  /** The regional quota's share. */
+  readonly quota: ResourceAmounts;
+  /** The queues' shares. */
+  readonly queues: ResourceAmounts;
+  /** Capacity no quota holds. */
+  readonly free: ResourceAmounts;
+}
+
+/** Batch capacity of one cluster or region, per node profile (and per pool for a cluster), from the output's batch capacity report. */
+export interface BatchReport {
+  /** Cluster or region name. */
+  readonly name: string;
+  /** The cluster's region (for a cluster). */
+  readonly region?: string;
+  /** Per node profile with a batch quota. */
+  readonly byProfile: Readonly<Record<string, BatchLineReport>>;
+  /** Per pool (for a cluster). */
+  readonly byPool?: Readonly<Record<string, BatchLineReport>>;
+}
+
 export interface PlanReport {
   /** Clusters, by name. */
   readonly clusters: readonly ClusterReport[];
   /** True when new namespaces were determined against a previous output. */
   readonly comparedWithPrevious: boolean;
+  /** Batch capacity per region and per cluster, when the output has a jobs platform. */
+  readonly batch?: { readonly regions: readonly BatchReport[]; readonly clusters: readonly BatchReport[] };
 }
 
 /** Builds the report of an output, marking namespaces that `previous` does not have. */
@@ -203,7 +230,29 @@ export function planReport(tree: OutputTree, previous?: OutputTree): PlanReport 
       ...(cp ? { controlPlane: cp } : {}),
     });
   }
-  return { clusters, comparedWithPrevious: !!previous };
+  const batch = batchOf(tree.files.get(BATCH_CAPACITY_FILE));
+  return { clusters, comparedWithPrevious: !!previous, ...(batch ? { batch } : {}) };
+}
+
+/** The batch capacity report of an output, its profiles without a quota left out; undefined without one (or when it does not parse). */
+function batchOf(text: string | undefined): PlanReport['batch'] {
+  if (text === undefined) return undefined;
+  let doc: any;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (doc?.kind !== 'BatchCapacity' || !Array.isArray(doc.regions) || !Array.isArray(doc.clusters)) return undefined;
+  const held = (l: any) => l && (l.quota?.cpuMillis > 0 || l.quota?.memoryMiB > 0 || l.quota?.gpus > 0);
+  const lines = (m: any): Record<string, BatchLineReport> =>
+    Object.fromEntries(Object.entries(m ?? {}).filter(([, l]) => held(l)) as Array<[string, BatchLineReport]>);
+  return {
+    regions: doc.regions.map((r: any) => ({ name: String(r.region), byProfile: lines(r.byProfile) })),
+    clusters: doc.clusters.map((c: any) => ({
+      name: String(c.cluster), region: String(c.region), byProfile: lines(c.byProfile), byPool: lines(c.byPool),
+    })),
+  };
 }
 
 /**

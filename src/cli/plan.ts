@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { FreshSynth, requireDir } from './diff';
 import { CliIo, ExitCode, UsageError, formatTable, parseVerbArgs } from './io';
-import { ClusterReport, PlanReport, planReport } from './plan-report';
+import { BatchLineReport, BatchReport, ClusterReport, PlanReport, planReport } from './plan-report';
 import { resolveSynthConfig } from './synth';
 import { ResourceAmounts } from '../core/resources';
 import { WORKLOAD_KINDS } from '../core/workload-kinds';
@@ -18,7 +18,10 @@ export const PLAN_HELP = `Usage: cdk8s-fleet plan [DIR] [options]
 Shows, per cluster, per pool and per maintenance zone: nodes, allocatable
 versus requested CPU, memory and GPUs (requests of Deployments, StatefulSets,
 CloneSets x replicas, DaemonSets x nodes), the namespaces routed there (new
-ones marked against --previous) and the control-plane sizing when recorded.
+ones marked against --previous), the control-plane sizing when recorded, and
+with a jobs platform each cluster's and region's batch capacity per node
+profile and pool: what the queues hold / the regional quota's share /
+allocatable after node agents and the stateless and stateful namespaces.
 DIR defaults to the output directory of the config file (else dist).
 
 Options:
@@ -150,10 +153,33 @@ function usage(req: ResourceAmounts, alloc: ResourceAmounts): string[] {
 
 /** The report as aligned tables, one section per cluster. */
 export function formatPlan(report: PlanReport): string {
-  return report.clusters.map(c => formatCluster(c, report.comparedWithPrevious)).join('\n');
+  const batch = new Map((report.batch?.clusters ?? []).map(b => [b.name, b]));
+  const clusters = report.clusters.map(c => formatCluster(c, report.comparedWithPrevious, batch.get(c.cluster))).join('\n');
+  const regions = report.batch?.regions.filter(r => Object.keys(r.byProfile).length > 0) ?? [];
+  if (regions.length === 0) return clusters;
+  const rows = [['REGION', 'PROFILE', ...BATCH_COLUMNS]];
+  for (const r of regions) for (const [profile, l] of Object.entries(r.byProfile)) rows.push([r.name, profile, ...batchCells(l)]);
+  return `${clusters}\nbatch quotas per region (capacity: allocatable after node agents and service namespaces):\n\n${formatTable(rows)}`;
 }
 
-function formatCluster(c: ClusterReport, compared: boolean): string {
+const BATCH_COLUMNS = ['CPU QUEUES / QUOTA / CAPACITY', 'MEMORY QUEUES / QUOTA / CAPACITY', 'GPU QUEUES / QUOTA / CAPACITY'];
+
+function batchCells(l: BatchLineReport): string[] {
+  return [
+    `${cores(l.queues.cpuMillis)} / ${cores(l.quota.cpuMillis)} / ${cores(l.capacity.cpuMillis)}`,
+    `${memory(l.queues.memoryMiB)} / ${memory(l.quota.memoryMiB)} / ${memory(l.capacity.memoryMiB)}`,
+    `${l.queues.gpus} / ${l.quota.gpus} / ${l.capacity.gpus}`,
+  ];
+}
+
+function formatBatch(b: BatchReport): string {
+  const rows = [['POOL', 'PROFILE', ...BATCH_COLUMNS]];
+  for (const [profile, l] of Object.entries(b.byProfile)) rows.push(['(all)', profile, ...batchCells(l)]);
+  for (const [pool, l] of Object.entries(b.byPool ?? {})) rows.push([pool, '', ...batchCells(l)]);
+  return `batch (region ${b.region}):\n\n${formatTable(rows)}`;
+}
+
+function formatCluster(c: ClusterReport, compared: boolean, batch?: BatchReport): string {
   const out: string[] = [];
   out.push(`cluster ${c.cluster}: ${c.nodes.toLocaleString('en-US')} nodes in ${c.pools.length} pool(s) over ${c.zones.length} maintenance zone(s)\n`);
   if (c.pools.length > 0) {
@@ -176,6 +202,7 @@ function formatCluster(c: ClusterReport, compared: boolean): string {
   }
   const ns = c.namespaces.map(n => `${n.name}${n.new ? ' (new)' : ''}`);
   out.push(`namespaces (${c.namespaces.length}${compared ? `, ${c.namespaces.filter(n => n.new).length} new` : ''}): ${ns.length > 0 ? ns.join(', ') : '-'}\n`);
+  if (batch && Object.keys(batch.byProfile).length > 0) out.push(formatBatch(batch));
   if (c.controlPlane) {
     const fields = Object.entries(c.controlPlane.fields).map(([k, v]) => `${k}=${v}`).join(', ');
     out.push(`control plane (${c.controlPlane.source}): ${fields}\n`);

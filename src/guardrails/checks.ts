@@ -10,6 +10,7 @@ import { GuardrailConfig, GuardrailRuleName, guardrailRule, overrideName, scaleD
 import { FleetState, StateObject } from './state';
 import { appNameOf, groupOf, guardedKindOf, maxSurgeOf, replicasOf, surgeAllowed, trackOf } from './workload-objects';
 import { CataloguedViolation } from '../core/errors';
+import { cpuToMillis, memoryToMiB } from '../core/resources';
 import { workloadKindOf } from '../core/workload-kinds';
 import { FLEET_GROUP } from '../crds/pools';
 import { carryOverride } from '../synth/inputs';
@@ -276,6 +277,102 @@ export function objectChangeFindings(previous: FleetState, next: FleetState, con
   return out;
 }
 
+/** A team queue of a batch scheduler: a Volcano Queue under a region queue, or a Kueue ClusterQueue. */
+function isTeamQueue(o: StateObject): boolean {
+  const g = groupOf(o.object.apiVersion);
+  const spec = (o.object as { spec?: { parent?: unknown } }).spec;
+  return (g === 'scheduling.volcano.sh' && o.object.kind === 'Queue' && typeof spec?.parent === 'string' && spec.parent !== 'root')
+    || (g === 'kueue.x-k8s.io' && o.object.kind === 'ClusterQueue');
+}
+
+/** What a team queue holds, per resource: Volcano's `deserved`, or the sum of a ClusterQueue's nominal quotas over its flavors. */
+function queueQuota(o: StateObject): Map<string, number> {
+  const out = new Map<string, number>();
+  const add = (resource: string, q: unknown) => {
+    const v = amountOf(resource, q);
+    if (v !== undefined) out.set(resource, (out.get(resource) ?? 0) + v);
+  };
+  const spec = (o.object as { spec?: any }).spec ?? {};
+  if (o.object.kind === 'Queue') {
+    for (const [r, q] of Object.entries(spec.deserved ?? {})) add(r, q);
+  } else {
+    for (const g of spec.resourceGroups ?? []) {
+      for (const f of g.flavors ?? []) for (const r of f.resources ?? []) add(String(r.name), r.nominalQuota);
+    }
+  }
+  return out;
+}
+
+/** A quantity in the library's units (millicores, MiB, count); undefined when it does not parse. */
+function amountOf(resource: string, q: unknown): number | undefined {
+  try {
+    if (resource === 'cpu') return cpuToMillis(String(q));
+    if (resource === 'memory') return memoryToMiB(String(q));
+    const n = Number(q);
+    return Number.isFinite(n) ? n : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The queue a batch job object is submitted to, if it is one: Volcano's `spec.queue`, or Kueue's queue label. */
+function jobQueueOf(o: StateObject): string | undefined {
+  const g = groupOf(o.object.apiVersion);
+  const obj = o.object as { spec?: any; metadata: { labels?: Record<string, string> } };
+  if (g === 'batch.volcano.sh') return obj.spec?.queue ?? obj.spec?.jobTemplate?.spec?.queue;
+  if (g === 'batch') return obj.metadata.labels?.[KUEUE_QUEUE_LABEL] ?? obj.spec?.jobTemplate?.metadata?.labels?.[KUEUE_QUEUE_LABEL];
+  return undefined;
+}
+
+/** Kueue's LocalQueue label on a Job. */
+const KUEUE_QUEUE_LABEL = 'kueue.x-k8s.io/queue-name';
+
+/**
+ * Batch queues, compared by identity: a team queue that shrinks on any
+ * resource (its admitted jobs beyond the new quota are preempted), or that is
+ * removed while the new state still declares jobs of it in that cluster.
+ * @internal
+ */
+export function batchQueueFindings(previous: FleetState, next: FleetState): GuardrailFinding[] {
+  const out: GuardrailFinding[] = [];
+  const jobsOf = new Map<string, string[]>(); // `<cluster>/<queue>` → jobs of the new state
+  for (const o of next.values()) {
+    const q = jobQueueOf(o);
+    if (q === undefined) continue;
+    const key = `${o.cluster}/${q}`;
+    jobsOf.set(key, [...(jobsOf.get(key) ?? []), `${o.object.metadata.namespace ?? ''}/${o.object.metadata.name}`]);
+  }
+  for (const [key, before] of previous) {
+    if (!isTeamQueue(before)) continue;
+    const target = `${before.cluster}/${before.object.metadata.name}`;
+    const after = next.get(key);
+    if (!after) {
+      const jobs = jobsOf.get(target) ?? [];
+      if (jobs.length === 0) continue;
+      out.push({
+        rule: 'batch-queue-shrink',
+        target,
+        source: before.source,
+        message: `${describe(before)} would be deleted, but jobs are still submitted to it: ${jobs.sort().join(', ')}`,
+        fix: `remove the queue's jobs first, or carry the override ${carryOverride(overrideName('batch-queue-shrink', target))}`,
+      });
+      continue;
+    }
+    const was = queueQuota(before);
+    const now = queueQuota(after);
+    const shrunk = [...was.entries()].filter(([r, v]) => (now.get(r) ?? 0) < v).map(([r]) => r).sort();
+    if (shrunk.length === 0) continue;
+    out.push({
+      rule: 'batch-queue-shrink',
+      target,
+      source: after.source,
+      message: `${describe(before)} shrinks on ${shrunk.join(', ')}: jobs it admitted beyond the new quota are preempted or evicted`,
+      fix: `shrink the queue once its admitted jobs fit the new quota, or carry the override ${carryOverride(overrideName('batch-queue-shrink', target))}`,
+    });
+  }
+  return out;
+}
+
 /** The outcome of judging findings. @internal */
 export interface Judgement {
   /** Violations to report (errors, warnings). */
@@ -321,7 +418,7 @@ export function judge(findings: readonly GuardrailFinding[], config: GuardrailCo
       out.push({ rule: 'guardrails.override.malformed', severity: 'error', path: configPath, message: `override '${o}' does not name a rule and a target`, fix: "write overrides as '<rule>:<target>', e.g. 'scale-down:lva1-prod-1/feed/feed-api'" });
       continue;
     }
-    if (!usedOverrides.has(o) && (rule.scope === 'state' || changeRulesRan)) {
+    if (!usedOverrides.has(o) && (rule.scope === 'state' || (rule.scope === 'change' && changeRulesRan))) {
       out.push({ rule: 'guardrails.override.unused', severity: 'warning', path: configPath, message: `override '${o}' matches no guarded change`, fix: 'remove the override, or correct its target' });
     }
   }

@@ -19,7 +19,7 @@
  *   clusters, namespace moves and the clusters the fleet no longer has.
  */
 import { BUILT_IN_API_GROUPS, CanaryFact, admissionApiVersion, guardrailParameters, guardrailPolicies, renderPolicy } from './admission';
-import { GuardrailFinding, ObjectChangeFinding, appKey, canaryFindings, judge, maxSurgeFindings, namespaceClusters, namespaceMoves, namespacesOf, objectChangeFindings, stableReplicasByApp, withoutMoved } from './checks';
+import { GuardrailFinding, ObjectChangeFinding, appKey, batchQueueFindings, canaryFindings, judge, maxSurgeFindings, namespaceClusters, namespaceMoves, namespacesOf, objectChangeFindings, stableReplicasByApp, withoutMoved } from './checks';
 import { guardrailConfiguration } from './record';
 import { GuardrailsSlots } from './slots';
 import { FleetState, StateObject, StateReadProblem, UnchangedFile, fleetState, previousClusterNames, previousOutputProblem, readPreviousCluster } from './state';
@@ -28,13 +28,13 @@ import { Violations } from '../core/errors';
 import { FleetModel, pathOf } from '../core/model';
 import { parseKubeVersion } from '../core/versions';
 import { guardrailConfigurationCrd, guardrailParametersCrd } from '../crds/guardrails';
+import { JobsStack } from '../jobs/slots';
 import { KubeObject, RenderContext } from '../synth/context';
 import { objectYaml } from '../synth/emit';
 import { ClusterCheck, ClusterRender, Layer } from '../synth/layer';
 import { PreviousOutput } from '../synth/previous';
-import { WorkloadsStack } from '../workloads/slots';
 
-function render(ctx: RenderContext<WorkloadsStack['spec'], WorkloadsStack['plan']>): ClusterRender {
+function render(ctx: RenderContext<JobsStack['spec'], JobsStack['plan']>): ClusterRender {
   const { config, construct } = ctx.spec.guardrails;
   const hub = ctx.spec.clusters.hub.construct;
   const byName = new Map(ctx.spec.clusters.clusters.map(c => [c.name, c]));
@@ -99,7 +99,7 @@ function render(ctx: RenderContext<WorkloadsStack['spec'], WorkloadsStack['plan'
  * output has and the fleet no longer does, and the judgement (exemptions and
  * overrides over every finding).
  */
-function check(model: FleetModel, spec: WorkloadsStack['spec'], _plan: unknown, v: Violations, previousOutput?: PreviousOutput): ClusterCheck {
+function check(model: FleetModel, spec: JobsStack['spec'], _plan: unknown, v: Violations, previousOutput?: PreviousOutput): ClusterCheck {
   const { config, path } = spec.guardrails;
   const previousDir = model.options.previousOutdir;
   const problems: StateReadProblem[] = [];
@@ -110,6 +110,7 @@ function check(model: FleetModel, spec: WorkloadsStack['spec'], _plan: unknown, 
   const stateFindings: GuardrailFinding[] = [];
   const surgeWithoutPrevious: GuardrailFinding[] = [];
   const objectFindings: ObjectChangeFinding[] = [];
+  const queueFindings: GuardrailFinding[] = [];
   const nextNamespaces = new Map<string, string[]>();
   const previousNamespaces: StateObject[] = [];
   const checked = new Set<string>();
@@ -119,6 +120,7 @@ function check(model: FleetModel, spec: WorkloadsStack['spec'], _plan: unknown, 
     const reader = unchanged && previousOutput?.dir === previousDir ? (file: string) => previousOutput!.read(file) : undefined;
     const read = readPreviousCluster(previousDir!, cluster, unchanged, new Map(), problems, reader);
     objectFindings.push(...objectChangeFindings(read.state, next, config));
+    queueFindings.push(...batchQueueFindings(read.state, next));
     previousNamespaces.push(...namespacesOf(read.state.values()));
     return read.state;
   };
@@ -155,7 +157,7 @@ function check(model: FleetModel, spec: WorkloadsStack['spec'], _plan: unknown, 
       let findings: GuardrailFinding[];
       if (changeRulesRan) {
         const moves = namespaceMoves(previousNamespaces, nextNamespaces);
-        findings = [...stateFindings, ...moves.findings, ...withoutMoved(objectFindings, moves.moved)];
+        findings = [...stateFindings, ...moves.findings, ...withoutMoved(objectFindings, moves.moved), ...queueFindings];
       } else {
         // without a (readable) previous output, the state rules alone, as if none was given
         const surge = new Set(surgeWithoutPrevious.map(f => f.target));
@@ -167,7 +169,7 @@ function check(model: FleetModel, spec: WorkloadsStack['spec'], _plan: unknown, 
 }
 
 /** The guardrails layer. @internal */
-export const guardrailsLayer: Layer<WorkloadsStack, GuardrailsSlots> = {
+export const guardrailsLayer: Layer<JobsStack, GuardrailsSlots> = {
   name: 'guardrails',
   render,
   check,

@@ -21,6 +21,8 @@ const GUARDRAIL_RULE_FIXES: Readonly<Record<GuardrailRuleName, string>> = {
   'scale-down': 'scale down in steps of at most maxScaleDownFraction of the replicas, or carry the override scale-down:<target>',
   'delete-protected': 'keep the object, or carry the override delete-protected:<target>',
   'namespace-move': 'keep the namespace in its cluster (pin it), or carry the override namespace-move:<namespace> after the workloads run in the new cluster',
+  'batch-quota-move': 'keep the regional quota and its clusters as recorded, or carry the override batch-quota-move:<region>/<node profile> after draining the jobs of the clusters that lose quota',
+  'batch-queue-shrink': 'shrink the queue in steps once its admitted jobs fit the new quota, remove its jobs before the queue, or carry the override batch-queue-shrink:<cluster>/<queue>',
   'max-surge': 'lower maxSurge to at most maxSurgePercent of the replicas',
   'canary-percent': 'lower the canary to at most maxCanaryPercent of the app\'s pods, or raise the stable track (which is labelled with the same app.kubernetes.io/name)',
 };

@@ -9,13 +9,17 @@ import { LABEL_PREFIX } from '../core/names';
 import { ErrorRuleId } from '../core/rules';
 
 /** Names of the guardrail rules (the `<rule>` part of exemptions and overrides). */
-export type GuardrailRuleName = 'scale-down' | 'delete-protected' | 'namespace-move' | 'max-surge' | 'canary-percent';
+export type GuardrailRuleName = 'scale-down' | 'delete-protected' | 'namespace-move' | 'batch-quota-move' | 'batch-queue-shrink' | 'max-surge' | 'canary-percent';
 
 /** The violation rule id of a guardrail rule: `guardrails.<name>`. @internal */
 export type GuardrailRuleId = `guardrails.${GuardrailRuleName}`;
 
-/** Whether a rule needs the previous output (change-aware) or checks the new output alone. @internal */
-export type GuardrailRuleScope = 'change' | 'state';
+/**
+ * Whether a rule needs the previous output (change-aware), checks the new
+ * output alone, or is decided by the layer that plans the change (which
+ * reads the previous output's record and reports it). @internal
+ */
+export type GuardrailRuleScope = 'change' | 'state' | 'plan';
 
 /** One guardrail rule. @internal */
 export interface GuardrailRule {
@@ -23,7 +27,7 @@ export interface GuardrailRule {
   readonly name: GuardrailRuleName;
   /** Stable violation rule id (`guardrails.<name>`). */
   readonly id: GuardrailRuleId;
-  /** `change`: compares the previous output with the new one; `state`: checks the new output alone. */
+  /** `change`: compares the previous output with the new one; `state`: checks the new output alone; `plan`: decided where the change is planned. */
   readonly scope: GuardrailRuleScope;
   /** Default severity. */
   readonly severity: Severity;
@@ -58,6 +62,22 @@ export const GUARDRAIL_RULES: readonly GuardrailRule[] = [
     severity: 'error',
     summary: 'a Namespace moves to another cluster (its workloads are deleted in the old cluster)',
     target: '<namespace>',
+  },
+  {
+    name: 'batch-quota-move',
+    id: 'guardrails.batch-quota-move',
+    scope: 'plan',
+    severity: 'error',
+    summary: 'a regional batch quota moves between clusters (a cluster loses recorded quota: its running jobs lose their share); the jobs layer decides it when it splits the quota and reports it as batch-quota.move',
+    target: '<region>/<node profile>',
+  },
+  {
+    name: 'batch-queue-shrink',
+    id: 'guardrails.batch-queue-shrink',
+    scope: 'change',
+    severity: 'error',
+    summary: 'a team\'s batch queue (Volcano Queue or Kueue ClusterQueue) shrinks on any resource, which preempts or evicts the jobs it admitted beyond the new quota, or is removed while jobs of it are declared',
+    target: '<cluster>/<queue>',
   },
   {
     name: 'max-surge',

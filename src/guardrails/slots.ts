@@ -2,8 +2,8 @@
  * The guardrails layer, the top one, publishes nothing upward; its stack is
  * the whole fleet's spec and plan.
  */
+import { JobsStack } from '../jobs/slots';
 import { LayerSlots, Stacked } from '../synth/layer';
-import { WorkloadsStack } from '../workloads/slots';
 
 /** The guardrails layer's slots. @internal */
 export interface GuardrailsSlots extends LayerSlots {
@@ -14,4 +14,4 @@ export interface GuardrailsSlots extends LayerSlots {
 }
 
 /** The whole fleet's spec and plan. @internal */
-export type GuardrailsStack = Stacked<WorkloadsStack, GuardrailsSlots>;
+export type GuardrailsStack = Stacked<JobsStack, GuardrailsSlots>;

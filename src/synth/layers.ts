@@ -12,6 +12,8 @@ import { RuleCatalogue } from '../core/rules';
 import { guardrailsLayer } from '../guardrails/layer';
 import { guardrailPolicyLayer } from '../guardrails/policy';
 import { GUARDRAILS_RULES } from '../guardrails/rule-catalogue';
+import { jobsLayer } from '../jobs/layer';
+import { JOBS_RULES } from '../jobs/rule-catalogue';
 import { machinesLayer } from '../machines/layer';
 import { MACHINES_RULES } from '../machines/rule-catalogue';
 import { tenancyLayer } from '../tenancy/layer';
@@ -31,6 +33,7 @@ export const FLEET_LAYERS: readonly AnyLayer[] = [
   controlPlaneLayer,
   tenancyLayer,
   workloadsLayer,
+  jobsLayer,
   guardrailsLayer,
 ];
 
@@ -47,6 +50,7 @@ export const FLEET_RULE_CATALOGUES: readonly RuleCatalogue[] = [
   CONTROL_PLANE_RULES,
   TENANCY_RULES,
   WORKLOADS_RULES,
+  JOBS_RULES,
   GUARDRAILS_RULES,
   SYNTH_RULES,
 ];

@@ -178,11 +178,13 @@ export function platformConflicts(intent: Pick<PodIntent, 'application' | 'env' 
   return out;
 }
 
-function sortedEnv(env: Readonly<Record<string, string>>): k8s.EnvVar[] {
+/** Environment variables sorted by name. @internal */
+export function sortedEnv(env: Readonly<Record<string, string>>): k8s.EnvVar[] {
   return Object.keys(env).sort().map(name => ({ name, value: env[name] }));
 }
 
-function resourceList(a: ResourceAmounts, gpuResource: string): Record<string, k8s.Quantity> {
+/** Amounts as a container's resource list (GPUs only when there are any). @internal */
+export function resourceList(a: ResourceAmounts, gpuResource: string): Record<string, k8s.Quantity> {
   const out: Record<string, k8s.Quantity> = {
     cpu: k8s.Quantity.fromString(formatCpu(a.cpuMillis)),
     memory: k8s.Quantity.fromString(formatMemory(a.memoryMiB)),
@@ -202,7 +204,8 @@ export function restrictedContainerSecurity(): k8s.SecurityContext {
   };
 }
 
-function platformContainer(c: PlatformContainer, init: boolean, extraCpuMillis = 0): k8s.Container {
+/** A platform init container or sidecar, restricted, its requests equal to its limits. @internal */
+export function platformContainer(c: PlatformContainer, init: boolean, extraCpuMillis = 0): k8s.Container {
   const own = containerAmounts(c);
   const amounts = { ...own, cpuMillis: own.cpuMillis + extraCpuMillis };
   const env = sortedEnv(c.env ?? {});

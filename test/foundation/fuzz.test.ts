@@ -18,7 +18,7 @@ import * as path from 'path';
 import { Duration, Size } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
-  AppNamespace, Cluster, ControlPlane, Cpu, Fleet, FleetValidationError, Guardrails, LiDeployment, LiStatefulSet,
+  AppNamespace, BatchJob, BatchPlatform, BatchQueue, Cluster, ControlPlane, Cpu, Fleet, FleetValidationError, Guardrails, LiDeployment, LiStatefulSet,
   NodeProfile, PlacementLock, PlatformPodTemplate, RequiredDaemonSet, Subject, SynthResult,
 } from '../../src';
 import { describeWithSchemas, validateAll } from '../support/schemas';
@@ -247,6 +247,28 @@ function fleetSpecArbitrary(hostile: boolean) {
       severities: rare(prop(fc.constant({ 'max-surge': 'warning' }), fc.constantFrom<unknown>({ 'max-surge': 'fatal' }, { unknown: 'error' }))),
       platformIdentities: rare(prop(fc.constant(['system:serviceaccount:argocd:argocd-application-controller']), fc.constantFrom<unknown>(['*'], [''], 'admin'))),
     }, { requiredKeys: [] })),
+    /** the jobs platform: a regional quota of the profile, a queue, and a job in the app's namespace */
+    batch: rare(fc.record({
+      scheduler: opt(str(fc.constantFrom('volcano', 'kueue'))),
+      region: name('lva1'),
+      quotaCpu: cpu,
+      quotaGpus: opt(num(fc.integer({ min: 0, max: 2 }))),
+      weight: opt(num(fc.integer({ min: 1, max: 5 }))),
+      maxBorrowPercent: opt(num(fc.constantFrom(0, 50))),
+      maxLendPercent: opt(num(fc.constantFrom(0, 100))),
+      preemptible: opt(prop(fc.boolean(), fc.constant('yes'))),
+      priority: opt(str(fc.constantFrom('high', 'normal', 'low'))),
+      job: opt(fc.record({
+        image: str(fc.constant('registry.internal/spark:3.5.1')),
+        replicas: num(fc.integer({ min: 1, max: 3 })),
+        cpu,
+        gpus: opt(num(fc.integer({ min: 0, max: 1 }))),
+        gangSize: opt(num(fc.integer({ min: 1, max: 4 }))),
+        retries: opt(num(fc.integer({ min: 0, max: 3 }))),
+        schedule: rare(str(fc.constantFrom('0 3 * * *', '*/15 * * * *'))),
+        deadline: rare(duration(Duration.hours(1))),
+      }, { requiredKeys: ['image', 'replicas', 'cpu'] })),
+    }, { requiredKeys: ['region', 'quotaCpu'] })),
     /** `'file'`: a lock file beside the output (written by a successful synth()); the others are hostile. */
     lockFile: rare(fc.constantFrom<unknown>('file', 'file', '', 42)),
     lock: opt(prop(fc.constant({ feed: { cluster: 'prod-1', namespace: 'feed', nodeProfile: 'general' } }), fc.constant({ feed: { cluster: 'Nowhere', namespace: '', nodeProfile: 5 } }))),
@@ -413,6 +435,36 @@ function buildFleet(s: FleetSpec, outdir: string): Fleet {
         resources: { cpu: Cpu.units(2), memory: Size.gibibytes(8) },
         storage: a.stateful.storage,
         acmEndpoint: a.stateful.acmEndpoint,
+      });
+    }
+  }
+  if (s.batch) {
+    const b = s.batch;
+    const platform = new BatchPlatform(fleet, 'batch', {
+      scheduler: as(b.scheduler),
+      regionalQuotas: as({ [b.region]: { [p.name]: { cpu: b.quotaCpu, memory: Size.gibibytes(8), gpus: b.quotaGpus } } }),
+    });
+    const queue = new BatchQueue(platform, 'queue', {
+      team: 'data',
+      region: b.region,
+      quota: as({ [p.name]: { cpu: b.quotaCpu, memory: Size.gibibytes(4), gpus: b.quotaGpus } }),
+      weight: b.weight,
+      maxBorrowPercent: b.maxBorrowPercent,
+      maxLendPercent: b.maxLendPercent,
+      preemptible: as(b.preemptible),
+      priority: as(b.priority),
+    });
+    const jobNamespace = fleet.node.findAll().find((c): c is AppNamespace => c instanceof AppNamespace);
+    if (b.job && jobNamespace) {
+      const j = b.job;
+      new BatchJob(jobNamespace, 'job', {
+        queue,
+        image: j.image,
+        tasks: [{ name: 'worker', replicas: j.replicas, resources: { cpu: j.cpu, memory: Size.mebibytes(512), gpus: j.gpus } }],
+        gangSize: j.gangSize,
+        retries: j.retries,
+        schedule: j.schedule,
+        deadline: as(j.deadline),
       });
     }
   }
