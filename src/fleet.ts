@@ -10,8 +10,8 @@ import { DEFAULT_MAINTENANCE_ZONE_COUNT, MAX_MAINTENANCE_ZONES, maintenanceZoneC
 import { GivenInputs, INPUT_ENV, OPTION_INPUT_NAMES, resolveSynthInputs } from './synth/inputs';
 import { SynthOptions } from './synth/options';
 import { OutputWriteError, recoverOutput } from './synth/output-dir';
-import { SynthResult, synthesizeFleet } from './synth/pipeline';
-import { writeDifferences, writeOutputAtomically } from './synth/write';
+import { SynthResult, SynthRun, runSynth, synthesizeFleet } from './synth/pipeline';
+import { AtomicOutputWriter, DifferencesWriter } from './synth/write';
 import { PLACEMENT_RECORD_FILE, PlacementLock, updatePlacementLock } from './tenancy/lock';
 
 /** Props of the hub cluster. */
@@ -186,10 +186,15 @@ export class Fleet extends App {
     const reportJson = process.env[SynthEnv.REPORT_JSON];
     const inputs = resolveSynthInputs(givenInputs(options), process.env, this.fleetOutdir, OPTION_INPUT_NAMES);
     if (inputs.notice && !reportJson) process.stderr.write(`cdk8s-fleet: ${inputs.notice}\n`);
-    let result: SynthResult;
+    // the files go to the output's staging tree (or, with env CDK8S_FLEET_CHECK, are compared) cluster by
+    // cluster as the synth emits them; nothing reaches the output directory before every check passed
+    const checkAgainst = process.env[SynthEnv.CHECK];
+    const sink = checkAgainst ? new DifferencesWriter(checkAgainst, this.fleetOutdir) : new AtomicOutputWriter(this.fleetOutdir);
+    let result: SynthRun;
     try {
-      result = synthesizeFleet(this, { previousOutdir: inputs.previous, overrides: inputs.overrides });
+      result = runSynth(this, { previousOutdir: inputs.previous, overrides: inputs.overrides }, sink);
     } catch (e) {
+      if (sink instanceof AtomicOutputWriter) sink.abort();
       const errorsJson = process.env[SynthEnv.ERRORS_JSON];
       if (errorsJson && e instanceof FleetValidationError) {
         fs.writeFileSync(errorsJson, JSON.stringify(e.toJSON(), null, 2));
@@ -199,11 +204,10 @@ export class Fleet extends App {
     for (const w of result.warnings) {
       process.stderr.write(`${formatViolation(w)}\n`);
     }
-    const checkAgainst = process.env[SynthEnv.CHECK];
     let differing: string[] | undefined;
     try {
-      if (checkAgainst) differing = writeDifferences(checkAgainst, this.fleetOutdir, result.files);
-      else writeOutputAtomically(this.fleetOutdir, result.files);
+      if (sink instanceof DifferencesWriter) differing = sink.commit();
+      else sink.commit();
     } catch (e) {
       const errorsJson = process.env[SynthEnv.ERRORS_JSON];
       if (errorsJson && e instanceof OutputWriteError) {
@@ -218,20 +222,21 @@ export class Fleet extends App {
     if (reportJson) {
       const lock = result.model.ofType(PlacementLock)[0];
       const report: SynthReport = {
-        ...(lock?.filePath !== undefined && result.files.has(PLACEMENT_RECORD_FILE) ? { lockFile: lock.filePath } : {}),
-        files: result.files.size,
+        ...(lock?.filePath !== undefined && result.fleetFiles.has(PLACEMENT_RECORD_FILE) ? { lockFile: lock.filePath } : {}),
+        files: result.fileCount,
         ...(differing ? { differing } : {}),
       };
       fs.writeFileSync(reportJson, `${JSON.stringify(report, null, 2)}\n`);
       return;
     }
-    const written = updatePlacementLock(result);
+    const written = updatePlacementLock({ files: result.fleetFiles, plan: result.plan });
     if (written) process.stderr.write(`cdk8s-fleet: updated the placement lock ${written}\n`);
   }
 
   /** All synthesized manifests as one multi-document YAML string (cdk8s compatibility). */
   public synthYaml(): string {
-    return this.synthesize().objects.map(o => o.yaml).join('---\n');
+    const { files, objectFiles } = this.synthesize();
+    return objectFiles.map(f => files.get(f)!).join('---\n');
   }
 }
 

@@ -652,14 +652,20 @@ export const clustersLayer: Layer<MachinesStack, ClustersSlots> = {
   plan,
   render(ctx) {
     const hub = ctx.spec.clusters.hub.construct;
-    for (const crd of poolCrds()) ctx.add(hub, crd as KubeObject, hub);
-    for (const cluster of ctx.spec.clusters.clusters) {
-      const pools = ctx.plan.clusters.poolsOf(cluster.construct);
-      for (const pp of pools) {
-        ctx.add(hub, renderComputeBrokerPool(pp), pp.pool);
-        ctx.add(hub, renderKubernetesPool(pp), pp.pool);
+    const byName = new Map(ctx.spec.clusters.clusters.map(c => [c.name, c.construct]));
+    return name => {
+      const cluster = byName.get(name)!;
+      if (cluster === hub) {
+        // the hub records every cluster's pools
+        for (const crd of poolCrds()) ctx.add(hub, crd as KubeObject, hub);
+        for (const c of ctx.spec.clusters.clusters) {
+          for (const pp of ctx.plan.clusters.poolsOf(c.construct)) {
+            ctx.add(hub, renderComputeBrokerPool(pp), pp.pool);
+            ctx.add(hub, renderKubernetesPool(pp), pp.pool);
+          }
+        }
       }
-      renderCluster(ctx, cluster.construct, pools);
-    }
+      renderCluster(ctx, cluster, ctx.plan.clusters.poolsOf(cluster));
+    };
   },
 };

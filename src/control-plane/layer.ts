@@ -32,8 +32,8 @@ import { FleetModel, pathOf } from '../core/model';
 import { Labels } from '../core/names';
 import { podTemplateOf, workloadKindOf, workloadReplicas } from '../core/workload-kinds';
 import { NodeProfileSpec } from '../machines/slots';
-import { RenderContext, RenderedObject } from '../synth/context';
-import { Layer } from '../synth/layer';
+import { RenderContext } from '../synth/context';
+import { ClusterCheck, Layer } from '../synth/layer';
 import { CONTROL_PLANE_DIR } from '../synth/layout';
 
 /** The resolved control-plane settings of a cluster (after the plan stage). @internal */
@@ -228,39 +228,37 @@ function renderCluster(ctx: ControlPlaneContext, r: ResolvedControlPlane): void 
   }
 }
 
-function check(objects: readonly RenderedObject[], _model: FleetModel, spec: ClustersStack['spec'], fleetPlan: ClustersStack['plan'], v: Violations): void {
+/** Counts each cluster's pods, namespaces and Services against the control plane's thresholds, cluster by cluster. */
+function check(_model: FleetModel, spec: ClustersStack['spec'], fleetPlan: ClustersStack['plan'], v: Violations): ClusterCheck {
   const clusters = new Map(spec.clusters.clusters.map(c => [c.name, c.construct]));
   // the platform's own node agents: their pods are the clusters layer's decision (one per agent per node of a non-empty pool)
   const agentDaemonSets = new Set<string>();
   for (const pp of fleetPlan.clusters.pools.values()) {
     for (const agent of pp.agents) agentDaemonSets.add(`${pp.spec.clusterName}/${daemonSetName(agent, pp.spec.name)}`);
   }
-  const counts = new Map<string, Record<CountedKind, number>>();
-  for (const o of objects) {
-    const cluster = clusters.get(o.cluster);
-    if (!cluster) continue;
-    let c = counts.get(o.cluster);
-    if (!c) {
-      c = { pods: fleetPlan.clusters.agents.get(cluster)?.pods ?? 0, namespaces: 0, services: 0 };
-      counts.set(o.cluster, c);
-    }
-    const obj = o.object as { apiVersion: string; kind: string; metadata?: { name?: string; namespace?: string } };
-    const workload = workloadKindOf(obj);
-    if (obj.kind === 'Namespace') {c.namespaces++;} else if (obj.kind === 'Service') {c.services++;} else if (workload?.pods === 'replicas') {c.pods += workloadReplicas(workload, obj) ?? 1;} else if (workload?.pods === 'per-node') {
-      if (obj.metadata?.namespace === spec.clusters.systemNamespace && agentDaemonSets.has(`${o.cluster}/${obj.metadata.name}`)) continue;
-      // kube-proxy's pods are in the clusters layer's agent totals too
-      if (obj.metadata?.namespace === KUBE_PROXY_NAMESPACE && obj.metadata.name === 'kube-proxy') continue;
-      // a DaemonSet of another layer or added by hand: one pod per node of the pool it selects, else of the cluster
-      const capacity = fleetPlan.clusters.capacity.get(cluster);
-      const tpl = (podTemplateOf(workload, obj) ?? {}) as { spec?: { nodeSelector?: Record<string, string> } };
-      const pool = tpl.spec?.nodeSelector?.[Labels.POOL];
-      c.pods += pool ? capacity?.byPool.get(pool)?.nodes ?? 0 : capacity?.total.nodes ?? 0;
-    }
-  }
-  for (const [name, c] of [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const path = pathOf(clusters.get(name)!);
-    for (const kind of ['pods', 'namespaces', 'services'] as const) report(v, path, countFinding(kind, c[kind]));
-  }
+  return {
+    cluster(name, objects) {
+      const cluster = clusters.get(name);
+      if (!cluster || objects.length === 0) return;
+      const c: Record<CountedKind, number> = { pods: fleetPlan.clusters.agents.get(cluster)?.pods ?? 0, namespaces: 0, services: 0 };
+      for (const o of objects) {
+        const obj = o.object as { apiVersion: string; kind: string; metadata?: { name?: string; namespace?: string } };
+        const workload = workloadKindOf(obj);
+        if (obj.kind === 'Namespace') {c.namespaces++;} else if (obj.kind === 'Service') {c.services++;} else if (workload?.pods === 'replicas') {c.pods += workloadReplicas(workload, obj) ?? 1;} else if (workload?.pods === 'per-node') {
+          if (obj.metadata?.namespace === spec.clusters.systemNamespace && agentDaemonSets.has(`${o.cluster}/${obj.metadata.name}`)) continue;
+          // kube-proxy's pods are in the clusters layer's agent totals too
+          if (obj.metadata?.namespace === KUBE_PROXY_NAMESPACE && obj.metadata.name === 'kube-proxy') continue;
+          // a DaemonSet of another layer or added by hand: one pod per node of the pool it selects, else of the cluster
+          const capacity = fleetPlan.clusters.capacity.get(cluster);
+          const tpl = (podTemplateOf(workload, obj) ?? {}) as { spec?: { nodeSelector?: Record<string, string> } };
+          const pool = tpl.spec?.nodeSelector?.[Labels.POOL];
+          c.pods += pool ? capacity?.byPool.get(pool)?.nodes ?? 0 : capacity?.total.nodes ?? 0;
+        }
+      }
+      const path = pathOf(cluster);
+      for (const kind of ['pods', 'namespaces', 'services'] as const) report(v, path, countFinding(kind, c[kind]));
+    },
+  };
 }
 
 /** The control-plane layer. @internal */
@@ -269,10 +267,11 @@ export const controlPlaneLayer: Layer<ClustersStack, ControlPlaneSlots> = {
   resolve,
   plan,
   render(ctx) {
-    for (const cluster of ctx.spec.clusters.clusters) {
-      const r = ctx.plan.controlPlane.byCluster.get(cluster.construct);
+    const byName = new Map(ctx.spec.clusters.clusters.map(c => [c.name, c.construct]));
+    return name => {
+      const r = ctx.plan.controlPlane.byCluster.get(byName.get(name)!);
       if (r) renderCluster(ctx, r);
-    }
+    };
   },
   check,
 };

@@ -152,29 +152,54 @@ function protection(o: StateObject, config: GuardrailConfig, busyNamespaces: Rea
  * Scale-down (a removed workload counts as scaled to 0; canaries are exempt:
  * traffic falls back to the stable track), deletion of protected objects, and
  * Namespaces moving between clusters (whose deletions in the old cluster are
- * reported once, as the move).
+ * reported once, as the move). The synth runs the same rules cluster by
+ * cluster: {@link objectChangeFindings} over one cluster's states, then
+ * {@link namespaceMoves} over every cluster's Namespaces.
  * @internal
  */
 export function changeFindings(previous: FleetState, next: FleetState, config: GuardrailConfig): GuardrailFinding[] {
-  const out: GuardrailFinding[] = [];
+  const moves = namespaceMoves(namespacesOf(previous.values()), namespaceClusters(next.values()));
+  return [...moves.findings, ...withoutMoved(objectChangeFindings(previous, next, config), moves.moved)];
+}
 
-  // namespaces: where each one lives now
-  const nextNamespaceClusters = new Map<string, string[]>();
-  for (const o of next.values()) {
-    if (o.object.kind === 'Namespace' && groupOf(o.object.apiVersion) === '') {
-      const list = nextNamespaceClusters.get(o.object.metadata.name) ?? [];
-      list.push(o.cluster);
-      nextNamespaceClusters.set(o.object.metadata.name, list);
-    }
+/** The core Namespaces of a state. @internal */
+export function namespacesOf(objects: Iterable<StateObject>): StateObject[] {
+  const out: StateObject[] = [];
+  for (const o of objects) if (o.object.kind === 'Namespace' && groupOf(o.object.apiVersion) === '') out.push(o);
+  return out;
+}
+
+/** Adds to `into` the clusters each core Namespace of a state is in, by namespace name. @internal */
+export function namespaceClusters(objects: Iterable<StateObject>, into = new Map<string, string[]>()): Map<string, string[]> {
+  for (const o of namespacesOf(objects)) {
+    const list = into.get(o.object.metadata.name) ?? [];
+    list.push(o.cluster);
+    into.set(o.object.metadata.name, list);
   }
+  return into;
+}
+
+/** The namespaces that move between clusters (`<old cluster>/<namespace>`) and their findings. @internal */
+export interface NamespaceMoves {
+  readonly moved: ReadonlySet<string>;
+  readonly findings: readonly GuardrailFinding[];
+}
+
+/**
+ * Namespaces moving between clusters: a previous Namespace whose name is now
+ * in other clusters only.
+ * @internal
+ */
+export function namespaceMoves(previousNamespaces: Iterable<StateObject>,
+  nextNamespaceClusters: ReadonlyMap<string, readonly string[]>): NamespaceMoves {
+  const findings: GuardrailFinding[] = [];
   const moved = new Set<string>(); // `<old cluster>/<namespace>`
-  for (const o of previous.values()) {
-    if (o.object.kind !== 'Namespace' || groupOf(o.object.apiVersion) !== '') continue;
+  for (const o of previousNamespaces) {
     const name = o.object.metadata.name;
     const now = nextNamespaceClusters.get(name) ?? [];
     if (now.length === 0 || now.includes(o.cluster)) continue;
     moved.add(`${o.cluster}/${name}`);
-    out.push({
+    findings.push({
       rule: 'namespace-move',
       target: name,
       source: o.source,
@@ -182,7 +207,30 @@ export function changeFindings(previous: FleetState, next: FleetState, config: G
       fix: `keep the namespace in '${o.cluster}' (pin it), or carry the override ${carryOverride(overrideName('namespace-move', name))} after the workloads run in the new cluster`,
     });
   }
+  return { moved, findings };
+}
 
+/** A finding about an object of the previous state, with the namespaces (`<cluster>/<namespace>`) whose move exempts it. @internal */
+export interface ObjectChangeFinding {
+  readonly finding: GuardrailFinding;
+  readonly movedWith: readonly string[];
+}
+
+/** The findings whose namespace does not move. @internal */
+export function withoutMoved(findings: Iterable<ObjectChangeFinding>, moved: ReadonlySet<string>): GuardrailFinding[] {
+  const out: GuardrailFinding[] = [];
+  for (const f of findings) if (!f.movedWith.some(k => moved.has(k))) out.push(f.finding);
+  return out;
+}
+
+/**
+ * Scale-down and deletion of protected objects, over the previous and the new
+ * state of the same clusters (one cluster, or the whole fleet), whatever
+ * moves between clusters.
+ * @internal
+ */
+export function objectChangeFindings(previous: FleetState, next: FleetState, config: GuardrailConfig): ObjectChangeFinding[] {
+  const out: ObjectChangeFinding[] = [];
   const busy = namespacesWithWorkloads(previous.values());
   const crs = new Set<string>();
   for (const o of previous.values()) {
@@ -193,20 +241,21 @@ export function changeFindings(previous: FleetState, next: FleetState, config: G
   for (const [key, before] of previous) {
     const after = next.get(key);
     const ns = before.object.metadata.namespace;
-    const inMovedNamespace = moved.has(`${before.cluster}/${ns ?? ''}`)
-      || (before.object.kind === 'Namespace' && moved.has(`${before.cluster}/${before.object.metadata.name}`));
-    if (inMovedNamespace) continue;
+    const movedWith = [`${before.cluster}/${ns ?? ''}`, ...(before.object.kind === 'Namespace' ? [`${before.cluster}/${before.object.metadata.name}`] : [])];
     const kind = guardedKindOf(before.object);
     if (kind && trackOf(before.object) !== 'canary') {
       const was = replicasOf(before.object);
       const now = after ? replicasOf(after.object) : 0;
       if (!scaleDownAllowed(was, now, config)) {
         out.push({
-          rule: 'scale-down',
-          target: workloadTarget(before),
-          source: after?.source ?? before.source,
-          message: `${describe(before)} ${after ? 'scales' : 'is removed, scaling'} from ${was} to ${now} replica(s) in one step; at most ${Math.round(config.maxScaleDownFraction * 100 * 10) / 10}% may go at once`,
-          fix: `scale down in steps (to at least ${Math.ceil(was - was * config.maxScaleDownFraction)} now), or carry the override ${carryOverride(overrideName('scale-down', workloadTarget(before)))}`,
+          movedWith,
+          finding: {
+            rule: 'scale-down',
+            target: workloadTarget(before),
+            source: after?.source ?? before.source,
+            message: `${describe(before)} ${after ? 'scales' : 'is removed, scaling'} from ${was} to ${now} replica(s) in one step; at most ${Math.round(config.maxScaleDownFraction * 100 * 10) / 10}% may go at once`,
+            fix: `scale down in steps (to at least ${Math.ceil(was - was * config.maxScaleDownFraction)} now), or carry the override ${carryOverride(overrideName('scale-down', workloadTarget(before)))}`,
+          },
         });
       }
     }
@@ -214,11 +263,14 @@ export function changeFindings(previous: FleetState, next: FleetState, config: G
     const why = protection(before, config, busy, crs);
     if (why) {
       out.push({
-        rule: 'delete-protected',
-        target: objectTarget(before),
-        source: before.source,
-        message: `${describe(before)} would be deleted, but it is protected: ${why}`,
-        fix: `keep the object, or carry the override ${carryOverride(overrideName('delete-protected', objectTarget(before)))}`,
+        movedWith,
+        finding: {
+          rule: 'delete-protected',
+          target: objectTarget(before),
+          source: before.source,
+          message: `${describe(before)} would be deleted, but it is protected: ${why}`,
+          fix: `keep the object, or carry the override ${carryOverride(overrideName('delete-protected', objectTarget(before)))}`,
+        },
       });
     }
   }

@@ -1,6 +1,6 @@
 /**
  * The guardrails layer, registered last: it sees every object the other layers
- * rendered.
+ * rendered in a cluster.
  *
  * The policy they enforce (the Guardrails construct, resolved) is published by
  * the policy layer at the bottom (`policy.ts`) as `spec.guardrails`; the layers
@@ -13,54 +13,58 @@
  *   version the cluster's Kubernetes version serves, with the
  *   GuardrailParameters they bind (the stable replicas of every canary's app)
  *   and its CRD;
- * - check: one pass over the whole rendered fleet with the state rules
- *   (maxSurge, canary share) and, given the previous output, the change-aware
- *   rules (scale-down, deletion of protected objects, namespace moves).
+ * - check: cluster by cluster, the state rules (maxSurge, canary share) and,
+ *   given the previous output, the change-aware rules (scale-down, deletion
+ *   of protected objects) over the cluster's directory there; across
+ *   clusters, namespace moves and the clusters the fleet no longer has.
  */
 import { BUILT_IN_API_GROUPS, CanaryFact, admissionApiVersion, guardrailParameters, guardrailPolicies, renderPolicy } from './admission';
-import { GuardrailFinding, appKey, batchQueueFindings, canaryFindings, changeFindings, judge, maxSurgeFindings, stableReplicasByApp } from './checks';
+import { GuardrailFinding, ObjectChangeFinding, appKey, batchQueueFindings, canaryFindings, judge, maxSurgeFindings, namespaceClusters, namespaceMoves, namespacesOf, objectChangeFindings, stableReplicasByApp, withoutMoved } from './checks';
 import { guardrailConfiguration } from './record';
 import { GuardrailsSlots } from './slots';
-import { StateObject, fleetState, readPreviousState } from './state';
+import { FleetState, StateObject, StateReadProblem, UnchangedFile, fleetState, previousClusterNames, previousOutputProblem, readPreviousCluster } from './state';
 import { PlainObject, appNameOf, groupOf, guardedKindOf, trackOf } from './workload-objects';
 import { Violations } from '../core/errors';
 import { FleetModel, pathOf } from '../core/model';
 import { parseKubeVersion } from '../core/versions';
 import { guardrailConfigurationCrd, guardrailParametersCrd } from '../crds/guardrails';
 import { JobsStack } from '../jobs/slots';
-import { KubeObject, RenderContext, RenderedObject } from '../synth/context';
+import { KubeObject, RenderContext } from '../synth/context';
 import { objectYaml } from '../synth/emit';
-import { Layer } from '../synth/layer';
+import { ClusterCheck, ClusterRender, Layer } from '../synth/layer';
+import { PreviousOutput } from '../synth/previous';
 
-function render(ctx: RenderContext<JobsStack['spec'], JobsStack['plan']>): void {
+function render(ctx: RenderContext<JobsStack['spec'], JobsStack['plan']>): ClusterRender {
   const { config, construct } = ctx.spec.guardrails;
-  // what the in-cluster policies read off the objects (a rendered object is a state object);
-  // the objects themselves are not changed: each layer rendered what the policy asks of its objects
-  const rendered: readonly StateObject[] = ctx.objects;
-  const stable = stableReplicasByApp(rendered);
-  const canaries = new Map<string, CanaryFact[]>();
-  const customGroups = new Map<string, Set<string>>();
-  for (const o of ctx.objects) {
-    const obj = o.object;
-    const group = groupOf(obj.apiVersion);
-    if (!BUILT_IN_API_GROUPS.has(group)) customGroups.set(o.cluster, (customGroups.get(o.cluster) ?? new Set()).add(group));
-    if (guardedKindOf(obj) && trackOf(obj) === 'canary') {
-      const app = appNameOf(obj) ?? obj.metadata.name;
-      const stableReplicas = stable.get(appKey({ cluster: o.cluster, object: obj, source: o.source }, app)) ?? 0;
-      const list = canaries.get(o.cluster) ?? [];
-      list.push({ namespace: obj.metadata.namespace ?? '', name: obj.metadata.name, app, stableReplicas });
-      canaries.set(o.cluster, list);
-    }
-  }
-
-  // the configuration the synth enforced, recorded once on the hub for the tools that read the output
   const hub = ctx.spec.clusters.hub.construct;
-  ctx.add(hub, guardrailConfigurationCrd() as KubeObject, construct);
-  ctx.add(hub, guardrailConfiguration(config), construct);
+  const byName = new Map(ctx.spec.clusters.clusters.map(c => [c.name, c]));
+  return name => {
+    // what the in-cluster policies read off the cluster's objects (a rendered object is a state object);
+    // the objects themselves are not changed: each layer rendered what the policy asks of its objects
+    const rendered: readonly StateObject[] = ctx.objects;
+    const stable = stableReplicasByApp(rendered);
+    const canaries: CanaryFact[] = [];
+    const customGroups = new Set<string>();
+    for (const o of ctx.objects) {
+      const obj = o.object;
+      const group = groupOf(obj.apiVersion);
+      if (!BUILT_IN_API_GROUPS.has(group)) customGroups.add(group);
+      if (guardedKindOf(obj) && trackOf(obj) === 'canary') {
+        const app = appNameOf(obj) ?? obj.metadata.name;
+        const stableReplicas = stable.get(appKey({ cluster: o.cluster, object: obj, source: o.source }, app)) ?? 0;
+        canaries.push({ namespace: obj.metadata.namespace ?? '', name: obj.metadata.name, app, stableReplicas });
+      }
+    }
 
-  if (!config.admissionPolicies) return;
-  for (const clusterSpec of ctx.spec.clusters.clusters) {
+    const clusterSpec = byName.get(name)!;
     const cluster = clusterSpec.construct;
+    if (cluster === hub) {
+      // the configuration the synth enforced, recorded once on the hub for the tools that read the output
+      ctx.add(hub, guardrailConfigurationCrd() as KubeObject, construct);
+      ctx.add(hub, guardrailConfiguration(config), construct);
+    }
+
+    if (!config.admissionPolicies) return;
     const version = clusterSpec.kubernetesVersion;
     const parsed = parseKubeVersion(version);
     const apiVersion = parsed && admissionApiVersion(parsed);
@@ -68,51 +72,100 @@ function render(ctx: RenderContext<JobsStack['spec'], JobsStack['plan']>): void 
       ctx.violations.warning(pathOf(cluster), 'guardrails.admission.version',
         `Kubernetes ${version} serves no ValidatingAdmissionPolicy API (v1beta1 from 1.28, v1 from 1.30); cluster '${cluster.clusterName}' gets no in-cluster guardrails`,
         'upgrade the cluster to Kubernetes 1.28 or later');
-      continue;
+      return;
     }
-    const name = cluster.clusterName;
-    const facts = canaries.get(name) ?? [];
     const policies = guardrailPolicies(config, {
       cluster: name,
       apiVersion,
       openKruise: clusterSpec.openKruise,
-      canaries: facts,
-      customResourceGroups: [...(customGroups.get(name) ?? [])],
+      canaries,
+      customResourceGroups: [...customGroups],
       platformNamespaces: [ctx.spec.clusters.systemNamespace],
     });
     // the facts the canary policy binds as params, and their CRD
     ctx.add(cluster, guardrailParametersCrd() as KubeObject, construct);
-    ctx.add(cluster, guardrailParameters(facts), construct);
+    ctx.add(cluster, guardrailParameters(canaries), construct);
     for (const p of policies) {
       for (const obj of renderPolicy(p, apiVersion)) ctx.add(cluster, obj, construct);
     }
-  }
+  };
 }
 
-function check(objects: readonly RenderedObject[], model: FleetModel, spec: JobsStack['spec'], _plan: unknown, v: Violations): void {
+/**
+ * The guardrail checks, cluster by cluster: the state rules over each
+ * cluster's objects and, given the previous output, the change rules over its
+ * directory there (read when the cluster is checked); across clusters, the
+ * namespace moves (from each cluster's Namespaces), the clusters the previous
+ * output has and the fleet no longer does, and the judgement (exemptions and
+ * overrides over every finding).
+ */
+function check(model: FleetModel, spec: JobsStack['spec'], _plan: unknown, v: Violations, previousOutput?: PreviousOutput): ClusterCheck {
   const { config, path } = spec.guardrails;
-  const next = fleetState(objects);
   const previousDir = model.options.previousOutdir;
-  let previous;
-  if (previousDir) {
-    const byFile = new Map(objects.map(o => [o.file, o]));
-    const read = readPreviousState(previousDir, (file, text) => {
-      const o = byFile.get(file);
-      return o && objectYaml(o.object) === text ? o.object as PlainObject : undefined;
-    });
-    for (const p of read.problems) {
-      v.error(path, 'guardrails.previous.unreadable', `previous output ${p.file}: ${p.message}`,
-        'point the previous output (--previous, env CDK8S_FLEET_PREVIOUS or SynthOptions.previousOutdir) at the last synthesized output directory, as committed');
-    }
-    if (read.problems.length === 0) previous = read.state;
-  }
-  const findings: GuardrailFinding[] = [
-    ...maxSurgeFindings(next, config, previous),
-    ...canaryFindings(next, config),
-    ...(previous ? changeFindings(previous, next, config) : []),
-    ...(previous ? batchQueueFindings(previous, next) : []),
-  ];
-  for (const violation of judge(findings, config, model.options.overrides ?? [], path, previous !== undefined).violations) v.add(violation);
+  const problems: StateReadProblem[] = [];
+  const missing = previousDir ? previousOutputProblem(previousDir) : undefined;
+  if (missing) problems.push(missing);
+  const readPrevious = previousDir !== undefined && !missing;
+  // the findings, and what the checks across clusters need: every cluster's Namespaces, before and after
+  const stateFindings: GuardrailFinding[] = [];
+  const surgeWithoutPrevious: GuardrailFinding[] = [];
+  const objectFindings: ObjectChangeFinding[] = [];
+  const queueFindings: GuardrailFinding[] = [];
+  const nextNamespaces = new Map<string, string[]>();
+  const previousNamespaces: StateObject[] = [];
+  const checked = new Set<string>();
+
+  const changes = (cluster: string, next: FleetState, unchanged?: UnchangedFile): FleetState => {
+    // a cluster being written: through the synth's reader of the previous output, so that the write does not read its files again
+    const reader = unchanged && previousOutput?.dir === previousDir ? (file: string) => previousOutput!.read(file) : undefined;
+    const read = readPreviousCluster(previousDir!, cluster, unchanged, new Map(), problems, reader);
+    objectFindings.push(...objectChangeFindings(read.state, next, config));
+    queueFindings.push(...batchQueueFindings(read.state, next));
+    previousNamespaces.push(...namespacesOf(read.state.values()));
+    return read.state;
+  };
+
+  return {
+    cluster(name, objects) {
+      checked.add(name);
+      const next = fleetState(objects);
+      namespaceClusters(next.values(), nextNamespaces);
+      let previous: FleetState | undefined;
+      if (readPrevious) {
+        const byFile = new Map(objects.map(o => [o.file, o]));
+        previous = changes(name, next, (file, text) => {
+          const o = byFile.get(file);
+          return o && objectYaml(o.object) === text ? o.object as PlainObject : undefined;
+        });
+      }
+      const surge = maxSurgeFindings(next, config, previous);
+      stateFindings.push(...surge);
+      // the same findings' messages without the previous state, in case it turns out unreadable elsewhere
+      if (surge.length > 0 && previous) surgeWithoutPrevious.push(...maxSurgeFindings(next, config));
+      stateFindings.push(...canaryFindings(next, config));
+    },
+    fleet() {
+      // the clusters the previous output has and the fleet no longer does: all of their objects go
+      if (readPrevious) {
+        for (const cluster of previousClusterNames(previousDir)) if (!checked.has(cluster)) changes(cluster, new Map());
+      }
+      for (const p of problems) {
+        v.error(path, 'guardrails.previous.unreadable', `previous output ${p.file}: ${p.message}`,
+          'point the previous output (--previous, env CDK8S_FLEET_PREVIOUS or SynthOptions.previousOutdir) at the last synthesized output directory, as committed');
+      }
+      const changeRulesRan = readPrevious && problems.length === 0;
+      let findings: GuardrailFinding[];
+      if (changeRulesRan) {
+        const moves = namespaceMoves(previousNamespaces, nextNamespaces);
+        findings = [...stateFindings, ...moves.findings, ...withoutMoved(objectFindings, moves.moved), ...queueFindings];
+      } else {
+        // without a (readable) previous output, the state rules alone, as if none was given
+        const surge = new Set(surgeWithoutPrevious.map(f => f.target));
+        findings = [...stateFindings.filter(f => !(f.rule === 'max-surge' && surge.has(f.target))), ...surgeWithoutPrevious];
+      }
+      for (const violation of judge(findings, config, model.options.overrides ?? [], path, changeRulesRan).violations) v.add(violation);
+    },
+  };
 }
 
 /** The guardrails layer. @internal */

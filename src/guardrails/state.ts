@@ -79,31 +79,63 @@ export type UnchangedFile = (file: string, text: string) => PlainObject | undefi
 export function readPreviousState(dir: string, unchanged?: UnchangedFile): PreviousState {
   const state = new Map<string, StateObject>();
   const problems: StateReadProblem[] = [];
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-    return { state, problems: [{ file: dir, message: 'the previous output directory does not exist' }] };
-  }
+  const missing = previousOutputProblem(dir);
+  if (missing) return { state, problems: [missing] };
+  for (const cluster of previousClusterNames(dir)) readPreviousCluster(dir, cluster, unchanged, state, problems);
+  return { state, problems };
+}
+
+/** The problem of a previous output directory that is not there, or undefined. @internal */
+export function previousOutputProblem(dir: string): StateReadProblem | undefined {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) return { file: dir, message: 'the previous output directory does not exist' };
+  return undefined;
+}
+
+function sortedEntries(dir: string): fs.Dirent[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** The clusters' directories of a previous output directory, sorted. @internal */
+export function previousClusterNames(dir: string): string[] {
+  return sortedEntries(dir).filter(e => e.isDirectory() && e.name !== NODE_PROFILES_DIR && !e.name.startsWith('.')).map(e => e.name);
+}
+
+/**
+ * Reads one cluster's directory of a previous output directory (as
+ * {@link readPreviousState} does for all), adding to `state` and `problems`;
+ * a cluster that has no directory there has no objects. `read` reads a file
+ * (a path relative to `dir`).
+ * @internal
+ */
+export function readPreviousCluster(dir: string, cluster: string, unchanged?: UnchangedFile,
+  state = new Map<string, StateObject>(), problems: StateReadProblem[] = [],
+  read: (file: string) => string = file => fs.readFileSync(path.join(dir, file), 'utf8')): PreviousState {
   const files: string[] = [];
   const walk = (rel: string) => {
-    const entries = fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    let entries: fs.Dirent[];
+    try {
+      entries = sortedEntries(path.join(dir, rel));
+    } catch (e) {
+      if (rel === cluster && (e as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw e;
+    }
     for (const e of entries) {
-      const r = rel ? `${rel}/${e.name}` : e.name;
+      const r = `${rel}/${e.name}`;
       if (e.isDirectory()) {
-        if (!rel && (e.name === NODE_PROFILES_DIR || e.name.startsWith('.'))) continue;
-        if (rel.split('/').length === 1 && e.name === CONTROL_PLANE_DIR) continue;
+        if (rel === cluster && e.name === CONTROL_PLANE_DIR) continue;
         walk(r);
-      } else if (rel && /\.ya?ml$/.test(e.name) && !(rel.split('/').length === 1 && e.name === 'kustomization.yaml')) {
+      } else if (/\.ya?ml$/.test(e.name) && !(rel === cluster && e.name === 'kustomization.yaml')) {
         files.push(r);
       }
     }
   };
-  walk('');
+  walk(cluster);
   for (const file of files) {
     if (path.basename(file) === OUTPUT_MARKER) continue;
-    const cluster = file.split('/')[0];
     let text: string;
     let docs;
     try {
-      text = fs.readFileSync(path.join(dir, file), 'utf8');
+      text = read(file);
       const same = unchanged?.(file, text);
       if (same) {
         const key = stateKey(cluster, same);

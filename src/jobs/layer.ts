@@ -31,9 +31,9 @@ import { Violations } from '../core/errors';
 import { FleetModel } from '../core/model';
 import { ResourceAmounts, ZERO, addResources, fitsIn, formatCpu, formatMemory, scaleResources, shortfalls } from '../core/resources';
 import { NodeTaint } from '../machines/node-profile';
-import { KubeObject, RenderContext, RenderedObject } from '../synth/context';
+import { KubeObject, RenderContext } from '../synth/context';
 import { carryOverride } from '../synth/inputs';
-import { Layer } from '../synth/layer';
+import { ClusterCheck, ClusterRender, Layer } from '../synth/layer';
 import { renderPriorityClass } from '../workloads/render';
 import { WorkloadsStack } from '../workloads/slots';
 
@@ -378,14 +378,28 @@ function poolTaints(below: WorkloadsStack['plan'], cluster: Cluster, profile: st
 
 const PLATFORM_LABELS = { 'app.kubernetes.io/part-of': 'fleet-batch' };
 
-function render(ctx: RenderContext<Spec, Plan>): void {
+function render(ctx: RenderContext<Spec, Plan>): ClusterRender | void {
   const jobsPlan = ctx.plan.jobs;
   const platform = ctx.spec.jobs.platform;
   if (!platform) return;
+  const record = new Map([...jobsPlan.splits.entries()].map(([k, s]) => [k, s.shares]));
+  ctx.addFile(BATCH_QUOTA_RECORD_FILE, serializeSplitRecord(record), platform.construct);
+  ctx.addFile(BATCH_CAPACITY_FILE, batchCapacityDocument(jobsPlan.capacity, jobsPlan.regions), platform.construct);
   const queues = new Map(ctx.spec.jobs.queues.map(q => [q.name, q]));
   const profiles = new Map(ctx.spec.machines.profiles.map(p => [p.name, p]));
   const gpuName = (profile: string) => profiles.get(profile)?.gpuResourceName ?? 'nvidia.com/gpu';
-  for (const c of jobsPlan.clusters.values()) {
+  // the jobs placed on each cluster, in the spec's order
+  const jobsOf = new Map<string, Array<Spec['jobs']['jobs'][number]>>();
+  for (const j of ctx.spec.jobs.jobs) {
+    const cluster = ctx.plan.tenancy.placement.get(j.namespace);
+    if (!cluster) continue;
+    const list = jobsOf.get(cluster.clusterName) ?? [];
+    list.push(j);
+    jobsOf.set(cluster.clusterName, list);
+  }
+  return name => {
+    const c = jobsPlan.clusters.get(name);
+    if (!c) return;
     const cluster = c.cluster;
     for (const p of BATCH_PRIORITY_NAMES) {
       const l = BATCH_PRIORITY_LEVELS[p];
@@ -393,7 +407,7 @@ function render(ctx: RenderContext<Spec, Plan>): void {
       pc.metadata.labels = { ...PLATFORM_LABELS };
       ctx.add(cluster, pc, platform.construct);
     }
-    const sourceOf = (name: string) => queues.get(name)?.construct ?? platform.construct;
+    const sourceOf = (queue: string) => queues.get(queue)?.construct ?? platform.construct;
     if (c.scheduler === 'volcano') {
       for (const q of renderVolcanoQueues(c.region, c.hierarchy, queues, gpuName, PLATFORM_LABELS)) ctx.add(cluster, q, sourceOf(q.metadata.name));
       const conf = volcanoSchedulerConf({
@@ -415,50 +429,48 @@ function render(ctx: RenderContext<Spec, Plan>): void {
       }
       for (const [ns, qs] of c.namespaceQueues) for (const q of qs) ctx.add(cluster, renderLocalQueue(q, ns, PLATFORM_LABELS), sourceOf(q));
     }
-  }
-  const templates = ctx.spec.workloads.templates;
-  for (const j of ctx.spec.jobs.jobs) {
-    const cluster = ctx.plan.tenancy.placement.get(j.namespace);
-    if (!cluster || !templates) continue;
-    const c = jobsPlan.clusters.get(cluster.clusterName);
-    if (!c) continue;
-    const nsSpec = ctx.spec.tenancy.namespace(j.namespace)!;
-    const template = templates.byCluster.get(cluster)!;
-    const placement = {
-      nodeProfile: j.nodeProfile,
-      taints: poolTaints(ctx.plan, cluster, j.nodeProfile),
-      gpuResourceName: gpuName(j.nodeProfile),
-      staticCpuManager: false,
-    };
-    const priorityClassName = BATCH_PRIORITY_LEVELS[j.priority].name;
-    const volcano = c.scheduler === 'volcano';
-    const podOf = (t: BatchJobSpec['tasks'][number]) =>
-      k8s.toJson_PodTemplateSpec(batchPodTemplate(j, t, { partOf: nsSpec.app, template, placement, priorityClassName, podDeadline: volcano })) as
-        Record<string, unknown>;
-    const pods = new Map(j.tasks.map(t => [t.name, podOf(t)]));
-    const labels = { 'app.kubernetes.io/name': j.name, 'app.kubernetes.io/part-of': nsSpec.app, 'fleet.cdk8s.io/batch-queue': j.queue.name };
-    const obj: KubeObject = volcano
-      ? renderVolcanoJob(j, nsSpec.namespace, pods, priorityClassName, labels)
-      : renderKueueJob(j, nsSpec.namespace, pods.get(j.tasks[0].name)!, labels);
-    ctx.add(cluster, obj, j.construct);
-  }
-  const record = new Map([...jobsPlan.splits.entries()].map(([k, s]) => [k, s.shares]));
-  ctx.addFile(BATCH_QUOTA_RECORD_FILE, serializeSplitRecord(record), platform.construct);
-  ctx.addFile(BATCH_CAPACITY_FILE, batchCapacityDocument(jobsPlan.capacity, jobsPlan.regions), platform.construct);
+    const templates = ctx.spec.workloads.templates;
+    if (!templates) return;
+    for (const j of jobsOf.get(name) ?? []) {
+      const nsSpec = ctx.spec.tenancy.namespace(j.namespace)!;
+      const template = templates.byCluster.get(cluster)!;
+      const placement = {
+        nodeProfile: j.nodeProfile,
+        taints: poolTaints(ctx.plan, cluster, j.nodeProfile),
+        gpuResourceName: gpuName(j.nodeProfile),
+        staticCpuManager: false,
+      };
+      const priorityClassName = BATCH_PRIORITY_LEVELS[j.priority].name;
+      const volcano = c.scheduler === 'volcano';
+      const podOf = (t: BatchJobSpec['tasks'][number]) =>
+        k8s.toJson_PodTemplateSpec(batchPodTemplate(j, t, { partOf: nsSpec.app, template, placement, priorityClassName, podDeadline: volcano })) as
+          Record<string, unknown>;
+      const pods = new Map(j.tasks.map(t => [t.name, podOf(t)]));
+      const labels = { 'app.kubernetes.io/name': j.name, 'app.kubernetes.io/part-of': nsSpec.app, 'fleet.cdk8s.io/batch-queue': j.queue.name };
+      const obj: KubeObject = volcano
+        ? renderVolcanoJob(j, nsSpec.namespace, pods, priorityClassName, labels)
+        : renderKueueJob(j, nsSpec.namespace, pods.get(j.tasks[0].name)!, labels);
+      ctx.add(cluster, obj, j.construct);
+    }
+  };
 }
 
-/** The rendered volcano-scheduler configurations, checked against what Volcano accepts. */
-function check(objects: readonly RenderedObject[], _model: FleetModel, spec: Spec, _plan: Plan, v: Violations): void {
+/** The rendered volcano-scheduler configurations, checked against what Volcano accepts, cluster by cluster. */
+function check(_model: FleetModel, spec: Spec, _plan: Plan, v: Violations): ClusterCheck | void {
   const platform = spec.jobs.platform;
   if (!platform) return;
-  for (const o of objects) {
-    const obj = o.object;
-    if (obj.kind !== 'ConfigMap' || obj.metadata.name !== VOLCANO_CONFIG.name) continue;
-    const text = (obj.data as Record<string, string> | undefined)?.[VOLCANO_CONFIG.key] ?? '';
-    for (const p of volcanoConfProblems(parseYaml(text), true)) {
-      v.error(o.source, 'batch-platform.scheduler-config', `the volcano-scheduler configuration of cluster '${o.cluster}': ${p}`, 'report it: the configuration is generated from the batch platform');
-    }
-  }
+  return {
+    cluster(_name, objects) {
+      for (const o of objects) {
+        const obj = o.object;
+        if (obj.kind !== 'ConfigMap' || obj.metadata.name !== VOLCANO_CONFIG.name) continue;
+        const text = (obj.data as Record<string, string> | undefined)?.[VOLCANO_CONFIG.key] ?? '';
+        for (const p of volcanoConfProblems(parseYaml(text), true)) {
+          v.error(o.source, 'batch-platform.scheduler-config', `the volcano-scheduler configuration of cluster '${o.cluster}': ${p}`, 'report it: the configuration is generated from the batch platform');
+        }
+      }
+    },
+  };
 }
 
 /** Batch capacity as text lines, per region, then cluster, and node profile with a batch quota: capacity, quota, queues and free. */

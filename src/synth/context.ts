@@ -40,13 +40,19 @@ export interface RenderedFile {
 /** Annotation recording which construct produced an object. @internal */
 export const SOURCE_ANNOTATION = `${LABEL_PREFIX}/source`;
 
-/** The render stage's sink: layers add objects and files; the pipeline emits them. @internal */
+/**
+ * The render stage's sink: layers add objects and files; the pipeline emits
+ * them. It holds one render unit at a time: first the files outside every
+ * cluster's directory, then each cluster in turn (see `Layer.render`).
+ * @internal
+ */
 export class RenderContext<Spec extends object = object, Plan extends object = object> {
-  /** Rendered objects, in the order added. */
-  public readonly objects: RenderedObject[] = [];
-  /** Rendered files, in the order added. */
-  public readonly files: RenderedFile[] = [];
-  private readonly identities = new Map<string, string>();
+  private unitObjects: RenderedObject[] = [];
+  private unitFiles: RenderedFile[] = [];
+  /** The cluster being rendered; undefined while the files outside every cluster are. */
+  private unitCluster: string | undefined;
+  /** Identity key → construct path, of the cluster being rendered. */
+  private identities = new Map<string, string>();
 
   constructor(
     /** Facts of the fleet. */
@@ -59,12 +65,44 @@ export class RenderContext<Spec extends object = object, Plan extends object = o
     public readonly violations: Violations,
   ) {}
 
+  /** The cluster being rendered (undefined while the files outside every cluster are). */
+  public get cluster(): string | undefined {
+    return this.unitCluster;
+  }
+
+  /** The objects of the cluster being rendered, in the order added (by every layer so far). */
+  public get objects(): readonly RenderedObject[] {
+    return this.unitObjects;
+  }
+
+  /** The files of the unit being rendered, in the order added. */
+  public get files(): readonly RenderedFile[] {
+    return this.unitFiles;
+  }
+
   /**
-   * Adds an object to a cluster's output. Namespaced objects must carry
-   * `metadata.namespace`. Every object gets the managed-by label.
+   * Starts rendering a cluster (or, with no name, the files outside every
+   * cluster) and returns what the unit before it rendered. For the pipeline.
+   */
+  public begin(cluster?: string): { readonly objects: readonly RenderedObject[]; readonly files: readonly RenderedFile[] } {
+    const done = { objects: this.unitObjects, files: this.unitFiles };
+    this.unitObjects = [];
+    this.unitFiles = [];
+    this.identities = new Map();
+    this.unitCluster = cluster;
+    return done;
+  }
+
+  /**
+   * Adds an object to the output of the cluster being rendered. Namespaced
+   * objects must carry `metadata.namespace`. Every object gets the managed-by
+   * label.
    */
   public add(cluster: { readonly clusterName: string } | string, object: KubeObject, source: IConstruct): RenderedObject {
     const clusterName = typeof cluster === 'string' ? cluster : cluster.clusterName;
+    if (clusterName !== this.unitCluster) {
+      throw new Error(`an object of cluster '${clusterName}' (${object.kind} ${object.metadata.name}) is rendered while ${this.unitCluster === undefined ? 'no cluster' : `cluster '${this.unitCluster}'`} is`);
+    }
     const md = object.metadata;
     md.labels = { ...(md.labels ?? {}), [Labels.MANAGED_BY]: MANAGED_BY_VALUE };
     const id = { apiVersion: object.apiVersion, kind: object.kind, namespace: md.namespace, name: md.name };
@@ -79,12 +117,20 @@ export class RenderContext<Spec extends object = object, Plan extends object = o
       this.identities.set(key, sourcePath);
     }
     const rendered: RenderedObject = { cluster: clusterName, object, source: sourcePath, file: objectFilePath(clusterName, id) };
-    this.objects.push(rendered);
+    this.unitObjects.push(rendered);
     return rendered;
   }
 
-  /** Adds a non-object file (YAML document or raw text) at a relative path. */
+  /**
+   * Adds a non-object file (YAML document or raw text) at a relative path:
+   * below the directory of the cluster being rendered, or outside every
+   * cluster's directory while no cluster is.
+   */
   public addFile(file: string, content: unknown, source: IConstruct): void {
-    this.files.push({ file, content, source: pathOf(source) });
+    // (the pipeline checks that a file rendered outside every cluster is not below a cluster's directory)
+    if (this.unitCluster !== undefined && !file.startsWith(`${this.unitCluster}/`)) {
+      throw new Error(`the file ${file} is rendered while cluster '${this.unitCluster}' is`);
+    }
+    this.unitFiles.push({ file, content, source: pathOf(source) });
   }
 }

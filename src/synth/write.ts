@@ -10,19 +10,32 @@ import * as path from 'path';
 import { MessageChannel, Worker, receiveMessageOnPort } from 'worker_threads';
 import { OUTPUT_MARKER } from './layout';
 import { ScratchDir, asOutputWriteError, assertReplaceable, makeScratchDir, markerText, recoverOutput, resolveOutput, scratchName } from './output-dir';
-import { readFiles } from './read';
+import { PreviousOutput } from './previous';
+import { listFiles } from './read';
 
 /** Options of {@link writeOutputAtomically}. @internal */
 export interface WriteOptions {
   /**
-   * From how many files a second thread writes half of them, and removes half
-   * of the previous output, on machines with more than one CPU. Creating and
+   * From how many files a second thread removes half of the previous output
+   * (and, in {@link writeTree}, writes half of the files), on machines with
+   * more than one CPU. Creating and
    * removing files is mostly work of the kernel's file system, which two
    * threads do in about half the time; starting the thread costs a few tens of
    * milliseconds, so smaller trees are handled by one.
    * @default 8000 (files)
    */
   readonly parallelFrom?: number;
+}
+
+/**
+ * Where a synth puts its files as it emits them, cluster by cluster: each
+ * call gives the next files (relative path → content), sorted by path within
+ * the call; no path comes twice.
+ * @internal
+ */
+export interface OutputSink {
+  /** Takes the next files; `previous` holds what the synth read of the previous output for them. */
+  add(files: ReadonlyArray<readonly [string, string]>, previous?: PreviousOutput): void;
 }
 
 /**
@@ -39,27 +52,107 @@ export interface WriteOptions {
  * @internal
  */
 export function writeOutputAtomically(outdir: string, files: ReadonlyMap<string, string>, options: WriteOptions = {}): void {
-  const { target, link } = resolveOutput(outdir);
-  recoverOutput(target);
-  try {
-    assertReplaceable(target, link);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-  } catch (e) {
-    throw asOutputWriteError(target, e);
+  const writer = new AtomicOutputWriter(outdir, options);
+  writer.add([...files]);
+  writer.commit();
+}
+
+/**
+ * The atomic write of {@link writeOutputAtomically}, fed as a synth emits:
+ * the first `add` repairs and checks `outdir` and makes the staging tree
+ * beside it, each `add` writes its files there (linking those whose bytes the
+ * output being replaced already holds), and `commit` writes the marker and
+ * swaps the staging tree in. A failure while adding is kept, the staging tree
+ * removed and later files ignored, and `commit` throws it, so that the synth
+ * still reports every violation of the fleet first; `abort` (a failed synth)
+ * removes the staging tree. Nothing but the staging tree is touched before
+ * `commit`.
+ * @internal
+ */
+export class AtomicOutputWriter implements OutputSink {
+  private readonly target: string;
+  private readonly link?: string;
+  private staging?: ScratchDir;
+  private previous?: string;
+  private opened = false;
+  private failure: unknown;
+  private readonly paths: string[] = [];
+
+  constructor(outdir: string, private readonly options: WriteOptions = {}) {
+    const { target, link } = resolveOutput(outdir);
+    this.target = target;
+    this.link = link;
   }
-  const parallel = isParallel(files.size, options);
-  // the output being replaced, when there is one: its files whose bytes do not change are linked, not written again
-  const previous = isComplete(target) ? target : undefined;
-  let staging: ScratchDir | undefined;
-  try {
-    staging = makeScratchDir(target, 'staging');
-    writeTree(staging.path, files, options, previous);
-    // the marker last: a staging directory with its marker is complete (what recovery relies on)
-    fs.writeFileSync(path.join(staging.path, OUTPUT_MARKER), markerText(files.keys()));
-    swapIn(staging, target, parallel);
-  } catch (e) {
-    if (staging) removeQuietly(staging.path);
-    throw asOutputWriteError(target, e, staging?.path);
+
+  /** Writes the next files into the staging tree. */
+  public add(files: ReadonlyArray<readonly [string, string]>, read?: PreviousOutput): void {
+    if (this.failure !== undefined) return;
+    if (!this.opened && !this.open()) return;
+    try {
+      for (const [rel] of files) {
+        assertInside(rel);
+        this.paths.push(rel);
+      }
+      // one thread: the files come cluster by cluster, while the synth goes on (a helper thread fed per
+      // cluster measured slower, with more system time, than this thread alone)
+      const previous = this.previous;
+      const known = previous !== undefined ? knownTexts(read, previous) : undefined;
+      writeFiles(this.staging!.path, previous !== undefined ? linkUnchanged(this.staging!.path, previous, files, known) : files);
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  /** Writes the marker and swaps the staging tree in; throws the first failure. */
+  public commit(): void {
+    if (!this.opened) this.open();
+    if (this.failure !== undefined) throw this.failure;
+    const staging = this.staging!;
+    try {
+      // the marker last: a staging directory with its marker is complete (what recovery relies on)
+      fs.writeFileSync(path.join(staging.path, OUTPUT_MARKER), markerText(this.paths));
+      swapIn(staging, this.target, isParallel(this.paths.length, this.options));
+    } catch (e) {
+      removeQuietly(staging.path);
+      throw asOutputWriteError(this.target, e, staging.path);
+    }
+  }
+
+  /** Removes the staging tree (the synth failed). */
+  public abort(): void {
+    if (this.staging) removeQuietly(this.staging.path);
+  }
+
+  private open(): boolean {
+    this.opened = true;
+    try {
+      recoverOutput(this.target);
+      assertReplaceable(this.target, this.link);
+      fs.mkdirSync(path.dirname(this.target), { recursive: true });
+    } catch (e) {
+      this.failure = asOutputWriteError(this.target, e);
+      return false;
+    }
+    // the output being replaced, when there is one: its files whose bytes do not change are linked, not written again
+    this.previous = isComplete(this.target) ? this.target : undefined;
+    try {
+      this.staging = makeScratchDir(this.target, 'staging');
+    } catch (e) {
+      this.failure = asOutputWriteError(this.target, e);
+      return false;
+    }
+    return true;
+  }
+
+  private fail(e: unknown): void {
+    this.failure = asOutputWriteError(this.target, e, this.staging?.path);
+    if (this.staging) removeQuietly(this.staging.path);
+  }
+}
+
+function assertInside(rel: string): void {
+  if (path.isAbsolute(rel) || rel.split('/').includes('..')) {
+    throw new Error(`refusing to write outside the output directory: ${rel}`);
   }
 }
 
@@ -72,23 +165,56 @@ export function writeOutputAtomically(outdir: string, files: ReadonlyMap<string,
  * @internal
  */
 export function writeDifferences(compareWith: string, outdir: string, files: ReadonlyMap<string, string>): string[] {
-  const { target } = resolveOutput(compareWith);
-  const old = fs.existsSync(target) ? readFiles(target) : new Map<string, string>();
-  const differing: string[] = [];
-  const changed = new Map<string, string>();
-  for (const [file, content] of files) {
-    if (old.get(file) === content) continue;
-    differing.push(file);
-    changed.set(file, content);
+  const writer = new DifferencesWriter(compareWith, outdir);
+  writer.add([...files]);
+  return writer.commit();
+}
+
+/**
+ * {@link writeDifferences}, fed as a synth emits: each `add` compares its
+ * files with `compareWith`'s and keeps the differing ones; `commit` writes
+ * them below `outdir`, adds the paths `compareWith` has and the synth did not
+ * give, and returns every differing path, sorted. Nothing is written before
+ * `commit` (a failed synth writes nothing); what is held is the change only.
+ * @internal
+ */
+export class DifferencesWriter implements OutputSink {
+  private readonly target: string;
+  private readonly given = new Set<string>();
+  private readonly differing: string[] = [];
+  private readonly changed: Array<readonly [string, string]> = [];
+
+  constructor(compareWith: string, private readonly outdir: string) {
+    this.target = resolveOutput(compareWith).target;
   }
-  for (const file of old.keys()) if (!files.has(file)) differing.push(file);
-  try {
-    fs.mkdirSync(outdir, { recursive: true });
-    writeTree(outdir, changed);
-  } catch (e) {
-    throw asOutputWriteError(outdir, e);
+
+  /** Compares the next files, keeping the differing ones. */
+  public add(files: ReadonlyArray<readonly [string, string]>, read?: PreviousOutput): void {
+    const known = knownTexts(read, this.target);
+    for (const entry of files) {
+      const [file, content] = entry;
+      this.given.add(file);
+      if (file === OUTPUT_MARKER || (known?.(file) ?? readOr(path.join(this.target, ...file.split('/')))) !== content) {
+        this.differing.push(file);
+        this.changed.push(entry);
+      }
+    }
   }
-  return differing.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+
+  /** Writes the differing files; returns every differing path, sorted. */
+  public commit(): string[] {
+    try {
+      for (const [rel] of this.changed) assertInside(rel);
+      fs.mkdirSync(this.outdir, { recursive: true });
+      writeFiles(this.outdir, this.changed);
+    } catch (e) {
+      throw asOutputWriteError(this.outdir, e);
+    }
+    for (const file of listFiles(this.target)) {
+      if (file !== OUTPUT_MARKER && !this.given.has(file)) this.differing.push(file);
+    }
+    return this.differing.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
 }
 
 /**
@@ -125,13 +251,14 @@ export function writeTree(root: string, files: ReadonlyMap<string, string>, opti
  * When the file system refuses a link (no hard links on it, a link limit),
  * that file and the ones after it are written instead.
  */
-function linkUnchanged(root: string, previous: string, entries: ReadonlyArray<readonly [string, string]>): Array<readonly [string, string]> {
+function linkUnchanged(root: string, previous: string, entries: ReadonlyArray<readonly [string, string]>,
+  known?: (rel: string) => string | undefined): Array<readonly [string, string]> {
   const toWrite: Array<readonly [string, string]> = [];
   const made = new Set<string>();
   let linking = true;
   for (const entry of entries) {
     const [rel, content] = entry;
-    if (!linking || readOr(path.join(previous, rel)) !== content) {
+    if (!linking || (known?.(rel) ?? readOr(path.join(previous, rel))) !== content) {
       toWrite.push(entry);
       continue;
     }
@@ -149,6 +276,25 @@ function linkUnchanged(root: string, previous: string, entries: ReadonlyArray<re
     }
   }
   return toWrite;
+}
+
+/**
+ * The texts the synth already read of `dir` (when `read` is of the same
+ * directory), so that a file is not read twice.
+ */
+function knownTexts(read: PreviousOutput | undefined, dir: string): ((rel: string) => string | undefined) | undefined {
+  if (!read) return undefined;
+  const a = realPathOr(read.dir);
+  if (a === undefined || a !== realPathOr(dir)) return undefined;
+  return rel => read.take(rel);
+}
+
+function realPathOr(dir: string): string | undefined {
+  try {
+    return fs.realpathSync(dir);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The text of a file; undefined when it cannot be read (absent, a directory, no permission). */

@@ -27,7 +27,7 @@ import { TENANT_CLASS_NAMES, TenantClass } from '../core/tenant-classes';
 import { FLEET_API_VERSION } from '../crds/pools';
 import { KubeObject, RenderContext } from '../synth/context';
 import { carryOverride } from '../synth/inputs';
-import { Layer } from '../synth/layer';
+import { ClusterRender, Layer } from '../synth/layer';
 
 /** How many items a message lists before it says how many more there are. */
 const LISTED_IN_MESSAGES = 10;
@@ -308,50 +308,68 @@ export function renderNamespacePlacement(p: NamespacePlan, region: string): Kube
 
 type TenancyContext = RenderContext<ControlPlaneStack['spec'] & TenancySlots['spec'], ControlPlaneStack['plan'] & TenancySlots['plan']>;
 
-function render(ctx: TenancyContext): void {
+function render(ctx: TenancyContext): ClusterRender | void {
   const tp = ctx.plan.tenancy;
   const tenancy = ctx.spec.tenancy;
   if (tenancy.namespaces.length === 0 && !tenancy.hasLock) return;
+  ctx.addFile(PLACEMENT_RECORD_FILE, serializePlacementLock(tp.record), tenancy.lock?.construct ?? ctx.model.fleet);
   const hub = ctx.spec.clusters.hub.construct;
-  ctx.add(hub, namespacePlacementCrd() as KubeObject, hub);
   const namespaceOfApp = new Map(tenancy.namespaces.map(n => [n.app, n.namespace]));
-  const withRoles = new Set<Cluster>();
+  // the namespaces placed on each cluster, in the plan's order
+  const placed = new Map<string, NamespacePlan[]>();
   for (const p of tp.namespaces.values()) {
-    const { ns, spec, cluster } = p;
-    if (!withRoles.has(cluster)) {
-      withRoles.add(cluster);
+    const list = placed.get(p.cluster.clusterName) ?? [];
+    list.push(p);
+    placed.set(p.cluster.clusterName, list);
+  }
+  const flowSchemas = tenantFlowSchemaInputs(tp);
+  const byName = new Map(ctx.spec.clusters.clusters.map(c => [c.name, c.construct]));
+  return name => {
+    const cluster = byName.get(name)!;
+    if (cluster === hub) {
+      // the hub records where every namespace went
+      ctx.add(hub, namespacePlacementCrd() as KubeObject, hub);
+      for (const p of tp.namespaces.values()) ctx.add(hub, renderNamespacePlacement(p, ctx.spec.clusters.cluster(p.cluster).region), p.ns);
+    }
+    const here = placed.get(name) ?? [];
+    if (here.length > 0) {
       for (const role of renderAppClusterRoles(ctx.spec.clusters.cluster(cluster).openKruise)) ctx.add(cluster, role, cluster);
     }
-    ctx.add(hub, renderNamespacePlacement(p, ctx.spec.clusters.cluster(cluster).region), ns);
-    ctx.add(cluster, renderAppNamespace(spec, ctx.spec.guardrails.config.protectedLabel), ns);
-    ctx.add(cluster, renderAppResourceQuota(spec, p.demand, p.gpuResourceName), ns);
-    ctx.add(cluster, renderAppLimitRange(spec, p.largestPod), ns);
-    for (const o of renderAppRoleBindings(spec)) ctx.add(cluster, o, ns);
-    for (const o of renderAppNetworkPolicies(spec, app => namespaceOfApp.get(app))) ctx.add(cluster, o, ns);
-  }
-  ctx.addFile(PLACEMENT_RECORD_FILE, serializePlacementLock(tp.record), tenancy.lock?.construct ?? ctx.model.fleet);
-  renderTenantFlowSchemas(ctx, tp);
+    for (const p of here) {
+      const { ns, spec } = p;
+      ctx.add(cluster, renderAppNamespace(spec, ctx.spec.guardrails.config.protectedLabel), ns);
+      ctx.add(cluster, renderAppResourceQuota(spec, p.demand, p.gpuResourceName), ns);
+      ctx.add(cluster, renderAppLimitRange(spec, p.largestPod), ns);
+      for (const o of renderAppRoleBindings(spec)) ctx.add(cluster, o, ns);
+      for (const o of renderAppNetworkPolicies(spec, app => namespaceOfApp.get(app))) ctx.add(cluster, o, ns);
+    }
+    renderTenantFlowSchemas(ctx, cluster, flowSchemas.get(cluster));
+  };
 }
 
-/**
- * API Priority and Fairness for tenants: on each cluster, one FlowSchema per
- * tenant class puts the service accounts of the class's namespaces there into
- * the class's priority level (which the control plane renders).
- */
-function renderTenantFlowSchemas(ctx: TenancyContext, tp: TenancyPlan): void {
+/** The namespaces of each tenant class, per cluster. */
+function tenantFlowSchemaInputs(tp: TenancyPlan): Map<Cluster, Map<TenantClass, string[]>> {
   const byCluster = new Map<Cluster, Map<TenantClass, string[]>>();
   for (const { spec, cluster } of tp.namespaces.values()) {
     const byClass = byCluster.get(cluster) ?? new Map<TenantClass, string[]>();
-    byClass.set(spec.tenant, [...(byClass.get(spec.tenant) ?? []), spec.namespace]);
+    const list = byClass.get(spec.tenant) ?? [];
+    list.push(spec.namespace);
+    byClass.set(spec.tenant, list);
     byCluster.set(cluster, byClass);
   }
-  for (const { construct: cluster } of ctx.spec.clusters.clusters) {
-    const byClass = byCluster.get(cluster);
-    if (!byClass || !ctx.plan.controlPlane.byCluster.has(cluster)) continue;
-    for (const cls of TENANT_CLASS_NAMES) {
-      const schema = renderTenantFlowSchema(cls, byClass.get(cls) ?? []);
-      if (schema) ctx.add(cluster, schema, cluster);
-    }
+  return byCluster;
+}
+
+/**
+ * API Priority and Fairness for tenants: on a cluster, one FlowSchema per
+ * tenant class puts the service accounts of the class's namespaces there into
+ * the class's priority level (which the control plane renders).
+ */
+function renderTenantFlowSchemas(ctx: TenancyContext, cluster: Cluster, byClass: ReadonlyMap<TenantClass, readonly string[]> | undefined): void {
+  if (!byClass || !ctx.plan.controlPlane.byCluster.has(cluster)) return;
+  for (const cls of TENANT_CLASS_NAMES) {
+    const schema = renderTenantFlowSchema(cls, byClass.get(cls) ?? []);
+    if (schema) ctx.add(cluster, schema, cluster);
   }
 }
 

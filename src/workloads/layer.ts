@@ -19,7 +19,7 @@ import { FleetModel } from '../core/model';
 import { fitsIn, formatCpu, formatMemory, cpuToMillis, memoryToMiB, shortfalls } from '../core/resources';
 import { NodeTaint } from '../machines/node-profile';
 import { KubeObject, RenderContext } from '../synth/context';
-import { Layer } from '../synth/layer';
+import { ClusterRender, Layer } from '../synth/layer';
 import { TenancyStack } from '../tenancy/slots';
 
 export { MAX_APPLICATION_NAME_LENGTH, MAX_WORKLOAD_REPLICAS } from './resolve';
@@ -149,43 +149,48 @@ function poolTaintsOf(plan: TenancyStack['plan'], cluster: Cluster, profileName:
   return out;
 }
 
-function render(ctx: RenderContext<Spec, TenancyStack['plan']>): void {
+function render(ctx: RenderContext<Spec, TenancyStack['plan']>): ClusterRender {
   const templates = ctx.spec.workloads.templates!;
   const taints = new Map<string, NodeTaint[]>();
-  const perCluster = new Map<Cluster, { deployments: boolean; stateful: boolean }>();
+  // the workloads placed on each cluster, in the spec's order
+  const placed = new Map<string, Array<Spec['workloads']['workloads'][number]>>();
   for (const w of ctx.spec.workloads.workloads) {
-    const ns = w.namespace;
-    const cluster = ctx.plan.tenancy.placement.get(ns);
+    const cluster = ctx.plan.tenancy.placement.get(w.namespace);
     if (!cluster) continue;
-    const template = templates.byCluster.get(cluster)!;
-    const nsSpec = ctx.spec.tenancy.namespace(ns)!;
-    const profile = nsSpec.nodeProfile;
-    const key = `${cluster.clusterName}|${profile.name}`;
-    if (!taints.has(key)) taints.set(key, poolTaintsOf(ctx.plan, cluster, profile.name));
-    const target = {
-      namespace: nsSpec.namespace,
-      partOf: nsSpec.app,
-      openKruise: ctx.spec.clusters.cluster(cluster).openKruise,
-      template,
-      placement: {
-        nodeProfile: profile.name,
-        taints: taints.get(key)!,
-        gpuResourceName: profile.gpuResourceName,
-        staticCpuManager: profile.kubelet.cpuManagerPolicy === 'static',
-      },
-    };
-    const objects: KubeObject[] = w.kind === 'deployment' ? renderLiDeployment(w, target) : renderLiStatefulSet(w, target);
-    for (const o of objects) ctx.add(cluster, o, w.construct);
-    const seen = perCluster.get(cluster) ?? { deployments: false, stateful: false };
-    if (w.kind === 'deployment') seen.deployments = true;
-    else seen.stateful = true;
-    perCluster.set(cluster, seen);
+    const list = placed.get(cluster.clusterName) ?? [];
+    list.push(w);
+    placed.set(cluster.clusterName, list);
   }
-  // cluster-wide objects, once per cluster that runs workloads
-  const ordered = ctx.spec.clusters.clusters.map(c => c.construct).filter(c => perCluster.has(c));
-  for (const cluster of ordered) {
-    const seen = perCluster.get(cluster)!;
+  const byName = new Map(ctx.spec.clusters.clusters.map(c => [c.name, c.construct]));
+  return name => {
+    const here = placed.get(name);
+    if (!here) return;
+    const cluster = byName.get(name)!;
     const template = templates.byCluster.get(cluster)!;
+    const seen = { deployments: false, stateful: false };
+    for (const w of here) {
+      const nsSpec = ctx.spec.tenancy.namespace(w.namespace)!;
+      const profile = nsSpec.nodeProfile;
+      const key = `${cluster.clusterName}|${profile.name}`;
+      if (!taints.has(key)) taints.set(key, poolTaintsOf(ctx.plan, cluster, profile.name));
+      const target = {
+        namespace: nsSpec.namespace,
+        partOf: nsSpec.app,
+        openKruise: ctx.spec.clusters.cluster(cluster).openKruise,
+        template,
+        placement: {
+          nodeProfile: profile.name,
+          taints: taints.get(key)!,
+          gpuResourceName: profile.gpuResourceName,
+          staticCpuManager: profile.kubelet.cpuManagerPolicy === 'static',
+        },
+      };
+      const objects: KubeObject[] = w.kind === 'deployment' ? renderLiDeployment(w, target) : renderLiStatefulSet(w, target);
+      for (const o of objects) ctx.add(cluster, o, w.construct);
+      if (w.kind === 'deployment') seen.deployments = true;
+      else seen.stateful = true;
+    }
+    // cluster-wide objects, once per cluster that runs workloads
     const source = templates.sources.get(cluster) ?? cluster;
     for (const pc of template.priorityClasses) ctx.add(cluster, renderPriorityClass(pc), source);
     if (seen.deployments) ctx.add(cluster, liDeploymentCrd() as KubeObject, source);
@@ -193,7 +198,7 @@ function render(ctx: RenderContext<Spec, TenancyStack['plan']>): void {
       ctx.add(cluster, liStatefulSetCrd() as KubeObject, source);
       ctx.add(cluster, renderLocalStorageClass(template.localStorageClass), source);
     }
-  }
+  };
 }
 
 /** The image a workload's stable pods run (for tools and tests). @internal */

@@ -26,13 +26,17 @@ interface Shape {
   readonly canaryReplicas?: number;
   readonly cloneSetReplicas?: number;
   readonly guardrails?: GuardrailsProps;
+  /** Cluster prod-2 (namespace 'search' and its CloneSet) exists. */
+  readonly prod2?: boolean;
 }
 
 function build(s: Shape = {}): Fleet {
   const f = smallFleet();
-  const prod2 = new Cluster(f.fleet, 'prod-2', { region: 'lva1', openKruise: true });
-  prod2.addPool('general', { nodeProfile: f.general, capacity: 40 });
-  if (s.batchPool ?? true) prod2.addPool('batch', { nodeProfile: f.general, capacity: 20 });
+  const prod2 = new Cluster(f.fleet, s.prod2 ?? true ? 'prod-2' : 'unused-prod-2', { region: 'lva1', openKruise: true });
+  if (s.prod2 ?? true) {
+    prod2.addPool('general', { nodeProfile: f.general, capacity: 40 });
+    if (s.batchPool ?? true) prod2.addPool('batch', { nodeProfile: f.general, capacity: 20 });
+  }
   if (s.guardrails) new Guardrails(f.fleet, 'guardrails', s.guardrails);
   const feedCluster = (s.feedCluster ?? 'prod-1') === 'prod-1' ? f.cluster : prod2;
   if (s.feed ?? true) {
@@ -49,8 +53,10 @@ function build(s: Shape = {}): Fleet {
       data: { routes: 'all' },
     });
   }
-  namespace(prod2, 'search');
-  cloneSet(prod2, 'search', { namespace: 'search', replicas: s.cloneSetReplicas ?? 40 });
+  if (s.prod2 ?? true) {
+    namespace(prod2, 'search');
+    cloneSet(prod2, 'search', { namespace: 'search', replicas: s.cloneSetReplicas ?? 40 });
+  }
   return backedUp(f).fleet;
 }
 
@@ -182,6 +188,33 @@ describe('change-aware rules against the previous output', () => {
     })]);
     const result = next({ feedCluster: 'prod-2' }, { overrides: ['namespace-move:feed'] });
     expect(result.warnings.map(w => w.rule)).toEqual(['guardrails.namespace-move']);
+  });
+
+  test('a namespace moving to a cluster checked before the one it leaves is refused once too', () => {
+    // the synth checks cluster by cluster (prod-1 before prod-2): the move is found across clusters
+    const fromProd2 = previousOutput({ feedCluster: 'prod-2' });
+    let errors: any[] = [];
+    try {
+      build({}).synthesize({ previousOutdir: fromProd2 });
+    } catch (e: any) {
+      errors = e.errors;
+    }
+    expect(errors.map(e => [e.rule, e.path, e.message])).toEqual([[
+      'guardrails.namespace-move', 'prod-2/cluster/namespace-feed.yaml',
+      "namespace 'feed' moves from cluster 'prod-2' to 'prod-1'; its workloads in 'prod-2' would be deleted",
+    ]]);
+  });
+
+  test('a cluster the fleet no longer has: its directory in the previous output is checked as deletions', () => {
+    const errors = errorsOf({ prod2: false });
+    const paths = errors.map((e: any) => [e.rule, e.path]);
+    expect(paths).toEqual(expect.arrayContaining([
+      ['guardrails.delete-protected', 'prod-2/cluster/namespace-search.yaml'],
+      ['guardrails.scale-down', 'prod-2/namespaces/search/cloneset-search.yaml'],
+      ['guardrails.delete-protected', 'hub/cluster/kubernetespool-prod-2-general.yaml'],
+    ]));
+    expect(errors.find((e: any) => e.path === 'prod-2/namespaces/search/cloneset-search.yaml').message)
+      .toBe("CloneSet 'search/search' in cluster 'prod-2' is removed, scaling from 40 to 0 replica(s) in one step; at most 50% may go at once");
   });
 
   test('raising maxSurge beyond the bound is refused and names the previous value', () => {
