@@ -194,7 +194,8 @@ function sharesOf(p: LockedPlacement): Map<string, Map<string, number>> {
  * then a warning. A cluster the namespace leaves drops to 0.
  */
 function checkShareDrops(
-  ns: NamespaceSpec, before: LockedPlacement | undefined, after: LockedPlacement, config: GuardrailConfig, overrides: ReadonlySet<string>, v: Violations,
+  ns: NamespaceSpec, before: LockedPlacement | undefined, after: LockedPlacement,
+  config: GuardrailConfig, overrides: ReadonlySet<string>, v: Violations,
 ): void {
   if (!before?.shares || before.namespace !== ns.namespace) return;
   const was = sharesOf(before);
@@ -327,8 +328,18 @@ function plan(model: FleetModel, spec: ControlPlaneStack['spec'] & TenancySlots[
       }
     }
     namespaces.set(ns.construct, {
-      ns: ns.construct, spec: ns, cluster, clusters, decision, demand: totalDemand, clusterDemands, shares, minimums,
-      largestPod, largestPodIn, gpuResourceName: profile.gpuResourceName,
+      ns: ns.construct,
+      spec: ns,
+      cluster,
+      clusters,
+      decision,
+      demand: totalDemand,
+      clusterDemands,
+      shares,
+      minimums,
+      largestPod,
+      largestPodIn,
+      gpuResourceName: profile.gpuResourceName,
     });
     record.set(ns.app, decision.shares ? {
       cluster: decision.cluster,

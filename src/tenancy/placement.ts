@@ -275,7 +275,8 @@ export function placeNamespaces(clusters: readonly CandidateCluster[], requests:
           failedOn ??= division.workload;
           continue;
         }
-        const after = (name: string, i: number) => utilization(addCapacity(usedOf(name, r.nodeProfile), division.demands[i]), totalOf(name, r.nodeProfile));
+        const after = (name: string, i: number) =>
+          utilization(addCapacity(usedOf(name, r.nodeProfile), division.demands[i]), totalOf(name, r.nodeProfile));
         const score = Math.max(...names.map(after));
         if (!best || score < best.score) best = { names, division, score };
       }
