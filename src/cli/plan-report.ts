@@ -14,6 +14,7 @@ import { ResourceAmounts, ZERO, addResources, cpuToMillis, memoryToMiB, scaleRes
 import { podTemplateOf, workloadKindOf, workloadReplicas } from '../core/workload-kinds';
 import { BATCH_CAPACITY_FILE } from '../jobs/accounting';
 import { OutputObject, OutputTree } from '../synth/read';
+import { CLUSTER_LOSS_FILE, CLUSTER_LOSS_KIND } from '../tenancy/cluster-loss';
 
 /** One pool of one cluster. */
 export interface PoolReport {
@@ -55,6 +56,8 @@ export interface NamespaceReport {
   readonly new: boolean;
   /** Requested by the namespace's workloads. */
   readonly requested: ResourceAmounts;
+  /** A federated app's namespace: every cluster it spans, in order. @default - one cluster */
+  readonly federatedOver?: readonly string[];
 }
 
 /** The control plane's sizing, when the output records it. */
@@ -69,6 +72,8 @@ export interface ControlPlaneReport {
 export interface ClusterReport {
   /** Cluster name. */
   readonly cluster: string;
+  /** Its region, when the output records it (the cluster-loss report). @default - not recorded */
+  readonly region?: string;
   /** Nodes, all pools. */
   readonly nodes: number;
   /** Allocatable, all pools. */
@@ -112,6 +117,40 @@ export interface BatchReport {
   readonly byPool?: Readonly<Record<string, BatchLineReport>>;
 }
 
+/** What the loss of one workload cluster does, from the output's cluster-loss report. */
+export interface ClusterLossLine {
+  /** The lost cluster. */
+  readonly cluster: string;
+  /** Its region. */
+  readonly region: string;
+  /** Apps that run only there and go down entirely. */
+  readonly down: readonly string[];
+  /** Federated apps that keep running in their other clusters. */
+  readonly degraded: readonly string[];
+  /** Workloads of federated apps left below their minimum. */
+  readonly belowMinimum: ReadonlyArray<{
+    readonly app: string; readonly workload: string; readonly remaining: number; readonly minimum: number; readonly targetMissed: boolean;
+  }>;
+  /** Affected apps whose lost demand the other clusters cannot take back. */
+  readonly noCapacity: readonly string[];
+}
+
+/** A federated app and its shares, from the output's cluster-loss report. */
+export interface FederatedAppLine {
+  /** App name. */
+  readonly app: string;
+  /** Its namespace. */
+  readonly namespace: string;
+  /** Its region. */
+  readonly region: string;
+  /** Its survival target. */
+  readonly survive: string;
+  /** Each workload's minimum after one cluster's loss, in percent of its replicas. */
+  readonly minAvailablePercent: number;
+  /** Its clusters in order, each with its workloads' replicas. */
+  readonly clusters: ReadonlyArray<{ readonly cluster: string; readonly canary: boolean; readonly shares: Readonly<Record<string, number>> }>;
+}
+
 export interface PlanReport {
   /** Clusters, by name. */
   readonly clusters: readonly ClusterReport[];
@@ -119,6 +158,8 @@ export interface PlanReport {
   readonly comparedWithPrevious: boolean;
   /** Batch capacity per region and per cluster, when the output has a jobs platform. */
   readonly batch?: { readonly regions: readonly BatchReport[]; readonly clusters: readonly BatchReport[] };
+  /** The cluster-loss report and the federated apps, when the output has app namespaces. */
+  readonly clusterLoss?: { readonly clusters: readonly ClusterLossLine[]; readonly federated: readonly FederatedAppLine[] };
 }
 
 /** Builds the report of an output, marking namespaces that `previous` does not have. */
@@ -164,6 +205,10 @@ export function planReport(tree: OutputTree, previous?: OutputTree): PlanReport 
     controlPlanes.set(cluster, { source: `${o.object.kind} ${o.object.metadata.name}`, fields: flattenScalars(spec) });
   }
 
+  const loss = clusterLossOf(tree.files.get(CLUSTER_LOSS_FILE));
+  const regionOf = new Map((loss?.clusters ?? []).map(c => [c.cluster, c.region]));
+  const federatedOver = new Map<string, readonly string[]>();
+  for (const f of loss?.federated ?? []) for (const c of f.clusters) federatedOver.set(`${c.cluster}/${f.namespace}`, f.clusters.map(x => x.cluster));
   const clusterNames = new Set<string>([...poolsOf.keys(), ...[...byCluster.keys()].filter(c => c !== '' && byCluster.get(c)!.some(o => o.object.kind !== 'KubeletConfiguration'))]);
   const clusters: ClusterReport[] = [];
   for (const cluster of [...clusterNames].sort(cmp)) {
@@ -214,8 +259,10 @@ export function planReport(tree: OutputTree, previous?: OutputTree): PlanReport 
       return { zone, nodes, pools: perPool, allocatable };
     });
     const cp = controlPlanes.get(cluster);
+    const region = regionOf.get(cluster);
     clusters.push({
       cluster,
+      ...(region ? { region } : {}),
       nodes: poolReports.reduce((n, p) => n + p.nodes, 0),
       allocatable: addResources(...poolReports.map(p => p.allocatable)),
       requested: addResources(unplaced, ...poolReports.map(p => p.requested)),
@@ -225,13 +272,52 @@ export function planReport(tree: OutputTree, previous?: OutputTree): PlanReport 
       namespaces: namespaces.sort(cmp).map(name => ({
         name,
         new: !!previous && !previousNamespaces.has(`${cluster}/${name}`),
+        ...(federatedOver.has(`${cluster}/${name}`) ? { federatedOver: federatedOver.get(`${cluster}/${name}`)! } : {}),
         requested: nsRequests.get(name) ?? ZERO,
       })),
       ...(cp ? { controlPlane: cp } : {}),
     });
   }
   const batch = batchOf(tree.files.get(BATCH_CAPACITY_FILE));
-  return { clusters, comparedWithPrevious: !!previous, ...(batch ? { batch } : {}) };
+  return { clusters, comparedWithPrevious: !!previous, ...(batch ? { batch } : {}), ...(loss ? { clusterLoss: loss } : {}) };
+}
+
+/** The cluster-loss report of an output; undefined without one (or when it does not parse). */
+function clusterLossOf(text: string | undefined): PlanReport['clusterLoss'] {
+  if (text === undefined) return undefined;
+  let doc: any;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (doc?.kind !== CLUSTER_LOSS_KIND || !Array.isArray(doc.clusters) || !Array.isArray(doc.federated)) return undefined;
+  const names = (l: unknown) => (Array.isArray(l) ? l.map(String) : []);
+  return {
+    clusters: doc.clusters.map((c: any) => ({
+      cluster: String(c.cluster),
+      region: String(c.region ?? ''),
+      down: names(c.down),
+      degraded: names(c.degraded),
+      belowMinimum: (Array.isArray(c.belowMinimum) ? c.belowMinimum : []).map((b: any) => ({
+        app: String(b.app),
+        workload: String(b.workload),
+        remaining: Number(b.remaining),
+        minimum: Number(b.minimum),
+        targetMissed: b.targetMissed === true,
+      })),
+      noCapacity: names(c.noCapacity),
+    })),
+    federated: doc.federated.map((f: any) => ({
+      app: String(f.app),
+      namespace: String(f.namespace),
+      region: String(f.region),
+      survive: String(f.survive),
+      minAvailablePercent: Number(f.minAvailablePercent),
+      clusters: (Array.isArray(f.clusters) ? f.clusters : [])
+        .map((c: any) => ({ cluster: String(c.cluster), canary: c.canary === true, shares: { ...(c.shares ?? {}) } })),
+    })),
+  };
 }
 
 /** The batch capacity report of an output, its profiles without a quota left out; undefined without one (or when it does not parse). */

@@ -156,10 +156,45 @@ export function formatPlan(report: PlanReport): string {
   const batch = new Map((report.batch?.clusters ?? []).map(b => [b.name, b]));
   const clusters = report.clusters.map(c => formatCluster(c, report.comparedWithPrevious, batch.get(c.cluster))).join('\n');
   const regions = report.batch?.regions.filter(r => Object.keys(r.byProfile).length > 0) ?? [];
-  if (regions.length === 0) return clusters;
-  const rows = [['REGION', 'PROFILE', ...BATCH_COLUMNS]];
-  for (const r of regions) for (const [profile, l] of Object.entries(r.byProfile)) rows.push([r.name, profile, ...batchCells(l)]);
-  return `${clusters}\nbatch quotas per region (capacity: allocatable after node agents and service namespaces):\n\n${formatTable(rows)}`;
+  const out = [clusters];
+  if (regions.length > 0) {
+    const rows = [['REGION', 'PROFILE', ...BATCH_COLUMNS]];
+    for (const r of regions) for (const [profile, l] of Object.entries(r.byProfile)) rows.push([r.name, profile, ...batchCells(l)]);
+    out.push(`\nbatch quotas per region (capacity: allocatable after node agents and service namespaces):\n\n${formatTable(rows)}`);
+  }
+  if (report.clusterLoss) out.push(formatClusterLoss(report.clusterLoss));
+  return out.join('');
+}
+
+/** How many names a cell lists before it says how many more. */
+const NAMES_IN_A_CELL = 4;
+
+function someNames(names: readonly string[]): string {
+  if (names.length === 0) return '-';
+  const shown = names.slice(0, NAMES_IN_A_CELL).join(', ');
+  return names.length > NAMES_IN_A_CELL ? `${names.length}: ${shown}, … ${names.length - NAMES_IN_A_CELL} more` : shown;
+}
+
+/** The federated apps with their shares, and what the loss of each cluster does. */
+function formatClusterLoss(loss: NonNullable<PlanReport['clusterLoss']>): string {
+  const out: string[] = [];
+  if (loss.federated.length > 0) {
+    const rows = [['APP', 'REGION', 'SURVIVE', 'CLUSTER', 'SHARES']];
+    for (const f of loss.federated) {
+      f.clusters.forEach((c, i) => {
+        const shares = Object.entries(c.shares).map(([w, n]) => `${w} ${n}`).join(', ') || '-';
+        rows.push([i === 0 ? f.app : '', i === 0 ? f.region : '', i === 0 ? `${f.survive} (min ${f.minAvailablePercent}%)` : '', `${c.cluster}${c.canary ? ' (canaries)' : ''}`, shares]);
+      });
+    }
+    out.push(`\nfederated apps (each workload's replicas per cluster):\n\n${formatTable(rows)}`);
+  }
+  const rows = [['LOST CLUSTER', 'REGION', 'DOWN', 'DEGRADED (FEDERATED)', 'BELOW MINIMUM', 'NO ROOM ELSEWHERE']];
+  for (const c of loss.clusters) {
+    const below = c.belowMinimum.map(b => `${b.app}/${b.workload} ${b.remaining}<${b.minimum}${b.targetMissed ? ' (target missed)' : ''}`);
+    rows.push([c.cluster, c.region, someNames(c.down), someNames(c.degraded), someNames(below), someNames(c.noCapacity)]);
+  }
+  out.push(`\ncluster loss (apps that run only in the lost cluster go down; federated apps keep their other shares):\n\n${formatTable(rows)}`);
+  return out.join('');
 }
 
 const BATCH_COLUMNS = ['CPU QUEUES / QUOTA / CAPACITY', 'MEMORY QUEUES / QUOTA / CAPACITY', 'GPU QUEUES / QUOTA / CAPACITY'];
@@ -181,7 +216,7 @@ function formatBatch(b: BatchReport): string {
 
 function formatCluster(c: ClusterReport, compared: boolean, batch?: BatchReport): string {
   const out: string[] = [];
-  out.push(`cluster ${c.cluster}: ${c.nodes.toLocaleString('en-US')} nodes in ${c.pools.length} pool(s) over ${c.zones.length} maintenance zone(s)\n`);
+  out.push(`cluster ${c.cluster}${c.region ? ` (region ${c.region})` : ''}: ${c.nodes.toLocaleString('en-US')} nodes in ${c.pools.length} pool(s) over ${c.zones.length} maintenance zone(s)\n`);
   if (c.pools.length > 0) {
     const rows = [['POOL', 'PROFILE', 'NODES', 'CPU REQ / ALLOC', 'CPU', 'MEMORY REQ / ALLOC', 'MEM', 'GPU REQ / ALLOC']];
     for (const p of c.pools) rows.push([p.pool, p.profile, p.nodes.toLocaleString('en-US'), ...usage(p.requested, p.allocatable)]);
@@ -200,7 +235,7 @@ function formatCluster(c: ClusterReport, compared: boolean, batch?: BatchReport)
     }
     out.push(formatTable(rows));
   }
-  const ns = c.namespaces.map(n => `${n.name}${n.new ? ' (new)' : ''}`);
+  const ns = c.namespaces.map(n => `${n.name}${n.new ? ' (new)' : ''}${n.federatedOver ? ` (federated over ${n.federatedOver.join(', ')})` : ''}`);
   out.push(`namespaces (${c.namespaces.length}${compared ? `, ${c.namespaces.filter(n => n.new).length} new` : ''}): ${ns.length > 0 ? ns.join(', ') : '-'}\n`);
   if (batch && Object.keys(batch.byProfile).length > 0) out.push(formatBatch(batch));
   if (c.controlPlane) {

@@ -167,3 +167,60 @@ export function clusterLosses(clusters: readonly LossCluster[], apps: readonly L
   }
   return out;
 }
+
+/** Path of the cluster-loss report in the output tree (outside every cluster); `cdk8s-fleet plan` reads it. */
+export const CLUSTER_LOSS_FILE = 'cluster-loss.json';
+/** `kind` of the cluster-loss report document. @internal */
+export const CLUSTER_LOSS_KIND = 'ClusterLossReport';
+
+/** A federated app as the report lists it: every cluster with its shares. @internal */
+export interface FederatedAppRecord {
+  /** App name. */
+  readonly app: string;
+  /** Its namespace. */
+  readonly namespace: string;
+  /** The region of its clusters. */
+  readonly region: string;
+  /** Its survival target. */
+  readonly survive: string;
+  /** Each workload's minimum after the loss of one cluster, in percent of its replicas. */
+  readonly minAvailablePercent: number;
+  /** Its clusters, in order (the first runs the canaries), each with its workloads' replicas. */
+  readonly clusters: ReadonlyArray<{ readonly cluster: string; readonly canary: boolean; readonly shares: Readonly<Record<string, number>> }>;
+}
+
+/**
+ * The cluster-loss report as a byte-stable JSON document: each cluster (by
+ * name) with its region and what its loss does, and every federated app (by
+ * name) with its clusters and shares.
+ * @internal
+ */
+export function serializeClusterLoss(
+  losses: readonly ClusterLoss[], regions: ReadonlyMap<string, string>, federated: readonly FederatedAppRecord[],
+): string {
+  const doc = {
+    apiVersion: 'fleet.cdk8s.io/v1alpha1',
+    kind: CLUSTER_LOSS_KIND,
+    clusters: losses.map(l => ({
+      cluster: l.cluster,
+      region: regions.get(l.cluster) ?? '',
+      down: l.down,
+      degraded: l.degraded,
+      belowMinimum: l.belowMinimum.map(b => ({
+        app: b.app, workload: b.workload, remaining: b.remaining, minimum: b.minimum, targetMissed: b.targetMissed,
+      })),
+      noCapacity: l.noCapacity,
+    })),
+    federated: [...federated].sort((a, b) => cmp(a.app, b.app)).map(f => ({
+      app: f.app,
+      namespace: f.namespace,
+      region: f.region,
+      survive: f.survive,
+      minAvailablePercent: f.minAvailablePercent,
+      clusters: f.clusters.map(c => ({
+        cluster: c.cluster, canary: c.canary, shares: Object.fromEntries(Object.entries(c.shares).sort(([a], [b]) => cmp(a, b))),
+      })),
+    })),
+  };
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import { join as joinPath } from 'path';
 import { TenancyPoolFacts, ClusterCapacityReport, candidateClusters, capacityReport, largestPodPerProfile } from './accounting';
 import { AppNamespace } from './app-namespace';
-import { clusterLosses, LossApp, LossCluster, LossWorkload } from './cluster-loss';
+import { CLUSTER_LOSS_FILE, FederatedAppRecord, clusterLosses, LossApp, LossCluster, LossWorkload, serializeClusterLoss } from './cluster-loss';
 import { namespacePlacementCrd } from './crd';
 import { namespaceDemand } from './demand';
 import { LockedPlacement, PLACEMENT_RECORD_FILE, PlacementLock, parsePlacementLock, serializePlacementLock } from './lock';
@@ -460,6 +460,23 @@ function reservationOf(d: Capacity): { cpu: string; memory: string; gpus: number
   return { cpu: formatCpu(d.resources.cpuMillis), memory: formatMemory(d.resources.memoryMiB), gpus: d.resources.gpus, pods: d.pods };
 }
 
+/** A federated app as the cluster-loss report lists it. */
+function federatedAppRecord(p: NamespacePlan, region: string): FederatedAppRecord {
+  const f = p.spec.federation!;
+  return {
+    app: p.spec.app,
+    namespace: p.spec.namespace,
+    region,
+    survive: f.survive,
+    minAvailablePercent: f.minAvailablePercent,
+    clusters: p.clusters.map((c, i) => ({
+      cluster: c.clusterName,
+      canary: i === 0,
+      shares: Object.fromEntries([...p.shares].map(([w, split]) => [w.workloadDivision!.name, split[i]])),
+    })),
+  };
+}
+
 /** A federated namespace's part of its hub record: its survival target, and every cluster with its reservation and shares. */
 function federationRecord(p: NamespacePlan): Record<string, unknown> {
   const f = p.spec.federation!;
@@ -485,6 +502,11 @@ function render(ctx: TenancyContext): ClusterRender | void {
   const tenancy = ctx.spec.tenancy;
   if (tenancy.namespaces.length === 0 && !tenancy.hasLock) return;
   ctx.addFile(PLACEMENT_RECORD_FILE, serializePlacementLock(tp.record), tenancy.lock?.construct ?? ctx.model.fleet);
+  if (tenancy.namespaces.length > 0) {
+    const regions = new Map(ctx.spec.clusters.workloadClusters.map(c => [c.name, c.region]));
+    const federated = [...tp.namespaces.values()].filter(p => p.spec.federation).map(p => federatedAppRecord(p, regions.get(p.cluster.clusterName)!));
+    ctx.addFile(CLUSTER_LOSS_FILE, serializeClusterLoss(tp.clusterLoss, regions, federated), ctx.model.fleet);
+  }
   const hub = ctx.spec.clusters.hub.construct;
   const namespaceOfApp = new Map(tenancy.namespaces.map(n => [n.app, n.namespace]));
   // the namespaces placed on each cluster, in the plan's order
