@@ -4,7 +4,8 @@
  * taken their share of every node, and what the placed namespaces reserve.
  * Pure: plain data in, plain data out.
  */
-import { Capacity, CandidateCluster, NO_CAPACITY, addCapacity, subtractCapacity } from './placement';
+import { Capacity, NO_CAPACITY, addCapacity, subtractCapacity } from './capacity';
+import { CandidateCluster } from './placement';
 import { ResourceAmounts, scaleResources, subtractResources } from '../core/resources';
 import { ZoneShare } from '../machines/maintenance-zones';
 

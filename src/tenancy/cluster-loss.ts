@@ -52,7 +52,7 @@ export interface LossCluster {
   readonly free: ReadonlyMap<string, Capacity>;
 }
 
-/** A workload the loss of a cluster leaves below its minimum. @internal */
+/** A workload the loss of a cluster leaves below its minimum. */
 export interface LossShortfall {
   /** App name. */
   readonly app: string;
@@ -66,7 +66,7 @@ export interface LossShortfall {
   readonly targetMissed: boolean;
 }
 
-/** What the loss of one cluster does. @internal */
+/** What the loss of one cluster does. */
 export interface ClusterLoss {
   /** The lost cluster. */
   readonly cluster: string;

@@ -19,8 +19,6 @@ import { DividedNamespace, ShareRequest, divideNamespace } from './shares';
 import { ErrorRuleId } from '../core/rules';
 import { carryOverride } from '../synth/inputs';
 
-export { Capacity, NO_CAPACITY, addCapacity, subtractCapacity, capacityFits, formatCapacity, capacityShortfalls } from './capacity';
-
 /** A workload cluster as routing sees it: what its pools offer to app namespaces, per node profile. @internal */
 export interface CandidateCluster {
   /** Cluster name. */

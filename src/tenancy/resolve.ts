@@ -11,10 +11,10 @@
  * {@link declaredAllowances}.
  */
 import { APP_ROLES, DEFAULT_FEDERATION_SURVIVAL, MAX_FEDERATION_CLUSTERS, defaultMinAvailablePercent, AppNamespace, AppPodSecurity, AppRole, DeclaredAllowance, DeclaredAuthorization, podSecurityOf } from './app-namespace';
+import { Capacity } from './capacity';
 import { DEFAULT_QUOTA_HEADROOM_PERCENT } from './demand';
 import { PlacementLock, copyPlacement, federationRecordProblem } from './lock';
 import { isCidr, isWholeInternet } from './network';
-import { Capacity } from './placement';
 import { FORBIDDEN_SUBJECTS } from './rbac';
 import { AllowanceSpec, AuthorizationSpec, DeclaredNamespace, FederationSpec, NamespaceSpec, PlacementLockSpec } from './slots';
 import { Cluster, HubCluster } from '../clusters/cluster';

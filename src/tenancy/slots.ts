@@ -5,9 +5,10 @@
  */
 import { ClusterCapacityReport } from './accounting';
 import { AppNamespace, AppPodSecurity, AppRole, FederationSurvival } from './app-namespace';
+import { Capacity } from './capacity';
 import { ClusterLoss } from './cluster-loss';
 import { LockedPlacement, PlacementLock } from './lock';
-import { Capacity, PlacementDecision } from './placement';
+import { PlacementDecision } from './placement';
 import { Cluster } from '../clusters/cluster';
 import { ClusterSpec } from '../clusters/slots';
 import { ControlPlaneStack } from '../control-plane/slots';

@@ -1,6 +1,7 @@
 import * as fc from 'fast-check';
 import { Capacity } from '../../src';
-import { CandidateCluster, PlacementRequest, PlacementResult, addCapacity, capacityFits, describePlacementProblem, placeNamespaces } from '../../src/tenancy/placement';
+import { addCapacity, capacityFits } from '../../src/tenancy/capacity';
+import { CandidateCluster, PlacementRequest, PlacementResult, describePlacementProblem, placeNamespaces } from '../../src/tenancy/placement';
 
 const PROFILES = ['general', 'high-memory', 'gpu'];
 
