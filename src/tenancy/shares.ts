@@ -10,8 +10,8 @@
  * smallest share that still has room (ties: cluster order), which keeps the
  * shares as even as capacity allows: the even split is the one that best
  * survives the loss of a cluster. A share recorded in the placement lock is
- * kept as long as it still sums to the replicas and fits, so shares do not
- * move when capacity elsewhere changes.
+ * kept as long as it names the same clusters, still sums to the replicas and
+ * fits, so shares do not move when capacity elsewhere changes.
  *
  * The canary of a workload runs in the first cluster only; its reserve (the
  * namespace's `reserve`) is divided like replicas, rounded up per cluster.
@@ -95,12 +95,15 @@ function reserveShare(reserve: Capacity | undefined, n: number): Capacity | unde
   };
 }
 
-/** A recorded split, when it still applies: every cluster it names is one of ours, whole numbers summing to the replicas. */
+/**
+ * A recorded split, when it still applies: it names exactly our clusters (a cluster added or removed
+ * divides afresh), with whole numbers summing to the replicas.
+ */
 function recordedSplit(recorded: ReadonlyMap<string, number> | undefined, clusters: readonly ShareCluster[], replicas: number): number[] | undefined {
-  if (!recorded) return undefined;
+  if (!recorded || recorded.size !== clusters.length) return undefined;
   const names = new Set(clusters.map(c => c.name));
   for (const [cluster, n] of recorded) if (!names.has(cluster) || !Number.isInteger(n) || n < 0) return undefined;
-  const split = clusters.map(c => recorded.get(c.name) ?? 0);
+  const split = clusters.map(c => recorded.get(c.name)!);
   return split.reduce((a, b) => a + b, 0) === replicas ? split : undefined;
 }
 

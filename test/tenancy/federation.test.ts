@@ -407,6 +407,20 @@ describe('guardrails: a share that drops by more than the scale-down bound', () 
     expect(JSON.parse(r.files.get('placements.lock.json')!).placements.members.shares).toEqual({ 'members-api': { 'lva1-prod-1': 7, 'lva1-prod-2': 5 } });
   });
 
+  test('spanning one more cluster keeps the recorded two and divides afresh; the drop from 12 to 8 is within the bound', () => {
+    const fleet = regionFleet({ replicas: 24, clusters: 3, lock: recorded(12, 12) }).fleet;
+    // lva1 has two clusters in this fleet: a third is not there
+    expect(synthErrors(fleet).violations.map(v => v.rule)).toContain('tenancy.federation.too-few-clusters');
+    const f = regionFleet({ replicas: 24, clusters: 3, lock: recorded(12, 12) });
+    new Cluster(f.fleet, 'lva1-prod-3', { region: 'lva1' }).addPool('general', {
+      nodeProfile: f.fleet.node.findChild('general') as NodeProfile, capacity: 8,
+    });
+    const r = f.fleet.synthesize();
+    const lock = JSON.parse(r.files.get('placements.lock.json')!).placements.members;
+    expect(lock.clusters).toEqual(['lva1-prod-1', 'lva1-prod-2', 'lva1-prod-3']);
+    expect(lock.shares['members-api']).toEqual({ 'lva1-prod-1': 8, 'lva1-prod-2': 8, 'lva1-prod-3': 8 });
+  });
+
   test('moving a share to a cluster outside the record: spanning fewer clusters drops the removed cluster\'s share to 0, blocked', () => {
     const fleet = new Fleet({ outdir: tmpOutdir(), maintenanceZones: 4 });
     const general = new NodeProfile(fleet, 'general', { machine: { cpuCores: 16, memory: Size.gibibytes(64) } });
