@@ -435,6 +435,48 @@ describe('guardrails: a share that drops by more than the scale-down bound', () 
   });
 });
 
+describe('guardrails against the previous output: a namespace that becomes federated shrinks its cluster\'s Deployment', () => {
+  function build(federate: boolean) {
+    const fleet = new Fleet({ outdir: tmpOutdir(), maintenanceZones: 4 });
+    const general = new NodeProfile(fleet, 'general', { machine: { cpuCores: 16, memory: Size.gibibytes(64) } });
+    for (const n of ['lva1-prod-1', 'lva1-prod-2', 'lva1-prod-3']) new Cluster(fleet, n, { region: 'lva1' }).addPool('general', { nodeProfile: general, capacity: 8 });
+    const ns = new AppNamespace(fleet, 'members', {
+      app: 'members',
+      tenant: 'stateless',
+      nodeProfile: general,
+      cluster: federate ? undefined : fleet.node.findChild('lva1-prod-1') as Cluster,
+      ...(federate ? { federation: { clusters: 3 } } : {}),
+    });
+    new LiDeployment(ns, 'api', { application: 'members-api', version: { app: '2.8.0' }, replicas: 12, resources: { cpu: Cpu.units(1), memory: Size.gibibytes(2) } });
+    return fleet;
+  }
+  const first = build(false);
+  first.synth();
+  const previous = first.fleetOutdir;
+
+  test('12 replicas in one cluster, then 4 in each of three: the first cluster\'s drop is blocked, naming the override', () => {
+    const e = synthErrors2(() => build(true).synthesize({ previousOutdir: previous }));
+    const scaleDown = e.violations.filter(v => v.rule === 'guardrails.scale-down');
+    expect(scaleDown.map(v => v.message)).toEqual([expect.stringContaining('from 12 to 4 replica(s)')]);
+    expect(scaleDown[0].fix).toContain('scale-down:lva1-prod-1/members/members-api');
+  });
+
+  test('allowed with the named override: the namespace keeps its cluster as its first, the others are added', () => {
+    const r = build(true).synthesize({ previousOutdir: previous, overrides: ['scale-down:lva1-prod-1/members/members-api'] });
+    expect(r.warnings.map(w => w.rule)).toContain('guardrails.scale-down');
+    expect(JSON.parse(r.files.get('placements.lock.json')!).placements.members.clusters[0]).toBe('lva1-prod-1');
+  });
+});
+
+function synthErrors2(run: () => unknown) {
+  try {
+    run();
+  } catch (e) {
+    return e as import('../../src').FleetValidationError;
+  }
+  throw new Error('expected the synth to fail');
+}
+
 describe('bad federation and region props are named errors', () => {
   const errorsOf = (props: Record<string, unknown>) => {
     const fleet = new Fleet({ outdir: tmpOutdir(), maintenanceZones: 4 });
