@@ -8,6 +8,7 @@ import { formatWhere } from '../../src/cli/where-lookup';
 import { WorkloadDivision } from '../../src/core/workload';
 import { readOutputTree } from '../../src/synth/read';
 import { clusterLosses } from '../../src/tenancy/cluster-loss';
+import { parsePlacementLock, serializePlacementLock } from '../../src/tenancy/lock';
 import { CandidateCluster, PlacementRequest, placeNamespaces } from '../../src/tenancy/placement';
 import { ShareCluster, ShareRequest, divideNamespace, evenSplit, survivalMinimum } from '../../src/tenancy/shares';
 import { synthErrors, tmpOutdir } from '../support/fleet';
@@ -551,5 +552,33 @@ describe('where and plan show every cluster of a federated app', () => {
     expect(text).toMatch(/lva1-prod-2 +members-api 6/);
     expect(text).toMatch(/LOST CLUSTER +REGION +DOWN/);
     expect(JSON.parse(JSON.stringify(report)).clusterLoss.clusters.map((c: any) => c.cluster)).toEqual(['ltx1-prod-1', 'lva1-prod-1', 'lva1-prod-2']);
+  });
+});
+
+describe('the lock records a federation, and a malformed one is a named error', () => {
+  test('parse and serialize round-trip: clusters in order, shares by workload then cluster order', () => {
+    const text = serializePlacementLock(new Map([['members', {
+      cluster: 'b', namespace: 'members', nodeProfile: 'general', clusters: ['b', 'a'], shares: { web: { a: 3, b: 4 }, api: { b: 1, a: 2 } },
+    }]]));
+    expect(JSON.parse(text).placements.members).toEqual({
+      cluster: 'b', namespace: 'members', nodeProfile: 'general', clusters: ['b', 'a'], shares: { api: { b: 1, a: 2 }, web: { b: 4, a: 3 } },
+    });
+    expect(Object.keys(JSON.parse(text).placements.members.shares.web)).toEqual(['b', 'a']);
+    const parsed = parsePlacementLock(text);
+    expect('placements' in parsed && serializePlacementLock(parsed.placements)).toBe(text);
+  });
+
+  test.each([
+    [{ clusters: ['a'] }],
+    [{ clusters: ['b', 'a'] }],
+    [{ clusters: ['a', 'a'] }],
+    [{ clusters: ['a', 'b'], shares: { web: { c: 1 } } }],
+    [{ clusters: ['a', 'b'], shares: { web: { a: -1 } } }],
+    [{ shares: { web: { a: 1 } } }],
+  ])('%j', fields => {
+    const doc = { apiVersion: 'fleet.cdk8s.io/v1alpha1', kind: 'PlacementLock', placements: { m: { cluster: 'a', namespace: 'm', nodeProfile: 'general', ...fields } } };
+    expect(parsePlacementLock(JSON.stringify(doc))).toEqual({ error: expect.stringContaining("placement of 'm'") });
+    const fleet = regionFleet({ lock: { m: { cluster: 'a', namespace: 'm', nodeProfile: 'general', ...fields } } }).fleet;
+    expect(synthErrors(fleet).violations.map(v => v.rule)).toContain('tenancy.lock.placement');
   });
 });
