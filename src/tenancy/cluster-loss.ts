@@ -105,7 +105,8 @@ export function clusterLosses(clusters: readonly LossCluster[], apps: readonly L
     for (const a of affected) {
       const i = a.clusters.indexOf(lost.name);
       const remainingPods = a.workloads.reduce((s, w) => s + w.shares.reduce((x, y) => x + y, 0) - (w.shares[i] ?? 0), 0);
-      if (a.clusters.length === 1 || remainingPods === 0) down.push(a.app);
+      // a federated app whose every replica ran there goes down too (one without workloads has no pods to lose)
+      if (a.clusters.length === 1 || (a.workloads.some(w => w.shares.some(s => s > 0)) && remainingPods === 0)) down.push(a.app);
       else degraded.push(a.app);
       if (a.clusters.length === 1) continue;
       for (const w of a.workloads) {
