@@ -83,7 +83,7 @@ export type { CapacityLine, ClusterCapacityReport } from './tenancy/accounting';
 export type { Capacity } from './tenancy/capacity';
 export type { PlacementDecision, PlacementReason } from './tenancy/placement';
 export { CLUSTER_LOSS_FILE } from './tenancy/cluster-loss';
-export type { ClusterLoss, LossShortfall } from './tenancy/cluster-loss';
+export type { ClusterLossCheck, LossShortfall } from './tenancy/cluster-loss';
 
 // workloads
 export type { AppPort, AppProbe, AppProbes, AppResources, AppVersion, LiWorkloadProps } from './workloads/workload-props';

@@ -67,7 +67,7 @@ export interface LossShortfall {
 }
 
 /** What the loss of one cluster does. */
-export interface ClusterLoss {
+export interface ClusterLossCheck {
   /** The lost cluster. */
   readonly cluster: string;
   /** Apps that run only there and go down entirely, sorted. */
@@ -93,10 +93,10 @@ function weight(d: Capacity): number {
  * of the order of `apps` and `clusters`.
  * @internal
  */
-export function clusterLosses(clusters: readonly LossCluster[], apps: readonly LossApp[]): ClusterLoss[] {
+export function checkClusterLosses(clusters: readonly LossCluster[], apps: readonly LossApp[]): ClusterLossCheck[] {
   const sortedApps = [...apps].sort((a, b) => cmp(a.app, b.app));
   const byName = new Map([...clusters].sort((a, b) => cmp(a.name, b.name)).map(c => [c.name, c]));
-  const out: ClusterLoss[] = [];
+  const out: ClusterLossCheck[] = [];
   for (const lost of byName.values()) {
     const affected = sortedApps.filter(a => a.clusters.includes(lost.name));
     const down: string[] = [];
@@ -197,7 +197,7 @@ export interface FederatedAppRecord {
  * @internal
  */
 export function serializeClusterLoss(
-  losses: readonly ClusterLoss[], regions: ReadonlyMap<string, string>, federated: readonly FederatedAppRecord[],
+  losses: readonly ClusterLossCheck[], regions: ReadonlyMap<string, string>, federated: readonly FederatedAppRecord[],
 ): string {
   const doc = {
     apiVersion: 'fleet.cdk8s.io/v1alpha1',

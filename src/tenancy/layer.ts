@@ -8,7 +8,7 @@ import { join as joinPath } from 'path';
 import { TenancyPoolFacts, ClusterCapacityReport, candidateClusters, capacityReport, largestPodPerProfile } from './accounting';
 import { AppNamespace } from './app-namespace';
 import { Capacity, NO_CAPACITY, addCapacity, formatCapacity, subtractCapacity } from './capacity';
-import { CLUSTER_LOSS_FILE, FederatedAppRecord, clusterLosses, LossApp, LossCluster, LossWorkload, serializeClusterLoss } from './cluster-loss';
+import { CLUSTER_LOSS_FILE, FederatedAppRecord, checkClusterLosses, LossApp, LossCluster, LossWorkload, serializeClusterLoss } from './cluster-loss';
 import { namespacePlacementCrd } from './crd';
 import { namespaceDemand } from './demand';
 import { LockedPlacement, PLACEMENT_RECORD_FILE, PlacementLock, parsePlacementLock, serializePlacementLock } from './lock';
@@ -372,7 +372,7 @@ function plan(model: FleetModel, spec: ControlPlaneStack['spec'] & TenancySlots[
     checkShareDrops(ns, lock.placements.get(ns.app), record.get(ns.app)!, guardrails, overrides, v);
   }
 
-  const clusterLoss = clusterLosses(lossClusters(candidates, result.used), [...namespaces.values()].map(lossApp));
+  const clusterLoss = checkClusterLosses(lossClusters(candidates, result.used), [...namespaces.values()].map(lossApp));
   for (const loss of clusterLoss) {
     for (const f of loss.belowMinimum) {
       if (!f.targetMissed) continue;

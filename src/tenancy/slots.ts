@@ -6,7 +6,7 @@
 import { ClusterCapacityReport } from './accounting';
 import { AppNamespace, AppPodSecurity, AppRole, FederationSurvival } from './app-namespace';
 import { Capacity } from './capacity';
-import { ClusterLoss } from './cluster-loss';
+import { ClusterLossCheck } from './cluster-loss';
 import { LockedPlacement, PlacementLock } from './lock';
 import { PlacementDecision } from './placement';
 import { Cluster } from '../clusters/cluster';
@@ -214,7 +214,7 @@ export interface TenancyPlan {
   /** Capacity per cluster, node profile, pool and maintenance zone, after placement. */
   readonly capacity: readonly ClusterCapacityReport[];
   /** For each workload cluster, what its loss does to every app (sorted by cluster). */
-  readonly clusterLoss: readonly ClusterLoss[];
+  readonly clusterLoss: readonly ClusterLossCheck[];
   /** The file of the fleet's `PlacementLock` the record is written back to (absolute). @default - the fleet declares no lock file */
   readonly lockFile?: string;
 }

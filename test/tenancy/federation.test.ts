@@ -7,7 +7,7 @@ import { readLock, whereAll } from '../../src/cli/where';
 import { formatWhere } from '../../src/cli/where-lookup';
 import { WorkloadDivision } from '../../src/core/workload';
 import { readOutputTree } from '../../src/synth/read';
-import { clusterLosses } from '../../src/tenancy/cluster-loss';
+import { checkClusterLosses } from '../../src/tenancy/cluster-loss';
 import { parsePlacementLock, serializePlacementLock } from '../../src/tenancy/lock';
 import { CandidateCluster, PlacementRequest, placeNamespaces } from '../../src/tenancy/placement';
 import { ShareCluster, ShareRequest, divideNamespace, evenSplit, survivalMinimum } from '../../src/tenancy/shares';
@@ -358,7 +358,7 @@ describe('the cluster-loss check', () => {
 
   test('pure: apps of one cluster go down, a federated app below its minimum is listed, survivors\' room is checked', () => {
     const free = (cores: number) => new Map([['general', cap(cores, cores * 4, cores * 10)]]);
-    const losses = clusterLosses([
+    const losses = checkClusterLosses([
       { name: 'a', region: 'r', free: free(1) },
       { name: 'b', region: 'r', free: free(100) },
     ], [
