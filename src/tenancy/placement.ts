@@ -101,7 +101,14 @@ export interface CandidateFreeCapacity {
 /** Why a namespace could not be placed. @internal */
 export type PlacementProblem =
   | { readonly key: string; readonly kind: 'no-pool'; readonly nodeProfile: string }
-  | { readonly key: string; readonly kind: 'no-room'; readonly nodeProfile: string; readonly demand: Capacity; readonly candidates: readonly CandidateFreeCapacity[] }
+  | {
+    readonly key: string;
+    readonly kind: 'no-room';
+    readonly nodeProfile: string;
+    readonly demand: Capacity;
+    readonly candidates: readonly CandidateFreeCapacity[];
+    readonly regions?: readonly string[];
+  }
   | { readonly key: string; readonly kind: 'unknown-cluster'; readonly cluster: string; readonly pinned: boolean }
   | { readonly key: string; readonly kind: 'pinned-profile'; readonly cluster: string; readonly nodeProfile: string }
   | { readonly key: string; readonly kind: 'locked-profile'; readonly cluster: string; readonly nodeProfile: string }
@@ -307,6 +314,7 @@ export function placeNamespaces(clusters: readonly CandidateCluster[], requests:
         kind: 'no-room',
         nodeProfile: r.nodeProfile,
         demand: r.demand,
+        ...(r.regions !== undefined ? { regions: r.regions } : {}),
         candidates: freeReport().filter(c => r.regions === undefined || r.regions.includes(byName.get(c.cluster)!.region)),
       });
       continue;
@@ -339,7 +347,7 @@ export function describePlacementProblem(p: PlacementProblem, namespace: string 
       const list = p.candidates.map(c => `${c.cluster}: ${c.free.length === 0 ? '(no pools)' : c.free.map(f => `${f.nodeProfile} [${formatCapacity(f.free)}]`).join('; ')}`);
       return {
         rule: 'tenancy.routing.no-room',
-        message: `no workload cluster with a '${p.nodeProfile}' pool has room for the namespace's demand (${formatCapacity(p.demand)}); free capacity per cluster and node profile: ${list.join(' | ')}`,
+        message: `no workload cluster${p.regions ? ` of ${p.regions.join(', ')}` : ''} with a '${p.nodeProfile}' pool has room for the namespace's demand (${formatCapacity(p.demand)}); free capacity per cluster and node profile: ${list.join(' | ')}`,
         fix: `grow a '${p.nodeProfile}' pool, add a cluster, or lower the app's replicas, requests or reserve`,
       };
     }
