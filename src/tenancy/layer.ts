@@ -210,13 +210,17 @@ function checkShareDrops(
       const to = after.shares ? (now.get(workload)?.get(cluster) ?? 0) : (cluster === after.cluster ? replicasNow.get(workload)! : 0);
       if (scaleDownAllowed(from, to, config)) continue;
       const target = `${cluster}/${ns.namespace}/${workload}`;
+      // a recorded exemption of the guardrails' scale-down rule for the target covers the share too
+      if (config.exemptions.some(e => e.rule === 'scale-down' && e.target === target)) continue;
       const override = overrideName('scale-down', target);
       const message = `the share of '${workload}' in cluster '${cluster}' drops from ${from} to ${to} replica(s) in one step; at most ${Math.round(config.maxScaleDownFraction * 1000) / 10}% may go at once`;
       if (overrides.has(override)) {
         v.warning(ns.path, 'tenancy.federation.share-drop', `${message} — allowed by the override '${override}' this change carries`, 'remove the override once the change is applied');
       } else {
-        v.error(ns.path, 'tenancy.federation.share-drop', message,
-          `change the shares in steps (to at least ${Math.ceil(from - from * config.maxScaleDownFraction)} now), or carry the override ${carryOverride(override)}`);
+        const fix = `change the shares in steps (to at least ${Math.ceil(from - from * config.maxScaleDownFraction)} now), or carry the override ${carryOverride(override)}`;
+        // with the severity the guardrails' configuration gives the scale-down rule
+        if (config.severities['scale-down'] === 'warning') v.warning(ns.path, 'tenancy.federation.share-drop', message, fix);
+        else v.error(ns.path, 'tenancy.federation.share-drop', message, fix);
       }
     }
   }

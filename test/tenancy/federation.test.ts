@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import { TestWorkload } from './support';
-import { AppNamespace, Cluster, Cpu, Fleet, LiDeployment, LiStatefulSet, NodeProfile, PlacementLock, RequiredDaemonSet, Size } from '../../src';
+import { AppNamespace, Cluster, Cpu, Fleet, Guardrails, LiDeployment, LiStatefulSet, NodeProfile, PlacementLock, RequiredDaemonSet, Size } from '../../src';
 import { formatPlan } from '../../src/cli/plan';
 import { planReport } from '../../src/cli/plan-report';
 import { readLock, whereAll } from '../../src/cli/where';
@@ -399,6 +399,20 @@ describe('guardrails: a share that drops by more than the scale-down bound', () 
     const r = fleet.synthesize({ overrides: ['scale-down:lva1-prod-1/members/members-api', 'scale-down:lva1-prod-2/members/members-api'] });
     expect(r.warnings.filter(w => w.rule === 'tenancy.federation.share-drop')).toHaveLength(2);
     expect(() => regionFleet({ replicas: 12, lock: recorded(8, 8) }).fleet.synthesize()).not.toThrow();
+  });
+
+  test('the guardrails\' configuration of the scale-down rule applies: an exemption of the target, a warning severity', () => {
+    const exempt = regionFleet({ replicas: 12, lock: recorded(20, 20) });
+    new Guardrails(exempt.fleet, 'guardrails', {
+      exemptions: [
+        { rule: 'scale-down', target: 'lva1-prod-1/members/members-api', reason: 'the app moves to federation' },
+        { rule: 'scale-down', target: 'lva1-prod-2/members/members-api', reason: 'the app moves to federation' },
+      ],
+    });
+    expect(() => exempt.fleet.synthesize()).not.toThrow();
+    const lenient = regionFleet({ replicas: 12, lock: recorded(20, 20) });
+    new Guardrails(lenient.fleet, 'guardrails', { severities: { 'scale-down': 'warning' } });
+    expect(lenient.fleet.synthesize().warnings.filter(w => w.rule === 'tenancy.federation.share-drop')).toHaveLength(2);
   });
 
   test('the recorded shares are kept while they sum to the replicas and fit, even when uneven', () => {
