@@ -166,9 +166,7 @@ function federationRequest(ns: NamespaceSpec, locked: LockedPlacement | undefine
     const division = w.workloadDivision!;
     return { key: division.name, division, minimum: f.survive === 'none' ? 0 : survivalMinimum(division.replicas, f.minAvailablePercent) };
   }).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const recorded = locked?.shares
-    ? new Map(Object.entries(locked.shares).map(([w, byCluster]) => [w, new Map(Object.entries(byCluster))]))
-    : undefined;
+  const recorded = locked?.shares ? sharesOf(locked) : undefined;
   return {
     clusters: f.clusters,
     ...(locked ? { locked: locked.clusters ?? [locked.cluster] } : {}),
@@ -182,7 +180,7 @@ function federationRequest(ns: NamespaceSpec, locked: LockedPlacement | undefine
   };
 }
 
-/** Each workload's replicas per cluster, as a placement records them (an app of one cluster: all of them there). */
+/** A federated placement's shares: workload → cluster → replicas (empty for an app of one cluster). */
 function sharesOf(p: LockedPlacement): Map<string, Map<string, number>> {
   return new Map(Object.entries(p.shares ?? {}).map(([w, byCluster]) => [w, new Map(Object.entries(byCluster))]));
 }
