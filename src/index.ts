@@ -106,7 +106,6 @@ export { BatchJob } from './jobs/job';
 export type { BatchJobProps, BatchTask } from './jobs/job';
 export { BATCH_PRIORITY_LEVELS } from './jobs/priorities';
 export type { BatchPriorityLevel } from './jobs/priorities';
-export { BATCH_QUOTA_RECORD_FILE } from './jobs/record';
 export { MAX_BORROW_PERCENT, MAX_JOB_RETRIES, MAX_JOB_SECONDS, MAX_QUEUE_WEIGHT, MAX_TASK_REPLICAS } from './jobs/resolve';
 export { formatBatchCapacity } from './jobs/layer';
 export type { ClusterBatchPlan, JobsPlan, QuotaSplit } from './jobs/slots';

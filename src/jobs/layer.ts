@@ -21,19 +21,21 @@ import { BatchPlatform } from './platform';
 import { batchPodTemplate } from './pod';
 import { BATCH_PRIORITY_LEVELS, BATCH_PRIORITY_NAMES } from './priorities';
 import { BatchQueue } from './queue';
-import { BATCH_QUOTA_RECORD_FILE, SplitRecord, parseSplitRecord, serializeSplitRecord } from './record';
+import { BATCH_QUOTA_SECTION, LEGACY_BATCH_QUOTA_RECORD_FILE, parseLegacySplitRecord, parseSplitSection, sameShares, splitSection } from './record';
 import { resolveJob, resolvePlatform, resolveQueue } from './resolve';
 import { BatchJobSpec, BatchQueueSpec, ClusterBatchPlan, JobsPlan, JobsSlots, JobsSpec, QuotaSplit } from './slots';
 import { splitRegionalQuota, splitTeams } from './split';
 import { VOLCANO_CONFIG, renderVolcanoJob, renderVolcanoQueues, renderVolcanoSchedulerConfig, volcanoConfProblems, volcanoSchedulerConf } from './volcano';
 import { Cluster } from '../clusters/cluster';
 import { Violations } from '../core/errors';
+import { LOCK_RECORD_FILE } from '../core/lock-record';
 import { FleetModel } from '../core/model';
 import { ResourceAmounts, ZERO, addResources, fitsIn, formatCpu, formatMemory, scaleResources, shortfalls } from '../core/resources';
 import { NodeTaint } from '../machines/node-profile';
 import { KubeObject, RenderContext } from '../synth/context';
 import { carryOverride } from '../synth/inputs';
 import { ClusterCheck, ClusterRender, Layer } from '../synth/layer';
+import { TenancyPlan } from '../tenancy/slots';
 import { renderPriorityClass } from '../workloads/render';
 import { WorkloadsStack } from '../workloads/slots';
 
@@ -155,17 +157,46 @@ function poolFacts(spec: WorkloadsStack['spec'], below: WorkloadsStack['plan']):
   return out;
 }
 
-function readRecord(model: FleetModel, v: Violations, at: string): SplitRecord {
-  const previous = model.options.previousOutdir;
-  if (!previous) return new Map();
-  const file = joinPath(previous, BATCH_QUOTA_RECORD_FILE);
-  if (!fs.existsSync(file)) return new Map();
-  const parsed = parseSplitRecord(fs.readFileSync(file, 'utf8'));
-  if ('error' in parsed) {
-    v.error(at, 'batch-quota.record', `the previous output's ${BATCH_QUOTA_RECORD_FILE}: ${parsed.error}`, `restore ${BATCH_QUOTA_RECORD_FILE} of the previous output from version control`);
-    return new Map();
+/**
+ * The recorded splits: the batchQuotaSplits sections of the lock records
+ * tenancy read (the lock file first, then the previous output's record), and
+ * a previous output's legacy batch-quotas.lock.json. A split recorded
+ * differently in two of them is a conflict.
+ */
+function readRecord(model: FleetModel, records: TenancyPlan['lockRecords'], v: Violations, at: string): { splits: Map<string, ReadonlyMap<string, ResourceAmounts>> } {
+  const out = new Map<string, ReadonlyMap<string, ResourceAmounts>>();
+  const origin = new Map<string, string>();
+  const merge = (parsed: ReturnType<typeof parseSplitSection>, where: string, path: string) => {
+    if ('error' in parsed) {
+      v.error(path, 'batch-quota.record', `${where}: ${parsed.error}`, 'restore the file from version control');
+      return;
+    }
+    for (const [key, shares] of parsed.splits) {
+      const prev = out.get(key);
+      if (prev && !sameShares(prev, shares)) {
+        v.error(path, 'batch-quota.record.conflict', `the split of '${key}' is ${formatShares(prev)} in ${origin.get(key)} but ${formatShares(shares)} in ${where}`,
+          `make the records agree: the previous output is what is deployed; update the lock file from its ${LOCK_RECORD_FILE}`);
+        continue;
+      }
+      if (!prev) {
+        out.set(key, shares);
+        origin.set(key, where);
+      }
+    }
+  };
+  for (const r of records) {
+    const section = r.sections[BATCH_QUOTA_SECTION];
+    if (section !== undefined) merge(parseSplitSection(section), `${r.where}, section ${BATCH_QUOTA_SECTION}`, r.at);
   }
-  return parsed.splits;
+  const previous = model.options.previousOutdir;
+  const legacy = previous ? joinPath(previous, LEGACY_BATCH_QUOTA_RECORD_FILE) : undefined;
+  if (legacy && fs.existsSync(legacy)) merge(parseLegacySplitRecord(fs.readFileSync(legacy, 'utf8')), `the previous output (${LEGACY_BATCH_QUOTA_RECORD_FILE})`, at);
+  return { splits: out };
+}
+
+function formatShares(shares: ReadonlyMap<string, ResourceAmounts>): string {
+  const held = [...shares.entries()].filter(([, a]) => a.cpuMillis > 0 || a.memoryMiB > 0 || a.gpus > 0).sort(([a], [b]) => (a < b ? -1 : 1));
+  return held.map(([c, a]) => `${c} (${fmt(a)})`).join(', ') || 'nothing on any cluster';
 }
 
 function nested<T>(m: Map<string, Map<string, T>>, a: string): Map<string, T> {
@@ -218,7 +249,7 @@ function plan(model: FleetModel, spec: Spec, below: WorkloadsStack['plan'], v: V
   for (const [cluster, byProfile] of room) {
     for (const [profile, r] of byProfile) nested(capacity, cluster).set(profile, batchCapacity(r, service.get(cluster)?.get(profile) ?? ZERO));
   }
-  const recorded = readRecord(model, v, platform.path);
+  const recorded = readRecord(model, below.tenancy.lockRecords, v, platform.path).splits;
   const overrides = new Set(model.options.overrides ?? []);
   const clustersOf = (region: string) => spec.clusters.workloadClusters.filter(c => c.region === region);
 
@@ -260,6 +291,19 @@ function plan(model: FleetModel, spec: Spec, below: WorkloadsStack['plan'], v: V
       splits.set(key, { region, nodeProfile: profile, quota, shares: result.shares, reason: result.reason });
       for (const [cluster, share] of result.shares) nested(quotaByCluster, cluster).set(profile, share);
     }
+  }
+
+  const changed = [...splits.values()].filter(s => {
+    const before = recorded.get(`${s.region}/${s.nodeProfile}`);
+    return !before || !sameShares(before, s.shares);
+  });
+  if (changed.length > 0) {
+    const lock = spec.tenancy.lock;
+    v.warning(lock ? lock.path : platform.path, 'batch-quota.record.changed',
+      `${changed.length} regional batch quota split(s) are new or changed: ${changed.map(s => `${s.region}/${s.nodeProfile}`).join(', ')}`,
+      lock?.file !== undefined
+        ? `commit ${lock.file} (fleet.synth() and cdk8s-fleet synth update it; with synthesize(), call updatePlacementLock) so later synths keep the split`
+        : `commit <outdir>/${LOCK_RECORD_FILE} with the output (the next synth into that directory reads it), or declare a PlacementLock with a file committed with the fleet program, so later synths keep the split`);
   }
 
   // each team's quota over the clusters, like its region's
@@ -383,7 +427,7 @@ function render(ctx: RenderContext<Spec, Plan>): ClusterRender | void {
   const platform = ctx.spec.jobs.platform;
   if (!platform) return;
   const record = new Map([...jobsPlan.splits.entries()].map(([k, s]) => [k, s.shares]));
-  ctx.addFile(BATCH_QUOTA_RECORD_FILE, serializeSplitRecord(record), platform.construct);
+  ctx.addLockSection(BATCH_QUOTA_SECTION, splitSection(record), platform.construct);
   ctx.addFile(BATCH_CAPACITY_FILE, batchCapacityDocument(jobsPlan.capacity, jobsPlan.regions), platform.construct);
   const queues = new Map(ctx.spec.jobs.queues.map(q => [q.name, q]));
   const profiles = new Map(ctx.spec.machines.profiles.map(p => [p.name, p]));
