@@ -110,7 +110,7 @@ export { MAX_BORROW_PERCENT, MAX_JOB_RETRIES, MAX_JOB_SECONDS, MAX_QUEUE_WEIGHT,
 export { formatBatchCapacity } from './jobs/layer';
 export type { ClusterBatchPlan, JobsPlan, QuotaSplit } from './jobs/slots';
 export { BATCH_CAPACITY_FILE } from './jobs/accounting';
-export type { BatchCapacityLine, ClusterBatchReport, RegionBatchReport } from './jobs/accounting';
+export type { BatchCapacityLine, BatchQueueLine, BatchQueueReport, ClusterBatchReport, RegionBatchReport } from './jobs/accounting';
 
 // guardrails
 export { Guardrails } from './guardrails/guardrails';

@@ -13,7 +13,7 @@ import * as fs from 'fs';
 import { join as joinPath } from 'path';
 import { k8s } from 'cdk8s-plus-28';
 import { parse as parseYaml } from 'yaml';
-import { BATCH_CAPACITY_FILE, BatchCapacityLine, BatchPoolFacts, batchCapacity, batchCapacityDocument, batchReport } from './accounting';
+import { BATCH_CAPACITY_FILE, BatchCapacityLine, BatchPoolFacts, BatchQueueReport, batchCapacity, batchCapacityDocument, batchReport } from './accounting';
 import { regionHierarchy } from './hierarchy';
 import { BatchJob } from './job';
 import { renderClusterQueue, renderCohort, renderKueueJob, renderLocalQueue, renderResourceFlavor, renderWorkloadPriorityClasses } from './kueue';
@@ -399,7 +399,15 @@ function plan(model: FleetModel, spec: Spec, below: WorkloadsStack['plan'], v: V
       namespaceQueues: new Map([...byNs.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([ns, qs]) => [ns, [...qs].sort()])),
     });
   }
-  const workloadClusters = spec.clusters.workloadClusters.map(c => ({ name: c.name, region: c.region }));
+  const queueReports = (c: ClusterBatchPlan): BatchQueueReport[] => c.hierarchy.teams.map(t => ({
+    queue: t.key,
+    team: spec.jobs.queues.find(q => q.name === t.key)?.team ?? '',
+    byProfile: new Map([...t.byProfile.entries()].map(([p, l]) => [p, { quota: l.nominal, capability: l.capability }])),
+  }));
+  const workloadClusters = spec.clusters.workloadClusters.map(c => {
+    const cp = clusters.get(c.name);
+    return { name: c.name, region: c.region, ...(cp ? { scheduler: cp.scheduler, queues: queueReports(cp) } : {}) };
+  });
   const report = batchReport(workloadClusters, facts, capacity, quotaByCluster, queueTotals);
   return { jobs: { splits, clusters, capacity: report.clusters, regions: report.regions } };
 }

@@ -369,10 +369,23 @@ describe('cdk8s-fleet plan shows batch capacity', () => {
     expect(Object.keys(c1.byProfile)).toEqual(['general', 'gpu']);
     expect(c1.byPool!.gpu.queues.gpus).toBe(96);
     const text = formatPlan(report);
-    expect(text).toContain('batch (region lva1):');
+    expect(text).toContain('batch (region lva1, scheduler volcano):');
     expect(text).toMatch(/gpu\s+.*96 \/ 160 \/ 320/);
     expect(text).toContain('batch quotas per region');
     expect(text).toMatch(/lva1\s+gpu\s+.*192 \/ 320 \/ 640/);
+    // the team queues: on each cluster its share and what it may use with borrowing, over the region their sums
+    expect(c1.scheduler).toBe('volcano');
+    expect(c1.queues.map(q => [q.queue, q.team, Object.keys(q.byProfile)])).toEqual([['data-etl', 'data', ['general', 'gpu']], ['ml-training', 'ml', ['gpu']]]);
+    expect(c1.queues[1].byProfile.gpu).toEqual({
+      quota: { cpuMillis: 600_000, memoryMiB: 4500 * 1024, gpus: 96 },
+      capability: { cpuMillis: 1_000_000, memoryMiB: 8000 * 1024, gpus: 160 },
+    });
+    expect(text).toMatch(/ml-training\s+ml\s+gpu\s+600 \/ 1,000\s+4,500Gi \/ 8,000Gi\s+96 \/ 160/);
+    expect(text).toContain('queues of region lva1 (quota and most use, over its clusters):');
+    expect(text).toMatch(/ml-training\s+ml\s+gpu\s+1,200 \/ 2,000\s+9,000Gi \/ 16,000Gi\s+192 \/ 320/);
+    const kueue = planReport(parseOutputTree(batchFleet({ platform: { clusterSchedulers: { 'prod-2': 'kueue' } } }).fleet.synthesize().files));
+    expect(kueue.batch!.clusters.map(c => [c.name, c.scheduler])).toEqual([['prod-1', 'volcano'], ['prod-2', 'kueue']]);
+    expect(formatPlan(kueue)).toContain('batch (region lva1, scheduler kueue):');
   });
 });
 
