@@ -21,7 +21,10 @@ import { BatchPlatform } from './platform';
 import { batchPodTemplate } from './pod';
 import { BATCH_PRIORITY_LEVELS, BATCH_PRIORITY_NAMES } from './priorities';
 import { BatchQueue } from './queue';
-import { BATCH_QUOTA_SECTION, LEGACY_BATCH_QUOTA_RECORD_FILE, parseLegacySplitRecord, parseSplitSection, sameShares, splitSection } from './record';
+import {
+  BATCH_QUOTA_SECTION, LEGACY_BATCH_QUOTA_RECORD_FILE, SplitRecord, SplitRecordSource,
+  mergeSplitRecords, parseLegacySplitRecord, parseSplitSection, sameShares, splitSection,
+} from './record';
 import { resolveJob, resolvePlatform, resolveQueue } from './resolve';
 import { BatchJobSpec, BatchQueueSpec, ClusterBatchPlan, JobsPlan, JobsSlots, JobsSpec, QuotaSplit } from './slots';
 import { splitRegionalQuota, splitTeams } from './split';
@@ -160,38 +163,25 @@ function poolFacts(spec: WorkloadsStack['spec'], below: WorkloadsStack['plan']):
 /**
  * The recorded splits: the batchQuotaSplits sections of the lock records
  * tenancy read (the lock file first, then the previous output's record), and
- * a previous output's legacy batch-quotas.lock.json. A split recorded
- * differently in two of them is a conflict.
+ * a previous output's legacy batch-quotas.lock.json, merged (`mergeSplitRecords`).
  */
-function readRecord(model: FleetModel, records: TenancyPlan['lockRecords'], v: Violations, at: string): { splits: Map<string, ReadonlyMap<string, ResourceAmounts>> } {
-  const out = new Map<string, ReadonlyMap<string, ResourceAmounts>>();
-  const origin = new Map<string, string>();
-  const merge = (parsed: ReturnType<typeof parseSplitSection>, where: string, path: string) => {
-    if ('error' in parsed) {
-      v.error(path, 'batch-quota.record', `${where}: ${parsed.error}`, 'restore the file from version control');
-      return;
-    }
-    for (const [key, shares] of parsed.splits) {
-      const prev = out.get(key);
-      if (prev && !sameShares(prev, shares)) {
-        v.error(path, 'batch-quota.record.conflict', `the split of '${key}' is ${formatShares(prev)} in ${origin.get(key)} but ${formatShares(shares)} in ${where}`,
-          `make the records agree: the previous output is what is deployed; update the lock file from its ${LOCK_RECORD_FILE}`);
-        continue;
-      }
-      if (!prev) {
-        out.set(key, shares);
-        origin.set(key, where);
-      }
-    }
-  };
-  for (const r of records) {
-    const section = r.sections[BATCH_QUOTA_SECTION];
-    if (section !== undefined) merge(parseSplitSection(section), `${r.where}, section ${BATCH_QUOTA_SECTION}`, r.at);
-  }
+function readRecord(model: FleetModel, records: TenancyPlan['lockRecords'], v: Violations, at: string): SplitRecord {
+  const sources: SplitRecordSource[] = records
+    .filter(r => r.sections[BATCH_QUOTA_SECTION] !== undefined)
+    .map(r => ({ where: `${r.where}, section ${BATCH_QUOTA_SECTION}`, at: r.at, parsed: parseSplitSection(r.sections[BATCH_QUOTA_SECTION]) }));
   const previous = model.options.previousOutdir;
   const legacy = previous ? joinPath(previous, LEGACY_BATCH_QUOTA_RECORD_FILE) : undefined;
-  if (legacy && fs.existsSync(legacy)) merge(parseLegacySplitRecord(fs.readFileSync(legacy, 'utf8')), `the previous output (${LEGACY_BATCH_QUOTA_RECORD_FILE})`, at);
-  return { splits: out };
+  if (legacy && fs.existsSync(legacy)) {
+    sources.push({ where: `the previous output (${LEGACY_BATCH_QUOTA_RECORD_FILE})`, at, parsed: parseLegacySplitRecord(fs.readFileSync(legacy, 'utf8')) });
+  }
+  const merged = mergeSplitRecords(sources);
+  for (const p of merged.problems) {
+    if (p.kind === 'parse') {v.error(p.at, 'batch-quota.record', `${p.where}: ${p.error}`, 'restore the file from version control');} else {
+      v.error(p.at, 'batch-quota.record.conflict', `the split of '${p.key}' is ${formatShares(p.first.shares)} in ${p.first.where} but ${formatShares(p.second.shares)} in ${p.second.where}`,
+        `make the records agree: the previous output is what is deployed; update the lock file from its ${LOCK_RECORD_FILE}`);
+    }
+  }
+  return merged.splits;
 }
 
 function formatShares(shares: ReadonlyMap<string, ResourceAmounts>): string {
@@ -249,7 +239,7 @@ function plan(model: FleetModel, spec: Spec, below: WorkloadsStack['plan'], v: V
   for (const [cluster, byProfile] of room) {
     for (const [profile, r] of byProfile) nested(capacity, cluster).set(profile, batchCapacity(r, service.get(cluster)?.get(profile) ?? ZERO));
   }
-  const recorded = readRecord(model, below.tenancy.lockRecords, v, platform.path).splits;
+  const recorded = readRecord(model, below.tenancy.lockRecords, v, platform.path);
   const overrides = new Set(model.options.overrides ?? []);
   const clustersOf = (region: string) => spec.clusters.workloadClusters.filter(c => c.region === region);
 

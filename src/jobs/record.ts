@@ -81,3 +81,54 @@ export function sameShares(a: ReadonlyMap<string, ResourceAmounts>, b: ReadonlyM
     return t !== undefined && t.cpuMillis === s.cpuMillis && t.memoryMiB === s.memoryMiB && t.gpus === s.gpus;
   });
 }
+
+/** One source of recorded splits, parsed (or why not), with where it was read. @internal */
+export interface SplitRecordSource {
+  /** What was read, for messages. */
+  readonly where: string;
+  /** Construct path problems with it are reported at. */
+  readonly at: string;
+  /** The parsed splits, or why they could not be parsed. */
+  readonly parsed: { readonly splits: SplitRecord } | { readonly error: string };
+}
+
+/** A problem of merging split records. @internal */
+export type SplitRecordProblem =
+  | { readonly kind: 'parse'; readonly where: string; readonly at: string; readonly error: string }
+  | {
+    readonly kind: 'conflict';
+    readonly key: string;
+    readonly at: string;
+    readonly first: { readonly where: string; readonly shares: ReadonlyMap<string, ResourceAmounts> };
+    readonly second: { readonly where: string; readonly shares: ReadonlyMap<string, ResourceAmounts> };
+  };
+
+/**
+ * Merges the recorded splits of several sources, in precedence order: each
+ * `<region>/<profile>` is taken from the first source that records it; a later
+ * source that records other shares for it is a conflict (the first is kept).
+ * Pure. @internal
+ */
+export function mergeSplitRecords(
+  sources: readonly SplitRecordSource[],
+): { readonly splits: SplitRecord; readonly problems: readonly SplitRecordProblem[] } {
+  const out = new Map<string, ReadonlyMap<string, ResourceAmounts>>();
+  const origin = new Map<string, string>();
+  const problems: SplitRecordProblem[] = [];
+  for (const s of sources) {
+    if ('error' in s.parsed) {
+      problems.push({ kind: 'parse', where: s.where, at: s.at, error: s.parsed.error });
+      continue;
+    }
+    for (const [key, shares] of s.parsed.splits) {
+      const prev = out.get(key);
+      if (!prev) {
+        out.set(key, shares);
+        origin.set(key, s.where);
+      } else if (!sameShares(prev, shares)) {
+        problems.push({ kind: 'conflict', key, at: s.at, first: { where: origin.get(key)!, shares: prev }, second: { where: s.where, shares } });
+      }
+    }
+  }
+  return { splits: out, problems };
+}
