@@ -11,14 +11,14 @@ import { Capacity, NO_CAPACITY, addCapacity, formatCapacity, subtractCapacity } 
 import { CLUSTER_LOSS_FILE, FederatedAppRecord, checkClusterLosses, LossApp, LossCluster, LossWorkload, serializeClusterLoss } from './cluster-loss';
 import { namespacePlacementCrd } from './crd';
 import { namespaceDemand } from './demand';
-import { LockedPlacement, PLACEMENT_RECORD_FILE, PlacementLock, parsePlacementLock, serializePlacementLock } from './lock';
+import { LockedPlacement, PLACEMENTS_SECTION, PLACEMENT_RECORD_FILE, PlacementLock, copyPlacement, parsePlacementLock, placementsSection } from './lock';
 import { APP_LABEL, TENANT_LABEL, renderAppLimitRange, renderAppNamespace, renderAppResourceQuota } from './namespace';
 import { renderAppNetworkPolicies } from './network';
 import { CandidateCluster, FederationRequest, PlacementRequest, describePlacementProblem, moveOverride, placeNamespaces } from './placement';
 import { renderAppClusterRoles, renderAppRoleBindings } from './rbac';
 import { declaredNamespace, resolveNamespace, resolvePlacementLock } from './resolve';
 import { ShareWorkload, survivalMinimum } from './shares';
-import { NamespacePlan, NamespaceSpec, TenancyPlan, TenancySlots, TenancySpec } from './slots';
+import { LockRecordRead, NamespacePlan, NamespaceSpec, TenancyPlan, TenancySlots, TenancySpec } from './slots';
 import { Cluster } from '../clusters/cluster';
 import { renderTenantFlowSchema } from '../control-plane/priority-and-fairness';
 import { ControlPlaneStack } from '../control-plane/slots';
@@ -99,9 +99,14 @@ function validate(model: FleetModel, spec: ControlPlaneStack['spec'] & TenancySl
   }
 }
 
-/** Reads the lock file, inline placements and the previous output's record, merged. */
-function readLock(model: FleetModel, tenancy: TenancySpec, v: Violations): { placements: Map<string, LockedPlacement>; source: string } {
+/**
+ * Reads the lock file, inline placements and the previous output's record,
+ * merged; keeps every record read (its sections) for the layers above.
+ */
+function readLock(model: FleetModel, tenancy: TenancySpec, v: Violations):
+{ placements: Map<string, LockedPlacement>; source: string; records: LockRecordRead[] } {
   const out = new Map<string, LockedPlacement>();
+  const records: LockRecordRead[] = [];
   const origin = new Map<string, string>();
   const lock = tenancy.lock;
   const merge = (from: ReadonlyMap<string, LockedPlacement>, where: string, at: string) => {
@@ -129,6 +134,7 @@ function readLock(model: FleetModel, tenancy: TenancySpec, v: Violations): { pla
       return;
     }
     merge(parsed.placements, where, at);
+    records.push({ where, at, sections: parsed.sections });
   };
   if (lock) {
     merge(lock.placements, 'the PlacementLock props', lock.path);
@@ -136,7 +142,7 @@ function readLock(model: FleetModel, tenancy: TenancySpec, v: Violations): { pla
   }
   const previous = model.options.previousOutdir;
   if (previous) readFile(joinPath(previous, PLACEMENT_RECORD_FILE), `the previous output (${PLACEMENT_RECORD_FILE})`, lock ? lock.path : '<fleet>', false);
-  return { placements: out, source: lock?.file ?? PLACEMENT_RECORD_FILE };
+  return { placements: out, source: lock?.file ?? PLACEMENT_RECORD_FILE, records };
 }
 
 function poolFacts(spec: ControlPlaneStack['spec'], fleetPlan: ControlPlaneStack['plan']): TenancyPoolFacts[] {
@@ -402,7 +408,7 @@ function plan(model: FleetModel, spec: ControlPlaneStack['spec'] & TenancySlots[
 
   const added = [...record.entries()].filter(([app, p]) => {
     const before = lock.placements.get(app);
-    return !before || serializePlacementLock(new Map([[app, before]])) !== serializePlacementLock(new Map([[app, p]]));
+    return !before || JSON.stringify(copyPlacement(before)) !== JSON.stringify(copyPlacement(p));
   });
   const lockSpec = spec.tenancy.lock;
   if (added.length > 0 && all.length > 0) {
@@ -419,6 +425,7 @@ function plan(model: FleetModel, spec: ControlPlaneStack['spec'] & TenancySlots[
     record,
     capacity: capacityReport(clusterNames, facts, result.used, namespacesByCluster),
     clusterLoss,
+    lockRecords: lock.records,
     ...(lockSpec?.filePath !== undefined ? { lockFile: lockSpec.filePath } : {}),
   };
   return { tenancy };
@@ -504,7 +511,7 @@ function render(ctx: TenancyContext): ClusterRender | void {
   const tp = ctx.plan.tenancy;
   const tenancy = ctx.spec.tenancy;
   if (tenancy.namespaces.length === 0 && !tenancy.hasLock) return;
-  ctx.addFile(PLACEMENT_RECORD_FILE, serializePlacementLock(tp.record), tenancy.lock?.construct ?? ctx.model.fleet);
+  ctx.addLockSection(PLACEMENTS_SECTION, placementsSection(tp.record), tenancy.lock?.construct ?? ctx.model.fleet);
   if (tenancy.namespaces.length > 0) {
     const regions = new Map(ctx.spec.clusters.workloadClusters.map(c => [c.name, c.region]));
     const federated = [...tp.namespaces.values()].filter(p => p.spec.federation).map(p => federatedAppRecord(p, regions.get(p.cluster.clusterName)!));

@@ -5,10 +5,14 @@ import { formatPlan } from '../../src/cli/plan';
 import { planReport } from '../../src/cli/plan-report';
 import { readLock, whereAll } from '../../src/cli/where';
 import { formatWhere } from '../../src/cli/where-lookup';
+import { serializeLockRecord } from '../../src/core/lock-record';
 import { WorkloadDivision } from '../../src/core/workload';
 import { readOutputTree } from '../../src/synth/read';
 import { checkClusterLosses } from '../../src/tenancy/cluster-loss';
-import { parsePlacementLock, serializePlacementLock } from '../../src/tenancy/lock';
+import { PLACEMENTS_SECTION, parsePlacementLock, placementsSection } from '../../src/tenancy/lock';
+
+const serializePlacementLock = (placements: Parameters<typeof placementsSection>[0]) =>
+  serializeLockRecord([[PLACEMENTS_SECTION, placementsSection(placements)]]);
 import { CandidateCluster, PlacementRequest, placeNamespaces } from '../../src/tenancy/placement';
 import { ShareCluster, ShareRequest, divideNamespace, evenSplit, survivalMinimum } from '../../src/tenancy/shares';
 import { synthErrors, tmpOutdir } from '../support/fleet';
