@@ -161,6 +161,8 @@ export interface FederatedAppLine {
   readonly survive: string;
   /** Each workload's minimum after one cluster's loss, in percent of its replicas. */
   readonly minAvailablePercent: number;
+  /** Each workload's minimum in pods, by workload name. */
+  readonly minimums: Readonly<Record<string, number>>;
   /** Its clusters in order, each with its workloads' replicas. */
   readonly clusters: ReadonlyArray<{ readonly cluster: string; readonly canary: boolean; readonly shares: Readonly<Record<string, number>> }>;
 }
@@ -328,6 +330,7 @@ function clusterLossOf(text: string | undefined): PlanReport['clusterLoss'] {
       region: String(f.region),
       survive: String(f.survive),
       minAvailablePercent: Number(f.minAvailablePercent),
+      minimums: Object.fromEntries(Object.entries(f.minimums ?? {}).map(([w, n]) => [w, Number(n)])),
       clusters: (Array.isArray(f.clusters) ? f.clusters : [])
         .map((c: any) => ({ cluster: String(c.cluster), canary: c.canary === true, shares: { ...(c.shares ?? {}) } })),
     })),

@@ -186,6 +186,8 @@ export interface FederatedAppRecord {
   readonly survive: string;
   /** Each workload's minimum after the loss of one cluster, in percent of its replicas. */
   readonly minAvailablePercent: number;
+  /** Each workload's minimum in pods (0 without a survival target), by workload name. */
+  readonly minimums: Readonly<Record<string, number>>;
   /** Its clusters, in order (the first runs the canaries), each with its workloads' replicas. */
   readonly clusters: ReadonlyArray<{ readonly cluster: string; readonly canary: boolean; readonly shares: Readonly<Record<string, number>> }>;
 }
@@ -218,6 +220,7 @@ export function serializeClusterLoss(
       region: f.region,
       survive: f.survive,
       minAvailablePercent: f.minAvailablePercent,
+      minimums: Object.fromEntries(Object.entries(f.minimums).sort(([a], [b]) => cmp(a, b))),
       clusters: f.clusters.map(c => ({
         cluster: c.cluster, canary: c.canary, shares: Object.fromEntries(Object.entries(c.shares).sort(([a], [b]) => cmp(a, b))),
       })),

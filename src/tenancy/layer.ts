@@ -479,6 +479,7 @@ function federatedAppRecord(p: NamespacePlan, region: string): FederatedAppRecor
     region,
     survive: f.survive,
     minAvailablePercent: f.minAvailablePercent,
+    minimums: Object.fromEntries([...p.minimums].map(([w, n]) => [w.workloadDivision!.name, n])),
     clusters: p.clusters.map((c, i) => ({
       cluster: c.clusterName,
       canary: i === 0,

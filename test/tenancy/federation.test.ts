@@ -345,6 +345,7 @@ describe('the cluster-loss check', () => {
       region: 'lva1',
       survive: 'one-cluster-loss',
       minAvailablePercent: 50,
+      minimums: { 'members-api': 6 },
       clusters: [{ cluster: 'lva1-prod-1', canary: true, shares: { 'members-api': 6 } }, { cluster: 'lva1-prod-2', canary: false, shares: { 'members-api': 6 } }],
     }]);
   });
