@@ -3,6 +3,7 @@ import { TestWorkload } from './support';
 import { AppNamespace, Cluster, Cpu, Fleet, Guardrails, LiDeployment, LiStatefulSet, NodeProfile, PlacementLock, RequiredDaemonSet, Size } from '../../src';
 import { formatPlan } from '../../src/cli/plan';
 import { planReport } from '../../src/cli/plan-report';
+import { renderReport } from '../../src/cli/report-html';
 import { readLock, whereAll } from '../../src/cli/where';
 import { formatWhere } from '../../src/cli/where-lookup';
 import { serializeLockRecord } from '../../src/core/lock-record';
@@ -571,6 +572,10 @@ describe('where and plan show every cluster of a federated app', () => {
     expect(text).toMatch(/lva1-prod-2 +members-api 6/);
     expect(text).toMatch(/LOST CLUSTER +REGION +DOWN/);
     expect(JSON.parse(JSON.stringify(report)).clusterLoss.clusters.map((c: any) => c.cluster)).toEqual(['ltx1-prod-1', 'lva1-prod-1', 'lva1-prod-2']);
+    // the HTML report marks the federated namespace in both clusters, and each cluster's region
+    const html = renderReport(report, undefined);
+    expect(html.match(/members <em>\(federated over lva1-prod-1, lva1-prod-2\)<\/em>/g)).toHaveLength(2);
+    expect(html).toContain('region lva1, ');
   });
 });
 
