@@ -245,7 +245,7 @@ function lossApp(p: NamespacePlan): LossApp {
   const workloads: LossWorkload[] = ns.workloads.filter(w => w.workloadDivision).map(w => {
     const d = w.workloadDivision!;
     return { name: d.name, shares: p.shares.get(w) ?? [d.replicas], minimum: p.minimums.get(w) ?? 0 };
-  });
+  }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)); // by name: the report does not depend on declaration order
   return {
     app: ns.app,
     nodeProfile: ns.nodeProfile.name,
