@@ -138,22 +138,43 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** The largest fraction of `total` that `used` takes on any dimension (0 for an empty total). */
-function utilization(used: Capacity, total: Capacity): number {
-  const pairs: Array<[number, number]> = [
-    [used.resources.cpuMillis, total.resources.cpuMillis],
-    [used.resources.memoryMiB, total.resources.memoryMiB],
-    [used.resources.gpus, total.resources.gpus],
-    [used.pods, total.pods],
-  ];
-  let max = 0;
-  for (const [u, t] of pairs) if (t > 0) max = Math.max(max, u / t);
-  return max;
-}
-
 /** Size of a demand relative to a reference capacity, for largest-first ordering. */
 function weight(d: Capacity): number {
   return d.resources.cpuMillis / 1000 + d.resources.memoryMiB / 4096 + d.resources.gpus * 8 + d.pods / 10;
+}
+
+/** One (cluster, node profile) while new namespaces are routed: its total and what is used of it, as plain numbers. */
+interface RoutingSlot {
+  readonly cluster: string;
+  readonly totalCpu: number;
+  readonly totalMemory: number;
+  readonly totalGpus: number;
+  readonly totalPods: number;
+  usedCpu: number;
+  usedMemory: number;
+  usedGpus: number;
+  usedPods: number;
+  /** A new namespace was placed here. */
+  placed: boolean;
+}
+
+function routingSlot(cluster: string, total: Capacity, used: Capacity): RoutingSlot {
+  return {
+    cluster,
+    totalCpu: total.resources.cpuMillis,
+    totalMemory: total.resources.memoryMiB,
+    totalGpus: total.resources.gpus,
+    totalPods: total.pods,
+    usedCpu: used.resources.cpuMillis,
+    usedMemory: used.resources.memoryMiB,
+    usedGpus: used.resources.gpus,
+    usedPods: used.pods,
+    placed: false,
+  };
+}
+
+function slotCapacity(c: RoutingSlot): Capacity {
+  return { resources: { cpuMillis: c.usedCpu, memoryMiB: c.usedMemory, gpus: c.usedGpus }, pods: c.usedPods };
 }
 
 /**
@@ -214,25 +235,47 @@ export function placeNamespaces(clusters: readonly CandidateCluster[], requests:
     decisions.set(r.key, { key: r.key, cluster: target, reason: pinned ? 'pinned' : 'locked', ...(movedFrom ? { movedFrom } : {}) });
   }
 
-  // 3: new namespaces, largest first, to the least utilized fitting candidate
+  // 3: new namespaces, largest first, to the least utilized fitting candidate. Every request
+  // looks at every candidate of its node profile (and clusters grow with the apps), so this loop
+  // works on plain numbers, per node profile, allocating nothing per candidate.
   fresh.sort((a, b) => weight(b.demand) - weight(a.demand) || cmp(a.key, b.key));
+  const slotsByProfile = new Map<string, RoutingSlot[]>();
+  const slotsOf = (profile: string): RoutingSlot[] => {
+    let slots = slotsByProfile.get(profile);
+    if (slots === undefined) {
+      slots = [...byName.keys()].filter(c => hasProfile(c, profile))
+        .map(c => routingSlot(c, byName.get(c)!.capacity.get(profile)!, usedOf(c, profile)));
+      slotsByProfile.set(profile, slots);
+    }
+    return slots;
+  };
   for (const r of fresh) {
-    const candidates = [...byName.keys()].filter(c => hasProfile(c, r.nodeProfile));
+    const candidates = slotsOf(r.nodeProfile);
     if (candidates.length === 0) {
       problems.push({ key: r.key, kind: 'no-pool', nodeProfile: r.nodeProfile });
       continue;
     }
-    let best: string | undefined;
+    const d = r.demand;
+    const [dCpu, dMemory, dGpus, dPods] = [d.resources.cpuMillis, d.resources.memoryMiB, d.resources.gpus, d.pods];
+    let best: RoutingSlot | undefined;
     let bestScore = Infinity;
     for (const c of candidates) {
-      if (!capacityFits(r.demand, freeOf(c, r.nodeProfile))) continue;
-      const score = utilization(addCapacity(usedOf(c, r.nodeProfile), r.demand), byName.get(c)!.capacity.get(r.nodeProfile)!);
+      // fits: the demand is within total - used on every dimension
+      if (dCpu > c.totalCpu - c.usedCpu || dMemory > c.totalMemory - c.usedMemory
+        || dGpus > c.totalGpus - c.usedGpus || dPods > c.totalPods - c.usedPods) continue;
+      // the largest fraction of the total that used + demand takes on any dimension (0 for an empty total)
+      let score = 0;
+      if (c.totalCpu > 0) score = Math.max(score, (c.usedCpu + dCpu) / c.totalCpu);
+      if (c.totalMemory > 0) score = Math.max(score, (c.usedMemory + dMemory) / c.totalMemory);
+      if (c.totalGpus > 0) score = Math.max(score, (c.usedGpus + dGpus) / c.totalGpus);
+      if (c.totalPods > 0) score = Math.max(score, (c.usedPods + dPods) / c.totalPods);
       if (score < bestScore) {
         best = c;
         bestScore = score;
       }
     }
     if (best === undefined) {
+      for (const [profile, slots] of slotsByProfile) for (const c of slots) if (c.placed) used.get(c.cluster)!.set(profile, slotCapacity(c));
       problems.push({
         key: r.key,
         kind: 'no-room',
@@ -245,9 +288,14 @@ export function placeNamespaces(clusters: readonly CandidateCluster[], requests:
       });
       continue;
     }
-    take(best, r.nodeProfile, r.demand);
-    decisions.set(r.key, { key: r.key, cluster: best, reason: 'routed' });
+    best.usedCpu += dCpu;
+    best.usedMemory += dMemory;
+    best.usedGpus += dGpus;
+    best.usedPods += dPods;
+    best.placed = true;
+    decisions.set(r.key, { key: r.key, cluster: best.cluster, reason: 'routed' });
   }
+  for (const [profile, slots] of slotsByProfile) for (const c of slots) if (c.placed) used.get(c.cluster)!.set(profile, slotCapacity(c));
 
   const sortedDecisions = new Map([...decisions.entries()].sort(([a], [b]) => cmp(a, b)));
   problems.sort((a, b) => cmp(a.key, b.key));
