@@ -427,7 +427,9 @@ export function renderLiStatefulSet(s: StatefulSetSpec, target: WorkloadTarget):
   // agrees, deletes the pod (a deletion is not an eviction, the budget does not
   // stop it). Unhealthy pods are held too: they may still hold the last copy.
   out.push(k8s.KubePodDisruptionBudget.manifest({
-    metadata: { name: p.application, namespace, labels: objectLabels(p.application, partOf), annotations: { [PDB_ANNOTATION]: disruption[PDB_ANNOTATION] } },
+    metadata: {
+      name: p.application, namespace, labels: objectLabels(p.application, partOf), annotations: { [PDB_ANNOTATION]: disruption[PDB_ANNOTATION] },
+    },
     spec: {
       maxUnavailable: k8s.IntOrString.fromNumber(0),
       selector: { matchLabels: { ...pod.selector } },
