@@ -44,7 +44,6 @@ export const NODE_DISRUPTION_CRD: CrdSpec = {
     expectedDurationSeconds: optional(integer('How long the maintenance is expected to take.', { minimum: 0, maximum: 2592000 })),
   }, [
     { rule: 'self.kind == \'Unplanned\' || self.reason != \'HostRemediation\'', message: 'host remediation is an unplanned disruption' },
-    { rule: 'self.nodeName == oldSelf.nodeName', message: 'nodeName is immutable' },
   ]),
   status: statusSchema('Where the handshake stands, written by the maintenance controller.', {
     phase: optional(string('The handshake\'s phase.', { enum: [...DISRUPTION_PHASES] })),
