@@ -52,7 +52,8 @@ function schedule(replicas: number, zones: number, pick: (allowed: number[], i: 
 
 describe('zone-drain simulation (pure)', () => {
   test('property: with maxSkew 1 over 20 zones, one zone\'s drain never evicts more than ceil(replicas / zones) pods of a workload, and no scheduler placement puts more there', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 2000 }), fc.array(fc.nat(), { minLength: 1, maxLength: 50 }), fc.constantFrom(...ZONES), (replicas, choices, zone) => {
+    const choicesArb = fc.array(fc.nat(), { minLength: 1, maxLength: 50 });
+    fc.assert(fc.property(fc.integer({ min: 1, max: 2000 }), choicesArb, fc.constantFrom(...ZONES), (replicas, choices, zone) => {
       const input: DrainClusterInput = { cluster: 'c', pools: [pool('general', 10)], workloads: [workload('app', replicas)] };
       const d = simulateZoneDrain(input, zone);
       const evicted = d.workloads[0].evicted;
@@ -89,7 +90,8 @@ describe('zone-drain simulation (pure)', () => {
       budget: fc.option(fc.integer({ min: 0, max: 5 }), { nil: undefined }),
       profile: fc.constantFrom('general', 'big'),
     });
-    fc.assert(fc.property(fc.uniqueArray(arbWorkload, { selector: w => w.name, minLength: 1, maxLength: 6 }), fc.integer({ min: 0, max: 3 }), (ws, nodes) => {
+    const workloadsArb = fc.uniqueArray(arbWorkload, { selector: w => w.name, minLength: 1, maxLength: 6 });
+    fc.assert(fc.property(workloadsArb, fc.integer({ min: 0, max: 3 }), (ws, nodes) => {
       const workloads = ws.map(w => workload(w.name, w.replicas, {
         requests: { cpuMillis: w.cpu, memoryMiB: 1024, gpus: 0 }, priority: w.priority, disruptionBudget: w.budget, nodeProfile: w.profile,
       }));
