@@ -120,7 +120,6 @@ export type {
   AppLoss, ClusterLoss, ClusterLossApp, ClusterLossInput, ClusterLossOutcome, ClusterRoom, ClusterShare, DrainCapacity, DrainClusterInput,
   DrainOutcome, DrainPool, DrainWorkload, DrainZoneNodes, ProfileHeadroom, WorkloadDrain, ZoneDrain, ZoneSpread,
 } from './maintenance/drain';
-export { reviewEvictions } from './maintenance/eviction';
 export type { EvictionFinding, EvictionPath, EvictionPathName, EvictionReview, QosClass, ReviewProfile } from './maintenance/eviction';
 export type { ApprovalRule, MaintenancePolicySpec, ProfileNodeBudget } from './maintenance/policy';
 export { MAINTENANCE_REPORT_KIND, clusterLossInputOf, parseMaintenanceReport } from './maintenance/report';

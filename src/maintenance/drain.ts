@@ -295,7 +295,7 @@ export function simulateZoneDrain(input: DrainClusterInput, zone: string): ZoneD
   return { cluster: input.cluster, zone, nodes, evicted: evictedTotal, workloads: rows, headroom };
 }
 
-/** The zones of a cluster's pools, in the order they first appear. */
+/** The zones of a cluster's pools, in the order they first appear. @internal */
 export function clusterZones(input: DrainClusterInput): string[] {
   const out: string[] = [];
   for (const p of input.pools) for (const z of p.zones) if (!out.includes(z.zone)) out.push(z.zone);

@@ -115,6 +115,7 @@ function id(w: RenderedPods): string {
  * Reviews every replicated workload of one cluster (node agents, one pod per
  * node, are left out: a drain does not evict them and their requests are
  * reserved on every node).
+ * @internal
  */
 export function reviewEvictions(cluster: string, pods: ClusterPods, profiles: ReadonlyMap<string, ReviewProfile>): EvictionReview[] {
   const apps = pods.workloads.filter(w => !w.perNode);

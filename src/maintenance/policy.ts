@@ -62,7 +62,7 @@ function nodesIn(spare: ResourceAmounts, sparePods: number, perNode: ResourceAmo
   return Number.isFinite(n) ? n : 0;
 }
 
-/** Derives a cluster's policy from its pools, its workloads and its zones' drains. */
+/** Derives a cluster's policy from its pools, its workloads and its zones' drains. @internal */
 export function derivePolicy(input: DrainClusterInput, drains: readonly ZoneDrain[], pods: readonly RenderedPods[]): MaintenancePolicySpec {
   const profiles = [...new Set(input.pools.map(p => p.nodeProfile))].sort(cmp);
   const byProfile = profiles.map(profile => {
