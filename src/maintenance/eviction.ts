@@ -79,6 +79,8 @@ export interface EvictionReview {
   readonly name: string;
   /** Kind of the workload object. */
   readonly kind: string;
+  /** The task, for a task of a Volcano job. @default - not a task */
+  readonly task?: string;
   /** Its pods' QoS class. */
   readonly qosClass: QosClass;
   /** Priority class and value. */
@@ -108,7 +110,7 @@ function tolerates(w: RenderedPods, key: string): { forever: boolean; seconds?: 
 }
 
 function id(w: RenderedPods): string {
-  return `${w.kind} ${w.namespace}/${w.name}`;
+  return `${w.kind} ${w.namespace}/${w.name}${w.task !== undefined ? ` task '${w.task}'` : ''}`;
 }
 
 /**
@@ -120,7 +122,8 @@ function id(w: RenderedPods): string {
 export function reviewEvictions(cluster: string, pods: ClusterPods, profiles: ReadonlyMap<string, ReviewProfile>): EvictionReview[] {
   const apps = pods.workloads.filter(w => !w.perNode);
   const sorted = apps.slice().sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0)
-    || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
+    || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0)
+    || ((a.task ?? '') < (b.task ?? '') ? -1 : (a.task ?? '') > (b.task ?? '') ? 1 : 0));
   return sorted.map(w => reviewOne(cluster, w, apps, pods, profiles.get(w.nodeProfile ?? '')));
 }
 
@@ -132,7 +135,9 @@ function reviewOne(cluster: string, w: RenderedPods, apps: readonly RenderedPods
 
   // the eviction API: drains and maintenance controllers
   const apiFacts: string[] = [];
-  if (budget.allowed === undefined) {
+  if (w.batch) {
+    apiFacts.push(`batch pods: a drain evicts them and their job controller starts them again${w.retries !== undefined ? ` (within ${w.retries} retries of the job)` : ''}; ${budget.allowed === undefined ? 'no PodDisruptionBudget selects them' : `PodDisruptionBudget ${budget.budgets.map(b => b.name).join(', ')} allows ${budget.allowed}`}`);
+  } else if (budget.allowed === undefined) {
     apiFacts.push('no PodDisruptionBudget selects its pods: a drain evicts all of them on the node at once');
     if (w.replicas > 1) {
       findings.push({ rule: 'maintenance.eviction.no-budget', severity: 'warning', message: `${id(w)} has ${w.replicas} replicas and no PodDisruptionBudget: a zone drain may evict all its pods in the zone at once`, fix: 'add a PodDisruptionBudget with maxUnavailable of at least 1' });
@@ -147,7 +152,7 @@ function reviewOne(cluster: string, w: RenderedPods, apps: readonly RenderedPods
       }
     }
   }
-  if (w.replicas === 1 && budget.allowed !== 0) {
+  if (!w.batch && w.replicas === 1 && budget.allowed !== 0) {
     findings.push({ rule: 'maintenance.eviction.single-replica', severity: 'warning', message: `${id(w)} runs one pod: a drain of its node, or of its zone, takes it down until the pod starts elsewhere`, fix: 'run at least two replicas, spread over zones' });
   }
   paths.push({ path: 'api-eviction', reaches: budget.allowed !== 0, facts: apiFacts });
@@ -160,8 +165,9 @@ function reviewOne(cluster: string, w: RenderedPods, apps: readonly RenderedPods
   for (const c of w.containers) {
     if (c.memoryLimit === undefined || (c.memoryRequest ?? 0) < c.memoryLimit) {
       const message = `${id(w)}: container '${c.name}' may use memory above its request (request ${c.memoryRequest !== undefined ? formatMemory(c.memoryRequest) : 'none'}, limit ${c.memoryLimit !== undefined ? formatMemory(c.memoryLimit) : 'none'}): under memory pressure the kubelet evicts it before pods within their requests`;
-      findings.push({ rule: 'maintenance.eviction.memory-above-request', severity: 'warning', message, fix: 'set the memory limit equal to the request' });
-      pressure.push(`container '${c.name}' may exceed its memory request: evicted first under memory pressure`);
+      // batch pods going first under pressure is the order wanted: their controller runs them again
+      if (!w.batch) findings.push({ rule: 'maintenance.eviction.memory-above-request', severity: 'warning', message, fix: 'set the memory limit equal to the request' });
+      pressure.push(`container '${c.name}' may exceed its memory request: evicted first under memory pressure${w.batch ? ' (a batch pod: its job runs it again)' : ''}`);
     }
   }
   if (qos === 'Guaranteed') {pressure.push('every container within its memory request: evicted under pressure only after pods above their requests, and Burstable pods of lower priority');} else if (qos === 'Burstable') {
@@ -175,22 +181,28 @@ function reviewOne(cluster: string, w: RenderedPods, apps: readonly RenderedPods
   }
   paths.push({ path: 'node-pressure', reaches: true, facts: pressure });
 
-  // preemption: what shares its node profile with a higher priority (node agents are reserved on every node and never need to)
-  const higher = apps.filter(o => o !== w && o.nodeProfile !== undefined && o.nodeProfile === w.nodeProfile && o.priority > w.priority
+  // preemption: what may share its nodes with a higher priority: pods confined to its node profile, and pods
+  // that select no profile (they may use any node, so they preempt only when no node of the cluster has room);
+  // node agents are reserved on every node and never need to preempt
+  const confined = (o: RenderedPods) => w.nodeProfile !== undefined && o.nodeProfile === w.nodeProfile;
+  const shares = (o: RenderedPods) => w.nodeProfile === undefined || o.nodeProfile === undefined || o.nodeProfile === w.nodeProfile;
+  const higher = apps.filter(o => o !== w && shares(o) && o.priority > w.priority
     && (o.priorityClassName === undefined || pods.priorityClasses.get(o.priorityClassName)?.preempts !== false));
+  const higherConfined = higher.filter(confined);
   const byClass = new Map<string, string[]>();
   for (const o of higher) {
-    const key = `${o.priorityClassName ?? '(none)'} (${o.priority})`;
+    const key = `${o.priorityClassName ?? '(none)'} (${o.priority})${confined(o) ? '' : ', only when no node of the cluster has room for it'}`;
     byClass.set(key, [...(byClass.get(key) ?? []), `${o.namespace}/${o.name}`]);
   }
   const preemption = [`priority ${w.priorityClassName ?? '(none)'} (${w.priority})`];
-  if (w.nodeProfile === undefined) preemption.push('selects no node profile: shares nodes with any pod of the cluster');
-  else if (higher.length === 0) preemption.push(`nothing of a higher priority runs on node profile '${w.nodeProfile}'`);
-  else for (const [cls, names] of [...byClass].sort()) preemption.push(`preemptible by ${cls} on node profile '${w.nodeProfile}': ${names.sort().join(', ')}`);
-  if (w.operatorCoordinated && higher.length > 0) {
-    findings.push({ rule: 'maintenance.eviction.shard-preemptible', severity: 'error', message: `${id(w)} holds shards and can be preempted by pods of a higher priority on node profile '${w.nodeProfile}' (${[...byClass.keys()].join(', ')}): preemption ignores its budget and moves a shard behind the stateful operator's back`, fix: 'give shard holders the highest priority of their node profile (the platform\'s stateful class), or move the other workloads to another profile' });
+  const where = w.nodeProfile === undefined ? 'the cluster (it selects no node profile)' : `node profile '${w.nodeProfile}'`;
+  if (higher.length === 0) preemption.push(`nothing of a higher priority may share its nodes on ${where}`);
+  else for (const [cls, names] of [...byClass].sort()) preemption.push(`preemptible by ${cls} on ${where}: ${names.sort().join(', ')}`);
+  if (w.operatorCoordinated && higherConfined.length > 0) {
+    const classes = [...new Set(higherConfined.map(o => `${o.priorityClassName ?? '(none)'} (${o.priority})`))].sort().join(', ');
+    findings.push({ rule: 'maintenance.eviction.shard-preemptible', severity: 'error', message: `${id(w)} holds shards and can be preempted by pods of a higher priority on node profile '${w.nodeProfile}' (${classes}): preemption ignores its budget and moves a shard behind the stateful operator's back`, fix: 'give shard holders the highest priority of their node profile (the platform\'s stateful class), or move the other workloads to another profile' });
   }
-  paths.push({ path: 'preemption', reaches: higher.length > 0 || w.nodeProfile === undefined, facts: preemption });
+  paths.push({ path: 'preemption', reaches: higher.length > 0, facts: preemption });
 
   // taint-based eviction from not-ready and unreachable nodes
   const taint: string[] = [];
@@ -207,6 +219,7 @@ function reviewOne(cluster: string, w: RenderedPods, apps: readonly RenderedPods
       taint.push(`${key}: tolerated ${t.seconds} s, then its pods are deleted from the node`);
     }
   }
+  if (w.batch) taint.push('a batch pod deleted from a dead node counts as a failure of its job');
   if (w.kind === 'StatefulSet' && !forever) taint.push('a StatefulSet pod deleted from an unreachable node is not started again until the node is confirmed gone (its identity is unique)');
   paths.push({ path: 'taint-based', reaches: !forever, facts: taint });
 
@@ -221,6 +234,7 @@ function reviewOne(cluster: string, w: RenderedPods, apps: readonly RenderedPods
     namespace: w.namespace,
     name: w.name,
     kind: w.kind,
+    ...(w.task !== undefined ? { task: w.task } : {}),
     qosClass: qos,
     priority: { ...(w.priorityClassName !== undefined ? { className: w.priorityClassName } : {}), value: w.priority },
     paths,

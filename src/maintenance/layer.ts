@@ -84,7 +84,8 @@ function render(ctx: RenderContext<Spec, Plan>): ClusterRender {
     const sources = new Map<string, string>();
     for (const o of rendered) sources.set(`${o.object.kind}|${o.object.metadata.namespace ?? ''}|${o.object.metadata.name}`, o.source);
     const pods = readClusterPods(rendered.map(o => o.object), facts.pools);
-    const workloads: DrainWorkload[] = pods.workloads.filter(w => !w.perNode).map(w => {
+    // batch pods are retried by their job controller and hold quota, not service capacity: the drain moves services
+    const workloads: DrainWorkload[] = pods.workloads.filter(w => !w.perNode && !w.batch).map(w => {
       const allowed = budgetOf(w, pods.budgets).allowed;
       return {
         namespace: w.namespace,

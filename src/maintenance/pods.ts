@@ -59,6 +59,12 @@ export interface RenderedPods {
   readonly name: string;
   /** True for a kind that runs one pod per node (DaemonSet). */
   readonly perNode: boolean;
+  /** True for batch pods (a Job, CronJob or Volcano Job task): retried by their controller, not budgeted. */
+  readonly batch: boolean;
+  /** The task of a Volcano job; undefined otherwise. */
+  readonly task?: string;
+  /** Retries of a batch job (`backoffLimit`, Volcano's `maxRetry`); undefined when not given or not batch. */
+  readonly retries?: number;
   /** Desired pods (0 for a per-node kind). */
   readonly replicas: number;
   /** The pod template's labels. */
@@ -247,52 +253,89 @@ export function readClusterPods(objects: readonly KubeObject[], pools: readonly 
       continue;
     }
     const kind = workloadKindOf(o);
-    if (!kind) continue;
+    if (!kind) {
+      for (const b of batchTemplates(o)) {
+        workloads.push(readPods(o, b.template, b.replicas, false, priorityClasses, profileOfPool, { batch: true, task: b.task, retries: b.retries }));
+      }
+      continue;
+    }
     const template = podTemplateOf(kind, o);
     if (!template) continue;
-    const podSpec = rec(template.spec);
-    const labels = strings(rec(template.metadata).labels);
-    const pool = selectedLabel(podSpec, Labels.POOL);
-    const nodeProfile = selectedLabel(podSpec, Labels.NODE_PROFILE) ?? (pool !== undefined ? profileOfPool.get(pool) : undefined);
-    const priorityClassName = typeof podSpec.priorityClassName === 'string' ? podSpec.priorityClassName : undefined;
     const replicas = kind.pods === 'per-node' ? 0 : workloadReplicas(kind, o) ?? 1;
-    const annotations = strings(o.metadata.annotations);
-    const progress = rec((o as unknown as Record<string, unknown>).spec).progressDeadlineSeconds;
-    workloads.push({
-      kind: o.kind,
-      namespace: o.metadata.namespace ?? '',
-      name: o.metadata.name,
-      perNode: kind.pods === 'per-node',
-      replicas: Number.isInteger(replicas) && replicas > 0 ? replicas : 0,
-      labels,
-      requests: effectiveRequests(podSpec),
-      containers: arr(podSpec.containers).map(containerResources),
-      ...(nodeProfile !== undefined ? { nodeProfile } : {}),
-      ...(pool !== undefined ? { pool } : {}),
-      ...(priorityClassName !== undefined ? { priorityClassName } : {}),
-      priority: priorityClassName !== undefined ? priorityClasses.get(priorityClassName)?.value ?? 0 : 0,
-      zoneSpread: zoneSpreadOf(podSpec, labels),
-      tolerations: arr(podSpec.tolerations).map(t => {
-        const x = rec(t);
-        return {
-          ...(typeof x.key === 'string' && x.key !== '' ? { key: x.key } : {}),
-          operator: typeof x.operator === 'string' ? x.operator : 'Equal',
-          ...(typeof x.effect === 'string' && x.effect !== '' ? { effect: x.effect } : {}),
-          ...(typeof x.tolerationSeconds === 'number' ? { tolerationSeconds: x.tolerationSeconds } : {}),
-        };
-      }),
-      emptyDirLimits: arr(podSpec.volumes).filter(v => rec(v).emptyDir !== undefined).map(v => {
-        const e = rec(rec(v).emptyDir);
-        const size = quantity(e.sizeLimit, s => memoryToMiB(s));
-        return { name: String(rec(v).name ?? ''), ...(size !== undefined ? { sizeLimitMiB: size } : {}), memory: e.medium === 'Memory' };
-      }),
-      operatorCoordinated: annotations[DISRUPTION_POLICY_ANNOTATION] === SHARD_MANAGER_COORDINATED
-        || strings(rec(template.metadata).annotations)[DISRUPTION_POLICY_ANNOTATION] === SHARD_MANAGER_COORDINATED,
-      terminationGracePeriodSeconds: typeof podSpec.terminationGracePeriodSeconds === 'number' ? podSpec.terminationGracePeriodSeconds : 30,
-      ...(typeof progress === 'number' ? { progressDeadlineSeconds: progress } : {}),
-    });
+    workloads.push(readPods(o, template, replicas, kind.pods === 'per-node', priorityClasses, profileOfPool, { batch: false }));
   }
   return { workloads, budgets, priorityClasses };
+}
+
+/** The pod templates of a batch object: a Job's, a CronJob's job's, each task of a Volcano Job (or CronJob). */
+function batchTemplates(o: KubeObject): Array<{ template: Record<string, unknown>; replicas: number; task?: string; retries?: number }> {
+  const spec = rec((o as unknown as Record<string, unknown>).spec);
+  const group = o.apiVersion.split('/')[0];
+  const jobSpec = o.kind === 'CronJob' ? rec(rec(spec.jobTemplate).spec) : o.kind === 'Job' ? spec : undefined;
+  if (!jobSpec) return [];
+  const whole = (n: unknown, d: number) => (typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : d);
+  if (o.apiVersion === 'batch/v1') {
+    const t = rec(jobSpec.template);
+    if (Object.keys(t).length === 0) return [];
+    return [{ template: t, replicas: whole(jobSpec.parallelism, 1), ...(typeof jobSpec.backoffLimit === 'number' ? { retries: jobSpec.backoffLimit } : {}) }];
+  }
+  if (group === 'batch.volcano.sh') {
+    return arr(jobSpec.tasks).map(t => ({
+      template: rec(rec(t).template),
+      replicas: whole(rec(t).replicas, 1),
+      task: String(rec(t).name ?? ''),
+      ...(typeof jobSpec.maxRetry === 'number' ? { retries: jobSpec.maxRetry } : {}),
+    })).filter(t => Object.keys(t.template).length > 0);
+  }
+  return [];
+}
+
+function readPods(o: KubeObject, template: Record<string, unknown>, replicas: number, perNode: boolean,
+  priorityClasses: ReadonlyMap<string, { readonly value: number }>, profileOfPool: ReadonlyMap<string, string>,
+  batch: { batch: boolean; task?: string; retries?: number }): RenderedPods {
+  const podSpec = rec(template.spec);
+  const labels = strings(rec(template.metadata).labels);
+  const pool = selectedLabel(podSpec, Labels.POOL);
+  const nodeProfile = selectedLabel(podSpec, Labels.NODE_PROFILE) ?? (pool !== undefined ? profileOfPool.get(pool) : undefined);
+  const priorityClassName = typeof podSpec.priorityClassName === 'string' ? podSpec.priorityClassName : undefined;
+  const annotations = strings(o.metadata.annotations);
+  const progress = rec((o as unknown as Record<string, unknown>).spec).progressDeadlineSeconds;
+  return {
+    kind: o.kind,
+    namespace: o.metadata.namespace ?? '',
+    name: o.metadata.name,
+    perNode,
+    batch: batch.batch,
+    ...(batch.task !== undefined ? { task: batch.task } : {}),
+    ...(batch.retries !== undefined ? { retries: batch.retries } : {}),
+    replicas: Number.isInteger(replicas) && replicas > 0 ? replicas : 0,
+    labels,
+    requests: effectiveRequests(podSpec),
+    containers: arr(podSpec.containers).map(containerResources),
+    ...(nodeProfile !== undefined ? { nodeProfile } : {}),
+    ...(pool !== undefined ? { pool } : {}),
+    ...(priorityClassName !== undefined ? { priorityClassName } : {}),
+    priority: priorityClassName !== undefined ? priorityClasses.get(priorityClassName)?.value ?? 0 : 0,
+    zoneSpread: zoneSpreadOf(podSpec, labels),
+    tolerations: arr(podSpec.tolerations).map(t => {
+      const x = rec(t);
+      return {
+        ...(typeof x.key === 'string' && x.key !== '' ? { key: x.key } : {}),
+        operator: typeof x.operator === 'string' ? x.operator : 'Equal',
+        ...(typeof x.effect === 'string' && x.effect !== '' ? { effect: x.effect } : {}),
+        ...(typeof x.tolerationSeconds === 'number' ? { tolerationSeconds: x.tolerationSeconds } : {}),
+      };
+    }),
+    emptyDirLimits: arr(podSpec.volumes).filter(v => rec(v).emptyDir !== undefined).map(v => {
+      const e = rec(rec(v).emptyDir);
+      const size = quantity(e.sizeLimit, s => memoryToMiB(s));
+      return { name: String(rec(v).name ?? ''), ...(size !== undefined ? { sizeLimitMiB: size } : {}), memory: e.medium === 'Memory' };
+    }),
+    operatorCoordinated: annotations[DISRUPTION_POLICY_ANNOTATION] === SHARD_MANAGER_COORDINATED
+        || strings(rec(template.metadata).annotations)[DISRUPTION_POLICY_ANNOTATION] === SHARD_MANAGER_COORDINATED,
+    terminationGracePeriodSeconds: typeof podSpec.terminationGracePeriodSeconds === 'number' ? podSpec.terminationGracePeriodSeconds : 30,
+    ...(typeof progress === 'number' ? { progressDeadlineSeconds: progress } : {}),
+  };
 }
 
 /** Resolves an int-or-percent against a count (percentages rounded up, as the disruption controller does). */
