@@ -124,7 +124,7 @@ export type { EvictionFinding, EvictionPath, EvictionPathName, EvictionReview, Q
 export type { ApprovalRule, MaintenancePolicySpec, ProfileNodeBudget } from './maintenance/policy';
 export { MAINTENANCE_REPORT_KIND, clusterLossInputOf, parseMaintenanceReport } from './maintenance/report';
 export type { MaintenanceReport, ReportApp, ReportRoom } from './maintenance/report';
-export type { ClusterMaintenanceFacts, MaintenancePlan } from './maintenance/slots';
+export type { ClusterMaintenanceFacts, MaintenancePlan, UpdatingZone } from './maintenance/slots';
 
 // guardrails
 export { Guardrails } from './guardrails/guardrails';

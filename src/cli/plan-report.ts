@@ -17,6 +17,7 @@ import { AppLoss, DrainCapacity, ZoneDrain, simulateClusterLoss } from '../maint
 import { EvictionReview } from '../maintenance/eviction';
 import { MaintenancePolicySpec } from '../maintenance/policy';
 import { MaintenanceReport, clusterLossInputOf, parseMaintenanceReport } from '../maintenance/report';
+import { UpdatingZone } from '../maintenance/slots';
 import { OutputObject, OutputTree } from '../synth/read';
 
 /** One pool of one cluster. */
@@ -126,6 +127,8 @@ export interface ClusterMaintenanceReport {
   readonly evictions: readonly EvictionReview[];
   /** The cluster's maintenance policy. */
   readonly policy: MaintenancePolicySpec;
+  /** The zones node rollouts are updating now, per pool. */
+  readonly updating: readonly UpdatingZone[];
 }
 
 /** What losing one cluster does. */
@@ -287,7 +290,7 @@ export function maintenanceOf(tree: OutputTree): MaintenancePlanReport | undefin
   if (reports.length === 0) return undefined;
   const loss = simulateClusterLoss(clusterLossInputOf(reports));
   return {
-    clusters: reports.map(r => ({ cluster: r.cluster, zones: r.zones, evictions: r.evictions, policy: r.policy })),
+    clusters: reports.map(r => ({ cluster: r.cluster, zones: r.zones, evictions: r.evictions, policy: r.policy, updating: r.updating })),
     clusterLoss: loss.map(l => ({
       cluster: l.cluster,
       apps: l.apps,

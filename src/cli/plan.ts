@@ -171,10 +171,11 @@ function tightest(z: ZoneDrain): string {
 function formatMaintenance(m: MaintenancePlanReport): string {
   const out: string[] = [];
   for (const c of m.clusters) {
-    const rows = [['ZONE', 'NODES', 'PODS EVICTED', 'MOVE', 'BELOW DESIRED', 'STALL DRAIN', 'WAIT FOR OPERATOR', 'DEADLOCK', 'TIGHTEST HEADROOM']];
+    const rows = [['ZONE', 'NODES', 'PODS EVICTED', 'MOVE', 'BELOW DESIRED', 'STALL DRAIN', 'WAIT FOR OPERATOR', 'DEADLOCK', 'TIGHTEST HEADROOM', 'ROLLOUT']];
     for (const z of c.zones) {
       const n = outcomeCounts(z);
-      rows.push([z.zone, String(z.nodes), String(z.evicted), String(n.moves), String(n.degraded), String(n.blocked), String(n['waits-for-operator']), String(n.deadlock), tightest(z)]);
+      const updating = c.updating.filter(u => u.zone === z.zone).map(u => `${u.rollout} updating ${u.pool}`).join(', ');
+      rows.push([z.zone, String(z.nodes), String(z.evicted), String(n.moves), String(n.degraded), String(n.blocked), String(n['waits-for-operator']), String(n.deadlock), tightest(z), updating]);
     }
     const p = c.policy;
     out.push(`maintenance of ${c.cluster} (plan --drain ZONE for one zone): at most ${p.maxNodesInFlight.toLocaleString('en-US')} node(s) and ${p.maxZonesInFlight} zone(s) in flight, drain timeout ${p.drainTimeoutSeconds} s\n\n${formatTable(rows)}`);
@@ -194,7 +195,8 @@ export function formatDrain(zone: string, m: MaintenancePlanReport): string {
   for (const c of m.clusters) {
     const z = c.zones.find(x => x.zone === zone);
     if (!z) continue;
-    out.push(`draining ${zone} in ${c.cluster}: ${z.nodes.toLocaleString('en-US')} node(s), ${z.evicted} pod(s) evicted\n`);
+    const updating = c.updating.filter(u => u.zone === zone).map(u => ` (${u.rollout} is updating pool ${u.pool} there now)`).join('');
+    out.push(`draining ${zone} in ${c.cluster}: ${z.nodes.toLocaleString('en-US')} node(s), ${z.evicted} pod(s) evicted${updating}\n`);
     if (z.workloads.length > 0) {
       const rows = [['WORKLOAD', 'KIND', 'REPLICAS', 'EVICTED', 'RESCHEDULED', 'PENDING', 'BUDGET', 'MINIMUM', 'OUTCOME']];
       for (const w of z.workloads) {

@@ -53,6 +53,7 @@ function plan(_model: FleetModel, spec: Spec, below: JobsStack['plan'], _v: Viol
         zones: pp.zones.map(z => ({ zone: z.zone, nodes: z.nodes })),
       })),
       profiles,
+      updating: pools.flatMap(pp => (pp.rollout?.zones ?? []).filter(z => z.state === 'updating').map(z => ({ zone: z.zone, pool: pp.spec.name, rollout: pp.rollout!.name }))),
     });
   }
   return { maintenance: { clusters } };
@@ -119,7 +120,7 @@ function render(ctx: RenderContext<Spec, Plan>): ClusterRender {
     const policy = derivePolicy(input, drains, pods.workloads.filter(w => !w.perNode));
     for (const crd of maintenanceCrds()) ctx.add(cluster, crd as KubeObject, cluster);
     ctx.add(cluster, renderMaintenancePolicy(policy), cluster);
-    ctx.addFile(maintenanceReportFile(name), maintenanceReportDocument(input, drains, reviews, policy), cluster);
+    ctx.addFile(maintenanceReportFile(name), maintenanceReportDocument(input, drains, reviews, policy, facts.updating), cluster);
   };
 }
 

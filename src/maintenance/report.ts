@@ -8,6 +8,7 @@
 import { ClusterLossApp, ClusterLossInput, ClusterRoom, DrainCapacity, DrainClusterInput, ZoneDrain } from './drain';
 import { EvictionReview } from './eviction';
 import { MaintenancePolicySpec } from './policy';
+import { UpdatingZone } from './slots';
 import { ResourceAmounts, ZERO, addResources, scaleResources, subtractResources } from '../core/resources';
 
 /** The report file of a cluster, relative to the output directory. @internal */
@@ -62,6 +63,8 @@ export interface MaintenanceReport {
   readonly apps: readonly ReportApp[];
   /** Room per node profile, before any drain. */
   readonly room: readonly ReportRoom[];
+  /** The zones of its pools node rollouts are updating now. */
+  readonly updating: readonly UpdatingZone[];
 }
 
 function cmp(a: string, b: string): number {
@@ -70,7 +73,7 @@ function cmp(a: string, b: string): number {
 
 /** The report of a cluster. @internal */
 export function maintenanceReport(input: DrainClusterInput, zones: readonly ZoneDrain[], evictions: readonly EvictionReview[],
-  policy: MaintenancePolicySpec): MaintenanceReport {
+  policy: MaintenancePolicySpec, updating: readonly UpdatingZone[] = []): MaintenanceReport {
   const apps: ReportApp[] = input.workloads.filter(w => w.nodeProfile !== undefined && w.replicas > 0).map(w => ({
     app: `${w.namespace}/${w.name}`,
     kind: w.kind,
@@ -103,13 +106,13 @@ export function maintenanceReport(input: DrainClusterInput, zones: readonly Zone
       free: { resources: subtractResources(resources, req), pods: pods - reqPods },
     };
   });
-  return { kind: MAINTENANCE_REPORT_KIND, cluster: input.cluster, zones, evictions, policy, apps, room };
+  return { kind: MAINTENANCE_REPORT_KIND, cluster: input.cluster, zones, evictions, policy, apps, room, updating };
 }
 
 /** The report as the file's text. @internal */
 export function maintenanceReportDocument(input: DrainClusterInput, zones: readonly ZoneDrain[], evictions: readonly EvictionReview[],
-  policy: MaintenancePolicySpec): string {
-  return `${JSON.stringify(maintenanceReport(input, zones, evictions, policy), null, 2)}\n`;
+  policy: MaintenancePolicySpec, updating: readonly UpdatingZone[] = []): string {
+  return `${JSON.stringify(maintenanceReport(input, zones, evictions, policy, updating), null, 2)}\n`;
 }
 
 /** Parses a report file; undefined when it is not one. */
@@ -123,7 +126,7 @@ export function parseMaintenanceReport(text: string): MaintenanceReport | undefi
   const d = doc as Partial<MaintenanceReport> | null;
   if (!d || d.kind !== MAINTENANCE_REPORT_KIND || typeof d.cluster !== 'string' || !Array.isArray(d.zones) || !Array.isArray(d.evictions)
     || !Array.isArray(d.apps) || !Array.isArray(d.room) || typeof d.policy !== 'object') return undefined;
-  return d as MaintenanceReport;
+  return { ...d, updating: Array.isArray(d.updating) ? d.updating : [] } as MaintenanceReport;
 }
 
 /**

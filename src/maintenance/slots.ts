@@ -17,6 +17,18 @@ export interface ClusterMaintenanceFacts {
   readonly pools: readonly DrainPool[];
   /** The node profiles of its pools, by name. */
   readonly profiles: ReadonlyMap<string, ReviewProfile>;
+  /** The zones of its pools a node rollout is updating now. */
+  readonly updating: readonly UpdatingZone[];
+}
+
+/** A zone of a pool that a node rollout is updating now (its nodes are being drained and changed). */
+export interface UpdatingZone {
+  /** Zone name. */
+  readonly zone: string;
+  /** Pool name. */
+  readonly pool: string;
+  /** Rollout name. */
+  readonly rollout: string;
 }
 
 /** The maintenance layer's decisions. */
