@@ -121,16 +121,59 @@ function id(w: RenderedPods): string {
  */
 export function reviewEvictions(cluster: string, pods: ClusterPods, profiles: ReadonlyMap<string, ReviewProfile>): EvictionReview[] {
   const apps = pods.workloads.filter(w => !w.perNode);
+  const classes = priorityGroups(apps, pods);
   const sorted = apps.slice().sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0)
     || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0)
     || ((a.task ?? '') < (b.task ?? '') ? -1 : (a.task ?? '') > (b.task ?? '') ? 1 : 0));
-  return sorted.map(w => reviewOne(cluster, w, apps, pods, profiles.get(w.nodeProfile ?? '')));
+  return sorted.map(w => reviewOne(cluster, w, classes, pods, profiles.get(w.nodeProfile ?? '')));
 }
 
-function reviewOne(cluster: string, w: RenderedPods, apps: readonly RenderedPods[], pods: ClusterPods, profile?: ReviewProfile): EvictionReview {
+/** The workloads of one priority class that select one node profile (or none). */
+interface PriorityGroup {
+  /** Node profile; undefined for the workloads that select none. */
+  readonly nodeProfile?: string;
+  /** Priority class name; undefined for none. */
+  readonly className?: string;
+  /** Priority value. */
+  readonly value: number;
+  /** The workloads (`<namespace>/<name>`), sorted. */
+  readonly names: string[];
+}
+
+/** Shown names of the workloads of a group; the rest counted. */
+const SHOWN_NAMES = 3;
+
+/**
+ * The workloads that can preempt others, grouped by node profile and priority
+ * class, once per cluster (a review of every workload against every other
+ * would be quadratic in the workloads of a cluster).
+ */
+function priorityGroups(apps: readonly RenderedPods[], pods: ClusterPods): PriorityGroup[] {
+  const groups = new Map<string, PriorityGroup>();
+  for (const o of apps) {
+    if (o.priorityClassName !== undefined && pods.priorityClasses.get(o.priorityClassName)?.preempts === false) continue;
+    const key = `${o.nodeProfile ?? ''}|${o.priorityClassName ?? ''}|${o.priority}`;
+    let g = groups.get(key);
+    if (!g) {
+      g = {
+        ...(o.nodeProfile !== undefined ? { nodeProfile: o.nodeProfile } : {}),
+        ...(o.priorityClassName !== undefined ? { className: o.priorityClassName } : {}),
+        value: o.priority,
+        names: [],
+      };
+      groups.set(key, g);
+    }
+    g.names.push(`${o.namespace}/${o.name}`);
+  }
+  // a Volcano job's tasks are one workload by name
+  for (const g of groups.values()) g.names.splice(0, g.names.length, ...[...new Set(g.names)].sort());
+  return [...groups.values()].sort((a, b) => b.value - a.value || ((a.className ?? '') < (b.className ?? '') ? -1 : 1) || ((a.nodeProfile ?? '') < (b.nodeProfile ?? '') ? -1 : 1));
+}
+
+function reviewOne(cluster: string, w: RenderedPods, groups: readonly PriorityGroup[], pods: ClusterPods, profile?: ReviewProfile): EvictionReview {
   const findings: EvictionFinding[] = [];
   const qos = qosClassOf(w);
-  const budget = budgetOf(w, pods.budgets);
+  const budget = budgetOf(w, pods.budgetsByNamespace.get(w.namespace) ?? []);
   const paths: EvictionPath[] = [];
 
   // the eviction API: drains and maintenance controllers
@@ -184,22 +227,25 @@ function reviewOne(cluster: string, w: RenderedPods, apps: readonly RenderedPods
   // preemption: what may share its nodes with a higher priority: pods confined to its node profile, and pods
   // that select no profile (they may use any node, so they preempt only when no node of the cluster has room);
   // node agents are reserved on every node and never need to preempt
-  const confined = (o: RenderedPods) => w.nodeProfile !== undefined && o.nodeProfile === w.nodeProfile;
-  const shares = (o: RenderedPods) => w.nodeProfile === undefined || o.nodeProfile === undefined || o.nodeProfile === w.nodeProfile;
-  const higher = apps.filter(o => o !== w && shares(o) && o.priority > w.priority
-    && (o.priorityClassName === undefined || pods.priorityClasses.get(o.priorityClassName)?.preempts !== false));
+  const confined = (g: PriorityGroup) => w.nodeProfile !== undefined && g.nodeProfile === w.nodeProfile;
+  const shares = (g: PriorityGroup) => w.nodeProfile === undefined || g.nodeProfile === undefined || g.nodeProfile === w.nodeProfile;
+  const higher = groups.filter(g => g.value > w.priority && shares(g));
   const higherConfined = higher.filter(confined);
   const byClass = new Map<string, string[]>();
-  for (const o of higher) {
-    const key = `${o.priorityClassName ?? '(none)'} (${o.priority})${confined(o) ? '' : ', only when no node of the cluster has room for it'}`;
-    byClass.set(key, [...(byClass.get(key) ?? []), `${o.namespace}/${o.name}`]);
+  for (const g of higher) {
+    const key = `${g.className ?? '(none)'} (${g.value})${confined(g) ? '' : ', only when no node of the cluster has room for it'}`;
+    byClass.set(key, [...(byClass.get(key) ?? []), ...g.names]);
   }
   const preemption = [`priority ${w.priorityClassName ?? '(none)'} (${w.priority})`];
   const where = w.nodeProfile === undefined ? 'the cluster (it selects no node profile)' : `node profile '${w.nodeProfile}'`;
   if (higher.length === 0) preemption.push(`nothing of a higher priority may share its nodes on ${where}`);
-  else for (const [cls, names] of [...byClass].sort()) preemption.push(`preemptible by ${cls} on ${where}: ${names.sort().join(', ')}`);
+  for (const [cls, all] of [...byClass].sort()) {
+    const names = [...new Set(all)].sort();
+    const shown = names.length > SHOWN_NAMES ? `${names.slice(0, SHOWN_NAMES).join(', ')} and ${names.length - SHOWN_NAMES} more` : names.join(', ');
+    preemption.push(`preemptible by ${cls} on ${where}: ${shown}`);
+  }
   if (w.operatorCoordinated && higherConfined.length > 0) {
-    const classes = [...new Set(higherConfined.map(o => `${o.priorityClassName ?? '(none)'} (${o.priority})`))].sort().join(', ');
+    const classes = [...new Set(higherConfined.map(g => `${g.className ?? '(none)'} (${g.value})`))].sort().join(', ');
     findings.push({ rule: 'maintenance.eviction.shard-preemptible', severity: 'error', message: `${id(w)} holds shards and can be preempted by pods of a higher priority on node profile '${w.nodeProfile}' (${classes}): preemption ignores its budget and moves a shard behind the stateful operator's back`, fix: 'give shard holders the highest priority of their node profile (the platform\'s stateful class), or move the other workloads to another profile' });
   }
   paths.push({ path: 'preemption', reaches: higher.length > 0, facts: preemption });

@@ -87,7 +87,7 @@ function render(ctx: RenderContext<Spec, Plan>): ClusterRender {
     const pods = readClusterPods(rendered.map(o => o.object), facts.pools);
     // batch pods are retried by their job controller and hold quota, not service capacity: the drain moves services
     const workloads: DrainWorkload[] = pods.workloads.filter(w => !w.perNode && !w.batch).map(w => {
-      const allowed = budgetOf(w, pods.budgets).allowed;
+      const allowed = budgetOf(w, pods.budgetsByNamespace.get(w.namespace) ?? []).allowed;
       return {
         namespace: w.namespace,
         name: w.name,

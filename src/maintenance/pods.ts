@@ -115,6 +115,8 @@ export interface ClusterPods {
   readonly workloads: readonly RenderedPods[];
   /** Every PodDisruptionBudget. */
   readonly budgets: readonly RenderedBudget[];
+  /** The budgets of each namespace. */
+  readonly budgetsByNamespace: ReadonlyMap<string, readonly RenderedBudget[]>;
   /** Priority classes: the cluster's and Kubernetes' built-in ones, by name. */
   readonly priorityClasses: ReadonlyMap<string, { readonly value: number; readonly preempts: boolean }>;
 }
@@ -264,7 +266,13 @@ export function readClusterPods(objects: readonly KubeObject[], pools: readonly 
     const replicas = kind.pods === 'per-node' ? 0 : workloadReplicas(kind, o) ?? 1;
     workloads.push(readPods(o, template, replicas, kind.pods === 'per-node', priorityClasses, profileOfPool, { batch: false }));
   }
-  return { workloads, budgets, priorityClasses };
+  const budgetsByNamespace = new Map<string, RenderedBudget[]>();
+  for (const b of budgets) {
+    const list = budgetsByNamespace.get(b.namespace) ?? [];
+    list.push(b);
+    budgetsByNamespace.set(b.namespace, list);
+  }
+  return { workloads, budgets, budgetsByNamespace, priorityClasses };
 }
 
 /** The pod templates of a batch object: a Job's, a CronJob's job's, each task of a Volcano Job (or CronJob). */
@@ -355,7 +363,7 @@ export interface WorkloadBudget {
 }
 
 /**
- * The budgets that select a workload's pods, and the pods they let voluntary
+ * The budgets (of its namespace, or any) that select a workload's pods, and the pods they let voluntary
  * evictions take down at once (the smallest, if several select it); the
  * pods a budget allows are never more than the replicas.
  * @internal
