@@ -207,7 +207,9 @@ function reviewOne(cluster: string, w: RenderedPods, groups: readonly PriorityGr
   }
   for (const c of w.containers) {
     if (c.memoryLimit === undefined || (c.memoryRequest ?? 0) < c.memoryLimit) {
-      const message = `${id(w)}: container '${c.name}' may use memory above its request (request ${c.memoryRequest !== undefined ? formatMemory(c.memoryRequest) : 'none'}, limit ${c.memoryLimit !== undefined ? formatMemory(c.memoryLimit) : 'none'}): under memory pressure the kubelet evicts it before pods within their requests`;
+      const request = c.memoryRequest !== undefined ? `request ${formatMemory(c.memoryRequest)}` : 'no request';
+      const limit = c.memoryLimit !== undefined ? `limit ${formatMemory(c.memoryLimit)}` : 'no limit';
+      const message = `${id(w)}: container '${c.name}' may use memory above its request (${request}, ${limit}): under memory pressure the kubelet evicts it before pods within their requests`;
       // batch pods going first under pressure is the order wanted: their controller runs them again
       if (!w.batch) findings.push({ rule: 'maintenance.eviction.memory-above-request', severity: 'warning', message, fix: 'set the memory limit equal to the request' });
       pressure.push(`container '${c.name}' may exceed its memory request: evicted first under memory pressure${w.batch ? ' (a batch pod: its job runs it again)' : ''}`);
