@@ -122,7 +122,7 @@ export type {
 } from './maintenance/drain';
 export type { EvictionFinding, EvictionPath, EvictionPathName, EvictionReview, QosClass, ReviewProfile } from './maintenance/eviction';
 export type { ApprovalRule, MaintenancePolicySpec, ProfileNodeBudget } from './maintenance/policy';
-export { MAINTENANCE_REPORT_KIND, clusterLossInputOf, parseMaintenanceReport } from './maintenance/report';
+export { MAINTENANCE_REPORT_KIND, clusterLossInputOf, parseMaintenanceReport, reportApps, reportRoom, zoneDrainsOf } from './maintenance/report';
 export type { MaintenanceReport, ReportApp, ReportRoom } from './maintenance/report';
 export type { ClusterMaintenanceFacts, MaintenancePlan, UpdatingZone } from './maintenance/slots';
 

@@ -16,7 +16,7 @@ import { BATCH_CAPACITY_FILE } from '../jobs/accounting';
 import { AppLoss, DrainCapacity, ZoneDrain, simulateClusterLoss } from '../maintenance/drain';
 import { EvictionReview } from '../maintenance/eviction';
 import { MaintenancePolicySpec } from '../maintenance/policy';
-import { MaintenanceReport, clusterLossInputOf, parseMaintenanceReport } from '../maintenance/report';
+import { MaintenanceReport, clusterLossInputOf, parseMaintenanceReport, zoneDrainsOf } from '../maintenance/report';
 import { UpdatingZone } from '../maintenance/slots';
 import { OutputObject, OutputTree } from '../synth/read';
 
@@ -290,7 +290,7 @@ export function maintenanceOf(tree: OutputTree): MaintenancePlanReport | undefin
   if (reports.length === 0) return undefined;
   const loss = simulateClusterLoss(clusterLossInputOf(reports));
   return {
-    clusters: reports.map(r => ({ cluster: r.cluster, zones: r.zones, evictions: r.evictions, policy: r.policy, updating: r.updating })),
+    clusters: reports.map(r => ({ cluster: r.cluster, zones: zoneDrainsOf(r), evictions: r.evictions, policy: r.policy, updating: r.updating })),
     clusterLoss: loss.map(l => ({
       cluster: l.cluster,
       apps: l.apps,

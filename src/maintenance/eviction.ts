@@ -17,6 +17,7 @@
  *   needs the node drained first.
  */
 import { ClusterPods, RenderedPods, budgetOf } from './pods';
+import { Labels } from '../core/names';
 import { formatCpu, formatMemory } from '../core/resources';
 import { Severity } from '../core/rules';
 
@@ -195,7 +196,10 @@ function reviewOne(cluster: string, w: RenderedPods, groups: readonly PriorityGr
       }
     }
   }
-  if (!w.batch && w.replicas === 1 && budget.allowed !== 0) {
+  // a canary track of one pod is by design: the stable track keeps serving while it is drained
+  const canary = w.labels[Labels.TRACK] === 'canary';
+  if (canary && w.replicas === 1) apiFacts.push('a canary track: while its pod is drained, the stable track serves');
+  if (!w.batch && !canary && w.replicas === 1 && budget.allowed !== 0) {
     findings.push({ rule: 'maintenance.eviction.single-replica', severity: 'warning', message: `${id(w)} runs one pod: a drain of its node, or of its zone, takes it down until the pod starts elsewhere`, fix: 'run at least two replicas, spread over zones' });
   }
   paths.push({ path: 'api-eviction', reaches: budget.allowed !== 0, facts: apiFacts });

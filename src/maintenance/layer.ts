@@ -120,7 +120,7 @@ function render(ctx: RenderContext<Spec, Plan>): ClusterRender {
     const policy = derivePolicy(input, drains, pods.workloads.filter(w => !w.perNode));
     for (const crd of maintenanceCrds()) ctx.add(cluster, crd as KubeObject, cluster);
     ctx.add(cluster, renderMaintenancePolicy(policy), cluster);
-    ctx.addFile(maintenanceReportFile(name), maintenanceReportDocument(input, drains, reviews, policy, facts.updating), cluster);
+    ctx.addFile(maintenanceReportFile(name), maintenanceReportDocument(input, reviews, policy, facts.updating), cluster);
   };
 }
 

@@ -1,11 +1,11 @@
 /**
- * A cluster's maintenance report (`<cluster>/maintenance.json`): the drain of
- * every zone, the eviction review of every workload, the derived policy, and
- * what the cluster-loss simulation reads of the cluster (its apps and its
- * free room). `cdk8s-fleet plan` reads it; the cluster-loss simulation runs
- * over the reports of every cluster. Pure.
+ * A cluster's maintenance report (`<cluster>/maintenance.json`): what the
+ * drain simulation reads of the cluster (its pools' room per zone, its
+ * workloads), the eviction review of every workload, the derived policy, and
+ * the zones node rollouts are updating. `cdk8s-fleet plan` reads it and runs
+ * the zone drains and, over every cluster's report, the cluster loss. Pure.
  */
-import { ClusterLossApp, ClusterLossInput, ClusterRoom, DrainCapacity, DrainClusterInput, ZoneDrain } from './drain';
+import { ClusterLossApp, ClusterLossInput, ClusterRoom, DrainCapacity, DrainClusterInput, ZoneDrain, simulateZoneDrains } from './drain';
 import { EvictionReview } from './eviction';
 import { MaintenancePolicySpec } from './policy';
 import { UpdatingZone } from './slots';
@@ -47,22 +47,25 @@ export interface ReportRoom {
   readonly free: DrainCapacity;
 }
 
-/** The report document. */
+/**
+ * The report document. It records the drain simulation's input (the pools'
+ * room per zone and every workload's pods, spread, budget and priority), not
+ * its twenty zones of output: `plan` runs the same pure simulation on it
+ * (`zoneDrainsOf`), so the report stays small and says what was simulated.
+ */
 export interface MaintenanceReport {
   /** `MaintenanceReport`. */
   readonly kind: typeof MAINTENANCE_REPORT_KIND;
   /** Cluster name. */
   readonly cluster: string;
-  /** The drain of every zone. */
-  readonly zones: readonly ZoneDrain[];
+  /** The cluster's pools with nodes, as the drain simulation reads them. */
+  readonly pools: DrainClusterInput['pools'];
+  /** The cluster's workloads (batch pods and node agents left out), as the drain simulation reads them. */
+  readonly workloads: DrainClusterInput['workloads'];
   /** Every workload's eviction paths. */
   readonly evictions: readonly EvictionReview[];
   /** The derived policy. */
   readonly policy: MaintenancePolicySpec;
-  /** The apps the cluster runs. */
-  readonly apps: readonly ReportApp[];
-  /** Room per node profile, before any drain. */
-  readonly room: readonly ReportRoom[];
   /** The zones of its pools node rollouts are updating now. */
   readonly updating: readonly UpdatingZone[];
 }
@@ -72,9 +75,26 @@ function cmp(a: string, b: string): number {
 }
 
 /** The report of a cluster. @internal */
-export function maintenanceReport(input: DrainClusterInput, zones: readonly ZoneDrain[], evictions: readonly EvictionReview[],
-  policy: MaintenancePolicySpec, updating: readonly UpdatingZone[] = []): MaintenanceReport {
-  const apps: ReportApp[] = input.workloads.filter(w => w.nodeProfile !== undefined && w.replicas > 0).map(w => ({
+export function maintenanceReport(input: DrainClusterInput, evictions: readonly EvictionReview[], policy: MaintenancePolicySpec,
+  updating: readonly UpdatingZone[] = []): MaintenanceReport {
+  const workloads = input.workloads.slice().sort((a, b) => cmp(a.namespace, b.namespace) || cmp(a.name, b.name) || cmp(a.kind, b.kind));
+  return { kind: MAINTENANCE_REPORT_KIND, cluster: input.cluster, pools: input.pools, workloads, evictions, policy, updating };
+}
+
+/** The report as the file's text. @internal */
+export function maintenanceReportDocument(input: DrainClusterInput, evictions: readonly EvictionReview[], policy: MaintenancePolicySpec,
+  updating: readonly UpdatingZone[] = []): string {
+  return `${JSON.stringify(maintenanceReport(input, evictions, policy, updating), null, 2)}\n`;
+}
+
+/** Every zone's drain of a report's cluster: the simulation run on the recorded input. */
+export function zoneDrainsOf(report: MaintenanceReport): ZoneDrain[] {
+  return simulateZoneDrains({ cluster: report.cluster, pools: report.pools, workloads: report.workloads });
+}
+
+/** The apps of a report's cluster, as the cluster-loss simulation reads them. */
+export function reportApps(report: MaintenanceReport): ReportApp[] {
+  return report.workloads.filter(w => w.nodeProfile !== undefined && w.replicas > 0).map(w => ({
     app: `${w.namespace}/${w.name}`,
     kind: w.kind,
     replicas: w.replicas,
@@ -82,11 +102,16 @@ export function maintenanceReport(input: DrainClusterInput, zones: readonly Zone
     nodeProfile: w.nodeProfile!,
     minReplicas: w.disruptionBudget === undefined ? w.replicas : Math.max(0, w.replicas - w.disruptionBudget),
   })).sort((a, b) => cmp(a.app, b.app) || cmp(a.kind, b.kind));
-  const profiles = [...new Set(input.pools.map(p => p.nodeProfile))].sort(cmp);
-  const room = profiles.map(profile => {
+}
+
+/** The room per node profile of a report's cluster, before any drain. */
+export function reportRoom(report: MaintenanceReport): ReportRoom[] {
+  const apps = reportApps(report);
+  const profiles = [...new Set(report.pools.map(p => p.nodeProfile))].sort(cmp);
+  return profiles.map(profile => {
     let resources: ResourceAmounts = ZERO;
     let pods = 0;
-    for (const p of input.pools) {
+    for (const p of report.pools) {
       if (p.nodeProfile !== profile) continue;
       const nodes = p.zones.reduce((n, z) => n + Math.max(0, z.nodes), 0);
       resources = addResources(resources, scaleResources(p.forPodsPerNode, nodes));
@@ -106,13 +131,6 @@ export function maintenanceReport(input: DrainClusterInput, zones: readonly Zone
       free: { resources: subtractResources(resources, req), pods: pods - reqPods },
     };
   });
-  return { kind: MAINTENANCE_REPORT_KIND, cluster: input.cluster, zones, evictions, policy, apps, room, updating };
-}
-
-/** The report as the file's text. @internal */
-export function maintenanceReportDocument(input: DrainClusterInput, zones: readonly ZoneDrain[], evictions: readonly EvictionReview[],
-  policy: MaintenancePolicySpec, updating: readonly UpdatingZone[] = []): string {
-  return `${JSON.stringify(maintenanceReport(input, zones, evictions, policy, updating), null, 2)}\n`;
 }
 
 /** Parses a report file; undefined when it is not one. */
@@ -124,8 +142,8 @@ export function parseMaintenanceReport(text: string): MaintenanceReport | undefi
     return undefined;
   }
   const d = doc as Partial<MaintenanceReport> | null;
-  if (!d || d.kind !== MAINTENANCE_REPORT_KIND || typeof d.cluster !== 'string' || !Array.isArray(d.zones) || !Array.isArray(d.evictions)
-    || !Array.isArray(d.apps) || !Array.isArray(d.room) || typeof d.policy !== 'object') return undefined;
+  if (!d || d.kind !== MAINTENANCE_REPORT_KIND || typeof d.cluster !== 'string' || !Array.isArray(d.pools) || !Array.isArray(d.workloads)
+    || !Array.isArray(d.evictions) || !d.policy || typeof d.policy !== 'object') return undefined;
   return { ...d, updating: Array.isArray(d.updating) ? d.updating : [] } as MaintenanceReport;
 }
 
@@ -139,11 +157,11 @@ export function parseMaintenanceReport(text: string): MaintenanceReport | undefi
 export function clusterLossInputOf(reports: readonly MaintenanceReport[]): ClusterLossInput {
   const clusters: ClusterRoom[] = reports.map(r => ({
     cluster: r.cluster,
-    free: new Map(r.room.map(x => [x.nodeProfile, x.free])),
+    free: new Map(reportRoom(r).map(x => [x.nodeProfile, x.free])),
   }));
   const apps = new Map<string, { minReplicas: number; shares: ClusterLossApp['shares'][number][] }>();
   for (const r of reports) {
-    for (const a of r.apps) {
+    for (const a of reportApps(r)) {
       const key = `${a.app}|${a.kind}`;
       const e = apps.get(key) ?? { minReplicas: 0, shares: [] };
       e.minReplicas += a.minReplicas;
