@@ -109,12 +109,11 @@ export { BatchJob } from './jobs/job';
 export type { BatchJobProps, BatchTask } from './jobs/job';
 export { BATCH_PRIORITY_LEVELS } from './jobs/priorities';
 export type { BatchPriorityLevel } from './jobs/priorities';
-export { BATCH_QUOTA_RECORD_FILE } from './jobs/record';
 export { MAX_BORROW_PERCENT, MAX_JOB_RETRIES, MAX_JOB_SECONDS, MAX_QUEUE_WEIGHT, MAX_TASK_REPLICAS } from './jobs/resolve';
 export { formatBatchCapacity } from './jobs/layer';
 export type { ClusterBatchPlan, JobsPlan, QuotaSplit } from './jobs/slots';
 export { BATCH_CAPACITY_FILE } from './jobs/accounting';
-export type { BatchCapacityLine, ClusterBatchReport, RegionBatchReport } from './jobs/accounting';
+export type { BatchCapacityLine, BatchQueueLine, BatchQueueReport, ClusterBatchReport, RegionBatchReport } from './jobs/accounting';
 export { simulateClusterLoss, simulateZoneDrain, simulateZoneDrains } from './maintenance/drain';
 export type {
   AppLoss, ClusterLoss, ClusterLossApp, ClusterLossInput, ClusterLossOutcome, ClusterRoom, ClusterShare, DrainCapacity, DrainClusterInput,

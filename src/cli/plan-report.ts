@@ -105,12 +105,26 @@ export interface BatchLineReport {
   readonly free: ResourceAmounts;
 }
 
+/** A team queue of a cluster or region: per node profile its quota and what it may use at most, borrowing included. */
+export interface BatchQueueLineReport {
+  /** Queue name. */
+  readonly queue: string;
+  /** Owning team. */
+  readonly team: string;
+  /** Per node profile. */
+  readonly byProfile: Readonly<Record<string, { readonly quota: ResourceAmounts; readonly capability: ResourceAmounts }>>;
+}
+
 /** Batch capacity of one cluster or region, per node profile (and per pool for a cluster), from the output's batch capacity report. */
 export interface BatchReport {
   /** Cluster or region name. */
   readonly name: string;
   /** The cluster's region (for a cluster). */
   readonly region?: string;
+  /** The cluster's batch scheduler, `volcano` or `kueue` (for a cluster whose region has a batch quota). */
+  readonly scheduler?: string;
+  /** The team queues, by name. */
+  readonly queues: readonly BatchQueueLineReport[];
   /** Per node profile with a batch quota. */
   readonly byProfile: Readonly<Record<string, BatchLineReport>>;
   /** Per pool (for a cluster). */
@@ -314,10 +328,24 @@ function batchOf(text: string | undefined): PlanReport['batch'] {
   const held = (l: any) => l && (l.quota?.cpuMillis > 0 || l.quota?.memoryMiB > 0 || l.quota?.gpus > 0);
   const lines = (m: any): Record<string, BatchLineReport> =>
     Object.fromEntries(Object.entries(m ?? {}).filter(([, l]) => held(l)) as Array<[string, BatchLineReport]>);
+  const amounts = (a: any): ResourceAmounts => ({
+    cpuMillis: Number(a?.cpuMillis) || 0, memoryMiB: Number(a?.memoryMiB) || 0, gpus: Number(a?.gpus) || 0,
+  });
+  const queues = (qs: any): BatchQueueLineReport[] => (Array.isArray(qs) ? qs : []).map((q: any) => ({
+    queue: String(q?.queue),
+    team: String(q?.team ?? ''),
+    byProfile: Object.fromEntries(Object.entries(q?.byProfile ?? {})
+      .map(([p, l]: [string, any]) => [p, { quota: amounts(l?.quota), capability: amounts(l?.capability) }])),
+  }));
   return {
-    regions: doc.regions.map((r: any) => ({ name: String(r.region), byProfile: lines(r.byProfile) })),
+    regions: doc.regions.map((r: any) => ({ name: String(r.region), byProfile: lines(r.byProfile), queues: queues(r.queues) })),
     clusters: doc.clusters.map((c: any) => ({
-      name: String(c.cluster), region: String(c.region), byProfile: lines(c.byProfile), byPool: lines(c.byPool),
+      name: String(c.cluster),
+      region: String(c.region),
+      ...(typeof c.scheduler === 'string' ? { scheduler: c.scheduler } : {}),
+      byProfile: lines(c.byProfile),
+      byPool: lines(c.byPool),
+      queues: queues(c.queues),
     })),
   };
 }

@@ -22,7 +22,9 @@ CloneSets x replicas, DaemonSets x nodes), the namespaces routed there (new
 ones marked against --previous), the control-plane sizing when recorded, and
 with a jobs platform each cluster's and region's batch capacity per node
 profile and pool: what the queues hold / the regional quota's share /
-allocatable after node agents and the stateless and stateful namespaces.
+allocatable after node agents and the stateless and stateful namespaces,
+the cluster's batch scheduler (volcano or kueue), and each team queue's
+quota / what it may use with borrowing (per cluster and per region).
 With the clusters' maintenance reports: per cluster and maintenance zone,
 what draining the zone does (pods evicted; workloads that move, drop below
 their desired replicas, stall the drain, wait for their operator or
@@ -249,7 +251,8 @@ export function formatPlan(report: PlanReport): string {
   if (regions.length === 0) return `${clusters}${maintenance}`;
   const rows = [['REGION', 'PROFILE', ...BATCH_COLUMNS]];
   for (const r of regions) for (const [profile, l] of Object.entries(r.byProfile)) rows.push([r.name, profile, ...batchCells(l)]);
-  return `${clusters}\nbatch quotas per region (capacity: allocatable after node agents and service namespaces):\n\n${formatTable(rows)}${maintenance}`;
+  const queues = regions.filter(r => r.queues.length > 0).map(r => `\nqueues of region ${r.name} (quota and most use, over its clusters):\n${formatQueues(r)}`).join('');
+  return `${clusters}\nbatch quotas per region (capacity: allocatable after node agents and service namespaces):\n\n${formatTable(rows)}${queues}${maintenance}`;
 }
 
 const BATCH_COLUMNS = ['CPU QUEUES / QUOTA / CAPACITY', 'MEMORY QUEUES / QUOTA / CAPACITY', 'GPU QUEUES / QUOTA / CAPACITY'];
@@ -266,7 +269,22 @@ function formatBatch(b: BatchReport): string {
   const rows = [['POOL', 'PROFILE', ...BATCH_COLUMNS]];
   for (const [profile, l] of Object.entries(b.byProfile)) rows.push(['(all)', profile, ...batchCells(l)]);
   for (const [pool, l] of Object.entries(b.byPool ?? {})) rows.push([pool, '', ...batchCells(l)]);
-  return `batch (region ${b.region}):\n\n${formatTable(rows)}`;
+  return `batch (region ${b.region}${b.scheduler ? `, scheduler ${b.scheduler}` : ''}):\n\n${formatTable(rows)}${formatQueues(b)}`;
+}
+
+const QUEUE_COLUMNS = ['QUEUE', 'TEAM', 'PROFILE', 'CPU QUOTA / MAX', 'MEMORY QUOTA / MAX', 'GPU QUOTA / MAX'];
+
+/** The team queues of a cluster or region: per profile its quota and what it may use at most, borrowing included. */
+function formatQueues(b: BatchReport): string {
+  if (b.queues.length === 0) return '';
+  const rows = [QUEUE_COLUMNS];
+  for (const q of b.queues) {
+    for (const [profile, l] of Object.entries(q.byProfile)) {
+      rows.push([q.queue, q.team, profile, `${cores(l.quota.cpuMillis)} / ${cores(l.capability.cpuMillis)}`,
+        `${memory(l.quota.memoryMiB)} / ${memory(l.capability.memoryMiB)}`, `${l.quota.gpus} / ${l.capability.gpus}`]);
+    }
+  }
+  return `\n${formatTable(rows)}`;
 }
 
 function formatCluster(c: ClusterReport, compared: boolean, batch?: BatchReport): string {

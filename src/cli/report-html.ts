@@ -2,12 +2,13 @@
  * The fleet report as one self-contained HTML page: inline CSS, inline
  * script, plain SVG, no request to anything. Per cluster (collapsed, filtered
  * by a search box): the maintenance zones × pools heatmap, the namespaces
- * placed there, the control plane's sizing with its reasons; then the
- * guardrail settings and exemptions. Pure: renders a {@link PlanReport} (the
+ * placed there, batch (the scheduler, quota against batch capacity per node
+ * profile and pool, the team queues), the control plane's sizing with its
+ * reasons; then batch per region, the guardrail settings and exemptions. Pure: renders a {@link PlanReport} (the
  * numbers the `plan` verb prints) and the GuardrailConfiguration record.
  * Deterministic bytes; every text from the fleet is escaped.
  */
-import { ClusterReport, PlanReport, PoolReport } from './plan-report';
+import { BatchLineReport, BatchReport, ClusterReport, PlanReport, PoolReport } from './plan-report';
 import { ResourceAmounts } from '../core/resources';
 
 /** The guardrail settings as the hub's GuardrailConfiguration record states them. */
@@ -139,8 +140,61 @@ function usageRow(name: string, p: PoolReport | undefined, req: ResourceAmounts,
     + `<td class="num">${req.gpus} / ${alloc.gpus}</td></tr>`;
 }
 
-function clusterSection(c: ClusterReport): string {
-  const search = [c.cluster, ...c.pools.map(p => p.pool), ...c.namespaces.map(n => n.name)].join(' ').toLowerCase();
+function batchRow(name: string, profile: string, l: BatchLineReport): string {
+  return `<tr><td>${escapeHtml(name)}</td><td>${escapeHtml(profile)}</td>`
+    + `<td class="num">${cores(l.queues.cpuMillis)} / ${cores(l.quota.cpuMillis)} / ${cores(l.capacity.cpuMillis)}</td>`
+    + `<td class="num">${gib(l.queues.memoryMiB)} / ${gib(l.quota.memoryMiB)} / ${gib(l.capacity.memoryMiB)}</td>`
+    + `<td class="num">${l.queues.gpus} / ${l.quota.gpus} / ${l.capacity.gpus}</td>`
+    + `<td class="num">${pct(l.quota.cpuMillis, l.capacity.cpuMillis)}%</td></tr>`;
+}
+
+const BATCH_HEAD = '<th>CPU queues / quota / capacity</th><th>Memory queues / quota / capacity</th><th>GPU queues / quota / capacity</th><th>CPU quota of capacity</th>';
+
+/** A cluster's or region's batch: quota against batch capacity per node profile (and pool), then its team queues. */
+function batchTables(b: BatchReport, first: string): string {
+  const out: string[] = [`<table class="batch"><thead><tr><th>${first}</th><th>Profile</th>${BATCH_HEAD}</tr></thead><tbody>`];
+  for (const [profile, l] of Object.entries(b.byProfile)) out.push(batchRow(first === 'Pool' ? '(all)' : b.name, profile, l));
+  for (const [pool, l] of Object.entries(b.byPool ?? {})) out.push(batchRow(pool, '', l));
+  out.push('</tbody></table>');
+  if (b.queues.length > 0) {
+    out.push('<table class="queues"><thead><tr><th>Queue</th><th>Team</th><th>Profile</th><th>CPU quota / max</th><th>Memory quota / max</th><th>GPU quota / max</th></tr></thead><tbody>');
+    for (const q of b.queues) {
+      for (const [profile, l] of Object.entries(q.byProfile)) {
+        out.push(`<tr data-queue="${escapeHtml(q.queue)}"><td>${escapeHtml(q.queue)}</td><td>${escapeHtml(q.team)}</td><td>${escapeHtml(profile)}</td>`
+          + `<td class="num">${cores(l.quota.cpuMillis)} / ${cores(l.capability.cpuMillis)}</td><td class="num">${gib(l.quota.memoryMiB)} / ${gib(l.capability.memoryMiB)}</td>`
+          + `<td class="num">${l.quota.gpus} / ${l.capability.gpus}</td></tr>`);
+      }
+    }
+    out.push('</tbody></table>');
+  } else {
+    out.push('<p class="muted">no team queues</p>');
+  }
+  return out.join('');
+}
+
+function clusterBatch(b: BatchReport | undefined): string {
+  if (!b || (Object.keys(b.byProfile).length === 0 && b.queues.length === 0)) return '';
+  return `<h3>Batch <span class="muted">(region ${escapeHtml(b.region ?? '')}, scheduler <b class="scheduler">${escapeHtml(b.scheduler ?? 'none')}</b>)</span></h3>`
+    + `<div class="batch" data-scheduler="${escapeHtml(b.scheduler ?? '')}">${batchTables(b, 'Pool')}</div>`;
+}
+
+function batchSection(plan: PlanReport): string {
+  const regions = plan.batch?.regions.filter(r => Object.keys(r.byProfile).length > 0 || r.queues.length > 0) ?? [];
+  if (regions.length === 0) return '';
+  const schedulers = (region: string) => (plan.batch?.clusters ?? []).filter(c => c.region === region && c.scheduler)
+    .map(c => `${escapeHtml(c.name)}: ${escapeHtml(c.scheduler!)}`).join(', ');
+  const out: string[] = ['<section id="batch"><h2>Batch per region</h2>',
+    '<p class="muted">Batch capacity: the pools\' allocatable after node agents, minus the stateless and stateful namespaces\' reservations. '
+    + 'Quota: the regional quota\'s share; queues: the team queues\' shares; a queue\'s max is what it may use with borrowing.</p>'];
+  for (const r of regions) {
+    out.push(`<div class="region" data-region="${escapeHtml(r.name)}"><h3>${escapeHtml(r.name)} <span class="muted">(${schedulers(r.name) || 'no cluster'})</span></h3>`, batchTables(r, 'Region'), '</div>');
+  }
+  out.push('</section>');
+  return out.join('\n');
+}
+
+function clusterSection(c: ClusterReport, batch?: BatchReport): string {
+  const search = [c.cluster, ...c.pools.map(p => p.pool), ...c.namespaces.map(n => n.name), ...(batch?.queues ?? []).map(q => q.queue)].join(' ').toLowerCase();
   const out: string[] = [];
   out.push(`<details class="cluster" data-cluster="${escapeHtml(c.cluster)}" data-search="${escapeHtml(search)}">`);
   out.push(`<summary><b>${escapeHtml(c.cluster)}</b> <span class="muted">${c.nodes.toLocaleString('en-US')} nodes, ${c.pools.length} pool(s), `
@@ -156,6 +210,8 @@ function clusterSection(c: ClusterReport): string {
   out.push(c.namespaces.length > 0
     ? `<ul class="ns">${c.namespaces.map(n => `<li title="${escapeHtml(`CPU ${cores(n.requested.cpuMillis)}, memory ${gib(n.requested.memoryMiB)}, GPU ${n.requested.gpus} requested`)}">${escapeHtml(n.name)}${n.new ? ' <em>(new)</em>' : ''}</li>`).join('')}</ul>`
     : '<p class="muted">none</p>');
+  const batchHtml = clusterBatch(batch);
+  if (batchHtml) out.push(batchHtml);
   out.push('<h3>Control plane</h3>');
   if (c.controlPlane) {
     out.push(`<p class="muted">${escapeHtml(c.controlPlane.source)}</p><table><tbody>`);
@@ -207,6 +263,7 @@ e.hidden=!m;if(m)n++;});c.textContent=n+' of '+d.length+' clusters';}f.addEventL
 /** The report page. */
 export function renderReport(plan: PlanReport, guardrails: ReportGuardrails | undefined): string {
   const nodes = plan.clusters.reduce((n, c) => n + c.nodes, 0);
+  const batchOf = new Map((plan.batch?.clusters ?? []).map(b => [b.name, b]));
   return [
     '<!DOCTYPE html>',
     '<html lang="en"><head><meta charset="utf-8">',
@@ -217,10 +274,11 @@ export function renderReport(plan: PlanReport, guardrails: ReportGuardrails | un
     '<h1>Fleet report</h1>',
     `<p class="muted">${plan.clusters.length} cluster(s), ${nodes.toLocaleString('en-US')} nodes. Heatmap: a row per maintenance zone (the nodes that go down together), a column per pool; a cell holds the nodes of the pool in the zone, `
       + 'their allocatable, and the pool\'s requests spread over its zones by nodes; colour by the higher of CPU and memory requested. CPU in cores, memory in GiB.</p>',
-    '<label>Filter clusters, pools, namespaces: <input id="filter" type="search" placeholder="name…" autocomplete="off"></label> <span id="count" class="muted"></span>',
+    '<label>Filter clusters, pools, namespaces, queues: <input id="filter" type="search" placeholder="name…" autocomplete="off"></label> <span id="count" class="muted"></span>',
     '<section id="clusters"><h2>Clusters</h2>',
-    ...plan.clusters.map(clusterSection),
+    ...plan.clusters.map(c => clusterSection(c, batchOf.get(c.cluster))),
     '</section>',
+    ...(plan.batch ? [batchSection(plan)].filter(x => x) : []),
     guardrailSection(guardrails),
     `<script>${SCRIPT}</script>`,
     '</body></html>',

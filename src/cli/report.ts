@@ -19,8 +19,11 @@ script and SVG) for a browser: per cluster, collapsed and filtered by a
 search box, the heatmap with a row per maintenance zone and a column per
 pool (nodes, allocatable versus requested CPU, memory and GPUs, the numbers
 of 'cdk8s-fleet plan', a pool's requests spread over its zones by nodes), the
-namespaces placed there and the control-plane sizing with its reasons; then
-the guardrail settings, exempt identities and exemptions with their reasons.
+namespaces placed there, batch (the cluster's scheduler, Volcano or Kueue;
+queues / quota / batch capacity per node profile and pool; each team queue's
+quota and what it may use with borrowing) and the control-plane sizing with
+its reasons; then batch per region, the guardrail settings, exempt identities
+and exemptions with their reasons.
 The page is the same bytes for the same output. DIR defaults to the output
 directory of the config file (else dist).
 

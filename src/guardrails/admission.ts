@@ -41,7 +41,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { GuardrailConfig, GuardrailRuleName, guardrailRule, keptPermille } from './rules';
 import { GUARDED_WORKLOAD_KINDS } from './workload-objects';
 import { percentAtMostPattern } from '../core/int-or-percent';
-import { Labels } from '../core/names';
+import { LABEL_PREFIX, Labels } from '../core/names';
 import { KubeVersion } from '../core/versions';
 import { JsonPath, OPENKRUISE_GROUP, WorkloadKind, rollingUpdateLayouts } from '../core/workload-kinds';
 import { GUARDRAIL_PARAMETERS_CRD } from '../crds/guardrails';
@@ -106,7 +106,31 @@ export interface ClusterPolicyInput {
   readonly customResourceGroups?: readonly string[];
   /** Namespaces of the platform itself (its node agents and controllers), besides Kubernetes' own. @default [] */
   readonly platformNamespaces?: readonly string[];
+  /**
+   * The cluster's CEL environment has the Kubernetes quantity library
+   * (`quantity()`, Kubernetes 1.29+; see {@link celHasQuantities}): without
+   * it the batch queue policy guards deletions only. @default false
+   */
+  readonly quantities?: boolean;
 }
+
+/** Whether a Kubernetes version's CEL environment has the quantity library (`quantity()`, from 1.29). @internal */
+export function celHasQuantities(v: KubeVersion): boolean {
+  return v.major > 1 || (v.major === 1 && v.minor >= 29);
+}
+
+/** API group of Volcano's Queue. @internal */
+export const VOLCANO_SCHEDULING_GROUP = 'scheduling.volcano.sh';
+/** API group of Kueue's ClusterQueue. @internal */
+export const KUEUE_GROUP = 'kueue.x-k8s.io';
+/**
+ * Annotation that approves, in the cluster, one guarded change of the object
+ * that carries it: its value is the change's override in the synth's
+ * vocabulary (`batch-queue-shrink:<cluster>/<queue>`). Read from the new
+ * object on UPDATE and from the stored object on DELETE (annotate first, then
+ * delete). @internal
+ */
+export const GUARDRAIL_OVERRIDE_ANNOTATION = `${LABEL_PREFIX}/guardrail-override`;
 
 /** One CEL validation of a policy. @internal */
 export interface PolicyValidation {
@@ -152,6 +176,8 @@ export interface GuardrailPolicy {
   readonly failurePolicy: 'Fail' | 'Ignore';
   /** Why the failurePolicy is what it is (documented in docs/GUARDRAILS.md). */
   readonly failurePolicyReason: string;
+  /** What of its rule the policy cannot enforce in this cluster, and why (annotated on the policy). @default - it enforces all it states */
+  readonly notEnforced?: string;
   /** The kind of the parameters object, when the policy reads `params`. @default - none */
   readonly paramKind?: { readonly apiVersion: string; readonly kind: string };
   /** Conditions a request must meet to be checked at all (exempt identities and workloads, cheap pre-filters). */
@@ -279,6 +305,126 @@ export function protectedCrdGroups(input: ClusterPolicyInput): string[] {
   return [...groups].filter(g => !BUILT_IN_API_GROUPS.has(g)).sort();
 }
 
+/** CEL: the override annotation of `obj` names `override` (false when `obj` is null or has none). */
+function celOverrideIs(obj: string, override: string): string {
+  const k = celString(GUARDRAIL_OVERRIDE_ANNOTATION);
+  return `(${obj} != null && has(${obj}.metadata.annotations) && ${k} in ${obj}.metadata.annotations && ${obj}.metadata.annotations[${k}] == ${override})`;
+}
+
+/** CEL: the integer status field `field` of the stored object, 0 where unset. */
+function celStatusCount(field: string): string {
+  return `(has(oldObject.status) && has(oldObject.status.${field}) ? oldObject.status.${field} : 0)`;
+}
+
+/** CEL: an int-or-string quantity as a Kubernetes quantity (JSON integers are ints, `string()` makes them quantity strings). */
+function celQuantity(v: string): string {
+  return `quantity(string(${v}))`;
+}
+
+/**
+ * CEL (Volcano): the resources of `field` (`capability` or `deserved`) the
+ * request lowers below what the queue has allocated. A resource absent from
+ * the stored capability was unlimited, one absent from the stored deserved
+ * was none; a resource the request removes from capability becomes unlimited
+ * (no shrink).
+ */
+function volcanoLowered(field: 'capability' | 'deserved'): string {
+  const next = `object.spec.${field}[r]`;
+  const before = `oldObject.spec.${field}`;
+  const absentBefore = field === 'capability' ? 'true' : 'false';
+  const lowered = `(has(${before}) && r in ${before} ? ${celQuantity(next)}.isLessThan(${celQuantity(`${before}[r]`)}) : ${absentBefore})`;
+  const belowAllocated = `(has(oldObject.status) && has(oldObject.status.allocated) && r in oldObject.status.allocated && ${celQuantity(next)}.isLessThan(${celQuantity('oldObject.status.allocated[r]')}))`;
+  return `object != null && has(object.spec.${field}) ? object.spec.${field}.filter(r, ${lowered} && ${belowAllocated}) : []`;
+}
+
+/**
+ * CEL (Kueue): the request lowers the nominal quota of a resource of a
+ * flavor, as the stored spec has it, below what the queue's admitted
+ * workloads use or reserve (`status.flavorsUsage`, `status.flavorsReservation`);
+ * a resource the request removes has a quota of 0. Lists are searched with
+ * `exists` only (no list library beyond the core macros).
+ */
+function kueueLowered(): string {
+  const q = celQuantity;
+  const usedAbove = (amount: string) => ['flavorsUsage', 'flavorsReservation'].map(list =>
+    `(has(oldObject.status) && has(oldObject.status.${list}) && oldObject.status.${list}.exists(u, u.name == of.name && u.resources.exists(ur, ur.name == oq.name && has(ur.total) && ${amount}.isLessThan(${q('ur.total')}))))`).join(' || ');
+  const newHas = 'object.spec.resourceGroups.exists(g, g.flavors.exists(f, f.name == of.name && f.resources.exists(r, r.name == oq.name)))';
+  const newLowered = `object.spec.resourceGroups.exists(g, g.flavors.exists(f, f.name == of.name && f.resources.exists(r, r.name == oq.name && ${q('r.nominalQuota')}.isLessThan(${q('oq.nominalQuota')}) && (${usedAbove(q('r.nominalQuota'))}))))`;
+  const removedWhileUsed = `!(${newHas}) && (${usedAbove("quantity('0')")})`;
+  return `object != null && oldObject.spec.resourceGroups.exists(og, og.flavors.exists(of, of.resources.exists(oq, (${removedWhileUsed}) || (${newLowered}))))`;
+}
+
+/**
+ * The batch queue policy of a cluster that runs Volcano or Kueue (undefined
+ * for one that runs neither): deleting a queue while its status shows work,
+ * and (with the quantity library, Kubernetes 1.29+) lowering its quota below
+ * what its status says is allocated or used, need the override annotation.
+ */
+function batchQueuePolicy(
+  c: GuardrailConfig, input: ClusterPolicyInput, ids: ReadonlyArray<{ name: string; expression: string }>,
+): GuardrailPolicy | undefined {
+  const groups = new Set(input.customResourceGroups ?? []);
+  const scheduler = groups.has(VOLCANO_SCHEDULING_GROUP) ? 'volcano' : groups.has(KUEUE_GROUP) ? 'kueue' : undefined;
+  if (!scheduler) return undefined;
+  const quantities = input.quantities ?? false;
+  const override = `${celString(`batch-queue-shrink:${input.cluster}/`)} + request.name`;
+  const prefix = `${input.cluster}/`;
+  const exempt = [...new Set(c.exemptions.filter(e => e.rule === 'batch-queue-shrink' && e.target.startsWith(prefix)).map(e => e.target.slice(prefix.length)))].sort();
+  const kind = scheduler === 'volcano' ? 'Queue' : 'ClusterQueue';
+  const work = scheduler === 'volcano'
+    ? ['running', 'pending', 'inqueue', 'unknown'].map(celStatusCount).join(' + ')
+    : ['admittedWorkloads', 'reservingWorkloads', 'pendingWorkloads'].map(celStatusCount).join(' + ');
+  const workText = scheduler === 'volcano' ? 'running, pending, inqueue or unknown PodGroups' : 'admitted, reserving or pending workloads';
+  const annotate = `annotate the ${kind} with ${GUARDRAIL_OVERRIDE_ANNOTATION}=batch-queue-shrink:${input.cluster}/<queue>`;
+  const variables: Array<{ name: string; expression: string }> = [{ name: 'work', expression: work }];
+  const validations: PolicyValidation[] = [{
+    expression: "request.operation != 'DELETE' || variables.work == 0",
+    message: `deleting a batch ${kind} while its status shows ${workText} takes their quota away; drain it first, or ${annotate}`,
+    messageExpression: `'deleting ${kind} ' + request.name + ' while its status shows ' + string(variables.work) + ' ${workText} takes their quota away; drain it first, or annotate it with ${GUARDRAIL_OVERRIDE_ANNOTATION}=batch-queue-shrink:${input.cluster}/' + request.name`,
+    reason: 'Forbidden',
+  }];
+  if (quantities && scheduler === 'volcano') {
+    variables.push({ name: 'capability', expression: volcanoLowered('capability') }, { name: 'deserved', expression: volcanoLowered('deserved') });
+    for (const field of ['capability', 'deserved'] as const) {
+      validations.push({
+        expression: `request.operation != 'UPDATE' || size(variables.${field}) == 0`,
+        message: `lowering a Queue's ${field} below what it has allocated (status.allocated) preempts or evicts its running jobs; drain them first, or ${annotate}`,
+        messageExpression: `'lowering the ${field} of Queue ' + request.name + ' on ' + variables.${field}[0] + ' to ' + string(object.spec.${field}[variables.${field}[0]]) + ' is below what it has allocated (' + string(oldObject.status.allocated[variables.${field}[0]]) + '); drain its jobs first, or annotate it with ${GUARDRAIL_OVERRIDE_ANNOTATION}=batch-queue-shrink:${input.cluster}/' + request.name`,
+        reason: 'Forbidden',
+      });
+    }
+  }
+  if (quantities && scheduler === 'kueue') {
+    variables.push({ name: 'lowered', expression: kueueLowered() });
+    validations.push({
+      expression: "request.operation != 'UPDATE' || !variables.lowered",
+      message: `lowering a ClusterQueue's nominal quota below what its admitted workloads use or reserve (status.flavorsUsage, status.flavorsReservation) preempts or evicts them; drain them first, or ${annotate}`,
+      messageExpression: `'lowering the nominal quota of ClusterQueue ' + request.name + ' below what its admitted workloads use or reserve preempts or evicts them; drain them first, or annotate it with ${GUARDRAIL_OVERRIDE_ANNOTATION}=batch-queue-shrink:${input.cluster}/' + request.name`,
+      reason: 'Forbidden',
+    });
+  }
+  return {
+    name: `${POLICY_PREFIX}-batch-queue-shrink`,
+    rule: 'batch-queue-shrink',
+    operations: quantities ? ['DELETE', 'UPDATE'] : ['DELETE'],
+    resources: [scheduler === 'volcano' ? { apiGroups: [VOLCANO_SCHEDULING_GROUP], resources: ['queues'] } : { apiGroups: [KUEUE_GROUP], resources: ['clusterqueues'] }],
+    failurePolicy: 'Fail',
+    failurePolicyReason: 'blocking the deletion or shrink of a queue leaves its jobs running at the quota they have, while letting one through preempts or evicts them at once; the schedulers write status, which the policy does not intercept, and only deletes and updates of the queues reach it',
+    ...(quantities ? {} : {
+      notEnforced: 'lowering a queue\'s quota below what it has allocated: the CEL quantity library this needs is served from Kubernetes 1.29; the synth\'s batch-queue-shrink rule still guards every shrink that comes through it',
+    }),
+    matchConditions: [
+      ...ids,
+      ...(exempt.length > 0 ? [{ name: 'not-exempt', expression: `!(request.name in ${celList(exempt)})` }] : []),
+      { name: 'not-overridden', expression: `!(request.operation == 'DELETE' ? ${celOverrideIs('oldObject', override)} : ${celOverrideIs('object', override)})` },
+    ],
+    variables,
+    validations,
+    validationActions: actions(c, 'batch-queue-shrink'),
+    bindings: [{ excludedNamespaces: [...KUBERNETES_SYSTEM_NAMESPACES] }],
+  };
+}
+
 /** The guardrail policies of one cluster (pure). @internal */
 export function guardrailPolicies(c: GuardrailConfig, input: ClusterPolicyInput): GuardrailPolicy[] {
   const ids = identityConditions(c);
@@ -294,6 +440,7 @@ export function guardrailPolicies(c: GuardrailConfig, input: ClusterPolicyInput)
   const B = c.maxCanaryPercent;
   const T = Labels.TRACK;
   const canaryNames = [...new Set((input.canaries ?? []).map(k => k.name))].sort();
+  const batch = batchQueuePolicy(c, input, ids);
   return [
     {
       name: `${POLICY_PREFIX}-delete-protected`,
@@ -443,6 +590,7 @@ export function guardrailPolicies(c: GuardrailConfig, input: ClusterPolicyInput)
         }] : []),
       ],
     },
+    ...(batch ? [batch] : []),
   ];
 }
 
@@ -468,7 +616,11 @@ export function renderPolicy(p: GuardrailPolicy, apiVersion: string): KubeObject
   const rule = guardrailRule(p.rule)!;
   const metadata = {
     name: p.name,
-    annotations: { 'fleet.cdk8s.io/rule': rule.id, 'fleet.cdk8s.io/description': rule.summary },
+    annotations: {
+      'fleet.cdk8s.io/rule': rule.id,
+      'fleet.cdk8s.io/description': rule.summary,
+      ...(p.notEnforced ? { 'fleet.cdk8s.io/not-enforced': p.notEnforced } : {}),
+    },
   };
   const policy = k8s.KubeValidatingAdmissionPolicyV1Beta1.manifest({
     metadata,

@@ -18,7 +18,7 @@
  *   of protected objects) over the cluster's directory there; across
  *   clusters, namespace moves and the clusters the fleet no longer has.
  */
-import { BUILT_IN_API_GROUPS, CanaryFact, admissionApiVersion, guardrailParameters, guardrailPolicies, renderPolicy } from './admission';
+import { BUILT_IN_API_GROUPS, CanaryFact, admissionApiVersion, celHasQuantities, guardrailParameters, guardrailPolicies, renderPolicy } from './admission';
 import { GuardrailFinding, ObjectChangeFinding, appKey, batchQueueFindings, canaryFindings, judge, maxSurgeFindings, namespaceClusters, namespaceMoves, namespacesOf, objectChangeFindings, stableReplicasByApp, withoutMoved } from './checks';
 import { guardrailConfiguration } from './record';
 import { GuardrailsSlots } from './slots';
@@ -81,7 +81,14 @@ function render(ctx: RenderContext<MaintenanceStack['spec'], MaintenanceStack['p
       canaries,
       customResourceGroups: [...customGroups],
       platformNamespaces: [ctx.spec.clusters.systemNamespace],
+      quantities: celHasQuantities(parsed),
     });
+    const partial = policies.filter(p => p.notEnforced !== undefined);
+    for (const p of partial) {
+      ctx.violations.warning(pathOf(cluster), 'guardrails.admission.partial',
+        `cluster '${cluster.clusterName}' runs Kubernetes ${version}: its ${p.name} policy does not enforce ${p.notEnforced}`,
+        'upgrade the cluster to Kubernetes 1.29 or later for the in-cluster check');
+    }
     // the facts the canary policy binds as params, and their CRD
     ctx.add(cluster, guardrailParametersCrd() as KubeObject, construct);
     ctx.add(cluster, guardrailParameters(canaries), construct);

@@ -103,6 +103,11 @@ export const GUARDRAILS_RULES = ruleCatalogue('guardrails', {
     fix: 'point the previous output (--previous, env CDK8S_FLEET_PREVIOUS or SynthOptions.previousOutdir) at the last synthesized output directory, as committed',
     severity: 'error',
   },
+  'guardrails.admission.partial': {
+    summary: 'an in-cluster guardrail policy that cannot enforce all of its rule on the cluster\'s Kubernetes version says what it leaves to the synth (the batch queue policy checks shrinks from 1.29, where CEL has the quantity library)',
+    fix: 'upgrade the cluster to Kubernetes 1.29 or later for the in-cluster check',
+    severity: 'warning',
+  },
   'guardrails.admission.version': {
     summary: 'a cluster whose Kubernetes version serves no ValidatingAdmissionPolicy API gets no in-cluster guardrails',
     fix: 'upgrade the cluster to Kubernetes 1.28 or later',

@@ -76,7 +76,7 @@ export const GUARDRAIL_RULES: readonly GuardrailRule[] = [
     id: 'guardrails.batch-queue-shrink',
     scope: 'change',
     severity: 'error',
-    summary: 'a team\'s batch queue (Volcano Queue or Kueue ClusterQueue) shrinks on any resource, which preempts or evicts the jobs it admitted beyond the new quota, or is removed while jobs of it are declared',
+    summary: 'a team\'s batch queue (Volcano Queue or Kueue ClusterQueue) shrinks on any resource, which preempts or evicts the jobs it admitted beyond the new quota, or is removed while jobs of it are declared; in the cluster, a queue is deleted while its status shows work, or its quota lowered below what its status says is allocated or used',
     target: '<cluster>/<queue>',
   },
   {

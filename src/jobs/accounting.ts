@@ -4,6 +4,7 @@
  * namespaces placed there have their share, against the region's quota share
  * and the queues' shares. Pure: plain data in, plain data out.
  */
+import { BatchScheduler } from './platform';
 import { apportion } from './split';
 import { ResourceAmounts, ZERO, addResources, subtractResources } from '../core/resources';
 
@@ -31,12 +32,34 @@ export interface BatchCapacityLine {
   readonly free: ResourceAmounts;
 }
 
+/** A team queue's numbers for one node profile. */
+export interface BatchQueueLine {
+  /** Its quota (its share on a cluster; over a region, the shares of its clusters together). */
+  readonly quota: ResourceAmounts;
+  /** What it may use at most, borrowing included (Volcano `capability`; Kueue nominal quota + borrowing limit). */
+  readonly capability: ResourceAmounts;
+}
+
+/** A team queue in the batch report. */
+export interface BatchQueueReport {
+  /** Queue name. */
+  readonly queue: string;
+  /** Owning team. */
+  readonly team: string;
+  /** Per node profile it has quota of. */
+  readonly byProfile: ReadonlyMap<string, BatchQueueLine>;
+}
+
 /** The batch report of one cluster. */
 export interface ClusterBatchReport {
   /** Cluster name. */
   readonly cluster: string;
   /** Its region. */
   readonly region: string;
+  /** Its batch scheduler. @default - none: its region has no batch quota */
+  readonly scheduler?: BatchScheduler;
+  /** The team queues on the cluster, by name. */
+  readonly queues: readonly BatchQueueReport[];
   /** Whole cluster. */
   readonly total: BatchCapacityLine;
   /** Per node profile name. */
@@ -53,6 +76,8 @@ export interface RegionBatchReport {
   readonly total: BatchCapacityLine;
   /** Per node profile name. */
   readonly byProfile: ReadonlyMap<string, BatchCapacityLine>;
+  /** The region's team queues, by name: their shares on its clusters together. */
+  readonly queues: readonly BatchQueueReport[];
 }
 
 /** The room of each cluster and profile: Σ its pools' room. @internal */
@@ -97,7 +122,9 @@ const byName = <T>(m: Map<string, T>) => new Map([...m.entries()].sort(([a], [b]
  * @internal
  */
 export function batchReport(
-  clusters: ReadonlyArray<{ readonly name: string; readonly region: string }>,
+  clusters: ReadonlyArray<{
+    readonly name: string; readonly region: string; readonly scheduler?: BatchScheduler; readonly queues?: readonly BatchQueueReport[];
+  }>,
   pools: readonly BatchPoolFacts[],
   capacity: ReadonlyMap<string, ReadonlyMap<string, ResourceAmounts>>,
   quota: ReadonlyMap<string, ReadonlyMap<string, ResourceAmounts>>,
@@ -122,17 +149,46 @@ export function batchReport(
       const qs = split(l.queues, weights);
       ps.forEach((p, i) => byPool.set(p.pool, line(caps[i], quotas[i], qs[i])));
     }
-    out.push({ cluster: c.name, region: c.region, total: sumLines([...byProfile.values()]), byProfile, byPool: byName(byPool) });
+    const queueList = [...(c.queues ?? [])].sort((a, b) => (a.queue < b.queue ? -1 : a.queue > b.queue ? 1 : 0));
+    out.push({
+      cluster: c.name,
+      region: c.region,
+      ...(c.scheduler ? { scheduler: c.scheduler } : {}),
+      queues: queueList,
+      total: sumLines([...byProfile.values()]),
+      byProfile,
+      byPool: byName(byPool),
+    });
   }
   const regions: RegionBatchReport[] = [...regionProfiles.keys()].sort().map(region => {
     const byProfile = new Map([...regionProfiles.get(region)!.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([p, ls]) => [p, sumLines(ls)]));
-    return { region, total: sumLines([...byProfile.values()]), byProfile };
+    return { region, total: sumLines([...byProfile.values()]), byProfile, queues: regionQueues(out.filter(c => c.region === region)) };
   });
   return { clusters: out, regions };
 }
 
+/** The queues of a region's clusters, each one's lines summed over the clusters. */
+function regionQueues(clusters: readonly ClusterBatchReport[]): BatchQueueReport[] {
+  const byQueue = new Map<string, { team: string; lines: Map<string, BatchQueueLine> }>();
+  for (const c of clusters) {
+    for (const q of c.queues) {
+      const acc = byQueue.get(q.queue) ?? { team: q.team, lines: new Map<string, BatchQueueLine>() };
+      for (const [p, l] of q.byProfile) {
+        const prev = acc.lines.get(p);
+        acc.lines.set(p, prev ? { quota: addResources(prev.quota, l.quota), capability: addResources(prev.capability, l.capability) } : l);
+      }
+      byQueue.set(q.queue, acc);
+    }
+  }
+  return [...byQueue.keys()].sort().map(queue => ({ queue, team: byQueue.get(queue)!.team, byProfile: byName(byQueue.get(queue)!.lines) }));
+}
+
 /** Path of the batch capacity report in the output tree. */
 export const BATCH_CAPACITY_FILE = 'batch-capacity.json';
+
+function queueDoc(q: BatchQueueReport) {
+  return { queue: q.queue, team: q.team, byProfile: Object.fromEntries([...q.byProfile.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) };
+}
 
 /** The batch capacity report as a JSON document (maps as objects sorted by key), for `cdk8s-fleet plan`. @internal */
 export function batchCapacityDocument(clusters: readonly ClusterBatchReport[], regions: readonly RegionBatchReport[]): string {
@@ -140,8 +196,16 @@ export function batchCapacityDocument(clusters: readonly ClusterBatchReport[], r
   const doc = {
     apiVersion: 'fleet.cdk8s.io/v1alpha1',
     kind: 'BatchCapacity',
-    regions: regions.map(r => ({ region: r.region, total: r.total, byProfile: obj(r.byProfile) })),
-    clusters: clusters.map(c => ({ cluster: c.cluster, region: c.region, total: c.total, byProfile: obj(c.byProfile), byPool: obj(c.byPool) })),
+    regions: regions.map(r => ({ region: r.region, total: r.total, byProfile: obj(r.byProfile), queues: r.queues.map(queueDoc) })),
+    clusters: clusters.map(c => ({
+      cluster: c.cluster,
+      region: c.region,
+      ...(c.scheduler ? { scheduler: c.scheduler } : {}),
+      total: c.total,
+      byProfile: obj(c.byProfile),
+      byPool: obj(c.byPool),
+      queues: c.queues.map(queueDoc),
+    })),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }

@@ -13,7 +13,7 @@ import * as fs from 'fs';
 import { join as joinPath } from 'path';
 import { k8s } from 'cdk8s-plus-28';
 import { parse as parseYaml } from 'yaml';
-import { BATCH_CAPACITY_FILE, BatchCapacityLine, BatchPoolFacts, batchCapacity, batchCapacityDocument, batchReport } from './accounting';
+import { BATCH_CAPACITY_FILE, BatchCapacityLine, BatchPoolFacts, BatchQueueReport, batchCapacity, batchCapacityDocument, batchReport } from './accounting';
 import { regionHierarchy } from './hierarchy';
 import { BatchJob } from './job';
 import { renderClusterQueue, renderCohort, renderKueueJob, renderLocalQueue, renderResourceFlavor, renderWorkloadPriorityClasses } from './kueue';
@@ -21,19 +21,24 @@ import { BatchPlatform } from './platform';
 import { batchPodTemplate } from './pod';
 import { BATCH_PRIORITY_LEVELS, BATCH_PRIORITY_NAMES } from './priorities';
 import { BatchQueue } from './queue';
-import { BATCH_QUOTA_RECORD_FILE, SplitRecord, parseSplitRecord, serializeSplitRecord } from './record';
+import {
+  BATCH_QUOTA_SECTION, LEGACY_BATCH_QUOTA_RECORD_FILE, SplitRecord, SplitRecordSource,
+  mergeSplitRecords, parseLegacySplitRecord, parseSplitSection, sameShares, splitSection,
+} from './record';
 import { resolveJob, resolvePlatform, resolveQueue } from './resolve';
 import { BatchJobSpec, BatchQueueSpec, ClusterBatchPlan, JobsPlan, JobsSlots, JobsSpec, QuotaSplit } from './slots';
 import { splitRegionalQuota, splitTeams } from './split';
 import { VOLCANO_CONFIG, renderVolcanoJob, renderVolcanoQueues, renderVolcanoSchedulerConfig, volcanoConfProblems, volcanoSchedulerConf } from './volcano';
 import { Cluster } from '../clusters/cluster';
 import { Violations } from '../core/errors';
+import { LOCK_RECORD_FILE } from '../core/lock-record';
 import { FleetModel } from '../core/model';
 import { ResourceAmounts, ZERO, addResources, fitsIn, formatCpu, formatMemory, scaleResources, shortfalls } from '../core/resources';
 import { NodeTaint } from '../machines/node-profile';
 import { KubeObject, RenderContext } from '../synth/context';
 import { carryOverride } from '../synth/inputs';
 import { ClusterCheck, ClusterRender, Layer } from '../synth/layer';
+import { TenancyPlan } from '../tenancy/slots';
 import { renderPriorityClass } from '../workloads/render';
 import { WorkloadsStack } from '../workloads/slots';
 
@@ -155,17 +160,33 @@ function poolFacts(spec: WorkloadsStack['spec'], below: WorkloadsStack['plan']):
   return out;
 }
 
-function readRecord(model: FleetModel, v: Violations, at: string): SplitRecord {
+/**
+ * The recorded splits: the batchQuotaSplits sections of the lock records
+ * tenancy read (the lock file first, then the previous output's record), and
+ * a previous output's legacy batch-quotas.lock.json, merged (`mergeSplitRecords`).
+ */
+function readRecord(model: FleetModel, records: TenancyPlan['lockRecords'], v: Violations, at: string): SplitRecord {
+  const sources: SplitRecordSource[] = records
+    .filter(r => r.sections[BATCH_QUOTA_SECTION] !== undefined)
+    .map(r => ({ where: `${r.where}, section ${BATCH_QUOTA_SECTION}`, at: r.at, parsed: parseSplitSection(r.sections[BATCH_QUOTA_SECTION]) }));
   const previous = model.options.previousOutdir;
-  if (!previous) return new Map();
-  const file = joinPath(previous, BATCH_QUOTA_RECORD_FILE);
-  if (!fs.existsSync(file)) return new Map();
-  const parsed = parseSplitRecord(fs.readFileSync(file, 'utf8'));
-  if ('error' in parsed) {
-    v.error(at, 'batch-quota.record', `the previous output's ${BATCH_QUOTA_RECORD_FILE}: ${parsed.error}`, `restore ${BATCH_QUOTA_RECORD_FILE} of the previous output from version control`);
-    return new Map();
+  const legacy = previous ? joinPath(previous, LEGACY_BATCH_QUOTA_RECORD_FILE) : undefined;
+  if (legacy && fs.existsSync(legacy)) {
+    sources.push({ where: `the previous output (${LEGACY_BATCH_QUOTA_RECORD_FILE})`, at, parsed: parseLegacySplitRecord(fs.readFileSync(legacy, 'utf8')) });
   }
-  return parsed.splits;
+  const merged = mergeSplitRecords(sources);
+  for (const p of merged.problems) {
+    if (p.kind === 'parse') {v.error(p.at, 'batch-quota.record', `${p.where}: ${p.error}`, 'restore the file from version control');} else {
+      v.error(p.at, 'batch-quota.record.conflict', `the split of '${p.key}' is ${formatShares(p.first.shares)} in ${p.first.where} but ${formatShares(p.second.shares)} in ${p.second.where}`,
+        `make the records agree: the previous output is what is deployed; update the lock file from its ${LOCK_RECORD_FILE}`);
+    }
+  }
+  return merged.splits;
+}
+
+function formatShares(shares: ReadonlyMap<string, ResourceAmounts>): string {
+  const held = [...shares.entries()].filter(([, a]) => a.cpuMillis > 0 || a.memoryMiB > 0 || a.gpus > 0).sort(([a], [b]) => (a < b ? -1 : 1));
+  return held.map(([c, a]) => `${c} (${fmt(a)})`).join(', ') || 'nothing on any cluster';
 }
 
 function nested<T>(m: Map<string, Map<string, T>>, a: string): Map<string, T> {
@@ -218,7 +239,7 @@ function plan(model: FleetModel, spec: Spec, below: WorkloadsStack['plan'], v: V
   for (const [cluster, byProfile] of room) {
     for (const [profile, r] of byProfile) nested(capacity, cluster).set(profile, batchCapacity(r, service.get(cluster)?.get(profile) ?? ZERO));
   }
-  const recorded = readRecord(model, v, platform.path);
+  const recorded = readRecord(model, below.tenancy.lockRecords, v, platform.path);
   const overrides = new Set(model.options.overrides ?? []);
   const clustersOf = (region: string) => spec.clusters.workloadClusters.filter(c => c.region === region);
 
@@ -260,6 +281,19 @@ function plan(model: FleetModel, spec: Spec, below: WorkloadsStack['plan'], v: V
       splits.set(key, { region, nodeProfile: profile, quota, shares: result.shares, reason: result.reason });
       for (const [cluster, share] of result.shares) nested(quotaByCluster, cluster).set(profile, share);
     }
+  }
+
+  const changed = [...splits.values()].filter(s => {
+    const before = recorded.get(`${s.region}/${s.nodeProfile}`);
+    return !before || !sameShares(before, s.shares);
+  });
+  if (changed.length > 0) {
+    const lock = spec.tenancy.lock;
+    v.warning(lock ? lock.path : platform.path, 'batch-quota.record.changed',
+      `${changed.length} regional batch quota split(s) are new or changed: ${changed.map(s => `${s.region}/${s.nodeProfile}`).join(', ')}`,
+      lock?.file !== undefined
+        ? `commit ${lock.file} (fleet.synth() and cdk8s-fleet synth update it; with synthesize(), call updatePlacementLock) so later synths keep the split`
+        : `commit <outdir>/${LOCK_RECORD_FILE} with the output (the next synth into that directory reads it), or declare a PlacementLock with a file committed with the fleet program, so later synths keep the split`);
   }
 
   // each team's quota over the clusters, like its region's
@@ -355,7 +389,15 @@ function plan(model: FleetModel, spec: Spec, below: WorkloadsStack['plan'], v: V
       namespaceQueues: new Map([...byNs.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([ns, qs]) => [ns, [...qs].sort()])),
     });
   }
-  const workloadClusters = spec.clusters.workloadClusters.map(c => ({ name: c.name, region: c.region }));
+  const queueReports = (c: ClusterBatchPlan): BatchQueueReport[] => c.hierarchy.teams.map(t => ({
+    queue: t.key,
+    team: spec.jobs.queues.find(q => q.name === t.key)?.team ?? '',
+    byProfile: new Map([...t.byProfile.entries()].map(([p, l]) => [p, { quota: l.nominal, capability: l.capability }])),
+  }));
+  const workloadClusters = spec.clusters.workloadClusters.map(c => {
+    const cp = clusters.get(c.name);
+    return { name: c.name, region: c.region, ...(cp ? { scheduler: cp.scheduler, queues: queueReports(cp) } : {}) };
+  });
   const report = batchReport(workloadClusters, facts, capacity, quotaByCluster, queueTotals);
   return { jobs: { splits, clusters, capacity: report.clusters, regions: report.regions } };
 }
@@ -383,7 +425,7 @@ function render(ctx: RenderContext<Spec, Plan>): ClusterRender | void {
   const platform = ctx.spec.jobs.platform;
   if (!platform) return;
   const record = new Map([...jobsPlan.splits.entries()].map(([k, s]) => [k, s.shares]));
-  ctx.addFile(BATCH_QUOTA_RECORD_FILE, serializeSplitRecord(record), platform.construct);
+  ctx.addLockSection(BATCH_QUOTA_SECTION, splitSection(record), platform.construct);
   ctx.addFile(BATCH_CAPACITY_FILE, batchCapacityDocument(jobsPlan.capacity, jobsPlan.regions), platform.construct);
   const queues = new Map(ctx.spec.jobs.queues.map(q => [q.name, q]));
   const profiles = new Map(ctx.spec.machines.profiles.map(p => [p.name, p]));

@@ -32,8 +32,9 @@ export interface BatchPlatformProps {
    * The batch quota of each region, per node profile: declared once per
    * region, split across the region's workload clusters by their batch
    * capacity (what their pools of the profile offer after node agents and the
-   * stateless and stateful namespaces placed there), recorded in
-   * `<outdir>/batch-quotas.lock.json` and kept by later synths.
+   * stateless and stateful namespaces placed there), recorded in the fleet's
+   * lock record beside the namespace placements (`<outdir>/placements.lock.json`
+   * and the `PlacementLock` file) and kept by later synths.
    * @default {}
    */
   readonly regionalQuotas?: Readonly<Record<string, ProfileQuotas>>;

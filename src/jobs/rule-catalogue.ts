@@ -54,9 +54,19 @@ export const JOBS_RULES = ruleCatalogue('jobs', {
     severity: 'warning',
   },
   'batch-quota.record': {
-    summary: 'the previous output\'s batch-quotas.lock.json is a split record this library wrote',
-    fix: 'restore batch-quotas.lock.json of the previous output from version control',
+    summary: 'the batchQuotaSplits section of the lock record (the PlacementLock file, the previous output\'s placements.lock.json) and a previous output\'s legacy batch-quotas.lock.json are split records this library wrote',
+    fix: 'restore the lock file, or the previous output\'s record, from version control',
     severity: 'error',
+  },
+  'batch-quota.record.conflict': {
+    summary: 'the lock file and the previous output record the same split of a regional quota, so the split kept is the one deployed',
+    fix: 'make the records agree: the previous output is what is deployed; update the lock file from its placements.lock.json',
+    severity: 'error',
+  },
+  'batch-quota.record.changed': {
+    summary: 'splits that are new or changed stay in place only once the lock record that holds them is committed',
+    fix: 'commit the updated lock file (or the lock record of the output) so later synths keep the split',
+    severity: 'warning',
   },
   'batch-queue.parent': {
     summary: 'a batch queue is a child of the fleet\'s BatchPlatform',

@@ -53,6 +53,8 @@ export class RenderContext<Spec extends object = object, Plan extends object = o
   private unitCluster: string | undefined;
   /** Identity key → construct path, of the cluster being rendered. */
   private identities = new Map<string, string>();
+  /** The sections of the lock record, in the order added (the layers' order). */
+  private readonly sections: Array<{ readonly name: string; readonly value: unknown; readonly source: IConstruct }> = [];
 
   constructor(
     /** Facts of the fleet. */
@@ -119,6 +121,23 @@ export class RenderContext<Spec extends object = object, Plan extends object = o
     const rendered: RenderedObject = { cluster: clusterName, object, source: sourcePath, file: objectFilePath(clusterName, id) };
     this.unitObjects.push(rendered);
     return rendered;
+  }
+
+  /**
+   * Adds a section to the fleet's lock record (`core/lock-record.ts`: the
+   * decisions a later synth reads back and keeps), while no cluster is
+   * rendered; each section once. The pipeline writes the record, sections in
+   * the order added, with the files outside every cluster.
+   */
+  public addLockSection(name: string, value: unknown, source: IConstruct): void {
+    if (this.unitCluster !== undefined) throw new Error(`the lock section ${name} is rendered while cluster '${this.unitCluster}' is`);
+    if (name === 'apiVersion' || name === 'kind' || this.sections.some(s => s.name === name)) throw new Error(`the lock section ${name} is rendered twice`);
+    this.sections.push({ name, value, source });
+  }
+
+  /** The sections of the lock record added so far, in order. */
+  public get lockSections(): ReadonlyArray<{ readonly name: string; readonly value: unknown; readonly source: IConstruct }> {
+    return this.sections;
   }
 
   /**

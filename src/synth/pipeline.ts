@@ -7,8 +7,7 @@
  * whole app for every chart).
  */
 import { parse } from 'yaml';
-import { CataloguedViolation, Violation, Violations } from '../core/errors';
-import { FleetModel, FleetRoot } from '../core/model';
+import { LOCK_RECORD_FILE, serializeLockRecord } from '../core/lock-record';
 import { FleetPlan, FleetSpec } from '../plan';
 import { KubeObject, RenderContext, RenderedFile, RenderedObject } from './context';
 import { objectYaml, toYaml } from './emit';
@@ -19,6 +18,8 @@ import { SynthOptions } from './options';
 import { PreviousOutput } from './previous';
 import { OutputSink } from './write';
 import { readEmittedYaml } from './yaml-reader';
+import { CataloguedViolation, Violation, Violations } from '../core/errors';
+import { FleetModel, FleetRoot } from '../core/model';
 
 /** An emitted object: the rendered object and its YAML. */
 export interface EmittedObject extends RenderedObject {
@@ -151,6 +152,9 @@ export function runSynth(fleet: FleetRoot, options: SynthOptions, sink: OutputSi
     const c = layer.check?.(model, spec, plan, checkViolations, previous);
     if (c) checks.push(c);
   }
+  // the lock record: every layer's section, in the layers' order, as one file outside every cluster
+  const sections = ctx.lockSections;
+  if (sections.length > 0) ctx.addFile(LOCK_RECORD_FILE, serializeLockRecord(sections.map(s => [s.name, s.value])), sections[0].source);
   const emitViolations = new Violations();
   const clusterNames = new Set(spec.clusters.clusters.map(c => c.name));
   const fleetUnit = ctx.begin(undefined).files;

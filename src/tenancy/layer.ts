@@ -9,13 +9,13 @@ import { TenancyPoolFacts, ClusterCapacityReport, candidateClusters, capacityRep
 import { AppNamespace } from './app-namespace';
 import { namespacePlacementCrd } from './crd';
 import { namespaceDemand } from './demand';
-import { LockedPlacement, PLACEMENT_RECORD_FILE, PlacementLock, parsePlacementLock, serializePlacementLock } from './lock';
+import { LockedPlacement, PLACEMENTS_SECTION, PLACEMENT_RECORD_FILE, PlacementLock, parsePlacementLock, placementsSection } from './lock';
 import { APP_LABEL, TENANT_LABEL, renderAppLimitRange, renderAppNamespace, renderAppResourceQuota } from './namespace';
 import { renderAppNetworkPolicies } from './network';
 import { Capacity, PlacementRequest, describePlacementProblem, formatCapacity, moveOverride, placeNamespaces } from './placement';
 import { renderAppClusterRoles, renderAppRoleBindings } from './rbac';
 import { declaredNamespace, resolveNamespace, resolvePlacementLock } from './resolve';
-import { NamespacePlan, NamespaceSpec, TenancyPlan, TenancySlots, TenancySpec } from './slots';
+import { LockRecordRead, NamespacePlan, NamespaceSpec, TenancyPlan, TenancySlots, TenancySpec } from './slots';
 import { Cluster } from '../clusters/cluster';
 import { renderTenantFlowSchema } from '../control-plane/priority-and-fairness';
 import { ControlPlaneStack } from '../control-plane/slots';
@@ -94,9 +94,14 @@ function validate(model: FleetModel, spec: ControlPlaneStack['spec'] & TenancySl
   }
 }
 
-/** Reads the lock file, inline placements and the previous output's record, merged. */
-function readLock(model: FleetModel, tenancy: TenancySpec, v: Violations): { placements: Map<string, LockedPlacement>; source: string } {
+/**
+ * Reads the lock file, inline placements and the previous output's record,
+ * merged; keeps every record read (its sections) for the layers above.
+ */
+function readLock(model: FleetModel, tenancy: TenancySpec, v: Violations):
+{ placements: Map<string, LockedPlacement>; source: string; records: LockRecordRead[] } {
   const out = new Map<string, LockedPlacement>();
+  const records: LockRecordRead[] = [];
   const origin = new Map<string, string>();
   const lock = tenancy.lock;
   const merge = (from: ReadonlyMap<string, LockedPlacement>, where: string, at: string) => {
@@ -124,6 +129,7 @@ function readLock(model: FleetModel, tenancy: TenancySpec, v: Violations): { pla
       return;
     }
     merge(parsed.placements, where, at);
+    records.push({ where, at, sections: parsed.sections });
   };
   if (lock) {
     merge(lock.placements, 'the PlacementLock props', lock.path);
@@ -131,7 +137,7 @@ function readLock(model: FleetModel, tenancy: TenancySpec, v: Violations): { pla
   }
   const previous = model.options.previousOutdir;
   if (previous) readFile(joinPath(previous, PLACEMENT_RECORD_FILE), `the previous output (${PLACEMENT_RECORD_FILE})`, lock ? lock.path : '<fleet>', false);
-  return { placements: out, source: lock?.file ?? PLACEMENT_RECORD_FILE };
+  return { placements: out, source: lock?.file ?? PLACEMENT_RECORD_FILE, records };
 }
 
 function poolFacts(spec: ControlPlaneStack['spec'], fleetPlan: ControlPlaneStack['plan']): TenancyPoolFacts[] {
@@ -262,6 +268,7 @@ function plan(model: FleetModel, spec: ControlPlaneStack['spec'] & TenancySlots[
     placement,
     record,
     capacity: capacityReport(clusterNames, facts, result.used, namespacesByCluster),
+    lockRecords: lock.records,
     ...(lockSpec?.filePath !== undefined ? { lockFile: lockSpec.filePath } : {}),
   };
   return { tenancy };
@@ -312,7 +319,7 @@ function render(ctx: TenancyContext): ClusterRender | void {
   const tp = ctx.plan.tenancy;
   const tenancy = ctx.spec.tenancy;
   if (tenancy.namespaces.length === 0 && !tenancy.hasLock) return;
-  ctx.addFile(PLACEMENT_RECORD_FILE, serializePlacementLock(tp.record), tenancy.lock?.construct ?? ctx.model.fleet);
+  ctx.addLockSection(PLACEMENTS_SECTION, placementsSection(tp.record), tenancy.lock?.construct ?? ctx.model.fleet);
   const hub = ctx.spec.clusters.hub.construct;
   const namespaceOfApp = new Map(tenancy.namespaces.map(n => [n.app, n.namespace]));
   // the namespaces placed on each cluster, in the plan's order

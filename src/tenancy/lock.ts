@@ -6,13 +6,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Construct } from 'constructs';
+import { LOCK_RECORD_API_VERSION, LOCK_RECORD_FILE, LOCK_RECORD_KIND, LockSections, parseLockRecord } from '../core/lock-record';
 
-/** Path of the updated placement record in the output tree. */
-export const PLACEMENT_RECORD_FILE = 'placements.lock.json';
+/** Path of the updated placement record (the fleet's lock record) in the output tree. */
+export const PLACEMENT_RECORD_FILE = LOCK_RECORD_FILE;
 /** `kind` of the placement record document. @internal */
-export const PLACEMENT_LOCK_KIND = 'PlacementLock';
+export const PLACEMENT_LOCK_KIND = LOCK_RECORD_KIND;
 /** `apiVersion` of the placement record document. @internal */
-export const PLACEMENT_LOCK_API_VERSION = 'fleet.cdk8s.io/v1alpha1';
+export const PLACEMENT_LOCK_API_VERSION = LOCK_RECORD_API_VERSION;
+/** The lock record's section of the placements. @internal */
+export const PLACEMENTS_SECTION = 'placements';
 
 /** Where one namespace lives. */
 export interface LockedPlacement {
@@ -56,42 +59,37 @@ export class PlacementLock extends Construct {
   }
 }
 
-/** A parsed record, or why it could not be parsed. @internal */
-export type ParsedPlacementLock = { readonly placements: ReadonlyMap<string, LockedPlacement> } | { readonly error: string };
+/** A parsed record (its placements, and every section as read), or why it could not be parsed. @internal */
+export type ParsedPlacementLock =
+  | { readonly placements: ReadonlyMap<string, LockedPlacement>; readonly sections: LockSections }
+  | { readonly error: string };
 
-/** Parses a placement record document. @internal */
+/**
+ * Parses a lock record document: its placements (none when the record has no
+ * placements section: a fleet without app namespaces) and its other sections,
+ * which the layers that own them check. @internal
+ */
 export function parsePlacementLock(text: string): ParsedPlacementLock {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    return { error: `not JSON: ${(e as Error).message}` };
-  }
-  const d = doc as { apiVersion?: unknown; kind?: unknown; placements?: unknown };
-  if (!d || typeof d !== 'object' || d.kind !== PLACEMENT_LOCK_KIND || d.apiVersion !== PLACEMENT_LOCK_API_VERSION) {
-    return { error: `expected a document with apiVersion '${PLACEMENT_LOCK_API_VERSION}' and kind '${PLACEMENT_LOCK_KIND}'` };
-  }
-  if (!d.placements || typeof d.placements !== 'object' || Array.isArray(d.placements)) return { error: 'placements must be an object keyed by app name' };
+  const doc = parseLockRecord(text);
+  if ('error' in doc) return doc;
+  const placements = doc.sections[PLACEMENTS_SECTION];
   const out = new Map<string, LockedPlacement>();
-  for (const [app, v] of Object.entries(d.placements as Record<string, unknown>)) {
+  if (placements === undefined) return { placements: out, sections: doc.sections };
+  if (!placements || typeof placements !== 'object' || Array.isArray(placements)) return { error: 'placements must be an object keyed by app name' };
+  for (const [app, v] of Object.entries(placements as Record<string, unknown>)) {
     const p = v as Partial<LockedPlacement> | null;
     if (!p || typeof p.cluster !== 'string' || typeof p.namespace !== 'string' || typeof p.nodeProfile !== 'string') {
       return { error: `placement of '${app}' must have string fields cluster, namespace and nodeProfile` };
     }
     out.set(app, { cluster: p.cluster, namespace: p.namespace, nodeProfile: p.nodeProfile });
   }
-  return { placements: out };
+  return { placements: out, sections: doc.sections };
 }
 
-/** Serializes a placement record: sorted by app, fixed key order, two-space JSON and a final newline (byte-stable). @internal */
-export function serializePlacementLock(placements: ReadonlyMap<string, LockedPlacement>): string {
+/** The placements section of the lock record: sorted by app, fixed key order. @internal */
+export function placementsSection(placements: ReadonlyMap<string, LockedPlacement>): Record<string, LockedPlacement> {
   const sorted = [...placements.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const doc = {
-    apiVersion: PLACEMENT_LOCK_API_VERSION,
-    kind: PLACEMENT_LOCK_KIND,
-    placements: Object.fromEntries(sorted.map(([app, p]) => [app, { cluster: p.cluster, namespace: p.namespace, nodeProfile: p.nodeProfile }])),
-  };
-  return `${JSON.stringify(doc, null, 2)}\n`;
+  return Object.fromEntries(sorted.map(([app, p]) => [app, { cluster: p.cluster, namespace: p.namespace, nodeProfile: p.nodeProfile }]));
 }
 
 /**

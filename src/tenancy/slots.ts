@@ -10,6 +10,7 @@ import { Capacity, PlacementDecision } from './placement';
 import { Cluster } from '../clusters/cluster';
 import { ClusterSpec } from '../clusters/slots';
 import { ControlPlaneStack } from '../control-plane/slots';
+import { LockSections } from '../core/lock-record';
 import { ResourceAmounts } from '../core/resources';
 import { TenantClass } from '../core/tenant-classes';
 import { INamespacedWorkload } from '../core/workload';
@@ -189,6 +190,22 @@ export interface TenancyPlan {
   readonly capacity: readonly ClusterCapacityReport[];
   /** The file of the fleet's `PlacementLock` the record is written back to (absolute). @default - the fleet declares no lock file */
   readonly lockFile?: string;
+  /**
+   * Every lock record this synth read, in precedence order (the lock file,
+   * then the previous output's record), with all its sections: the layers
+   * above read their own sections from them. @internal
+   */
+  readonly lockRecords: readonly LockRecordRead[];
+}
+
+/** A lock record as read: where from and its sections. @internal */
+export interface LockRecordRead {
+  /** What was read, for messages (the lock file's name, or the previous output's record). */
+  readonly where: string;
+  /** Construct path problems with it are reported at. */
+  readonly at: string;
+  /** Its sections, by name, as JSON values. */
+  readonly sections: LockSections;
 }
 
 /** The tenancy layer's slots. @internal */

@@ -11,6 +11,7 @@ import { pathToFileURL } from 'url';
 import type { Browser, Page } from 'playwright-core';
 import { Cluster, LiDeployment } from '../../src';
 import { main } from '../../src/cli/main';
+import { batchFleet } from '../jobs/support';
 import { ROOT, memoryIo } from '../support/cli';
 import { backedUp, tmpOutdir } from '../support/fleet';
 import { FEED, workloadFleet } from '../workloads/support';
@@ -153,6 +154,89 @@ describeWithBrowser('the report in Chromium', () => {
     expect(await page.textContent('#count')).toBe('0 of 3 clusters');
     await page.fill('#filter', '');
     expect(await shown()).toEqual(['hub', 'prod-1', 'prod-2']);
+    expect(problems).toEqual([]);
+    expect(requests).toEqual([url]);
+  });
+});
+
+/**
+ * A batch fleet: region lva1's clusters prod-1 (Volcano) and prod-2 (Kueue),
+ * each with 40 GPU nodes (320 GPUs of batch capacity) and 40 general nodes;
+ * the region's GPU quota of 320 GPUs split 160/160; queue ml-training holds
+ * 192 GPUs (96 per cluster), data-etl none of them.
+ */
+function batchOutdir(): string {
+  const f = batchFleet({ platform: { clusterSchedulers: { 'prod-2': 'kueue' } } });
+  const outdir = tmpOutdir();
+  for (const [file, text] of f.fleet.synthesize().files) {
+    fs.mkdirSync(path.dirname(path.join(outdir, file)), { recursive: true });
+    fs.writeFileSync(path.join(outdir, file), text);
+  }
+  return outdir;
+}
+
+describeWithBrowser('the report\'s batch sections in Chromium', () => {
+  let browser: Browser;
+  let page: Page;
+  let url: string;
+  const requests: string[] = [];
+  const problems: string[] = [];
+  const shots = path.join(ROOT, 'test-reports');
+
+  beforeAll(async () => {
+    const outdir = batchOutdir();
+    const file = path.join(path.dirname(outdir), 'fleet-report-batch.html');
+    const { io } = memoryIo(path.dirname(outdir));
+    expect(await main(['report', outdir, '-o', file], io)).toBe(0);
+    url = pathToFileURL(file).href;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { chromium } = require('playwright-core') as typeof import('playwright-core');
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    page.on('request', r => requests.push(r.url()));
+    page.on('console', m => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`); });
+    page.on('pageerror', e => problems.push(`page error: ${e.message}`));
+    await page.goto(url, { waitUntil: 'load' });
+    fs.mkdirSync(shots, { recursive: true });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  const rows = (selector: string) => page.$$eval(selector, trs => trs.map(tr => [...tr.querySelectorAll('td')].map(td => td.textContent)));
+
+  test('per cluster: its scheduler, quota against batch capacity per profile and pool, its queues', async () => {
+    expect(await page.isVisible('details[data-cluster="prod-1"] div.batch')).toBe(false);
+    await page.click('details[data-cluster="prod-1"] > summary');
+    expect(await page.isVisible('details[data-cluster="prod-1"] div.batch')).toBe(true);
+    expect(await page.textContent('details[data-cluster="prod-1"] b.scheduler')).toBe('volcano');
+    expect(await page.getAttribute('details[data-cluster="prod-2"] div.batch', 'data-scheduler')).toBe('kueue');
+    const capacity = await rows('details[data-cluster="prod-1"] table.batch tbody tr');
+    // the GPU profile: ml-training's 96 and data-etl's 0 GPUs of the region's 160 here, of 320 GPUs of capacity
+    expect(capacity.find(r => r[0] === '(all)' && r[1] === 'gpu')![4]).toBe('96 / 160 / 320');
+    expect(capacity.find(r => r[0] === 'gpu' && r[1] === '')![4]).toBe('96 / 160 / 320');
+    const queues = await rows('details[data-cluster="prod-1"] table.queues tbody tr');
+    expect(queues.map(r => r.slice(0, 3))).toEqual([['data-etl', 'data', 'general'], ['data-etl', 'data', 'gpu'], ['ml-training', 'ml', 'gpu']]);
+    // ml-training may borrow up to the region's share on the cluster
+    expect(queues[2][5]).toBe('96 / 160');
+    await page.screenshot({ path: path.join(shots, 'fleet-report-batch-prod-1.png'), fullPage: true });
+  });
+
+  test('per region: the schedulers of its clusters, quota against capacity, the queues over its clusters', async () => {
+    expect(await page.textContent('#batch div.region[data-region="lva1"] h3')).toBe('lva1 (prod-1: volcano, prod-2: kueue)');
+    const capacity = await rows('#batch div.region[data-region="lva1"] table.batch tbody tr');
+    expect(capacity.find(r => r[1] === 'gpu')![4]).toBe('192 / 320 / 640');
+    const queues = await rows('#batch div.region[data-region="lva1"] table.queues tbody tr');
+    expect(queues.find(r => r[0] === 'ml-training')!.slice(2)).toEqual(['gpu', '1,200 / 2,000', '9,000Gi / 16,000Gi', '192 / 320']);
+    await page.locator('#batch').screenshot({ path: path.join(shots, 'fleet-report-batch-regions.png') });
+  });
+
+  test('the filter finds clusters by queue name', async () => {
+    const shown = () => page.$$eval('details.cluster', ds => ds.filter(d => !d.hasAttribute('hidden')).map(d => d.getAttribute('data-cluster')));
+    await page.fill('#filter', 'ml-training');
+    expect(await shown()).toEqual(['prod-1', 'prod-2']);
+    await page.fill('#filter', '');
     expect(problems).toEqual([]);
     expect(requests).toEqual([url]);
   });

@@ -59,6 +59,25 @@ function hostilePlan() {
   };
 }
 
+/** The hostile plan with a batch platform whose every name is hostile. */
+function hostileBatchPlan() {
+  const plan = hostilePlan();
+  const line = {
+    capacity: { cpuMillis: 8000, memoryMiB: 8192, gpus: 0 },
+    quota: { cpuMillis: 4000, memoryMiB: 4096, gpus: 0 },
+    queues: { cpuMillis: 0, memoryMiB: 0, gpus: 0 },
+    free: { cpuMillis: 4000, memoryMiB: 4096, gpus: 0 },
+  };
+  const queues = [{ queue: `q-${HOSTILE}`, team: `t-${HOSTILE}`, byProfile: { [`prof-${HOSTILE}`]: { quota: line.quota, capability: line.quota } } }];
+  return {
+    ...plan,
+    batch: {
+      regions: [{ name: `r-${HOSTILE}`, byProfile: { [`prof-${HOSTILE}`]: line }, queues }],
+      clusters: [{ name: plan.clusters[0].cluster, region: `r-${HOSTILE}`, scheduler: `s-${HOSTILE}`, byProfile: { [`prof-${HOSTILE}`]: line }, byPool: { [`p-${HOSTILE}`]: line }, queues }],
+    },
+  };
+}
+
 describe('report: the page', () => {
   test('the same bytes for the same output, from the verb and from the pure renderer', async () => {
     const tree = parseOutputTree(result.files);
@@ -101,6 +120,20 @@ describe('report: the page', () => {
     expect(html).toContain('<td>scale-down</td><td><code>lva1-prod-1/feed/feed</code></td>');
   });
 
+  test('batch: every workload cluster with its scheduler, quota against capacity and its queues; every region', () => {
+    const tree = parseOutputTree(result.files);
+    const plan = planReport(tree);
+    const html = renderReport(plan, reportGuardrails(tree));
+    const schedulers = [...html.matchAll(/<details class="cluster" data-cluster="([^"]*)"[\s\S]*?(?:<div class="batch" data-scheduler="([^"]*)"|<\/details>)/g)]
+      .map(m => [m[1], m[2] ?? '-']);
+    expect(schedulers).toEqual(plan.clusters.map(c => [c.cluster, plan.batch!.clusters.find(b => b.name === c.cluster)?.scheduler ?? '-']));
+    expect(schedulers.filter(([, s]) => s !== '-').map(([, s]) => s).sort()).toEqual(['kueue', 'volcano', 'volcano']);
+    expect([...html.matchAll(/<div class="region" data-region="([^"]*)"/g)].map(m => m[1])).toEqual(['ltx1', 'lva1']);
+    for (const q of ['ml-training', 'data-spark', 'ml-batch-inference']) expect(html).toContain(`<tr data-queue="${q}">`);
+    // a fleet without a batch platform has no batch section
+    expect(renderReport(hostilePlan(), undefined)).not.toContain('id="batch"');
+  });
+
   test('every text from the fleet is escaped: a hostile name cannot open a tag or leave an attribute', () => {
     const guardrails = {
       settings: { [`s-${HOSTILE}`]: HOSTILE },
@@ -108,7 +141,8 @@ describe('report: the page', () => {
       exempt: [`id-${HOSTILE}`],
       exemptions: [{ rule: `rule-${HOSTILE}`, target: `t-${HOSTILE}`, reason: `because ${HOSTILE}` }],
     };
-    const html = renderReport(hostilePlan(), guardrails);
+    const html = renderReport(hostileBatchPlan(), guardrails);
+    expect(html).toContain('id="batch"');
     // the page's own single script, and no other tag the names could have opened
     expect(html.match(/<script/g)).toHaveLength(1);
     expect(html).not.toContain('alert("x")');

@@ -213,6 +213,34 @@ describe('cdk8s-fleet synth', () => {
     expect(fs.existsSync(lockFile)).toBe(false);
   });
 
+  test('the lock holds the regional batch split: a lock without it is stale for --check, and the synth completes it', async () => {
+    const dir = fleetProject();
+    const lockFile = path.join(dir, 'fleet.lock.json');
+    const env = { TENANT_APPS: 'feed', BATCH_CPU: '16' };
+    expectCode(await runCli(['synth'], { cwd: dir, env }), 0);
+    const lock = JSON.parse(fs.readFileSync(lockFile, 'utf8'));
+    // split by batch capacity (the cluster with the app's namespace has less), summing to the quota
+    const shares = Object.values(lock.batchQuotaSplits['lva1/general']) as Array<{ cpuMillis: number; memoryMiB: number }>;
+    expect(Object.keys(lock.batchQuotaSplits['lva1/general'])).toEqual(['prod-1', 'prod-2']);
+    expect(shares.reduce((a, b) => a + b.cpuMillis, 0)).toBe(16000);
+    expect(shares.reduce((a, b) => a + b.memoryMiB, 0)).toBe(16 * 1024);
+    expectCode(await runCli(['synth', '--check'], { cwd: dir, env }), 0);
+
+    // a lock written before the split joined it: the output is unchanged, the lock is stale
+    delete lock.batchQuotaSplits;
+    fs.writeFileSync(lockFile, `${JSON.stringify(lock, null, 2)}\n`);
+    const stale = await runCli(['synth', '--check', '--json'], { cwd: dir, env });
+    expectCode(stale, 1);
+    expect(JSON.parse(stale.stdout)).toMatchObject({ ok: false, diff: { identical: true }, lock: { file: lockFile, stale: true } });
+    expect((await runCli(['synth', '--check'], { cwd: dir, env })).stdout).toContain('the placement lock fleet.lock.json is stale: the synth would update it');
+    const completed = await runCli(['synth'], { cwd: dir, env });
+    expectCode(completed, 0);
+    expect(completed.stderr).toContain('updated the placement lock fleet.lock.json');
+    expect(completed.stderr).not.toContain('batch-quota.record.changed');
+    expect(JSON.parse(fs.readFileSync(lockFile, 'utf8')).batchQuotaSplits).toEqual(JSON.parse(fs.readFileSync(path.join(dir, 'dist', 'placements.lock.json'), 'utf8')).batchQuotaSplits);
+    expectCode(await runCli(['synth', '--check'], { cwd: dir, env }), 0);
+  });
+
   test('bad usage: exit 2 with the reason', async () => {
     const dir = fleetProject();
     const unknown = await runCli(['synth', '--frobnicate'], { cwd: dir });

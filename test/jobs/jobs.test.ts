@@ -1,8 +1,9 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { batchFleet } from './support';
-import { BATCH_QUOTA_RECORD_FILE, BatchJob, BatchQueue, Cpu, Duration, FleetValidationError, PlatformPodTemplate, Size, parseOutputTree } from '../../src';
+import { BatchJob, BatchQueue, Cpu, Duration, FleetValidationError, PLACEMENT_RECORD_FILE, PlatformPodTemplate, Size, parseOutputTree, updatePlacementLock } from '../../src';
 import { formatPlan } from '../../src/cli/plan';
 import { planReport } from '../../src/cli/plan-report';
 import { batchQueueFindings } from '../../src/guardrails/checks';
@@ -167,19 +168,115 @@ describe('the Volcano mapping', () => {
   });
 });
 
-describe('the regional split is recorded and kept', () => {
-  test('a second synth reads the record; adding a cluster to the region moves nothing', () => {
+describe('the regional split is recorded in the lock record and kept', () => {
+  const split = (r: { files: ReadonlyMap<string, string> }) => JSON.parse(r.files.get(PLACEMENT_RECORD_FILE)!).batchQuotaSplits;
+
+  test('the lock record holds the placements and the splits, every cluster of the region named', () => {
+    const r = batchFleet().fleet.synthesize();
+    const doc = JSON.parse(r.files.get(PLACEMENT_RECORD_FILE)!);
+    expect(Object.keys(doc)).toEqual(['apiVersion', 'kind', 'placements', 'batchQuotaSplits']);
+    expect(Object.keys(doc.batchQuotaSplits)).toEqual(['lva1/general', 'lva1/gpu']);
+    expect(doc.batchQuotaSplits['lva1/gpu']).toEqual({
+      'prod-1': { cpuMillis: 1_000_000, memoryMiB: 8000 * 1024, gpus: 160 },
+      'prod-2': { cpuMillis: 1_000_000, memoryMiB: 8000 * 1024, gpus: 160 },
+    });
+    expect([...r.files.keys()].filter(f => f.includes('batch-quotas'))).toEqual([]);
+    expect(r.warnings.map(w => w.rule)).toContain('batch-quota.record.changed');
+  });
+
+  test('through the PlacementLock file: adding a cluster to the region moves nothing, the lock says so', () => {
+    const lockFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-lock-')), 'fleet.lock.json');
+    const first = batchFleet({ lockFile }).fleet.synthesize();
+    expect(updatePlacementLock(first)).toBe(lockFile);
+    expect(JSON.parse(fs.readFileSync(lockFile, 'utf8')).batchQuotaSplits).toEqual(split(first));
+    // no previous output at all: the lock file alone keeps the split
+    const again = batchFleet({ lockFile, clusters: ['prod-1', 'prod-2', 'prod-3'] }).fleet.synthesize();
+    const s = again.plan.jobs.splits.get('lva1/gpu')!;
+    expect(s.reason).toBe('recorded');
+    expect(s.shares.get('prod-3')).toEqual({ cpuMillis: 0, memoryMiB: 0, gpus: 0 });
+    for (const c of ['prod-1', 'prod-2']) expect(s.shares.get(c)).toEqual(first.plan.jobs.splits.get('lva1/gpu')!.shares.get(c));
+    expect(again.warnings.map(w => w.rule)).not.toContain('batch-quota.record.changed');
+    // the lock gains the new cluster's empty share; the split itself is the same
+    expect(split(again)['lva1/gpu']['prod-3']).toEqual({ cpuMillis: 0, memoryMiB: 0, gpus: 0 });
+    // without the lock, the three clusters would have split the quota afresh
+    expect(batchFleet({ clusters: ['prod-1', 'prod-2', 'prod-3'] }).fleet.synthesize().plan.jobs.splits.get('lva1/gpu')!.shares.get('prod-3')!.gpus).toBeGreaterThan(0);
+  });
+
+  test('a second synth reads the previous output\'s lock record', () => {
     const f = batchFleet();
     const first = f.fleet.synthesize();
     const outdir = f.fleet.fleetOutdir;
     fs.mkdirSync(outdir, { recursive: true });
-    fs.writeFileSync(path.join(outdir, BATCH_QUOTA_RECORD_FILE), first.files.get(BATCH_QUOTA_RECORD_FILE)!);
-    const g = batchFleet({ clusters: ['prod-1', 'prod-2', 'prod-3'] });
-    const again = g.fleet.synthesize({ previousOutdir: outdir });
-    const split = again.plan.jobs.splits.get('lva1/gpu')!;
-    expect(split.reason).toBe('recorded');
-    expect(split.shares.get('prod-3')).toEqual({ cpuMillis: 0, memoryMiB: 0, gpus: 0 });
-    expect(split.shares.get('prod-1')).toEqual(first.plan.jobs.splits.get('lva1/gpu')!.shares.get('prod-1'));
+    fs.writeFileSync(path.join(outdir, PLACEMENT_RECORD_FILE), first.files.get(PLACEMENT_RECORD_FILE)!);
+    const again = batchFleet({ clusters: ['prod-1', 'prod-2', 'prod-3'] }).fleet.synthesize({ previousOutdir: outdir });
+    const s = again.plan.jobs.splits.get('lva1/gpu')!;
+    expect(s.reason).toBe('recorded');
+    expect(s.shares.get('prod-3')).toEqual({ cpuMillis: 0, memoryMiB: 0, gpus: 0 });
+  });
+
+  test('migration: an output with the old batch-quotas.lock.json keeps its split, and the next record holds it', () => {
+    const f = batchFleet();
+    const first = f.fleet.synthesize();
+    const outdir = f.fleet.fleetOutdir;
+    fs.mkdirSync(outdir, { recursive: true });
+    // an output of the version before: placements in the record, the splits in a file of their own
+    const doc = JSON.parse(first.files.get(PLACEMENT_RECORD_FILE)!);
+    const legacy = { apiVersion: 'fleet.cdk8s.io/v1alpha1', kind: 'BatchQuotaSplit', splits: doc.batchQuotaSplits };
+    delete doc.batchQuotaSplits;
+    fs.writeFileSync(path.join(outdir, PLACEMENT_RECORD_FILE), `${JSON.stringify(doc, null, 2)}\n`);
+    fs.writeFileSync(path.join(outdir, 'batch-quotas.lock.json'), `${JSON.stringify(legacy, null, 2)}\n`);
+    const again = batchFleet({ clusters: ['prod-1', 'prod-2', 'prod-3'] }).fleet.synthesize({ previousOutdir: outdir });
+    expect(again.plan.jobs.splits.get('lva1/gpu')!.reason).toBe('recorded');
+    expect(again.plan.jobs.splits.get('lva1/gpu')!.shares.get('prod-3')!.gpus).toBe(0);
+    expect(split(again)['lva1/gpu']['prod-1']).toEqual(legacy.splits['lva1/gpu']['prod-1']);
+    expect(again.files.has('batch-quotas.lock.json')).toBe(false);
+    // a broken legacy file is reported, not ignored
+    fs.writeFileSync(path.join(outdir, 'batch-quotas.lock.json'), '{"kind":"Other"}');
+    expect(errorsOf(() => batchFleet().fleet.synthesize({ previousOutdir: outdir })).map(e => e.rule)).toEqual(['batch-quota.record']);
+  });
+
+  test('migration through a real write: the old file leaves the output, the split stays where it was', () => {
+    const f = batchFleet();
+    f.fleet.synth();
+    const outdir = f.fleet.fleetOutdir;
+    const recordFile = path.join(outdir, PLACEMENT_RECORD_FILE);
+    // make the output one of the version before: the splits in batch-quotas.lock.json, listed in the marker
+    const doc = JSON.parse(fs.readFileSync(recordFile, 'utf8'));
+    const before = doc.batchQuotaSplits;
+    delete doc.batchQuotaSplits;
+    fs.writeFileSync(recordFile, `${JSON.stringify(doc, null, 2)}\n`);
+    fs.writeFileSync(path.join(outdir, 'batch-quotas.lock.json'), `${JSON.stringify({ apiVersion: 'fleet.cdk8s.io/v1alpha1', kind: 'BatchQuotaSplit', splits: before }, null, 2)}\n`);
+    const marker = path.join(outdir, '.cdk8s-fleet');
+    fs.writeFileSync(marker, `${fs.readFileSync(marker, 'utf8')}batch-quotas.lock.json\n`);
+    // the region grows by a cluster; the next synth into the same directory reads the old file
+    batchFleet({ fleet: { outdir }, clusters: ['prod-1', 'prod-2', 'prod-3'] }).fleet.synth();
+    expect(fs.existsSync(path.join(outdir, 'batch-quotas.lock.json'))).toBe(false);
+    const after = JSON.parse(fs.readFileSync(recordFile, 'utf8')).batchQuotaSplits;
+    for (const key of ['lva1/general', 'lva1/gpu']) {
+      expect(after[key]).toEqual({ ...before[key], 'prod-3': { cpuMillis: 0, memoryMiB: 0, gpus: 0 } });
+    }
+  });
+
+  test('a lock file and a previous output that record different splits are a conflict; a bad section is named', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-lock-'));
+    const lockFile = path.join(dir, 'fleet.lock.json');
+    const f = batchFleet({ lockFile });
+    const first = f.fleet.synthesize();
+    updatePlacementLock(first);
+    const outdir = f.fleet.fleetOutdir;
+    fs.mkdirSync(outdir, { recursive: true });
+    const doc = JSON.parse(first.files.get(PLACEMENT_RECORD_FILE)!);
+    doc.batchQuotaSplits['lva1/gpu']['prod-1'].gpus = 200;
+    doc.batchQuotaSplits['lva1/gpu']['prod-2'].gpus = 120;
+    fs.writeFileSync(path.join(outdir, PLACEMENT_RECORD_FILE), JSON.stringify(doc));
+    const errors = errorsOf(() => batchFleet({ lockFile }).fleet.synthesize({ previousOutdir: outdir }));
+    expect(errors.map(e => e.rule)).toEqual(['batch-quota.record.conflict']);
+    expect(errors[0].message).toMatch(/'lva1\/gpu' .*gpus 160.*fleet\.lock\.json, section batchQuotaSplits but .*gpus 200.* in the previous output/);
+    doc.batchQuotaSplits = { 'lva1/gpu': { 'prod-1': { cpuMillis: -1, memoryMiB: 0, gpus: 0 } } };
+    fs.writeFileSync(path.join(outdir, PLACEMENT_RECORD_FILE), JSON.stringify(doc));
+    const bad = errorsOf(() => batchFleet({ lockFile }).fleet.synthesize({ previousOutdir: outdir }));
+    expect(bad.map(e => e.rule)).toEqual(['batch-quota.record']);
+    expect(bad[0].message).toMatch(/share of 'prod-1' in 'lva1\/gpu' must have whole, non-negative/);
   });
 
   test('a smaller quota would move quota between clusters: guarded, and allowed with the override', () => {
@@ -187,7 +284,7 @@ describe('the regional split is recorded and kept', () => {
     const first = f.fleet.synthesize();
     const outdir = f.fleet.fleetOutdir;
     fs.mkdirSync(outdir, { recursive: true });
-    fs.writeFileSync(path.join(outdir, BATCH_QUOTA_RECORD_FILE), first.files.get(BATCH_QUOTA_RECORD_FILE)!);
+    fs.writeFileSync(path.join(outdir, PLACEMENT_RECORD_FILE), first.files.get(PLACEMENT_RECORD_FILE)!);
     const smaller = { regionalQuotas: { lva1: { gpu: { cpu: Cpu.units(1600), memory: Size.gibibytes(12000), gpus: 256 }, general: GENERAL } } };
     const errors = errorsOf(() => batchFleet({ platform: smaller }).fleet.synthesize({ previousOutdir: outdir }));
     expect(errors.map(e => e.rule)).toEqual(['batch-quota.move']);
@@ -195,6 +292,7 @@ describe('the regional split is recorded and kept', () => {
     const ok = batchFleet({ platform: smaller }).fleet.synthesize({ previousOutdir: outdir, overrides: ['batch-quota-move:lva1/gpu'] });
     expect(ok.warnings.map(w => w.rule)).toContain('batch-quota.moved');
     expect(ok.plan.jobs.splits.get('lva1/gpu')!.shares.get('prod-1')!.gpus).toBe(128);
+    expect(split(ok)['lva1/gpu']['prod-1'].gpus).toBe(128);
   });
 });
 
@@ -271,10 +369,23 @@ describe('cdk8s-fleet plan shows batch capacity', () => {
     expect(Object.keys(c1.byProfile)).toEqual(['general', 'gpu']);
     expect(c1.byPool!.gpu.queues.gpus).toBe(96);
     const text = formatPlan(report);
-    expect(text).toContain('batch (region lva1):');
+    expect(text).toContain('batch (region lva1, scheduler volcano):');
     expect(text).toMatch(/gpu\s+.*96 \/ 160 \/ 320/);
     expect(text).toContain('batch quotas per region');
     expect(text).toMatch(/lva1\s+gpu\s+.*192 \/ 320 \/ 640/);
+    // the team queues: on each cluster its share and what it may use with borrowing, over the region their sums
+    expect(c1.scheduler).toBe('volcano');
+    expect(c1.queues.map(q => [q.queue, q.team, Object.keys(q.byProfile)])).toEqual([['data-etl', 'data', ['general', 'gpu']], ['ml-training', 'ml', ['gpu']]]);
+    expect(c1.queues[1].byProfile.gpu).toEqual({
+      quota: { cpuMillis: 600_000, memoryMiB: 4500 * 1024, gpus: 96 },
+      capability: { cpuMillis: 1_000_000, memoryMiB: 8000 * 1024, gpus: 160 },
+    });
+    expect(text).toMatch(/ml-training\s+ml\s+gpu\s+600 \/ 1,000\s+4,500Gi \/ 8,000Gi\s+96 \/ 160/);
+    expect(text).toContain('queues of region lva1 (quota and most use, over its clusters):');
+    expect(text).toMatch(/ml-training\s+ml\s+gpu\s+1,200 \/ 2,000\s+9,000Gi \/ 16,000Gi\s+192 \/ 320/);
+    const kueue = planReport(parseOutputTree(batchFleet({ platform: { clusterSchedulers: { 'prod-2': 'kueue' } } }).fleet.synthesize().files));
+    expect(kueue.batch!.clusters.map(c => [c.name, c.scheduler])).toEqual([['prod-1', 'volcano'], ['prod-2', 'kueue']]);
+    expect(formatPlan(kueue)).toContain('batch (region lva1, scheduler kueue):');
   });
 });
 

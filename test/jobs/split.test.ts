@@ -2,6 +2,7 @@ import * as fc from 'fast-check';
 import { ResourceAmounts, ZERO, addResources, fitsIn } from '../../src/core/resources';
 import { batchReport } from '../../src/jobs/accounting';
 import { regionHierarchy } from '../../src/jobs/hierarchy';
+import { mergeSplitRecords, parseSplitSection, sameShares, splitSection } from '../../src/jobs/record';
 import { SplitCluster, apportion, splitRegionalQuota, splitTeams } from '../../src/jobs/split';
 
 const RUNS = { numRuns: 400, seed: 18 };
@@ -184,5 +185,42 @@ describe('batch accounting', () => {
     expect(a.byProfile.get('gpu')!.free.gpus).toBe(16);
     expect(r.regions[0].byProfile.get('gpu')!.quota.gpus).toBe(32);
     expect(r.regions[0].byProfile.get('gpu')!.queues.gpus).toBe(8);
+  });
+});
+
+describe('the split record: the lock section round-trips; sources merge first-wins, conflicts named (property)', () => {
+  const shares = fc.dictionary(fc.stringMatching(/^c[0-9]{1,2}$/), amounts(500), { maxKeys: 4 });
+  const record = fc.dictionary(fc.stringMatching(/^r[0-9]\/p[0-9]$/), shares, { maxKeys: 4 })
+    .map(d => new Map(Object.entries(d).map(([k, v]) => [k, new Map(Object.entries(v))])));
+
+  test('splitSection and parseSplitSection are inverse', () => {
+    fc.assert(fc.property(record, r => {
+      const parsed = parseSplitSection(JSON.parse(JSON.stringify(splitSection(r))));
+      return !('error' in parsed) && [...r].every(([k, s]) => sameShares(parsed.splits.get(k)!, s));
+    }), RUNS);
+  });
+
+  test('each key from the first source that records it; a different later record is a conflict, an equal one is not', () => {
+    fc.assert(fc.property(record, record, (a, b) => {
+      const { splits, problems } = mergeSplitRecords([
+        { where: 'lock', at: 'p', parsed: { splits: a } },
+        { where: 'previous', at: 'p', parsed: { splits: b } },
+      ]);
+      for (const [k, s] of a) if (!sameShares(splits.get(k)!, s)) return false;
+      for (const [k, s] of b) if (!a.has(k) && !sameShares(splits.get(k)!, s)) return false;
+      const conflicts = [...b].filter(([k, s]) => a.has(k) && !sameShares(a.get(k)!, s)).map(([k]) => k);
+      return JSON.stringify(problems.map(p => (p.kind === 'conflict' ? p.key : '?'))) === JSON.stringify(conflicts);
+    }), RUNS);
+    // zero shares count as none: a record naming a new cluster with nothing is the same split
+    const one = new Map([['r1/p1', new Map([['c1', { cpuMillis: 5, memoryMiB: 5, gpus: 0 }]])]]);
+    const withZero = new Map([['r1/p1', new Map([['c1', { cpuMillis: 5, memoryMiB: 5, gpus: 0 }], ['c2', ZERO]])]]);
+    expect(mergeSplitRecords([{ where: 'a', at: 'p', parsed: { splits: one } }, { where: 'b', at: 'p', parsed: { splits: withZero } }]).problems).toEqual([]);
+    expect(mergeSplitRecords([{ where: 'a', at: 'p', parsed: { error: 'not JSON' } }]).problems).toEqual([{ kind: 'parse', where: 'a', at: 'p', error: 'not JSON' }]);
+  });
+
+  test('bad sections are named', () => {
+    expect(parseSplitSection([])).toEqual({ error: 'batchQuotaSplits must be an object keyed by <region>/<profile>' });
+    expect(parseSplitSection({ lva1: {} })).toEqual({ error: "split 'lva1' must be keyed <region>/<profile>" });
+    expect(parseSplitSection({ 'lva1/gpu': { c: { cpuMillis: 1.5, memoryMiB: 0, gpus: 0 } } })).toEqual({ error: "share of 'c' in 'lva1/gpu' must have whole, non-negative cpuMillis, memoryMiB and gpus" });
   });
 });

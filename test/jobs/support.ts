@@ -3,7 +3,7 @@
  * region with general and GPU pools, a batch namespace, a GPU queue and a
  * Spark-style job.
  */
-import { AppNamespace, BatchJob, BatchJobProps, BatchPlatform, BatchPlatformProps, BatchQueue, BatchQueueProps, Cluster, Cpu, Fleet, FleetProps, NodeProfile, RequiredDaemonSet, Size } from '../../src';
+import { AppNamespace, BatchJob, BatchJobProps, BatchPlatform, BatchPlatformProps, BatchQueue, BatchQueueProps, Cluster, Cpu, Fleet, FleetProps, NodeProfile, PlacementLock, RequiredDaemonSet, Size } from '../../src';
 import { tmpOutdir } from '../support/fleet';
 
 /** Options of {@link batchFleet}. */
@@ -16,11 +16,14 @@ export interface BatchFleetOptions {
   readonly clusters?: readonly string[];
   /** GPU nodes per cluster. @default 40 */
   readonly gpuNodes?: number;
+  /** The file of a PlacementLock. @default - no PlacementLock */
+  readonly lockFile?: string;
 }
 
 /** The fleet. */
 export function batchFleet(o: BatchFleetOptions = {}) {
   const fleet = new Fleet({ outdir: tmpOutdir(), ...o.fleet });
+  if (o.lockFile !== undefined) new PlacementLock(fleet, 'placements', { file: o.lockFile });
   const general = new NodeProfile(fleet, 'general', { machine: { cpuCores: 32, memory: Size.gibibytes(128) } });
   const gpu = new NodeProfile(fleet, 'gpu', {
     machine: { cpuCores: 96, memory: Size.gibibytes(768), gpus: 8 },

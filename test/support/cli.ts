@@ -100,11 +100,12 @@ export function tmpDir(prefix = 'fleet-cli-'): string {
  * namespace 'web'), EXTRA_POOL (adds a 'batch' pool), CRASH (throws), TENANT_APPS
  * (comma-separated onboarded apps: an AppNamespace each, with a reserve, recorded in the
  * placement lock file fleet.lock.json of the working directory; the second cluster
- * 'prod-2' exists only then).
+ * 'prod-2' exists only then), BATCH_CPU (a BatchPlatform whose regional quota of region lva1
+ * is that many cores and GiB of 'general', split over the region's clusters).
  */
 export function fleetProgram(lib = path.join(ROOT, 'lib'), cdk8s = path.join(ROOT, 'node_modules', 'cdk8s')): string {
   return `const { ApiObject } = require(${JSON.stringify(cdk8s)});
-const { AppNamespace, Cluster, ControlPlane, Cpu, Fleet, NodeProfile, PlacementLock, RequiredDaemonSet, Size } = require(${JSON.stringify(lib)});
+const { AppNamespace, BatchPlatform, Cluster, ControlPlane, Cpu, Fleet, NodeProfile, PlacementLock, RequiredDaemonSet, Size } = require(${JSON.stringify(lib)});
 if (process.env.CRASH) throw new Error('the program crashed on purpose');
 const fleet = new Fleet({ maintenanceZones: 4 });
 const general = new NodeProfile(fleet, 'general', { machine: { cpuCores: 32, memory: Size.gibibytes(128) } });
@@ -147,6 +148,10 @@ for (const app of tenantApps) {
     app, tenant: 'stateless', nodeProfile: 'general',
     reserve: { pods: 4, cpu: Cpu.units(2), memory: Size.gibibytes(4) },
   });
+}
+if (process.env.BATCH_CPU) {
+  const n = Number(process.env.BATCH_CPU);
+  new BatchPlatform(fleet, 'batch', { regionalQuotas: { lva1: { general: { cpu: Cpu.units(n), memory: Size.gibibytes(n) } } } });
 }
 for (const c of fleet.node.children.filter(x => x instanceof Cluster)) {
   new ControlPlane(c, 'control-plane', { backup: { objectStore: { endpoint: 'https://s3.backup.example.net', bucket: 'fleet-etcd-backups', prefix: 'etcd/' + c.clusterName } } });
