@@ -13,6 +13,11 @@ import { Labels } from '../core/names';
 import { ResourceAmounts, ZERO, addResources, cpuToMillis, memoryToMiB, scaleResources } from '../core/resources';
 import { podTemplateOf, workloadKindOf, workloadReplicas } from '../core/workload-kinds';
 import { BATCH_CAPACITY_FILE } from '../jobs/accounting';
+import { AppLoss, DrainCapacity, ZoneDrain, simulateClusterLoss } from '../maintenance/drain';
+import { EvictionReview } from '../maintenance/eviction';
+import { MaintenancePolicySpec } from '../maintenance/policy';
+import { MaintenanceReport, clusterLossInputOf, parseMaintenanceReport, zoneDrainsOf } from '../maintenance/report';
+import { UpdatingZone } from '../maintenance/slots';
 import { OutputObject, OutputTree } from '../synth/read';
 
 /** One pool of one cluster. */
@@ -126,6 +131,42 @@ export interface BatchReport {
   readonly byPool?: Readonly<Record<string, BatchLineReport>>;
 }
 
+/** One cluster's maintenance: the drain of each zone, the eviction review, the derived policy (from the cluster's maintenance report). */
+export interface ClusterMaintenanceReport {
+  /** Cluster name. */
+  readonly cluster: string;
+  /** The drain of every zone, in the pools' zone order. */
+  readonly zones: readonly ZoneDrain[];
+  /** Every workload's eviction paths. */
+  readonly evictions: readonly EvictionReview[];
+  /** The cluster's maintenance policy. */
+  readonly policy: MaintenancePolicySpec;
+  /** The zones node rollouts are updating now, per pool. */
+  readonly updating: readonly UpdatingZone[];
+}
+
+/** What losing one cluster does. */
+export interface ClusterLossReport {
+  /** The lost cluster. */
+  readonly cluster: string;
+  /** Each app with pods there: what it loses and what it keeps. */
+  readonly apps: readonly AppLoss[];
+  /** Apps that go down entirely. */
+  readonly down: readonly string[];
+  /** Apps that drop below their minimum. */
+  readonly belowMinimum: readonly string[];
+  /** The survivors' free room, per cluster and node profile. */
+  readonly survivors: Readonly<Record<string, Readonly<Record<string, DrainCapacity>>>>;
+}
+
+/** Maintenance: every cluster's zone drains and eviction review, and what losing each cluster does. */
+export interface MaintenancePlanReport {
+  /** Per cluster, by name. */
+  readonly clusters: readonly ClusterMaintenanceReport[];
+  /** Losing each cluster in turn. */
+  readonly clusterLoss: readonly ClusterLossReport[];
+}
+
 export interface PlanReport {
   /** Clusters, by name. */
   readonly clusters: readonly ClusterReport[];
@@ -133,6 +174,8 @@ export interface PlanReport {
   readonly comparedWithPrevious: boolean;
   /** Batch capacity per region and per cluster, when the output has a jobs platform. */
   readonly batch?: { readonly regions: readonly BatchReport[]; readonly clusters: readonly BatchReport[] };
+  /** Zone drains, eviction reviews and cluster loss, when the output has maintenance reports. */
+  readonly maintenance?: MaintenancePlanReport;
 }
 
 /** Builds the report of an output, marking namespaces that `previous` does not have. */
@@ -245,7 +288,31 @@ export function planReport(tree: OutputTree, previous?: OutputTree): PlanReport 
     });
   }
   const batch = batchOf(tree.files.get(BATCH_CAPACITY_FILE));
-  return { clusters, comparedWithPrevious: !!previous, ...(batch ? { batch } : {}) };
+  const maintenance = maintenanceOf(tree);
+  return { clusters, comparedWithPrevious: !!previous, ...(batch ? { batch } : {}), ...(maintenance ? { maintenance } : {}) };
+}
+
+/** The maintenance reports of an output (`<cluster>/maintenance.json`) and the cluster-loss simulation over them; undefined without any. */
+export function maintenanceOf(tree: OutputTree): MaintenancePlanReport | undefined {
+  const reports: MaintenanceReport[] = [];
+  for (const [file, text] of [...tree.files].sort(([a], [b]) => cmp(a, b))) {
+    const parts = file.split('/');
+    if (parts.length !== 2 || parts[1] !== 'maintenance.json') continue;
+    const r = parseMaintenanceReport(text);
+    if (r && r.cluster === parts[0]) reports.push(r);
+  }
+  if (reports.length === 0) return undefined;
+  const loss = simulateClusterLoss(clusterLossInputOf(reports));
+  return {
+    clusters: reports.map(r => ({ cluster: r.cluster, zones: zoneDrainsOf(r), evictions: r.evictions, policy: r.policy, updating: r.updating })),
+    clusterLoss: loss.map(l => ({
+      cluster: l.cluster,
+      apps: l.apps,
+      down: l.down,
+      belowMinimum: l.belowMinimum,
+      survivors: Object.fromEntries(l.survivors.map(s => [s.cluster, Object.fromEntries([...s.free].sort(([a], [b]) => cmp(a, b)))])),
+    })),
+  };
 }
 
 /** The batch capacity report of an output, its profiles without a quota left out; undefined without one (or when it does not parse). */

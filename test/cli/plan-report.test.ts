@@ -61,8 +61,8 @@ describe('the plan report reads allocatable from the hub records', () => {
       now[c.cluster] = [c.nodes, c.allocatable.cpuMillis, c.allocatable.memoryMiB, c.allocatable.gpus, c.requested.cpuMillis, c.requested.memoryMiB];
     }
     // what changed since: kube-proxy (200m, 256Mi) on every node, counted as a DaemonSet of each pool,
-    // and the kubelet serving-CSR approver in every cluster (2 replicas of 10m / 64Mi), not in a pool
-    const approver = [2 * 10, 2 * 64];
+    // and the kubelet serving-CSR approver in every cluster (2 replicas of 10m / 128Mi, its memory limit), not in a pool
+    const approver = [2 * 10, 2 * 128];
     const expected: Record<string, number[]> = {};
     for (const [key, [nodes, cpu, mem, gpus, reqCpu, reqMem, dsCpu]] of Object.entries(BEFORE)) {
       expected[key] = key.includes('/')
