@@ -5,10 +5,11 @@
 import { addControlPlanes } from './control-plane';
 import { addExampleGuardrails } from './guardrails';
 import { addExampleJobs } from './jobs';
+import { addExampleMaintenance } from './maintenance';
 import { addNodeAgents, addNodeProfiles } from './platform';
 import { onboardExampleApps } from './tenancy';
 import { addExampleWorkloads } from './workloads';
-import { Cluster, Fleet } from '../src';
+import { Cluster, Fleet, KubernetesPool } from '../src';
 
 /** Options of the example fleet. */
 export interface ExampleFleetOptions {
@@ -36,9 +37,11 @@ export function buildExampleFleet(options: ExampleFleetOptions = {}): Fleet {
     { name: 'lva1-prod-2', region: 'lva1', openKruise: true },
     { name: 'ltx1-prod-1', region: 'ltx1', openKruise: true },
   ];
+  const rolling: KubernetesPool[] = [];
   for (const r of regions) {
     const cluster = new Cluster(fleet, r.name, { region: r.region, openKruise: r.openKruise });
-    cluster.addPool('general', { nodeProfile: general, capacity: 2400, requiredDaemonSets: everyPool });
+    const pool = cluster.addPool('general', { nodeProfile: general, capacity: 2400, requiredDaemonSets: everyPool });
+    if (r.region === 'lva1') rolling.push(pool);
     cluster.addPool('high-memory', { nodeProfile: highMemory, capacity: 1010, requiredDaemonSets: everyPool });
     cluster.addPool('gpu', { nodeProfile: gpu, capacity: 200, requiredDaemonSets: everyPool });
     cluster.addPool('local-ssd', { nodeProfile: localSsd, capacity: 1003, requiredDaemonSets: [...everyPool, localVolumes] });
@@ -51,5 +54,6 @@ export function buildExampleFleet(options: ExampleFleetOptions = {}): Fleet {
 
   addExampleWorkloads(fleet, onboarded);
   addExampleJobs(fleet, onboarded);
+  addExampleMaintenance(fleet, rolling);
   return fleet;
 }

@@ -27,6 +27,7 @@ export const RULE_TABLE_DOCS: Readonly<Record<RuleLayer, string>> = {
   'tenancy': 'docs/tenancy.md',
   'workloads': 'docs/WORKLOADS.md',
   'jobs': 'docs/jobs.md',
+  'maintenance': 'docs/maintenance.md',
   'guardrails': 'docs/GUARDRAILS.md',
   'synth': 'docs/ARCHITECTURE.md',
 };

@@ -53,7 +53,10 @@ export type { KubernetesPoolProps } from './clusters/kubernetes-pool';
 export { MAX_DAEMONSET_MAX_UNAVAILABLE_PERCENT, RequiredDaemonSet } from './clusters/required-daemonset';
 export type { AgentEgress, AgentNetwork, AgentPolicyRule, AgentProtocol, DaemonSetPort, DaemonSetResources, HostPathMount, RequiredDaemonSetProps } from './clusters/required-daemonset';
 export type { CapacityTotals, ClusterCapacity } from './clusters/capacity';
-export type { ClusterAgentTotals, ClustersPlan, PoolPlan } from './clusters/slots';
+export type { ClusterAgentTotals, ClustersPlan, PoolPlan, PoolRolloutPlan } from './clusters/slots';
+export { MAX_ROLLOUT_SOAK_SECONDS, NodeRollout } from './clusters/node-rollout';
+export type { NodeRolloutProps } from './clusters/node-rollout';
+export type { RolloutZone, RolloutZoneState, ZoneNodeConfig } from './clusters/rollout-state';
 
 // control plane
 export { ControlPlane } from './control-plane/control-plane';
@@ -114,6 +117,16 @@ export { formatBatchCapacity } from './jobs/layer';
 export type { ClusterBatchPlan, JobsPlan, QuotaSplit } from './jobs/slots';
 export { BATCH_CAPACITY_FILE } from './jobs/accounting';
 export type { BatchCapacityLine, BatchQueueLine, BatchQueueReport, ClusterBatchReport, RegionBatchReport } from './jobs/accounting';
+export { simulateClusterLoss, simulateZoneDrain, simulateZoneDrains } from './maintenance/drain';
+export type {
+  AppLoss, ClusterLoss, ClusterLossApp, ClusterLossInput, ClusterLossOutcome, ClusterRoom, ClusterShare, DrainCapacity, DrainClusterInput,
+  DrainOutcome, DrainPool, DrainWorkload, DrainZoneNodes, ProfileHeadroom, WorkloadDrain, ZoneDrain, ZoneSpread,
+} from './maintenance/drain';
+export type { EvictionFinding, EvictionPath, EvictionPathName, EvictionReview, QosClass, ReviewProfile } from './maintenance/eviction';
+export type { ApprovalRule, MaintenancePolicySpec, ProfileNodeBudget } from './maintenance/policy';
+export { MAINTENANCE_REPORT_KIND, clusterLossInputOf, parseMaintenanceReport, reportApps, reportRoom, zoneDrainsOf } from './maintenance/report';
+export type { MaintenanceReport, ReportApp, ReportRoom } from './maintenance/report';
+export type { ClusterMaintenanceFacts, MaintenancePlan, UpdatingZone } from './maintenance/slots';
 
 // guardrails
 export { Guardrails } from './guardrails/guardrails';

@@ -8,6 +8,7 @@ import { ClustersPlan } from './clusters/slots';
 import { ControlPlanes } from './control-plane/slots';
 import { GuardrailsStack } from './guardrails/slots';
 import { JobsPlan } from './jobs/slots';
+import { MaintenancePlan } from './maintenance/slots';
 import { TenancyPlan } from './tenancy/slots';
 
 /**
@@ -23,6 +24,8 @@ export interface FleetPlan {
   readonly tenancy: TenancyPlan;
   /** Each regional batch quota's split over its clusters, every cluster's queue hierarchy, and batch capacity per cluster, pool and region. */
   readonly jobs: JobsPlan;
+  /** What the maintenance simulations read of every cluster: each pool's room for app pods per zone, each node profile's eviction thresholds. */
+  readonly maintenance: MaintenancePlan;
 }
 
 /** The resolved specs of one synth, by layer. @internal */

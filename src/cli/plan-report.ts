@@ -13,6 +13,11 @@ import { Labels } from '../core/names';
 import { ResourceAmounts, ZERO, addResources, cpuToMillis, memoryToMiB, scaleResources } from '../core/resources';
 import { podTemplateOf, workloadKindOf, workloadReplicas } from '../core/workload-kinds';
 import { BATCH_CAPACITY_FILE } from '../jobs/accounting';
+import { AppLoss, ClusterLossApp, ClusterLossInput, DrainCapacity, ZoneDrain, simulateClusterLoss } from '../maintenance/drain';
+import { EvictionReview } from '../maintenance/eviction';
+import { MaintenancePolicySpec } from '../maintenance/policy';
+import { MaintenanceReport, clusterLossInputOf, parseMaintenanceReport, zoneDrainsOf } from '../maintenance/report';
+import { UpdatingZone } from '../maintenance/slots';
 import { OutputObject, OutputTree } from '../synth/read';
 import { CLUSTER_LOSS_FILE, CLUSTER_LOSS_KIND } from '../tenancy/cluster-loss';
 
@@ -167,6 +172,42 @@ export interface FederatedAppLine {
   readonly clusters: ReadonlyArray<{ readonly cluster: string; readonly canary: boolean; readonly shares: Readonly<Record<string, number>> }>;
 }
 
+/** One cluster's maintenance: the drain of each zone, the eviction review, the derived policy (from the cluster's maintenance report). */
+export interface ClusterMaintenanceReport {
+  /** Cluster name. */
+  readonly cluster: string;
+  /** The drain of every zone, in the pools' zone order. */
+  readonly zones: readonly ZoneDrain[];
+  /** Every workload's eviction paths. */
+  readonly evictions: readonly EvictionReview[];
+  /** The cluster's maintenance policy. */
+  readonly policy: MaintenancePolicySpec;
+  /** The zones node rollouts are updating now, per pool. */
+  readonly updating: readonly UpdatingZone[];
+}
+
+/** What losing one cluster does. */
+export interface ClusterLossReport {
+  /** The lost cluster. */
+  readonly cluster: string;
+  /** Each app with pods there: what it loses and what it keeps. */
+  readonly apps: readonly AppLoss[];
+  /** Apps that go down entirely. */
+  readonly down: readonly string[];
+  /** Apps that drop below their minimum. */
+  readonly belowMinimum: readonly string[];
+  /** The survivors' free room, per cluster and node profile. */
+  readonly survivors: Readonly<Record<string, Readonly<Record<string, DrainCapacity>>>>;
+}
+
+/** Maintenance: every cluster's zone drains and eviction review, and what losing each cluster does. */
+export interface MaintenancePlanReport {
+  /** Per cluster, by name. */
+  readonly clusters: readonly ClusterMaintenanceReport[];
+  /** Losing each cluster in turn. */
+  readonly clusterLoss: readonly ClusterLossReport[];
+}
+
 export interface PlanReport {
   /** Clusters, by name. */
   readonly clusters: readonly ClusterReport[];
@@ -176,6 +217,8 @@ export interface PlanReport {
   readonly batch?: { readonly regions: readonly BatchReport[]; readonly clusters: readonly BatchReport[] };
   /** The cluster-loss report and the federated apps, when the output has app namespaces. */
   readonly clusterLoss?: { readonly clusters: readonly ClusterLossLine[]; readonly federated: readonly FederatedAppLine[] };
+  /** Zone drains, eviction reviews and cluster loss, when the output has maintenance reports. */
+  readonly maintenance?: MaintenancePlanReport;
 }
 
 /** Builds the report of an output, marking namespaces that `previous` does not have. */
@@ -295,7 +338,14 @@ export function planReport(tree: OutputTree, previous?: OutputTree): PlanReport 
     });
   }
   const batch = batchOf(tree.files.get(BATCH_CAPACITY_FILE));
-  return { clusters, comparedWithPrevious: !!previous, ...(batch ? { batch } : {}), ...(loss ? { clusterLoss: loss } : {}) };
+  const maintenance = maintenanceOf(tree, loss?.federated);
+  return {
+    clusters,
+    comparedWithPrevious: !!previous,
+    ...(batch ? { batch } : {}),
+    ...(loss ? { clusterLoss: loss } : {}),
+    ...(maintenance ? { maintenance } : {}),
+  };
 }
 
 /** The cluster-loss report of an output; undefined without one (or when it does not parse). */
@@ -333,6 +383,60 @@ function clusterLossOf(text: string | undefined): PlanReport['clusterLoss'] {
       minimums: Object.fromEntries(Object.entries(f.minimums ?? {}).map(([w, n]) => [w, Number(n)])),
       clusters: (Array.isArray(f.clusters) ? f.clusters : [])
         .map((c: any) => ({ cluster: String(c.cluster), canary: c.canary === true, shares: { ...(c.shares ?? {}) } })),
+    })),
+  };
+}
+
+
+/**
+ * The cluster-loss input with each workload of a federated app as one app over
+ * its clusters: the clusters' reports name it `<namespace>/<workload>` once per
+ * cluster (and per kind: a Deployment in one, a CloneSet in another), each with
+ * that cluster's share. Merged, its minimum is the federation's (the pods that
+ * must survive one cluster's loss), and it fails over: the survivors' room is
+ * asked for the lost share. Pure.
+ */
+export function federateLossInput(input: ClusterLossInput, federated: readonly FederatedAppLine[]): ClusterLossInput {
+  if (federated.length === 0) return input;
+  const minimumOf = new Map<string, number>();
+  for (const f of federated) {
+    const workloads = new Set([...Object.keys(f.minimums), ...f.clusters.flatMap(c => Object.keys(c.shares))]);
+    for (const w of workloads) minimumOf.set(`${f.namespace}/${w}`, f.minimums[w] ?? 0);
+  }
+  const merged = new Map<string, ClusterLossApp>();
+  const apps: ClusterLossApp[] = [];
+  for (const a of input.apps) {
+    const minimum = minimumOf.get(a.app);
+    if (minimum === undefined) {
+      apps.push(a);
+      continue;
+    }
+    const before = merged.get(a.app);
+    merged.set(a.app, { app: a.app, minReplicas: minimum, shares: [...(before?.shares ?? []), ...a.shares], failover: true });
+  }
+  return { clusters: input.clusters, apps: [...apps, ...merged.values()] };
+}
+
+/** The maintenance reports of an output (`<cluster>/maintenance.json`) and the cluster-loss simulation over them; undefined without any. */
+export function maintenanceOf(tree: OutputTree, federated: readonly FederatedAppLine[] = []): MaintenancePlanReport | undefined {
+  const reports: MaintenanceReport[] = [];
+  for (const [file, text] of [...tree.files].sort(([a], [b]) => cmp(a, b))) {
+    const parts = file.split('/');
+    if (parts.length !== 2 || parts[1] !== 'maintenance.json') continue;
+    const r = parseMaintenanceReport(text);
+    if (r && r.cluster === parts[0]) reports.push(r);
+  }
+  if (reports.length === 0) return undefined;
+  // a federated app's workload is one app over its clusters (each cluster's report has its share), not one per cluster
+  const loss = simulateClusterLoss(federateLossInput(clusterLossInputOf(reports), federated));
+  return {
+    clusters: reports.map(r => ({ cluster: r.cluster, zones: zoneDrainsOf(r), evictions: r.evictions, policy: r.policy, updating: r.updating })),
+    clusterLoss: loss.map(l => ({
+      cluster: l.cluster,
+      apps: l.apps,
+      down: l.down,
+      belowMinimum: l.belowMinimum,
+      survivors: Object.fromEntries(l.survivors.map(s => [s.cluster, Object.fromEntries([...s.free].sort(([a], [b]) => cmp(a, b)))])),
     })),
   };
 }

@@ -6,10 +6,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { FreshSynth, requireDir } from './diff';
 import { CliIo, ExitCode, UsageError, formatTable, parseVerbArgs } from './io';
-import { BatchLineReport, BatchReport, ClusterReport, PlanReport, planReport } from './plan-report';
+import { BatchLineReport, BatchReport, ClusterReport, MaintenancePlanReport, PlanReport, planReport } from './plan-report';
 import { resolveSynthConfig } from './synth';
 import { ResourceAmounts } from '../core/resources';
 import { WORKLOAD_KINDS } from '../core/workload-kinds';
+import { DrainOutcome, ZoneDrain } from '../maintenance/drain';
 import { OutputTree, listFiles, readOutputTreeOf } from '../synth/read';
 
 /** Help text of the verb. */
@@ -24,6 +25,11 @@ profile and pool: what the queues hold / the regional quota's share /
 allocatable after node agents and the stateless and stateful namespaces,
 the cluster's batch scheduler (volcano or kueue), and each team queue's
 quota / what it may use with borrowing (per cluster and per region).
+With the clusters' maintenance reports: per cluster and maintenance zone,
+what draining the zone does (pods evicted; workloads that move, drop below
+their desired replicas, stall the drain, wait for their operator or
+deadlock; the tightest headroom left), the maintenance policy, and what
+losing each cluster does to its apps.
 DIR defaults to the output directory of the config file (else dist).
 
 Options:
@@ -31,7 +37,10 @@ Options:
   --synth          plan a fresh synth of the fleet program instead of DIR;
                    DIR (if it exists) is then the previous output
   -a, --app CMD    app command for --synth
-  --json           print the report as JSON on stdout
+  --drain ZONE     show what draining maintenance zone ZONE does, workload by
+                   workload and per node profile, in every cluster
+  --json           print the report as JSON on stdout (zone drains, eviction
+                   reviews and cluster loss included)
   -h, --help       show this help
 
 Exit codes: 0 ok, 1 the fresh synth failed validation, 2 usage, 3 the fleet program failed.
@@ -44,6 +53,7 @@ export async function runPlan(args: string[], io: CliIo, freshSynth: FreshSynth)
     synth: { type: 'boolean' },
     app: { type: 'string', short: 'a' },
     json: { type: 'boolean' },
+    drain: { type: 'string' },
   });
   if (values.help) {
     io.stdout.write(PLAN_HELP);
@@ -60,14 +70,14 @@ export async function runPlan(args: string[], io: CliIo, freshSynth: FreshSynth)
     const fresh = await freshSynth(io, { app: values.app as string | undefined, overrides: [] });
     try {
       if (fresh.exitCode !== ExitCode.OK || !fresh.dir) return fresh.exitCode;
-      return print(io, planReport(readPlanTree(fresh.dir), previous), !!values.json);
+      return print(io, planReport(readPlanTree(fresh.dir), previous), !!values.json, values.drain as string | undefined);
     } finally {
       fresh.cleanup();
     }
   }
   if (values.app) throw new UsageError('--app needs --synth');
   const tree = readPlanTree(requireDir(io, dirArg || '.', 'DIR'));
-  return print(io, planReport(tree, previous), !!values.json);
+  return print(io, planReport(tree, previous), !!values.json, values.drain as string | undefined);
 }
 
 /** The kind part of an API object file's name (`<kind>-<name>.yaml`, kind lowercased), if the path has the layout's shape. */
@@ -123,9 +133,88 @@ function resolveSynthConfigSafe(io: CliIo): string {
   }
 }
 
-function print(io: CliIo, report: PlanReport, json: boolean): number {
+function print(io: CliIo, report: PlanReport, json: boolean, drain?: string): number {
+  if (drain !== undefined) {
+    const zones = new Set((report.maintenance?.clusters ?? []).flatMap(c => c.zones.map(z => z.zone)));
+    if (!zones.has(drain)) {
+      throw new UsageError(zones.size === 0 ? 'the output has no maintenance reports (<cluster>/maintenance.json): synthesize it with this version first'
+        : `no cluster has nodes in maintenance zone '${drain}' (zones: ${[...zones].sort().join(', ')})`);
+    }
+    const clusters = report.maintenance!.clusters.map(c => ({ cluster: c.cluster, drain: c.zones.find(z => z.zone === drain) })).filter(c => c.drain);
+    io.stdout.write(json ? `${JSON.stringify({ zone: drain, clusters }, null, 2)}\n` : formatDrain(drain, report.maintenance!));
+    return ExitCode.OK;
+  }
   io.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : formatPlan(report));
   return ExitCode.OK;
+}
+
+function outcomeCounts(z: ZoneDrain): Record<DrainOutcome, number> {
+  const out: Record<DrainOutcome, number> = { 'moves': 0, 'degraded': 0, 'blocked': 0, 'waits-for-operator': 0, 'deadlock': 0 };
+  for (const w of z.workloads) out[w.outcome]++;
+  return out;
+}
+
+/** The tightest headroom of a zone's drain: the smallest free share of CPU or memory over the profiles that run pods. */
+function tightest(z: ZoneDrain): string {
+  let worst: { share: number; text: string } | undefined;
+  for (const h of z.headroom) {
+    if (h.requested.pods === 0) continue;
+    for (const [dim, fmt] of [['cpuMillis', cores], ['memoryMiB', memory]] as const) {
+      const cap = h.capacity.resources[dim];
+      const share = cap > 0 ? h.free.resources[dim] / cap : -Infinity;
+      if (!worst || share < worst.share) {
+        worst = { share, text: `${h.nodeProfile} ${dim === 'cpuMillis' ? 'cpu' : 'memory'} ${fmt(h.free.resources[dim])} free (${cap > 0 ? Math.round(share * 100) : 0}%)` };
+      }
+    }
+  }
+  return worst?.text ?? '-';
+}
+
+function formatMaintenance(m: MaintenancePlanReport): string {
+  const out: string[] = [];
+  for (const c of m.clusters) {
+    const rows = [['ZONE', 'NODES', 'PODS EVICTED', 'MOVE', 'BELOW DESIRED', 'STALL DRAIN', 'WAIT FOR OPERATOR', 'DEADLOCK', 'TIGHTEST HEADROOM', 'ROLLOUT']];
+    for (const z of c.zones) {
+      const n = outcomeCounts(z);
+      const updating = c.updating.filter(u => u.zone === z.zone).map(u => `${u.rollout} updating ${u.pool}`).join(', ');
+      rows.push([z.zone, String(z.nodes), String(z.evicted), String(n.moves), String(n.degraded), String(n.blocked), String(n['waits-for-operator']), String(n.deadlock), tightest(z), updating]);
+    }
+    const p = c.policy;
+    out.push(`maintenance of ${c.cluster} (plan --drain ZONE for one zone): at most ${p.maxNodesInFlight.toLocaleString('en-US')} node(s) and ${p.maxZonesInFlight} zone(s) in flight, drain timeout ${p.drainTimeoutSeconds} s\n\n${formatTable(rows)}`);
+  }
+  const rows = [['LOST CLUSTER', 'APPS', 'DOWN', 'BELOW MINIMUM', 'ABSORBED']];
+  for (const l of m.clusterLoss) {
+    rows.push([l.cluster, String(l.apps.length), l.down.length > 0 ? `${l.down.length}: ${l.down.join(', ')}` : '0',
+      l.belowMinimum.length > 0 ? `${l.belowMinimum.length}: ${l.belowMinimum.join(', ')}` : '0', String(l.apps.filter(a => a.outcome === 'absorbed').length)]);
+  }
+  out.push(`losing a cluster:\n\n${formatTable(rows)}`);
+  return out.join('\n');
+}
+
+/** What draining one zone does, in every cluster with nodes there. */
+export function formatDrain(zone: string, m: MaintenancePlanReport): string {
+  const out: string[] = [];
+  for (const c of m.clusters) {
+    const z = c.zones.find(x => x.zone === zone);
+    if (!z) continue;
+    const updating = c.updating.filter(u => u.zone === zone).map(u => ` (${u.rollout} is updating pool ${u.pool} there now)`).join('');
+    out.push(`draining ${zone} in ${c.cluster}: ${z.nodes.toLocaleString('en-US')} node(s), ${z.evicted} pod(s) evicted${updating}\n`);
+    if (z.workloads.length > 0) {
+      const rows = [['WORKLOAD', 'KIND', 'REPLICAS', 'EVICTED', 'RESCHEDULED', 'PENDING', 'BUDGET', 'MINIMUM', 'OUTCOME']];
+      for (const w of z.workloads) {
+        rows.push([`${w.namespace}/${w.name}`, w.kind, String(w.replicas), String(w.evicted), String(w.rescheduled), String(w.pending),
+          w.disruptionBudget === undefined ? 'none' : String(w.disruptionBudget), w.minimum === undefined ? '-' : String(w.minimum), w.outcome]);
+      }
+      out.push(formatTable(rows));
+    }
+    const rows = [['PROFILE', 'CPU FREE / CAPACITY', 'MEMORY FREE / CAPACITY', 'GPU FREE / CAPACITY', 'POD SLOTS FREE']];
+    for (const h of z.headroom) {
+      const f = h.free.resources, cap = h.capacity.resources;
+      rows.push([h.nodeProfile, `${cores(f.cpuMillis)} / ${cores(cap.cpuMillis)}`, `${memory(f.memoryMiB)} / ${memory(cap.memoryMiB)}`, `${f.gpus} / ${cap.gpus}`, h.free.pods.toLocaleString('en-US')]);
+    }
+    out.push(`headroom left outside ${zone}:\n\n${formatTable(rows)}`);
+  }
+  return out.join('\n');
 }
 
 /** Cores, one decimal unless whole. */
@@ -165,7 +254,10 @@ export function formatPlan(report: PlanReport): string {
     const queues = regions.filter(r => r.queues.length > 0).map(r => `\nqueues of region ${r.name} (quota and most use, over its clusters):\n${formatQueues(r)}`).join('');
     out.push(`\nbatch quotas per region (capacity: allocatable after node agents and service namespaces):\n\n${formatTable(rows)}${queues}`);
   }
-  if (report.clusterLoss) out.push(formatClusterLoss(report.clusterLoss));
+  // the maintenance tables end with the one cluster-loss table (federated apps fed in as one app over their clusters);
+  // an output without maintenance reports shows the tenancy's cluster-loss check instead
+  if (report.maintenance) out.push(`\n${formatMaintenance(report.maintenance)}`);
+  if (report.clusterLoss) out.push(formatClusterLoss(report.clusterLoss, !report.maintenance));
   return out.join('');
 }
 
@@ -179,7 +271,7 @@ function someNames(names: readonly string[]): string {
 }
 
 /** The federated apps with their shares, and what the loss of each cluster does. */
-function formatClusterLoss(loss: NonNullable<PlanReport['clusterLoss']>): string {
+function formatClusterLoss(loss: NonNullable<PlanReport['clusterLoss']>, withLossTable: boolean): string {
   const out: string[] = [];
   if (loss.federated.length > 0) {
     const rows = [['APP', 'REGION', 'SURVIVE', 'CLUSTER', 'SHARES']];
@@ -191,6 +283,7 @@ function formatClusterLoss(loss: NonNullable<PlanReport['clusterLoss']>): string
     }
     out.push(`\nfederated apps (each workload's replicas per cluster):\n\n${formatTable(rows)}`);
   }
+  if (!withLossTable) return out.join('');
   const rows = [['LOST CLUSTER', 'REGION', 'DOWN', 'DEGRADED (FEDERATED)', 'BELOW MINIMUM', 'NO ROOM ELSEWHERE']];
   for (const c of loss.clusters) {
     const below = c.belowMinimum.map(b => `${b.app}/${b.workload} ${b.remaining}<${b.minimum}${b.targetMissed ? ' (target missed)' : ''}`);

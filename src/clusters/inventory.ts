@@ -3,7 +3,7 @@
  * (cluster, pool), and the CRDs that define them.
  */
 import { PoolPlan } from './slots';
-import { Labels } from '../core/names';
+import { LABEL_PREFIX, Labels } from '../core/names';
 import { ResourceAmounts, formatCpu, formatMemory } from '../core/resources';
 import { FLEET_API_VERSION } from '../crds/pools';
 import { renderKubeletConfiguration } from '../machines/kubelet-config';
@@ -21,8 +21,62 @@ export function poolNodeLabels(plan: PoolPlan): Readonly<Record<string, string>>
   return plan.spec.nodeLabels;
 }
 
-function zones(plan: PoolPlan) {
-  return plan.zones.map(z => ({ zone: z.zone, capacity: z.nodes, nodeLabels: { [Labels.MAINTENANCE_ZONE]: z.zone } }));
+/** Node labels of the node configuration a zone gets now, in a rollout (each only when the rollout sets it). @internal */
+export const ROLLOUT_LABELS = {
+  /** The rollout the zone's nodes are in. */
+  ROLLOUT: `${LABEL_PREFIX}/node-rollout`,
+  /** The zone's state in it: updated, updating, pending. */
+  STATE: `${LABEL_PREFIX}/node-rollout-state`,
+  /** Kubelet version. */
+  KUBELET_VERSION: `${LABEL_PREFIX}/kubelet-version`,
+  /** Node configuration revision. */
+  NODE_CONFIG: `${LABEL_PREFIX}/node-config`,
+  /** OS image. */
+  OS_IMAGE: `${LABEL_PREFIX}/os-image`,
+} as const;
+
+function zones(plan: PoolPlan, withRollout: boolean) {
+  const rollout = withRollout ? plan.rollout : undefined;
+  const byZone = new Map((rollout?.zones ?? []).map(z => [z.zone, z]));
+  return plan.zones.map(z => {
+    const r = byZone.get(z.zone);
+    if (!rollout || !r) return { zone: z.zone, capacity: z.nodes, nodeLabels: { [Labels.MAINTENANCE_ZONE]: z.zone } };
+    const c = r.config;
+    return {
+      zone: z.zone,
+      capacity: z.nodes,
+      nodeLabels: {
+        [Labels.MAINTENANCE_ZONE]: z.zone,
+        [ROLLOUT_LABELS.ROLLOUT]: rollout.name,
+        [ROLLOUT_LABELS.STATE]: r.state,
+        [ROLLOUT_LABELS.KUBELET_VERSION]: c.kubeletVersion,
+        ...(c.nodeConfig !== undefined ? { [ROLLOUT_LABELS.NODE_CONFIG]: c.nodeConfig } : {}),
+        ...(c.osImage !== undefined ? { [ROLLOUT_LABELS.OS_IMAGE]: c.osImage } : {}),
+      },
+      rollout: {
+        state: r.state,
+        nodeConfig: {
+          kubeletVersion: c.kubeletVersion,
+          ...(c.nodeConfig !== undefined ? { revision: c.nodeConfig } : {}),
+          ...(c.osImage !== undefined ? { osImage: c.osImage } : {}),
+        },
+      },
+    };
+  });
+}
+
+function rolloutRecord(plan: PoolPlan): Record<string, unknown> | undefined {
+  const r = plan.rollout;
+  if (!r) return undefined;
+  return {
+    name: r.name,
+    changes: { ...r.changes },
+    zoneOrder: [...r.zoneOrder],
+    zonesAtOnce: r.zonesAtOnce,
+    soakSeconds: r.soakSeconds,
+    completedZones: r.completedZones,
+    updatingZones: r.zones.filter(z => z.state === 'updating').map(z => z.zone),
+  };
 }
 
 function resources(r: ResourceAmounts, pods: number): Record<string, string | number> {
@@ -76,7 +130,8 @@ export function renderKubernetesPool(plan: PoolPlan): KubeObject {
         taints: pool.taints.map(t => ({ key: t.key, value: t.value, effect: t.effect })),
         requiredDaemonSets: pool.requiredDaemonSets.map(d => d.name),
       },
-      maintenanceZones: zones(plan),
+      maintenanceZones: zones(plan, true),
+      ...(plan.rollout ? { rollout: rolloutRecord(plan) } : {}),
     },
   };
 }
@@ -101,7 +156,7 @@ export function renderComputeBrokerPool(plan: PoolPlan): KubeObject {
         gpus: profile.capacity.gpus,
         ...(profile.localSsdMiB !== undefined ? { localSsd: formatMemory(profile.localSsdMiB) } : {}),
       },
-      maintenanceZones: zones(plan),
+      maintenanceZones: zones(plan, false),
     },
   };
 }

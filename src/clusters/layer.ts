@@ -10,8 +10,10 @@ import { agentAllowances, renderAgentDaemonSet, renderAgentIdentity, renderSyste
 import { renderComputeBrokerPool, renderKubernetesPool } from './inventory';
 import { conntrackMaxFor, resolveKubeProxy } from './kube-proxy';
 import { KubernetesPool, MAX_POOL_CAPACITY } from './kubernetes-pool';
+import { NodeRollout } from './node-rollout';
 import { AgentPolicyRule, AgentProtocol, DEFAULT_DAEMONSET_MAX_UNAVAILABLE, DaemonSetPort, HostPathMount, MAX_DAEMONSET_MAX_UNAVAILABLE_PERCENT, RequiredDaemonSet } from './required-daemonset';
-import { ClusterAgentTotals, ClusterSpec, ClustersPlan, ClustersSlots, ClustersSpec, DaemonSetSpec, PoolPlan, PoolSpec } from './slots';
+import { planRollout, resolveRollout, validateRollouts } from './resolve-rollout';
+import { ClusterAgentTotals, ClusterSpec, ClustersPlan, ClustersSlots, ClustersSpec, DaemonSetSpec, NodeRolloutSpec, PoolPlan, PoolRolloutPlan, PoolSpec } from './slots';
 import { describeValue, isRecord, isString, wholeNumberProblem } from '../core/checks';
 import { Violations } from '../core/errors';
 import { FleetModel, FleetRoot, pathOf } from '../core/model';
@@ -451,11 +453,14 @@ function resolve(model: FleetModel, below: MachinesStack['spec'], v: Violations)
     for (const pool of pools) byPool.set(pool.construct, pool);
   }
   const hub = byCluster.get(model.fleet.hub as Cluster)!;
+  const rolloutFacts = { fleetZones: below.machines.maintenanceZones, clusters: byCluster, pools: byPool };
+  const rollouts = model.ofType(NodeRollout).map(r => resolveRollout(r, rolloutFacts, v)).filter((r): r is NodeRolloutSpec => r !== undefined);
   const spec: ClustersSpec = {
     clusters: [hub, ...clusters.filter(c => c !== hub)],
     hub,
     workloadClusters: clusters.filter(c => c.role === 'workload'),
     daemonSets,
+    rollouts,
     systemNamespace: model.fleet.systemNamespace,
     cluster: c => byCluster.get(c)!,
     pool: p => byPool.get(p)!,
@@ -486,6 +491,8 @@ function validate(_model: FleetModel, spec: ClustersSlots['spec'] & MachinesStac
       validatePool(c, pool, v);
     }
   }
+  const clusterOfPool = new Map(spec.clusters.clusters.flatMap(c => c.pools.map(p => [p, c] as const)));
+  validateRollouts(spec.clusters.rollouts, pool => clusterOfPool.get(pool)!, v);
 }
 
 function validatePool(cluster: ClusterSpec, pool: PoolSpec, v: Violations): void {
@@ -561,6 +568,14 @@ function plan(_model: FleetModel, spec: ClustersSlots['spec']): ClustersSlots['p
   const capacity = new Map<Cluster, ClusterCapacity>();
   const agentTotals = new Map<Cluster, ClusterAgentTotals>();
   const poolsOf = (cluster: Cluster): PoolPlan[] => cluster.pools.map(p => byPool.get(p)).filter((p): p is PoolPlan => p !== undefined);
+  const rolloutOf = new Map<PoolSpec, PoolRolloutPlan>();
+  // a pool's unfinished rollout is the one its records show (validate allows one); else the last finished one
+  for (const r of spec.clusters.rollouts) {
+    for (const [pool, state] of planRollout(r)) {
+      const prev = rolloutOf.get(pool);
+      if (!prev || prev.completedZones === prev.zoneOrder.length) rolloutOf.set(pool, state);
+    }
+  }
   for (const cluster of spec.clusters.clusters) {
     const shares = stripePools(cluster.pools.map(p => ({ capacity: p.capacity, zones: p.zones })));
     let pods = 0;
@@ -585,6 +600,7 @@ function plan(_model: FleetModel, spec: ClustersSlots['spec']): ClustersSlots['p
         agentPodsPerNode: agents.length + kubeProxyPods,
         appAllocatablePerNode: subtractResources(profile.allocatable, agentRequestsPerNode),
         appPodsPerNode: profile.maxPods - agents.length - kubeProxyPods,
+        ...(rolloutOf.has(pool) ? { rollout: rolloutOf.get(pool)! } : {}),
       });
       pods += pool.capacity * (agents.length + kubeProxyPods);
       requests = addResources(requests, scaleResources(agentRequestsPerNode, pool.capacity));

@@ -320,6 +320,61 @@ export const CLUSTERS_RULES = ruleCatalogue('clusters', {
     fix: 'use one of None, HostToContainer, Bidirectional',
     severity: 'error',
   },
+  'rollout.props.type': {
+    summary: 'every NodeRollout prop has the runtime type its documentation states',
+    fix: 'give each prop the type its documentation states',
+    severity: 'error',
+  },
+  'rollout.name': {
+    summary: 'a rollout name (its construct id) is a DNS-1123 label: it names the rollout in pool records and disruptions',
+    fix: "use lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters",
+    severity: 'error',
+  },
+  'rollout.targets': {
+    summary: 'a rollout targets pools and clusters of its fleet (a cluster stands for its pools), each pool once',
+    fix: 'list KubernetesPools and Clusters of this fleet, each pool once',
+    severity: 'error',
+  },
+  'rollout.change': {
+    summary: 'a rollout changes something: a kubelet version of the form 1.MINOR.PATCH, a node configuration revision or an OS image given as label values',
+    fix: "give kubeletVersion (e.g. '1.29.4'), nodeConfig or osImage (label values)",
+    severity: 'error',
+  },
+  'rollout.zone-order': {
+    summary: 'a rollout\'s zone order lists zones of the fleet, each once, and every zone its targets have nodes in (a zone left out would never be updated)',
+    fix: 'list every zone of the targets once, or omit zoneOrder for the fleet\'s order',
+    severity: 'error',
+  },
+  'rollout.zones-at-once': {
+    summary: 'a rollout updates a whole number of zones at once, from 1 to the zones of its order',
+    fix: 'set zonesAtOnce to a whole number from 1 to the zones of the order',
+    severity: 'error',
+  },
+  'rollout.completed-zones': {
+    summary: 'a rollout\'s progress (completedZones) is a whole number of the zones of its order',
+    fix: 'set completedZones to the zones already updated, from 0 to the zones of the order',
+    severity: 'error',
+  },
+  'rollout.soak': {
+    summary: 'a zone soaks a Duration of whole seconds (or soakSeconds), from 0 to 7 days, not both given',
+    fix: 'give soak as a Duration of whole seconds, e.g. Duration.hours(1), at most 7 days',
+    severity: 'error',
+  },
+  'rollout.kubelet-version-skew': {
+    summary: 'the kubelet version a rollout gives each target pool is within the version skew policy of the pool\'s control plane: not newer, at most three minor versions older',
+    fix: 'roll a kubelet version within the skew policy, or upgrade the control plane first',
+    severity: 'error',
+  },
+  'rollout.unique-target': {
+    summary: 'a pool is in at most one unfinished rollout, so each of its zones gets one node configuration',
+    fix: 'finish one rollout before starting another on the same pool',
+    severity: 'error',
+  },
+  'rollout.zones-per-cluster': {
+    summary: 'at most one zone of a cluster is updated at once, over every rollout, so a cluster never loses two zones',
+    fix: 'lower zonesAtOnce, order the zones so that zones updated together are in different clusters, or finish one rollout first',
+    severity: 'error',
+  },
 });
 
 declare module '../core/rules' {

@@ -8,7 +8,9 @@ import { ClusterCapacity } from './capacity';
 import { Cluster, ClusterRole } from './cluster';
 import { KubeProxySpec } from './kube-proxy';
 import { KubernetesPool } from './kubernetes-pool';
+import { NodeRollout } from './node-rollout';
 import { AgentPolicyRule, AgentProtocol, DaemonSetPort, HostPathMount, RequiredDaemonSet } from './required-daemonset';
+import { RolloutZone } from './rollout-state';
 import { ResourceAmounts } from '../core/resources';
 import { ZoneShare } from '../machines/maintenance-zones';
 import { NodeProfile, NodeTaint } from '../machines/node-profile';
@@ -125,6 +127,32 @@ export interface ClusterSpec {
   readonly pools: readonly PoolSpec[];
 }
 
+/** A NodeRollout, resolved. @internal */
+export interface NodeRolloutSpec {
+  /** The construct. */
+  readonly construct: NodeRollout;
+  /** Its construct path. */
+  readonly path: string;
+  /** Rollout name. */
+  readonly name: string;
+  /** Its target pools (a cluster's pools for a cluster), in the order given. */
+  readonly pools: readonly PoolSpec[];
+  /** Kubelet version the zones get; undefined when unchanged. */
+  readonly kubeletVersion?: string;
+  /** Node configuration revision the zones get; undefined when unchanged. */
+  readonly nodeConfig?: string;
+  /** OS image the zones get; undefined when unchanged. */
+  readonly osImage?: string;
+  /** Zones in update order (default: the fleet's). */
+  readonly zoneOrder: readonly string[];
+  /** Zones updated at once (default 1). */
+  readonly zonesAtOnce: number;
+  /** Seconds an updated zone soaks (default 3600). */
+  readonly soakSeconds: number;
+  /** Zones of the order already updated (default 0). */
+  readonly completedZones: number;
+}
+
 /** The clusters layer's resolved specs. @internal */
 export interface ClustersSpec {
   /** Every cluster, the hub first. */
@@ -135,12 +163,34 @@ export interface ClustersSpec {
   readonly workloadClusters: readonly ClusterSpec[];
   /** Every required DaemonSet of the fleet, in tree order. */
   readonly daemonSets: readonly DaemonSetSpec[];
+  /** Every node rollout whose props are valid, in tree order. */
+  readonly rollouts: readonly NodeRolloutSpec[];
   /** Namespace of the platform's node agents. */
   readonly systemNamespace: string;
   /** The spec of a cluster construct of this fleet. */
   cluster(cluster: Cluster): ClusterSpec;
   /** The spec of a pool construct of this fleet. */
   pool(pool: KubernetesPool): PoolSpec;
+}
+
+/** Where a node rollout stands on one pool. */
+export interface PoolRolloutPlan {
+  /** Rollout name. */
+  readonly name: string;
+  /** The rollout's construct path. @internal */
+  readonly path: string;
+  /** The pool's zones in update order. */
+  readonly zoneOrder: readonly string[];
+  /** Zones updated at once. */
+  readonly zonesAtOnce: number;
+  /** Seconds an updated zone soaks before the next start. */
+  readonly soakSeconds: number;
+  /** The pool's zones already updated. */
+  readonly completedZones: number;
+  /** What the rollout changes. */
+  readonly changes: { readonly kubeletVersion?: string; readonly nodeConfig?: string; readonly osImage?: string };
+  /** Each zone of the pool (in the pool's zone order): its state and the node configuration it gets now. */
+  readonly zones: readonly RolloutZone[];
 }
 
 /** The planned shape of one pool and the node agents that run on it. */
@@ -169,6 +219,8 @@ export interface PoolPlan {
   readonly appAllocatablePerNode: ResourceAmounts;
   /** Pod slots one node leaves for app pods: the profile's maxPods minus the platform pods. */
   readonly appPodsPerNode: number;
+  /** The node rollout the pool is in, and where it stands; undefined when none is. */
+  readonly rollout?: PoolRolloutPlan;
 }
 
 /** The node agents of one cluster (required DaemonSets and kube-proxy), all pools together. */

@@ -125,7 +125,8 @@ export function renderServingCsrApprover(s: ControlPlaneSettings, namespace: str
             livenessProbe: probe('/healthz'),
             readinessProbe: probe('/healthz'),
             resources: {
-              requests: { cpu: k8s.Quantity.fromString('10m'), memory: k8s.Quantity.fromString('64Mi') },
+              // memory limit = request: under memory pressure the kubelet evicts pods above their request first
+              requests: { cpu: k8s.Quantity.fromString('10m'), memory: k8s.Quantity.fromString('128Mi') },
               limits: { cpu: k8s.Quantity.fromString('200m'), memory: k8s.Quantity.fromString('128Mi') },
             },
             securityContext: {

@@ -24,7 +24,7 @@
 export type Severity = 'error' | 'warning';
 
 /** Who raises a rule: a layer of the platform (its folder name), or the synth itself. @internal */
-export type RuleLayer = 'machines' | 'clusters' | 'control-plane' | 'tenancy' | 'workloads' | 'jobs' | 'guardrails' | 'synth';
+export type RuleLayer = 'machines' | 'clusters' | 'control-plane' | 'tenancy' | 'workloads' | 'jobs' | 'maintenance' | 'guardrails' | 'synth';
 
 /** One catalogued rule. @internal */
 export interface RuleEntry {

@@ -48,11 +48,42 @@ const nodeResources = object('What one node of the pool offers, as the synth com
   forPods: required(nodeAmounts('What one node leaves for app pods: allocatable minus the DaemonSets.')),
 });
 
-const zoneShares = list('Nodes of the pool per maintenance zone; no two zones differ by more than one node.', object('Nodes in one maintenance zone.', {
+const zoneFields = {
   zone: required(string('Maintenance zone name.')),
   capacity: required(integer('Nodes of the pool in this zone.', { minimum: 0 })),
-  nodeLabels: required(map('Labels the pool\'s nodes in this zone carry in addition to poolTemplate.nodeLabels (the maintenance zone label).', string('Label value.'))),
+  nodeLabels: required(map('Labels the pool\'s nodes in this zone carry in addition to poolTemplate.nodeLabels (the maintenance zone label; in a node rollout, the rollout\'s labels).', string('Label value.'))),
+};
+
+const zoneShares = list('Nodes of the pool per maintenance zone; no two zones differ by more than one node.', object('Nodes in one maintenance zone.', zoneFields),
+  { 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['zone'] });
+
+const ROLLOUT_STATES = ['updated', 'updating', 'pending'];
+
+const rolloutZoneShares = list('Nodes of the pool per maintenance zone; no two zones differ by more than one node. In a node rollout, each zone\'s state and the node configuration it gets now.', object('Nodes in one maintenance zone.', {
+  ...zoneFields,
+  rollout: optional(object('Where the pool\'s node rollout stands in this zone.', {
+    state: required(string('updated (done and soaked or soaking), updating (being drained and changed now), or pending (keeps the current configuration).', { enum: ROLLOUT_STATES })),
+    nodeConfig: required(object('The node configuration the zone\'s nodes get now.', {
+      kubeletVersion: required(string('Kubelet version.', { pattern: '^v?[0-9]+\\.[0-9]+(\\.[0-9]+)?$' })),
+      revision: optional(string('Node configuration revision.', { maxLength: 63 })),
+      osImage: optional(string('OS image.', { maxLength: 63 })),
+    })),
+  })),
 }), { 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['zone'] });
+
+const rollout = object('The node rollout the pool is in: a node change rolled over its zones in order, zonesAtOnce at a time, each soaking before the next start.', {
+  name: required(string('Rollout name.', { minLength: 1, maxLength: 63 })),
+  changes: required(object('What the rollout changes.', {
+    kubeletVersion: optional(string('Kubelet version the zones get.')),
+    nodeConfig: optional(string('Node configuration revision the zones get.', { maxLength: 63 })),
+    osImage: optional(string('OS image the zones get.', { maxLength: 63 })),
+  })),
+  zoneOrder: required(list('The pool\'s zones in update order.', string('Zone name.'), { 'x-kubernetes-list-type': 'set' })),
+  zonesAtOnce: required(integer('Zones updated at once.', { minimum: 1 })),
+  soakSeconds: required(integer('Seconds an updated zone runs before the next zones start.', { minimum: 0, maximum: 604800 })),
+  completedZones: required(integer('The pool\'s zones already updated.', { minimum: 0 })),
+  updatingZones: required(list('Zones being updated now.', string('Zone name.'), { 'x-kubernetes-list-type': 'set' })),
+}, [{ rule: 'self.completedZones <= size(self.zoneOrder)', message: 'completedZones counts zones of zoneOrder' }]);
 
 /** The KubernetesPool CRD spec. @internal */
 export const KUBERNETES_POOL_CRD: CrdSpec = {
@@ -73,7 +104,8 @@ export const KUBERNETES_POOL_CRD: CrdSpec = {
       taints: optional(taints, []),
       requiredDaemonSets: optional(list('Names of the DaemonSets that must run on every node of the pool.', string('DaemonSet name.'), { 'x-kubernetes-list-type': 'set' }), []),
     }, [{ rule: 'self.capacity >= 0', message: 'capacity must not be negative' }])),
-    maintenanceZones: required(zoneShares),
+    maintenanceZones: required(rolloutZoneShares),
+    rollout: optional(rollout),
   }, [
     {
       rule: 'self.maintenanceZones.all(z, z.capacity >= 0) && self.maintenanceZones.map(z, z.capacity).sum() == self.poolTemplate.capacity',

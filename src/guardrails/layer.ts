@@ -28,13 +28,13 @@ import { Violations } from '../core/errors';
 import { FleetModel, pathOf } from '../core/model';
 import { parseKubeVersion } from '../core/versions';
 import { guardrailConfigurationCrd, guardrailParametersCrd } from '../crds/guardrails';
-import { JobsStack } from '../jobs/slots';
+import { MaintenanceStack } from '../maintenance/slots';
 import { KubeObject, RenderContext } from '../synth/context';
 import { objectYaml } from '../synth/emit';
 import { ClusterCheck, ClusterRender, Layer } from '../synth/layer';
 import { PreviousOutput } from '../synth/previous';
 
-function render(ctx: RenderContext<JobsStack['spec'], JobsStack['plan']>): ClusterRender {
+function render(ctx: RenderContext<MaintenanceStack['spec'], MaintenanceStack['plan']>): ClusterRender {
   const { config, construct } = ctx.spec.guardrails;
   const hub = ctx.spec.clusters.hub.construct;
   const byName = new Map(ctx.spec.clusters.clusters.map(c => [c.name, c]));
@@ -106,7 +106,7 @@ function render(ctx: RenderContext<JobsStack['spec'], JobsStack['plan']>): Clust
  * output has and the fleet no longer does, and the judgement (exemptions and
  * overrides over every finding).
  */
-function check(model: FleetModel, spec: JobsStack['spec'], _plan: unknown, v: Violations, previousOutput?: PreviousOutput): ClusterCheck {
+function check(model: FleetModel, spec: MaintenanceStack['spec'], _plan: unknown, v: Violations, previousOutput?: PreviousOutput): ClusterCheck {
   const { config, path } = spec.guardrails;
   const previousDir = model.options.previousOutdir;
   const problems: StateReadProblem[] = [];
@@ -176,7 +176,7 @@ function check(model: FleetModel, spec: JobsStack['spec'], _plan: unknown, v: Vi
 }
 
 /** The guardrails layer. @internal */
-export const guardrailsLayer: Layer<JobsStack, GuardrailsSlots> = {
+export const guardrailsLayer: Layer<MaintenanceStack, GuardrailsSlots> = {
   name: 'guardrails',
   render,
   check,

@@ -2,7 +2,7 @@
  * The guardrails layer, the top one, publishes nothing upward; its stack is
  * the whole fleet's spec and plan.
  */
-import { JobsStack } from '../jobs/slots';
+import { MaintenanceStack } from '../maintenance/slots';
 import { LayerSlots, Stacked } from '../synth/layer';
 
 /** The guardrails layer's slots. @internal */
@@ -14,4 +14,4 @@ export interface GuardrailsSlots extends LayerSlots {
 }
 
 /** The whole fleet's spec and plan. @internal */
-export type GuardrailsStack = Stacked<JobsStack, GuardrailsSlots>;
+export type GuardrailsStack = Stacked<MaintenanceStack, GuardrailsSlots>;

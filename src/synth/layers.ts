@@ -16,6 +16,8 @@ import { jobsLayer } from '../jobs/layer';
 import { JOBS_RULES } from '../jobs/rule-catalogue';
 import { machinesLayer } from '../machines/layer';
 import { MACHINES_RULES } from '../machines/rule-catalogue';
+import { maintenanceLayer } from '../maintenance/layer';
+import { MAINTENANCE_RULES } from '../maintenance/rule-catalogue';
 import { tenancyLayer } from '../tenancy/layer';
 import { TENANCY_RULES } from '../tenancy/rule-catalogue';
 import { workloadsLayer } from '../workloads/layer';
@@ -34,6 +36,7 @@ export const FLEET_LAYERS: readonly AnyLayer[] = [
   tenancyLayer,
   workloadsLayer,
   jobsLayer,
+  maintenanceLayer,
   guardrailsLayer,
 ];
 
@@ -51,6 +54,7 @@ export const FLEET_RULE_CATALOGUES: readonly RuleCatalogue[] = [
   TENANCY_RULES,
   WORKLOADS_RULES,
   JOBS_RULES,
+  MAINTENANCE_RULES,
   GUARDRAILS_RULES,
   SYNTH_RULES,
 ];

@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import { LOCK_RECORD_FILE, serializeLockRecord } from '../core/lock-record';
 import { FleetPlan, FleetSpec } from '../plan';
 import { KubeObject, RenderContext, RenderedFile, RenderedObject } from './context';
-import { objectYaml, toYaml } from './emit';
+import { forgetObjectYaml, objectYaml, toYaml } from './emit';
 import { AnyLayer, ClusterCheck, ClusterRender } from './layer';
 import { FLEET_LAYERS } from './layers';
 import { CONTROL_PLANE_DIR } from './layout';
@@ -164,20 +164,25 @@ export function runSynth(fleet: FleetRoot, options: SynthOptions, sink: OutputSi
   const fleetFiles = new Map(emitUnit(undefined, [], fleetUnit, emitViolations));
   sink.add([...fleetFiles]);
   let fileCount = fleetFiles.size;
-  for (const name of clusterNames) {
-    ctx.begin(name);
-    for (const r of renders) r(name);
-    const { objects, files } = ctx.begin(undefined);
-    // once an error is recorded the synth throws: what is left is only looked at for more errors of the same stage
-    if (violations.hasErrors) continue;
-    for (const c of checks) c.cluster?.(name, objects);
-    if (checkViolations.hasErrors) continue;
-    const emitted = emitUnit(name, objects, files, emitViolations);
-    if (emitViolations.hasErrors) continue;
-    sink.add(emitted, previous);
-    previous?.clear();
-    fileCount += emitted.length;
-    if (objectFiles) for (const o of objects) objectFiles.push({ file: o.file, cluster: o.cluster, source: o.source });
+  try {
+    for (const name of clusterNames) {
+      forgetObjectYaml();
+      ctx.begin(name);
+      for (const r of renders) r(name);
+      const { objects, files } = ctx.begin(undefined);
+      // once an error is recorded the synth throws: what is left is only looked at for more errors of the same stage
+      if (violations.hasErrors) continue;
+      for (const c of checks) c.cluster?.(name, objects);
+      if (checkViolations.hasErrors) continue;
+      const emitted = emitUnit(name, objects, files, emitViolations);
+      if (emitViolations.hasErrors) continue;
+      sink.add(emitted, previous);
+      previous?.clear();
+      fileCount += emitted.length;
+      if (objectFiles) for (const o of objects) objectFiles.push({ file: o.file, cluster: o.cluster, source: o.source });
+    }
+  } finally {
+    forgetObjectYaml();
   }
   violations.throwIfErrors();
   for (const c of checks) c.fleet?.();

@@ -151,6 +151,40 @@ function weight(d: Capacity): number {
   return d.resources.cpuMillis / 1000 + d.resources.memoryMiB / 4096 + d.resources.gpus * 8 + d.pods / 10;
 }
 
+/** One (cluster, node profile) while new namespaces are routed: its total and what is used of it, as plain numbers. */
+interface RoutingSlot {
+  readonly cluster: string;
+  readonly totalCpu: number;
+  readonly totalMemory: number;
+  readonly totalGpus: number;
+  readonly totalPods: number;
+  usedCpu: number;
+  usedMemory: number;
+  usedGpus: number;
+  usedPods: number;
+  /** A new namespace was placed here. */
+  placed: boolean;
+}
+
+function routingSlot(cluster: string, total: Capacity, used: Capacity): RoutingSlot {
+  return {
+    cluster,
+    totalCpu: total.resources.cpuMillis,
+    totalMemory: total.resources.memoryMiB,
+    totalGpus: total.resources.gpus,
+    totalPods: total.pods,
+    usedCpu: used.resources.cpuMillis,
+    usedMemory: used.resources.memoryMiB,
+    usedGpus: used.resources.gpus,
+    usedPods: used.pods,
+    placed: false,
+  };
+}
+
+function slotCapacity(c: RoutingSlot): Capacity {
+  return { resources: { cpuMillis: c.usedCpu, memoryMiB: c.usedMemory, gpus: c.usedGpus }, pods: c.usedPods };
+}
+
 /**
  * Places namespaces onto clusters. Deterministic: the result does not depend
  * on the order of `clusters` or `requests`. Never over capacity: the demands
@@ -254,74 +288,121 @@ export function placeNamespaces(clusters: readonly CandidateCluster[], requests:
     decisions.set(r.key, { key: r.key, cluster: target, clusters: [target], reason: pinned ? 'pinned' : 'locked', ...(movedFrom ? { movedFrom } : {}) });
   }
 
-  // 3: new namespaces, largest first, to the least utilized fitting candidate (a federated one: a region's most available clusters)
+  // 3: new namespaces, largest first. Federated ones first (the most constrained: N clusters of one
+  // region), each to a region's most available clusters; then each namespace of one cluster to the least
+  // utilized fitting candidate. Every such request looks at every candidate of its node profile (and
+  // clusters grow with the apps), so that loop works on plain numbers, per node profile, allocating
+  // nothing per candidate.
   fresh.sort((a, b) => weight(b.demand) - weight(a.demand) || cmp(a.key, b.key));
+  const noPool = (r: PlacementRequest): PlacementProblem => (r.regions !== undefined && [...byName.keys()].some(c => hasProfile(c, r.nodeProfile))
+    ? { key: r.key, kind: 'region-no-pool', nodeProfile: r.nodeProfile, regions: r.regions }
+    : { key: r.key, kind: 'no-pool', nodeProfile: r.nodeProfile });
   for (const r of fresh) {
-    const withProfile = [...byName.keys()].filter(c => hasProfile(c, r.nodeProfile));
-    const candidates = withProfile.filter(c => inRegions(c, r));
-    if (candidates.length === 0) {
-      problems.push(withProfile.length > 0 && r.regions !== undefined
-        ? { key: r.key, kind: 'region-no-pool', nodeProfile: r.nodeProfile, regions: r.regions }
-        : { key: r.key, kind: 'no-pool', nodeProfile: r.nodeProfile });
-      continue;
-    }
     const fed = r.federation;
-    if (fed) {
-      const regions = [...new Set(candidates.map(c => byName.get(c)!.region))].sort(cmp);
-      let best: { names: string[]; division: DividedNamespace; score: number } | undefined;
-      let failedOn: string | undefined;
-      let anyLargeEnough = false;
-      for (const region of regions) {
-        const names = ranked(region, r.nodeProfile, new Set()).slice(0, fed.clusters);
-        if (names.length < fed.clusters) continue;
-        anyLargeEnough = true;
-        const division = divideOn(names, r);
-        if (!('shares' in division)) {
-          failedOn ??= division.workload;
-          continue;
-        }
-        const after = (name: string, i: number) =>
-          utilization(addCapacity(usedOf(name, r.nodeProfile), division.demands[i]), totalOf(name, r.nodeProfile));
-        const score = Math.max(...names.map(after));
-        if (!best || score < best.score) best = { names, division, score };
-      }
-      if (best) {decideFederated(r, best.names, best.division, 'routed');} else if (!anyLargeEnough) {
-        problems.push({
-          key: r.key,
-          kind: 'federation-too-few',
-          nodeProfile: r.nodeProfile,
-          clusters: fed.clusters,
-          byRegion: regions.map(region => ({ region, clusters: candidates.filter(c => byName.get(c)!.region === region) })),
-        });
-      } else {
-        problems.push({ key: r.key, kind: 'federation-no-room', nodeProfile: r.nodeProfile, clusters: fed.clusters, locked: false, ...(failedOn !== undefined ? { workload: failedOn } : {}), candidates: freeReport() });
-      }
+    if (!fed) continue;
+    const candidates = [...byName.keys()].filter(c => hasProfile(c, r.nodeProfile) && inRegions(c, r));
+    if (candidates.length === 0) {
+      problems.push(noPool(r));
       continue;
     }
-    let best: string | undefined;
+    const regions = [...new Set(candidates.map(c => byName.get(c)!.region))].sort(cmp);
+    let best: { names: string[]; division: DividedNamespace; score: number } | undefined;
+    let failedOn: string | undefined;
+    let anyLargeEnough = false;
+    for (const region of regions) {
+      const names = ranked(region, r.nodeProfile, new Set()).slice(0, fed.clusters);
+      if (names.length < fed.clusters) continue;
+      anyLargeEnough = true;
+      const division = divideOn(names, r);
+      if (!('shares' in division)) {
+        failedOn ??= division.workload;
+        continue;
+      }
+      const after = (name: string, i: number) =>
+        utilization(addCapacity(usedOf(name, r.nodeProfile), division.demands[i]), totalOf(name, r.nodeProfile));
+      const score = Math.max(...names.map(after));
+      if (!best || score < best.score) best = { names, division, score };
+    }
+    if (best) {
+      decideFederated(r, best.names, best.division, 'routed');
+    } else if (!anyLargeEnough) {
+      problems.push({
+        key: r.key,
+        kind: 'federation-too-few',
+        nodeProfile: r.nodeProfile,
+        clusters: fed.clusters,
+        byRegion: regions.map(region => ({ region, clusters: candidates.filter(c => byName.get(c)!.region === region) })),
+      });
+    } else {
+      problems.push({
+        key: r.key,
+        kind: 'federation-no-room',
+        nodeProfile: r.nodeProfile,
+        clusters: fed.clusters,
+        locked: false,
+        ...(failedOn !== undefined ? { workload: failedOn } : {}),
+        candidates: freeReport(),
+      });
+    }
+  }
+  // the slots are made after every federated namespace took its room, from what is used then
+  const slotsByProfile = new Map<string, RoutingSlot[]>();
+  const slotsOf = (profile: string): RoutingSlot[] => {
+    let slots = slotsByProfile.get(profile);
+    if (slots === undefined) {
+      slots = [...byName.keys()].filter(c => hasProfile(c, profile))
+        .map(c => routingSlot(c, byName.get(c)!.capacity.get(profile)!, usedOf(c, profile)));
+      slotsByProfile.set(profile, slots);
+    }
+    return slots;
+  };
+  for (const r of fresh) {
+    if (r.federation) continue;
+    const all = slotsOf(r.nodeProfile);
+    const candidates = r.regions === undefined ? all : all.filter(c => inRegions(c.cluster, r));
+    if (candidates.length === 0) {
+      problems.push(noPool(r));
+      continue;
+    }
+    const d = r.demand;
+    const [dCpu, dMemory, dGpus, dPods] = [d.resources.cpuMillis, d.resources.memoryMiB, d.resources.gpus, d.pods];
+    let best: RoutingSlot | undefined;
     let bestScore = Infinity;
     for (const c of candidates) {
-      if (!capacityFits(r.demand, freeOf(c, r.nodeProfile))) continue;
-      const score = utilization(addCapacity(usedOf(c, r.nodeProfile), r.demand), totalOf(c, r.nodeProfile));
+      // fits: the demand is within total - used on every dimension
+      if (dCpu > c.totalCpu - c.usedCpu || dMemory > c.totalMemory - c.usedMemory
+        || dGpus > c.totalGpus - c.usedGpus || dPods > c.totalPods - c.usedPods) continue;
+      // the largest fraction of the total that used + demand takes on any dimension (0 for an empty total)
+      let score = 0;
+      if (c.totalCpu > 0) score = Math.max(score, (c.usedCpu + dCpu) / c.totalCpu);
+      if (c.totalMemory > 0) score = Math.max(score, (c.usedMemory + dMemory) / c.totalMemory);
+      if (c.totalGpus > 0) score = Math.max(score, (c.usedGpus + dGpus) / c.totalGpus);
+      if (c.totalPods > 0) score = Math.max(score, (c.usedPods + dPods) / c.totalPods);
       if (score < bestScore) {
         best = c;
         bestScore = score;
       }
     }
     if (best === undefined) {
+      for (const [profile, slots] of slotsByProfile) for (const c of slots) if (c.placed) used.get(c.cluster)!.set(profile, slotCapacity(c));
       problems.push({
         key: r.key,
         kind: 'no-room',
         nodeProfile: r.nodeProfile,
         demand: r.demand,
         ...(r.regions !== undefined ? { regions: r.regions } : {}),
-        candidates: freeReport().filter(c => r.regions === undefined || r.regions.includes(byName.get(c.cluster)!.region)),
+        candidates: freeReport().filter(c => inRegions(c.cluster, r)),
       });
       continue;
     }
-    take(best, r.nodeProfile, r.demand);
-    decisions.set(r.key, { key: r.key, cluster: best, clusters: [best], reason: 'routed' });
+    best.usedCpu += dCpu;
+    best.usedMemory += dMemory;
+    best.usedGpus += dGpus;
+    best.usedPods += dPods;
+    best.placed = true;
+    decisions.set(r.key, { key: r.key, cluster: best.cluster, clusters: [best.cluster], reason: 'routed' });
   }
+  for (const [profile, slots] of slotsByProfile) for (const c of slots) if (c.placed) used.get(c.cluster)!.set(profile, slotCapacity(c));
 
   const sortedDecisions = new Map([...decisions.entries()].sort(([a], [b]) => cmp(a, b)));
   problems.sort((a, b) => cmp(a.key, b.key));

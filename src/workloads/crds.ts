@@ -97,10 +97,11 @@ export const LI_STATEFUL_SET_CRD: CrdSpec = {
     acmEndpoint: required(string('Endpoint of the shard manager the operator asks before moving a pod.', { pattern: '^https?://', minLength: 8 })),
     serviceName: required(string('Headless Service of the pods.')),
     workload: required(workloadRef('The StatefulSet (or Advanced StatefulSet).')),
-    disruption: required(object('How pods are disrupted: never through a PodDisruptionBudget.', {
+    disruption: required(object('How pods are disrupted: only by the stateful operator; a PodDisruptionBudget allowing no voluntary eviction makes drains wait for it.', {
       policy: required(string('Who decides evictions.', { enum: [SHARD_MANAGER_COORDINATED] })),
-      podDisruptionBudget: required(boolean('Whether a PodDisruptionBudget exists (always false: the operator coordinates).')),
-    }, [{ rule: '!self.podDisruptionBudget', message: 'a shard-managed workload must not have a PodDisruptionBudget' }])),
+      podDisruptionBudget: required(boolean('Whether the PodDisruptionBudget that blocks API evictions exists (always true).')),
+      maxUnavailable: required(integer('Pods the PodDisruptionBudget lets the eviction API take down (always 0: the operator deletes pods itself).', { minimum: 0, maximum: 0 })),
+    }, [{ rule: 'self.podDisruptionBudget && self.maxUnavailable == 0', message: 'a shard-managed workload has a PodDisruptionBudget that allows no voluntary eviction' }])),
   }),
   status: statusSchema('Observed state, written by the stateful operator.', {
     readyReplicas: optional(integer('Ready pods.', { minimum: 0 })),

@@ -1,8 +1,8 @@
 /**
  * LiStatefulSet: an in-house data system (Kafka-, Pinot-like) whose pods hold
  * different shards on local SSDs. Evictions and restarts are coordinated by
- * the stateful operator with the shard manager, never by a
- * PodDisruptionBudget.
+ * the stateful operator with the shard manager: its PodDisruptionBudget
+ * allows no voluntary eviction, so drains wait until the operator moves a pod.
  */
 import { Size } from 'cdk8s';
 import { Construct } from 'constructs';

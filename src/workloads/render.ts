@@ -24,8 +24,8 @@ export const ADVANCED_STATEFULSET_API_VERSION = apiVersionOf(workloadKind(OPENKR
 
 /** Annotation on stateful objects naming who coordinates their disruptions. @internal */
 export const DISRUPTION_POLICY_ANNOTATION = `${LABEL_PREFIX}/disruption-policy`;
-/** Annotation on stateful objects explaining the absence of a PodDisruptionBudget. @internal */
-export const NO_PDB_ANNOTATION = `${LABEL_PREFIX}/pod-disruption-budget`;
+/** Annotation on stateful objects explaining their PodDisruptionBudget (no voluntary eviction: drains wait for the stateful operator). @internal */
+export const PDB_ANNOTATION = `${LABEL_PREFIX}/pod-disruption-budget`;
 /** Annotation on stateful objects naming the shard manager endpoint. @internal */
 export const SHARD_MANAGER_ANNOTATION = `${LABEL_PREFIX}/shard-manager`;
 
@@ -342,7 +342,7 @@ export function renderLiStatefulSet(s: StatefulSetSpec, target: WorkloadTarget):
 
   const disruption = {
     [DISRUPTION_POLICY_ANNOTATION]: SHARD_MANAGER_COORDINATED,
-    [NO_PDB_ANNOTATION]: 'none: evictions and restarts are coordinated by the stateful operator with the shard manager (LiStatefulSet)',
+    [PDB_ANNOTATION]: 'maxUnavailable 0: no eviction through the API (kubectl drain, the eviction API) moves a shard; a drain waits until the stateful operator, once the shard manager agrees, deletes the pod itself',
     [SHARD_MANAGER_ANNOTATION]: p.acmEndpoint,
   };
   const intent: PodIntent = {
@@ -421,6 +421,21 @@ export function renderLiStatefulSet(s: StatefulSetSpec, target: WorkloadTarget):
       ports: ports.map(port => ({ name: port.name, port: port.port, targetPort: k8s.IntOrString.fromString(port.name), protocol: 'TCP' })),
     },
   }) as KubeObject);
+  // Voluntary evictions of shard holders go through the stateful operator: the
+  // budget allows none, so a drain (or any other actor using the eviction API)
+  // waits on the pod while the operator asks the shard manager and, once it
+  // agrees, deletes the pod (a deletion is not an eviction, the budget does not
+  // stop it). Unhealthy pods are held too: they may still hold the last copy.
+  out.push(k8s.KubePodDisruptionBudget.manifest({
+    metadata: {
+      name: p.application, namespace, labels: objectLabels(p.application, partOf), annotations: { [PDB_ANNOTATION]: disruption[PDB_ANNOTATION] },
+    },
+    spec: {
+      maxUnavailable: k8s.IntOrString.fromNumber(0),
+      selector: { matchLabels: { ...pod.selector } },
+      unhealthyPodEvictionPolicy: 'IfHealthyBudget',
+    },
+  }) as KubeObject);
   out.push({
     apiVersion: FLEET_API_VERSION,
     kind: 'LiStatefulSet',
@@ -434,7 +449,7 @@ export function renderLiStatefulSet(s: StatefulSetSpec, target: WorkloadTarget):
       acmEndpoint: p.acmEndpoint,
       serviceName,
       workload: ref,
-      disruption: { policy: SHARD_MANAGER_COORDINATED, podDisruptionBudget: false },
+      disruption: { policy: SHARD_MANAGER_COORDINATED, podDisruptionBudget: true, maxUnavailable: 0 },
     },
   });
   return out;

@@ -36,7 +36,9 @@ describe('cdk8s-fleet diff', () => {
     expect(out).toContain('cluster hub:');
     expect(out).toContain('  + KubernetesPool prod-1-batch');
     expect(out).toContain('~ kustomization.yaml'.replace('~ ', '~ hub/'));
-    expect(out).toMatch(/total: \d+ added, 8 changed, 1 removed object\(s\)/);
+    expect(out).toMatch(/total: \d+ added, 9 changed, 1 removed object\(s\)/);
+    // the cluster's maintenance policy follows its capacity: the added pool raises its node budget
+    expect(out).toMatch(/~ MaintenancePolicy prod-1\n {6}spec\.maxNodesInFlight\n/);
     // the control plane's sizing record follows the pool added to the cluster, and so do the
     // memory of the controller manager and the scheduler, sized from the node count
     expect(out).toMatch(/~ ControlPlaneSizing prod-1\n\s+spec.apiserver.inflightWhy[\s\S]*spec.controllerManager.memoryLimitMiB[\s\S]*spec.nodes/);
@@ -54,6 +56,7 @@ describe('cdk8s-fleet diff', () => {
     const d = JSON.parse(r.stdout);
     const prod = d.clusters.find((c: any) => c.cluster === 'prod-1');
     expect(prod.changed).toEqual([
+      expect.objectContaining({ kind: 'MaintenancePolicy', name: 'prod-1', file: 'prod-1/cluster/maintenancepolicy-prod-1.yaml' }),
       expect.objectContaining({ kind: 'ControlPlaneSizing', name: 'prod-1', file: 'prod-1/control-plane/sizing.yaml' }),
       ...[1, 2, 3].flatMap(host => ['kube-controller-manager', 'kube-scheduler'].map(name => expect.objectContaining({
         kind: 'Pod',

@@ -61,8 +61,8 @@ describe('the plan report reads allocatable from the hub records', () => {
       now[c.cluster] = [c.nodes, c.allocatable.cpuMillis, c.allocatable.memoryMiB, c.allocatable.gpus, c.requested.cpuMillis, c.requested.memoryMiB];
     }
     // what changed since: kube-proxy (200m, 256Mi) on every node, counted as a DaemonSet of each pool,
-    // and the kubelet serving-CSR approver in every cluster (2 replicas of 10m / 64Mi), not in a pool
-    const approver = [2 * 10, 2 * 64];
+    // and the kubelet serving-CSR approver in every cluster (2 replicas of 10m / 128Mi, its memory limit), not in a pool
+    const approver = [2 * 10, 2 * 128];
     // and members-api, federated over the two clusters of lva1: 12 pods of 2 cores and 4 GiB in each on the general
     // pool, and its one canary pod in its first cluster (lva1-prod-2)
     const members: Record<string, number> = { 'lva1-prod-1': 12, 'lva1-prod-2': 13 };

@@ -66,6 +66,34 @@ describe('cdk8s-fleet plan', () => {
     expect(out).toMatch(/^mz-01 +1 +2 +3 /m);
   });
 
+  test('maintenance: every zone\'s drain in the table, --drain ZONE workload by workload, --json with eviction reviews and cluster loss', async () => {
+    const table = await runCli(['plan', 'dist'], { cwd: dir });
+    expectCode(table, 0);
+    expect(table.stdout).toMatch(/maintenance of prod-1 \(plan --drain ZONE for one zone\): at most [\d,]+ node\(s\) and 1 zone\(s\) in flight/);
+    // the hand-added web Deployment has no zone spread: at worst all 4 pods are in the drained zone, and they fit elsewhere
+    expect(table.stdout).toMatch(/^mz-02 +3 +4 +1 +0 +0 +0 +0 /m);
+    expect(table.stdout).toMatch(/^prod-1 +1 +1: web\/web +0 +0$/m);
+
+    const drain = await runCli(['plan', 'dist', '--drain', 'mz-02'], { cwd: dir });
+    expectCode(drain, 0);
+    expect(drain.stdout).toContain('draining mz-02 in prod-1: 3 node(s), 4 pod(s) evicted');
+    expect(drain.stdout).toMatch(/^web\/web +Deployment +4 +4 +4 +0 +none +- +moves$/m);
+    expect(drain.stdout).toContain('headroom left outside mz-02:');
+
+    const json = JSON.parse((await runCli(['plan', 'dist', '--json'], { cwd: dir })).stdout);
+    const prod = json.maintenance.clusters.find((c: any) => c.cluster === 'prod-1');
+    expect(prod.zones.map((z: any) => z.zone)).toEqual(['mz-01', 'mz-02', 'mz-03', 'mz-04']);
+    expect(prod.evictions.find((e: any) => e.name === 'web').findings.map((f: any) => f.rule)).toEqual(['maintenance.eviction.no-budget']);
+    expect(json.maintenance.clusterLoss.find((l: any) => l.cluster === 'prod-1').down).toEqual(['web/web']);
+    const one = JSON.parse((await runCli(['plan', 'dist', '--drain', 'mz-02', '--json'], { cwd: dir })).stdout);
+    expect(one.zone).toBe('mz-02');
+    expect(one.clusters.map((c: any) => c.cluster)).toEqual(['prod-1']);
+
+    const unknown = await runCli(['plan', 'dist', '--drain', 'mz-09'], { cwd: dir });
+    expectCode(unknown, 2);
+    expect(unknown.stderr).toContain("no cluster has nodes in maintenance zone 'mz-09' (zones: mz-01, mz-02, mz-03, mz-04)");
+  });
+
   test('--synth plans the program\'s current state against the committed output', async () => {
     const r = await runCli(['plan', 'dist', '--synth', '--json'], { cwd: dir, env: { APPS: 'web,feed,search' } });
     expectCode(r, 0);

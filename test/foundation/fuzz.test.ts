@@ -19,7 +19,7 @@ import { Duration, Size } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
   AppNamespace, BatchJob, BatchPlatform, BatchQueue, Cluster, ControlPlane, Cpu, Fleet, FleetValidationError, Guardrails, LiDeployment, LiStatefulSet,
-  NodeProfile, PlacementLock, PlatformPodTemplate, RequiredDaemonSet, Subject, SynthResult,
+  NodeProfile, NodeRollout, NodeRolloutProps, PlacementLock, PlatformPodTemplate, RequiredDaemonSet, Subject, SynthResult,
 } from '../../src';
 import { describeWithSchemas, validateAll } from '../support/schemas';
 
@@ -275,6 +275,21 @@ function fleetSpecArbitrary(hostile: boolean) {
         deadline: rare(duration(Duration.hours(1))),
       }, { requiredKeys: ['image', 'replicas', 'cpu'] })),
     }, { requiredKeys: ['region', 'quotaCpu'] })),
+    /** a node rollout over the pool or the cluster; the target is sometimes of another fleet or not a pool */
+    rollout: rare(fc.record({
+      /** the construct id is the rollout name: one a construct id can be, valid or not as a name */
+      name: hostile ? fc.constantFrom('kubelet-1-28', 'kubelet-1-28', 'Bad_Name', 'x'.repeat(70)) : fc.constant('kubelet-1-28'),
+      target: prop(fc.constantFrom('pool', 'cluster'), fc.constantFrom<unknown>('foreign', 'not-a-pool', 'none')),
+      kubeletVersion: opt(str(fc.constantFrom('1.28.9', '1.27.4', '1.26.1'))),
+      nodeConfig: opt(str(fc.constant('kcfg-2026-11'))),
+      osImage: opt(str(fc.constant('azl3-2026.11.2'))),
+      zoneOrder: rare(prop(fc.constant(['mz-03', 'mz-02', 'mz-01']), fc.constantFrom<unknown>(['mz-01', 'mz-01'], ['mz-99'], [7]))),
+      zonesAtOnce: opt(num(fc.integer({ min: 1, max: 2 }))),
+      completedZones: opt(num(fc.integer({ min: 0, max: 3 }))),
+      soak: rare(duration(Duration.hours(1))),
+      soakSeconds: rare(num(fc.constant(600))),
+      second: rare(fc.constant(true)),
+    }, { requiredKeys: ['name', 'target'] })),
     /** `'file'`: a lock file beside the output (written by a successful synth()); the others are hostile. */
     lockFile: rare(fc.constantFrom<unknown>('file', 'file', '', 42)),
     lock: opt(prop(fc.constant({ feed: { cluster: 'prod-1', namespace: 'feed', nodeProfile: 'general' } }), fc.constant({ feed: { cluster: 'Nowhere', namespace: '', nodeProfile: 5 } }))),
@@ -479,6 +494,24 @@ function buildFleet(s: FleetSpec, outdir: string): Fleet {
         deadline: as(j.deadline),
       });
     }
+  }
+  if (s.rollout) {
+    const r = s.rollout;
+    const target = r.target === 'pool' ? firstPool : r.target === 'cluster' ? cluster : r.target === 'foreign' ? new Fleet().hub : r.target === 'not-a-pool' ? 'pool' : undefined;
+    const props: NodeRolloutProps = {
+      targets: as(target === undefined ? [] : [target]),
+      kubeletVersion: r.kubeletVersion,
+      nodeConfig: r.nodeConfig,
+      osImage: r.osImage,
+      zoneOrder: as(r.zoneOrder),
+      zonesAtOnce: r.zonesAtOnce,
+      completedZones: r.completedZones,
+      soak: as(r.soak),
+      soakSeconds: r.soakSeconds,
+    };
+    new NodeRollout(fleet, r.name, props);
+    // a second rollout of the same pool: one unfinished rollout per pool, one zone of a cluster at once
+    if (r.second) new NodeRollout(fleet, `${r.name}-again`, { ...props, targets: [firstPool], osImage: 'img-2' });
   }
   if (s.guardrails) new Guardrails(fleet, 'guardrails', as(s.guardrails));
   if (s.lock !== undefined || s.lockFile !== undefined) new PlacementLock(fleet, 'lock', { placements: as(s.lock), file: as(s.lockFile === 'file' ? path.join(path.dirname(outdir), LOCK_FILE) : s.lockFile) });

@@ -2,7 +2,7 @@ import * as fc from 'fast-check';
 import { TestWorkload } from './support';
 import { AppNamespace, Cluster, Cpu, Fleet, Guardrails, LiDeployment, LiStatefulSet, NodeProfile, PlacementLock, RequiredDaemonSet, Size } from '../../src';
 import { formatPlan } from '../../src/cli/plan';
-import { planReport } from '../../src/cli/plan-report';
+import { federateLossInput, planReport } from '../../src/cli/plan-report';
 import { renderReport } from '../../src/cli/report-html';
 import { readLock, whereAll } from '../../src/cli/where';
 import { formatWhere } from '../../src/cli/where-lookup';
@@ -570,7 +570,15 @@ describe('where and plan show every cluster of a federated app', () => {
     expect(text).toContain('cluster lva1-prod-1 (region lva1)');
     expect(text).toMatch(/members +lva1 +one-cluster-loss \(min 50%\) +lva1-prod-1 \(canaries\) +members-api 6/);
     expect(text).toMatch(/lva1-prod-2 +members-api 6/);
-    expect(text).toMatch(/LOST CLUSTER +REGION +DOWN/);
+    // one cluster-loss table: the maintenance simulation's, over the clusters' objects, with the federated workload as
+    // one app over its clusters (its share in the other cluster keeps it up; the survivors' room takes the lost share)
+    expect(text).toMatch(/LOST CLUSTER +APPS +DOWN/);
+    expect(text).not.toMatch(/LOST CLUSTER +REGION/);
+    const members = (cluster: string) => report.maintenance!.clusterLoss.find(l => l.cluster === cluster)!.apps.find(a => a.app === 'members/members-api')!;
+    expect(members('lva1-prod-1')).toMatchObject({ lost: 6, minReplicas: 6 });
+    expect(members('lva1-prod-1').outcome).not.toBe('down');
+    expect(members('lva1-prod-2').running).toBeGreaterThanOrEqual(6);
+    expect(report.maintenance!.clusterLoss.flatMap(l => l.down)).not.toContain('members/members-api');
     expect(JSON.parse(JSON.stringify(report)).clusterLoss.clusters.map((c: any) => c.cluster)).toEqual(['ltx1-prod-1', 'lva1-prod-1', 'lva1-prod-2']);
     // the HTML report marks the federated namespace in both clusters, and each cluster's region
     const html = renderReport(report, undefined);
@@ -604,5 +612,36 @@ describe('the lock records a federation, and a malformed one is a named error', 
     expect(parsePlacementLock(JSON.stringify(doc))).toEqual({ error: expect.stringContaining("placement of 'm'") });
     const fleet = regionFleet({ lock: { m: { cluster: 'a', namespace: 'm', nodeProfile: 'general', ...fields } } }).fleet;
     expect(synthErrors(fleet).violations.map(v => v.rule)).toContain('tenancy.lock.placement');
+  });
+});
+
+describe('one cluster-loss report: the federated apps fed into the maintenance simulation', () => {
+  test('federateLossInput: a federated workload is one app over its clusters (whatever each cluster\'s kind), with the federation\'s minimum; others are left alone', () => {
+    const req = { cpuMillis: 1000, memoryMiB: 1024, gpus: 0 };
+    const input = {
+      clusters: [],
+      apps: [
+        { app: 'members/members-api', minReplicas: 5, shares: [{ cluster: 'a', replicas: 6, requests: req, nodeProfile: 'general' }], failover: false },
+        { app: 'members/members-api', minReplicas: 5, shares: [{ cluster: 'b', replicas: 6, requests: req, nodeProfile: 'general' }], failover: false },
+        { app: 'members/members-api-canary', minReplicas: 0, shares: [{ cluster: 'a', replicas: 1, requests: req, nodeProfile: 'general' }], failover: false },
+        { app: 'search/web', minReplicas: 3, shares: [{ cluster: 'b', replicas: 4, requests: req, nodeProfile: 'general' }], failover: false },
+      ],
+    };
+    const federated = [{
+      app: 'members',
+      namespace: 'members',
+      region: 'lva1',
+      survive: 'one-cluster-loss',
+      minAvailablePercent: 50,
+      minimums: { 'members-api': 6 },
+      clusters: [{ cluster: 'a', canary: true, shares: { 'members-api': 6 } }, { cluster: 'b', canary: false, shares: { 'members-api': 6 } }],
+    }];
+    const out = federateLossInput(input, federated);
+    expect(out.apps).toEqual([
+      input.apps[2],
+      input.apps[3],
+      { app: 'members/members-api', minReplicas: 6, shares: [...input.apps[0].shares, ...input.apps[1].shares], failover: true },
+    ]);
+    expect(federateLossInput(input, [])).toBe(input);
   });
 });

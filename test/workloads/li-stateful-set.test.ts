@@ -1,6 +1,6 @@
 import { all, find, workloadFleet } from './support';
 import { AppNamespace, Cpu, LiStatefulSet, LiStatefulSetProps, Labels, Size } from '../../src';
-import { DISRUPTION_POLICY_ANNOTATION, NO_PDB_ANNOTATION } from '../../src/workloads/render';
+import { DISRUPTION_POLICY_ANNOTATION, PDB_ANNOTATION } from '../../src/workloads/render';
 import { describeWithSchemas, validateAll } from '../support/schemas';
 
 const KAFKA: LiStatefulSetProps = {
@@ -70,17 +70,24 @@ describe('LiStatefulSet', () => {
     expect(svc.spec.selector).toEqual(sts.spec.selector.matchLabels);
   });
 
-  test('no PodDisruptionBudget: evictions are coordinated by the operator, and the output says so', () => {
-    expect(all(result.objects, 'PodDisruptionBudget').filter(p => p.metadata.namespace === 'kafka-tracking')).toEqual([]);
+  test('a PodDisruptionBudget that allows no voluntary eviction: drains wait for the operator, and the output says so', () => {
+    const pdbs = all(result.objects, 'PodDisruptionBudget').filter(p => p.metadata.namespace === 'kafka-tracking');
+    expect(pdbs.map(p => p.metadata.name)).toEqual(['kafka-tracking']);
+    expect(pdbs[0].spec).toEqual({
+      maxUnavailable: 0,
+      selector: { matchLabels: sts.spec.selector.matchLabels },
+      unhealthyPodEvictionPolicy: 'IfHealthyBudget',
+    });
+    expect(pdbs[0].metadata.annotations[PDB_ANNOTATION]).toMatch(/stateful operator/);
     expect(sts.metadata.annotations[DISRUPTION_POLICY_ANNOTATION]).toBe('ShardManagerCoordinated');
-    expect(sts.metadata.annotations[NO_PDB_ANNOTATION]).toMatch(/stateful operator/);
+    expect(sts.metadata.annotations[PDB_ANNOTATION]).toMatch(/maxUnavailable 0.*stateful operator/);
     expect(sts.spec.template.metadata.annotations[DISRUPTION_POLICY_ANNOTATION]).toBe('ShardManagerCoordinated');
     expect(sts.spec.updateStrategy).toEqual({ type: 'OnDelete' });
     const cr = find(result.objects, 'LiStatefulSet', 'kafka-tracking');
     expect(cr.spec).toMatchObject({
       acmEndpoint: KAFKA.acmEndpoint,
       replicas: 6,
-      disruption: { policy: 'ShardManagerCoordinated', podDisruptionBudget: false },
+      disruption: { policy: 'ShardManagerCoordinated', podDisruptionBudget: true, maxUnavailable: 0 },
       workload: { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'kafka-tracking' },
       storage: { size: '3Ti', storageClassName: 'local-ssd', mountPath: '/data' },
     });
