@@ -194,6 +194,31 @@ describe('placement of a federated namespace', () => {
     }), { numRuns: 100, seed: 24 });
   });
 
+  test('property: federated and single namespaces together never exceed any cluster\'s capacity', () => {
+    fc.assert(fc.property(
+      fc.array(fc.integer({ min: 2, max: 300 }), { maxLength: 6 }), fc.array(fc.integer({ min: 1, max: 300 }), { maxLength: 8 }),
+      (federated, singles) => {
+        const clusters = candidates(['lva1-a', 'lva1-b', 'lva1-c', 'ltx1-a'], 200);
+        const reqs: PlacementRequest[] = [
+          ...federated.map((n, i) => ({ ...fedRequest(`f${i}`, n, 2 + (i % 2)), regions: undefined })),
+          ...singles.map((n, i) => ({ key: `s${i}`, nodeProfile: 'general', demand: cap(n / 4, n / 2, n) })),
+        ];
+        const r = placeNamespaces(clusters, reqs);
+        for (const c of clusters) {
+          const used = r.used.get(c.name)?.get('general');
+          if (used) expect(fits(used, c.capacity.get('general')!)).toBe(true);
+        }
+        // what the decisions take adds up to what is used
+        const taken = new Map<string, number>();
+        for (const d of r.decisions.values()) {
+          const req = reqs.find(x => x.key === d.key)!;
+          d.clusters.forEach((c, i) => taken.set(c, (taken.get(c) ?? 0) + (d.clusterDemands ? d.clusterDemands[i].pods : req.demand.pods)));
+        }
+        for (const c of clusters) expect(r.used.get(c.name)?.get('general')?.pods ?? 0).toBe(taken.get(c.name) ?? 0);
+      },
+    ), { numRuns: 200, seed: 25 });
+  });
+
   test('too few clusters in the region, and no capacity in a region, are named errors', () => {
     const clusters = [...candidates(['lva1-a']), ...candidates(['ltx1-a', 'ltx1-b'])];
     expect(placeNamespaces(clusters, [fedRequest('members', 4)]).problems).toEqual([
