@@ -7,7 +7,7 @@ import { IConstruct } from 'constructs';
 import { HubCluster } from './clusters/cluster';
 import { FleetValidationError, formatViolation } from './core/errors';
 import { DEFAULT_MAINTENANCE_ZONE_COUNT, MAX_MAINTENANCE_ZONES, maintenanceZoneCountProblem, maintenanceZoneNames } from './machines/maintenance-zones';
-import { GivenInputs, INPUT_ENV, OPTION_INPUT_NAMES, resolveSynthInputs } from './synth/inputs';
+import { GivenInputs, OPTION_INPUT_NAMES, SynthEnv, resolveSynthInputs } from './synth/inputs';
 import { SynthOptions } from './synth/options';
 import { OutputWriteError, recoverOutput } from './synth/output-dir';
 import { SynthResult, SynthRun, runSynth, synthesizeFleet } from './synth/pipeline';
@@ -48,33 +48,7 @@ export interface FleetProps {
 }
 
 
-/** Environment variables the `cdk8s-fleet` CLI uses to steer a fleet program's synth. */
-export const SynthEnv = {
-  /** Output directory (overrides the fleet's `outdir`). */
-  OUTDIR: 'CDK8S_FLEET_OUTDIR',
-  /** Previous output directory (see {@link SynthOptions.previousOutdir}). */
-  PREVIOUS: INPUT_ENV.PREVIOUS,
-  /** `1` skips the change-aware guardrails (see {@link SynthOptions.noPrevious}). */
-  NO_PREVIOUS: INPUT_ENV.NO_PREVIOUS,
-  /** Comma-separated overrides (see {@link SynthOptions.overrides}). */
-  OVERRIDES: INPUT_ENV.OVERRIDES,
-  /** File `synth()` writes the violations to (JSON) when the synth fails validation. */
-  ERRORS_JSON: 'CDK8S_FLEET_ERRORS_JSON',
-  /**
-   * File `synth()` writes its report to (JSON: the placement lock file the
-   * fleet reads, if any) after a successful synth. When it is set, the caller
-   * (the CLI) writes the lock file and prints the previous-output notices, so
-   * `synth()` does neither.
-   */
-  REPORT_JSON: 'CDK8S_FLEET_REPORT_JSON',
-  /**
-   * An output directory to compare with instead of replacing it (`synth
-   * --check`): `synth()` then writes to its outdir only the files whose bytes
-   * differ from that directory's, and lists every differing path (added,
-   * changed, removed) in its report.
-   */
-  CHECK: 'CDK8S_FLEET_CHECK',
-} as const;
+export { SynthEnv };
 
 /** What `synth()` reports to the CLI through env CDK8S_FLEET_REPORT_JSON. @internal */
 export interface SynthReport {

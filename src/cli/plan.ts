@@ -180,7 +180,7 @@ function formatMaintenance(m: MaintenancePlanReport): string {
       rows.push([z.zone, String(z.nodes), String(z.evicted), String(n.moves), String(n.degraded), String(n.blocked), String(n['waits-for-operator']), String(n.deadlock), tightest(z), updating]);
     }
     const p = c.policy;
-    out.push(`maintenance of ${c.cluster} (plan --drain ZONE for one zone): at most ${p.maxNodesInFlight.toLocaleString('en-US')} node(s) and ${p.maxZonesInFlight} zone(s) in flight, drain timeout ${p.drainTimeoutSeconds} s\n\n${formatTable(rows)}`);
+    out.push(`maintenance of ${c.cluster} (plan --drain ZONE for one zone): at most ${WHOLE.format(p.maxNodesInFlight)} node(s) and ${p.maxZonesInFlight} zone(s) in flight, drain timeout ${p.drainTimeoutSeconds} s\n\n${formatTable(rows)}`);
   }
   const rows = [['LOST CLUSTER', 'APPS', 'DOWN', 'BELOW MINIMUM', 'ABSORBED']];
   for (const l of m.clusterLoss) {
@@ -198,7 +198,7 @@ export function formatDrain(zone: string, m: MaintenancePlanReport): string {
     const z = c.zones.find(x => x.zone === zone);
     if (!z) continue;
     const updating = c.updating.filter(u => u.zone === zone).map(u => ` (${u.rollout} is updating pool ${u.pool} there now)`).join('');
-    out.push(`draining ${zone} in ${c.cluster}: ${z.nodes.toLocaleString('en-US')} node(s), ${z.evicted} pod(s) evicted${updating}\n`);
+    out.push(`draining ${zone} in ${c.cluster}: ${WHOLE.format(z.nodes)} node(s), ${z.evicted} pod(s) evicted${updating}\n`);
     if (z.workloads.length > 0) {
       const rows = [['WORKLOAD', 'KIND', 'REPLICAS', 'EVICTED', 'RESCHEDULED', 'PENDING', 'BUDGET', 'MINIMUM', 'OUTCOME']];
       for (const w of z.workloads) {
@@ -210,24 +210,31 @@ export function formatDrain(zone: string, m: MaintenancePlanReport): string {
     const rows = [['PROFILE', 'CPU FREE / CAPACITY', 'MEMORY FREE / CAPACITY', 'GPU FREE / CAPACITY', 'POD SLOTS FREE']];
     for (const h of z.headroom) {
       const f = h.free.resources, cap = h.capacity.resources;
-      rows.push([h.nodeProfile, `${cores(f.cpuMillis)} / ${cores(cap.cpuMillis)}`, `${memory(f.memoryMiB)} / ${memory(cap.memoryMiB)}`, `${f.gpus} / ${cap.gpus}`, h.free.pods.toLocaleString('en-US')]);
+      rows.push([h.nodeProfile, `${cores(f.cpuMillis)} / ${cores(cap.cpuMillis)}`, `${memory(f.memoryMiB)} / ${memory(cap.memoryMiB)}`, `${f.gpus} / ${cap.gpus}`, WHOLE.format(h.free.pods)]);
     }
     out.push(`headroom left outside ${zone}:\n\n${formatTable(rows)}`);
   }
   return out.join('\n');
 }
 
+/**
+ * Numbers as the tables print them (thousands separated, one decimal unless
+ * whole): one formatter for every cell, because `toLocaleString` with options
+ * builds a new one per call, which a plan of thousands of rows feels.
+ */
+const ONE_DECIMAL = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
+const WHOLE = new Intl.NumberFormat('en-US');
+
 /** Cores, one decimal unless whole. */
 export function cores(millis: number): string {
-  const c = millis / 1000;
-  return c.toLocaleString('en-US', { maximumFractionDigits: 1 });
+  return ONE_DECIMAL.format(millis / 1000);
 }
 
 /** Memory in Gi (one decimal unless whole), Ti above 100 Ti. */
 export function memory(mib: number): string {
   const gi = mib / 1024;
-  if (gi >= 100 * 1024) return `${(gi / 1024).toLocaleString('en-US', { maximumFractionDigits: 1 })}Ti`;
-  return `${gi.toLocaleString('en-US', { maximumFractionDigits: 1 })}Gi`;
+  if (gi >= 100 * 1024) return `${ONE_DECIMAL.format(gi / 1024)}Ti`;
+  return `${ONE_DECIMAL.format(gi)}Gi`;
 }
 
 function pct(req: number, alloc: number): string {
@@ -327,14 +334,14 @@ function formatQueues(b: BatchReport): string {
 
 function formatCluster(c: ClusterReport, compared: boolean, batch?: BatchReport): string {
   const out: string[] = [];
-  out.push(`cluster ${c.cluster}${c.region ? ` (region ${c.region})` : ''}: ${c.nodes.toLocaleString('en-US')} nodes in ${c.pools.length} pool(s) over ${c.zones.length} maintenance zone(s)\n`);
+  out.push(`cluster ${c.cluster}${c.region ? ` (region ${c.region})` : ''}: ${WHOLE.format(c.nodes)} nodes in ${c.pools.length} pool(s) over ${c.zones.length} maintenance zone(s)\n`);
   if (c.pools.length > 0) {
     const rows = [['POOL', 'PROFILE', 'NODES', 'CPU REQ / ALLOC', 'CPU', 'MEMORY REQ / ALLOC', 'MEM', 'GPU REQ / ALLOC']];
-    for (const p of c.pools) rows.push([p.pool, p.profile, p.nodes.toLocaleString('en-US'), ...usage(p.requested, p.allocatable)]);
+    for (const p of c.pools) rows.push([p.pool, p.profile, WHOLE.format(p.nodes), ...usage(p.requested, p.allocatable)]);
     if (c.unplaced.cpuMillis + c.unplaced.memoryMiB + c.unplaced.gpus > 0) {
       rows.push(['(no pool selected)', '', '', ...usage(c.unplaced, { cpuMillis: 0, memoryMiB: 0, gpus: 0 })]);
     }
-    rows.push(['TOTAL', '', c.nodes.toLocaleString('en-US'), ...usage(c.requested, c.allocatable)]);
+    rows.push(['TOTAL', '', WHOLE.format(c.nodes), ...usage(c.requested, c.allocatable)]);
     out.push(formatTable(rows));
   }
   if (c.zones.length > 0) {

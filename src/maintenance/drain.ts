@@ -242,8 +242,31 @@ function byIdentity(a: DrainWorkload, b: DrainWorkload): number {
  * over nodes (a pod too large for any one node's leftover is not told apart).
  */
 export function simulateZoneDrain(input: DrainClusterInput, zone: string): ZoneDrain {
-  const zonesOf = profileZones(input.pools);
-  const workloads = input.workloads.filter(w => w.nodeProfile !== undefined && w.replicas > 0).slice().sort(byIdentity);
+  return drainOf(prepared(input), zone);
+}
+
+/** What every zone's drain of a cluster shares: worked out once per cluster, not once per zone. */
+interface PreparedCluster {
+  readonly input: DrainClusterInput;
+  /** The zones of each node profile, sorted. */
+  readonly zonesOf: ReadonlyMap<string, readonly string[]>;
+  /** The workloads the simulation counts, in identity order. */
+  readonly workloads: readonly DrainWorkload[];
+  /** The same, highest priority first (then in identity order): the order evicted pods are given room in. */
+  readonly byPriority: readonly DrainWorkload[];
+}
+
+function prepared(input: DrainClusterInput): PreparedCluster {
+  const workloads = input.workloads.filter(w => w.nodeProfile !== undefined && w.replicas > 0).sort(byIdentity);
+  return {
+    input,
+    zonesOf: profileZones(input.pools),
+    workloads,
+    byPriority: workloads.slice().sort((a, b) => b.priority - a.priority || byIdentity(a, b)),
+  };
+}
+
+function drainOf({ input, zonesOf, workloads, byPriority }: PreparedCluster, zone: string): ZoneDrain {
   const evictedOf = new Map<DrainWorkload, number>();
   const staying = new Map<string, DrainCapacity>();
   for (const w of workloads) {
@@ -253,8 +276,9 @@ export function simulateZoneDrain(input: DrainClusterInput, zone: string): ZoneD
     staying.set(w.nodeProfile!, plus(staying.get(w.nodeProfile!) ?? { resources: ZERO, pods: 0 }, podsOf(w.requests, w.replicas - evicted)));
   }
   const profiles = [...zonesOf.keys()].sort(cmp);
-  const free = new Map(profiles.map(p => [p, minus(capOf(input.pools, p, zone), staying.get(p) ?? { resources: ZERO, pods: 0 })]));
-  const order = workloads.filter(w => evictedOf.get(w)! > 0).sort((a, b) => b.priority - a.priority || byIdentity(a, b));
+  const capacityOf = new Map(profiles.map(p => [p, capOf(input.pools, p, zone)]));
+  const free = new Map(profiles.map(p => [p, minus(capacityOf.get(p)!, staying.get(p) ?? { resources: ZERO, pods: 0 })]));
+  const order = byPriority.filter(w => evictedOf.get(w)! > 0);
   const rescheduledOf = new Map<DrainWorkload, number>();
   for (const w of order) {
     const f = free.get(w.nodeProfile!) ?? { resources: ZERO, pods: 0 };
@@ -284,7 +308,7 @@ export function simulateZoneDrain(input: DrainClusterInput, zone: string): ZoneD
   }
   // pods that find no room still count as requested: headroom shows the shortfall
   const headroom = profiles.map(p => {
-    const capacity = capOf(input.pools, p, zone);
+    const capacity = capacityOf.get(p)!;
     const requested = minus(capacity, free.get(p)!);
     const unplaced = workloads.filter(w => w.nodeProfile === p)
       .reduce((acc, w) => plus(acc, podsOf(w.requests, evictedOf.get(w)! - (rescheduledOf.get(w) ?? 0))), { resources: ZERO, pods: 0 });
@@ -304,7 +328,8 @@ export function clusterZones(input: DrainClusterInput): string[] {
 
 /** Simulates the drain of every zone of a cluster, in the pools' zone order. */
 export function simulateZoneDrains(input: DrainClusterInput): ZoneDrain[] {
-  return clusterZones(input).map(z => simulateZoneDrain(input, z));
+  const cluster = prepared(input);
+  return clusterZones(input).map(z => drainOf(cluster, z));
 }
 
 // ---------------------------------------------------------------------------

@@ -18,6 +18,38 @@ export const INPUT_ENV = {
   OVERRIDES: 'CDK8S_FLEET_OVERRIDES',
 } as const;
 
+/**
+ * Environment variables the `cdk8s-fleet` CLI uses to steer a fleet program's
+ * synth. They live here, apart from the `Fleet`, so that the CLI's reading verbs
+ * (`plan`, `diff`) name them without loading the library's layers.
+ */
+export const SynthEnv = {
+  /** Output directory (overrides the fleet's `outdir`). */
+  OUTDIR: 'CDK8S_FLEET_OUTDIR',
+  /** Previous output directory (see `SynthOptions.previousOutdir`). */
+  PREVIOUS: INPUT_ENV.PREVIOUS,
+  /** `1` skips the change-aware guardrails (see `SynthOptions.noPrevious`). */
+  NO_PREVIOUS: INPUT_ENV.NO_PREVIOUS,
+  /** Comma-separated overrides (see `SynthOptions.overrides`). */
+  OVERRIDES: INPUT_ENV.OVERRIDES,
+  /** File `synth()` writes the violations to (JSON) when the synth fails validation. */
+  ERRORS_JSON: 'CDK8S_FLEET_ERRORS_JSON',
+  /**
+   * File `synth()` writes its report to (JSON: the placement lock file the
+   * fleet reads, if any) after a successful synth. When it is set, the caller
+   * (the CLI) writes the lock file and prints the previous-output notices, so
+   * `synth()` does neither.
+   */
+  REPORT_JSON: 'CDK8S_FLEET_REPORT_JSON',
+  /**
+   * An output directory to compare with instead of replacing it (`synth
+   * --check`): `synth()` then writes to its outdir only the files whose bytes
+   * differ from that directory's, and lists every differing path (added,
+   * changed, removed) in its report.
+   */
+  CHECK: 'CDK8S_FLEET_CHECK',
+} as const;
+
 /** How the caller names its given inputs in messages (`--previous` on the CLI, `previousOutdir` in code). @internal */
 export interface InputNames {
   /** Name of the previous-output input (e.g. `--previous`). */
