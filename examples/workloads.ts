@@ -1,6 +1,7 @@
 /**
  * Example workloads: the platform's pod template and a handful of realistic
- * apps — a stateless feed service with a canary, a GPU inference service on
+ * apps — a stateless feed service with a canary, a stateless API federated
+ * over the two clusters of lva1, a GPU inference service on
  * an OpenKruise cluster, and a Kafka-like shard-managed LiStatefulSet on
  * local SSD.
  */
@@ -61,6 +62,24 @@ export function addExampleWorkloads(fleet: Fleet, onboarded: readonly AppNamespa
     resources: { cpu: Cpu.units(4), memory: Size.gibibytes(8) },
     canary: { percent: 5, version: { app: '1.43.0', config: '2026-11-20.1' } },
     config: { 'feed.properties': 'ranking.model=v12\nfanout.limit=500\n' },
+  });
+
+  // a federated stateless API: its namespace spans both clusters of lva1 (a Deployment there, a CloneSet on the
+  // OpenKruise cluster), its replicas divided by capacity so that the loss of either cluster leaves at least half
+  const members = namespaceOf('members-api', {
+    tenant: 'stateless',
+    nodeProfile: 'general',
+    regions: ['lva1'],
+    federation: { clusters: 2, survive: 'one-cluster-loss' },
+  });
+  new LiDeployment(members, 'members-api', {
+    application: 'members-api',
+    version: { app: '2.8.0', config: '2026-11-28.1' },
+    replicas: 24,
+    resources: { cpu: Cpu.units(2), memory: Size.gibibytes(4) },
+    // the canary runs in the namespace's first cluster only; the other cluster follows once it is promoted
+    canary: { count: 1, version: { app: '2.9.0', config: '2026-11-28.1' } },
+    config: { 'members.properties': 'cache.ttl=300\n' },
   });
 
   // a GPU inference service, on a cluster running OpenKruise (CloneSet)

@@ -33,7 +33,7 @@ export { Labels } from './core/names';
 export { MAX_CPU_MILLIS, MAX_MEMORY_MIB } from './core/resources';
 export type { ResourceAmounts } from './core/resources';
 export { MAX_KUBERNETES_PATCH, SUPPORTED_KUBERNETES_MINORS } from './core/versions';
-export type { INamespacedWorkload, WorkloadDemand } from './core/workload';
+export type { INamespacedWorkload, WorkloadDemand, WorkloadDivision } from './core/workload';
 
 // machines
 export { MAX_MAINTENANCE_ZONES } from './machines/maintenance-zones';
@@ -69,10 +69,10 @@ export { ETCD_MAX_ELECTION_MILLIS, ETCD_RECOMMENDED_MAX_QUOTA_BYTES, GIB_BYTES, 
 export type { ServiceAccountRef } from './control-plane/priority-and-fairness';
 
 // tenancy
-export { APP_ROLES, AppNamespace, Subject } from './tenancy/app-namespace';
+export { APP_ROLES, AppNamespace, MAX_FEDERATION_CLUSTERS, Subject } from './tenancy/app-namespace';
 export type {
-  AppNamespaceProps, AppNetworkPolicy, AppPodSecurity, AppRole, AuthorizationRule, CapacityReserve, NetworkAllowance, NetworkPeerOptions,
-  NetworkPort, ServiceAccountSubject, SubjectKind,
+  AppFederation, AppNamespaceProps, AppNetworkPolicy, AppPodSecurity, AppRole, AuthorizationRule, CapacityReserve, FederationSurvival,
+  NetworkAllowance, NetworkPeerOptions, NetworkPort, ServiceAccountSubject, SubjectKind,
 } from './tenancy/app-namespace';
 export { TENANT_CLASSES } from './core/tenant-classes';
 export type { TenantClass, TenantClassApiPriority, TenantClassSpec } from './core/tenant-classes';
@@ -83,7 +83,10 @@ export type { AppPolicyRule } from './tenancy/rbac';
 export { fleetCapacityReport, formatCapacityReport } from './tenancy/layer';
 export type { NamespacePlan, TenancyPlan } from './tenancy/slots';
 export type { CapacityLine, ClusterCapacityReport } from './tenancy/accounting';
-export type { Capacity, PlacementDecision, PlacementReason } from './tenancy/placement';
+export type { Capacity } from './tenancy/capacity';
+export type { PlacementDecision, PlacementReason } from './tenancy/placement';
+export { CLUSTER_LOSS_FILE } from './tenancy/cluster-loss';
+export type { ClusterLossCheck, LossShortfall } from './tenancy/cluster-loss';
 
 // workloads
 export type { AppPort, AppProbe, AppProbes, AppResources, AppVersion, LiWorkloadProps } from './workloads/workload-props';

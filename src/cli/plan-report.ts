@@ -13,12 +13,13 @@ import { Labels } from '../core/names';
 import { ResourceAmounts, ZERO, addResources, cpuToMillis, memoryToMiB, scaleResources } from '../core/resources';
 import { podTemplateOf, workloadKindOf, workloadReplicas } from '../core/workload-kinds';
 import { BATCH_CAPACITY_FILE } from '../jobs/accounting';
-import { AppLoss, DrainCapacity, ZoneDrain, simulateClusterLoss } from '../maintenance/drain';
+import { AppLoss, ClusterLossApp, ClusterLossInput, DrainCapacity, ZoneDrain, simulateClusterLoss } from '../maintenance/drain';
 import { EvictionReview } from '../maintenance/eviction';
 import { MaintenancePolicySpec } from '../maintenance/policy';
 import { MaintenanceReport, clusterLossInputOf, parseMaintenanceReport, zoneDrainsOf } from '../maintenance/report';
 import { UpdatingZone } from '../maintenance/slots';
 import { OutputObject, OutputTree } from '../synth/read';
+import { CLUSTER_LOSS_FILE, CLUSTER_LOSS_KIND } from '../tenancy/cluster-loss';
 
 /** One pool of one cluster. */
 export interface PoolReport {
@@ -60,6 +61,8 @@ export interface NamespaceReport {
   readonly new: boolean;
   /** Requested by the namespace's workloads. */
   readonly requested: ResourceAmounts;
+  /** A federated app's namespace: every cluster it spans, in order. @default - one cluster */
+  readonly federatedOver?: readonly string[];
 }
 
 /** The control plane's sizing, when the output records it. */
@@ -74,6 +77,8 @@ export interface ControlPlaneReport {
 export interface ClusterReport {
   /** Cluster name. */
   readonly cluster: string;
+  /** Its region, when the output records it (the cluster-loss report). @default - not recorded */
+  readonly region?: string;
   /** Nodes, all pools. */
   readonly nodes: number;
   /** Allocatable, all pools. */
@@ -131,6 +136,42 @@ export interface BatchReport {
   readonly byPool?: Readonly<Record<string, BatchLineReport>>;
 }
 
+/** What the loss of one workload cluster does, from the output's cluster-loss report. */
+export interface ClusterLossLine {
+  /** The lost cluster. */
+  readonly cluster: string;
+  /** Its region. */
+  readonly region: string;
+  /** Apps that run only there and go down entirely. */
+  readonly down: readonly string[];
+  /** Federated apps that keep running in their other clusters. */
+  readonly degraded: readonly string[];
+  /** Workloads of federated apps left below their minimum. */
+  readonly belowMinimum: ReadonlyArray<{
+    readonly app: string; readonly workload: string; readonly remaining: number; readonly minimum: number; readonly targetMissed: boolean;
+  }>;
+  /** Affected apps whose lost demand the other clusters cannot take back. */
+  readonly noCapacity: readonly string[];
+}
+
+/** A federated app and its shares, from the output's cluster-loss report. */
+export interface FederatedAppLine {
+  /** App name. */
+  readonly app: string;
+  /** Its namespace. */
+  readonly namespace: string;
+  /** Its region. */
+  readonly region: string;
+  /** Its survival target. */
+  readonly survive: string;
+  /** Each workload's minimum after one cluster's loss, in percent of its replicas. */
+  readonly minAvailablePercent: number;
+  /** Each workload's minimum in pods, by workload name. */
+  readonly minimums: Readonly<Record<string, number>>;
+  /** Its clusters in order, each with its workloads' replicas. */
+  readonly clusters: ReadonlyArray<{ readonly cluster: string; readonly canary: boolean; readonly shares: Readonly<Record<string, number>> }>;
+}
+
 /** One cluster's maintenance: the drain of each zone, the eviction review, the derived policy (from the cluster's maintenance report). */
 export interface ClusterMaintenanceReport {
   /** Cluster name. */
@@ -174,6 +215,8 @@ export interface PlanReport {
   readonly comparedWithPrevious: boolean;
   /** Batch capacity per region and per cluster, when the output has a jobs platform. */
   readonly batch?: { readonly regions: readonly BatchReport[]; readonly clusters: readonly BatchReport[] };
+  /** The cluster-loss report and the federated apps, when the output has app namespaces. */
+  readonly clusterLoss?: { readonly clusters: readonly ClusterLossLine[]; readonly federated: readonly FederatedAppLine[] };
   /** Zone drains, eviction reviews and cluster loss, when the output has maintenance reports. */
   readonly maintenance?: MaintenancePlanReport;
 }
@@ -221,6 +264,10 @@ export function planReport(tree: OutputTree, previous?: OutputTree): PlanReport 
     controlPlanes.set(cluster, { source: `${o.object.kind} ${o.object.metadata.name}`, fields: flattenScalars(spec) });
   }
 
+  const loss = clusterLossOf(tree.files.get(CLUSTER_LOSS_FILE));
+  const regionOf = new Map((loss?.clusters ?? []).map(c => [c.cluster, c.region]));
+  const federatedOver = new Map<string, readonly string[]>();
+  for (const f of loss?.federated ?? []) for (const c of f.clusters) federatedOver.set(`${c.cluster}/${f.namespace}`, f.clusters.map(x => x.cluster));
   const clusterNames = new Set<string>([...poolsOf.keys(), ...[...byCluster.keys()].filter(c => c !== '' && byCluster.get(c)!.some(o => o.object.kind !== 'KubeletConfiguration'))]);
   const clusters: ClusterReport[] = [];
   for (const cluster of [...clusterNames].sort(cmp)) {
@@ -271,8 +318,10 @@ export function planReport(tree: OutputTree, previous?: OutputTree): PlanReport 
       return { zone, nodes, pools: perPool, allocatable };
     });
     const cp = controlPlanes.get(cluster);
+    const region = regionOf.get(cluster);
     clusters.push({
       cluster,
+      ...(region ? { region } : {}),
       nodes: poolReports.reduce((n, p) => n + p.nodes, 0),
       allocatable: addResources(...poolReports.map(p => p.allocatable)),
       requested: addResources(unplaced, ...poolReports.map(p => p.requested)),
@@ -282,18 +331,94 @@ export function planReport(tree: OutputTree, previous?: OutputTree): PlanReport 
       namespaces: namespaces.sort(cmp).map(name => ({
         name,
         new: !!previous && !previousNamespaces.has(`${cluster}/${name}`),
+        ...(federatedOver.has(`${cluster}/${name}`) ? { federatedOver: federatedOver.get(`${cluster}/${name}`)! } : {}),
         requested: nsRequests.get(name) ?? ZERO,
       })),
       ...(cp ? { controlPlane: cp } : {}),
     });
   }
   const batch = batchOf(tree.files.get(BATCH_CAPACITY_FILE));
-  const maintenance = maintenanceOf(tree);
-  return { clusters, comparedWithPrevious: !!previous, ...(batch ? { batch } : {}), ...(maintenance ? { maintenance } : {}) };
+  const maintenance = maintenanceOf(tree, loss?.federated);
+  return {
+    clusters,
+    comparedWithPrevious: !!previous,
+    ...(batch ? { batch } : {}),
+    ...(loss ? { clusterLoss: loss } : {}),
+    ...(maintenance ? { maintenance } : {}),
+  };
+}
+
+/** The cluster-loss report of an output; undefined without one (or when it does not parse). */
+function clusterLossOf(text: string | undefined): PlanReport['clusterLoss'] {
+  if (text === undefined) return undefined;
+  let doc: any;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (doc?.kind !== CLUSTER_LOSS_KIND || !Array.isArray(doc.clusters) || !Array.isArray(doc.federated)) return undefined;
+  const names = (l: unknown) => (Array.isArray(l) ? l.map(String) : []);
+  return {
+    clusters: doc.clusters.map((c: any) => ({
+      cluster: String(c.cluster),
+      region: String(c.region ?? ''),
+      down: names(c.down),
+      degraded: names(c.degraded),
+      belowMinimum: (Array.isArray(c.belowMinimum) ? c.belowMinimum : []).map((b: any) => ({
+        app: String(b.app),
+        workload: String(b.workload),
+        remaining: Number(b.remaining),
+        minimum: Number(b.minimum),
+        targetMissed: b.targetMissed === true,
+      })),
+      noCapacity: names(c.noCapacity),
+    })),
+    federated: doc.federated.map((f: any) => ({
+      app: String(f.app),
+      namespace: String(f.namespace),
+      region: String(f.region),
+      survive: String(f.survive),
+      minAvailablePercent: Number(f.minAvailablePercent),
+      minimums: Object.fromEntries(Object.entries(f.minimums ?? {}).map(([w, n]) => [w, Number(n)])),
+      clusters: (Array.isArray(f.clusters) ? f.clusters : [])
+        .map((c: any) => ({ cluster: String(c.cluster), canary: c.canary === true, shares: { ...(c.shares ?? {}) } })),
+    })),
+  };
+}
+
+
+/**
+ * The cluster-loss input with each workload of a federated app as one app over
+ * its clusters: the clusters' reports name it `<namespace>/<workload>` once per
+ * cluster (and per kind: a Deployment in one, a CloneSet in another), each with
+ * that cluster's share. Merged, its minimum is the federation's (the pods that
+ * must survive one cluster's loss), and it fails over: the survivors' room is
+ * asked for the lost share. Pure.
+ */
+export function federateLossInput(input: ClusterLossInput, federated: readonly FederatedAppLine[]): ClusterLossInput {
+  if (federated.length === 0) return input;
+  const minimumOf = new Map<string, number>();
+  for (const f of federated) {
+    const workloads = new Set([...Object.keys(f.minimums), ...f.clusters.flatMap(c => Object.keys(c.shares))]);
+    for (const w of workloads) minimumOf.set(`${f.namespace}/${w}`, f.minimums[w] ?? 0);
+  }
+  const merged = new Map<string, ClusterLossApp>();
+  const apps: ClusterLossApp[] = [];
+  for (const a of input.apps) {
+    const minimum = minimumOf.get(a.app);
+    if (minimum === undefined) {
+      apps.push(a);
+      continue;
+    }
+    const before = merged.get(a.app);
+    merged.set(a.app, { app: a.app, minReplicas: minimum, shares: [...(before?.shares ?? []), ...a.shares], failover: true });
+  }
+  return { clusters: input.clusters, apps: [...apps, ...merged.values()] };
 }
 
 /** The maintenance reports of an output (`<cluster>/maintenance.json`) and the cluster-loss simulation over them; undefined without any. */
-export function maintenanceOf(tree: OutputTree): MaintenancePlanReport | undefined {
+export function maintenanceOf(tree: OutputTree, federated: readonly FederatedAppLine[] = []): MaintenancePlanReport | undefined {
   const reports: MaintenanceReport[] = [];
   for (const [file, text] of [...tree.files].sort(([a], [b]) => cmp(a, b))) {
     const parts = file.split('/');
@@ -302,7 +427,8 @@ export function maintenanceOf(tree: OutputTree): MaintenancePlanReport | undefin
     if (r && r.cluster === parts[0]) reports.push(r);
   }
   if (reports.length === 0) return undefined;
-  const loss = simulateClusterLoss(clusterLossInputOf(reports));
+  // a federated app's workload is one app over its clusters (each cluster's report has its share), not one per cluster
+  const loss = simulateClusterLoss(federateLossInput(clusterLossInputOf(reports), federated));
   return {
     clusters: reports.map(r => ({ cluster: r.cluster, zones: zoneDrainsOf(r), evictions: r.evictions, policy: r.policy, updating: r.updating })),
     clusterLoss: loss.map(l => ({

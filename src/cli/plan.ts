@@ -254,12 +254,50 @@ export function formatPlan(report: PlanReport): string {
   const batch = new Map((report.batch?.clusters ?? []).map(b => [b.name, b]));
   const clusters = report.clusters.map(c => formatCluster(c, report.comparedWithPrevious, batch.get(c.cluster))).join('\n');
   const regions = report.batch?.regions.filter(r => Object.keys(r.byProfile).length > 0) ?? [];
-  const maintenance = report.maintenance ? `\n${formatMaintenance(report.maintenance)}` : '';
-  if (regions.length === 0) return `${clusters}${maintenance}`;
-  const rows = [['REGION', 'PROFILE', ...BATCH_COLUMNS]];
-  for (const r of regions) for (const [profile, l] of Object.entries(r.byProfile)) rows.push([r.name, profile, ...batchCells(l)]);
-  const queues = regions.filter(r => r.queues.length > 0).map(r => `\nqueues of region ${r.name} (quota and most use, over its clusters):\n${formatQueues(r)}`).join('');
-  return `${clusters}\nbatch quotas per region (capacity: allocatable after node agents and service namespaces):\n\n${formatTable(rows)}${queues}${maintenance}`;
+  const out = [clusters];
+  if (regions.length > 0) {
+    const rows = [['REGION', 'PROFILE', ...BATCH_COLUMNS]];
+    for (const r of regions) for (const [profile, l] of Object.entries(r.byProfile)) rows.push([r.name, profile, ...batchCells(l)]);
+    const queues = regions.filter(r => r.queues.length > 0).map(r => `\nqueues of region ${r.name} (quota and most use, over its clusters):\n${formatQueues(r)}`).join('');
+    out.push(`\nbatch quotas per region (capacity: allocatable after node agents and service namespaces):\n\n${formatTable(rows)}${queues}`);
+  }
+  // the maintenance tables end with the one cluster-loss table (federated apps fed in as one app over their clusters);
+  // an output without maintenance reports shows the tenancy's cluster-loss check instead
+  if (report.maintenance) out.push(`\n${formatMaintenance(report.maintenance)}`);
+  if (report.clusterLoss) out.push(formatClusterLoss(report.clusterLoss, !report.maintenance));
+  return out.join('');
+}
+
+/** How many names a cell lists before it says how many more. */
+const NAMES_IN_A_CELL = 4;
+
+function someNames(names: readonly string[]): string {
+  if (names.length === 0) return '-';
+  const shown = names.slice(0, NAMES_IN_A_CELL).join(', ');
+  return names.length > NAMES_IN_A_CELL ? `${names.length}: ${shown}, … ${names.length - NAMES_IN_A_CELL} more` : shown;
+}
+
+/** The federated apps with their shares, and what the loss of each cluster does. */
+function formatClusterLoss(loss: NonNullable<PlanReport['clusterLoss']>, withLossTable: boolean): string {
+  const out: string[] = [];
+  if (loss.federated.length > 0) {
+    const rows = [['APP', 'REGION', 'SURVIVE', 'CLUSTER', 'SHARES']];
+    for (const f of loss.federated) {
+      f.clusters.forEach((c, i) => {
+        const shares = Object.entries(c.shares).map(([w, n]) => `${w} ${n}`).join(', ') || '-';
+        rows.push([i === 0 ? f.app : '', i === 0 ? f.region : '', i === 0 ? `${f.survive} (min ${f.minAvailablePercent}%)` : '', `${c.cluster}${c.canary ? ' (canaries)' : ''}`, shares]);
+      });
+    }
+    out.push(`\nfederated apps (each workload's replicas per cluster):\n\n${formatTable(rows)}`);
+  }
+  if (!withLossTable) return out.join('');
+  const rows = [['LOST CLUSTER', 'REGION', 'DOWN', 'DEGRADED (FEDERATED)', 'BELOW MINIMUM', 'NO ROOM ELSEWHERE']];
+  for (const c of loss.clusters) {
+    const below = c.belowMinimum.map(b => `${b.app}/${b.workload} ${b.remaining}<${b.minimum}${b.targetMissed ? ' (target missed)' : ''}`);
+    rows.push([c.cluster, c.region, someNames(c.down), someNames(c.degraded), someNames(below), someNames(c.noCapacity)]);
+  }
+  out.push(`\ncluster loss (apps that run only in the lost cluster go down; federated apps keep their other shares):\n\n${formatTable(rows)}`);
+  return out.join('');
 }
 
 const BATCH_COLUMNS = ['CPU QUEUES / QUOTA / CAPACITY', 'MEMORY QUEUES / QUOTA / CAPACITY', 'GPU QUEUES / QUOTA / CAPACITY'];
@@ -296,7 +334,7 @@ function formatQueues(b: BatchReport): string {
 
 function formatCluster(c: ClusterReport, compared: boolean, batch?: BatchReport): string {
   const out: string[] = [];
-  out.push(`cluster ${c.cluster}: ${WHOLE.format(c.nodes)} nodes in ${c.pools.length} pool(s) over ${c.zones.length} maintenance zone(s)\n`);
+  out.push(`cluster ${c.cluster}${c.region ? ` (region ${c.region})` : ''}: ${WHOLE.format(c.nodes)} nodes in ${c.pools.length} pool(s) over ${c.zones.length} maintenance zone(s)\n`);
   if (c.pools.length > 0) {
     const rows = [['POOL', 'PROFILE', 'NODES', 'CPU REQ / ALLOC', 'CPU', 'MEMORY REQ / ALLOC', 'MEM', 'GPU REQ / ALLOC']];
     for (const p of c.pools) rows.push([p.pool, p.profile, WHOLE.format(p.nodes), ...usage(p.requested, p.allocatable)]);
@@ -315,7 +353,7 @@ function formatCluster(c: ClusterReport, compared: boolean, batch?: BatchReport)
     }
     out.push(formatTable(rows));
   }
-  const ns = c.namespaces.map(n => `${n.name}${n.new ? ' (new)' : ''}`);
+  const ns = c.namespaces.map(n => `${n.name}${n.new ? ' (new)' : ''}${n.federatedOver ? ` (federated over ${n.federatedOver.join(', ')})` : ''}`);
   out.push(`namespaces (${c.namespaces.length}${compared ? `, ${c.namespaces.filter(n => n.new).length} new` : ''}): ${ns.length > 0 ? ns.join(', ') : '-'}\n`);
   if (batch && Object.keys(batch.byProfile).length > 0) out.push(formatBatch(batch));
   if (c.controlPlane) {

@@ -197,7 +197,7 @@ function clusterSection(c: ClusterReport, batch?: BatchReport): string {
   const search = [c.cluster, ...c.pools.map(p => p.pool), ...c.namespaces.map(n => n.name), ...(batch?.queues ?? []).map(q => q.queue)].join(' ').toLowerCase();
   const out: string[] = [];
   out.push(`<details class="cluster" data-cluster="${escapeHtml(c.cluster)}" data-search="${escapeHtml(search)}">`);
-  out.push(`<summary><b>${escapeHtml(c.cluster)}</b> <span class="muted">${c.nodes.toLocaleString('en-US')} nodes, ${c.pools.length} pool(s), `
+  out.push(`<summary><b>${escapeHtml(c.cluster)}</b> <span class="muted">${c.region ? `region ${escapeHtml(c.region)}, ` : ''}${c.nodes.toLocaleString('en-US')} nodes, ${c.pools.length} pool(s), `
     + `${c.zones.length} zone(s), ${c.namespaces.length} namespace(s); CPU ${pct(c.requested.cpuMillis, c.allocatable.cpuMillis)}%, `
     + `memory ${pct(c.requested.memoryMiB, c.allocatable.memoryMiB)}% requested</span></summary>`);
   out.push('<h3>Maintenance zones × pools</h3>', heatmap(c));
@@ -208,7 +208,7 @@ function clusterSection(c: ClusterReport, batch?: BatchReport): string {
   }
   out.push(`<h3>Namespaces (${c.namespaces.length})</h3>`);
   out.push(c.namespaces.length > 0
-    ? `<ul class="ns">${c.namespaces.map(n => `<li title="${escapeHtml(`CPU ${cores(n.requested.cpuMillis)}, memory ${gib(n.requested.memoryMiB)}, GPU ${n.requested.gpus} requested`)}">${escapeHtml(n.name)}${n.new ? ' <em>(new)</em>' : ''}</li>`).join('')}</ul>`
+    ? `<ul class="ns">${c.namespaces.map(n => `<li title="${escapeHtml(`CPU ${cores(n.requested.cpuMillis)}, memory ${gib(n.requested.memoryMiB)}, GPU ${n.requested.gpus} requested`)}">${escapeHtml(n.name)}${n.new ? ' <em>(new)</em>' : ''}${n.federatedOver ? ` <em>(federated over ${escapeHtml(n.federatedOver.join(', '))})</em>` : ''}</li>`).join('')}</ul>`
     : '<p class="muted">none</p>');
   const batchHtml = clusterBatch(batch);
   if (batchHtml) out.push(batchHtml);

@@ -24,6 +24,26 @@ export interface LockedPlacement {
   readonly namespace: string;
   /** Node profile. */
   readonly nodeProfile: string;
+  /** A federated app's clusters, in order (the first is `cluster`). @default - one cluster */
+  readonly clusters?: readonly string[];
+  /** A federated app's shares: workload → cluster → replicas. @default - not federated */
+  readonly shares?: Readonly<Record<string, Readonly<Record<string, number>>>>;
+}
+
+/** One cluster of a federated app. */
+export interface WhereCluster {
+  /** Cluster (the kubectl context). */
+  readonly cluster: string;
+  /** It runs the app's canaries (the first cluster). */
+  readonly canary: boolean;
+  /** The cluster's pools of the app's node profile. */
+  readonly pools: readonly WherePool[];
+  /** The workload objects of the namespace in this cluster. */
+  readonly workloads: readonly WhereWorkload[];
+  /** Each workload's replicas in this cluster. */
+  readonly shares: Readonly<Record<string, number>>;
+  /** The kubectl prefix for the app in this cluster. */
+  readonly kubectl: string;
 }
 
 /** A pool of the app's cluster, as its KubernetesPool record states it. */
@@ -80,6 +100,8 @@ export interface WhereEntry {
   readonly overrides: readonly WhereGuardrailException[];
   /** The kubectl prefix for the app: `kubectl --context <cluster> -n <namespace>`. */
   readonly kubectl: string;
+  /** A federated app: every cluster it runs in, the first included, in order. @default - one cluster */
+  readonly clusters?: readonly WhereCluster[];
 }
 
 /** The apps a query names: the app of that name, else every app placed in a namespace of that name. */
@@ -178,6 +200,8 @@ export interface WhereFacts {
   readonly pools: readonly WherePool[];
   /** File names in the namespace directory (`<cluster>/namespaces/<namespace>`). */
   readonly namespaceFiles: readonly string[];
+  /** A federated app: the pools and namespace file names of each of its clusters. @default - one cluster */
+  readonly clusters?: ReadonlyArray<{ readonly cluster: string; readonly pools: readonly WherePool[]; readonly namespaceFiles: readonly string[] }>;
   /** Every recorded exemption. */
   readonly exemptions: readonly WhereGuardrailException[];
   /** Every given override, `<rule>:<target>`. */
@@ -187,22 +211,41 @@ export interface WhereFacts {
 /** Where one app runs, from what was read. */
 export function whereEntry(f: WhereFacts): WhereEntry {
   const { cluster, namespace, nodeProfile } = f.placement;
+  const all = f.placement.clusters ?? [cluster];
+  const touches = (rule: string, target: string) => all.some(c => targetTouches(rule, target, c, namespace));
   const overrides: WhereGuardrailException[] = [];
   for (const o of [...new Set(f.overrides)].sort()) {
     const p = parseOverride(o);
-    if (p && targetTouches(p.rule, p.target, cluster, namespace)) overrides.push(p);
+    if (p && touches(p.rule, p.target)) overrides.push(p);
   }
+  const ofProfile = (pools: readonly WherePool[]) => pools.filter(p => p.nodeProfile === nodeProfile)
+    .sort((a, b) => (a.pool < b.pool ? -1 : a.pool > b.pool ? 1 : 0));
+  const clusters = f.placement.clusters && f.clusters ? f.placement.clusters.map((c, i) => {
+    const facts = f.clusters!.find(x => x.cluster === c);
+    const shares = Object.fromEntries(Object.entries(f.placement.shares ?? {})
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([w, byCluster]) => [w, byCluster[c] ?? 0]));
+    return {
+      cluster: c,
+      canary: i === 0,
+      pools: ofProfile(facts?.pools ?? []),
+      workloads: workloadFiles(`${c}/namespaces/${namespace}`, facts?.namespaceFiles ?? []),
+      shares,
+      kubectl: `kubectl --context ${c} -n ${namespace}`,
+    };
+  }) : undefined;
   return {
     app: f.app,
     cluster,
     ...(f.region ? { region: f.region } : {}),
     namespace,
     nodeProfile,
-    pools: f.pools.filter(p => p.nodeProfile === nodeProfile).sort((a, b) => (a.pool < b.pool ? -1 : a.pool > b.pool ? 1 : 0)),
+    pools: ofProfile(f.pools),
     workloads: workloadFiles(`${cluster}/namespaces/${namespace}`, f.namespaceFiles),
-    exemptions: f.exemptions.filter(e => targetTouches(e.rule, e.target, cluster, namespace)),
+    exemptions: f.exemptions.filter(e => touches(e.rule, e.target)),
     overrides,
     kubectl: `kubectl --context ${cluster} -n ${namespace}`,
+    ...(clusters ? { clusters } : {}),
   };
 }
 
@@ -210,7 +253,7 @@ export function whereEntry(f: WhereFacts): WhereEntry {
 export function formatWhere(e: WhereEntry): string {
   const lines: string[] = [];
   lines.push(`app ${e.app}`);
-  lines.push(`  cluster       ${e.cluster}${e.region ? ` (region ${e.region})` : ''}`);
+  lines.push(`  cluster       ${e.cluster}${e.region ? ` (region ${e.region})` : ''}${e.clusters ? `, the first of ${e.clusters.length} (federated)` : ''}`);
   lines.push(`  namespace     ${e.namespace}`);
   lines.push(`  node profile  ${e.nodeProfile}`);
   lines.push(`  pools         ${e.pools.length > 0
@@ -223,5 +266,15 @@ export function formatWhere(e: WhereEntry): string {
   lines.push(`  overrides     ${e.overrides.length > 0 ? '' : '-'}`.trimEnd());
   for (const x of e.overrides) lines.push(`    ${x.rule}:${x.target}`);
   lines.push(`  kubectl       ${e.kubectl}`);
+  if (e.clusters) {
+    lines.push('  clusters');
+    for (const c of e.clusters) {
+      const shares = Object.entries(c.shares).map(([w, n]) => `${w} ${n}`).join(', ') || '-';
+      lines.push(`    ${c.cluster}${c.canary ? ' (canaries first)' : ''}  shares: ${shares}`);
+      lines.push(`      pools     ${c.pools.length > 0 ? c.pools.map(p => `${p.pool} (${p.nodes.toLocaleString('en-US')} nodes)`).join(', ') : '-'}`);
+      for (const w of c.workloads) lines.push(`      ${w.kind}/${w.name}  ${w.file}`);
+      lines.push(`      kubectl   ${c.kubectl}`);
+    }
+  }
   return `${lines.join('\n')}\n`;
 }

@@ -102,13 +102,27 @@ export function whereAll(
       pools = hub ? readPools(dir, hub, placement.cluster, reader) : [];
       poolsByCluster.set(placement.cluster, pools);
     }
-    const nsDir = path.join(dir, placement.cluster, 'namespaces', placement.namespace);
+    const filesIn = (cluster: string) => {
+      const nsDir = path.join(dir, cluster, 'namespaces', placement.namespace);
+      return reader.exists(nsDir) ? reader.readDir(nsDir) : [];
+    };
+    const poolsIn = (cluster: string) => {
+      let list = poolsByCluster.get(cluster);
+      if (!list) {
+        list = hub ? readPools(dir, hub, cluster, reader) : [];
+        poolsByCluster.set(cluster, list);
+      }
+      return list;
+    };
     return whereEntry({
       app,
       placement,
       region: hub ? readRegion(dir, hub, app, reader) : undefined,
       pools,
-      namespaceFiles: reader.exists(nsDir) ? reader.readDir(nsDir) : [],
+      namespaceFiles: filesIn(placement.cluster),
+      ...(Array.isArray(placement.clusters)
+        ? { clusters: placement.clusters.map(c => ({ cluster: c, pools: poolsIn(c), namespaceFiles: filesIn(c) })) }
+        : {}),
       exemptions,
       overrides,
     });

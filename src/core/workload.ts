@@ -18,10 +18,34 @@ export interface WorkloadDemand {
   readonly surgePods: number;
 }
 
+/**
+ * How a workload's replicas can be divided over the clusters of a federated
+ * namespace: each cluster runs a share of the stable replicas, and the canary
+ * (if any) runs in the namespace's first cluster only.
+ */
+export interface WorkloadDivision {
+  /** The workload's name in its namespace (its application name): the key of its shares in the placement lock. */
+  readonly name: string;
+  /** Stable replicas, divided over the clusters. */
+  readonly replicas: number;
+  /** Canary pods, which run in the namespace's first cluster only (0 without a canary). */
+  readonly canaryPods: number;
+  /**
+   * What the workload asks of one cluster that runs `replicas` of its stable
+   * replicas, with the canary there or not (surge recomputed for that share).
+   */
+  demandAt(replicas: number, withCanary: boolean): WorkloadDemand;
+}
+
 /** A workload that lives in a tenant namespace. */
 export interface INamespacedWorkload extends IConstruct {
   /** What the workload asks of its cluster. */
   readonly workloadDemand: WorkloadDemand;
+  /**
+   * How its replicas divide over the clusters of a federated namespace.
+   * @default - the workload cannot be divided: a federated namespace runs all of it in each of its clusters
+   */
+  readonly workloadDivision?: WorkloadDivision;
 }
 
 /**

@@ -232,8 +232,11 @@ function plan(model: FleetModel, spec: Spec, below: WorkloadsStack['plan'], v: V
   const service = new Map<string, Map<string, ResourceAmounts>>();
   for (const n of below.tenancy.namespaces.values()) {
     if (n.spec.tenant === 'batch') continue;
-    const m = nested(service, n.cluster.clusterName);
-    m.set(n.spec.nodeProfile.name, addResources(m.get(n.spec.nodeProfile.name) ?? ZERO, n.demand.resources));
+    // a federated namespace reserves its quota in each of its clusters
+    for (const [cluster, demand] of n.clusterDemands) {
+      const m = nested(service, cluster.clusterName);
+      m.set(n.spec.nodeProfile.name, addResources(m.get(n.spec.nodeProfile.name) ?? ZERO, demand.resources));
+    }
   }
   const capacity = new Map<string, Map<string, ResourceAmounts>>();
   for (const [cluster, byProfile] of room) {

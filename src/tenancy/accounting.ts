@@ -4,7 +4,8 @@
  * taken their share of every node, and what the placed namespaces reserve.
  * Pure: plain data in, plain data out.
  */
-import { Capacity, CandidateCluster, NO_CAPACITY, addCapacity, subtractCapacity } from './placement';
+import { Capacity, NO_CAPACITY, addCapacity, subtractCapacity } from './capacity';
+import { CandidateCluster } from './placement';
 import { ResourceAmounts, scaleResources, subtractResources } from '../core/resources';
 import { ZoneShare } from '../machines/maintenance-zones';
 
@@ -88,8 +89,12 @@ function share(c: Capacity, nodes: number, of: number): Capacity {
 }
 
 /** What app namespaces may use per cluster and node profile: allocatable minus required DaemonSets. @internal */
-export function candidateClusters(clusters: readonly string[], pools: readonly TenancyPoolFacts[]): CandidateCluster[] {
-  const byCluster = new Map<string, Map<string, Capacity>>(clusters.map(c => [c, new Map()]));
+export function candidateClusters(
+  clusters: ReadonlyArray<{ readonly name: string; readonly region: string }>,
+  pools: readonly TenancyPoolFacts[],
+): CandidateCluster[] {
+  const regionOf = new Map(clusters.map(c => [c.name, c.region]));
+  const byCluster = new Map<string, Map<string, Capacity>>(clusters.map(c => [c.name, new Map()]));
   for (const p of pools) {
     const m = byCluster.get(p.cluster);
     if (!m) continue;
@@ -102,7 +107,7 @@ export function candidateClusters(clusters: readonly string[], pools: readonly T
     const add: Capacity = { resources: scaleResources(perNode.resources, nodes), pods: perNode.pods * nodes };
     m.set(p.nodeProfile, addCapacity(m.get(p.nodeProfile) ?? NO_CAPACITY, add));
   }
-  return [...byCluster.entries()].map(([name, capacity]) => ({ name, capacity }));
+  return [...byCluster.entries()].map(([name, capacity]) => ({ name, region: regionOf.get(name)!, capacity }));
 }
 
 /** The most one pod may request on a node of a profile in a cluster: the smallest per-node room over its pools. @internal */

@@ -170,6 +170,43 @@ export interface CapacityReserve {
   readonly pods?: number;
 }
 
+/** The survival target of a federated namespace. */
+export type FederationSurvival = 'one-cluster-loss' | 'none';
+
+/** The most clusters a federated namespace spans. */
+export const MAX_FEDERATION_CLUSTERS = 8;
+
+/** The survival target of a federation that states none. @internal */
+export const DEFAULT_FEDERATION_SURVIVAL: FederationSurvival = 'one-cluster-loss';
+
+/** The minimum of a federation over `clusters` clusters that states none: the share of N-1 of N, in percent, rounded down. @internal */
+export function defaultMinAvailablePercent(clusters: number): number {
+  return Math.floor((100 * (clusters - 1)) / clusters);
+}
+
+/**
+ * A namespace that spans several clusters of one region: its namespace, RBAC,
+ * quota and policies exist in each, and its workloads' replicas are divided
+ * over them by capacity (see docs/federation.md).
+ */
+export interface AppFederation {
+  /** How many clusters of one region the namespace spans (a whole number from 2 to {@link MAX_FEDERATION_CLUSTERS}). */
+  readonly clusters: number;
+  /**
+   * The survival target: `one-cluster-loss` means that after the loss of any
+   * one of its clusters, each workload's shares in the others still carry its
+   * minimum (`minAvailablePercent` of its replicas); `none` states no target.
+   * @default 'one-cluster-loss'
+   */
+  readonly survive?: FederationSurvival;
+  /**
+   * Each workload's minimum under the survival target, in percent of its
+   * replicas (whole number from 1 to 100), rounded down and at least one pod.
+   * @default - the share of N-1 of N clusters: floor(100 × (clusters − 1) / clusters), 50 for two clusters
+   */
+  readonly minAvailablePercent?: number;
+}
+
 /** Props of {@link AppNamespace}. */
 export interface AppNamespaceProps {
   /** Application name (DNS-1123 label), unique in the fleet. */
@@ -187,6 +224,18 @@ export interface AppNamespaceProps {
    * @default - routed by the hub and recorded in the placement lock
    */
   readonly cluster?: Cluster;
+  /**
+   * The regions the namespace may run in (one or several, by region name as
+   * the clusters declare it); routing chooses its clusters among theirs.
+   * @default - any region
+   */
+  readonly regions?: readonly string[];
+  /**
+   * Spans the namespace over several clusters of one region, its workloads'
+   * replicas divided over them by capacity. Cannot be combined with `cluster`.
+   * @default - one cluster
+   */
+  readonly federation?: AppFederation;
   /** Owners of the app (teams or people), recorded on the namespace and the hub's routing record. @default [] */
   readonly owners?: readonly string[];
   /** Who holds which of the app's roles; {@link AppNamespace.grant} adds to them. @default [] (nobody but cluster operators) */

@@ -5,7 +5,7 @@
  * ResourceQuota and what routing reserves on its cluster, so the sum of the
  * quotas of a cluster never exceeds what its pools offer to apps.
  */
-import { Capacity } from './placement';
+import { Capacity } from './capacity';
 import { ResourceAmounts, ZERO, addResources, scaleResources } from '../core/resources';
 import { WorkloadDemand } from '../core/workload';
 

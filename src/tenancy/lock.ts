@@ -25,6 +25,34 @@ export interface LockedPlacement {
   readonly namespace: string;
   /** Node profile it was placed for. */
   readonly nodeProfile: string;
+  /** A federated namespace's clusters, in order (`cluster` is the first). @default - one cluster */
+  readonly clusters?: readonly string[];
+  /** A federated namespace's shares: workload name → cluster → replicas. @default - not federated */
+  readonly shares?: Readonly<Record<string, Readonly<Record<string, number>>>>;
+}
+
+/**
+ * Why the federation fields of a recorded placement are malformed, or
+ * undefined: `clusters` a list of at least two distinct names starting with
+ * `cluster`, `shares` whole replica counts of those clusters. @internal
+ */
+export function federationRecordProblem(
+  p: { readonly cluster: unknown; readonly clusters?: unknown; readonly shares?: unknown },
+): string | undefined {
+  if (p.clusters === undefined && p.shares === undefined) return undefined;
+  const clusters = p.clusters;
+  if (!Array.isArray(clusters) || clusters.length < 2 || !clusters.every(c => typeof c === 'string') || new Set(clusters).size !== clusters.length || clusters[0] !== p.cluster) {
+    return 'clusters must list two or more distinct cluster names, the first being cluster';
+  }
+  const shares = p.shares ?? {};
+  if (typeof shares !== 'object' || shares === null || Array.isArray(shares)) return 'shares must be an object keyed by workload name';
+  for (const [w, byCluster] of Object.entries(shares as Record<string, unknown>)) {
+    if (typeof byCluster !== 'object' || byCluster === null || Array.isArray(byCluster)) return `shares of '${w}' must be an object keyed by cluster`;
+    for (const [c, n] of Object.entries(byCluster as Record<string, unknown>)) {
+      if (!clusters.includes(c) || typeof n !== 'number' || !Number.isInteger(n) || n < 0) return `share of '${w}' in '${c}' must be a whole number of replicas of one of its clusters`;
+    }
+  }
+  return undefined;
 }
 
 /** Props of {@link PlacementLock}. */
@@ -81,15 +109,26 @@ export function parsePlacementLock(text: string): ParsedPlacementLock {
     if (!p || typeof p.cluster !== 'string' || typeof p.namespace !== 'string' || typeof p.nodeProfile !== 'string') {
       return { error: `placement of '${app}' must have string fields cluster, namespace and nodeProfile` };
     }
-    out.set(app, { cluster: p.cluster, namespace: p.namespace, nodeProfile: p.nodeProfile });
+    const problem = federationRecordProblem(p as LockedPlacement);
+    if (problem) return { error: `placement of '${app}': ${problem}` };
+    out.set(app, copyPlacement(p as LockedPlacement));
   }
   return { placements: out, sections: doc.sections };
+}
+
+/** A placement in the record's fixed key order: cluster, namespace, node profile, then a federation's clusters and shares (workloads sorted, each cluster in the clusters' order). @internal */
+export function copyPlacement(p: LockedPlacement): LockedPlacement {
+  if (p.clusters === undefined) return { cluster: p.cluster, namespace: p.namespace, nodeProfile: p.nodeProfile };
+  const clusters = [...p.clusters];
+  const shares = Object.entries(p.shares ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([w, byCluster]) => [w, Object.fromEntries(clusters.filter(c => byCluster[c] !== undefined).map(c => [c, byCluster[c]]))]);
+  return { cluster: p.cluster, namespace: p.namespace, nodeProfile: p.nodeProfile, clusters, shares: Object.fromEntries(shares) };
 }
 
 /** The placements section of the lock record: sorted by app, fixed key order. @internal */
 export function placementsSection(placements: ReadonlyMap<string, LockedPlacement>): Record<string, LockedPlacement> {
   const sorted = [...placements.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return Object.fromEntries(sorted.map(([app, p]) => [app, { cluster: p.cluster, namespace: p.namespace, nodeProfile: p.nodeProfile }]));
+  return Object.fromEntries(sorted.map(([app, p]) => [app, copyPlacement(p)]));
 }
 
 /**

@@ -4,7 +4,7 @@
  * LimitRange.
  */
 import { k8s } from 'cdk8s-plus-28';
-import { Capacity } from './placement';
+import { Capacity } from './capacity';
 import { NamespaceSpec } from './slots';
 import { LABEL_PREFIX, Labels } from '../core/names';
 import { podSecurityLabels } from '../core/network';

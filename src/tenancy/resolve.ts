@@ -10,16 +10,16 @@
  * allowances) is read in exactly one place: {@link declaredAuthorization} and
  * {@link declaredAllowances}.
  */
-import { APP_ROLES, AppNamespace, AppPodSecurity, AppRole, DeclaredAllowance, DeclaredAuthorization, podSecurityOf } from './app-namespace';
+import { APP_ROLES, DEFAULT_FEDERATION_SURVIVAL, MAX_FEDERATION_CLUSTERS, defaultMinAvailablePercent, AppNamespace, AppPodSecurity, AppRole, DeclaredAllowance, DeclaredAuthorization, podSecurityOf } from './app-namespace';
+import { Capacity } from './capacity';
 import { DEFAULT_QUOTA_HEADROOM_PERCENT } from './demand';
-import { PlacementLock } from './lock';
+import { PlacementLock, copyPlacement, federationRecordProblem } from './lock';
 import { isCidr, isWholeInternet } from './network';
-import { Capacity } from './placement';
 import { FORBIDDEN_SUBJECTS } from './rbac';
-import { AllowanceSpec, AuthorizationSpec, DeclaredNamespace, NamespaceSpec, PlacementLockSpec } from './slots';
+import { AllowanceSpec, AuthorizationSpec, DeclaredNamespace, FederationSpec, NamespaceSpec, PlacementLockSpec } from './slots';
 import { Cluster, HubCluster } from '../clusters/cluster';
 import { ClustersSpec } from '../clusters/slots';
-import { PropShape, describeValue, isRecord, shapeProblems } from '../core/checks';
+import { PropShape, describeValue, isRecord, shapeProblems, wholeNumberProblem } from '../core/checks';
 import { Violations } from '../core/errors';
 import { pathOf } from '../core/model';
 import { RESERVED_NAMESPACES, dns1123LabelFix, isDns1123Label } from '../core/names';
@@ -47,7 +47,10 @@ const NAMESPACE_SHAPE: PropShape = {
   podSecurityReason: 'string?',
   reserve: 'object?',
   quotaHeadroomPercent: 'number?',
+  regions: 'strings?',
+  federation: 'object?',
 };
+const FEDERATION_SHAPE: PropShape = { clusters: 'number', survive: 'string?', minAvailablePercent: 'number?' };
 const RULE_SHAPE: PropShape = { role: 'string', groups: 'strings?', users: 'strings?', serviceAccounts: 'list?' };
 const SERVICE_ACCOUNT_SHAPE: PropShape = { name: 'string', namespace: 'string?' };
 const NETWORK_SHAPE: PropShape = { ingress: 'list?', egress: 'list?', allowWithinNamespace: 'boolean?', allowDns: 'boolean?' };
@@ -100,7 +103,8 @@ function namespaceShape(ns: AppNamespace): NamespaceShape {
   const net = p.network !== undefined ? shapeProblems(p.network, NETWORK_SHAPE, 'network.') : [];
   const allowances = net.length === 0 ? declaredAllowances(ns) : [];
   const reserve = p.reserve !== undefined ? shapeProblems(p.reserve, RESERVE_SHAPE, 'reserve.') : [];
-  const problems = [...authorization.flatMap(d => d.problems), ...net, ...allowances.flatMap(d => d.problems), ...reserve];
+  const federation = p.federation !== undefined ? shapeProblems(p.federation, FEDERATION_SHAPE, 'federation.') : [];
+  const problems = [...authorization.flatMap(d => d.problems), ...net, ...allowances.flatMap(d => d.problems), ...reserve, ...federation];
   return { problems, authorization, allowances };
 }
 
@@ -165,6 +169,12 @@ export function resolveNamespace(ns: AppNamespace, facts: TenancyFacts, v: Viola
   const resolvedAllowances = allowances.map(d => resolveAllowance(d, path, v, error));
   const reserve = resolveReserve(p.reserve, path, error);
   const quotaHeadroomPercent = resolveHeadroom(p.quotaHeadroomPercent, path, error);
+  const regions = resolveRegions(p.regions, facts.clusters, path, error);
+  if (cluster && regions && !regions.includes(cluster.region)) {
+    error(path, 'tenancy.region.pinned', `the namespace is pinned to cluster '${cluster.name}' of region '${cluster.region}', which is not one of its regions (${regions.join(', ')})`,
+      `pin the app to a cluster of ${regions.join(' or ')}, or add '${cluster.region}' to its regions`);
+  }
+  const federation = resolveFederation(p.federation, tenant, cluster, path, error);
   if (bad || !nodeProfile || !tenant) return undefined;
 
   return {
@@ -187,8 +197,54 @@ export function resolveNamespace(ns: AppNamespace, facts: TenancyFacts, v: Viola
     ...(reserve ? { reserve } : {}),
     quotaHeadroomPercent,
     ...(cluster ? { cluster } : {}),
+    ...(regions ? { regions } : {}),
+    ...(federation ? { federation } : {}),
     workloads: ns.workloads,
   };
+}
+
+function resolveRegions(regions: readonly string[] | undefined, clusters: ClustersSpec, path: string, error: Violations['error']): readonly string[] | undefined {
+  if (regions === undefined) return undefined;
+  const known = [...new Set(clusters.workloadClusters.map(c => c.region))].sort();
+  if (regions.length === 0 || regions.some(r => !isDns1123Label(r)) || new Set(regions).size !== regions.length) {
+    error(path, 'tenancy.region.list', `regions ${regions.length === 0 ? 'is an empty list' : `[${regions.map(r => describeValue(r)).join(', ')}] are not distinct region names`}`,
+      `list the regions the app runs in, each once (the fleet's: ${known.join(', ') || 'none'}), or omit regions to run in any`);
+    return undefined;
+  }
+  for (const r of regions) {
+    if (!known.includes(r)) error(path, 'tenancy.region.unknown', `region '${r}' has no workload cluster in this fleet`, `use regions of the fleet's workload clusters (${known.join(', ') || 'none'}), or add a cluster in '${r}'`);
+  }
+  return [...regions].sort();
+}
+
+function resolveFederation(f: AppNamespace['props']['federation'], tenant: TenantClass | undefined, pinned: NamespaceSpec['cluster'], path: string, error: Violations['error']): FederationSpec | undefined {
+  if (f === undefined) return undefined;
+  let ok = true;
+  const clustersProblem = wholeNumberProblem(f.clusters, 'federation.clusters', 2, MAX_FEDERATION_CLUSTERS);
+  if (clustersProblem) {
+    ok = false;
+    error(path, 'tenancy.federation.props', clustersProblem, `span 2 to ${MAX_FEDERATION_CLUSTERS} clusters, e.g. { clusters: 2 }`);
+  }
+  const survive = f.survive ?? DEFAULT_FEDERATION_SURVIVAL;
+  if (survive !== 'one-cluster-loss' && survive !== 'none') {
+    ok = false;
+    error(path, 'tenancy.federation.props', `federation.survive is ${describeValue(survive)}`, "use survive: 'one-cluster-loss' (the default) or 'none'");
+  }
+  const percentProblem = f.minAvailablePercent === undefined ? undefined : wholeNumberProblem(f.minAvailablePercent, 'federation.minAvailablePercent', 1, 100);
+  if (percentProblem) {
+    ok = false;
+    error(path, 'tenancy.federation.props', percentProblem, 'use a whole percentage from 1 to 100, or omit it for the share of N-1 of N clusters');
+  }
+  if (pinned) {
+    ok = false;
+    error(path, 'tenancy.federation.pinned', `the federated namespace is pinned to cluster '${pinned.name}': a federation is routed to ${f.clusters} clusters of a region`, 'remove the cluster pin, or the federation');
+  }
+  if (tenant === 'batch') {
+    ok = false;
+    error(path, 'tenancy.federation.tenant', 'a batch namespace cannot be federated: the jobs platform splits its queue quota per region and cluster itself', 'remove the federation, or federate a stateless or stateful app');
+  }
+  if (!ok) return undefined;
+  return { clusters: f.clusters, survive, minAvailablePercent: f.minAvailablePercent ?? defaultMinAvailablePercent(f.clusters) };
 }
 
 function resolveTenant(tenant: string, path: string, error: Violations['error']): TenantClass | undefined {
@@ -335,7 +391,8 @@ export function resolvePlacementLock(lock: PlacementLock, v: Violations): Placem
   for (const [app, placement] of placements) {
     const problem = !isDns1123Label(app) ? `app name ${describeValue(app)} is not a DNS-1123 label`
       : !isRecord(placement) ? `the placement of '${app}' is ${describeValue(placement)}`
-        : (['cluster', 'namespace', 'nodeProfile'] as const).filter(k => !isDns1123Label(placement[k])).map(k => `the placement of '${app}' has ${k} ${describeValue(placement[k])}, not a DNS-1123 label`)[0];
+        : (['cluster', 'namespace', 'nodeProfile'] as const).filter(k => !isDns1123Label(placement[k])).map(k => `the placement of '${app}' has ${k} ${describeValue(placement[k])}, not a DNS-1123 label`)[0]
+          ?? federationProblemOf(app, placement);
     if (problem) {
       bad = true;
       v.error(path, 'tenancy.lock.placement', problem, 'give each placement as { cluster, namespace, nodeProfile }, as the lock file records them');
@@ -346,6 +403,11 @@ export function resolvePlacementLock(lock: PlacementLock, v: Violations): Placem
     construct: lock,
     path,
     ...(file !== undefined ? { file, filePath: lock.filePath! } : {}),
-    placements: new Map(placements.map(([app, pl]) => [app, { cluster: pl.cluster, namespace: pl.namespace, nodeProfile: pl.nodeProfile }])),
+    placements: new Map(placements.map(([app, pl]) => [app, copyPlacement(pl)])),
   };
+}
+
+function federationProblemOf(app: string, placement: Record<string, unknown>): string | undefined {
+  const problem = federationRecordProblem(placement as { cluster: unknown });
+  return problem ? `the placement of '${app}': ${problem}` : undefined;
 }

@@ -248,6 +248,65 @@ export const TENANCY_RULES = ruleCatalogue('tenancy', {
     fix: 'migrate the app\'s state and traffic before the old namespace is pruned',
     severity: 'warning',
   },
+  'tenancy.region.list': {
+    summary: 'a namespace\'s regions are a non-empty list of region names (DNS-1123 labels), each once',
+    fix: 'list the regions the app runs in, e.g. [\'lva1\'], or omit regions to run in any',
+    severity: 'error',
+  },
+  'tenancy.region.unknown': {
+    summary: 'a namespace runs only in regions some workload cluster of the fleet belongs to',
+    fix: 'use regions of the fleet\'s workload clusters, or add a cluster in that region',
+    severity: 'error',
+  },
+  'tenancy.region.pinned': {
+    summary: 'a pinned cluster is in one of the namespace\'s regions',
+    fix: 'pin the app to a cluster of its regions, or add the cluster\'s region to them',
+    severity: 'error',
+  },
+  'tenancy.region.no-capacity': {
+    summary: 'some workload cluster of the namespace\'s regions has a non-empty pool of its node profile',
+    fix: 'add a pool of the node profile to a cluster of the regions, or let the app run in another region',
+    severity: 'error',
+  },
+  'tenancy.region.locked': {
+    summary: 'a recorded namespace stays in its region: its regions still include its recorded cluster\'s (a move is an outage)',
+    fix: 'keep the recorded cluster\'s region among the app\'s regions, or move it explicitly with the override namespace-move:<namespace>',
+    severity: 'error',
+  },
+  'tenancy.federation.props': {
+    summary: 'a federation spans 2 to 8 clusters of one region (MAX_FEDERATION_CLUSTERS), survives \'one-cluster-loss\' or \'none\', and keeps a whole minAvailablePercent from 1 to 100',
+    fix: 'use e.g. { clusters: 2, survive: \'one-cluster-loss\' }',
+    severity: 'error',
+  },
+  'tenancy.federation.pinned': {
+    summary: 'a federated namespace is routed to its clusters, never pinned to one',
+    fix: 'remove the cluster pin, or the federation',
+    severity: 'error',
+  },
+  'tenancy.federation.tenant': {
+    summary: 'batch namespaces are not federated: their queue quota is split per region by the jobs platform',
+    fix: 'remove the federation, or federate a stateless or stateful app',
+    severity: 'error',
+  },
+  'tenancy.federation.too-few-clusters': {
+    summary: 'a region the federated namespace may run in has as many workload clusters with a pool of its node profile as it spans',
+    fix: 'lower federation.clusters, or add pools of the node profile to more clusters of the region',
+    severity: 'error',
+  },
+  'tenancy.federation.no-room': {
+    summary: 'the federated namespace\'s clusters have room for its shares of every workload on its node profile',
+    fix: 'grow the node profile\'s pools of the region\'s clusters, lower the app\'s replicas, requests or reserve, or span more clusters',
+    severity: 'error',
+  },
+  'tenancy.federation.survival': {
+    summary: 'after the loss of any one of its clusters, a federated app\'s other shares still carry its minimum (its survival target)',
+    fix: 'raise the workload\'s replicas, span more clusters, lower minAvailablePercent, or grow the pools of the cluster that limits the shares',
+    severity: 'error',
+  },
+  'tenancy.federation.share-drop': {
+    summary: 'a federated workload\'s share in a cluster drops by more than the scale-down bound only with the scale-down override (then a warning)',
+    fix: 'change the shares in steps, or carry the override scale-down:<cluster>/<namespace>/<workload>',
+  },
   'tenancy.workload.fits-node': {
     summary: 'one pod of a workload fits on a node of the placed cluster\'s pools next to their node agents',
     fix: 'lower the pod\'s requests or onboard the app on a larger node profile',

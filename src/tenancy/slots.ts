@@ -4,9 +4,11 @@
  * placement.
  */
 import { ClusterCapacityReport } from './accounting';
-import { AppNamespace, AppPodSecurity, AppRole } from './app-namespace';
+import { AppNamespace, AppPodSecurity, AppRole, FederationSurvival } from './app-namespace';
+import { Capacity } from './capacity';
+import { ClusterLossCheck } from './cluster-loss';
 import { LockedPlacement, PlacementLock } from './lock';
-import { Capacity, PlacementDecision } from './placement';
+import { PlacementDecision } from './placement';
 import { Cluster } from '../clusters/cluster';
 import { ClusterSpec } from '../clusters/slots';
 import { ControlPlaneStack } from '../control-plane/slots';
@@ -75,6 +77,16 @@ export interface NetworkPolicySpec {
   readonly egress: readonly AllowanceSpec[];
 }
 
+/** A federation resolved, its defaults applied. @internal */
+export interface FederationSpec {
+  /** How many clusters of one region. */
+  readonly clusters: number;
+  /** The survival target. */
+  readonly survive: FederationSurvival;
+  /** Each workload's minimum after the loss of one cluster, in percent of its replicas. */
+  readonly minAvailablePercent: number;
+}
+
 /** An AppNamespace resolved: its props, every default applied once. @internal */
 export interface NamespaceSpec {
   /** The construct. */
@@ -105,6 +117,10 @@ export interface NamespaceSpec {
   readonly quotaHeadroomPercent: number;
   /** The workload cluster the namespace is pinned to; undefined when the hub routes it. */
   readonly cluster?: ClusterSpec;
+  /** The regions it may run in, sorted; undefined for any region. */
+  readonly regions?: readonly string[];
+  /** Its federation; undefined for one cluster. */
+  readonly federation?: FederationSpec;
   /** The workloads it holds, in tree order. */
   readonly workloads: readonly INamespacedWorkload[];
 }
@@ -166,14 +182,24 @@ export interface NamespacePlan {
   readonly ns: AppNamespace;
   /** Its resolved spec. @internal */
   readonly spec: NamespaceSpec;
-  /** Its cluster. */
+  /** Its cluster (a federated namespace's first, which runs its canaries). */
   readonly cluster: Cluster;
+  /** Every cluster it runs in, in order: its one cluster, or a federated namespace's clusters. */
+  readonly clusters: readonly Cluster[];
   /** The routing decision. */
   readonly decision: PlacementDecision;
-  /** What it reserves (its quota). */
+  /** What it reserves in all (its quota; a federated namespace's quotas summed over its clusters). */
   readonly demand: Capacity;
-  /** The largest container the node profile can hold in that cluster. */
+  /** What it reserves in each of its clusters (its quota there). */
+  readonly clusterDemands: ReadonlyMap<Cluster, Capacity>;
+  /** A federated namespace's shares: each divided workload's replicas per cluster, aligned with `clusters`; empty when not federated. */
+  readonly shares: ReadonlyMap<INamespacedWorkload, readonly number[]>;
+  /** A federated namespace's workloads' minimums under its survival target (0 for none); empty when not federated. */
+  readonly minimums: ReadonlyMap<INamespacedWorkload, number>;
+  /** The largest container the node profile can hold in its first cluster. */
   readonly largestPod: ResourceAmounts;
+  /** The largest container the node profile can hold in each of its clusters. */
+  readonly largestPodIn: ReadonlyMap<Cluster, ResourceAmounts>;
   /** Extended resource name of the profile's GPUs. */
   readonly gpuResourceName: string;
 }
@@ -188,6 +214,8 @@ export interface TenancyPlan {
   readonly record: ReadonlyMap<string, LockedPlacement>;
   /** Capacity per cluster, node profile, pool and maintenance zone, after placement. */
   readonly capacity: readonly ClusterCapacityReport[];
+  /** For each workload cluster, what its loss does to every app (sorted by cluster). */
+  readonly clusterLoss: readonly ClusterLossCheck[];
   /** The file of the fleet's `PlacementLock` the record is written back to (absolute). @default - the fleet declares no lock file */
   readonly lockFile?: string;
   /**

@@ -47,8 +47,21 @@ export function deploymentDemand(p: {
   readonly maxSurge?: PodCountOrPercent;
   readonly canary?: CanarySize;
 }): WorkloadDemand {
-  const replicas = Math.max(0, p.replicas);
-  const canary = canaryPods(p.replicas, p.canary);
+  return deploymentShareDemand(p, Math.max(0, p.replicas), true);
+}
+
+/**
+ * What a LiDeployment asks of one cluster of a federated namespace that runs
+ * `replicas` of its stable replicas, with its canary (sized on all its
+ * replicas) there or not; the surge is that of the share. @internal
+ */
+export function deploymentShareDemand(p: {
+  readonly replicas: number;
+  readonly resources: AppResources;
+  readonly maxSurge?: PodCountOrPercent;
+  readonly canary?: CanarySize;
+}, replicas: number, withCanary: boolean): WorkloadDemand {
+  const canary = withCanary ? canaryPods(p.replicas, p.canary) : 0;
   const surge = maxSurgeOf(p);
   return {
     pods: replicas + canary,
@@ -59,9 +72,9 @@ export function deploymentDemand(p: {
 }
 
 /** What a LiStatefulSet asks of its cluster (no surge: pods are replaced one at a time by the operator). @internal */
-export function statefulSetDemand(p: { readonly replicas: number; readonly resources: AppResources }): WorkloadDemand {
+export function statefulSetDemand(p: { readonly replicas: number; readonly resources: AppResources }, replicas: number = p.replicas): WorkloadDemand {
   return {
-    pods: Math.max(0, p.replicas),
+    pods: Math.max(0, replicas),
     podRequests: appBudget(p.resources),
     podLimits: appLimits(p.resources),
     surgePods: 0,

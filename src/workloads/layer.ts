@@ -83,8 +83,18 @@ function planWorkloads(_model: FleetModel, spec: Spec, fleetPlan: TenancyStack['
   const templates = spec.workloads.templates;
   if (!templates) return {};
   for (const w of spec.workloads.workloads) {
-    const cluster = fleetPlan.tenancy.placement.get(w.namespace);
-    if (!cluster) continue;
+    // a federated namespace's workloads meet the template of each of its clusters, reported once
+    for (const cluster of fleetPlan.tenancy.namespaces.get(w.namespace)?.clusters ?? []) {
+      const before = v.errorCount;
+      planOnCluster(spec, w, cluster, templates, v);
+      if (v.errorCount > before) break;
+    }
+  }
+  return {};
+}
+
+function planOnCluster(spec: Spec, w: DeploymentSpec | StatefulSetSpec, cluster: Cluster, templates: NonNullable<Spec['workloads']['templates']>, v: Violations): void {
+  {
     const path = w.path;
     const t = templates.byCluster.get(cluster)!;
     const where = `cluster '${cluster.clusterName}'`;
@@ -130,7 +140,20 @@ function planWorkloads(_model: FleetModel, spec: Spec, fleetPlan: TenancyStack['
       }
     }
   }
-  return {};
+}
+
+/**
+ * A workload as one cluster of a federated namespace runs it: its share of
+ * the replicas, and its canary in the first cluster only (the others run the
+ * stable track alone). Everything else, config included, is the same in
+ * every cluster.
+ */
+function shareOf<W extends DeploymentSpec | StatefulSetSpec>(w: W, replicas: number, first: boolean): W {
+  if (w.kind === 'deployment' && !first && (w as DeploymentSpec).canary) {
+    const { canary: _canary, ...stable } = w as DeploymentSpec;
+    return { ...stable, replicas } as W;
+  }
+  return { ...w, replicas };
 }
 
 function poolTaintsOf(plan: TenancyStack['plan'], cluster: Cluster, profileName: string): NodeTaint[] {
@@ -155,11 +178,14 @@ function render(ctx: RenderContext<Spec, TenancyStack['plan']>): ClusterRender {
   // the workloads placed on each cluster, in the spec's order
   const placed = new Map<string, Array<Spec['workloads']['workloads'][number]>>();
   for (const w of ctx.spec.workloads.workloads) {
-    const cluster = ctx.plan.tenancy.placement.get(w.namespace);
-    if (!cluster) continue;
-    const list = placed.get(cluster.clusterName) ?? [];
-    list.push(w);
-    placed.set(cluster.clusterName, list);
+    const nsPlan = ctx.plan.tenancy.namespaces.get(w.namespace);
+    if (!nsPlan) continue;
+    const split = nsPlan.shares.get(w.construct);
+    nsPlan.clusters.forEach((cluster, i) => {
+      const list = placed.get(cluster.clusterName) ?? [];
+      list.push(split ? shareOf(w, split[i], i === 0) : w);
+      placed.set(cluster.clusterName, list);
+    });
   }
   const byName = new Map(ctx.spec.clusters.clusters.map(c => [c.name, c.construct]));
   return name => {

@@ -4,10 +4,10 @@
  */
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { deploymentDemand, portsOf } from './defaults';
+import { deploymentDemand, deploymentShareDemand, portsOf } from './defaults';
 import { CanarySize, PodCountOrPercent, canaryPods } from './rollout';
 import { AppPort, AppVersion, LiWorkloadProps } from './workload-props';
-import { WorkloadDemand, INamespacedWorkload } from '../core/workload';
+import { WorkloadDemand, INamespacedWorkload, WorkloadDivision } from '../core/workload';
 
 /** A canary: a few pods of another version beside the stable ones. */
 export interface CanaryProps extends CanarySize {
@@ -66,5 +66,16 @@ export class LiDeployment extends Construct implements INamespacedWorkload {
   /** What the workload asks of its cluster: pods are budgeted whole, sidecars included. */
   public get workloadDemand(): WorkloadDemand {
     return deploymentDemand(this.props);
+  }
+
+  /** How its replicas divide over a federated namespace's clusters: the stable replicas in shares, the canary in the first cluster. */
+  public get workloadDivision(): WorkloadDivision {
+    const props = this.props;
+    return {
+      name: props.application,
+      replicas: Math.max(0, props.replicas),
+      canaryPods: canaryPods(props.replicas, props.canary),
+      demandAt: (replicas, withCanary) => deploymentShareDemand(props, replicas, withCanary),
+    };
   }
 }

@@ -8,7 +8,7 @@ import { Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { statefulSetDemand } from './defaults';
 import { LiWorkloadProps } from './workload-props';
-import { INamespacedWorkload, WorkloadDemand } from '../core/workload';
+import { INamespacedWorkload, WorkloadDemand, WorkloadDivision } from '../core/workload';
 
 /** Props of {@link LiStatefulSet}. */
 export interface LiStatefulSetProps extends LiWorkloadProps {
@@ -46,5 +46,16 @@ export class LiStatefulSet extends Construct implements INamespacedWorkload {
   /** What the workload asks of its cluster (no surge: pods are replaced one at a time by the operator). */
   public get workloadDemand(): WorkloadDemand {
     return statefulSetDemand(this.props);
+  }
+
+  /** How its replicas divide over a federated namespace's clusters: in shares (a stateful set has no canary). */
+  public get workloadDivision(): WorkloadDivision {
+    const props = this.props;
+    return {
+      name: props.application,
+      replicas: Math.max(0, props.replicas),
+      canaryPods: 0,
+      demandAt: replicas => statefulSetDemand(props, replicas),
+    };
   }
 }

@@ -50,7 +50,7 @@ describe('the plan report reads allocatable from the hub records', () => {
     }
   });
 
-  test('cdk8s-fleet plan shows the numbers it showed when it recomputed the allocatable formula, plus kube-proxy on every node', () => {
+  test('cdk8s-fleet plan shows the numbers it showed when it recomputed the allocatable formula, plus kube-proxy on every node and the federated app', () => {
     const report = planReport(parseOutputTree(result.files));
     const now: Record<string, number[]> = {};
     for (const c of report.clusters) {
@@ -63,11 +63,16 @@ describe('the plan report reads allocatable from the hub records', () => {
     // what changed since: kube-proxy (200m, 256Mi) on every node, counted as a DaemonSet of each pool,
     // and the kubelet serving-CSR approver in every cluster (2 replicas of 10m / 128Mi, its memory limit), not in a pool
     const approver = [2 * 10, 2 * 128];
+    // and members-api, federated over the two clusters of lva1: 12 pods of 2 cores and 4 GiB in each on the general
+    // pool, and its one canary pod in its first cluster (lva1-prod-2)
+    const members: Record<string, number> = { 'lva1-prod-1': 12, 'lva1-prod-2': 13 };
+    const membersOf = (key: string) => (key.includes('/') && !key.endsWith('/general') ? 0 : members[key.split('/')[0]] ?? 0);
     const expected: Record<string, number[]> = {};
     for (const [key, [nodes, cpu, mem, gpus, reqCpu, reqMem, dsCpu]] of Object.entries(BEFORE)) {
+      const pods = membersOf(key);
       expected[key] = key.includes('/')
-        ? [nodes, cpu, mem, gpus, reqCpu + 200 * nodes, reqMem + 256 * nodes, dsCpu + 200 * nodes]
-        : [nodes, cpu, mem, gpus, reqCpu + 200 * nodes + approver[0], reqMem + 256 * nodes + approver[1]];
+        ? [nodes, cpu, mem, gpus, reqCpu + 200 * nodes + 2000 * pods, reqMem + 256 * nodes + 4096 * pods, dsCpu + 200 * nodes]
+        : [nodes, cpu, mem, gpus, reqCpu + 200 * nodes + approver[0] + 2000 * pods, reqMem + 256 * nodes + approver[1] + 4096 * pods];
     }
     expect(now).toEqual(expected);
   });

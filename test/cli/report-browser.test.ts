@@ -99,7 +99,7 @@ describeWithBrowser('the report in Chromium', () => {
     // and 256 MiB) of 12,368,980 MiB
     expect(await page.isVisible('details[data-cluster="prod-1"] svg.heatmap')).toBe(false);
     expect(await page.textContent('details[data-cluster="prod-1"] > summary')).toBe(
-      'prod-1 60 nodes, 2 pool(s), 20 zone(s), 3 namespace(s); CPU 2%, memory 1% requested');
+      'prod-1 region lva1, 60 nodes, 2 pool(s), 20 zone(s), 3 namespace(s); CPU 2%, memory 1% requested');
     await page.screenshot({ path: path.join(shots, 'fleet-report-collapsed.png'), fullPage: true });
   });
 

@@ -215,6 +215,12 @@ function fleetSpecArbitrary(hostile: boolean) {
       grant: rare(fc.constantFrom('group', 'nobody', 'not-a-subject', 'system:authenticated')),
       allowFrom: rare(fc.constantFrom('self', 'foreign', 'not-a-namespace')),
       pin: rare(fc.constantFrom('own', 'hub', 'foreign', 'not-a-cluster')),
+      /** regions and a federation over two clusters of the region (a second workload cluster is then added) */
+      regions: rare(prop(fc.constant(['lva1']), fc.constantFrom<unknown>([], ['', 'x y'], ['lva1', 'lva1'], ['eu1']))),
+      federation: rare(prop(
+        fc.record({ clusters: fc.constant(2), survive: opt(fc.constantFrom('one-cluster-loss', 'none')), minAvailablePercent: opt(fc.integer({ min: 1, max: 100 })) }),
+        fc.constantFrom<unknown>({ clusters: 1 }, { clusters: NaN }, { clusters: 2, survive: 5 }, { clusters: 9 }, { clusters: 2, minAvailablePercent: 1e308 }, 'two'),
+      )),
       deployment: opt(fc.record({
         application: name('feed'),
         appVersion: str(fc.constantFrom('1.42.0', '2026.11.20')),
@@ -415,7 +421,13 @@ function buildFleet(s: FleetSpec, outdir: string): Fleet {
       quotaHeadroomPercent: a.headroom,
       cluster: as(a.pin === 'own' ? cluster : a.pin === 'hub' ? fleet.hub : a.pin === 'foreign' ? new Fleet().hub : a.pin === 'not-a-cluster' ? { clusterName: 'prod-1' } : undefined),
       network: a.ingressPort !== undefined ? { ingress: [{ namespaces: ['ingress'], ports: [{ port: a.ingressPort }] }] } : undefined,
+      regions: as(a.regions),
+      federation: as(a.federation),
     });
+    if (a.federation !== undefined) {
+      // a second cluster of the first one's region, with a pool of the profile, so a federation over two can be placed
+      new Cluster(fleet, 'cluster-2', { name: 'second-cluster', region: s.cluster.region }).addPool('pool', { nodeProfile: profile, capacity: 8 });
+    }
     if (a.grant === 'group') ns.grant('viewer', Subject.group('feed-oncall'));
     if (a.grant === 'nobody') ns.grant('deployer');
     if (a.grant === 'not-a-subject') ns.grant('deployer', as('feed-team'));

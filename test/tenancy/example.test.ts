@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { buildExampleFleet } from '../../examples/fleet';
-import { PLACEMENT_RECORD_FILE, fleetCapacityReport } from '../../src';
+import { CLUSTER_LOSS_FILE, PLACEMENT_RECORD_FILE, fleetCapacityReport } from '../../src';
 import { tmpOutdir } from '../support/fleet';
 
 const result = buildExampleFleet({ outdir: tmpOutdir() }).synthesize();
@@ -43,5 +43,28 @@ describe('the example fleet onboards dozens of apps', () => {
       ]));
       expect(result.files.has(`${p.cluster}/cluster/namespace-${p.namespace}.yaml`)).toBe(true);
     }
+  });
+});
+
+describe('the example fleet federates a stateless app over two clusters of lva1', () => {
+  test('members-api runs its share in lva1-prod-1 (Deployment) and lva1-prod-2 (CloneSet, with the canary), recorded in the lock', () => {
+    const record = JSON.parse(result.files.get(PLACEMENT_RECORD_FILE)!).placements['members-api'];
+    expect(record.clusters).toEqual(['lva1-prod-2', 'lva1-prod-1']);
+    expect(record.shares).toEqual({ 'members-api': { 'lva1-prod-2': 12, 'lva1-prod-1': 12 } });
+    const replicas = (f: string) => (result.objects.find(o => o.file === f)?.object as any)?.spec.replicas;
+    expect(replicas('lva1-prod-1/namespaces/members-api/deployment-members-api.yaml')).toBe(12);
+    expect(replicas('lva1-prod-2/namespaces/members-api/cloneset-members-api.yaml')).toBe(12);
+    expect(replicas('lva1-prod-2/namespaces/members-api/cloneset-members-api-canary.yaml')).toBe(1);
+    expect(result.files.has('lva1-prod-1/namespaces/members-api/deployment-members-api-canary.yaml')).toBe(false);
+  });
+
+  test('the cluster-loss report: losing either lva1 cluster leaves members-api running, above its minimum', () => {
+    const loss = JSON.parse(result.files.get(CLUSTER_LOSS_FILE)!);
+    for (const c of loss.clusters.filter((x: any) => x.region === 'lva1')) {
+      expect(c.degraded).toEqual(['members-api']);
+      expect(c.belowMinimum).toEqual([]);
+      expect(c.down).not.toContain('members-api');
+    }
+    expect(loss.clusters.find((x: any) => x.cluster === 'lva1-prod-1').down).toContain('feed');
   });
 });

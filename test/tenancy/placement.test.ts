@@ -1,6 +1,7 @@
 import * as fc from 'fast-check';
 import { Capacity } from '../../src';
-import { CandidateCluster, PlacementRequest, PlacementResult, addCapacity, capacityFits, describePlacementProblem, placeNamespaces } from '../../src/tenancy/placement';
+import { addCapacity, capacityFits } from '../../src/tenancy/capacity';
+import { CandidateCluster, PlacementRequest, PlacementResult, describePlacementProblem, placeNamespaces } from '../../src/tenancy/placement';
 
 const PROFILES = ['general', 'high-memory', 'gpu'];
 
@@ -16,6 +17,7 @@ const capacityArb = (max: number): fc.Arbitrary<Capacity> => fc.record({
 const clustersArb: fc.Arbitrary<CandidateCluster[]> = fc.uniqueArray(
   fc.record({
     name: fc.constantFrom('c-a', 'c-b', 'c-c', 'c-d', 'c-e'),
+    region: fc.constantFrom('r-1', 'r-2'),
     capacity: fc.dictionary(fc.constantFrom(...PROFILES), capacityArb(200), { maxKeys: 3 })
       .map(d => new Map(Object.entries(d))),
   }),
@@ -147,8 +149,8 @@ const cap = (cpu: number, memGi: number, pods: number, gpus = 0): Capacity => ({
 
 describe('routing decisions', () => {
   const clusters: CandidateCluster[] = [
-    { name: 'east', capacity: new Map([['general', cap(100, 400, 1000)]]) },
-    { name: 'west', capacity: new Map([['general', cap(100, 400, 1000)], ['gpu', cap(64, 512, 100, 8)]]) },
+    { name: 'east', region: 'east', capacity: new Map([['general', cap(100, 400, 1000)]]) },
+    { name: 'west', region: 'west', capacity: new Map([['general', cap(100, 400, 1000)], ['gpu', cap(64, 512, 100, 8)]]) },
   ];
 
   test('new namespaces spread to the least utilized cluster', () => {
@@ -159,7 +161,7 @@ describe('routing decisions', () => {
     ]);
     expect(r.problems).toEqual([]);
     expect(r.decisions.get('a')!.cluster).not.toBe(r.decisions.get('b')!.cluster);
-    expect(r.decisions.get('c')).toEqual({ key: 'c', cluster: 'west', reason: 'routed' });
+    expect(r.decisions.get('c')).toEqual({ key: 'c', cluster: 'west', clusters: ['west'], reason: 'routed' });
   });
 
   test('no room: the problem lists every candidate cluster with its free capacity per node profile', () => {
@@ -185,7 +187,7 @@ describe('routing decisions', () => {
   test('pinning a recorded namespace elsewhere is a move and needs approval', () => {
     const req = { key: 'a', nodeProfile: 'general', demand: cap(1, 1, 1), locked: 'east', pinned: 'west' };
     expect(placeNamespaces(clusters, [req]).problems[0]).toMatchObject({ kind: 'move-not-approved', from: 'east', to: 'west' });
-    expect(placeNamespaces(clusters, [{ ...req, moveApproved: true }]).decisions.get('a')).toEqual({ key: 'a', cluster: 'west', reason: 'pinned', movedFrom: 'east' });
+    expect(placeNamespaces(clusters, [{ ...req, moveApproved: true }]).decisions.get('a')).toEqual({ key: 'a', cluster: 'west', clusters: ['west'], reason: 'pinned', movedFrom: 'east' });
   });
 
   test('pinned to a cluster without the profile, or to no such cluster', () => {
