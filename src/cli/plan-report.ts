@@ -19,7 +19,7 @@ import { MaintenancePolicySpec } from '../maintenance/policy';
 import { MaintenanceReport, clusterLossInputOf, parseMaintenanceReport, zoneDrainsOf } from '../maintenance/report';
 import { UpdatingZone } from '../maintenance/slots';
 import { OutputObject, OutputTree } from '../synth/read';
-import { CLUSTER_LOSS_FILE, CLUSTER_LOSS_KIND } from '../tenancy/cluster-loss';
+import { CLUSTER_LOSS_FILE, CLUSTER_LOSS_KIND, ClusterLossCheck, FederatedAppRecord } from '../tenancy/cluster-loss';
 
 /** One pool of one cluster. */
 export interface PoolReport {
@@ -136,41 +136,14 @@ export interface BatchReport {
   readonly byPool?: Readonly<Record<string, BatchLineReport>>;
 }
 
-/** What the loss of one workload cluster does, from the output's cluster-loss report. */
-export interface ClusterLossLine {
-  /** The lost cluster. */
-  readonly cluster: string;
+/** What the loss of one cluster does, from the output's cluster-loss report, with the cluster's region. */
+export interface ClusterLossLine extends ClusterLossCheck {
   /** Its region. */
   readonly region: string;
-  /** Apps that run only there and go down entirely. */
-  readonly down: readonly string[];
-  /** Federated apps that keep running in their other clusters. */
-  readonly degraded: readonly string[];
-  /** Workloads of federated apps left below their minimum. */
-  readonly belowMinimum: ReadonlyArray<{
-    readonly app: string; readonly workload: string; readonly remaining: number; readonly minimum: number; readonly targetMissed: boolean;
-  }>;
-  /** Affected apps whose lost demand the other clusters cannot take back. */
-  readonly noCapacity: readonly string[];
 }
 
 /** A federated app and its shares, from the output's cluster-loss report. */
-export interface FederatedAppLine {
-  /** App name. */
-  readonly app: string;
-  /** Its namespace. */
-  readonly namespace: string;
-  /** Its region. */
-  readonly region: string;
-  /** Its survival target. */
-  readonly survive: string;
-  /** Each workload's minimum after one cluster's loss, in percent of its replicas. */
-  readonly minAvailablePercent: number;
-  /** Each workload's minimum in pods, by workload name. */
-  readonly minimums: Readonly<Record<string, number>>;
-  /** Its clusters in order, each with its workloads' replicas. */
-  readonly clusters: ReadonlyArray<{ readonly cluster: string; readonly canary: boolean; readonly shares: Readonly<Record<string, number>> }>;
-}
+export type FederatedAppLine = FederatedAppRecord;
 
 /** One cluster's maintenance: the drain of each zone, the eviction review, the derived policy (from the cluster's maintenance report). */
 export interface ClusterMaintenanceReport {
