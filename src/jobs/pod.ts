@@ -11,9 +11,11 @@
 import { k8s } from 'cdk8s-plus-28';
 import { BatchJobSpec, BatchTaskSpec } from './slots';
 import { LABEL_PREFIX, Labels } from '../core/names';
-import { formatMemory, memoryToMiB } from '../core/resources';
 import { ResolvedPlatformTemplate } from '../workloads/platform-template';
-import { AppLabels, LIBRARY_VOLUMES, PodPlacement, platformContainer, resourceList, restrictedContainerSecurity, sortedEnv } from '../workloads/pod';
+import {
+  AppLabels, LIBRARY_VOLUMES, PodPlacement, platformContainer, platformVolumes, resourceList, restrictedContainerSecurity, restrictedPodSecurity,
+  sortedEnv, taintTolerations,
+} from '../workloads/pod';
 
 /** Label of a batch pod's job. @internal */
 export const JOB_LABEL = `${LABEL_PREFIX}/batch-job`;
@@ -71,22 +73,9 @@ export function batchPodTemplate(
   };
   const volumes: k8s.Volume[] = [
     { name: LIBRARY_VOLUMES.TMP, emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } },
-    ...t.volumes.map((v): k8s.Volume => {
-      if (v.csi) {
-        const attrs = v.csi.volumeAttributes ? { volumeAttributes: { ...v.csi.volumeAttributes } } : {};
-        return { name: v.name, csi: { driver: v.csi.driver, readOnly: v.csi.readOnly ?? true, ...attrs } };
-      }
-      if (v.secret) return { name: v.name, secret: { secretName: v.secret.secretName, defaultMode: 0o440 } };
-      return {
-        name: v.name,
-        emptyDir: {
-          ...(v.emptyDir?.memory ? { medium: 'Memory' } : {}),
-          ...(v.emptyDir?.sizeLimit ? { sizeLimit: k8s.Quantity.fromString(formatMemory(memoryToMiB(v.emptyDir.sizeLimit))) } : {}),
-        },
-      };
-    }),
+    ...platformVolumes(t),
   ];
-  const tolerations = input.placement.taints.map(taint => ({ key: taint.key, operator: 'Equal', value: taint.value ?? '', effect: taint.effect }));
+  const tolerations = taintTolerations(input.placement.taints);
   return {
     metadata: { labels, ...(Object.keys(t.podAnnotations).length > 0 ? { annotations: { ...t.podAnnotations } } : {}) },
     spec: {
@@ -96,14 +85,7 @@ export function batchPodTemplate(
       priorityClassName: input.priorityClassName,
       nodeSelector: { [Labels.NODE_PROFILE]: input.placement.nodeProfile },
       ...(tolerations.length > 0 ? { tolerations } : {}),
-      securityContext: {
-        runAsNonRoot: true,
-        runAsUser: t.runAsUser,
-        runAsGroup: t.runAsGroup,
-        fsGroup: t.runAsGroup,
-        fsGroupChangePolicy: 'OnRootMismatch',
-        seccompProfile: { type: 'RuntimeDefault' },
-      },
+      securityContext: restrictedPodSecurity(t),
       terminationGracePeriodSeconds: t.terminationGracePeriodSeconds,
       ...(input.podDeadline && job.deadlineSeconds !== undefined ? { activeDeadlineSeconds: job.deadlineSeconds } : {}),
       ...(t.initContainers.length > 0 ? { initContainers: t.initContainers.map(c => platformContainer(c, true)) } : {}),

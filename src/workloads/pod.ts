@@ -193,6 +193,41 @@ export function resourceList(a: ResourceAmounts, gpuResource: string): Record<st
   return out;
 }
 
+/** Tolerations of a pool's taints (each exactly: key, value and effect), so pods land on the pool they select. @internal */
+export function taintTolerations(taints: readonly NodeTaint[]): k8s.Toleration[] {
+  return taints.map(taint => ({ key: taint.key, operator: 'Equal', value: taint.value ?? '', effect: taint.effect }));
+}
+
+/** The pod-level security of every platform pod (restricted Pod Security: non-root, the template's user and group, RuntimeDefault seccomp). @internal */
+export function restrictedPodSecurity(t: ResolvedPlatformTemplate): k8s.PodSecurityContext {
+  return {
+    runAsNonRoot: true,
+    runAsUser: t.runAsUser,
+    runAsGroup: t.runAsGroup,
+    fsGroup: t.runAsGroup,
+    fsGroupChangePolicy: 'OnRootMismatch',
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+}
+
+/** The platform template's volumes (CSI, secret or emptyDir) as pod volumes. @internal */
+export function platformVolumes(t: ResolvedPlatformTemplate): k8s.Volume[] {
+  return t.volumes.map((v): k8s.Volume => {
+    if (v.csi) {
+      const attrs = v.csi.volumeAttributes ? { volumeAttributes: { ...v.csi.volumeAttributes } } : {};
+      return { name: v.name, csi: { driver: v.csi.driver, readOnly: v.csi.readOnly ?? true, ...attrs } };
+    }
+    if (v.secret) return { name: v.name, secret: { secretName: v.secret.secretName, defaultMode: 0o440 } };
+    return {
+      name: v.name,
+      emptyDir: {
+        ...(v.emptyDir?.memory ? { medium: 'Memory' } : {}),
+        ...(v.emptyDir?.sizeLimit ? { sizeLimit: k8s.Quantity.fromString(formatMemory(memoryToMiB(v.emptyDir.sizeLimit))) } : {}),
+      },
+    };
+  });
+}
+
 /** The restricted container security context every container gets. @internal */
 export function restrictedContainerSecurity(): k8s.SecurityContext {
   return {
@@ -357,20 +392,7 @@ export function buildPodTemplate(
   const volumes: k8s.Volume[] = [
     { name: LIBRARY_VOLUMES.TMP, emptyDir: { sizeLimit: k8s.Quantity.fromString('1Gi') } },
     ...(intent.configMapName ? [{ name: LIBRARY_VOLUMES.CONFIG, configMap: { name: intent.configMapName, defaultMode: 0o444 } }] : []),
-    ...t.volumes.map((v): k8s.Volume => {
-      if (v.csi) {
-        const attrs = v.csi.volumeAttributes ? { volumeAttributes: { ...v.csi.volumeAttributes } } : {};
-        return { name: v.name, csi: { driver: v.csi.driver, readOnly: v.csi.readOnly ?? true, ...attrs } };
-      }
-      if (v.secret) return { name: v.name, secret: { secretName: v.secret.secretName, defaultMode: 0o440 } };
-      return {
-        name: v.name,
-        emptyDir: {
-          ...(v.emptyDir?.memory ? { medium: 'Memory' } : {}),
-          ...(v.emptyDir?.sizeLimit ? { sizeLimit: k8s.Quantity.fromString(formatMemory(memoryToMiB(v.emptyDir.sizeLimit))) } : {}),
-        },
-      };
-    }),
+    ...platformVolumes(t),
   ];
   const spread = (key: string, hard: boolean): k8s.TopologySpreadConstraint => ({
     maxSkew: 1,
@@ -382,7 +404,7 @@ export function buildPodTemplate(
     // honoring taints keeps a drained zone from blocking the spread
     nodeTaintsPolicy: 'Honor',
   });
-  const tolerations = placement.taints.map(taint => ({ key: taint.key, operator: 'Equal', value: taint.value ?? '', effect: taint.effect }));
+  const tolerations = taintTolerations(placement.taints);
   const priorityClassName = intent.priorityClass ?? (intent.kind === 'stateful' ? t.statefulPriorityClass : t.statelessPriorityClass);
   return {
     selector,
@@ -400,14 +422,7 @@ export function buildPodTemplate(
           // shards of a stateful app must never share a host; stateless pods prefer not to
           spread('kubernetes.io/hostname', intent.kind === 'stateful'),
         ],
-        securityContext: {
-          runAsNonRoot: true,
-          runAsUser: t.runAsUser,
-          runAsGroup: t.runAsGroup,
-          fsGroup: t.runAsGroup,
-          fsGroupChangePolicy: 'OnRootMismatch',
-          seccompProfile: { type: 'RuntimeDefault' },
-        },
+        securityContext: restrictedPodSecurity(t),
         terminationGracePeriodSeconds: t.terminationGracePeriodSeconds,
         ...(t.initContainers.length > 0 ? { initContainers: t.initContainers.map(c => platformContainer(c, true)) } : {}),
         containers: [app, ...t.sidecars.map((c, i) => platformContainer(c, false, pinned?.sidecarExtraMillis[i] ?? 0))],
