@@ -321,16 +321,21 @@ export function planReport(tree: OutputTree, previous?: OutputTree): PlanReport 
   };
 }
 
-/** The cluster-loss report of an output; undefined without one (or when it does not parse). */
-function clusterLossOf(text: string | undefined): PlanReport['clusterLoss'] {
+/** A JSON report of the output whose `kind` is `kind`; undefined without the file, when it does not parse, or for another kind. */
+function jsonDocumentOf(text: string | undefined, kind: string): any {
   if (text === undefined) return undefined;
-  let doc: any;
   try {
-    doc = JSON.parse(text);
+    const doc = JSON.parse(text);
+    return doc?.kind === kind ? doc : undefined;
   } catch {
     return undefined;
   }
-  if (doc?.kind !== CLUSTER_LOSS_KIND || !Array.isArray(doc.clusters) || !Array.isArray(doc.federated)) return undefined;
+}
+
+/** The cluster-loss report of an output; undefined without one (or when it does not parse). */
+function clusterLossOf(text: string | undefined): PlanReport['clusterLoss'] {
+  const doc = jsonDocumentOf(text, CLUSTER_LOSS_KIND);
+  if (!Array.isArray(doc?.clusters) || !Array.isArray(doc.federated)) return undefined;
   const names = (l: unknown) => (Array.isArray(l) ? l.map(String) : []);
   return {
     clusters: doc.clusters.map((c: any) => ({
@@ -416,14 +421,8 @@ export function maintenanceOf(tree: OutputTree, federated: readonly FederatedApp
 
 /** The batch capacity report of an output, its profiles without a quota left out; undefined without one (or when it does not parse). */
 function batchOf(text: string | undefined): PlanReport['batch'] {
-  if (text === undefined) return undefined;
-  let doc: any;
-  try {
-    doc = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (doc?.kind !== 'BatchCapacity' || !Array.isArray(doc.regions) || !Array.isArray(doc.clusters)) return undefined;
+  const doc = jsonDocumentOf(text, 'BatchCapacity');
+  if (!Array.isArray(doc?.regions) || !Array.isArray(doc.clusters)) return undefined;
   const held = (l: any) => l && (l.quota?.cpuMillis > 0 || l.quota?.memoryMiB > 0 || l.quota?.gpus > 0);
   const lines = (m: any): Record<string, BatchLineReport> =>
     Object.fromEntries(Object.entries(m ?? {}).filter(([, l]) => held(l)) as Array<[string, BatchLineReport]>);
