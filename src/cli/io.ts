@@ -149,5 +149,5 @@ export function formatTable(rows: ReadonlyArray<ReadonlyArray<string>>): string 
     const last = i === r.length - 1;
     if (ri > 0 && numeric(c)) return c.padStart(widths[i]);
     return last ? c : c.padEnd(widths[i]);
-  }).join('  ').replace(/\s+$/, '')).join('\n') + '\n';
+  }).join('  ').trimEnd()).join('\n') + '\n';
 }

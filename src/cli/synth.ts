@@ -7,7 +7,6 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { parse } from 'yaml';
 import { FreshSynthRequest, formatDiff } from './diff';
 import { CliFailure, CliIo, ExitCode, Progress, UsageError, parseVerbArgs } from './io';
 import { Violation, formatViolation } from '../core/errors';
@@ -77,7 +76,8 @@ export function resolveSynthConfig(io: CliIo, app?: string, output?: string): Sy
     const file = path.join(io.cwd, name);
     if (fs.existsSync(file)) {
       try {
-        fromFile = parse(fs.readFileSync(file, 'utf8')) ?? {};
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        fromFile = (require('yaml') as typeof import('yaml')).parse(fs.readFileSync(file, 'utf8')) ?? {};
       } catch (e) {
         throw new UsageError(`${name} is not valid YAML: ${(e as Error).message.split('\n')[0]}`);
       }

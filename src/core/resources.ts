@@ -3,8 +3,8 @@
  * integers inside (CPU in millicores, memory in MiB, GPUs as a count), and
  * Kubernetes quantity strings in the output.
  */
-import { Size, SizeRoundingBehavior } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
+import type { Size } from 'cdk8s';
+import type { Cpu } from 'cdk8s-plus-28';
 import { describeValue } from './checks';
 
 /** An amount of compute in the library's internal integer units. */
@@ -122,7 +122,11 @@ const MEMORY_UNITS: Record<string, number> = {
  * @internal
  */
 export function memoryToMiB(memory: Size | string): number {
-  if (memory instanceof Size) {
+  if (typeof memory === 'object' && memory !== null) {
+    // cdk8s is loaded here only: the tools that read an output (plan, where) never get a Size and start faster without it
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Size: SizeClass, SizeRoundingBehavior } = require('cdk8s') as typeof import('cdk8s');
+    if (!(memory instanceof SizeClass)) throw new QuantityError(`${describeValue(memory)} is not a memory quantity (expected e.g. Size.gibibytes(2))`);
     const amount = (memory as unknown as { amount?: unknown }).amount;
     if (typeof amount !== 'number') throw new QuantityError(`${describeValue(amount)} is not a memory quantity (expected e.g. Size.gibibytes(2))`);
     return checkedAmount(memory.toMebibytes({ rounding: SizeRoundingBehavior.NONE }), MAX_MEMORY_MIB, 'memory', amount, 'MiB');

@@ -5,7 +5,6 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
 import { CONTROL_PLANE_DIR, ObjectIdentity, OUTPUT_MARKER, identityKey } from './layout';
 import { readEmittedYaml } from './yaml-reader';
 
@@ -78,7 +77,9 @@ export function parseOutputTree(files: ReadonlyMap<string, string>): OutputTree 
       if (isApiObject(emitted)) add(objects, cluster, file, emitted);
       continue;
     }
-    const docs = parseAllDocuments(content);
+    // the yaml package is loaded on first need only: an output the library wrote never needs it
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const docs = (require('yaml') as typeof import('yaml')).parseAllDocuments(content);
     const list = Array.isArray(docs) ? docs : [docs];
     for (const doc of list) {
       if (doc.errors.length > 0) {

@@ -103,6 +103,28 @@ function scalar(v: unknown): string {
   }
 }
 
+/**
+ * The text the emitter writes for a mapping key, or undefined when it writes
+ * the key in the explicit form (`? key`), which the fast reader declines.
+ * @internal
+ */
+export function keyText(key: string): string | undefined {
+  if (key.length > 1000) return undefined;
+  return key.includes('\n') ? doubleQuoted(key) : inlineString(key);
+}
+
+/**
+ * The text the emitter writes after a key's or a sequence dash's space for a
+ * scalar (a string, number, boolean or null) of a collection at `indent`
+ * spaces: the scalar on one line, or a literal block whose lines are at
+ * `indent` + 2 spaces.
+ * @internal
+ */
+export function scalarText(v: string | number | boolean | null, indent: number): string {
+  if (typeof v === 'string' && v.includes('\n')) return literalBlock(v, ' '.repeat(indent + INDENT.length)) ?? doubleQuoted(v);
+  return scalar(v);
+}
+
 /** JSON's view of a value: `toJSON()` applied; functions and symbols are absent. */
 function jsonValue(v: unknown): unknown {
   if (v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function') {

@@ -52,8 +52,58 @@ describe('the reader of the emitter\'s YAML: exact or it declines', () => {
         text = text.slice(0, i) + put + text.slice(op === 'double' ? i : i + 1);
       }
       const v = readEmittedYaml(text);
-      if (v !== undefined) expect(v).toEqual(yamlOf(text));
+      if (v !== undefined) {
+        expect(v).toEqual(yamlOf(text));
+        // what it accepts is the emitter's own text for that value, byte for byte
+        expect(emitYaml(v)).toBe(text);
+      }
     }), { numRuns: 3000 });
+  });
+
+  test('a text with its lines moved, indented or joined is read only when it is the emitter\'s text for what it reads', () => {
+    const edit = fc.record({ at: fc.nat(), to: fc.nat(), op: fc.constantFrom('swap', 'indent', 'outdent', 'join', 'blank', 'duplicate') });
+    fc.assert(fc.property(json, fc.array(edit, { minLength: 1, maxLength: 3 }), (x, edits) => {
+      const lines = emitYaml(x).slice(0, -1).split('\n');
+      for (const { at, to, op } of edits) {
+        const i = at % lines.length;
+        const j = to % lines.length;
+        if (op === 'swap') [lines[i], lines[j]] = [lines[j], lines[i]];
+        else if (op === 'indent') lines[i] = `  ${lines[i]}`;
+        else if (op === 'outdent') lines[i] = lines[i].replace(/^ {2}/, '');
+        else if (op === 'join' && i + 1 < lines.length) lines.splice(i, 2, `${lines[i]} ${lines[i + 1].trim()}`);
+        else if (op === 'blank') lines.splice(i, 0, '');
+        else if (op === 'duplicate') lines.splice(i, 0, lines[i]);
+      }
+      const text = `${lines.join('\n')}\n`;
+      const v = readEmittedYaml(text);
+      if (v !== undefined) {
+        expect(emitYaml(v)).toBe(text);
+        expect(v).toEqual(yamlOf(text));
+      }
+    }), { numRuns: 3000 });
+  });
+
+  test.each([
+    ['integer-like keys after a named one (an object would put them first)', 'b: 1\n"1": 2\n'],
+    ['integer-like keys out of order', '"2": 1\n"1": 2\n'],
+    ['a number written another way', 'a: 1.0\n'],
+    ['a string quoted though it needs no quotes', "a: 'b'\n"],
+    ['a string left plain that YAML 1.1 reads as a boolean', 'a: yes\n'],
+    ['a key followed by nothing', 'a:\nb: 1\n'],
+    ['two spaces after the colon', 'a:  b\n'],
+    ['a trailing space', 'a: b \n'],
+    ['a sequence at the key\'s own indentation', 'a:\n- b\n'],
+    ['a comment', 'a: b\n# note\n'],
+    ['a literal block whose value the emitter writes on one line', 'a: |-\n  b\n'],
+    ['an anchor', 'a: &x b\n'],
+  ])('declines %s (the yaml package reads it)', (_what, text) => {
+    expect(readEmittedYaml(text)).toBeUndefined();
+  });
+
+  test('integer-like keys first and ascending are read, in the order an object keeps', () => {
+    const text = '"1": a\n"2": b\nc: d\n';
+    expect(readEmittedYaml(text)).toEqual({ 1: 'a', 2: 'b', c: 'd' });
+    expect(emitYaml(readEmittedYaml(text))).toBe(text);
   });
 
   test('every file of the example fleet\'s output is read by it, as the yaml package reads it', () => {
