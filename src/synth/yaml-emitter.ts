@@ -121,7 +121,12 @@ export function keyText(key: string): string | undefined {
  * @internal
  */
 export function scalarText(v: string | number | boolean | null, indent: number): string {
-  if (typeof v === 'string' && v.includes('\n')) return literalBlock(v, ' '.repeat(indent + INDENT.length)) ?? doubleQuoted(v);
+  return scalarAfterIndicator(v, ' '.repeat(indent));
+}
+
+/** What {@link scalarText} says, for a collection whose indentation is the string `indent`. */
+function scalarAfterIndicator(v: unknown, indent: string): string {
+  if (typeof v === 'string' && v.includes('\n')) return literalBlock(v, indent + INDENT) ?? doubleQuoted(v);
   return scalar(v);
 }
 
@@ -163,11 +168,7 @@ function afterIndicator(out: Out, v: unknown, indent: string, inline = false): v
     else mapping(out, v as Record<string, unknown>, nested, inline ? ' ' : `\n${nested}`);
     return;
   }
-  if (typeof v === 'string' && v.includes('\n')) {
-    out.s += ' ' + (literalBlock(v, indent + INDENT) ?? doubleQuoted(v));
-    return;
-  }
-  out.s += ' ' + scalar(v);
+  out.s += ' ' + scalarAfterIndicator(v, indent);
 }
 
 /** True when a mapping writes at least one key. */
@@ -188,11 +189,12 @@ function mapping(out: Out, m: Record<string, unknown>, indent: string, first: st
     if (isAbsent(v)) continue;
     out.s += lead;
     lead = `\n${indent}`;
-    if (key.length > 1000) {
+    const text = keyText(key);
+    if (text === undefined) {
       // implicit keys are limited to 1024 characters: use an explicit key
       out.s += '? ' + doubleQuoted(key) + lead + ':';
     } else {
-      out.s += (key.includes('\n') ? doubleQuoted(key) : inlineString(key)) + ':';
+      out.s += text + ':';
     }
     afterIndicator(out, v, indent);
   }
