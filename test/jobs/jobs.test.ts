@@ -1,5 +1,4 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
 import { batchFleet } from './support';
@@ -10,6 +9,7 @@ import { batchQueueFindings } from '../../src/guardrails/checks';
 import { volcanoConfProblems } from '../../src/jobs/volcano';
 import { restrictedProblems } from '../support/pod-security';
 import { describeWithSchemas, validateAll } from '../support/schemas';
+import { tmpDir } from '../support/tmp';
 
 const GENERAL = { cpu: Cpu.units(400), memory: Size.gibibytes(1600) };
 
@@ -185,7 +185,7 @@ describe('the regional split is recorded in the lock record and kept', () => {
   });
 
   test('through the PlacementLock file: adding a cluster to the region moves nothing, the lock says so', () => {
-    const lockFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-lock-')), 'fleet.lock.json');
+    const lockFile = path.join(tmpDir('fleet-lock-'), 'fleet.lock.json');
     const first = batchFleet({ lockFile }).fleet.synthesize();
     expect(updatePlacementLock(first)).toBe(lockFile);
     expect(JSON.parse(fs.readFileSync(lockFile, 'utf8')).batchQuotaSplits).toEqual(split(first));
@@ -258,7 +258,7 @@ describe('the regional split is recorded in the lock record and kept', () => {
   });
 
   test('a lock file and a previous output that record different splits are a conflict; a bad section is named', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-lock-'));
+    const dir = tmpDir('fleet-lock-');
     const lockFile = path.join(dir, 'fleet.lock.json');
     const f = batchFleet({ lockFile });
     const first = f.fleet.synthesize();

@@ -5,8 +5,8 @@
  */
 import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { tmpDir as tmpDirOf } from './tmp';
 
 /** Root of the project. */
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -87,9 +87,9 @@ export function runCli(args: readonly string[], options: { cwd: string; env?: No
   });
 }
 
-/** A fresh empty temporary directory. */
+/** A fresh empty temporary directory, removed when the test file ends. */
 export function tmpDir(prefix = 'fleet-cli-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  return tmpDirOf(prefix);
 }
 
 /**

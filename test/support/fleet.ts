@@ -3,8 +3,8 @@
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { tmpDir } from './tmp';
 import { Cluster, ControlPlane, Cpu, Fleet, FleetProps, FleetValidationError, NodeProfile, RequiredDaemonSet, Size } from '../../src';
 
 /** A minimal valid fleet: one general profile, one workload cluster with one pool of 40 nodes over 20 zones. */
@@ -33,7 +33,7 @@ export function backedUp<T extends { fleet: Fleet }>(f: T): T {
 
 /** A fresh temporary output directory path (not created). */
 export function tmpOutdir(): string {
-  return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fleet-test-')), 'dist');
+  return path.join(tmpDir('fleet-test-'), 'dist');
 }
 
 /** Synthesizes and returns the FleetValidationError it throws (fails the test when it does not throw). */
