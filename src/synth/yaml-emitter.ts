@@ -49,8 +49,15 @@ const NOT_PLAIN = /^[\s,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-]\s|:\s|\s#|:$|[\t\n\r]|\s$
 function isPlainSafe(s: string): boolean {
   if (SIMPLE_PLAIN.test(s)) return !RESERVED_WORDS.has(s);
   if (s === '' || NOT_PLAIN.test(s) || NEEDS_ESCAPE.test(s) || RESERVED_WORDS.has(s)) return false;
-  for (const re of NUMBER_LIKE) if (re.test(s)) return false;
-  return true;
+  return !mayReadAsNumber(s);
+}
+
+/** True when `s` reads as a number or timestamp in YAML 1.1 or 1.2; each of {@link NUMBER_LIKE} starts with a sign, a digit or a dot. */
+function mayReadAsNumber(s: string): boolean {
+  const c = s.charCodeAt(0);
+  if (!((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46)) return false;
+  for (const re of NUMBER_LIKE) if (re.test(s)) return true;
+  return false;
 }
 
 /** A double-quoted scalar (JSON's escapes are YAML escapes; the rest of YAML's non-printables are escaped too). */
