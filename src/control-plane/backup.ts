@@ -166,6 +166,8 @@ function cronJob(b: BackupSettings, member: EtcdMember): KubeObject {
             metadata: { labels },
             spec: {
               restartPolicy: 'Never',
+              // a backup must run when the cluster is full: the scheduler preempts app and batch pods for it, as for the CSR approver
+              priorityClassName: 'system-cluster-critical',
               automountServiceAccountToken: false,
               enableServiceLinks: false,
               securityContext: {

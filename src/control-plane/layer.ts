@@ -16,6 +16,7 @@ import { controllerManagerFlags, overriddenControllerManagerFlags, renderControl
 import { KUBE_CONTROLLER_MANAGER_1_28_FLAGS } from './controller-manager-flags';
 import { renderEtcdMemberConfig } from './etcd';
 import { renderClusterKubeletConfiguration } from './kubelet';
+import { platformPodsFinding } from './platform-pods';
 import { renderApiPriority } from './priority-and-fairness';
 import { renderSchedulerConfiguration, renderSchedulerPod, schedulerFlags, KUBE_SCHEDULER_1_28_FLAGS } from './scheduler';
 import { renderServingCsrApprover } from './serving-csr-approver';
@@ -97,6 +98,7 @@ function resolve(model: FleetModel, below: ClustersStack['spec'], v: Violations)
     const before = v.errorCount;
     const s = resolveControlPlane(cluster, cp, nodes, path, v);
     report(v, pathOf(cluster.construct), nodeCountFinding(nodes, s.acknowledgeNodesAbove5000));
+    report(v, pathOf(cluster.construct), platformPodsFinding(cluster.pools));
     // flags and CIS are derived from settings; on settings with errors they would only repeat them
     if (v.errorCount > before) continue;
     const r = deriveFromSettings(s);

@@ -11,6 +11,7 @@
  * template strings are typed by the keys they are built from, so a new key is
  * a compile error until its ids are catalogued here.
  */
+import { PLATFORM_PODS_FIX } from './platform-pods';
 import { CONTROL_PLANE_LIMITS, MAX_APISERVER_REPLICAS } from './settings';
 import { SCALABILITY_THRESHOLDS } from './thresholds';
 import { RuleIdsOf, groupDigits, ruleCatalogue } from '../core/rules';
@@ -226,6 +227,11 @@ export const CONTROL_PLANE_RULES = ruleCatalogue('control-plane', {
   'control-plane.backup.scratch': {
     summary: `the scratch space for one snapshot is a positive whole number of GiB, at most ${groupDigits(CONTROL_PLANE_LIMITS.backupScratchGiB)}`,
     fix: `use a positive whole number of GiB, at most ${CONTROL_PLANE_LIMITS.backupScratchGiB}, above the etcd quota`,
+    severity: 'error',
+  },
+  'control-plane.platform-pods.unschedulable': {
+    summary: 'a cluster with nodes has a pool without NoSchedule or NoExecute taints, where the kubelet-serving CSR approver and the etcd backups run',
+    fix: PLATFORM_PODS_FIX,
     severity: 'error',
   },
   'control-plane.backup.none': {

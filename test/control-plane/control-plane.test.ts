@@ -207,6 +207,8 @@ describeWithSchemas('etcd backups shipped to an object store', () => {
       expect(pod.volumes.map((v: any) => Object.keys(v).filter(k => k !== 'name')[0])).toEqual(['secret', 'emptyDir', 'emptyDir']);
       expect(pod.volumes[1].emptyDir.sizeLimit).toBe('9Gi');
       expect(pod.automountServiceAccountToken).toBe(false);
+      // a full cluster preempts app and batch pods for a backup, as for the CSR approver
+      expect(pod.priorityClassName).toBe('system-cluster-critical');
     }
     expect(objs.some(o => o.kind === 'PersistentVolumeClaim')).toBe(false);
   });
@@ -465,6 +467,41 @@ describe('CIS Kubernetes Benchmark v1.8, sections 1.2, 1.3, 1.4 and 2', () => {
     for (const c of subject.etcdConfigs) {
       expect(c['client-transport-security']['trusted-ca-file']).not.toBe(subject.apiserverFlags.get('client-ca-file'));
       expect(c['peer-transport-security']['client-cert-auth']).toBe(true);
+    }
+  });
+});
+
+describe('the platform\'s own pods need a pool that does not taint them away', () => {
+  const gpuTaint = { key: 'nvidia.com/gpu', value: 'true', effect: 'NoSchedule' as const };
+
+  test('a cluster whose every pool with nodes is NoSchedule/NoExecute-tainted fails, naming each pool and taint', () => {
+    const { fleet, cluster } = smallFleet();
+    cluster.node.tryRemoveChild('general');
+    const gpu = new NodeProfile(fleet, 'gpu', { machine: { cpuCores: 32, memory: Size.gibibytes(128) }, taints: [gpuTaint] });
+    cluster.addPool('gpu-a', { nodeProfile: gpu, capacity: 20 });
+    cluster.addPool('drained', { nodeProfile: gpu, capacity: 20, taints: [{ key: 'dedicated', value: 'ml', effect: 'NoExecute' }, { key: 'soft', effect: 'PreferNoSchedule' }] });
+    cluster.addPool('empty', { nodeProfile: gpu, capacity: 0 });
+    const err = synthErrors(fleet);
+    const v = err.violations.filter(x => x.rule === 'control-plane.platform-pods.unschedulable');
+    expect(v).toHaveLength(1);
+    expect(v[0].path).toBe('prod-1');
+    expect(v[0].message).toContain('gpu-a (nvidia.com/gpu=true:NoSchedule)');
+    expect(v[0].message).toContain('drained (nvidia.com/gpu=true:NoSchedule, dedicated=ml:NoExecute)');
+    expect(v[0].message).not.toContain('empty');
+    expect(v[0].fix).toContain('add a pool without NoSchedule or NoExecute taints');
+  });
+
+  test('one pool without such a taint (PreferNoSchedule only discourages) is enough; a cluster without nodes has nothing to check', () => {
+    const { fleet, cluster } = smallFleet();
+    const gpu = new NodeProfile(fleet, 'gpu', { machine: { cpuCores: 32, memory: Size.gibibytes(128) }, taints: [gpuTaint] });
+    cluster.addPool('gpu-a', { nodeProfile: gpu, capacity: 20 });
+    const soft = smallFleet();
+    soft.cluster.node.tryRemoveChild('general');
+    soft.cluster.addPool('soft', { nodeProfile: soft.general, capacity: 40, taints: [{ key: 'soft', effect: 'PreferNoSchedule' }] });
+    const none = smallFleet();
+    none.cluster.node.tryRemoveChild('general');
+    for (const f of [fleet, soft.fleet, none.fleet]) {
+      expect(() => f.synthesize()).not.toThrow();
     }
   });
 });

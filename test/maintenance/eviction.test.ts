@@ -26,7 +26,8 @@ describe('the eviction review of the example fleet', () => {
   };
 
   test('every row: cluster, kind, workload, QoS class, priority, and which of the five paths reach it (api-eviction, node-pressure, preemption, taint-based, kubelet-restart)', () => {
-    const backups = (cluster: string, n: number) => Array.from({ length: n }, (_, i) => [cluster, 'CronJob', `etcd-backup/etcd-snapshot-etcd-${i + 1}`, 'Burstable', '-', 0, '11110']);
+    // like the approver, the backups are system-cluster-critical: no app or batch pod preempts them
+    const backups = (cluster: string, n: number) => Array.from({ length: n }, (_, i) => [cluster, 'CronJob', `etcd-backup/etcd-snapshot-etcd-${i + 1}`, 'Burstable', 'system-cluster-critical', 2000000000, '11010']);
     const approver = (cluster: string) => [cluster, 'Deployment', 'fleet-system/kubelet-serving-csr-approver', 'Burstable', 'system-cluster-critical', 2000000000, '11010'];
     expect(rows.map(e => [e.cluster, e.kind, `${e.namespace}/${e.name}${e.task ? `#${e.task}` : ''}`, e.qosClass, e.priority.className ?? '-', e.priority.value, reaches(e)])).toEqual([
       ...backups('hub', 3),
