@@ -130,7 +130,10 @@ function fleetSpecArbitrary(hostile: boolean) {
         rotateCertificates: opt(prop(fc.constant(true), fc.constant(false))),
         featureGates: opt(prop(fc.constant({ GracefulNodeShutdown: true }), fc.constant({ 'bad gate': 'yes' }))),
       }, { requiredKeys: [] })),
-      taints: opt(prop(fc.constant([{ key: 'dedicated', value: 'general', effect: 'NoSchedule' }]), fc.constant([{ key: 'Bad Key!', effect: 'Sometimes' }]))),
+      // a NoSchedule taint on the one profile leaves the platform's pods no pool (control-plane.platform-pods.unschedulable)
+      taints: opt(prop(fc.constantFrom<Array<{ key: string; value?: string; effect: 'NoSchedule' | 'PreferNoSchedule' }>>(
+        [{ key: 'dedicated', value: 'general', effect: 'NoSchedule' }], [{ key: 'dedicated', value: 'general', effect: 'PreferNoSchedule' }]),
+      fc.constant([{ key: 'Bad Key!', effect: 'Sometimes' }]))),
       nodeLabels: opt(prop(fc.constant({ team: 'infra' }), fc.constant({ 'bad key': 'x'.repeat(80) }))),
     }),
     agent: opt(fc.record({
