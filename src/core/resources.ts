@@ -115,6 +115,20 @@ const MEMORY_UNITS: Record<string, number> = {
   'T': 1e12 / (1024 * 1024),
 };
 
+let cdk8sModule: typeof import('cdk8s') | undefined;
+
+/**
+ * The cdk8s module, loaded on first use and kept: the tools that read an
+ * output (plan, where) never get a Size and start faster without it, and a
+ * `require` per call would resolve the module again each time (about a tenth
+ * of a second over a fleet's quantities).
+ */
+function cdk8s(): typeof import('cdk8s') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  cdk8sModule ??= require('cdk8s') as typeof import('cdk8s');
+  return cdk8sModule;
+}
+
 /**
  * Parses a Kubernetes memory quantity (`512Mi`, `2Gi`, `1G`) or a cdk8s `Size`
  * into MiB. Throws a {@link QuantityError} for anything that is not a finite,
@@ -123,9 +137,7 @@ const MEMORY_UNITS: Record<string, number> = {
  */
 export function memoryToMiB(memory: Size | string): number {
   if (typeof memory === 'object' && memory !== null) {
-    // cdk8s is loaded here only: the tools that read an output (plan, where) never get a Size and start faster without it
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { Size: SizeClass, SizeRoundingBehavior } = require('cdk8s') as typeof import('cdk8s');
+    const { Size: SizeClass, SizeRoundingBehavior } = cdk8s();
     if (!(memory instanceof SizeClass)) throw new QuantityError(`${describeValue(memory)} is not a memory quantity (expected e.g. Size.gibibytes(2))`);
     const amount = (memory as unknown as { amount?: unknown }).amount;
     if (typeof amount !== 'number') throw new QuantityError(`${describeValue(amount)} is not a memory quantity (expected e.g. Size.gibibytes(2))`);
