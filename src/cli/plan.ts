@@ -11,7 +11,7 @@ import { resolveSynthConfig } from './synth';
 import { ResourceAmounts } from '../core/resources';
 import { WORKLOAD_KINDS } from '../core/workload-kinds';
 import { DrainOutcome, ZoneDrain } from '../maintenance/drain';
-import { OutputTree, listFiles, readOutputTreeOf } from '../synth/read';
+import { OutputTree, listFiles, readListedOutputTree, readOutputTreeOf } from '../synth/read';
 
 /** Help text of the verb. */
 export const PLAN_HELP = `Usage: cdk8s-fleet plan [DIR] [options]
@@ -104,7 +104,8 @@ function readPlanTree(dir: string): OutputTree {
   const wanted = new Set<string>();
   const clusterWithout = new Map<string, string>();
   const covered = new Set<string>();
-  for (const file of listFiles(dir)) {
+  const listed = listFiles(dir);
+  for (const file of listed) {
     const kind = kindOfFile(file);
     const cluster = file.split('/')[0];
     if (kind === undefined) {
@@ -117,7 +118,8 @@ function readPlanTree(dir: string): OutputTree {
     }
   }
   for (const [cluster, file] of clusterWithout) if (!covered.has(cluster)) wanted.add(file);
-  return readOutputTreeOf(dir, f => wanted.has(f));
+  // the listing once: a second walk of the tree was a tenth of plan's time
+  return readListedOutputTree(dir, listed.filter(f => wanted.has(f)));
 }
 
 /** The namespaces of a previous output: all the plan report compares with. */

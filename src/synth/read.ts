@@ -102,9 +102,19 @@ export function parseOutputTree(files: ReadonlyMap<string, string>): OutputTree 
  * @internal
  */
 export function readOutputTreeOf(dir: string, wanted: (file: string) => boolean): OutputTree {
+  return readListedOutputTree(dir, listFiles(dir).filter(wanted));
+}
+
+/**
+ * Reads and parses the listed files of an output directory (relative paths,
+ * as {@link listFiles} gives them, in that order), for a reader that has
+ * listed the directory already; the output marker is left out.
+ * @internal
+ */
+export function readListedOutputTree(dir: string, listed: readonly string[]): OutputTree {
   const files = new Map<string, string>();
-  for (const rel of listFiles(dir)) {
-    if (rel === OUTPUT_MARKER || !wanted(rel)) continue;
+  for (const rel of listed) {
+    if (rel === OUTPUT_MARKER) continue;
     files.set(rel, fs.readFileSync(path.join(dir, ...rel.split('/')), 'utf8'));
   }
   return parseOutputTree(files);

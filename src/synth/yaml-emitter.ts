@@ -38,6 +38,8 @@ const NUMBER_LIKE = [
   /^\.(nan|NaN|NAN)$/,
   /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}/,
 ];
+/** {@link NUMBER_LIKE} as one pattern: one test instead of six. */
+const ANY_NUMBER_LIKE = new RegExp(NUMBER_LIKE.map(re => `(?:${re.source})`).join('|'));
 /**
  * What a plain scalar cannot look like: an indicator first, a lone `-`/`?` or
  * one followed by a space, `: ` or ` #` inside, a trailing `:`, tabs, line breaks,
@@ -55,9 +57,7 @@ function isPlainSafe(s: string): boolean {
 /** True when `s` reads as a number or timestamp in YAML 1.1 or 1.2; each of {@link NUMBER_LIKE} starts with a sign, a digit or a dot. */
 function mayReadAsNumber(s: string): boolean {
   const c = s.charCodeAt(0);
-  if (!((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46)) return false;
-  for (const re of NUMBER_LIKE) if (re.test(s)) return true;
-  return false;
+  return ((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46) && ANY_NUMBER_LIKE.test(s);
 }
 
 /** A double-quoted scalar (JSON's escapes are YAML escapes; the rest of YAML's non-printables are escaped too). */
