@@ -11,6 +11,8 @@ import { resolveSynthConfig } from './synth';
 import { ResourceAmounts } from '../core/resources';
 import { WORKLOAD_KINDS } from '../core/workload-kinds';
 import { DrainOutcome, ZoneDrain } from '../maintenance/drain';
+import { maintenanceReportFile } from '../maintenance/report';
+import { CONTROL_PLANE_DIR, SIZING_RECORD_FILE } from '../synth/layout';
 import { OutputTree, listFiles, readListedOutputTree, readOutputTreeOf } from '../synth/read';
 
 /** Help text of the verb. */
@@ -94,11 +96,26 @@ function kindOfFile(file: string): string | undefined {
 const PLAN_KINDS = new Set(['kubernetespool', 'namespace', ...WORKLOAD_KINDS.map(k => k.kind.toLowerCase())]);
 
 /**
+ * True for the files outside the clusters' object directories that the plan
+ * report reads: the fleet's own records (the top-level files: placement lock,
+ * cluster loss, batch capacity), each cluster's maintenance report and its
+ * control plane's sizing record. Not the control-plane hosts' files (static
+ * pods, etcd and kubelet configs, the restore script: a third of an output's
+ * bytes) or kustomizations, which say nothing about capacity.
+ */
+function isPlanRecord(file: string): boolean {
+  const parts = file.split('/');
+  return parts.length === 1
+    || (parts.length === 2 && file === maintenanceReportFile(parts[0]))
+    || (parts.length === 3 && parts[1] === CONTROL_PLANE_DIR && parts[2] === SIZING_RECORD_FILE);
+}
+
+/**
  * The part of an output the plan report reads, and no more: the API object
  * files of pools, namespaces, control planes and workloads (told by their
- * names, `<kind>-<name>.yaml`), every file outside the clusters' object
- * directories, and of a cluster with none of these one object file (so that
- * the cluster is listed).
+ * names, `<kind>-<name>.yaml`), the records {@link isPlanRecord} names, and
+ * of a cluster with none of these one object file (so that the cluster is
+ * listed).
  */
 function readPlanTree(dir: string): OutputTree {
   const wanted = new Set<string>();
@@ -109,7 +126,7 @@ function readPlanTree(dir: string): OutputTree {
     const kind = kindOfFile(file);
     const cluster = file.split('/')[0];
     if (kind === undefined) {
-      wanted.add(file);
+      if (isPlanRecord(file)) wanted.add(file);
     } else if (PLAN_KINDS.has(kind) || kind.includes('controlplane')) {
       wanted.add(file);
       covered.add(cluster);

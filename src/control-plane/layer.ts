@@ -21,7 +21,7 @@ import { renderApiPriority } from './priority-and-fairness';
 import { renderSchedulerConfiguration, renderSchedulerPod, schedulerFlags, KUBE_SCHEDULER_1_28_FLAGS } from './scheduler';
 import { renderServingCsrApprover } from './serving-csr-approver';
 import { ControlPlaneSettings, resolveControlPlane } from './settings';
-import { SIZING_RECORD_FILE, sizingRecord } from './sizing-record';
+import { sizingRecord } from './sizing-record';
 import { ControlPlaneSlots, ResolvedControlPlane } from './slots';
 import { CountedKind, countFinding, nodeCountFinding, podsPerNodeFinding, ThresholdFinding } from './thresholds';
 import { Cluster } from '../clusters/cluster';
@@ -35,7 +35,7 @@ import { podTemplateOf, workloadKindOf, workloadReplicas } from '../core/workloa
 import { NodeProfileSpec } from '../machines/slots';
 import { RenderContext } from '../synth/context';
 import { ClusterCheck, Layer } from '../synth/layer';
-import { CONTROL_PLANE_DIR } from '../synth/layout';
+import { CONTROL_PLANE_DIR, SIZING_RECORD_FILE } from '../synth/layout';
 
 /** The resolved control-plane settings of a cluster (after the plan stage). @internal */
 export function controlPlaneSettingsOf(fleetPlan: ControlPlaneSlots['plan'], cluster: Cluster): ControlPlaneSettings | undefined {

@@ -12,8 +12,6 @@ import {
 
 /** `apiVersion` of the library's configuration documents (not API objects). @internal */
 export const FLEET_CONFIG_API_VERSION = 'config.fleet.cdk8s.io/v1alpha1';
-/** File of the sizing record, below the cluster's control-plane directory. @internal */
-export const SIZING_RECORD_FILE = 'sizing.yaml';
 
 function why(explicit: boolean, derived: string): string {
   return explicit ? 'set explicitly on the ControlPlane' : derived;

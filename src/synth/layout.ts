@@ -16,6 +16,8 @@
 export const NODE_PROFILES_DIR = 'node-profiles';
 /** Directory of a cluster holding control-plane node files. @internal */
 export const CONTROL_PLANE_DIR = 'control-plane';
+/** File of a cluster's control-plane sizing record, below its control-plane directory. @internal */
+export const SIZING_RECORD_FILE = 'sizing.yaml';
 /** Names a cluster cannot have, because they are top-level directories of the output. @internal */
 export const RESERVED_CLUSTER_NAMES: readonly string[] = [NODE_PROFILES_DIR];
 /** Marker file that identifies a directory as cdk8s-fleet output (so a synth never replaces anything else). @internal */
